@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * The shape of a provider file. Providers are data, not branches: every quirk the console has to honour
+ * (client authentication, a string `expires_in`, a GET token request …) is a field here, read by `lib/oauth`.
+ */
+
+export const clientAuthMethodSchema = z
+  .enum(['basic', 'form', 'json'])
+  .describe('How the client authenticates at the token endpoint: HTTP Basic, form body or JSON body.');
+export type ClientAuthMethod = z.infer<typeof clientAuthMethodSchema>;
+
+export const environmentKindSchema = z.enum(['builtin', 'sandbox', 'production']);
+export type EnvironmentKind = z.infer<typeof environmentKindSchema>;
+
+const pathSchema = z.string().regex(/^\/[^\s]*$/, 'a path starting with "/"');
+
+export const environmentSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  kind: environmentKindSchema,
+  label: z.string().min(1),
+  /** Absolute origin (https://host) for remote environments; null for the built-in sandbox, resolved at run time. */
+  origin: z.url().nullable(),
+  tokenPath: pathSchema,
+  fhirBasePath: pathSchema,
+  authorizePath: pathSchema.optional(),
+  /** Where the environment publishes the key that signs its access tokens, when it does. */
+  jwksPath: pathSchema.optional(),
+  /** Paths under the origin that the BFF may call with the session's token (SSRF allowlist). */
+  allowedPathPrefixes: z.array(pathSchema).min(1),
+  note: z.string().optional(),
+});
+export type Environment = z.infer<typeof environmentSchema>;
+
+export const grantRecipeSchema = z.object({
+  grantType: z.enum(['client_credentials', 'authorization_code']),
+  clientAuth: clientAuthMethodSchema,
+  httpMethod: z.enum(['POST', 'GET']),
+  /** `empty` sends no body at all (BCDA): the credentials travel only in the Authorization header. */
+  body: z.enum(['empty', 'form', 'json']),
+  /** Sent with every token request, e.g. `{ grant_type: 'client_credentials' }`; empty for BCDA. */
+  extraParams: z.record(z.string(), z.string()),
+  scopes: z.array(z.string()),
+  headers: z.record(z.string(), z.string()),
+});
+export type GrantRecipe = z.infer<typeof grantRecipeSchema>;
+
+export const credentialPresetSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  label: z.string().min(1),
+  clientId: z.string().min(1),
+  /** Server-side only: the DTO sent to the browser never carries it. */
+  clientSecret: z.string().min(1),
+  /** Environments the preset is valid in (sandbox credentials do not work in production). */
+  environments: z.array(z.string()).min(1),
+  notes: z.string().optional(),
+  facts: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+});
+export type CredentialPreset = z.infer<typeof credentialPresetSchema>;
+
+export const defaultRequestSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  method: z.enum(['GET', 'POST', 'DELETE']),
+  path: pathSchema,
+  headers: z.record(z.string(), z.string()).default({}),
+  description: z.string(),
+  /** A bulk kick-off: the page follows the job it starts. */
+  bulkExport: z.boolean().default(false),
+});
+export type DefaultRequest = z.infer<typeof defaultRequestSchema>;
+
+export const knownDeviationSchema = z.object({
+  /** Matches `TokenDeviation.code` from the token-response parser where the deviation is detectable there. */
+  code: z.string(),
+  summary: z.string(),
+  detail: z.string(),
+  source: z.string().optional(),
+});
+export type KnownDeviation = z.infer<typeof knownDeviationSchema>;
+
+export const providerSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string().min(1),
+  summary: z.string(),
+  docs: z.array(z.object({ label: z.string(), url: z.url() })),
+  environments: z.array(environmentSchema).min(1),
+  grant: grantRecipeSchema,
+  /** Token lifetime the provider documents, in seconds; used when a response omits `expires_in`. */
+  documentedTokenLifetimeSeconds: z.number().int().positive(),
+  tokenFormat: z.enum(['jwt', 'opaque']),
+  /** Provider guidance on reusing tokens (BCDA rate-limits minting and asks clients to cache). */
+  tokenReuse: z.object({ reuseLiveToken: z.boolean(), reason: z.string() }),
+  presets: z.array(credentialPresetSchema),
+  allowCustomCredentials: z.boolean(),
+  defaultRequests: z.array(defaultRequestSchema),
+  knownDeviations: z.array(knownDeviationSchema),
+});
+export type Provider = z.infer<typeof providerSchema>;
+export type ProviderInput = z.input<typeof providerSchema>;

@@ -1,0 +1,2 @@
+// Stand-in for `server-only` under vitest, where every module runs server-side.
+export {};
