@@ -1,0 +1,209 @@
+import { z } from 'zod';
+
+/**
+ * The DTOs that cross from the BFF to the browser. Isomorphic: route handlers build them, the page parses them.
+ * None of them may carry a client secret, an access token or a refresh token (../shared/SECURITY.md rule 1).
+ */
+
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    hint: z.string().optional(),
+    /** What the upstream answered, redacted, when the error came from a provider. */
+    upstream: z
+      .object({ status: z.number().int(), contentType: z.string().nullable(), body: z.string() })
+      .optional(),
+    /** Field errors from zod, keyed by path. */
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    exchangeId: z.string().optional(),
+    requestId: z.string().optional(),
+  }),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+export const providerEnvironmentDtoSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['builtin', 'sandbox', 'production']),
+  label: z.string(),
+  tokenUrl: z.string(),
+  fhirBaseUrl: z.string(),
+  note: z.string().optional(),
+});
+
+export const providerDtoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  summary: z.string(),
+  docs: z.array(z.object({ label: z.string(), url: z.string() })),
+  environments: z.array(providerEnvironmentDtoSchema),
+  grant: z.object({
+    grantType: z.string(),
+    clientAuth: z.enum(['basic', 'form', 'json']),
+    httpMethod: z.enum(['POST', 'GET']),
+    body: z.enum(['empty', 'form', 'json']),
+    scopes: z.array(z.string()),
+  }),
+  documentedTokenLifetimeSeconds: z.number(),
+  tokenReuse: z.object({ reuseLiveToken: z.boolean(), reason: z.string() }),
+  /** Presets without their secrets. */
+  presets: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      clientId: z.string(),
+      environments: z.array(z.string()),
+      notes: z.string().optional(),
+      facts: z.record(z.string(), z.union([z.string(), z.number()])),
+    }),
+  ),
+  allowCustomCredentials: z.boolean(),
+  defaultRequests: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      method: z.enum(['GET', 'POST', 'DELETE']),
+      path: z.string(),
+      headers: z.record(z.string(), z.string()),
+      description: z.string(),
+      bulkExport: z.boolean(),
+    }),
+  ),
+  knownDeviations: z.array(
+    z.object({ code: z.string(), summary: z.string(), detail: z.string(), source: z.string().optional() }),
+  ),
+});
+export type ProviderDto = z.infer<typeof providerDtoSchema>;
+
+export const providersResponseSchema = z.object({
+  providers: z.array(providerDtoSchema),
+  builtinSandboxes: z.boolean(),
+});
+export type ProvidersResponse = z.infer<typeof providersResponseSchema>;
+
+export const tokenDeviationSchema = z.object({
+  code: z.string(),
+  field: z.string(),
+  severity: z.enum(['info', 'warning']),
+  message: z.string(),
+  /** True when the provider file documents this deviation as a known quirk. */
+  known: z.boolean(),
+});
+export type TokenDeviation = z.infer<typeof tokenDeviationSchema>;
+
+export const tokenVerificationSchema = z.object({
+  status: z.enum(['verified', 'failed', 'unverifiable']),
+  reason: z.string(),
+  alg: z.string().optional(),
+  kid: z.string().optional(),
+});
+export type TokenVerification = z.infer<typeof tokenVerificationSchema>;
+
+export const tokenDtoSchema = z.object({
+  providerId: z.string(),
+  environmentId: z.string(),
+  credentialLabel: z.string(),
+  clientId: z.string(),
+  tokenType: z.string(),
+  /** e.g. `eyJhbGci…Xk3Q` — never the whole token. */
+  maskedToken: z.string(),
+  fingerprint: z.object({ sha256Prefix: z.string(), length: z.number().int() }),
+  format: z.enum(['jwt', 'opaque']),
+  jwt: z
+    .object({ header: z.record(z.string(), z.unknown()), claims: z.record(z.string(), z.unknown()) })
+    .optional(),
+  verification: tokenVerificationSchema,
+  /** `expires_in` exactly as the provider sent it (BCDA: the string "1200"). */
+  expiresInRaw: z.unknown(),
+  issuedAt: z.number(),
+  expiresAt: z.number(),
+  scope: z.string().optional(),
+  deviations: z.array(tokenDeviationSchema),
+  /** Set when the BFF answered with a live token instead of minting a new one. */
+  reused: z.boolean(),
+  reuseReason: z.string().optional(),
+  exchangeId: z.string().optional(),
+});
+export type TokenDto = z.infer<typeof tokenDtoSchema>;
+
+export const headerListSchema = z.array(z.tuple([z.string(), z.string()]));
+
+export const exchangeDtoSchema = z.object({
+  id: z.string(),
+  startedAt: z.number(),
+  kind: z.enum(['token', 'fhir', 'jwks', 'other']),
+  providerId: z.string(),
+  environmentId: z.string(),
+  method: z.string(),
+  url: z.string(),
+  status: z.number().int().nullable(),
+  durationMs: z.number(),
+  request: z.object({ headers: headerListSchema, body: z.string().nullable() }),
+  response: z
+    .object({ headers: headerListSchema, body: z.string().nullable(), bodyTruncated: z.boolean(), size: z.number() })
+    .nullable(),
+  /** Network-level failure (timeout, DNS, refused), when there was no response. */
+  error: z.string().optional(),
+});
+export type ExchangeDto = z.infer<typeof exchangeDtoSchema>;
+
+export const sessionDtoSchema = z.object({
+  serverNow: z.number(),
+  tokens: z.array(tokenDtoSchema),
+  exchanges: z.array(exchangeDtoSchema),
+});
+export type SessionDto = z.infer<typeof sessionDtoSchema>;
+
+export const tokenRequestSchema = z.object({
+  environmentId: z.string().min(1).max(64),
+  credential: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('preset'), presetId: z.string().min(1).max(64) }),
+    z.object({
+      kind: z.literal('custom'),
+      clientId: z.string().trim().min(1, 'Enter a client ID').max(512),
+      clientSecret: z.string().min(1, 'Enter a client secret').max(4096),
+    }),
+  ]),
+  /** Mint a new token even when a live one could be reused. */
+  forceNew: z.boolean().default(false),
+});
+export type TokenRequest = z.input<typeof tokenRequestSchema>;
+
+export const tokenResponseDtoSchema = z.object({ token: tokenDtoSchema, serverNow: z.number() });
+export type TokenResponseDto = z.infer<typeof tokenResponseDtoSchema>;
+
+export const fhirProxyRequestSchema = z.object({
+  /** Defaults to the environment of the session's live token for this provider, else the built-in sandbox. */
+  environmentId: z.string().min(1).max(64).optional(),
+  method: z.enum(['GET', 'POST', 'DELETE']).default('GET'),
+  /** Relative to the environment's origin, e.g. `/api/v2/metadata`; absolute URLs are refused. */
+  path: z.string().min(1).max(2048),
+  headers: z.record(z.string(), z.string().max(1024)).default({}),
+  body: z.string().max(1_000_000).optional(),
+  /** For NDJSON responses: how many lines to return; the rest of the stream is not read. */
+  previewLines: z.number().int().min(1).max(200).default(20),
+});
+export type FhirProxyRequest = z.input<typeof fhirProxyRequestSchema>;
+
+export const fhirProxyResponseSchema = z.object({
+  status: z.number().int(),
+  statusText: z.string(),
+  headers: headerListSchema,
+  durationMs: z.number(),
+  url: z.string(),
+  contentType: z.string().nullable(),
+  bodyKind: z.enum(['json', 'ndjson', 'text', 'empty']),
+  json: z.unknown().optional(),
+  text: z.string().optional(),
+  ndjson: z
+    .object({
+      lines: z.array(z.unknown()),
+      linesShown: z.number().int(),
+      bytesRead: z.number().int(),
+      /** True when the file continues past the preview. */
+      truncated: z.boolean(),
+    })
+    .optional(),
+  exchangeId: z.string(),
+});
+export type FhirProxyResponse = z.infer<typeof fhirProxyResponseSchema>;
