@@ -1,0 +1,27 @@
+import { defineRoute } from '@/lib/http/define-route';
+import { toTokenDto } from '@/lib/oauth/token-dto';
+import { providers } from '@/lib/providers';
+import { getVault } from '@/lib/session';
+import { clearSessionCookie } from '@/lib/session/cookie';
+import type { SessionDto } from '@/lib/api-client/schemas';
+
+export const dynamic = 'force-dynamic';
+
+const providerIds = providers.map((p) => p.id);
+
+/** The session as the page may see it: token DTOs (never tokens) and the redacted timeline. */
+export const GET = defineRoute({ session: 'optional' }, async ({ session }): Promise<SessionDto> => {
+  if (!session) return { serverNow: Date.now(), tokens: [], exchanges: [] };
+  const vault = getVault();
+  const [tokens, exchanges] = await Promise.all([vault.getTokens(session.sid, providerIds), vault.listExchanges(session.sid)]);
+  return { serverNow: Date.now(), tokens: tokens.map((t) => toTokenDto(t)), exchanges };
+});
+
+/** Forget the session: its tokens and history leave the vault, the cookie is cleared. */
+export const DELETE = defineRoute({ session: 'optional' }, async ({ session, request }) => {
+  if (session) await getVault().clear(session.sid, providerIds);
+  const secure = new URL(request.url).protocol === 'https:' || process.env.COOKIE_SECURE === '1';
+  const response = Response.json({ ok: true });
+  response.headers.append('Set-Cookie', clearSessionCookie(secure));
+  return response;
+});

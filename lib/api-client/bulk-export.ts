@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/**
+ * The completed-job manifest of FHIR Bulk Data Access (IG v2 §"Response - Complete Status"). Lenient where
+ * providers differ: BCDA adds a PascalCase `JobID`, `error` may be absent, `extension` is free-form.
+ * @see https://hl7.org/fhir/uv/bulkdata/export.html#response---complete-status
+ */
+const manifestFileSchema = z.object({
+  type: z.string(),
+  url: z.string(),
+  count: z.number().optional(),
+});
+export type ManifestFile = z.infer<typeof manifestFileSchema>;
+
+export const bulkManifestSchema = z.object({
+  transactionTime: z.string(),
+  request: z.string().optional(),
+  requiresAccessToken: z.boolean().optional(),
+  output: z.array(manifestFileSchema),
+  error: z.array(manifestFileSchema).default([]),
+  deleted: z.array(manifestFileSchema).optional(),
+});
+export type BulkManifest = z.infer<typeof bulkManifestSchema>;
+
+export interface BulkProgress {
+  /** The header as sent, or a default label. */
+  label: string;
+  /** 0–100, or null when the server gives no percentage ("In Progress"). */
+  percent: number | null;
+}
+
+/**
+ * Reads `X-Progress`. BCDA's code sends `Pending`, `In Progress` or `In Progress (NN%)`; its docs show
+ * `In Progress, 80%`. Both forms, and a bare `NN%`, are understood.
+ */
+export function parseXProgress(header: string | undefined | null): BulkProgress {
+  const label = header?.trim() ?? '';
+  if (!label) return { label: 'In progress', percent: null };
+  const match = /(\d{1,3}(?:\.\d+)?)\s*%/.exec(label);
+  if (match?.[1] !== undefined) {
+    return { label, percent: Math.min(100, Math.max(0, Number(match[1]))) };
+  }
+  if (/^(pending|queued|accepted)\b/i.test(label)) return { label, percent: 0 };
+  if (/^(completed?|done)\b/i.test(label)) return { label, percent: 100 };
+  return { label, percent: null };
+}
+
+/** Poll every second unless told otherwise (the Bulk Data IG asks clients to honour Retry-After). */
+export const DEFAULT_POLL_MS = 1000;
+const MIN_POLL_MS = 500;
+const MAX_POLL_MS = 60_000;
+
+/**
+ * Delay before the next status poll: `Retry-After` as delta-seconds or HTTP-date (RFC 9110 §10.2.3), clamped to
+ * 0.5–60 s; the default when absent or unreadable.
+ */
+export function getPollDelayMs(retryAfter: string | undefined | null, nowMs: number): number {
+  const value = retryAfter?.trim();
+  if (!value) return DEFAULT_POLL_MS;
+  let delay: number;
+  if (/^\d+$/.test(value)) {
+    delay = Number(value) * 1000;
+  } else {
+    const date = Date.parse(value);
+    if (Number.isNaN(date)) return DEFAULT_POLL_MS;
+    delay = date - nowMs;
+  }
+  return Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, delay));
+}
+
+export interface ParsedExpires {
+  /** Epoch milliseconds, or null when unreadable. */
+  time: number | null;
+  /** True when the header is an RFC 9110 HTTP-date (IMF-fixdate). */
+  httpDate: boolean;
+}
+
+const IMF_FIXDATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/** Go's `time.Time.String()`: `2026-08-22 20:44:01.705398 +0000 UTC` (BCDA's job `Expires`). */
+const GO_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? ([+-])(\d{2})(\d{2})(?: [A-Za-z]+)?$/;
+
+/** Reads an `Expires` header in HTTP-date or Go time format. */
+export function parseExpiresHeader(value: string | undefined | null): ParsedExpires | null {
+  const header = value?.trim();
+  if (!header) return null;
+  if (IMF_FIXDATE.test(header)) return { time: Date.parse(header), httpDate: true };
+  const go = GO_TIME.exec(header);
+  if (go) {
+    const [, y, mo, d, h, mi, s, frac = '0', sign, oh, om] = go;
+    const ms = Math.floor(Number(`0.${frac}`) * 1000);
+    const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+    const offsetMs = (Number(oh) * 60 + Number(om)) * 60_000 * (sign === '-' ? -1 : 1);
+    return { time: utc - offsetMs, httpDate: false };
+  }
+  const time = Date.parse(header);
+  return { time: Number.isNaN(time) ? null : time, httpDate: false };
+}
+
+/** The file name at the end of a manifest URL. */
+export function getFileName(url: string): string {
+  const path = url.split(/[?#]/)[0] ?? url;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(name) || url;
+  } catch {
+    return name || url;
+  }
+}
+
+export type JobPhase = 'in-progress' | 'completed' | 'cancelled' | 'expired' | 'failed';
+
+/** Maps a job-status answer to a phase (Bulk Data IG; BCDA: 404 cancelled or unknown, 410 expired, 500 failed). */
+export function getJobPhase(status: number): JobPhase {
+  if (status === 202) return 'in-progress';
+  if (status === 200) return 'completed';
+  if (status === 404) return 'cancelled';
+  if (status === 410) return 'expired';
+  return 'failed';
+}

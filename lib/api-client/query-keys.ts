@@ -1,0 +1,15 @@
+/** Query-key factory: one root per resource so invalidation can target a whole resource or one entry. */
+export const queryKeys = {
+  providers: {
+    all: ['providers'] as const,
+  },
+  session: {
+    all: ['session'] as const,
+  },
+  fhir: {
+    all: ['fhir'] as const,
+    /** A bulk-export job status, polled until it settles. */
+    job: (providerId: string, environmentId: string, jobPath: string) =>
+      ['fhir', providerId, environmentId, 'job', jobPath] as const,
+  },
+} as const;

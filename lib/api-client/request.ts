@@ -1,0 +1,83 @@
+import type { z } from 'zod';
+import { ApiClientError } from './api-client-error';
+import { apiErrorSchema } from './schemas';
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+export interface ApiRequestInit {
+  method?: Method;
+  /** Serialised as JSON; only for POST. */
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/** SECURITY.md rule 3: the BFF refuses state-changing requests without this header. */
+const CSRF_HEADER = { 'x-console-request': '1' } as const;
+
+/**
+ * Same-origin JSON call to the BFF. Parses a 2xx body with `schema` and a non-2xx body with `apiErrorSchema`;
+ * throws ApiClientError otherwise. Never logs: bodies may carry credentials on the way out.
+ */
+export async function apiRequest<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  init: ApiRequestInit = {},
+): Promise<z.infer<S>> {
+  const method = init.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') Object.assign(headers, CSRF_HEADER, { 'content-type': 'application/json' });
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: init.signal,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiClientError(0, {
+      code: 'network_error',
+      message: 'Could not reach the console server.',
+      hint: 'Check that the console is still running, then try again.',
+    });
+  }
+
+  const text = await response.text();
+  const json = parseJson(text);
+
+  if (!response.ok) {
+    const parsed = apiErrorSchema.safeParse(json);
+    if (parsed.success) throw new ApiClientError(response.status, parsed.data.error);
+    throw new ApiClientError(response.status, {
+      code: 'invalid_response',
+      message: `The console server answered ${response.status} ${response.statusText}`.trim() + '.',
+      hint: 'The body was not the console’s error shape; see the timeline or the server log.',
+    });
+  }
+
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new ApiClientError(response.status, {
+      code: 'invalid_response',
+      message: `The console server’s answer to ${method} ${path} did not match the expected shape.`,
+      issues: parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.') || '(root)',
+        message: issue.message,
+      })),
+    });
+  }
+  return parsed.data;
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

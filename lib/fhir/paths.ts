@@ -1,0 +1,41 @@
+/**
+ * The grammar of a path the BFF may call on an environment (SECURITY.md rule 9: SSRF). A path is relative to
+ * the environment's base, starts with one of its allowed prefixes, and has no way to climb out of it.
+ */
+
+export type PathCheck = { ok: true; pathname: string; search: string } | { ok: false; reason: string };
+
+const FORBIDDEN: [RegExp, string][] = [
+  [/^[a-z][a-z0-9+.-]*:/i, 'absolute URLs are not allowed; give a path such as /api/v2/metadata'],
+  [/^\/\//, 'a path may not start with "//"'],
+  [/\\/, 'backslashes are not allowed'],
+  [/@/, '"@" is not allowed in a path'],
+  [/#/, 'fragments ("#") are not sent to servers'],
+  [/%2e|%2f|%5c|%00/i, 'encoded ".", "/", "\\" or NUL are not allowed'],
+  [/[\s\u0000-\u001f\u007f]/, 'whitespace and control characters are not allowed'],
+];
+
+export function checkEnvironmentPath(path: string, allowedPrefixes: readonly string[]): PathCheck {
+  for (const [pattern, reason] of FORBIDDEN) if (pattern.test(path)) return { ok: false, reason };
+  if (!path.startsWith('/')) return { ok: false, reason: 'the path must start with "/"' };
+  const q = path.indexOf('?');
+  const pathname = q === -1 ? path : path.slice(0, q);
+  const search = q === -1 ? '' : path.slice(q);
+  if (pathname.includes('//')) return { ok: false, reason: 'empty path segments ("//") are not allowed' };
+  if (pathname.split('/').some((segment) => segment === '..' || segment === '.')) {
+    return { ok: false, reason: '"." and ".." segments are not allowed' };
+  }
+  if (!allowedPrefixes.some((prefix) => pathname === prefix.replace(/\/$/, '') || pathname.startsWith(prefix))) {
+    return { ok: false, reason: `the path must start with one of ${allowedPrefixes.join(', ')}` };
+  }
+  return { ok: true, pathname, search };
+}
+
+/** Joins a checked path to the environment's base and confirms the result stayed under it. */
+export function joinEnvironmentUrl(baseUrl: string, pathname: string, search: string): URL | null {
+  const base = new URL(baseUrl);
+  const url = new URL(base.toString().replace(/\/$/, '') + pathname + search);
+  const basePath = base.pathname.replace(/\/$/, '');
+  if (url.origin !== base.origin || !url.pathname.startsWith(basePath + '/')) return null;
+  return url;
+}

@@ -1,0 +1,117 @@
+import 'server-only';
+import type { ExchangeDto, FhirProxyRequest, FhirProxyResponse } from '@/lib/api-client/schemas';
+import { HttpError } from '@/lib/http/errors';
+import { sendOutbound } from '@/lib/http/outbound';
+import { redactText } from '@/lib/http/redact';
+import type { ResolvedEnvironment } from '@/lib/providers/resolve';
+import type { StoredToken } from '@/lib/session/vault';
+import { checkEnvironmentPath, joinEnvironmentUrl } from './paths';
+
+/** Headers a user may set on a FHIR request; everything else (Authorization, Cookie, Host …) is the BFF's. */
+const USER_HEADERS = new Set(['accept', 'prefer', 'content-type', 'if-none-match', 'if-modified-since', 'x-request-id']);
+const FHIR_TIMEOUT_MS = 30_000;
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Sends one FHIR (or provider API) request for the page, with the session's token attached only when the token
+ * belongs to this very environment. The path is checked against the environment's grammar first, and nothing is
+ * sent when it fails. NDJSON is previewed: the BFF reads the first lines and stops the stream.
+ */
+export async function sendFhirRequest(
+  env: ResolvedEnvironment,
+  token: StoredToken | null,
+  request: Required<Pick<FhirProxyRequest, 'method' | 'path' | 'headers' | 'previewLines'>> & { body?: string },
+  recordExchange: (exchange: ExchangeDto) => Promise<void>,
+): Promise<FhirProxyResponse> {
+  const checked = checkEnvironmentPath(request.path, env.environment.allowedPathPrefixes);
+  if (!checked.ok) {
+    throw new HttpError(400, 'path_not_allowed', `Refused path "${request.path}": ${checked.reason}.`, {
+      hint: `Paths are relative to ${env.baseUrl}.`,
+    });
+  }
+  const url = joinEnvironmentUrl(env.baseUrl, checked.pathname, checked.search);
+  if (!url) throw new HttpError(400, 'path_not_allowed', `Refused path "${request.path}": it leaves ${env.baseUrl}.`);
+
+  const headers: [string, string][] = [];
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (!USER_HEADERS.has(name.toLowerCase())) {
+      throw new HttpError(400, 'bad_request', `Header "${name}" cannot be set here.`, {
+        hint: `You may set ${[...USER_HEADERS].join(', ')}. The console attaches the session's token itself.`,
+      });
+    }
+    headers.push([name, value]);
+  }
+  if (!headers.some(([n]) => n.toLowerCase() === 'accept')) headers.push(['Accept', 'application/fhir+json']);
+  const usable = token && token.environmentId === env.environment.id ? token : null;
+  // BCDA requires the capital B of "Bearer" whatever token_type said.
+  if (usable) headers.push(['Authorization', `Bearer ${usable.accessToken}`]);
+
+  const result = await sendOutbound(
+    { method: request.method, url, headers, body: request.body, allowedOrigin: env.origin, timeoutMs: FHIR_TIMEOUT_MS },
+    isNdjsonPath(url) ? { kind: 'ndjson-preview', lines: request.previewLines } : { kind: 'text', maxBytes: MAX_BODY_BYTES },
+    {
+      kind: 'fhir',
+      providerId: env.provider.id,
+      environmentId: env.environment.id,
+      secrets: usable ? [usable.accessToken] : [],
+    },
+  );
+  await recordExchange(result.exchange);
+  if (!result.ok) {
+    throw new HttpError(result.failure.code === 'upstream_timeout' ? 504 : 502, result.failure.code, result.failure.message, {
+      exchangeId: result.exchange.id,
+    });
+  }
+  const { response, exchange } = result;
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    headers: exchange.response?.headers ?? [],
+    durationMs: response.durationMs,
+    url: exchange.url,
+    contentType: response.contentType,
+    exchangeId: exchange.id,
+    ...shapeBody(usable ? redactText(response.text, [usable.accessToken]) : response.text, response.contentType, response.bytesRead, response.truncated, request.previewLines),
+  };
+}
+
+function isNdjsonPath(url: URL): boolean {
+  return url.pathname.endsWith('.ndjson');
+}
+
+function shapeBody(
+  text: string,
+  contentType: string | null,
+  bytesRead: number,
+  truncated: boolean,
+  previewLines: number,
+): Pick<FhirProxyResponse, 'bodyKind' | 'json' | 'text' | 'ndjson'> {
+  if (text.length === 0) return { bodyKind: 'empty' };
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type.includes('ndjson')) {
+    const lines = text.split('\n');
+    // The last piece may be a partial line cut by the preview.
+    const complete = truncated || !text.endsWith('\n') ? lines.slice(0, -1) : lines.filter((l) => l.length > 0);
+    const shown = complete.slice(0, previewLines).map(parseLine);
+    return {
+      bodyKind: 'ndjson',
+      ndjson: { lines: shown, linesShown: shown.length, bytesRead, truncated: truncated || complete.length > previewLines },
+    };
+  }
+  if (type.includes('json') || /^\s*[[{]/.test(text)) {
+    try {
+      return { bodyKind: 'json', json: JSON.parse(text) };
+    } catch {
+      return { bodyKind: 'text', text: truncated ? `${text}\n… (truncated at ${bytesRead} bytes)` : text };
+    }
+  }
+  return { bodyKind: 'text', text };
+}
+
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { invalidLine: line.slice(0, 500) };
+  }
+}

@@ -1,0 +1,117 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ApiError } from '@/lib/api-client/schemas';
+import { log } from '@/lib/log';
+import { newSessionCookie, readSessionCookie, serializeSessionCookie, type SessionCookie } from '@/lib/session/cookie';
+import { resolveSessionPasswords } from '@/lib/session/secret';
+import { checkCsrf } from './csrf';
+import { HttpError } from './errors';
+import { OutboundPolicyError } from './outbound';
+
+/**
+ * The one wrapper every route handler goes through: CSRF, session, zod parsing of params and body, one error
+ * shape, `Cache-Control: no-store`. Handlers receive parsed input and return a DTO (or a Response).
+ */
+
+type SessionMode = 'none' | 'optional' | 'create';
+
+interface RouteSpec<P extends z.ZodType, B extends z.ZodType> {
+  params?: P;
+  body?: B;
+  /** State-changing routes: on by default for every method but GET and HEAD. */
+  csrf?: boolean;
+  session: SessionMode;
+}
+
+interface HandlerContext<P extends z.ZodType, B extends z.ZodType, S extends SessionMode> {
+  request: Request;
+  params: z.infer<P>;
+  body: z.infer<B>;
+  session: S extends 'create' ? SessionCookie : SessionCookie | null;
+  requestId: string;
+}
+
+type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+
+const MAX_BODY_BYTES = 1_100_000;
+
+export function defineRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, S extends SessionMode = SessionMode>(
+  spec: RouteSpec<P, B> & { session: S },
+  handler: (ctx: HandlerContext<P, B, S>) => Promise<unknown>,
+): (request: Request, context: RouteContext) => Promise<Response> {
+  return async (request, context) => {
+    const requestId = randomUUID();
+    const setCookies: string[] = [];
+    try {
+      const url = new URL(request.url);
+      const secure = url.protocol === 'https:' || process.env.COOKIE_SECURE === '1';
+      const stateChanging = request.method !== 'GET' && request.method !== 'HEAD';
+      if (spec.csrf ?? stateChanging) {
+        const csrf = checkCsrf(request, url.origin);
+        if (!csrf.ok) throw new HttpError(403, 'csrf_rejected', `Request refused: ${csrf.reason}.`, { hint: 'Use the console page; cross-site requests are refused.' });
+      }
+      const params = spec.params ? parseOrThrow(spec.params, await context.params, 'not_found', 404) : undefined;
+      const body = spec.body ? parseOrThrow(spec.body, await readJson(request), 'validation_failed', 400) : undefined;
+
+      let session: SessionCookie | null = null;
+      if (spec.session !== 'none') {
+        const passwords = resolveSessionPasswords();
+        session = await readSessionCookie(request.headers.get('cookie'), secure, passwords);
+        if (!session && spec.session === 'create') {
+          session = newSessionCookie();
+          setCookies.push(await serializeSessionCookie(session, secure, passwords));
+        }
+      }
+
+      const result = await handler({ request, params, body, session, requestId } as HandlerContext<P, B, S>);
+      const response = result instanceof Response ? result : Response.json(result ?? { ok: true });
+      return finish(response, setCookies);
+    } catch (error) {
+      return finish(errorResponse(error, requestId, request), setCookies);
+    }
+  };
+}
+
+function finish(response: Response, setCookies: string[]): Response {
+  response.headers.set('Cache-Control', 'no-store');
+  for (const cookie of setCookies) response.headers.append('Set-Cookie', cookie);
+  return response;
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) throw new HttpError(413, 'bad_request', 'The request body is too large.');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, 'bad_request', 'The request body is not valid JSON.');
+  }
+}
+
+function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, code: 'not_found' | 'validation_failed', status: number): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
+  const first = issues[0];
+  throw new HttpError(status, code, code === 'not_found' ? 'Not found.' : `Invalid request: ${first ? `${first.path}: ${first.message}` : 'see issues'}.`, { issues });
+}
+
+function errorResponse(error: unknown, requestId: string, request: Request): Response {
+  if (error instanceof HttpError) {
+    return Response.json(error.toBody(), { status: error.status, headers: error.headers });
+  }
+  if (error instanceof OutboundPolicyError) {
+    return Response.json({ error: { code: 'path_not_allowed', message: error.message } } satisfies ApiError, { status: 400 });
+  }
+  log.error({ requestId, method: request.method, path: new URL(request.url).pathname, err: describe(error) }, 'unhandled error in route');
+  return Response.json(
+    { error: { code: 'internal_error', message: 'Something went wrong in the console. The log has the details.', requestId } } satisfies ApiError,
+    { status: 500 },
+  );
+}
+
+function describe(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: String(error) };
+}

@@ -1,0 +1,198 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import type { ExchangeDto } from '@/lib/api-client/schemas';
+import { redactHeaders, redactText, redactUrl } from './redact';
+
+/**
+ * The one outbound client: every server-side request to a provider goes through here.
+ * It refuses origins other than the environment's, never follows redirects (a 3xx is shown, not followed with
+ * the token), times out, caps what it reads, sends only the headers it is given, and records a redacted exchange.
+ */
+
+export type ExchangeKind = ExchangeDto['kind'];
+
+export interface OutboundRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: URL;
+  headers: [string, string][];
+  body?: string;
+  /** The environment's origin; the URL must be on it (SSRF allowlist). */
+  allowedOrigin: string;
+  timeoutMs?: number;
+}
+
+export type BodyReadMode = { kind: 'text'; maxBytes?: number } | { kind: 'ndjson-preview'; lines: number };
+
+export interface ExchangeContext {
+  kind: ExchangeKind;
+  providerId: string;
+  environmentId: string;
+  /** Values to redact wherever they appear in the recorded exchange. */
+  secrets: string[];
+}
+
+export interface OutboundResponse {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  contentType: string | null;
+  text: string;
+  bytesRead: number;
+  /** The body continued past what was read (size cap or preview). */
+  truncated: boolean;
+  durationMs: number;
+}
+
+export type OutboundFailureCode = 'upstream_timeout' | 'upstream_unreachable';
+
+export type OutboundResult =
+  | { ok: true; response: OutboundResponse; exchange: ExchangeDto }
+  | { ok: false; failure: { code: OutboundFailureCode; message: string }; exchange: ExchangeDto };
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+/** How much of each body the timeline keeps. */
+const RECORDED_BODY_BYTES = 16 * 1024;
+
+export class OutboundPolicyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutboundPolicyError';
+  }
+}
+
+/** Sends one request under the policy above and records it. Network failures are results, not throws. */
+export async function sendOutbound(
+  request: OutboundRequest,
+  read: BodyReadMode,
+  context: ExchangeContext,
+): Promise<OutboundResult> {
+  if (request.url.origin !== request.allowedOrigin) {
+    throw new OutboundPolicyError(`Refusing to call ${request.url.origin}: not this environment's origin.`);
+  }
+  const startedAt = Date.now();
+  const started = performance.now();
+  const exchangeBase = {
+    id: randomUUID(),
+    startedAt,
+    kind: context.kind,
+    providerId: context.providerId,
+    environmentId: context.environmentId,
+    method: request.method,
+    url: redactUrl(request.url.toString(), context.secrets),
+    request: {
+      headers: redactHeaders(request.headers, context.secrets),
+      body: request.body === undefined ? null : redactText(request.body, context.secrets),
+    },
+  };
+  const signal = AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  try {
+    const res = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
+      signal,
+      cache: 'no-store',
+    });
+    const body = await readBody(res, read);
+    const durationMs = Math.round(performance.now() - started);
+    const headers = [...res.headers.entries()];
+    const response: OutboundResponse = {
+      status: res.status,
+      statusText: res.statusText,
+      headers,
+      contentType: res.headers.get('content-type'),
+      ...body,
+      durationMs,
+    };
+    const recorded = body.text.slice(0, RECORDED_BODY_BYTES);
+    const exchange: ExchangeDto = {
+      ...exchangeBase,
+      status: res.status,
+      durationMs,
+      response: {
+        headers: redactHeaders(headers, context.secrets),
+        body: recorded.length === 0 ? null : redactText(recorded, context.secrets),
+        bodyTruncated: body.truncated || body.text.length > RECORDED_BODY_BYTES,
+        size: body.bytesRead,
+      },
+    };
+    return { ok: true, response, exchange };
+  } catch (error) {
+    const failure = describeNetworkFailure(error, request.url, signal.aborted);
+    const exchange: ExchangeDto = {
+      ...exchangeBase,
+      status: null,
+      durationMs: Math.round(performance.now() - started),
+      response: null,
+      error: failure.message,
+    };
+    return { ok: false, failure, exchange };
+  }
+}
+
+async function readBody(
+  res: Response,
+  mode: BodyReadMode,
+): Promise<{ text: string; bytesRead: number; truncated: boolean }> {
+  if (!res.body) return { text: '', bytesRead: 0, truncated: false };
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  const maxBytes = mode.kind === 'text' ? (mode.maxBytes ?? DEFAULT_MAX_BYTES) : DEFAULT_MAX_BYTES;
+  let text = '';
+  let bytesRead = 0;
+  let newlines = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { text: text + decoder.decode(), bytesRead, truncated: false };
+    bytesRead += value.byteLength;
+    const chunk = decoder.decode(value, { stream: true });
+    text += chunk;
+    if (mode.kind === 'ndjson-preview') {
+      newlines += countNewlines(chunk);
+      if (newlines >= mode.lines) {
+        await reader.cancel();
+        return { text, bytesRead, truncated: true };
+      }
+    }
+    if (bytesRead >= maxBytes) {
+      await reader.cancel();
+      return { text, bytesRead, truncated: true };
+    }
+  }
+}
+
+function countNewlines(chunk: string): number {
+  let n = 0;
+  for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function describeNetworkFailure(
+  error: unknown,
+  url: URL,
+  timedOut: boolean,
+): { code: OutboundFailureCode; message: string } {
+  if (timedOut || (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))) {
+    return { code: 'upstream_timeout', message: `${url.host} did not answer in time.` };
+  }
+  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
+  const code = cause?.code;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return {
+      code: 'upstream_unreachable',
+      message: `Could not resolve ${url.hostname} (${code}). This machine may have no internet; the built-in sandbox works offline.`,
+    };
+  }
+  if (code === 'ECONNREFUSED') {
+    return { code: 'upstream_unreachable', message: `${url.host} refused the connection (ECONNREFUSED).` };
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') {
+    return { code: 'upstream_unreachable', message: `${url.host} closed the connection before answering (${code}).` };
+  }
+  return {
+    code: 'upstream_unreachable',
+    message: `Could not reach ${url.host}${code ? ` (${code})` : ''}.`,
+  };
+}

@@ -1,0 +1,54 @@
+import 'server-only';
+import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
+import type { TokenVerification } from '@/lib/api-client/schemas';
+import { decodeJwtParts } from './decode';
+
+export type JwksSource =
+  | { kind: 'jwks'; load: (options: { refresh: boolean }) => Promise<JSONWebKeySet> }
+  | { kind: 'none'; reason: string };
+
+/**
+ * Verifies an access token's signature against the environment's published keys and says why when it can't.
+ * An expired token still counts as verified-signature with the expiry named, because the question here is
+ * "did this issuer sign it", and the countdown already shows expiry.
+ */
+export async function verifyAccessToken(token: string, source: JwksSource): Promise<TokenVerification> {
+  const decoded = decodeJwtParts(token);
+  if (!decoded) return { status: 'unverifiable', reason: 'The token is opaque (not a JWT): there is no signature to check.' };
+  const alg = typeof decoded.header.alg === 'string' ? decoded.header.alg : undefined;
+  const kid = typeof decoded.header.kid === 'string' ? decoded.header.kid : undefined;
+  if (source.kind === 'none') return { status: 'unverifiable', reason: source.reason, alg, kid };
+  if (!alg || alg === 'none') return { status: 'failed', reason: 'The token header names no signing algorithm.', alg, kid };
+
+  const attempt = async (refresh: boolean): Promise<TokenVerification> => {
+    let jwks: JSONWebKeySet;
+    try {
+      jwks = await source.load({ refresh });
+    } catch (error) {
+      return { status: 'unverifiable', reason: `Could not load the JWKS: ${(error as Error).message}`, alg, kid };
+    }
+    if (kid && !jwks.keys.some((k) => k.kid === kid)) {
+      return { status: 'failed', reason: `No key with kid "${kid}" in the environment's JWKS.`, alg, kid };
+    }
+    try {
+      await jwtVerify(token, createLocalJWKSet(jwks), { algorithms: [alg], clockTolerance: 60 });
+      return { status: 'verified', reason: `Signature checked with ${alg} against the environment's JWKS.`, alg, kid };
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) {
+        return { status: 'verified', reason: `Signature valid (${alg}), but the token has expired.`, alg, kid };
+      }
+      if (error instanceof errors.JWKSNoMatchingKey) {
+        return { status: 'failed', reason: `No key in the JWKS matches alg ${alg}${kid ? ` and kid "${kid}"` : ''}.`, alg, kid };
+      }
+      if (error instanceof errors.JWSSignatureVerificationFailed) {
+        return { status: 'failed', reason: 'The signature does not match the published key: the token was altered or signed by someone else.', alg, kid };
+      }
+      return { status: 'failed', reason: (error as Error).message, alg, kid };
+    }
+  };
+
+  const first = await attempt(false);
+  // A kid we do not know may mean the issuer rotated its keys since we cached them.
+  if (first.status === 'failed' && first.reason.startsWith('No key')) return attempt(true);
+  return first;
+}

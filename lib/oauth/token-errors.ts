@@ -1,0 +1,120 @@
+import type { ApiErrorCode } from '@/lib/http/errors';
+
+/** What the BFF tells the page when a token endpoint says no. */
+export interface TokenErrorExplanation {
+  /** The BFF's own status: 424 when the provider refused, 429 when it rate-limited, 502 when it failed. */
+  status: number;
+  code: ApiErrorCode;
+  message: string;
+  hint: string;
+}
+
+export interface TokenErrorInput {
+  status: number;
+  contentType: string | null;
+  body: string;
+  retryAfter: string | null;
+  providerName: string;
+  clientAuth: 'basic' | 'form' | 'json';
+  environmentKind: 'builtin' | 'sandbox' | 'production';
+}
+
+/**
+ * Explains a token endpoint's error in words, whether it follows RFC 6749 §5.2 (`{"error": …}`) or not
+ * (BCDA answers plain text).
+ */
+export function explainTokenError(input: TokenErrorInput): TokenErrorExplanation {
+  const oauth = readOAuthError(input.body);
+  const said = oauth
+    ? `${oauth.error}${oauth.description ? `: ${oauth.description}` : ''}`
+    : summarizeBody(input.body, input.contentType);
+  const where = `${input.providerName}'s token endpoint answered ${input.status}${said ? ` (${said})` : ''}`;
+  const credentialsLocation =
+    input.clientAuth === 'basic' ? 'the HTTP Basic Authorization header' : `the ${input.clientAuth} body`;
+
+  if (input.status === 429) {
+    const wait = input.retryAfter ? ` Retry after ${input.retryAfter} seconds.` : '';
+    return {
+      status: 429,
+      code: 'upstream_rate_limited',
+      message: `${where}: too many token requests.${wait}`,
+      hint: 'Reuse a live token instead of minting a new one for every call; the console reuses tokens unless you ask for a new one.',
+    };
+  }
+  if (input.status === 401 || oauth?.error === 'invalid_client') {
+    const environmentHint =
+      input.environmentKind === 'production'
+        ? ' Sandbox credentials do not work on the production host; use the credentials issued to your organisation.'
+        : input.environmentKind === 'sandbox' || input.environmentKind === 'builtin'
+          ? ' Production credentials do not work on a sandbox, and sandbox credentials rotate only when the provider republishes them.'
+          : '';
+    return {
+      status: 424,
+      code: 'upstream_rejected',
+      message: `${where}: the client credentials were not accepted.`,
+      hint: `Check the client ID and secret sent in ${credentialsLocation}: a typo, a trailing space or a secret from another environment all look like this.${environmentHint}`,
+    };
+  }
+  if (input.status === 400) {
+    return {
+      status: 424,
+      code: 'upstream_rejected',
+      message: `${where}: the token request was malformed.`,
+      hint:
+        oauth?.error === 'invalid_grant' || oauth?.error === 'unsupported_grant_type'
+          ? 'The provider does not accept this grant for this client.'
+          : `The provider could not read the request. It expects the client credentials in ${credentialsLocation}.`,
+    };
+  }
+  if (input.status === 403) {
+    return {
+      status: 424,
+      code: 'upstream_rejected',
+      message: `${where}: this client may not get a token here.`,
+      hint: 'The client may be disabled, denylisted, or not allowed this grant or scope.',
+    };
+  }
+  if (input.status >= 500) {
+    return {
+      status: 502,
+      code: 'upstream_error',
+      message: `${where}: the provider failed.`,
+      hint: `This is the provider's side, not your credentials.${input.retryAfter ? ` It asks to retry after ${input.retryAfter} seconds.` : ' Try again shortly.'}`,
+    };
+  }
+  if (input.status >= 300 && input.status < 400) {
+    return {
+      status: 502,
+      code: 'upstream_error',
+      message: `${where}: a redirect, which the console does not follow with credentials.`,
+      hint: 'The token URL may be wrong (http vs https, a missing trailing slash, or an old host).',
+    };
+  }
+  return {
+    status: 424,
+    code: 'upstream_rejected',
+    message: `${where}.`,
+    hint: 'The provider did not issue a token; its answer is shown below.',
+  };
+}
+
+function readOAuthError(body: string): { error: string; description?: string } | null {
+  try {
+    const json = JSON.parse(body) as unknown;
+    if (json && typeof json === 'object' && typeof (json as { error?: unknown }).error === 'string') {
+      const { error, error_description } = json as { error: string; error_description?: unknown };
+      return { error, description: typeof error_description === 'string' ? error_description : undefined };
+    }
+  } catch {
+    // not JSON: BCDA's plain-text errors, handled by the caller
+  }
+  return null;
+}
+
+function summarizeBody(body: string, contentType: string | null): string {
+  const text = body.trim();
+  if (!text) return '';
+  const kind = contentType?.split(';')[0]?.trim();
+  const short = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  return kind && kind !== 'application/json' ? `${kind} "${short}"` : `"${short}"`;
+}

@@ -1,0 +1,79 @@
+import 'server-only';
+import { randomBytes } from 'node:crypto';
+import { sealData, unsealData } from 'iron-session';
+import { z } from 'zod';
+import type { PasswordMap } from './secret';
+
+/**
+ * The session cookie holds only a random session id and its creation time, sealed with iron.
+ * Tokens never go in it (SECURITY.md: cookie holds an id, not tokens).
+ */
+
+export const SESSION_TTL_SECONDS = 12 * 60 * 60;
+const COOKIE_NAME = 'console_session';
+/** Under https the `__Host-` prefix pins the cookie to this host, `Path=/` and `Secure`. */
+const SECURE_COOKIE_NAME = '__Host-console_session';
+
+const sessionCookieSchema = z.object({ sid: z.string().regex(/^[A-Za-z0-9_-]{22,}$/), createdAt: z.number() });
+export type SessionCookie = z.infer<typeof sessionCookieSchema>;
+
+export function newSessionCookie(now = Date.now()): SessionCookie {
+  return { sid: randomBytes(18).toString('base64url'), createdAt: now };
+}
+
+export function sessionCookieName(secure: boolean): string {
+  return secure ? SECURE_COOKIE_NAME : COOKIE_NAME;
+}
+
+/** Reads the session from a Cookie header. Tampered, expired or retired-password cookies read as none. */
+export async function readSessionCookie(
+  cookieHeader: string | null,
+  secure: boolean,
+  passwords: PasswordMap,
+): Promise<SessionCookie | null> {
+  const sealed = parseCookieHeader(cookieHeader).get(sessionCookieName(secure));
+  if (!sealed) return null;
+  try {
+    const data = await unsealData(sealed, { password: passwords, ttl: SESSION_TTL_SECONDS });
+    const parsed = sessionCookieSchema.safeParse(data);
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A Set-Cookie value for the session: HttpOnly, SameSite=Lax, Path=/, no Domain, Secure under https. */
+export async function serializeSessionCookie(
+  session: SessionCookie,
+  secure: boolean,
+  passwords: PasswordMap,
+): Promise<string> {
+  const sealed = await sealData(session, { password: passwords, ttl: SESSION_TTL_SECONDS });
+  const attributes = [
+    `${sessionCookieName(secure)}=${sealed}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${SESSION_TTL_SECONDS}`,
+  ];
+  if (secure) attributes.push('Secure');
+  return attributes.join('; ');
+}
+
+export function clearSessionCookie(secure: boolean): string {
+  const attributes = [`${sessionCookieName(secure)}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0'];
+  if (secure) attributes.push('Secure');
+  return attributes.join('; ');
+}
+
+function parseCookieHeader(header: string | null): Map<string, string> {
+  const cookies = new Map<string, string>();
+  if (!header) return cookies;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (!cookies.has(name)) cookies.set(name, part.slice(eq + 1).trim());
+  }
+  return cookies;
+}
