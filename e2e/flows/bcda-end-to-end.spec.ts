@@ -1,0 +1,92 @@
+import { expect, test } from '@playwright/test';
+import { browserVisibleText, FULL_JWT, presetSecrets, recordResponses } from '../support/secrets';
+
+test('BCDA on the built-in sandbox: token → claims → countdown → metadata → $export → preview, no secret in the browser', async ({ page, context }) => {
+  const seen = recordResponses(page);
+  const consoleMessages: string[] = [];
+  page.on('console', (m) => consoleMessages.push(m.text()));
+  await page.goto('/');
+
+  await expect(page.getByLabel('Provider')).toBeVisible();
+  await page.getByLabel('Environment').selectOption('builtin');
+  await page.getByLabel('Credential set').selectOption('extra-small');
+  await page.getByTestId('get-token').click();
+
+  const tokenPanel = page.getByTestId('token-panel');
+  await expect(tokenPanel).toBeVisible();
+  const claims = page.getByTestId('claims-table');
+  await expect(claims).toContainText('ssas');
+  await expect(claims).toContainText('2462c96b-6427-4efb-aed7-118e20c2e997');
+  await expect(claims).toContainText('SBXBD001');
+  await expect(tokenPanel).toContainText(/verified/i);
+
+  // The countdown starts near 20:00 and ticks.
+  const countdown = page.getByTestId('token-countdown');
+  await expect(countdown).toHaveText(/^(19|20):\d\d/);
+  const first = await countdown.textContent();
+  await expect(countdown).not.toHaveText(first ?? '', { timeout: 5_000 });
+
+  const deviations = page.getByTestId('deviations');
+  await expect(deviations).toContainText('expires_in');
+  await expect(deviations).toContainText('1200');
+
+  // A FHIR request with the session's token.
+  const fhir = page.getByTestId('fhir-panel');
+  await fhir.getByRole('button', { name: /CapabilityStatement/ }).click();
+  await page.getByTestId('fhir-send').click();
+  await expect(page.getByTestId('fhir-response-body')).toContainText('CapabilityStatement');
+  await expect(page.getByTestId('fhir-response-body')).toContainText('Beneficiary Claims Data API');
+
+  // Bulk export: kick-off, progress, manifest, preview.
+  await fhir.getByRole('button', { name: 'Patient $export', exact: true }).click();
+  await page.getByTestId('fhir-send').click();
+  const bulk = page.getByTestId('bulk-export');
+  await expect(bulk).toBeVisible();
+  await expect(page.getByTestId('bulk-progress')).toBeVisible();
+  const files = page.getByTestId('bulk-file');
+  await expect(files).toHaveCount(3, { timeout: 30_000 });
+  await expect(bulk).toContainText('Patient');
+  await expect(bulk).toContainText('ExplanationOfBenefit');
+  await files.filter({ hasText: 'Patient' }).first().getByRole('button', { name: /preview/i }).click();
+  const preview = page.getByTestId('ndjson-preview');
+  await expect(preview).toContainText('Patient');
+  await expect(preview).toContainText(/20 (lines|resources)/);
+
+  // The timeline shows the exchanges, redacted.
+  const timeline = page.getByTestId('timeline');
+  await expect(timeline).toContainText('/auth/token');
+  await expect(timeline).toContainText('$export');
+
+  await page.screenshot({ path: 'test-results/screenshots/bcda-console.png', fullPage: true });
+
+  // Nothing the browser saw or holds carries a secret or a whole token.
+  for (const text of await browserVisibleText(page, context, seen)) {
+    for (const secret of presetSecrets) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(FULL_JWT);
+  }
+  for (const message of consoleMessages) expect(message).not.toMatch(FULL_JWT);
+});
+
+test('a wrong secret shows BCDA’s 401 explained, and the typed secret never comes back', async ({ page, context }) => {
+  const seen = recordResponses(page);
+  const typedSecret = 'not-the-right-secret-0123456789abcdef';
+  await page.goto('/');
+  await page.getByLabel('Environment').selectOption('builtin');
+  await page.getByLabel('Credential set').selectOption('custom');
+  await page.getByLabel('Client ID').fill('2462c96b-6427-4efb-aed7-118e20c2e997');
+  await page.getByLabel('Client secret').fill(typedSecret);
+  await page.getByTestId('get-token').click();
+
+  const error = page.getByTestId('token-error');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText('401');
+  await expect(error).toContainText(/client credentials were not accepted/i);
+  await expect(error).toContainText('Unauthorized');
+  await expect(page.getByLabel('Client secret')).toHaveValue('');
+
+  await page.screenshot({ path: 'test-results/screenshots/bcda-wrong-secret.png', fullPage: true });
+  for (const text of await browserVisibleText(page, context, seen)) {
+    expect(text).not.toContain(typedSecret);
+    for (const secret of presetSecrets) expect(text).not.toContain(secret);
+  }
+});

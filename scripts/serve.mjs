@@ -1,0 +1,15 @@
+// `npm run serve`: the console with its built-in sandboxes on http://localhost:3000, no configuration needed.
+// Installs dependencies when missing, builds when the sources changed, then runs the production server.
+import { spawn } from 'node:child_process';
+import { demoSessionSecret, ensureBuild, ensureDependencies, root } from './ensure.mjs';
+
+ensureDependencies();
+ensureBuild();
+
+const port = process.env.PORT ?? '3000';
+const hostname = process.env.HOSTNAME_BIND ?? '0.0.0.0';
+const env = { ...process.env, NODE_ENV: 'production', PORT: port, SESSION_SECRET: demoSessionSecret(), NEXT_TELEMETRY_DISABLED: '1' };
+console.log(`> Health OAuth Console on http://localhost:${port} (built-in sandboxes under /sandbox/…)`);
+const server = spawn('npx', ['next', 'start', '-p', port, '-H', hostname], { cwd: root, env, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code) => process.exit(code ?? 0));

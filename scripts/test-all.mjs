@@ -1,0 +1,63 @@
+// `npm test`: the whole suite — types, lint, unit tests (vitest), then the console built and driven in a real
+// Chromium (Playwright). Installs what the tests need first. Ends with one "N passed, N failed" line.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBuild, ensureDependencies, run } from './ensure.mjs';
+
+ensureDependencies();
+ensureChromium();
+
+const reports = mkdtempSync(join(tmpdir(), 'console-tests-'));
+const steps = [];
+const step = (name, command, args, env) => {
+  console.log(`\n> ${name}`);
+  const status = run(command, args, { env });
+  steps.push({ name, ok: status === 0 });
+  return status === 0;
+};
+
+step('Typecheck', 'npx', ['tsc', '--noEmit']);
+step('Lint', 'npx', ['eslint', '.', '--max-warnings=0']);
+const unitReport = join(reports, 'vitest.json');
+step('Unit tests (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`]);
+console.log('\n> Build');
+ensureBuild();
+const e2eReport = join(reports, 'playwright.json');
+step('End-to-end tests (Playwright, Chromium)', 'npx', ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport });
+
+const unit = readVitest(unitReport);
+const e2e = readPlaywright(e2eReport);
+const failedSteps = steps.filter((s) => !s.ok).map((s) => s.name);
+console.log('\nSummary');
+console.log(`  unit: ${unit.passed} passed, ${unit.failed} failed`);
+console.log(`  e2e:  ${e2e.passed} passed, ${e2e.failed} failed`);
+if (failedSteps.length) console.log(`  failed steps: ${failedSteps.join(', ')}`);
+const passed = unit.passed + e2e.passed;
+const failed = unit.failed + e2e.failed + (failedSteps.length && unit.failed + e2e.failed === 0 ? failedSteps.length : 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failedSteps.length > 0 || failed > 0 || passed === 0 ? 1 : 0);
+
+function ensureChromium() {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(path)) return;
+  if (process.getuid?.() === 0) {
+    console.log('> Installing Chromium for the browser tests (apt-get install chromium)…');
+    run('apt-get', ['update', '-qq']);
+    if (run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { DEBIAN_FRONTEND: 'noninteractive' } }) === 0) return;
+  }
+  console.error(`Chromium is missing at ${path}. Install it (Debian: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  process.exit(1);
+}
+
+function readVitest(file) {
+  if (!existsSync(file)) return { passed: 0, failed: 0 };
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  return { passed: report.numPassedTests ?? 0, failed: (report.numFailedTests ?? 0) + (report.numRuntimeErrorTestSuites ?? 0) };
+}
+
+function readPlaywright(file) {
+  if (!existsSync(file)) return { passed: 0, failed: 0 };
+  const stats = JSON.parse(readFileSync(file, 'utf8')).stats ?? {};
+  return { passed: stats.expected ?? 0, failed: (stats.unexpected ?? 0) + (stats.flaky ?? 0) };
+}
