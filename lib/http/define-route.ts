@@ -7,6 +7,7 @@ import { newSessionCookie, readSessionCookie, serializeSessionCookie, type Sessi
 import { resolveSessionPasswords } from '@/lib/session/secret';
 import { checkCsrf } from './csrf';
 import { HttpError } from './errors';
+import { isSecureRequest, requestOrigin } from './origin';
 import { OutboundPolicyError } from './outbound';
 
 /**
@@ -44,11 +45,10 @@ export function defineRoute<P extends z.ZodType = z.ZodUndefined, B extends z.Zo
     const requestId = randomUUID();
     const setCookies: string[] = [];
     try {
-      const url = new URL(request.url);
-      const secure = url.protocol === 'https:' || process.env.COOKIE_SECURE === '1';
+      const secure = isSecureRequest(request);
       const stateChanging = request.method !== 'GET' && request.method !== 'HEAD';
       if (spec.csrf ?? stateChanging) {
-        const csrf = checkCsrf(request, url.origin);
+        const csrf = checkCsrf(request, requestOrigin(request));
         if (!csrf.ok) throw new HttpError(403, 'csrf_rejected', `Request refused: ${csrf.reason}.`, { hint: 'Use the console page; cross-site requests are refused.' });
       }
       const params = spec.params ? parseOrThrow(spec.params, await context.params, 'not_found', 404) : undefined;

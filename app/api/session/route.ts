@@ -1,4 +1,5 @@
 import { defineRoute } from '@/lib/http/define-route';
+import { isSecureRequest } from '@/lib/http/origin';
 import { toTokenDto } from '@/lib/oauth/token-dto';
 import { providers } from '@/lib/providers';
 import { getVault } from '@/lib/session';
@@ -20,8 +21,7 @@ export const GET = defineRoute({ session: 'optional' }, async ({ session }): Pro
 /** Forget the session: its tokens and history leave the vault, the cookie is cleared. */
 export const DELETE = defineRoute({ session: 'optional' }, async ({ session, request }) => {
   if (session) await getVault().clear(session.sid, providerIds);
-  const secure = new URL(request.url).protocol === 'https:' || process.env.COOKIE_SECURE === '1';
   const response = Response.json({ ok: true });
-  response.headers.append('Set-Cookie', clearSessionCookie(secure));
+  response.headers.append('Set-Cookie', clearSessionCookie(isSecureRequest(request)));
   return response;
 });
