@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getEnvironmentPrefix, toEnvironmentPath } from './environment-path';
+import { getEnvironmentPrefix, getEnvironmentRoot, toEnvironmentPath } from './environment-path';
 
 const builtin = {
   tokenUrl: 'http://127.0.0.1:3000/sandbox/bcda/auth/token',
@@ -62,5 +62,17 @@ describe('toEnvironmentPath', () => {
   it('refuses URLs outside the environment', () => {
     expect(toEnvironmentPath('https://evil.test/steal', sandbox)).toBeNull();
     expect(toEnvironmentPath('javascript:alert(1)', sandbox)).toBeNull();
+  });
+});
+
+describe('getEnvironmentRoot', () => {
+  it('joins origin and prefix', () => {
+    expect(getEnvironmentRoot(builtin)).toBe('http://127.0.0.1:3000/sandbox/bcda');
+    expect(getEnvironmentRoot(sandbox)).toBe('https://sandbox.bcda.cms.gov');
+  });
+  it('keeps a relative prefix', () => {
+    expect(getEnvironmentRoot({ tokenUrl: '/sandbox/bcda/auth/token', fhirBaseUrl: '/sandbox/bcda/api/v2' })).toBe(
+      '/sandbox/bcda',
+    );
   });
 });

@@ -64,3 +64,10 @@ export function toEnvironmentPath(url: string, env: EnvironmentUrls): string | n
   }
   return pathname + target.search;
 }
+
+/** Origin plus mount prefix, what proxy paths are relative to: `http://127.0.0.1:3000/sandbox/bcda`. */
+export function getEnvironmentRoot(env: EnvironmentUrls): string {
+  const url = parseUrl(env.tokenUrl);
+  const prefix = getEnvironmentPrefix(env);
+  return url ? `${url.origin}${prefix}` : prefix;
+}

@@ -84,6 +84,8 @@ export interface BulkJobTarget {
   environmentId: string;
   /** Environment-relative status path, e.g. `/api/v2/jobs/7`. */
   jobPath: string;
+  /** The kick-off's exchange id, so a reused status URL never shows an older job's answer. */
+  kickoffId: string;
 }
 
 /**
@@ -94,7 +96,7 @@ export interface BulkJobTarget {
 export function useBulkExportJob(target: BulkJobTarget, enabled: boolean) {
   const invalidateSession = useInvalidateSession();
   const query = useQuery<FhirProxyResponse, ApiClientError>({
-    queryKey: queryKeys.fhir.job(target.providerId, target.environmentId, target.jobPath),
+    queryKey: queryKeys.fhir.job(target.providerId, target.environmentId, target.jobPath, target.kickoffId),
     queryFn: ({ signal }) =>
       postFhirRequest(
         target.providerId,

@@ -9,7 +9,7 @@ export const queryKeys = {
   fhir: {
     all: ['fhir'] as const,
     /** A bulk-export job status, polled until it settles. */
-    job: (providerId: string, environmentId: string, jobPath: string) =>
-      ['fhir', providerId, environmentId, 'job', jobPath] as const,
+    job: (providerId: string, environmentId: string, jobPath: string, kickoffId: string) =>
+      ['fhir', providerId, environmentId, 'job', jobPath, kickoffId] as const,
   },
 } as const;

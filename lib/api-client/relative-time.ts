@@ -22,9 +22,9 @@ export function epochToMs(value: number): number {
   return Math.abs(value) < 1e11 ? value * 1000 : value;
 }
 
-/** `14:03:27` in the viewer's locale. */
+/** `14:03:27` (24-hour, like a log) in the viewer's time zone. */
 export function formatClockTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return new Date(ms).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 }
 
 /** `Aug 22, 2026, 20:44:01` in the viewer's locale and zone. */

@@ -1,3 +1,5 @@
+import { goJsonStringify } from './responses';
+
 /**
  * FHIR OperationOutcome bodies in the shape of BCDA's v2 response writer (`bcda/responseutils/v2/writer.go`).
  * @see ../shared/PROVIDERS.md (relative to the repository root) "Error body shape (v2 and v3)"
@@ -48,7 +50,7 @@ export function createOperationOutcome(status: number, diagnostics = ''): Operat
 
 /** An OperationOutcome response, `Content-Type: application/fhir+json`. */
 export function operationOutcomeResponse(status: number, diagnostics = '', headers: HeadersInit = {}): Response {
-  const response = new Response(JSON.stringify(createOperationOutcome(status, diagnostics)), { status, headers });
+  const response = new Response(goJsonStringify(createOperationOutcome(status, diagnostics)), { status, headers });
   response.headers.set('Content-Type', 'application/fhir+json');
   return response;
 }

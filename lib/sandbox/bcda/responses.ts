@@ -30,9 +30,16 @@ export function methodNotAllowed(allowed: readonly string[]): Response {
   return new Response(null, { status: 405, headers: { Allow: allowed.join(', ') } });
 }
 
-/** A JSON body with the exact bytes given, or `JSON.stringify(body)`. */
+const goEscapes: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
+
+/** `JSON.stringify` with Go's `json.Marshal` HTML escaping of `<`, `>` and `&`, so bodies match byte for byte. */
+export function goJsonStringify(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&]/g, (char) => goEscapes[char] ?? char);
+}
+
+/** A JSON body with the exact bytes given, or `value` marshalled as Go would. */
 export function jsonResponse(body: unknown, status = 200, headers: HeadersInit = {}): Response {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const text = typeof body === 'string' ? body : goJsonStringify(body);
   const response = new Response(text, { status, headers });
   response.headers.set('Content-Type', 'application/json');
   return response;

@@ -1,0 +1,49 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DELETE, GET, POST, PUT } from './route';
+
+function context(provider: string, path: string[]) {
+  return { params: Promise.resolve({ provider, path }) };
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('/sandbox/[provider]/[...path]', () => {
+  it('dispatches to the BCDA sandbox', async () => {
+    const response = await GET(new Request('http://localhost:3000/sandbox/bcda/api/v2/metadata'), context('bcda', ['api', 'v2', 'metadata']));
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { resourceType: string }).resourceType).toBe('CapabilityStatement');
+  });
+
+  it('passes the raw path so a percent-encoded $export reaches the export route', async () => {
+    const request = new Request('http://localhost:3000/sandbox/bcda/api/v2/Patient/%24export', {
+      headers: { Accept: 'application/fhir+json', Prefer: 'respond-async' },
+    });
+    const response = await GET(request, context('bcda', ['api', 'v2', 'Patient', '$export']));
+    // No token: the export route answers, rather than the router's 404.
+    expect(response.status).toBe(401);
+  });
+
+  it('answers token requests and 405 for other methods', async () => {
+    const token = await POST(new Request('http://localhost:3000/sandbox/bcda/auth/token', { method: 'POST' }), context('bcda', ['auth', 'token']));
+    expect(token.status).toBe(400);
+    const put = await PUT(new Request('http://localhost:3000/sandbox/bcda/auth/token', { method: 'PUT' }), context('bcda', ['auth', 'token']));
+    expect(put.status).toBe(405);
+    const del = await DELETE(new Request('http://localhost:3000/sandbox/bcda/auth/token', { method: 'DELETE' }), context('bcda', ['auth', 'token']));
+    expect(del.status).toBe(405);
+  });
+
+  it('404s with the JSON error shape for an unknown provider', async () => {
+    const response = await GET(new Request('http://localhost:3000/sandbox/acme/x'), context('acme', ['x']));
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('404s when the built-in sandboxes are turned off', async () => {
+    vi.stubEnv('BUILTIN_SANDBOXES', 'off');
+    const response = await GET(new Request('http://localhost:3000/sandbox/bcda/api/v2/metadata'), context('bcda', ['api', 'v2', 'metadata']));
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+});

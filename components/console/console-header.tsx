@@ -1,0 +1,46 @@
+import { Button } from '@/components/ui/button';
+
+export interface ConsoleHeaderProps {
+  onForget: () => void;
+  forgetting: boolean;
+  /** Shown next to the button after a failed forget. */
+  forgetError?: string;
+}
+
+export function ConsoleHeader({ onForget, forgetting, forgetError }: ConsoleHeaderProps) {
+  return (
+    <header className="border-b border-zinc-200 bg-white">
+      <div className="mx-auto flex h-14 max-w-[1440px] items-center justify-between gap-4 px-4 sm:px-6">
+        <div className="flex min-w-0 items-center gap-3">
+          <Logo />
+          <div className="min-w-0">
+            <h1 className="text-sm font-semibold tracking-tight text-zinc-900">Health OAuth Console</h1>
+            <p className="truncate text-xs text-zinc-500">
+              Get a bearer token from a health API sandbox, see exactly what happened, send a first FHIR request.
+            </p>
+          </div>
+        </div>
+        <div className="flex shrink-0 items-center gap-3">
+          {forgetError && <span className="text-xs text-red-600">{forgetError}</span>}
+          <Button size="sm" variant="danger" onClick={onForget} pending={forgetting} data-testid="forget-session">
+            Forget session
+          </Button>
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function Logo() {
+  return (
+    <span
+      aria-hidden="true"
+      className="flex size-8 shrink-0 items-center justify-center rounded-lg bg-gradient-to-br from-indigo-500 to-violet-600 shadow-sm"
+    >
+      <svg viewBox="0 0 16 16" className="size-4 text-white" fill="none">
+        <path d="M8 2.5v11M2.5 8h11" stroke="currentColor" strokeWidth="2.25" strokeLinecap="round" />
+        <circle cx="8" cy="8" r="6.25" stroke="currentColor" strokeOpacity="0.45" strokeWidth="1.25" />
+      </svg>
+    </span>
+  );
+}

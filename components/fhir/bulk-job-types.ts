@@ -1,0 +1,13 @@
+/** A kick-off that answered 202: what the page needs to follow the job it started. */
+export interface ActiveBulkJob {
+  /** The kick-off's exchange id: a new job per kick-off, even when the status URL repeats. */
+  kickoffExchangeId: string;
+  kickoffPath: string;
+  environmentId: string;
+  /** The Content-Location header as sent, or null when it was missing. */
+  contentLocation: string | null;
+  /** The environment-relative status path, or null when the header was missing or foreign. */
+  jobPath: string | null;
+  /** Browser time of the kick-off, for the elapsed counter. */
+  startedAt: number;
+}

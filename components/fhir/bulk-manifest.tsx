@@ -1,0 +1,102 @@
+import { Badge } from '@/components/ui/badge';
+import { KeyValueList } from '@/components/ui/key-value-list';
+import { parseExpiresHeader, type BulkManifest as Manifest } from '@/lib/api-client/bulk-export';
+import { formatDateTime, formatRelativeTime } from '@/lib/api-client/relative-time';
+import type { ProviderDto } from '@/lib/api-client/schemas';
+import { BulkFileRow } from './bulk-file-row';
+
+type Environment = ProviderDto['environments'][number];
+
+export interface BulkManifestProps {
+  manifest: Manifest;
+  expiresHeader: string | undefined;
+  provider: ProviderDto;
+  environment: Environment;
+  /** When the manifest arrived (browser clock): "in 24 h" is relative to it, so this view need not tick. */
+  checkedAt: number;
+}
+
+/** The completed job: when, whether files need the token, when they expire, and the files themselves. */
+export function BulkManifest({ manifest, expiresHeader, provider, environment, checkedAt }: BulkManifestProps) {
+  const expires = parseExpiresHeader(expiresHeader);
+  const expiresQuirk = provider.knownDeviations.some((d) => d.code === 'expires_header_format');
+  const transactionMs = Date.parse(manifest.transactionTime);
+
+  return (
+    <div className="space-y-4">
+      <KeyValueList
+        items={[
+          {
+            label: 'transactionTime',
+            value: (
+              <>
+                <span className="font-mono">{manifest.transactionTime}</span>
+                {!Number.isNaN(transactionMs) && (
+                  <span className="text-zinc-500"> · {formatDateTime(transactionMs)}</span>
+                )}
+              </>
+            ),
+          },
+          {
+            label: 'requiresAccessToken',
+            value: (
+              <span className="font-mono">
+                {manifest.requiresAccessToken === undefined ? '(absent)' : String(manifest.requiresAccessToken)}
+              </span>
+            ),
+          },
+          {
+            label: 'Expires',
+            value: expiresHeader ? (
+              <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                <span className="font-mono">{expiresHeader}</span>
+                {expires?.time != null && (
+                  <span className="text-zinc-500">
+                    {formatDateTime(expires.time)}
+                    {checkedAt > 0 && <> · {formatRelativeTime(expires.time, checkedAt)}</>}
+                  </span>
+                )}
+                {expires && !expires.httpDate && (
+                  <Badge tone="violet" title="RFC 9110 wants an HTTP-date here">
+                    not an HTTP-date{expiresQuirk && <> · known quirk of {provider.name}</>}
+                  </Badge>
+                )}
+              </span>
+            ) : (
+              <span className="text-zinc-400">(no header)</span>
+            ),
+          },
+          ...(manifest.request ? [{ label: 'request', value: manifest.request, mono: true }] : []),
+        ]}
+      />
+
+      <section>
+        <h4 className="mb-1.5 text-xs font-semibold text-zinc-900">
+          Output files <span className="font-normal text-zinc-500">({manifest.output.length})</span>
+        </h4>
+        {manifest.output.length === 0 ? (
+          <p className="text-xs text-zinc-500 italic">The export produced no files.</p>
+        ) : (
+          <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200">
+            {manifest.output.map((file) => (
+              <BulkFileRow key={file.url} file={file} providerId={provider.id} environment={environment} />
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {manifest.error.length > 0 && (
+        <section>
+          <h4 className="mb-1.5 text-xs font-semibold text-zinc-900">
+            Error files <span className="font-normal text-zinc-500">({manifest.error.length})</span>
+          </h4>
+          <ul className="divide-y divide-amber-100 rounded-lg border border-amber-200 bg-amber-50/30">
+            {manifest.error.map((file) => (
+              <BulkFileRow key={file.url} file={file} providerId={provider.id} environment={environment} isError />
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

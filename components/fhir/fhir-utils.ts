@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const issueSchema = z.object({
+  severity: z.string().catch('error'),
+  code: z.string().catch('unknown'),
+  diagnostics: z.string().optional().catch(undefined),
+  details: z.object({ text: z.string().optional() }).optional().catch(undefined),
+  expression: z.array(z.string()).optional().catch(undefined),
+});
+export type OperationOutcomeIssue = z.infer<typeof issueSchema>;
+
+const operationOutcomeSchema = z.object({
+  resourceType: z.literal('OperationOutcome'),
+  issue: z.array(issueSchema),
+});
+
+/** The issues of a FHIR OperationOutcome (R4 §OperationOutcome), or null when the body is something else. */
+export function getOperationOutcomeIssues(body: unknown): OperationOutcomeIssue[] | null {
+  const parsed = operationOutcomeSchema.safeParse(body);
+  return parsed.success ? parsed.data.issue : null;
+}
+
+/** `resourceType` and `id` of an NDJSON line, for the collapsed row. */
+export function summarizeResource(line: unknown): { resourceType?: string; id?: string } {
+  if (line === null || typeof line !== 'object' || Array.isArray(line)) return {};
+  const record = line as Record<string, unknown>;
+  return {
+    resourceType: typeof record.resourceType === 'string' ? record.resourceType : undefined,
+    id: typeof record.id === 'string' || typeof record.id === 'number' ? String(record.id) : undefined,
+  };
+}
+
+/** `1.2 KB`, `512 B`, `3.4 MB` (powers of 1024). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** `184 ms`, `1.42 s` */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** A bulk kick-off: `$export` as the last path segment (Bulk Data IG §"Bulk Data Kick-off Request"). */
+export function isBulkExportPath(path: string): boolean {
+  const pathname = path.split(/[?#]/)[0] ?? path;
+  return /\/\$export$/.test(pathname);
+}

@@ -1,0 +1,53 @@
+import { Badge } from '@/components/ui/badge';
+import { Chevron } from '@/components/ui/disclosure';
+import { JsonTree } from '@/components/ui/json-tree';
+import type { FhirProxyResponse } from '@/lib/api-client/schemas';
+import { formatBytes, summarizeResource } from './fhir-utils';
+
+type Ndjson = NonNullable<FhirProxyResponse['ndjson']>;
+
+/** The first lines of an NDJSON file, one collapsed row per resource. */
+export function NdjsonPreview({ ndjson }: { ndjson: Ndjson }) {
+  return (
+    <div data-testid="ndjson-preview" className="overflow-hidden rounded-lg border border-zinc-200">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-zinc-200 bg-zinc-50 px-3 py-1.5 text-[11px] text-zinc-600">
+        <span>
+          <span className="font-semibold text-zinc-900 tabular-nums">{ndjson.linesShown}</span>{' '}
+          {ndjson.linesShown === 1 ? 'line' : 'lines'} shown
+        </span>
+        <span className="tabular-nums">{formatBytes(ndjson.bytesRead)} read</span>
+        {ndjson.truncated ? (
+          <Badge tone="amber">file continues…</Badge>
+        ) : (
+          <Badge tone="green">end of file</Badge>
+        )}
+      </div>
+      {ndjson.lines.length === 0 ? (
+        <p className="px-3 py-3 text-xs text-zinc-500 italic">The file is empty.</p>
+      ) : (
+        <ol className="max-h-[28rem] divide-y divide-zinc-100 overflow-auto">
+          {ndjson.lines.map((line, index) => {
+            const { resourceType, id } = summarizeResource(line);
+            return (
+              <li key={index}>
+                <details>
+                  <summary className="flex cursor-pointer list-none items-center gap-2 px-3 py-1.5 text-xs hover:bg-zinc-50 [&::-webkit-details-marker]:hidden">
+                    <Chevron />
+                    <span className="w-6 shrink-0 text-right font-mono text-[11px] text-zinc-400 tabular-nums">
+                      {index + 1}
+                    </span>
+                    <span className="font-medium text-zinc-900">{resourceType ?? 'JSON'}</span>
+                    {id !== undefined && <span className="truncate font-mono text-zinc-500">{id}</span>}
+                  </summary>
+                  <div className="border-t border-zinc-100 bg-zinc-50/50 px-3 py-2">
+                    <JsonTree value={line} defaultOpenDepth={1} />
+                  </div>
+                </details>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </div>
+  );
+}

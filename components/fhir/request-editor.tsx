@@ -1,0 +1,107 @@
+import type { FormEvent } from 'react';
+import { Button } from '@/components/ui/button';
+import { controlClass } from '@/components/ui/field';
+import { Select } from '@/components/ui/select';
+import { TextInput } from '@/components/ui/text-input';
+import { cn } from '@/components/ui/cn';
+import { Disclosure } from '@/components/ui/disclosure';
+
+export type FhirMethod = 'GET' | 'POST' | 'DELETE';
+
+export interface RequestEditorProps {
+  method: FhirMethod;
+  path: string;
+  headersText: string;
+  body: string;
+  pending: boolean;
+  basePath: string;
+  onMethodChange: (method: FhirMethod) => void;
+  onPathChange: (path: string) => void;
+  onHeadersChange: (text: string) => void;
+  onBodyChange: (body: string) => void;
+  onSend: () => void;
+}
+
+/** Method, environment-relative path, extra headers and (for POST) a body. */
+export function RequestEditor(props: RequestEditorProps) {
+  const { method, path, headersText, body, pending, basePath } = props;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    props.onSend();
+  };
+  return (
+    <form onSubmit={submit} className="space-y-2.5">
+      <div className="flex gap-2">
+        <label htmlFor="fhir-method" className="sr-only">
+          Method
+        </label>
+        <div className="w-28 shrink-0">
+          <Select
+            id="fhir-method"
+            value={method}
+            onChange={(e) => props.onMethodChange(e.target.value as FhirMethod)}
+            className="font-mono text-xs font-semibold"
+          >
+            <option value="GET">GET</option>
+            <option value="POST">POST</option>
+            <option value="DELETE">DELETE</option>
+          </Select>
+        </div>
+        <label htmlFor="fhir-path" className="sr-only">
+          Path
+        </label>
+        <div className="relative min-w-0 flex-1">
+          <TextInput
+            id="fhir-path"
+            name="path"
+            value={path}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="/api/v2/metadata"
+            onChange={(e) => props.onPathChange(e.target.value)}
+            className="font-mono text-xs"
+          />
+        </div>
+        <Button type="submit" variant="primary" pending={pending} data-testid="fhir-send" disabled={!path.trim()}>
+          {pending ? 'Sending…' : 'Send'}
+        </Button>
+      </div>
+      <p className="text-[11px] text-zinc-500">
+        Paths are relative to the environment{basePath && <> (<span className="font-mono">{basePath}</span>)</>}; the
+        server adds <span className="font-mono">Authorization: Bearer …</span> from this session’s token.
+      </p>
+      <Disclosure summary="Request headers">
+        <label htmlFor="fhir-headers" className="sr-only">
+          Request headers
+        </label>
+        <textarea
+          id="fhir-headers"
+          value={headersText}
+          rows={3}
+          spellCheck={false}
+          placeholder="Accept: application/fhir+json"
+          onChange={(e) => props.onHeadersChange(e.target.value)}
+          className={cn(controlClass, 'py-2 font-mono text-xs')}
+        />
+        <p className="mt-1 text-[11px] text-zinc-500">
+          One <span className="font-mono">Name: value</span> per line. Authorization is set by the server.
+        </p>
+      </Disclosure>
+      {method === 'POST' && (
+        <div>
+          <label htmlFor="fhir-body" className="mb-1 block text-xs font-medium text-zinc-700">
+            Request body
+          </label>
+          <textarea
+            id="fhir-body"
+            value={body}
+            rows={5}
+            spellCheck={false}
+            onChange={(e) => props.onBodyChange(e.target.value)}
+            className={cn(controlClass, 'py-2 font-mono text-xs')}
+          />
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,29 @@
+import { Disclosure } from '@/components/ui/disclosure';
+import { HeadersTable } from '@/components/ui/headers-table';
+import { StatusCode } from '@/components/ui/status-code';
+import type { FhirProxyResponse } from '@/lib/api-client/schemas';
+import { formatDuration, getOperationOutcomeIssues } from './fhir-utils';
+import { OperationOutcome } from './operation-outcome';
+import { ResponseBody } from './response-body';
+
+/** Status, timing, headers, OperationOutcome issues and the body of one proxied FHIR response. */
+export function ResponseViewer({ response }: { response: FhirProxyResponse }) {
+  const issues = response.bodyKind === 'json' ? getOperationOutcomeIssues(response.json) : null;
+  return (
+    <div className="space-y-3" data-testid="fhir-response">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
+        <StatusCode status={response.status} text={response.statusText} className="text-xs" />
+        <span className="font-mono text-xs text-zinc-600 tabular-nums">{formatDuration(response.durationMs)}</span>
+        {response.contentType && <span className="font-mono text-xs text-zinc-500">{response.contentType}</span>}
+        <span className="min-w-0 flex-1 truncate text-right font-mono text-[11px] text-zinc-400" title={response.url}>
+          {response.url}
+        </span>
+      </div>
+      {issues && issues.length > 0 && <OperationOutcome issues={issues} />}
+      <Disclosure summary={<>Response headers ({response.headers.length})</>}>
+        <HeadersTable headers={response.headers} />
+      </Disclosure>
+      <ResponseBody response={response} />
+    </div>
+  );
+}

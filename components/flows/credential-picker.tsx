@@ -1,0 +1,123 @@
+import type { Ref } from 'react';
+import { Badge } from '@/components/ui/badge';
+import { Card } from '@/components/ui/card';
+import { Field } from '@/components/ui/field';
+import { Select } from '@/components/ui/select';
+import { TextInput } from '@/components/ui/text-input';
+import { CUSTOM_CREDENTIALS, type Preset } from './credential-options';
+
+export interface CustomCredentialErrors {
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export interface CredentialPickerProps {
+  presets: Preset[];
+  allowCustom: boolean;
+  value: string;
+  onChange: (value: string) => void;
+  customClientId: string;
+  onCustomClientIdChange: (clientId: string) => void;
+  /** The secret input stays uncontrolled: its value never enters React state. */
+  secretRef: Ref<HTMLInputElement>;
+  errors: CustomCredentialErrors;
+}
+
+export function CredentialPicker({
+  presets,
+  allowCustom,
+  value,
+  onChange,
+  customClientId,
+  onCustomClientIdChange,
+  secretRef,
+  errors,
+}: CredentialPickerProps) {
+  const selected = presets.find((preset) => preset.id === value);
+  return (
+    <Card step={3} title="Credential set" description="A public sandbox preset, or your own client.">
+      <label htmlFor="credential-select" className="sr-only">
+        Credential set
+      </label>
+      <Select id="credential-select" name="credential" value={value} onChange={(e) => onChange(e.target.value)}>
+        {presets.length > 0 && (
+          <optgroup label="Sandbox presets">
+            {presets.map((preset) => (
+              <option key={preset.id} value={preset.id}>
+                {preset.label}
+              </option>
+            ))}
+          </optgroup>
+        )}
+        {allowCustom && <option value={CUSTOM_CREDENTIALS}>Your own credentials</option>}
+      </Select>
+
+      {selected && (
+        <div className="mt-3 space-y-2.5">
+          <div>
+            <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Client ID</p>
+            <p className="mt-0.5 font-mono text-xs break-all text-zinc-900">{selected.clientId}</p>
+          </div>
+          {selected.notes && <p className="text-xs leading-5 text-zinc-600">{selected.notes}</p>}
+          {Object.keys(selected.facts).length > 0 && (
+            <ul className="flex flex-wrap gap-1.5">
+              {Object.entries(selected.facts).map(([key, fact]) => (
+                <li key={key}>
+                  <Badge tone="neutral">
+                    <span className="text-zinc-500">{humanize(key)}</span>
+                    <span className={typeof fact === 'number' ? 'tabular-nums' : undefined}>
+                      {typeof fact === 'number' ? fact.toLocaleString('en-US') : fact}
+                    </span>
+                  </Badge>
+                </li>
+              ))}
+            </ul>
+          )}
+          <p className="text-[11px] text-zinc-500">The secret stays on the server; only its preset id is sent.</p>
+        </div>
+      )}
+
+      {value === CUSTOM_CREDENTIALS && (
+        <div className="mt-3 space-y-3">
+          <Field htmlFor="custom-client-id" label="Client ID" error={errors.clientId}>
+            <TextInput
+              id="custom-client-id"
+              name="clientId"
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono text-xs"
+              value={customClientId}
+              onChange={(e) => onCustomClientIdChange(e.target.value)}
+              aria-invalid={errors.clientId ? true : undefined}
+              aria-describedby={errors.clientId ? 'custom-client-id-error' : undefined}
+            />
+          </Field>
+          <Field
+            htmlFor="custom-client-secret"
+            label="Client secret"
+            error={errors.clientSecret}
+            hint="Sent once in the token request body, then cleared. Never stored in this browser."
+          >
+            <TextInput
+              ref={secretRef}
+              id="custom-client-secret"
+              name="clientSecret"
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono text-xs"
+              aria-invalid={errors.clientSecret ? true : undefined}
+              aria-describedby={errors.clientSecret ? 'custom-client-secret-error' : 'custom-client-secret-hint'}
+            />
+          </Field>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+/** `acoId` → `ACO id`, `dataSet` → `data set`. */
+function humanize(key: string): string {
+  const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.replace(/\baco\b/g, 'ACO');
+}

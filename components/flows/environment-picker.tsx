@@ -1,0 +1,54 @@
+import { Card } from '@/components/ui/card';
+import { KeyValueList } from '@/components/ui/key-value-list';
+import { Select } from '@/components/ui/select';
+import type { ProviderDto } from '@/lib/api-client/schemas';
+import { EnvironmentKindBadge } from './environment-kind-badge';
+
+type Environment = ProviderDto['environments'][number];
+
+export interface EnvironmentPickerProps {
+  environments: Environment[];
+  value: string;
+  onChange: (environmentId: string) => void;
+  /** False when the server runs without its built-in sandboxes. */
+  builtinAvailable: boolean;
+}
+
+export function EnvironmentPicker({ environments, value, onChange, builtinAvailable }: EnvironmentPickerProps) {
+  const selected = environments.find((env) => env.id === value);
+  return (
+    <Card
+      step={2}
+      title="Environment"
+      description="Where the token request goes."
+      actions={selected && <EnvironmentKindBadge kind={selected.kind} />}
+    >
+      <label htmlFor="environment-select" className="sr-only">
+        Environment
+      </label>
+      <Select id="environment-select" name="environment" value={value} onChange={(e) => onChange(e.target.value)}>
+        {environments.map((env) => (
+          <option key={env.id} value={env.id} disabled={env.kind === 'builtin' && !builtinAvailable}>
+            {env.label}
+          </option>
+        ))}
+      </Select>
+      {selected && (
+        <div className="mt-3 space-y-3">
+          {selected.note && <p className="text-xs leading-5 text-zinc-600">{selected.note}</p>}
+          {selected.kind === 'production' && (
+            <p className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-xs text-red-800">
+              Production holds real patient data. Use only credentials your organisation was issued.
+            </p>
+          )}
+          <KeyValueList
+            items={[
+              { label: 'Token URL', value: selected.tokenUrl, mono: true },
+              { label: 'FHIR base', value: selected.fhirBaseUrl, mono: true },
+            ]}
+          />
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,42 @@
+import { Card } from '@/components/ui/card';
+import { Select } from '@/components/ui/select';
+import type { ProviderDto } from '@/lib/api-client/schemas';
+import { ExternalLink } from './external-link';
+
+export interface ProviderPickerProps {
+  providers: ProviderDto[];
+  value: string;
+  onChange: (providerId: string) => void;
+}
+
+export function ProviderPicker({ providers, value, onChange }: ProviderPickerProps) {
+  const selected = providers.find((p) => p.id === value);
+  return (
+    <Card step={1} title="Provider" description="The health API to authenticate against.">
+      <label htmlFor="provider-select" className="sr-only">
+        Provider
+      </label>
+      <Select id="provider-select" name="provider" value={value} onChange={(e) => onChange(e.target.value)}>
+        {providers.map((provider) => (
+          <option key={provider.id} value={provider.id}>
+            {provider.name}
+          </option>
+        ))}
+      </Select>
+      {selected && (
+        <div className="mt-3">
+          <p className="text-xs leading-5 text-zinc-600">{selected.summary}</p>
+          {selected.docs.length > 0 && (
+            <ul className="mt-2.5 flex flex-wrap gap-x-3 gap-y-1">
+              {selected.docs.map((doc) => (
+                <li key={doc.url}>
+                  <ExternalLink href={doc.url}>{doc.label}</ExternalLink>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,143 @@
+'use client';
+
+import { Badge } from '@/components/ui/badge';
+import { Card } from '@/components/ui/card';
+import { KeyValueList } from '@/components/ui/key-value-list';
+import { epochToMs, formatDateTime } from '@/lib/api-client/relative-time';
+import type { TokenDto } from '@/lib/api-client/schemas';
+import { CLAIM_DESCRIPTIONS, HEADER_DESCRIPTIONS, orderClaims } from './claim-utils';
+import { ClaimsTable } from './claims-table';
+import { getCountdown } from './countdown-utils';
+import { TokenCountdown } from './token-countdown';
+import { TokenDeviations } from './token-deviations';
+import { TokenStatusBadge } from './token-status-badge';
+import { describeRawValue, formatFingerprint } from './token-utils';
+import { useServerNow } from './use-server-now';
+import { VerificationBadge } from './verification-badge';
+
+export interface TokenPanelProps {
+  token: TokenDto;
+  /** serverNow − Date.now() when the token's DTO arrived. */
+  clockOffsetMs: number;
+  providerName: string;
+  environmentLabel: string;
+}
+
+/** The token the server holds for this session: expiry on the server clock, fingerprint, decoded JWT, deviations. */
+export function TokenPanel({ token, clockOffsetMs, providerName, environmentLabel }: TokenPanelProps) {
+  const now = useServerNow(clockOffsetMs);
+  const expiresAt = epochToMs(token.expiresAt);
+  const issuedAt = epochToMs(token.issuedAt);
+  const countdown = now > 0 ? getCountdown(expiresAt, now, issuedAt) : null;
+  const expiresIn = describeRawValue(token.expiresInRaw);
+
+  return (
+    <Card
+      data-testid="token-panel"
+      title="Access token"
+      description={
+        <>
+          {token.credentialLabel} · {environmentLabel}
+        </>
+      }
+      actions={
+        <>
+          {token.reused && <Badge tone="blue">Reused</Badge>}
+          {countdown && <TokenStatusBadge state={countdown.state} />}
+        </>
+      }
+    >
+      <div className="grid gap-5 md:grid-cols-[minmax(0,14rem)_minmax(0,1fr)]">
+        <TokenCountdown countdown={countdown} />
+        <KeyValueList
+          items={[
+            { label: 'Issued', value: formatDateTime(issuedAt) },
+            { label: 'Expires', value: formatDateTime(expiresAt) },
+            { label: 'Client ID', value: token.clientId, mono: true },
+            {
+              label: 'token_type',
+              value: (
+                <>
+                  {JSON.stringify(token.tokenType)}
+                  {token.tokenType !== 'Bearer' && (
+                    <span className="font-sans text-zinc-500"> · sent as “Bearer”</span>
+                  )}
+                </>
+              ),
+              mono: true,
+            },
+            {
+              label: 'expires_in',
+              value: (
+                <>
+                  {expiresIn.text} <span className="font-sans text-zinc-500">({expiresIn.type})</span>
+                </>
+              ),
+              mono: true,
+            },
+            ...(token.scope ? [{ label: 'scope', value: token.scope, mono: true }] : []),
+          ]}
+        />
+      </div>
+
+      {countdown?.state === 'expired' && (
+        <p className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-xs text-red-800">
+          This token has expired: the provider will answer 401 to requests made with it. Press{' '}
+          <span className="font-semibold">Get token</span> for a new one.
+        </p>
+      )}
+
+      <div className="mt-5 rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2.5">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">
+            Bearer token <span className="font-normal tracking-normal normal-case">· held by the server, masked here</span>
+          </p>
+          <Badge tone="neutral" className="font-mono">
+            {token.format}
+          </Badge>
+        </div>
+        <p className="mt-1.5 font-mono text-sm break-all text-zinc-900" data-testid="masked-token">
+          {token.maskedToken}
+        </p>
+        <p className="mt-1 font-mono text-[11px] text-zinc-500" data-testid="token-fingerprint">
+          {formatFingerprint(token.fingerprint)}
+        </p>
+      </div>
+
+      <div className="mt-3">
+        <VerificationBadge verification={token.verification} />
+      </div>
+
+      {token.jwt ? (
+        <div className="mt-5 space-y-4">
+          <section>
+            <h3 className="mb-2 text-xs font-semibold text-zinc-900">JOSE header</h3>
+            <ClaimsTable
+              caption="JWT header"
+              entries={Object.entries(token.jwt.header)}
+              descriptions={HEADER_DESCRIPTIONS}
+              now={now}
+            />
+          </section>
+          <section>
+            <h3 className="mb-2 text-xs font-semibold text-zinc-900">Claims</h3>
+            <ClaimsTable
+              caption="JWT claims"
+              data-testid="claims-table"
+              entries={orderClaims(token.jwt.claims)}
+              descriptions={CLAIM_DESCRIPTIONS}
+              now={now}
+            />
+          </section>
+        </div>
+      ) : (
+        <p className="mt-5 text-xs text-zinc-500">An opaque token: there are no claims to decode.</p>
+      )}
+
+      <section className="mt-5">
+        <h3 className="mb-2 text-xs font-semibold text-zinc-900">Deviations from the spec</h3>
+        <TokenDeviations deviations={token.deviations} providerName={providerName} />
+      </section>
+    </Card>
+  );
+}

@@ -1,0 +1,31 @@
+'use client';
+
+import { useSyncExternalStore } from 'react';
+
+function subscribe(onTick: () => void): () => void {
+  const id = setInterval(onTick, 1000);
+  // After a tab sleeps, intervals are throttled: recompute as soon as the page is visible again.
+  document.addEventListener('visibilitychange', onTick);
+  return () => {
+    clearInterval(id);
+    document.removeEventListener('visibilitychange', onTick);
+  };
+}
+
+/** Whole seconds, so consecutive reads within a tick agree (useSyncExternalStore requires a stable snapshot). */
+function getSnapshot(): number {
+  return Math.floor(Date.now() / 1000) * 1000;
+}
+
+function getServerSnapshot(): number {
+  return 0;
+}
+
+/**
+ * The server's "now", ticking each second: the browser clock plus the offset measured when the server last answered.
+ * Recomputed from Date.now() on every tick, so it is right after the tab sleeps. 0 during server rendering.
+ */
+export function useServerNow(clockOffsetMs: number): number {
+  const local = useSyncExternalStore(subscribe, getSnapshot, getServerSnapshot);
+  return local === 0 ? 0 : local + clockOffsetMs;
+}

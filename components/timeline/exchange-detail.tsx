@@ -1,0 +1,40 @@
+import { HeadersTable } from '@/components/ui/headers-table';
+import type { ExchangeDto } from '@/lib/api-client/schemas';
+import { formatBytes } from '@/components/fhir/fhir-utils';
+import { ExchangeBody } from './exchange-body';
+
+/** Request and response side by side, as the server recorded them (secrets already redacted). */
+export function ExchangeDetail({ exchange }: { exchange: ExchangeDto }) {
+  return (
+    <div className="grid gap-4 lg:grid-cols-2">
+      <section className="min-w-0 space-y-2">
+        <h4 className="text-[11px] font-semibold tracking-wide text-zinc-500 uppercase">Request</h4>
+        <p className="font-mono text-xs break-all text-zinc-800">
+          <span className="font-semibold text-indigo-700">{exchange.method}</span> {exchange.url}
+        </p>
+        <HeadersTable headers={exchange.request.headers} />
+        <ExchangeBody body={exchange.request.body} emptyLabel="Empty body" />
+      </section>
+      <section className="min-w-0 space-y-2">
+        <h4 className="text-[11px] font-semibold tracking-wide text-zinc-500 uppercase">Response</h4>
+        {exchange.error && (
+          <p className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 font-mono text-xs text-red-800">
+            {exchange.error}
+          </p>
+        )}
+        {exchange.response ? (
+          <>
+            <HeadersTable headers={exchange.response.headers} />
+            <ExchangeBody body={exchange.response.body} emptyLabel="Empty body" />
+            <p className="text-[11px] text-zinc-500">
+              {formatBytes(exchange.response.size)}
+              {exchange.response.bodyTruncated && ' · body truncated for display'}
+            </p>
+          </>
+        ) : (
+          !exchange.error && <p className="text-xs text-zinc-400 italic">No response recorded</p>
+        )}
+      </section>
+    </div>
+  );
+}

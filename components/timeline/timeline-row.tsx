@@ -1,0 +1,53 @@
+import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { Chevron } from '@/components/ui/disclosure';
+import { StatusCode } from '@/components/ui/status-code';
+import { formatDuration } from '@/components/fhir/fhir-utils';
+import { epochToMs, formatClockTime } from '@/lib/api-client/relative-time';
+import type { ExchangeDto } from '@/lib/api-client/schemas';
+import { ExchangeDetail } from './exchange-detail';
+import { splitUrl } from './timeline-utils';
+
+const kindTone: Record<ExchangeDto['kind'], BadgeTone> = {
+  token: 'violet',
+  fhir: 'blue',
+  jwks: 'neutral',
+  other: 'neutral',
+};
+
+export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index: number }) {
+  const { origin, rest } = splitUrl(exchange.url);
+  return (
+    <li data-testid="timeline-row" data-kind={exchange.kind} data-status={exchange.status ?? undefined}>
+      <details>
+        <summary className="grid cursor-pointer list-none grid-cols-[auto_auto_minmax(0,1fr)_auto] items-center gap-x-3 gap-y-1 px-4 py-2 text-xs hover:bg-zinc-50 sm:grid-cols-[auto_4rem_3.5rem_3.5rem_minmax(0,1fr)_6rem_4.5rem] [&::-webkit-details-marker]:hidden">
+          <Chevron />
+          <span className="hidden font-mono text-[11px] text-zinc-400 tabular-nums sm:inline">
+            {formatClockTime(epochToMs(exchange.startedAt))}
+          </span>
+          <span className="hidden sm:inline">
+            <Badge tone={kindTone[exchange.kind]}>{exchange.kind}</Badge>
+          </span>
+          <span className="font-mono font-semibold text-zinc-800">{exchange.method}</span>
+          <span className="min-w-0 truncate font-mono text-zinc-700" title={exchange.url}>
+            <span className="text-zinc-400">{origin}</span>
+            {rest}
+          </span>
+          <span>
+            {exchange.error && exchange.status === null ? (
+              <Badge tone="red">network error</Badge>
+            ) : (
+              <StatusCode status={exchange.status} />
+            )}
+          </span>
+          <span className="hidden text-right font-mono text-[11px] text-zinc-500 tabular-nums sm:inline">
+            {formatDuration(exchange.durationMs)}
+          </span>
+          <span className="sr-only">exchange {index + 1}</span>
+        </summary>
+        <div className="border-t border-zinc-100 bg-zinc-50/40 px-4 py-3">
+          <ExchangeDetail exchange={exchange} />
+        </div>
+      </details>
+    </li>
+  );
+}

@@ -1,0 +1,61 @@
+import { ApiErrorCard } from '@/components/ui/api-error-card';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import type { ApiClientError } from '@/lib/api-client/api-client-error';
+import type { ExchangeDto } from '@/lib/api-client/schemas';
+import { TimelineRow } from './timeline-row';
+
+export interface TimelineProps {
+  exchanges: ExchangeDto[] | undefined;
+  error: ApiClientError | null;
+  refreshing: boolean;
+  onRefresh: () => void;
+}
+
+/** Every request the server made for this session, in order, each expandable to headers and bodies. */
+export function Timeline({ exchanges, error, refreshing, onRefresh }: TimelineProps) {
+  return (
+    <Card
+      data-testid="timeline"
+      title={
+        <>
+          Timeline {exchanges && <span className="font-normal text-zinc-500">({exchanges.length})</span>}
+        </>
+      }
+      description="What the server sent to the provider and what came back. Secrets are redacted by the server."
+      actions={
+        <Button size="sm" variant="ghost" onClick={onRefresh} pending={refreshing}>
+          Refresh
+        </Button>
+      }
+      flush
+    >
+      {error && <ApiErrorCard className="m-4" error={error} title="Could not load the session" />}
+      {!error && exchanges && exchanges.length === 0 && (
+        <EmptyState className="m-4" title="Nothing yet">
+          Token and FHIR requests appear here as the server makes them.
+        </EmptyState>
+      )}
+      {!exchanges && !error && <p className="px-4 py-4 text-xs text-zinc-500">Loading…</p>}
+      {exchanges && exchanges.length > 0 && (
+        <>
+          <div className="hidden grid-cols-[auto_4rem_3.5rem_3.5rem_minmax(0,1fr)_6rem_4.5rem] gap-x-3 border-b border-zinc-100 bg-zinc-50 px-4 py-1.5 text-[10px] font-medium tracking-wide text-zinc-500 uppercase sm:grid">
+            <span className="w-3" />
+            <span>Time</span>
+            <span>Kind</span>
+            <span>Method</span>
+            <span>URL</span>
+            <span>Status</span>
+            <span className="text-right">Duration</span>
+          </div>
+          <ol className="divide-y divide-zinc-100">
+            {exchanges.map((exchange, index) => (
+              <TimelineRow key={exchange.id} exchange={exchange} index={index} />
+            ))}
+          </ol>
+        </>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,44 @@
+import type { HTMLAttributes, ReactNode } from 'react';
+import { cn } from './cn';
+
+export interface CardProps extends Omit<HTMLAttributes<HTMLElement>, 'title'> {
+  title?: ReactNode;
+  description?: ReactNode;
+  /** Right-aligned in the header: buttons, badges. */
+  actions?: ReactNode;
+  /** A step number shown before the title. */
+  step?: number;
+  /** Removes the body padding, for tables that run edge to edge. */
+  flush?: boolean;
+}
+
+export function Card({ title, description, actions, step, flush = false, className, children, ...rest }: CardProps) {
+  const hasHeader = title !== undefined || actions !== undefined;
+  return (
+    <section
+      className={cn('min-w-0 rounded-xl border border-zinc-200 bg-white shadow-xs', className)}
+      {...rest}
+    >
+      {hasHeader && (
+        <header className="flex items-start justify-between gap-3 border-b border-zinc-100 px-4 py-3">
+          <div className="flex min-w-0 items-start gap-2.5">
+            {step !== undefined && (
+              <span
+                aria-hidden="true"
+                className="mt-px flex size-5 shrink-0 items-center justify-center rounded-full bg-zinc-900 text-[11px] font-semibold text-white"
+              >
+                {step}
+              </span>
+            )}
+            <div className="min-w-0">
+              {title !== undefined && <h2 className="text-sm font-semibold text-zinc-900">{title}</h2>}
+              {description !== undefined && <p className="mt-0.5 text-xs text-zinc-500">{description}</p>}
+            </div>
+          </div>
+          {actions !== undefined && <div className="flex shrink-0 items-center gap-2">{actions}</div>}
+        </header>
+      )}
+      <div className={cn(!flush && 'p-4')}>{children}</div>
+    </section>
+  );
+}

@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { createBcdaSandbox } from './index';
+import { bulkHeaders, createTestClock, getAccessToken, send, testBase, toSandboxPath } from './test-helpers';
+
+interface Manifest {
+  transactionTime: string;
+  request: string;
+  requiresAccessToken: boolean;
+  output: Array<{ type: string; url: string }>;
+  error: unknown[];
+  JobID: number;
+}
+
+const hour = 60 * 60 * 1000;
+
+async function startExport(presetId = 'extra-small', query = '') {
+  const clock = createTestClock();
+  const sandbox = createBcdaSandbox({ now: clock.now, jobDurationMs: () => 2000 });
+  const token = await getAccessToken(sandbox, presetId);
+  const kickoff = await send(sandbox, `/api/v2/Patient/$export${query}`, { headers: bulkHeaders(token) });
+  expect(kickoff.status).toBe(202);
+  const statusPath = toSandboxPath(kickoff.headers.get('content-location') ?? '');
+  const poll = (authToken = token) => send(sandbox, statusPath, { headers: { Authorization: `Bearer ${authToken}` } });
+  return { clock, sandbox, token, statusPath, poll };
+}
+
+describe('export job lifecycle', () => {
+  it('reports Pending, then In Progress (NN%), then the manifest, then 410 after 24 hours', async () => {
+    const { clock, token, poll, sandbox } = await startExport();
+
+    const pending = await poll();
+    expect(pending.status).toBe(202);
+    expect(pending.headers.get('x-progress')).toBe('Pending');
+    expect(pending.headers.has('retry-after')).toBe(false);
+    expect(await pending.text()).toBe('');
+
+    clock.advance(1000);
+    const running = await poll();
+    expect(running.status).toBe(202);
+    expect(running.headers.get('x-progress')).toBe('In Progress (50%)');
+
+    clock.advance(1000);
+    const done = await poll();
+    expect(done.status).toBe(200);
+    expect(done.headers.get('content-type')).toBe('application/json');
+    // Completion is 2 s after 2026-08-21T20:44:01.705Z; files are kept 24 hours.
+    expect(done.headers.get('expires')).toBe('2026-08-22 20:44:03.705 +0000 UTC');
+    const manifest = (await done.json()) as Manifest;
+    expect(Object.keys(manifest)).toEqual(['transactionTime', 'request', 'requiresAccessToken', 'output', 'error', 'JobID']);
+    expect(manifest).toMatchObject({
+      transactionTime: '2026-08-21T20:44:01.705Z',
+      request: `${testBase}/api/v2/Patient/$export`,
+      requiresAccessToken: true,
+      error: [],
+      JobID: 1,
+    });
+    expect(manifest.output.map((file) => file.type)).toEqual(['Patient', 'ExplanationOfBenefit', 'Coverage']);
+    for (const file of manifest.output) {
+      expect(file.url).toMatch(new RegExp(`^${testBase}/data/1/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\.ndjson$`));
+    }
+
+    const file = await send(sandbox, toSandboxPath(manifest.output[0]?.url ?? ''), { headers: { Authorization: `Bearer ${token}` } });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/fhir+ndjson');
+    await file.body?.cancel();
+
+    clock.advance(24 * hour + 1);
+    const freshToken = await getAccessToken(sandbox, 'extra-small');
+    const gone = await poll(freshToken);
+    expect(gone.status).toBe(410);
+    expect(gone.headers.get('expires')).toBe('2026-08-22 20:44:03.705 +0000 UTC');
+    expect(((await gone.json()) as { issue: Array<{ code: string }> }).issue[0]?.code).toBe('not-found');
+
+    const expiredFile = await send(sandbox, toSandboxPath(manifest.output[0]?.url ?? ''), {
+      headers: { Authorization: `Bearer ${freshToken}` },
+    });
+    expect(expiredFile.status).toBe(410);
+  });
+
+  it('cancels a running job: DELETE 202, then status 404 "Job has been cancelled."', async () => {
+    const { sandbox, statusPath, token, poll } = await startExport();
+    const cancel = await send(sandbox, statusPath, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+    expect(cancel.status).toBe(202);
+    const status = await poll();
+    expect(status.status).toBe(404);
+    expect(((await status.json()) as { issue: Array<{ diagnostics: string }> }).issue[0]?.diagnostics).toBe('Job has been cancelled.');
+  });
+
+  it('refuses to cancel a completed job with 410', async () => {
+    const { clock, sandbox, statusPath, token } = await startExport();
+    clock.advance(5000);
+    const cancel = await send(sandbox, statusPath, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+    expect(cancel.status).toBe(410);
+    expect(((await cancel.json()) as { issue: Array<{ diagnostics: string }> }).issue[0]?.diagnostics).toBe(
+      'job was not cancelled because it is not Pending or In Progress',
+    );
+  });
+
+  it('hides a job from another ACO’s token with 401', async () => {
+    const { clock, sandbox, poll } = await startExport();
+    clock.advance(5000);
+    const manifest = (await (await poll()).json()) as Manifest;
+    const otherToken = await getAccessToken(sandbox, 'reach-large');
+    const status = await poll(otherToken);
+    expect(status.status).toBe(401);
+    expect(status.headers.get('content-type')).toBe('application/fhir+json');
+    const file = await send(sandbox, toSandboxPath(manifest.output[0]?.url ?? ''), { headers: { Authorization: `Bearer ${otherToken}` } });
+    expect(file.status).toBe(401);
+  });
+
+  it('answers 404 "Job not found." for an unknown job and 400 for a non-numeric id', async () => {
+    const { sandbox, token } = await startExport();
+    const unknown = await send(sandbox, '/api/v2/jobs/999', { headers: { Authorization: `Bearer ${token}` } });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { issue: Array<{ diagnostics: string }> }).issue[0]?.diagnostics).toBe('Job not found.');
+    const nonNumeric = await send(sandbox, '/api/v2/jobs/abc', { headers: { Authorization: `Bearer ${token}` } });
+    expect(nonNumeric.status).toBe(400);
+  });
+
+  it('answers 404 "Not Found" text for an unknown file of a job, and before the job completes', async () => {
+    const { clock, sandbox, token, poll } = await startExport();
+    const early = await send(sandbox, '/data/1/00000000-0000-4000-8000-000000000000.ndjson', {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(early.status).toBe(404);
+    expect(await early.text()).toBe('Not Found\n');
+    clock.advance(5000);
+    await poll();
+    const unknown = await send(sandbox, '/data/1/nope.ndjson', { headers: { Authorization: `Bearer ${token}` } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await unknown.text()).toBe('Not Found\n');
+  });
+
+  it('needs a token for data files', async () => {
+    const { clock, sandbox, poll } = await startExport();
+    clock.advance(5000);
+    const manifest = (await (await poll()).json()) as Manifest;
+    const file = await send(sandbox, toSandboxPath(manifest.output[0]?.url ?? ''));
+    expect(file.status).toBe(401);
+  });
+
+  it('lists the ACO’s jobs as a Bundle of Tasks', async () => {
+    const { sandbox, token } = await startExport();
+    const list = await send(sandbox, '/api/v2/jobs', { headers: bulkHeaders(token) });
+    expect(list.status).toBe(200);
+    const bundle = (await list.json()) as { resourceType: string; total: number; entry: Array<{ resource: Record<string, unknown> }> };
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 1 });
+    expect(bundle.entry[0]?.resource).toMatchObject({ resourceType: 'Task', status: 'accepted', intent: 'order' });
+    const none = await send(sandbox, '/api/v2/jobs?_status=Completed', { headers: bulkHeaders(token) });
+    expect(none.status).toBe(404);
+    const repeated = await send(sandbox, '/api/v2/jobs?_status=Pending,Pending', { headers: bulkHeaders(token) });
+    expect(((await repeated.json()) as { issue: Array<{ diagnostics: string }> }).issue[0]?.diagnostics).toBe('Repeated status type Pending');
+  });
+
+  it('honours _type in the manifest', async () => {
+    const { clock, poll } = await startExport('reach-extra-small', '?_type=Coverage,Claim');
+    clock.advance(5000);
+    const manifest = (await (await poll()).json()) as Manifest;
+    expect(manifest.output.map((file) => file.type)).toEqual(['Coverage', 'Claim']);
+    expect(manifest.request).toBe(`${testBase}/api/v2/Patient/$export?_type=Coverage,Claim`);
+  });
+
+  it('exports Claim and ClaimResponse by default for REACH ACOs on v2', async () => {
+    const { clock, poll } = await startExport('reach-extra-small');
+    clock.advance(5000);
+    const manifest = (await (await poll()).json()) as Manifest;
+    expect(manifest.output.map((file) => file.type)).toEqual(['Patient', 'ExplanationOfBenefit', 'Coverage', 'Claim', 'ClaimResponse']);
+  });
+});
+
+describe('open endpoints', () => {
+  it('serves the CapabilityStatement without a token', async () => {
+    const sandbox = createBcdaSandbox();
+    const response = await send(sandbox, '/api/v2/metadata');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    const statement = (await response.json()) as Record<string, unknown> & {
+      rest: Array<{ security: { extension: Array<{ url: string; extension: Array<{ url: string; valueUri: string }> }> }; resource: Array<{ type: string; operation: Array<{ name: string }> }> }>;
+    };
+    expect(statement).toMatchObject({
+      resourceType: 'CapabilityStatement',
+      fhirVersion: '4.0.1',
+      software: { name: 'Beneficiary Claims Data API' },
+      instantiates: expect.arrayContaining(['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data']),
+    });
+    const oauth = statement.rest[0]?.security.extension.find(
+      (extension) => extension.url === 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+    );
+    expect(oauth?.extension).toContainEqual({ url: 'token', valueUri: `${testBase}/auth/token` });
+    const operations = statement.rest[0]?.resource.flatMap((resource) => resource.operation.map((operation) => operation.name));
+    expect(operations).toEqual(['patient-export', 'group-export']);
+  });
+
+  it('serves _version, _health and _auth', async () => {
+    const sandbox = createBcdaSandbox();
+    expect(await (await send(sandbox, '/_version')).json()).toHaveProperty('version');
+    expect(await (await send(sandbox, '/_health')).json()).toEqual({ database: 'ok', ssas: 'ok', ssas_introspect: 'ok' });
+    expect(await (await send(sandbox, '/_auth')).json()).toMatchObject({ auth_provider: 'ssas' });
+  });
+
+  it('answers unknown paths with Go’s 404 text', async () => {
+    const response = await send(createBcdaSandbox(), '/api/v1/metadata');
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe('404 page not found\n');
+  });
+});

@@ -1,0 +1,113 @@
+import { authenticateBearer } from './bearer';
+import type { BcdaAccount } from './credentials';
+import { getBaseUrl, type BcdaContext } from './context';
+import { handleDataFile } from './data-files';
+import { handleExportKickoff } from './export-kickoff';
+import { supportedApiVersions, type ApiVersion } from './export-request';
+import { handleJobCancel, handleJobList, handleJobStatus, requireOwnedJob } from './job-handlers';
+import { createJwks } from './keys';
+import { createCapabilityStatement, sandboxVersion } from './metadata';
+import { jsonResponse, methodNotAllowed, routeNotFound } from './responses';
+import { handleTokenRequest } from './token';
+
+type Authenticated = (account: BcdaAccount) => Response | Promise<Response>;
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Path segments after the mount point, each percent-decoded, so `%24export` and `$export` match alike. */
+export function splitPath(path: string): string[] {
+  const trimmed = path.startsWith('/') ? path.slice(1) : path;
+  return trimmed.split('/').map(decodeSegment);
+}
+
+function isApiVersion(value: string | undefined): value is ApiVersion {
+  return supportedApiVersions.some((version) => version === value);
+}
+
+async function withBearer(context: BcdaContext, request: Request, handler: Authenticated): Promise<Response> {
+  const result = await authenticateBearer(context, request);
+  return 'response' in result ? result.response : handler(result.account);
+}
+
+// BCDA's API router runs ParseToken on every request, so even open endpoints refuse a bad Authorization header.
+async function withOptionalBearer(context: BcdaContext, request: Request, handler: () => Response): Promise<Response> {
+  if (!request.headers.has('authorization')) return handler();
+  return withBearer(context, request, handler);
+}
+
+function only(request: Request, methods: readonly string[], handler: () => Response | Promise<Response>): Response | Promise<Response> {
+  return methods.includes(request.method) ? handler() : methodNotAllowed(methods);
+}
+
+function routeJobs(context: BcdaContext, request: Request, rest: string[]): Response | Promise<Response> {
+  const [jobId] = rest;
+  if (jobId === undefined) {
+    return only(request, ['GET'], () => withBearer(context, request, (account) => handleJobList(context, request, account)));
+  }
+  return only(request, ['GET', 'DELETE'], () =>
+    withBearer(context, request, (account) => {
+      const owned = requireOwnedJob(context, jobId, account);
+      if ('response' in owned) return owned.response;
+      return request.method === 'DELETE' ? handleJobCancel(context, owned.job) : handleJobStatus(context, request, owned.job);
+    }),
+  );
+}
+
+function routeApi(context: BcdaContext, request: Request, version: ApiVersion, rest: string[]): Response | Promise<Response> {
+  const path = `/api/${version}/${rest.join('/')}`;
+  const [first, second, third, ...extra] = rest;
+  if (first === 'metadata' && second === undefined) {
+    return only(request, ['GET'], () =>
+      withOptionalBearer(context, request, () => jsonResponse(createCapabilityStatement(getBaseUrl(context, request), context.now()))),
+    );
+  }
+  if (first === 'Patient' && second === '$export' && third === undefined) {
+    return only(request, ['GET'], () =>
+      withBearer(context, request, (account) => handleExportKickoff(context, request, { version, path }, account)),
+    );
+  }
+  if (first === 'Group' && second !== undefined && third === '$export' && extra.length === 0) {
+    return only(request, ['GET'], () =>
+      withBearer(context, request, (account) => handleExportKickoff(context, request, { version, groupId: second, path }, account)),
+    );
+  }
+  if (first === 'jobs' && rest.length <= 2) return routeJobs(context, request, rest.slice(1));
+  return routeNotFound();
+}
+
+const welcome = { success: 'Welcome to the Beneficiary Claims Data API!' };
+const health = { database: 'ok', ssas: 'ok', ssas_introspect: 'ok' };
+
+/** Dispatches one request to the emulated BCDA endpoint for `path` (the part after the mount point). */
+export async function routeRequest(context: BcdaContext, request: Request, path: string): Promise<Response> {
+  const segments = splitPath(path);
+  const [first, second, third, ...extra] = segments;
+  const key = segments.join('/');
+  switch (key) {
+    case 'auth/token':
+      return handleTokenRequest(context, request);
+    case 'auth/welcome':
+      return only(request, ['GET'], () => withBearer(context, request, () => jsonResponse(welcome)));
+    case '.well-known/jwks.json':
+      return only(request, ['GET'], async () => jsonResponse(createJwks(await context.getSigningKey())));
+    case '_version':
+      return only(request, ['GET'], () => withOptionalBearer(context, request, () => jsonResponse({ version: sandboxVersion })));
+    case '_health':
+      return only(request, ['GET'], () => withOptionalBearer(context, request, () => jsonResponse(health)));
+    case '_auth':
+      return only(request, ['GET'], () =>
+        withOptionalBearer(context, request, () => jsonResponse({ auth_provider: 'ssas', version: sandboxVersion })),
+      );
+  }
+  if (first === 'api' && isApiVersion(second)) return routeApi(context, request, second, segments.slice(2));
+  if (first === 'data' && second !== undefined && third !== undefined && extra.length === 0) {
+    return only(request, ['GET'], () => withBearer(context, request, (account) => handleDataFile(context, second, third, account)));
+  }
+  return routeNotFound();
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { builtinSandboxesEnabled, getSandboxHandler } from './index';
+
+describe('sandbox registry', () => {
+  it('returns the shared BCDA sandbox and nothing for unknown providers', () => {
+    const handler = getSandboxHandler('bcda');
+    expect(handler).toBeDefined();
+    expect(getSandboxHandler('bcda')).toBe(handler);
+    expect(getSandboxHandler('nope')).toBeUndefined();
+    expect(getSandboxHandler('toString')).toBeUndefined();
+  });
+
+  it.each([
+    [undefined, true],
+    ['on', true],
+    ['true', true],
+    ['off', false],
+    ['OFF', false],
+    ['false', false],
+    ['0', false],
+  ])('BUILTIN_SANDBOXES=%s → %s', (value, expected) => {
+    expect(builtinSandboxesEnabled({ BUILTIN_SANDBOXES: value })).toBe(expected);
+  });
+});
