@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendFhirRequest } from '@/lib/fhir/proxy';
+import { HttpError } from '@/lib/http/errors';
+import { bcda } from '@/lib/providers/bcda';
+import { resolveEnvironment } from '@/lib/providers/resolve';
+import { MemoryVaultStore } from '@/lib/session/stores/memory';
+import { SessionVault } from '@/lib/session/vault';
+import { startLoopbackBcda } from '@/test/loopback-sandbox';
+import { getClientCredentialsToken } from './token-service';
+
+const builtin = bcda.environments.find((e) => e.id === 'builtin')!;
+const production = bcda.environments.find((e) => e.id === 'production')!;
+const presetSecrets = bcda.presets.map((p) => p.clientSecret);
+
+let sandbox: Awaited<ReturnType<typeof startLoopbackBcda>>;
+beforeAll(async () => {
+  sandbox = await startLoopbackBcda({ tokenRateLimit: { max: 4, windowSeconds: 300 } });
+});
+afterAll(() => sandbox.close());
+
+function setup() {
+  const vault = new SessionVault(new MemoryVaultStore(), { '1': 'p'.repeat(32) });
+  const sid = `sid-${Math.random().toString(36).slice(2)}`;
+  return { vault, sid, env: resolveEnvironment(bcda, builtin, sandbox.origin) };
+}
+
+async function catchHttpError(promise: Promise<unknown>): Promise<HttpError> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(HttpError);
+  return error as HttpError;
+}
+
+describe('getClientCredentialsToken against the built-in BCDA sandbox over loopback', () => {
+  it('mints, verifies and stores a token, and records redacted exchanges', async () => {
+    const { vault, sid, env } = setup();
+    const { token, reused } = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'extra-small' } });
+    expect(reused).toBeUndefined();
+    expect(token.verification.status).toBe('verified');
+    expect(token.expiresInRaw).toBe('1200');
+    expect(token.expiresAt - token.issuedAt).toBe(1_200_000);
+    expect(token.deviations.map((d) => d.code)).toEqual(['no_grant_type', 'token_type_case', 'expires_in_string']);
+    expect(await vault.getToken(sid, 'bcda')).toEqual(token);
+
+    const exchanges = await vault.listExchanges(sid);
+    expect(exchanges.map((e) => [e.kind, e.method, e.status])).toEqual([
+      ['token', 'POST', 200],
+      ['jwks', 'GET', 200],
+    ]);
+    const recorded = JSON.stringify(exchanges);
+    expect(recorded).not.toContain(token.accessToken);
+    for (const secret of presetSecrets) expect(recorded).not.toContain(secret);
+    expect(exchanges[0]?.request.headers).toContainEqual(['Authorization', 'Basic [redacted]']);
+    expect(exchanges[0]?.response?.body).toMatch(/^\{"access_token": "\[redacted sha256:[0-9a-f]{12} \d+ chars\]", "expires_in": "1200", "token_type":"bearer"\}$/);
+  });
+
+  it('reuses a live token for the same credential set unless asked for a new one', async () => {
+    const { vault, sid, env } = setup();
+    const first = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'extra-small' } });
+    const second = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'extra-small' } });
+    expect(second.reused?.reason).toContain('please cache and reuse them');
+    expect(second.token.accessToken).toBe(first.token.accessToken);
+    const other = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'advanced-extra-small' } });
+    expect(other.reused).toBeUndefined();
+    const forced = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'advanced-extra-small' }, forceNew: true });
+    expect(forced.reused).toBeUndefined();
+    expect(forced.token.accessToken).not.toBe(other.token.accessToken);
+  });
+
+  it("explains BCDA's plain-text 401 for a wrong secret and keeps the typed secret out of the record", async () => {
+    const { vault, sid, env } = setup();
+    const typed = 'wrong-secret-typed-by-the-user-0123456789';
+    const error = await catchHttpError(
+      getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'custom', clientId: bcda.presets[0]!.clientId, clientSecret: typed } }),
+    );
+    expect(error.status).toBe(424);
+    expect(error.code).toBe('upstream_rejected');
+    expect(error.extra.upstream).toEqual({ status: 401, contentType: 'text/plain; charset=utf-8', body: 'Unauthorized\n' });
+    expect(await vault.getToken(sid, 'bcda')).toBeNull();
+    const recorded = JSON.stringify(await vault.listExchanges(sid));
+    expect(recorded).toContain('"status":401');
+    expect(recorded).not.toContain(typed);
+    expect(recorded).not.toContain(Buffer.from(`${bcda.presets[0]!.clientId}:${typed}`).toString('base64'));
+  });
+
+  it("passes BCDA's 429 and its Retry-After on when tokens are minted too often", async () => {
+    const { vault, sid, env } = setup();
+    const mint = () => getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'reach-extra-small' }, forceNew: true });
+    const results = await Promise.allSettled(Array.from({ length: 6 }, mint));
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as HttpError);
+    expect(rejected.length).toBeGreaterThan(0);
+    expect(rejected[0]).toMatchObject({ status: 429, code: 'upstream_rate_limited', headers: { 'Retry-After': '300' } });
+    expect(rejected[0]?.message).toContain('Retry after 300 seconds');
+  });
+
+  it('refuses sandbox presets in production before sending anything', async () => {
+    const { vault, sid } = setup();
+    const error = await catchHttpError(
+      getClientCredentialsToken({ vault, sid }, resolveEnvironment(bcda, production), { credential: { kind: 'preset', presetId: 'extra-small' } }),
+    );
+    expect(error).toMatchObject({ status: 400, code: 'preset_not_for_environment' });
+    expect(await vault.listExchanges(sid)).toEqual([]);
+  });
+
+  it('answers a clear 502 when the token endpoint is unreachable', async () => {
+    const { vault, sid } = setup();
+    const closed = await startLoopbackBcda();
+    await closed.close();
+    const error = await catchHttpError(
+      getClientCredentialsToken({ vault, sid }, resolveEnvironment(bcda, builtin, closed.origin), { credential: { kind: 'preset', presetId: 'extra-small' } }),
+    );
+    expect(error).toMatchObject({ status: 502, code: 'upstream_unreachable' });
+    expect(error.message).toContain('refused the connection');
+    expect((await vault.listExchanges(sid))[0]).toMatchObject({ status: null, response: null });
+  });
+});
+
+describe('sendFhirRequest', () => {
+  it('attaches the session token as "Bearer", kicks off an export and previews NDJSON', async () => {
+    const { vault, sid, env } = setup();
+    const { token } = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'extra-small' } });
+    const record = (e: Parameters<SessionVault['recordExchange']>[1]) => vault.recordExchange(sid, e);
+    const kickoff = await sendFhirRequest(env, token, { method: 'GET', path: '/api/v2/Patient/$export?_type=Patient', headers: { Accept: 'application/fhir+json', Prefer: 'respond-async' }, previewLines: 5 }, record);
+    expect(kickoff.status).toBe(202);
+    const location = kickoff.headers.find(([n]) => n === 'content-location')?.[1];
+    expect(location).toMatch(/\/sandbox\/bcda\/api\/v2\/jobs\/\d+$/);
+    const jobPath = new URL(location!).pathname.replace('/sandbox/bcda', '');
+
+    let status = await sendFhirRequest(env, token, { method: 'GET', path: jobPath, headers: {}, previewLines: 5 }, record);
+    for (let i = 0; status.status === 202 && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = await sendFhirRequest(env, token, { method: 'GET', path: jobPath, headers: {}, previewLines: 5 }, record);
+    }
+    expect(status.status).toBe(200);
+    const manifest = status.json as { output: { type: string; url: string }[] };
+    expect(manifest.output.map((o) => o.type)).toEqual(['Patient']);
+    const filePath = new URL(manifest.output[0]!.url).pathname.replace('/sandbox/bcda', '');
+    const preview = await sendFhirRequest(env, token, { method: 'GET', path: filePath, headers: {}, previewLines: 5 }, record);
+    expect(preview.bodyKind).toBe('ndjson');
+    expect(preview.ndjson?.linesShown).toBe(5);
+    expect(preview.ndjson?.truncated).toBe(true);
+    expect(preview.ndjson?.lines.every((l) => (l as { resourceType: string }).resourceType === 'Patient')).toBe(true);
+
+    const recorded = JSON.stringify(await vault.listExchanges(sid));
+    expect(recorded).not.toContain(token.accessToken);
+    expect(recorded).toContain('Bearer [redacted]');
+  });
+
+  it('refuses a path outside the environment without sending it', async () => {
+    const { vault, sid, env } = setup();
+    const record = (e: Parameters<SessionVault['recordExchange']>[1]) => vault.recordExchange(sid, e);
+    const error = await catchHttpError(sendFhirRequest(env, null, { method: 'GET', path: '/api/../auth/token', headers: {}, previewLines: 5 }, record));
+    expect(error).toMatchObject({ status: 400, code: 'path_not_allowed' });
+    const header = await catchHttpError(sendFhirRequest(env, null, { method: 'GET', path: '/api/v2/metadata', headers: { Authorization: 'Bearer x' }, previewLines: 5 }, record));
+    expect(header.message).toContain('Authorization');
+    expect(await vault.listExchanges(sid)).toEqual([]);
+  });
+
+  it('does not send a token minted for another environment', async () => {
+    const { vault, sid, env } = setup();
+    const { token } = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'extra-small' } });
+    const elsewhere = resolveEnvironment(bcda, { ...builtin, id: 'other-builtin' }, sandbox.origin);
+    const record = (e: Parameters<SessionVault['recordExchange']>[1]) => vault.recordExchange(sid, e);
+    const response = await sendFhirRequest(elsewhere, token, { method: 'GET', path: '/auth/welcome', headers: {}, previewLines: 5 }, record);
+    expect(response.status).toBe(401);
+  });
+});

@@ -1,0 +1,30 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { createBcdaSandbox, type BcdaSandboxOptions } from '@/lib/sandbox/bcda';
+
+/**
+ * Serves a fresh built-in BCDA sandbox on a loopback port, mounted at /sandbox/bcda as in the app, so BFF code
+ * can be tested over real HTTP exactly as it talks to a remote provider.
+ */
+export async function startLoopbackBcda(options: BcdaSandboxOptions = {}): Promise<{ origin: string; close: () => Promise<void> }> {
+  const sandbox = createBcdaSandbox(options);
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const method = req.method ?? 'GET';
+    const body = method === 'GET' || method === 'HEAD' ? undefined : (Readable.toWeb(req) as ReadableStream<Uint8Array>);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+    const request = new Request(url, { method, headers, body, duplex: 'half' } as RequestInit);
+    const response = await sandbox.handle(request, url.pathname.replace(/^\/sandbox\/bcda/, ''));
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    if (response.body) Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res);
+    else res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
