@@ -17,13 +17,17 @@ export function runOrExit(command, args, options) {
   if (status !== 0) process.exit(status);
 }
 
-/** `npm ci` when node_modules is missing or older than package-lock.json. */
+/**
+ * Installs dependencies when node_modules is missing or older than package-lock.json. `npm install`, not
+ * `npm ci`: registry mirrors that serve only this platform's optional binaries leave the other platforms'
+ * entries out of the lock file, which `npm ci` then refuses as out of sync.
+ */
 export function ensureDependencies() {
   const lock = join(root, 'package-lock.json');
   const marker = join(root, 'node_modules', '.package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  console.log('> Installing dependencies (npm ci)…');
-  runOrExit('npm', ['ci', '--no-audit', '--no-fund']);
+  console.log('> Installing dependencies (npm install)…');
+  runOrExit('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 const SOURCES = ['app', 'components', 'lib', 'public', 'instrumentation.ts', 'next.config.mjs', 'package-lock.json', 'tailwind.config.ts', 'postcss.config.mjs', 'tsconfig.json'];

@@ -46,7 +46,7 @@ export function explainTokenError(input: TokenErrorInput): TokenErrorExplanation
       input.environmentKind === 'production'
         ? ' Sandbox credentials do not work on the production host; use the credentials issued to your organisation.'
         : input.environmentKind === 'sandbox' || input.environmentKind === 'builtin'
-          ? ' Production credentials do not work on a sandbox, and sandbox credentials rotate only when the provider republishes them.'
+          ? ' Production credentials do not work on a sandbox.'
           : '';
     return {
       status: 424,
