@@ -1,4 +1,4 @@
-import type { Environment, Provider } from './schema';
+import type { Environment, EnvironmentOverride, Provider } from './schema';
 
 /** Absolute endpoints of one environment of one provider. */
 export interface ResolvedEnvironment {
@@ -23,11 +23,17 @@ export function builtinOrigin(env: NodeJS.ProcessEnv = process.env): string {
   return `http://127.0.0.1:${env.PORT ?? '3000'}`;
 }
 
+/**
+ * Absolute endpoints of an environment, with a preset's overrides applied (a flow on another host or path).
+ * @param internalOrigin where the server reaches the built-in sandboxes; a page-facing URL passes the browser's origin.
+ */
 export function resolveEnvironment(
   provider: Provider,
-  environment: Environment,
+  baseEnvironment: Environment,
   internalOrigin: string = builtinOrigin(),
+  override: EnvironmentOverride = {},
 ): ResolvedEnvironment {
+  const environment: Environment = { ...baseEnvironment, ...override, origin: override.origin ?? baseEnvironment.origin };
   const baseUrl = environment.origin ?? `${internalOrigin}/sandbox/${provider.id}`;
   const at = (path: string) => new URL(baseUrl + path);
   return {

@@ -38,12 +38,31 @@ export const grantRecipeSchema = z.object({
   httpMethod: z.enum(['POST', 'GET']),
   /** `empty` sends no body at all (BCDA): the credentials travel only in the Authorization header. */
   body: z.enum(['empty', 'form', 'json']),
+  /** Body formats the user may choose between (Candid takes JSON or form); the first is the default. */
+  bodyChoices: z.array(z.enum(['form', 'json'])).optional(),
   /** Sent with every token request, e.g. `{ grant_type: 'client_credentials' }`; empty for BCDA. */
   extraParams: z.record(z.string(), z.string()),
   scopes: z.array(z.string()),
   headers: z.record(z.string(), z.string()),
+  /** Authorization code only: PKCE method the provider takes (RFC 7636); `none` where it has no PKCE. */
+  pkce: z.enum(['S256', 'none']).default('none'),
+  /** Authorization code only: the shortest `state` the provider accepts (Blue Button: 16). */
+  stateMinLength: z.number().int().min(0).default(0),
+  /** Authorization code only: extra authorize parameters, e.g. `{ lang: 'en' }`. */
+  authorizeParams: z.record(z.string(), z.string()).default({}),
+  /** Whether the provider issues refresh tokens and whether each refresh returns a new one (rotation). */
+  refresh: z.object({ supported: z.boolean(), rotates: z.boolean() }).default({ supported: false, rotates: false }),
 });
 export type GrantRecipe = z.infer<typeof grantRecipeSchema>;
+
+/** Where a preset's flow lives when it differs from the provider's (1upHealth Patient Access has its own host). */
+export const environmentOverrideSchema = environmentSchema
+  .pick({ origin: true, tokenPath: true, fhirBasePath: true, authorizePath: true, jwksPath: true, allowedPathPrefixes: true })
+  .partial();
+export type EnvironmentOverride = z.infer<typeof environmentOverrideSchema>;
+
+/** A login the built-in sandbox accepts on its authorize page (Blue Button's BBUser00000 / PW00000!). */
+export const sandboxUserSchema = z.object({ username: z.string(), password: z.string(), note: z.string().optional() });
 
 export const credentialPresetSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
@@ -55,6 +74,12 @@ export const credentialPresetSchema = z.object({
   environments: z.array(z.string()).min(1),
   notes: z.string().optional(),
   facts: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+  /** A different grant than the provider's default (1upHealth: client credentials vs Patient Access auth code). */
+  grant: grantRecipeSchema.optional(),
+  /** Per-environment endpoint overrides for this preset's flow, keyed by environment id. */
+  environmentOverrides: z.record(z.string(), environmentOverrideSchema).default({}),
+  /** Logins shown as hints for the built-in sandbox's authorize page. */
+  sandboxUsers: z.array(sandboxUserSchema).default([]),
 });
 export type CredentialPreset = z.infer<typeof credentialPresetSchema>;
 
