@@ -9,6 +9,8 @@ const tokenDto = {
   clientId: 'abc',
   tokenType: 'bearer',
   maskedToken: 'eyJ…xyz',
+  grantType: 'client_credentials',
+  responseFacts: {},
   fingerprint: { sha256Prefix: 'abcd1234', length: 600 },
   format: 'jwt',
   verification: { status: 'unverifiable', reason: 'no JWKS' },

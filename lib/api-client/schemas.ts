@@ -28,8 +28,23 @@ export const providerEnvironmentDtoSchema = z.object({
   label: z.string(),
   tokenUrl: z.string(),
   fhirBaseUrl: z.string(),
+  /** As the browser reaches it (built-in sandboxes: on this console's origin). */
+  authorizeUrl: z.string().optional(),
   note: z.string().optional(),
 });
+
+export const grantDtoSchema = z.object({
+  grantType: z.enum(['client_credentials', 'authorization_code']),
+  clientAuth: z.enum(['basic', 'form', 'json']),
+  httpMethod: z.enum(['POST', 'GET']),
+  body: z.enum(['empty', 'form', 'json']),
+  bodyChoices: z.array(z.enum(['form', 'json'])).optional(),
+  scopes: z.array(z.string()),
+  pkce: z.enum(['S256', 'none']),
+  stateMinLength: z.number(),
+  refresh: z.object({ supported: z.boolean(), rotates: z.boolean() }),
+});
+export type GrantDto = z.infer<typeof grantDtoSchema>;
 
 export const providerDtoSchema = z.object({
   id: z.string(),
@@ -37,13 +52,9 @@ export const providerDtoSchema = z.object({
   summary: z.string(),
   docs: z.array(z.object({ label: z.string(), url: z.string() })),
   environments: z.array(providerEnvironmentDtoSchema),
-  grant: z.object({
-    grantType: z.string(),
-    clientAuth: z.enum(['basic', 'form', 'json']),
-    httpMethod: z.enum(['POST', 'GET']),
-    body: z.enum(['empty', 'form', 'json']),
-    scopes: z.array(z.string()),
-  }),
+  grant: grantDtoSchema,
+  /** The exact redirect URI to register with the provider for authorization-code flows. */
+  redirectUri: z.string(),
   documentedTokenLifetimeSeconds: z.number(),
   tokenReuse: z.object({ reuseLiveToken: z.boolean(), reason: z.string() }),
   /** Presets without their secrets. */
@@ -55,6 +66,12 @@ export const providerDtoSchema = z.object({
       environments: z.array(z.string()),
       notes: z.string().optional(),
       facts: z.record(z.string(), z.union([z.string(), z.number()])),
+      /** Set when the preset's flow differs from the provider's default. */
+      grant: grantDtoSchema.optional(),
+      /** Endpoints of the preset's flow per environment id, when they differ from the environment's. */
+      endpoints: z.record(z.string(), providerEnvironmentDtoSchema.pick({ tokenUrl: true, fhirBaseUrl: true, authorizeUrl: true })),
+      /** Logins the built-in sandbox's authorize page accepts. */
+      sandboxUsers: z.array(z.object({ username: z.string(), password: z.string(), note: z.string().optional() })),
     }),
   ),
   allowCustomCredentials: z.boolean(),
@@ -67,6 +84,7 @@ export const providerDtoSchema = z.object({
       headers: z.record(z.string(), z.string()),
       description: z.string(),
       bulkExport: z.boolean(),
+      body: z.string().optional(),
     }),
   ),
   knownDeviations: z.array(
@@ -102,6 +120,17 @@ export type TokenVerification = z.infer<typeof tokenVerificationSchema>;
 export const tokenDtoSchema = z.object({
   providerId: z.string(),
   environmentId: z.string(),
+  grantType: z.enum(['client_credentials', 'authorization_code']),
+  /** Present when the provider issued a refresh token: its fingerprint and every refresh so far. */
+  refresh: z
+    .object({
+      fingerprint: z.object({ sha256Prefix: z.string(), length: z.number().int() }),
+      rotates: z.boolean(),
+      history: z.array(z.object({ at: z.number(), usedFingerprint: z.string(), newFingerprint: z.string().nullable() })),
+    })
+    .optional(),
+  /** Non-secret, non-standard fields of the token response (patient, access_grant_expiration …). */
+  responseFacts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   credentialLabel: z.string(),
   clientId: z.string(),
   tokenType: z.string(),
@@ -151,6 +180,8 @@ export const sessionDtoSchema = z.object({
   serverNow: z.number(),
   tokens: z.array(tokenDtoSchema),
   exchanges: z.array(exchangeDtoSchema),
+  /** Authorization callbacks that failed since the last look, explained (shown once). */
+  flowErrors: z.array(z.object({ providerId: z.string(), error: apiErrorSchema })).default([]),
 });
 export type SessionDto = z.infer<typeof sessionDtoSchema>;
 
@@ -166,8 +197,16 @@ export const tokenRequestSchema = z.object({
   ]),
   /** Mint a new token even when a live one could be reused. */
   forceNew: z.boolean().default(false),
+  /** For providers that take either (Candid): the token request's body format. */
+  bodyFormat: z.enum(['form', 'json']).optional(),
 });
 export type TokenRequest = z.input<typeof tokenRequestSchema>;
+
+export const authorizeRequestSchema = tokenRequestSchema.pick({ environmentId: true, credential: true });
+export type AuthorizeRequest = z.input<typeof authorizeRequestSchema>;
+
+export const authorizeResponseSchema = z.object({ authorizeUrl: z.string(), redirectUri: z.string() });
+export type AuthorizeResponse = z.infer<typeof authorizeResponseSchema>;
 
 export const tokenResponseDtoSchema = z.object({ token: tokenDtoSchema, serverNow: z.number() });
 export type TokenResponseDto = z.infer<typeof tokenResponseDtoSchema>;

@@ -11,11 +11,16 @@ export function maskToken(token: string): string {
 }
 
 /** The browser's view of a stored token: claims, expiry, fingerprint — never the token. */
-export function toTokenDto(token: StoredToken, reuse?: { reason: string }): TokenDto {
+export function toTokenDto(token: StoredToken, reuse?: { reason: string }, rotates?: boolean): TokenDto {
   const jwt = decodeJwtParts(token.accessToken);
   return {
     providerId: token.providerId,
     environmentId: token.environmentId,
+    grantType: token.grantType,
+    refresh: token.refreshToken
+      ? { fingerprint: fingerprint(token.refreshToken), rotates: rotates ?? false, history: token.refreshHistory }
+      : undefined,
+    responseFacts: token.responseFacts,
     credentialLabel: token.credential.label,
     clientId: token.credential.clientId,
     tokenType: token.tokenType,

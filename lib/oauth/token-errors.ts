@@ -17,6 +17,7 @@ export interface TokenErrorInput {
   providerName: string;
   clientAuth: 'basic' | 'form' | 'json';
   environmentKind: 'builtin' | 'sandbox' | 'production';
+  grantType?: 'client_credentials' | 'authorization_code' | 'refresh_token';
 }
 
 /**
@@ -41,7 +42,7 @@ export function explainTokenError(input: TokenErrorInput): TokenErrorExplanation
       hint: 'Reuse a live token instead of minting a new one for every call; the console reuses tokens unless you ask for a new one.',
     };
   }
-  if (input.status === 401 || oauth?.error === 'invalid_client') {
+  if (input.status === 401 || oauth?.error === 'invalid_client' || oauth?.error === 'UnauthorizedError') {
     const environmentHint =
       input.environmentKind === 'production'
         ? ' Sandbox credentials do not work on the production host; use the credentials issued to your organisation.'
@@ -53,6 +54,22 @@ export function explainTokenError(input: TokenErrorInput): TokenErrorExplanation
       code: 'upstream_rejected',
       message: `${where}: the client credentials were not accepted.`,
       hint: `Check the client ID and secret sent in ${credentialsLocation}: a typo, a trailing space or a secret from another environment all look like this.${environmentHint}`,
+    };
+  }
+  if (oauth?.error === 'invalid_grant' && input.grantType === 'refresh_token') {
+    return {
+      status: 409,
+      code: 'reauth_required',
+      message: `${where}: the refresh token is no longer valid.`,
+      hint: 'Refresh tokens here are single-use (rotated) or tied to a grant that has ended. The stored tokens were dropped; authorize again to get new ones.',
+    };
+  }
+  if (oauth?.error === 'invalid_grant' && input.grantType === 'authorization_code') {
+    return {
+      status: 424,
+      code: 'upstream_rejected',
+      message: `${where}: the authorization code was refused.`,
+      hint: 'A code works once and for a few minutes, only with the redirect_uri used at authorize, and only with the PKCE verifier whose challenge was sent. Start the authorization again.',
     };
   }
   if (input.status === 400) {
@@ -98,12 +115,23 @@ export function explainTokenError(input: TokenErrorInput): TokenErrorExplanation
   };
 }
 
+/**
+ * Reads the error of a JSON body: RFC 6749 §5.2 `{error, error_description}`, Fern's `{errorName, content}`
+ * (Candid) and `{error: {code, message}}` envelopes (HealthSherpa's API).
+ */
 function readOAuthError(body: string): { error: string; description?: string } | null {
   try {
-    const json = JSON.parse(body) as unknown;
-    if (json && typeof json === 'object' && typeof (json as { error?: unknown }).error === 'string') {
-      const { error, error_description } = json as { error: string; error_description?: unknown };
-      return { error, description: typeof error_description === 'string' ? error_description : undefined };
+    const json = JSON.parse(body) as Record<string, unknown> | null;
+    if (!json || typeof json !== 'object') return null;
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    if (typeof json.error === 'string') return { error: json.error, description: text(json.error_description) };
+    if (json.error && typeof json.error === 'object') {
+      const nested = json.error as Record<string, unknown>;
+      if (typeof nested.code === 'string') return { error: nested.code, description: text(nested.message) };
+    }
+    if (typeof json.errorName === 'string') {
+      const content = json.content as Record<string, unknown> | undefined;
+      return { error: json.errorName, description: text(content?.message) };
     }
   } catch {
     // not JSON: BCDA's plain-text errors, handled by the caller

@@ -3,6 +3,8 @@ import { sendFhirRequest } from '@/lib/fhir/proxy';
 import { HttpError } from '@/lib/http/errors';
 import { bcda } from '@/lib/providers/bcda';
 import { resolveEnvironment } from '@/lib/providers/resolve';
+import type { TokenRequest } from '@/lib/api-client/schemas';
+import { resolveFlow } from './flow';
 import { MemoryVaultStore } from '@/lib/session/stores/memory';
 import { SessionVault } from '@/lib/session/vault';
 import { startLoopbackBcda } from '@/test/loopback-sandbox';
@@ -18,10 +20,13 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-function setup() {
+const preset = (presetId: string): TokenRequest['credential'] => ({ kind: 'preset', presetId });
+
+function setup(origin = sandbox.origin) {
   const vault = new SessionVault(new MemoryVaultStore(), { '1': 'p'.repeat(32) });
   const sid = `sid-${Math.random().toString(36).slice(2)}`;
-  return { vault, sid, env: resolveEnvironment(bcda, builtin, sandbox.origin) };
+  const flow = (credential: TokenRequest['credential']) => resolveFlow(bcda, 'builtin', credential, origin);
+  return { vault, sid, flow, env: resolveEnvironment(bcda, builtin, origin) };
 }
 
 async function catchHttpError(promise: Promise<unknown>): Promise<HttpError> {
@@ -32,8 +37,8 @@ async function catchHttpError(promise: Promise<unknown>): Promise<HttpError> {
 
 describe('getClientCredentialsToken against the built-in BCDA sandbox over loopback', () => {
   it('mints, verifies and stores a token, and records redacted exchanges', async () => {
-    const { vault, sid, env } = setup();
-    const { token, reused } = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'extra-small' } });
+    const { vault, sid, env, flow } = setup();
+    const { token, reused } = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
     expect(reused).toBeUndefined();
     expect(token.verification.status).toBe('verified');
     expect(token.expiresInRaw).toBe('1200');
@@ -54,23 +59,23 @@ describe('getClientCredentialsToken against the built-in BCDA sandbox over loopb
   });
 
   it('reuses a live token for the same credential set unless asked for a new one', async () => {
-    const { vault, sid, env } = setup();
-    const first = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'extra-small' } });
-    const second = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'extra-small' } });
+    const { vault, sid, env, flow } = setup();
+    const first = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
+    const second = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
     expect(second.reused?.reason).toContain('please cache and reuse them');
     expect(second.token.accessToken).toBe(first.token.accessToken);
-    const other = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'advanced-extra-small' } });
+    const other = await getClientCredentialsToken({ vault, sid }, flow(preset('advanced-extra-small')));
     expect(other.reused).toBeUndefined();
-    const forced = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'advanced-extra-small' }, forceNew: true });
+    const forced = await getClientCredentialsToken({ vault, sid }, flow(preset('advanced-extra-small')), { forceNew: true });
     expect(forced.reused).toBeUndefined();
     expect(forced.token.accessToken).not.toBe(other.token.accessToken);
   });
 
   it("explains BCDA's plain-text 401 for a wrong secret and keeps the typed secret out of the record", async () => {
-    const { vault, sid, env } = setup();
+    const { vault, sid, env, flow } = setup();
     const typed = 'wrong-secret-typed-by-the-user-0123456789';
     const error = await catchHttpError(
-      getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'custom', clientId: bcda.presets[0]!.clientId, clientSecret: typed } }),
+      getClientCredentialsToken({ vault, sid }, flow({ kind: 'custom', clientId: bcda.presets[0]!.clientId, clientSecret: typed })),
     );
     expect(error.status).toBe(424);
     expect(error.code).toBe('upstream_rejected');
@@ -83,8 +88,8 @@ describe('getClientCredentialsToken against the built-in BCDA sandbox over loopb
   });
 
   it("passes BCDA's 429 and its Retry-After on when tokens are minted too often", async () => {
-    const { vault, sid, env } = setup();
-    const mint = () => getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'reach-extra-small' }, forceNew: true });
+    const { vault, sid, env, flow } = setup();
+    const mint = () => getClientCredentialsToken({ vault, sid }, flow(preset('reach-extra-small')), { forceNew: true });
     const results = await Promise.allSettled(Array.from({ length: 6 }, mint));
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as HttpError);
     expect(rejected.length).toBeGreaterThan(0);
@@ -92,22 +97,17 @@ describe('getClientCredentialsToken against the built-in BCDA sandbox over loopb
     expect(rejected[0]?.message).toContain('Retry after 300 seconds');
   });
 
-  it('refuses sandbox presets in production before sending anything', async () => {
-    const { vault, sid } = setup();
-    const error = await catchHttpError(
-      getClientCredentialsToken({ vault, sid }, resolveEnvironment(bcda, production), { credential: { kind: 'preset', presetId: 'extra-small' } }),
+  it('refuses sandbox presets in production before sending anything', () => {
+    expect(() => resolveFlow(bcda, production.id, preset('extra-small'))).toThrow(
+      expect.objectContaining({ status: 400, code: 'preset_not_for_environment' }),
     );
-    expect(error).toMatchObject({ status: 400, code: 'preset_not_for_environment' });
-    expect(await vault.listExchanges(sid)).toEqual([]);
   });
 
   it('answers a clear 502 when the token endpoint is unreachable', async () => {
-    const { vault, sid } = setup();
     const closed = await startLoopbackBcda();
     await closed.close();
-    const error = await catchHttpError(
-      getClientCredentialsToken({ vault, sid }, resolveEnvironment(bcda, builtin, closed.origin), { credential: { kind: 'preset', presetId: 'extra-small' } }),
-    );
+    const { vault, sid, flow } = setup(closed.origin);
+    const error = await catchHttpError(getClientCredentialsToken({ vault, sid }, flow(preset('extra-small'))));
     expect(error).toMatchObject({ status: 502, code: 'upstream_unreachable' });
     expect(error.message).toContain('refused the connection');
     expect((await vault.listExchanges(sid))[0]).toMatchObject({ status: null, response: null });
@@ -116,8 +116,8 @@ describe('getClientCredentialsToken against the built-in BCDA sandbox over loopb
 
 describe('sendFhirRequest', () => {
   it('attaches the session token as "Bearer", kicks off an export and previews NDJSON', async () => {
-    const { vault, sid, env } = setup();
-    const { token } = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'extra-small' } });
+    const { vault, sid, env, flow } = setup();
+    const { token } = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
     const record = (e: Parameters<SessionVault['recordExchange']>[1]) => vault.recordExchange(sid, e);
     const kickoff = await sendFhirRequest(env, token, { method: 'GET', path: '/api/v2/Patient/$export?_type=Patient', headers: { Accept: 'application/fhir+json', Prefer: 'respond-async' }, previewLines: 5 }, record);
     expect(kickoff.status).toBe(202);
@@ -146,7 +146,7 @@ describe('sendFhirRequest', () => {
   });
 
   it('refuses a path outside the environment without sending it', async () => {
-    const { vault, sid, env } = setup();
+    const { vault, sid, env, flow } = setup();
     const record = (e: Parameters<SessionVault['recordExchange']>[1]) => vault.recordExchange(sid, e);
     const error = await catchHttpError(sendFhirRequest(env, null, { method: 'GET', path: '/api/../auth/token', headers: {}, previewLines: 5 }, record));
     expect(error).toMatchObject({ status: 400, code: 'path_not_allowed' });
@@ -156,8 +156,8 @@ describe('sendFhirRequest', () => {
   });
 
   it('does not send a token minted for another environment', async () => {
-    const { vault, sid, env } = setup();
-    const { token } = await getClientCredentialsToken({ vault, sid }, env, { credential: { kind: 'preset', presetId: 'extra-small' } });
+    const { vault, sid, env, flow } = setup();
+    const { token } = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
     const elsewhere = resolveEnvironment(bcda, { ...builtin, id: 'other-builtin' }, sandbox.origin);
     const record = (e: Parameters<SessionVault['recordExchange']>[1]) => vault.recordExchange(sid, e);
     const response = await sendFhirRequest(elsewhere, token, { method: 'GET', path: '/auth/welcome', headers: {}, previewLines: 5 }, record);

@@ -50,11 +50,11 @@ describe('the BCDA provider file', () => {
 
 describe('toProviderDto', () => {
   it('never carries a secret, and drops the built-in sandbox when switched off', () => {
-    const dto = toProviderDto(bcda, true, 'http://127.0.0.1:3000');
+    const dto = toProviderDto(bcda, true, 'http://localhost:3000', 'http://127.0.0.1:3000');
     const text = JSON.stringify(dto);
     for (const preset of bcda.presets) expect(text).not.toContain(preset.clientSecret);
     expect(text).not.toContain('clientSecret');
     expect(dto.environments.map((e) => e.id)).toEqual(['builtin', 'sandbox', 'production']);
-    expect(toProviderDto(bcda, false).environments.map((e) => e.id)).toEqual(['sandbox', 'production']);
+    expect(toProviderDto(bcda, false, 'http://localhost:3000').environments.map((e) => e.id)).toEqual(['sandbox', 'production']);
   });
 });

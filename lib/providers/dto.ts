@@ -1,34 +1,40 @@
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { GrantDto, ProviderDto } from '@/lib/api-client/schemas';
 import { resolveEnvironment } from './resolve';
-import type { Provider } from './schema';
+import type { GrantRecipe, Provider } from './schema';
 
-/** What the browser may know of a provider: everything but the preset secrets. */
-export function toProviderDto(provider: Provider, builtinEnabled: boolean, internalOrigin?: string): ProviderDto {
+function toGrantDto(grant: GrantRecipe): GrantDto {
+  return {
+    grantType: grant.grantType,
+    clientAuth: grant.clientAuth,
+    httpMethod: grant.httpMethod,
+    body: grant.body,
+    bodyChoices: grant.bodyChoices,
+    scopes: grant.scopes,
+    pkce: grant.pkce,
+    stateMinLength: grant.stateMinLength,
+    refresh: grant.refresh,
+  };
+}
+
+/**
+ * What the browser may know of a provider: everything but the preset secrets.
+ * @param publicOrigin the console's origin as the browser sees it, for authorize URLs and the redirect URI.
+ */
+export function toProviderDto(provider: Provider, builtinEnabled: boolean, publicOrigin: string, internalOrigin?: string): ProviderDto {
+  const environments = provider.environments.filter((env) => builtinEnabled || env.kind !== 'builtin');
+  const endpointsOf = (env: (typeof environments)[number], override = {}) => {
+    const server = resolveEnvironment(provider, env, internalOrigin, override);
+    const browser = resolveEnvironment(provider, env, publicOrigin, override);
+    return { tokenUrl: server.tokenUrl.toString(), fhirBaseUrl: server.fhirBaseUrl.toString(), authorizeUrl: browser.authorizeUrl?.toString() };
+  };
   return {
     id: provider.id,
     name: provider.name,
     summary: provider.summary,
     docs: provider.docs,
-    environments: provider.environments
-      .filter((env) => builtinEnabled || env.kind !== 'builtin')
-      .map((env) => {
-        const resolved = resolveEnvironment(provider, env, internalOrigin);
-        return {
-          id: env.id,
-          kind: env.kind,
-          label: env.label,
-          tokenUrl: resolved.tokenUrl.toString(),
-          fhirBaseUrl: resolved.fhirBaseUrl.toString(),
-          note: env.note,
-        };
-      }),
-    grant: {
-      grantType: provider.grant.grantType,
-      clientAuth: provider.grant.clientAuth,
-      httpMethod: provider.grant.httpMethod,
-      body: provider.grant.body,
-      scopes: provider.grant.scopes,
-    },
+    environments: environments.map((env) => ({ id: env.id, kind: env.kind, label: env.label, note: env.note, ...endpointsOf(env) })),
+    grant: toGrantDto(provider.grant),
+    redirectUri: `${publicOrigin}/api/oauth/${provider.id}/callback`,
     documentedTokenLifetimeSeconds: provider.documentedTokenLifetimeSeconds,
     tokenReuse: provider.tokenReuse,
     presets: provider.presets.map((preset) => ({
@@ -38,6 +44,13 @@ export function toProviderDto(provider: Provider, builtinEnabled: boolean, inter
       environments: preset.environments,
       notes: preset.notes,
       facts: preset.facts,
+      grant: preset.grant ? toGrantDto(preset.grant) : undefined,
+      endpoints: Object.fromEntries(
+        environments
+          .filter((env) => preset.environmentOverrides[env.id] !== undefined)
+          .map((env) => [env.id, endpointsOf(env, preset.environmentOverrides[env.id])]),
+      ),
+      sandboxUsers: preset.sandboxUsers,
     })),
     allowCustomCredentials: provider.allowCustomCredentials,
     defaultRequests: provider.defaultRequests,

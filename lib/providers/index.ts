@@ -12,3 +12,8 @@ export function getProvider(id: string): Provider | undefined {
 export function getEnvironment(provider: Provider, environmentId: string): Environment | undefined {
   return provider.environments.find((e) => e.id === environmentId);
 }
+
+/** The grant a token's credential set uses: the preset's own, or the provider's default. */
+export function grantOf(provider: Provider, presetId: string | undefined) {
+  return provider.presets.find((p) => p.id === presetId)?.grant ?? provider.grant;
+}

@@ -92,6 +92,8 @@ export const defaultRequestSchema = z.object({
   description: z.string(),
   /** A bulk kick-off: the page follows the job it starts. */
   bulkExport: z.boolean().default(false),
+  /** A request body for POST examples (HealthSherpa's contact create). */
+  body: z.string().optional(),
 });
 export type DefaultRequest = z.infer<typeof defaultRequestSchema>;
 

@@ -77,3 +77,39 @@ function parseCookieHeader(header: string | null): Map<string, string> {
   }
   return cookies;
 }
+
+/**
+ * The transaction cookie of an authorization run: the state it expects back, sealed, SameSite=Lax so it
+ * survives the redirect chain that starts at the provider (SECURITY.md: pending flows), 10 minutes.
+ */
+const TRANSACTION_TTL_SECONDS = 10 * 60;
+const transactionSchema = z.object({ providerId: z.string(), state: z.string() });
+
+function transactionCookieName(providerId: string, secure: boolean): string {
+  return `${secure ? '__Host-' : ''}console_tx_${providerId}`;
+}
+
+export async function serializeTransactionCookie(providerId: string, state: string, secure: boolean, passwords: PasswordMap): Promise<string> {
+  const sealed = await sealData({ providerId, state }, { password: passwords, ttl: TRANSACTION_TTL_SECONDS });
+  const attributes = [`${transactionCookieName(providerId, secure)}=${sealed}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${TRANSACTION_TTL_SECONDS}`];
+  if (secure) attributes.push('Secure');
+  return attributes.join('; ');
+}
+
+/** The state this browser's run for the provider expects; null when absent, expired or tampered. */
+export async function readTransactionCookie(cookieHeader: string | null, providerId: string, secure: boolean, passwords: PasswordMap): Promise<string | null> {
+  const sealed = parseCookieHeader(cookieHeader).get(transactionCookieName(providerId, secure));
+  if (!sealed) return null;
+  try {
+    const parsed = transactionSchema.safeParse(await unsealData(sealed, { password: passwords, ttl: TRANSACTION_TTL_SECONDS }));
+    return parsed.success && parsed.data.providerId === providerId ? parsed.data.state : null;
+  } catch {
+    return null;
+  }
+}
+
+export function clearTransactionCookie(providerId: string, secure: boolean): string {
+  const attributes = [`${transactionCookieName(providerId, secure)}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0'];
+  if (secure) attributes.push('Secure');
+  return attributes.join('; ');
+}

@@ -5,6 +5,9 @@ import { SessionVault, type StoredToken } from './vault';
 
 const passwords = { '1': 'x'.repeat(32) };
 const token = (over: Partial<StoredToken> = {}): StoredToken => ({
+  grantType: 'client_credentials',
+  refreshHistory: [],
+  responseFacts: {},
   providerId: 'bcda',
   environmentId: 'builtin',
   credential: { kind: 'preset', presetId: 'extra-small', clientId: 'cid', label: 'XS' },

@@ -1,7 +1,14 @@
 import 'server-only';
 import { sealData, unsealData } from 'iron-session';
 import { z } from 'zod';
-import { exchangeDtoSchema, tokenDeviationSchema, tokenVerificationSchema, type ExchangeDto } from '@/lib/api-client/schemas';
+import {
+  apiErrorSchema,
+  exchangeDtoSchema,
+  tokenDeviationSchema,
+  tokenVerificationSchema,
+  type ApiError,
+  type ExchangeDto,
+} from '@/lib/api-client/schemas';
 import type { PasswordMap } from './secret';
 import type { VaultStore } from './store';
 
@@ -13,13 +20,23 @@ import type { VaultStore } from './store';
 export const storedTokenSchema = z.object({
   providerId: z.string(),
   environmentId: z.string(),
+  grantType: z.enum(['client_credentials', 'authorization_code']).default('client_credentials'),
   credential: z.object({
     kind: z.enum(['preset', 'custom']),
     presetId: z.string().optional(),
     clientId: z.string(),
     label: z.string(),
+    /** Only for custom credentials of a refreshable grant: needed to refresh; sealed like the tokens. */
+    clientSecret: z.string().optional(),
   }),
   accessToken: z.string(),
+  refreshToken: z.string().optional(),
+  /** Each refresh: when, and the fingerprints of the refresh token used and the one that replaced it. */
+  refreshHistory: z
+    .array(z.object({ at: z.number(), usedFingerprint: z.string(), newFingerprint: z.string().nullable() }))
+    .default([]),
+  /** Non-secret fields of the token response beyond RFC 6749's (patient, access_grant_expiration …). */
+  responseFacts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
   tokenType: z.string(),
   expiresInRaw: z.unknown(),
   issuedAt: z.number(),
@@ -31,10 +48,32 @@ export const storedTokenSchema = z.object({
 });
 export type StoredToken = z.infer<typeof storedTokenSchema>;
 
+/** An authorization-code run between the redirect to the provider and its callback. */
+export const pendingFlowSchema = z.object({
+  providerId: z.string(),
+  environmentId: z.string(),
+  credential: z.object({
+    kind: z.enum(['preset', 'custom']),
+    presetId: z.string().optional(),
+    clientId: z.string(),
+    clientSecret: z.string().optional(),
+  }),
+  codeVerifier: z.string().optional(),
+  redirectUri: z.string(),
+  /** Where the authorization request went: an `iss` in the callback must name it (RFC 9207). */
+  issuer: z.string(),
+  scopes: z.array(z.string()),
+  createdAt: z.number(),
+});
+export type PendingFlow = z.infer<typeof pendingFlowSchema>;
+
 const HISTORY_MAX_EXCHANGES = 200;
 const HISTORY_TTL_SECONDS = 12 * 60 * 60;
 /** Keep an expired token a little while so the page can show it as expired rather than gone. */
 const EXPIRED_TOKEN_GRACE_SECONDS = 10 * 60;
+/** A refresh token outlives its access token; without a stated life, keep the entry for the session's. */
+const REFRESHABLE_TOKEN_TTL_SECONDS = 12 * 60 * 60;
+const PENDING_FLOW_TTL_SECONDS = 10 * 60;
 
 export class SessionVault {
   constructor(
@@ -44,7 +83,8 @@ export class SessionVault {
   ) {}
 
   async putToken(sid: string, token: StoredToken): Promise<void> {
-    const ttl = Math.max(1, Math.ceil((token.expiresAt - this.now()) / 1000)) + EXPIRED_TOKEN_GRACE_SECONDS;
+    const accessTtl = Math.max(1, Math.ceil((token.expiresAt - this.now()) / 1000)) + EXPIRED_TOKEN_GRACE_SECONDS;
+    const ttl = token.refreshToken ? Math.max(accessTtl, REFRESHABLE_TOKEN_TTL_SECONDS) : accessTtl;
     await this.store.set(tokenKey(sid, token.providerId), await this.seal(token, ttl), ttl);
   }
 
@@ -54,6 +94,44 @@ export class SessionVault {
     const data = await this.unseal(sealed);
     const parsed = storedTokenSchema.safeParse(data);
     return parsed.success ? parsed.data : null;
+  }
+
+  async deleteToken(sid: string, providerId: string): Promise<void> {
+    await this.store.delete(tokenKey(sid, providerId));
+  }
+
+  /** Keeps an authorization in progress until its callback, keyed by its state (single use: `takePendingFlow`). */
+  async putPendingFlow(sid: string, state: string, flow: PendingFlow): Promise<void> {
+    await this.store.set(pendingKey(sid, state), await this.seal(flow, PENDING_FLOW_TTL_SECONDS), PENDING_FLOW_TTL_SECONDS);
+  }
+
+  /** Returns and deletes the pending flow: a replayed state finds nothing (SECURITY.md rule 4). */
+  async takePendingFlow(sid: string, state: string): Promise<PendingFlow | null> {
+    const key = pendingKey(sid, state);
+    const sealed = await this.store.get(key);
+    if (!sealed) return null;
+    await this.store.delete(key);
+    const parsed = pendingFlowSchema.safeParse(await this.unseal(sealed));
+    return parsed.success ? parsed.data : null;
+  }
+
+  /** The outcome of the last authorization callback that failed, for the page to explain after the redirect. */
+  async putFlowError(sid: string, providerId: string, error: ApiError): Promise<void> {
+    await this.store.set(flowErrorKey(sid, providerId), await this.seal(error, PENDING_FLOW_TTL_SECONDS), PENDING_FLOW_TTL_SECONDS);
+  }
+
+  async takeFlowErrors(sid: string, providerIds: readonly string[]): Promise<{ providerId: string; error: ApiError }[]> {
+    const found = await Promise.all(
+      providerIds.map(async (providerId) => {
+        const key = flowErrorKey(sid, providerId);
+        const sealed = await this.store.get(key);
+        if (!sealed) return null;
+        await this.store.delete(key);
+        const parsed = apiErrorSchema.safeParse(await this.unseal(sealed));
+        return parsed.success ? { providerId, error: parsed.data } : null;
+      }),
+    );
+    return found.filter((f): f is { providerId: string; error: ApiError } => f !== null);
   }
 
   async getTokens(sid: string, providerIds: readonly string[]): Promise<StoredToken[]> {
@@ -79,7 +157,7 @@ export class SessionVault {
 
   /** Forgets everything of the session: logout (ASVS 7.4.1). */
   async clear(sid: string, providerIds: readonly string[]): Promise<void> {
-    await this.store.delete(historyKey(sid), ...providerIds.map((id) => tokenKey(sid, id)));
+    await this.store.delete(historyKey(sid), ...providerIds.flatMap((id) => [tokenKey(sid, id), flowErrorKey(sid, id)]));
   }
 
   private seal(value: unknown, ttlSeconds: number): Promise<string> {
@@ -97,6 +175,14 @@ export class SessionVault {
 
 function tokenKey(sid: string, providerId: string): string {
   return `vault:${sid}:token:${providerId}`;
+}
+
+function pendingKey(sid: string, state: string): string {
+  return `vault:${sid}:pending:${state}`;
+}
+
+function flowErrorKey(sid: string, providerId: string): string {
+  return `vault:${sid}:flow-error:${providerId}`;
 }
 
 function historyKey(sid: string): string {

@@ -1,4 +1,5 @@
 import { defineRoute } from '@/lib/http/define-route';
+import { requestOrigin } from '@/lib/http/origin';
 import { providers } from '@/lib/providers';
 import { toProviderDto } from '@/lib/providers/dto';
 import { builtinSandboxesEnabled } from '@/lib/sandbox';
@@ -6,7 +7,8 @@ import type { ProvidersResponse } from '@/lib/api-client/schemas';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = defineRoute({ session: 'none' }, async (): Promise<ProvidersResponse> => {
+export const GET = defineRoute({ session: 'none' }, async ({ request }): Promise<ProvidersResponse> => {
   const builtin = builtinSandboxesEnabled();
-  return { providers: providers.map((p) => toProviderDto(p, builtin)), builtinSandboxes: builtin };
+  const publicOrigin = requestOrigin(request);
+  return { providers: providers.map((p) => toProviderDto(p, builtin, publicOrigin)), builtinSandboxes: builtin };
 });

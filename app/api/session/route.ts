@@ -1,6 +1,6 @@
 import { defineRoute } from '@/lib/http/define-route';
 import { isSecureRequest } from '@/lib/http/origin';
-import { toTokenDto } from '@/lib/oauth/token-dto';
+import { describeStoredToken } from '@/lib/oauth/session-tokens';
 import { providers } from '@/lib/providers';
 import { getVault } from '@/lib/session';
 import { clearSessionCookie } from '@/lib/session/cookie';
@@ -12,10 +12,14 @@ const providerIds = providers.map((p) => p.id);
 
 /** The session as the page may see it: token DTOs (never tokens) and the redacted timeline. */
 export const GET = defineRoute({ session: 'optional' }, async ({ session }): Promise<SessionDto> => {
-  if (!session) return { serverNow: Date.now(), tokens: [], exchanges: [] };
+  if (!session) return { serverNow: Date.now(), tokens: [], exchanges: [], flowErrors: [] };
   const vault = getVault();
-  const [tokens, exchanges] = await Promise.all([vault.getTokens(session.sid, providerIds), vault.listExchanges(session.sid)]);
-  return { serverNow: Date.now(), tokens: tokens.map((t) => toTokenDto(t)), exchanges };
+  const [tokens, exchanges, flowErrors] = await Promise.all([
+    vault.getTokens(session.sid, providerIds),
+    vault.listExchanges(session.sid),
+    vault.takeFlowErrors(session.sid, providerIds),
+  ]);
+  return { serverNow: Date.now(), tokens: tokens.map((t) => describeStoredToken(t)), exchanges, flowErrors };
 });
 
 /** Forget the session: its tokens and history leave the vault, the cookie is cleared. */

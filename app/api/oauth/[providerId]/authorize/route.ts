@@ -1,0 +1,27 @@
+import { providerParamsSchema } from '@/lib/api-client/route-params';
+import { authorizeRequestSchema, type AuthorizeResponse } from '@/lib/api-client/schemas';
+import { defineRoute } from '@/lib/http/define-route';
+import { isSecureRequest, requestOrigin } from '@/lib/http/origin';
+import { startAuthorization } from '@/lib/oauth/authorization-code';
+import { resolveFlow } from '@/lib/oauth/flow';
+import { requireProvider } from '@/lib/providers/lookup';
+import { getVault } from '@/lib/session';
+import { serializeTransactionCookie } from '@/lib/session/cookie';
+import { resolveSessionPasswords } from '@/lib/session/secret';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * Starts an authorization-code run: state and PKCE stay on the server, the browser gets the authorize URL to
+ * navigate to and a sealed transaction cookie that binds the run to it.
+ */
+export const POST = defineRoute(
+  { params: providerParamsSchema, body: authorizeRequestSchema, session: 'create' },
+  async ({ params, body, session, request }) => {
+    const flow = resolveFlow(requireProvider(params.providerId), body.environmentId, body.credential);
+    const started = await startAuthorization({ vault: getVault(), sid: session.sid }, flow, requestOrigin(request));
+    const response = Response.json({ authorizeUrl: started.authorizeUrl, redirectUri: started.redirectUri } satisfies AuthorizeResponse);
+    response.headers.append('Set-Cookie', await serializeTransactionCookie(flow.provider.id, started.state, isSecureRequest(request), resolveSessionPasswords()));
+    return response;
+  },
+);

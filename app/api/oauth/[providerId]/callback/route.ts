@@ -1,0 +1,45 @@
+import { providerParamsSchema } from '@/lib/api-client/route-params';
+import { defineRoute } from '@/lib/http/define-route';
+import { HttpError } from '@/lib/http/errors';
+import { isSecureRequest, requestOrigin } from '@/lib/http/origin';
+import { log } from '@/lib/log';
+import { completeAuthorization } from '@/lib/oauth/authorization-code';
+import { flowOfCredential } from '@/lib/oauth/session-tokens';
+import { requireProvider } from '@/lib/providers/lookup';
+import { getVault } from '@/lib/session';
+import { clearTransactionCookie, readTransactionCookie } from '@/lib/session/cookie';
+import { resolveSessionPasswords } from '@/lib/session/secret';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * The provider sends the browser here. Whatever happens, the browser goes back to the console page (a fixed,
+ * same-origin path) and the transaction cookie is deleted; a failure is kept in the vault for the page to explain.
+ */
+export const GET = defineRoute({ params: providerParamsSchema, session: 'optional' }, async ({ params, session, request }) => {
+  const provider = requireProvider(params.providerId);
+  const secure = isSecureRequest(request);
+  const back = new URL(`/?provider=${encodeURIComponent(provider.id)}`, requestOrigin(request));
+  const response = new Response(null, { status: 303, headers: { Location: back.toString() } });
+  response.headers.append('Set-Cookie', clearTransactionCookie(provider.id, secure));
+  if (!session) {
+    back.searchParams.set('flow', 'no-session');
+    response.headers.set('Location', back.toString());
+    return response;
+  }
+  const vault = getVault();
+  const query = Object.fromEntries(new URL(request.url).searchParams);
+  const expectedState = await readTransactionCookie(request.headers.get('cookie'), provider.id, secure, resolveSessionPasswords());
+  try {
+    await completeAuthorization({ vault, sid: session.sid }, provider.id, query, expectedState, (pending) =>
+      flowOfCredential(pending.providerId, pending.environmentId, pending.credential),
+    );
+  } catch (error) {
+    if (!(error instanceof HttpError)) {
+      log.error({ err: error instanceof Error ? error.message : String(error) }, 'authorization callback failed');
+    }
+    const body = error instanceof HttpError ? error.toBody() : { error: { code: 'internal_error', message: 'The callback failed in the console. The log has the details.' } };
+    await vault.putFlowError(session.sid, provider.id, body);
+  }
+  return response;
+});

@@ -1,0 +1,21 @@
+import { providerParamsSchema } from '@/lib/api-client/route-params';
+import type { TokenResponseDto } from '@/lib/api-client/schemas';
+import { defineRoute } from '@/lib/http/define-route';
+import { HttpError } from '@/lib/http/errors';
+import { refreshSessionToken } from '@/lib/oauth/refresh';
+import { describeStoredToken, flowOfCredential } from '@/lib/oauth/session-tokens';
+import { requireProvider } from '@/lib/providers/lookup';
+import { getVault } from '@/lib/session';
+
+export const dynamic = 'force-dynamic';
+
+/** Refreshes the session's token for the provider with its refresh token; rotation shows in the DTO's history. */
+export const POST = defineRoute({ params: providerParamsSchema, session: 'create' }, async ({ params, session }): Promise<TokenResponseDto> => {
+  const provider = requireProvider(params.providerId);
+  const vault = getVault();
+  const stored = await vault.getToken(session.sid, provider.id);
+  if (!stored) throw new HttpError(404, 'no_token', `There is no ${provider.name} token in this session to refresh.`);
+  const flow = flowOfCredential(stored.providerId, stored.environmentId, stored.credential);
+  const token = await refreshSessionToken({ vault, sid: session.sid }, stored, flow);
+  return { token: describeStoredToken(token), serverNow: Date.now() };
+});

@@ -1,0 +1,127 @@
+import 'server-only';
+import * as oauth from 'oauth4webapi';
+import { HttpError, type ApiErrorCode } from '@/lib/http/errors';
+import { resolveEnvironment } from '@/lib/providers/resolve';
+import type { PendingFlow, StoredToken } from '@/lib/session/vault';
+import type { ResolvedFlow } from './flow';
+import { callTokenEndpoint, type TokenEndpointContext } from './token-endpoint';
+import { buildTokenRequest, recipeDeviations } from './token-request';
+
+/** The console's callback for a provider: exact, per provider (SECURITY.md rules 6 and 7). */
+export function redirectUriFor(publicOrigin: string, providerId: string): string {
+  return `${publicOrigin}/api/oauth/${providerId}/callback`;
+}
+
+export interface StartedAuthorization {
+  authorizeUrl: string;
+  state: string;
+  redirectUri: string;
+}
+
+/**
+ * Starts an authorization-code run (RFC 6749 §4.1): a fresh state (≥ 128 bits) and, where the provider takes
+ * it, a PKCE S256 verifier (RFC 7636), kept server-side under the state; the browser gets only the authorize URL.
+ * @param publicOrigin the console's origin as the browser sees it: built-in sandboxes' authorize pages are
+ *   reached by the browser there, not over the server's loopback.
+ */
+export async function startAuthorization(
+  ctx: TokenEndpointContext,
+  flow: ResolvedFlow,
+  publicOrigin: string,
+): Promise<StartedAuthorization> {
+  const { provider, grant, credential } = flow;
+  if (grant.grantType !== 'authorization_code') {
+    throw new HttpError(400, 'bad_request', `"${credential.label}" uses client credentials: press Get token instead.`);
+  }
+  const browserEnv =
+    flow.env.environment.origin === null ? resolveEnvironment(provider, flow.env.environment, publicOrigin) : flow.env;
+  if (!browserEnv.authorizeUrl) {
+    throw new HttpError(400, 'bad_request', `${provider.name} has no authorization endpoint in ${flow.env.environment.label}.`);
+  }
+  const state = oauth.generateRandomState();
+  const codeVerifier = grant.pkce === 'S256' ? oauth.generateRandomCodeVerifier() : undefined;
+  const redirectUri = redirectUriFor(publicOrigin, provider.id);
+
+  const url = new URL(browserEnv.authorizeUrl);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('client_id', credential.clientId);
+  url.searchParams.set('redirect_uri', redirectUri);
+  if (grant.scopes.length > 0) url.searchParams.set('scope', grant.scopes.join(' '));
+  url.searchParams.set('state', state);
+  if (codeVerifier) {
+    url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
+    url.searchParams.set('code_challenge_method', 'S256');
+  }
+  for (const [name, value] of Object.entries(grant.authorizeParams)) url.searchParams.set(name, value);
+
+  const pending: PendingFlow = {
+    providerId: provider.id,
+    environmentId: flow.env.environment.id,
+    credential: {
+      kind: credential.kind,
+      presetId: credential.presetId,
+      clientId: credential.clientId,
+      clientSecret: credential.kind === 'custom' ? credential.clientSecret : undefined,
+    },
+    codeVerifier,
+    redirectUri,
+    issuer: browserEnv.baseUrl,
+    scopes: grant.scopes,
+    createdAt: Date.now(),
+  };
+  await ctx.vault.putPendingFlow(ctx.sid, state, pending);
+  return { authorizeUrl: url.toString(), state, redirectUri };
+}
+
+export type CallbackParams = Record<string, string | undefined>;
+
+/**
+ * Finishes a run at the callback: the state must name a pending run of this session and provider (single use),
+ * an `iss` must match where the request went (RFC 9207), an error from the provider is explained, and the code
+ * is exchanged server-side with the verifier and client secret. Returns the stored token.
+ */
+export async function completeAuthorization(
+  ctx: TokenEndpointContext,
+  providerId: string,
+  params: CallbackParams,
+  expectedState: string | null,
+  resolve: (pending: PendingFlow) => ResolvedFlow,
+): Promise<StoredToken> {
+  const state = params.state;
+  if (!state) throw callbackError(400, 'state_mismatch', 'The callback carries no state.', 'The provider must return the state it was sent; without it the console cannot tell the answer is for this run. Start again.');
+  if (!expectedState || state !== expectedState) {
+    throw callbackError(400, 'state_mismatch', 'The callback’s state does not match the run this browser started.', 'A tampered, stale or foreign state is refused before any token request (CSRF protection). Start the authorization again.');
+  }
+  const pending = await ctx.vault.takePendingFlow(ctx.sid, state);
+  if (!pending || pending.providerId !== providerId) {
+    throw callbackError(400, 'state_mismatch', 'This state was already used or has expired.', 'Each state works once and for 10 minutes. Start the authorization again.');
+  }
+  if (params.iss !== undefined && params.iss !== pending.issuer) {
+    throw callbackError(400, 'state_mismatch', `The callback names issuer "${params.iss}", not "${pending.issuer}" where the request went.`, 'Possible mix-up attack (RFC 9207): the answer is refused.');
+  }
+  if (params.error) {
+    const denied = params.error === 'access_denied';
+    throw callbackError(
+      denied ? 403 : 400,
+      denied ? 'authorization_denied' : 'upstream_rejected',
+      `The provider answered the authorization with ${params.error}${params.error_description ? `: ${params.error_description}` : ''}.`,
+      denied ? 'The user declined at the consent screen. Authorize again and allow access.' : 'The authorization request was refused; check the client id, redirect URI and scopes.',
+    );
+  }
+  if (!params.code) throw callbackError(400, 'bad_request', 'The callback carries neither a code nor an error.', 'Start the authorization again.');
+
+  const flow = resolve(pending);
+  const grantParams: Record<string, string> = { grant_type: 'authorization_code', code: params.code, redirect_uri: pending.redirectUri };
+  if (pending.codeVerifier) grantParams.code_verifier = pending.codeVerifier;
+  const request = buildTokenRequest(flow.grant, flow.env.tokenUrl, flow.credential, grantParams);
+  const { token } = await callTokenEndpoint(ctx, flow, request, {
+    secrets: [flow.credential.clientSecret, params.code, ...(pending.codeVerifier ? [pending.codeVerifier] : [])],
+    requestDeviations: recipeDeviations(flow.grant, flow.provider.knownDeviations),
+  });
+  await ctx.vault.putToken(ctx.sid, token);
+  return token;
+}
+
+function callbackError(status: number, code: ApiErrorCode, message: string, hint: string): HttpError {
+  return new HttpError(status, code, message, { hint });
+}

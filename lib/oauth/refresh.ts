@@ -1,0 +1,57 @@
+import 'server-only';
+import { HttpError } from '@/lib/http/errors';
+import { fingerprint } from '@/lib/http/redact';
+import type { StoredToken } from '@/lib/session/vault';
+import type { ResolvedFlow } from './flow';
+import { callTokenEndpoint, type TokenEndpointContext } from './token-endpoint';
+import { buildTokenRequest, recipeDeviations } from './token-request';
+
+const IN_FLIGHT = Symbol.for('console.oauth.refreshInFlight');
+type InFlight = Map<string, Promise<StoredToken>>;
+
+/**
+ * Refreshes the session's token for a provider (RFC 6749 §6), keeping the provider's client authentication.
+ * Single-flight per session and provider: parallel callers share one refresh, so a rotating provider never sees
+ * its refresh token twice (SECURITY.md rule 8). The rotated token is stored before anyone is answered; an
+ * `invalid_grant` drops the tokens and answers `reauth_required`, with no retry.
+ */
+export function refreshSessionToken(ctx: TokenEndpointContext, stored: StoredToken, flow: ResolvedFlow): Promise<StoredToken> {
+  const g = globalThis as typeof globalThis & { [IN_FLIGHT]?: InFlight };
+  const inFlight = (g[IN_FLIGHT] ??= new Map());
+  const key = `${ctx.sid}:${stored.providerId}`;
+  const running = inFlight.get(key);
+  if (running) return running;
+  const refresh = runRefresh(ctx, stored, flow).finally(() => inFlight.delete(key));
+  inFlight.set(key, refresh);
+  return refresh;
+}
+
+async function runRefresh(ctx: TokenEndpointContext, stored: StoredToken, flow: ResolvedFlow): Promise<StoredToken> {
+  const used = stored.refreshToken;
+  if (!used) {
+    throw new HttpError(409, 'reauth_required', 'This token came without a refresh token.', {
+      hint: flow.grant.grantType === 'client_credentials' ? 'Client-credentials tokens are renewed by getting a new token.' : 'Authorize again for a new token.',
+    });
+  }
+  const request = buildTokenRequest(flow.grant, flow.env.tokenUrl, flow.credential, { grant_type: 'refresh_token', refresh_token: used });
+  try {
+    const { token } = await callTokenEndpoint(ctx, flow, request, {
+      secrets: [flow.credential.clientSecret, used],
+      requestDeviations: recipeDeviations(flow.grant, flow.provider.knownDeviations),
+      previous: stored,
+    });
+    const rotated = token.refreshToken !== undefined && token.refreshToken !== used;
+    const refreshed: StoredToken = {
+      ...token,
+      refreshHistory: [
+        ...stored.refreshHistory,
+        { at: token.issuedAt, usedFingerprint: fingerprint(used).sha256Prefix, newFingerprint: rotated ? fingerprint(token.refreshToken!).sha256Prefix : null },
+      ],
+    };
+    await ctx.vault.putToken(ctx.sid, refreshed);
+    return refreshed;
+  } catch (error) {
+    if (error instanceof HttpError && error.code === 'reauth_required') await ctx.vault.deleteToken(ctx.sid, stored.providerId);
+    throw error;
+  }
+}

@@ -1,0 +1,31 @@
+import 'server-only';
+import type { TokenDto } from '@/lib/api-client/schemas';
+import { HttpError } from '@/lib/http/errors';
+import { getProvider, grantOf } from '@/lib/providers';
+import type { StoredToken } from '@/lib/session/vault';
+import { resolveFlow, type ResolvedFlow } from './flow';
+import { toTokenDto } from './token-dto';
+
+/** The DTO of a stored token, knowing whether its provider rotates refresh tokens. */
+export function describeStoredToken(token: StoredToken, reuse?: { reason: string }): TokenDto {
+  const provider = getProvider(token.providerId);
+  const rotates = provider ? grantOf(provider, token.credential.presetId).refresh.rotates : false;
+  return toTokenDto(token, reuse, rotates);
+}
+
+/** The flow a stored token (or pending run) came from, to refresh or finish it with the same client. */
+export function flowOfCredential(
+  providerId: string,
+  environmentId: string,
+  credential: { kind: 'preset' | 'custom'; presetId?: string; clientId: string; clientSecret?: string },
+): ResolvedFlow {
+  const provider = getProvider(providerId);
+  if (!provider) throw new HttpError(404, 'not_found', `Unknown provider "${providerId}".`);
+  if (credential.kind === 'preset') {
+    return resolveFlow(provider, environmentId, { kind: 'preset', presetId: credential.presetId ?? '' });
+  }
+  if (!credential.clientSecret) {
+    throw new HttpError(409, 'reauth_required', 'The client secret for these credentials is no longer held.', { hint: 'Run the flow again with your credentials.' });
+  }
+  return resolveFlow(provider, environmentId, { kind: 'custom', clientId: credential.clientId, clientSecret: credential.clientSecret });
+}

@@ -1,0 +1,154 @@
+import 'server-only';
+import type { ExchangeDto, TokenDeviation } from '@/lib/api-client/schemas';
+import { HttpError } from '@/lib/http/errors';
+import { sendOutbound } from '@/lib/http/outbound';
+import { redactText } from '@/lib/http/redact';
+import { verifyAccessToken } from '@/lib/jwt/verify';
+import type { SessionVault, StoredToken } from '@/lib/session/vault';
+import type { ResolvedFlow } from './flow';
+import { jwksSource } from './jwks';
+import { explainTokenError } from './token-errors';
+import type { TokenHttpRequest } from './token-request';
+import { parseTokenResponse } from './token-response';
+
+const TOKEN_TIMEOUT_MS = 15_000;
+/** RFC 6749 §5.1 fields and the secrets; everything else scalar in a token response is a fact worth showing. */
+const STANDARD_FIELDS = new Set(['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope', 'id_token']);
+
+export interface TokenEndpointContext {
+  vault: SessionVault;
+  sid: string;
+  now?: () => number;
+}
+
+export interface TokenEndpointResult {
+  token: StoredToken;
+  exchange: ExchangeDto;
+}
+
+/**
+ * Sends one token request and turns the answer into a stored token: records the (redacted) exchange, explains
+ * any error in words, reads the response leniently with its deviations, and verifies a JWT against the
+ * environment's keys. Throws HttpError for every failure; stores nothing itself.
+ */
+export async function callTokenEndpoint(
+  ctx: TokenEndpointContext,
+  flow: ResolvedFlow,
+  request: TokenHttpRequest,
+  options: { secrets: string[]; requestDeviations: TokenDeviation[]; previous?: StoredToken },
+): Promise<TokenEndpointResult> {
+  const now = ctx.now ?? Date.now;
+  const { provider, env } = flow;
+  const record = (e: ExchangeDto) => ctx.vault.recordExchange(ctx.sid, e);
+  const result = await sendOutbound(
+    { ...request, allowedOrigin: env.origin, timeoutMs: TOKEN_TIMEOUT_MS },
+    { kind: 'text', maxBytes: 256 * 1024 },
+    { kind: 'token', providerId: provider.id, environmentId: env.environment.id, secrets: options.secrets },
+  );
+  if (!result.ok) {
+    await record(result.exchange);
+    throw new HttpError(result.failure.code === 'upstream_timeout' ? 504 : 502, result.failure.code, result.failure.message, {
+      hint: env.environment.kind === 'builtin' ? 'The built-in sandbox is served by this console; check the console’s log.' : 'Check the network, or switch to the built-in sandbox to work offline.',
+      exchangeId: result.exchange.id,
+    });
+  }
+  const { response } = result;
+  const body = readJsonObject(response.text);
+  const issued = [body?.access_token, body?.refresh_token, body?.id_token].filter((v): v is string => typeof v === 'string' && v.length > 0);
+  // Tokens must not land in the timeline, even in a form the field-based redaction misses.
+  const exchange = redactExchangeBody(result.exchange, [...options.secrets, ...issued]);
+  await record(exchange);
+
+  if (response.status !== 200) {
+    const retryAfter = header(response.headers, 'retry-after');
+    const explained = explainTokenError({
+      status: response.status,
+      contentType: response.contentType,
+      body: response.text,
+      retryAfter,
+      providerName: provider.name,
+      clientAuth: flow.grant.clientAuth,
+      environmentKind: env.environment.kind,
+      grantType: request.body?.includes('grant_type=refresh_token') || request.body?.includes('"refresh_token"') ? 'refresh_token' : flow.grant.grantType,
+    });
+    throw new HttpError(
+      explained.status,
+      explained.code,
+      explained.message,
+      {
+        hint: explained.hint,
+        upstream: { status: response.status, contentType: response.contentType, body: exchange.response?.body ?? '' },
+        exchangeId: exchange.id,
+      },
+      retryAfter ? { 'Retry-After': retryAfter } : {},
+    );
+  }
+
+  const parsed = parseTokenResponse(
+    { contentType: response.contentType, cacheControl: header(response.headers, 'cache-control'), body: response.text },
+    { documentedLifetimeSeconds: provider.documentedTokenLifetimeSeconds, knownDeviations: provider.knownDeviations, providerName: provider.name },
+  );
+  if (!parsed.ok) {
+    throw new HttpError(502, 'invalid_token_response', parsed.message, {
+      hint: 'The provider answered 200 without a usable token; its answer is shown below.',
+      upstream: { status: response.status, contentType: response.contentType, body: exchange.response?.body ?? '' },
+      exchangeId: exchange.id,
+    });
+  }
+
+  const issuedAt = now();
+  const verification = await verifyAccessToken(parsed.value.accessToken, jwksSource(env, record));
+  const token: StoredToken = {
+    providerId: provider.id,
+    environmentId: env.environment.id,
+    grantType: flow.grant.grantType,
+    credential: {
+      kind: flow.credential.kind,
+      presetId: flow.credential.presetId,
+      clientId: flow.credential.clientId,
+      label: flow.credential.label,
+      clientSecret: flow.credential.kind === 'custom' && flow.grant.refresh.supported ? flow.credential.clientSecret : undefined,
+    },
+    accessToken: parsed.value.accessToken,
+    // RFC 6749 §6: a refresh response may omit refresh_token, and then the old one stays valid.
+    refreshToken: parsed.value.refreshToken ?? options.previous?.refreshToken,
+    refreshHistory: options.previous?.refreshHistory ?? [],
+    responseFacts: responseFacts(body),
+    tokenType: parsed.value.tokenType,
+    expiresInRaw: parsed.value.expiresInRaw,
+    issuedAt,
+    expiresAt: issuedAt + parsed.value.expiresInSeconds * 1000,
+    scope: parsed.value.scope ?? options.previous?.scope,
+    deviations: [...options.requestDeviations, ...parsed.value.deviations],
+    verification,
+    exchangeId: exchange.id,
+  };
+  return { token, exchange };
+}
+
+function responseFacts(body: Record<string, unknown> | null): StoredToken['responseFacts'] {
+  const facts: StoredToken['responseFacts'] = {};
+  for (const [key, value] of Object.entries(body ?? {})) {
+    if (STANDARD_FIELDS.has(key) || /token|secret|password|assertion/i.test(key)) continue;
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) facts[key] = value as string | number | boolean | null;
+  }
+  return facts;
+}
+
+function readJsonObject(text: string): Record<string, unknown> | null {
+  try {
+    const json = JSON.parse(text) as unknown;
+    return json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function header(headers: [string, string][], name: string): string | null {
+  return headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? null;
+}
+
+function redactExchangeBody(exchange: ExchangeDto, secrets: string[]): ExchangeDto {
+  if (!exchange.response?.body) return exchange;
+  return { ...exchange, response: { ...exchange.response, body: redactText(exchange.response.body, secrets) } };
+}
