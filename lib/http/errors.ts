@@ -18,6 +18,9 @@ export type ApiErrorCode =
   | 'upstream_unreachable'
   | 'upstream_timeout'
   | 'invalid_token_response'
+  | 'reauth_required'
+  | 'state_mismatch'
+  | 'authorization_denied'
   | 'internal_error';
 
 /** An error a route handler answers with: status, a code from the closed list, words for a person. */
