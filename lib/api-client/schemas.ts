@@ -120,6 +120,8 @@ export type TokenVerification = z.infer<typeof tokenVerificationSchema>;
 export const tokenDtoSchema = z.object({
   providerId: z.string(),
   environmentId: z.string(),
+  /** The preset the token came from; absent for the user's own credentials. */
+  presetId: z.string().optional(),
   grantType: z.enum(['client_credentials', 'authorization_code']),
   /** Present when the provider issued a refresh token: its fingerprint and every refresh so far. */
   refresh: z
@@ -214,6 +216,8 @@ export type TokenResponseDto = z.infer<typeof tokenResponseDtoSchema>;
 export const fhirProxyRequestSchema = z.object({
   /** Defaults to the environment of the session's live token for this provider, else the built-in sandbox. */
   environmentId: z.string().min(1).max(64).optional(),
+  /** Without a token: whose endpoints to use when a preset's flow lives elsewhere (1upHealth Patient Access). */
+  presetId: z.string().min(1).max(64).optional(),
   method: z.enum(['GET', 'POST', 'DELETE']).default('GET'),
   /** Relative to the environment's origin, e.g. `/api/v2/metadata`; absolute URLs are refused. */
   path: z.string().min(1).max(2048),

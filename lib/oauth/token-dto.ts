@@ -16,6 +16,7 @@ export function toTokenDto(token: StoredToken, reuse?: { reason: string }, rotat
   return {
     providerId: token.providerId,
     environmentId: token.environmentId,
+    presetId: token.credential.presetId,
     grantType: token.grantType,
     refresh: token.refreshToken
       ? { fingerprint: fingerprint(token.refreshToken), rotates: rotates ?? false, history: token.refreshHistory }
