@@ -1,0 +1,180 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpError } from '@/lib/http/errors';
+import { resolveEnvironment } from '@/lib/providers/resolve';
+import { providerSchema, type ProviderInput } from '@/lib/providers/schema';
+import { MemoryVaultStore } from '@/lib/session/stores/memory';
+import { SessionVault, type StoredToken } from '@/lib/session/vault';
+import { completeAuthorization, startAuthorization } from './authorization-code';
+import type { ResolvedFlow } from './flow';
+import { refreshSessionToken } from './refresh';
+
+/** A minimal rotating authorization server on loopback: counts token calls and remembers what it was sent. */
+let server: Server;
+let origin = '';
+const calls: URLSearchParams[] = [];
+const usedRefreshTokens = new Set<string>();
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const form = new URLSearchParams(body);
+      calls.push(form);
+      const reply = (status: number, json: unknown) => {
+        res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify(json));
+      };
+      setTimeout(() => {
+        if (form.get('grant_type') === 'refresh_token') {
+          const used = form.get('refresh_token') ?? '';
+          if (usedRefreshTokens.has(used)) return reply(400, { error: 'invalid_grant' });
+          usedRefreshTokens.add(used);
+        } else if (form.get('code') !== 'good-code') {
+          return reply(400, { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid' });
+        }
+        reply(200, { access_token: `at-${calls.length}-xxxxxxxx`, token_type: 'Bearer', expires_in: 3600, refresh_token: `rt-${calls.length}-yyyyyyyy`, scope: 'openid', patient: '-1' });
+      }, 30);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const providerInput: ProviderInput = {
+  id: 'demo',
+  name: 'Demo AS',
+  summary: 'test',
+  docs: [],
+  environments: [{ id: 'builtin', kind: 'builtin', label: 'Built-in', origin: null, tokenPath: '/token', authorizePath: '/authorize', fhirBasePath: '/fhir', allowedPathPrefixes: ['/fhir/'] }],
+  grant: {
+    grantType: 'authorization_code', clientAuth: 'basic', httpMethod: 'POST', body: 'form', extraParams: {}, scopes: ['openid'], headers: {},
+    pkce: 'S256', stateMinLength: 16, refresh: { supported: true, rotates: true },
+  },
+  documentedTokenLifetimeSeconds: 3600,
+  tokenFormat: 'opaque',
+  tokenReuse: { reuseLiveToken: false, reason: '' },
+  presets: [],
+  allowCustomCredentials: true,
+  defaultRequests: [],
+  knownDeviations: [],
+};
+const provider = providerSchema.parse(providerInput);
+
+function setup() {
+  const vault = new SessionVault(new MemoryVaultStore(), { '1': 'z'.repeat(32) });
+  const sid = `sid-${Math.random().toString(36).slice(2)}`;
+  const env = resolveEnvironment(provider, provider.environments[0]!, origin);
+  const flow: ResolvedFlow = { provider, env, grant: provider.grant, credential: { kind: 'custom', label: 'mine', clientId: 'client-1', clientSecret: 'secret-1-abcdef' } };
+  return { vault, sid, flow, ctx: { vault, sid } };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<HttpError> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(HttpError);
+  return error as HttpError;
+}
+
+describe('startAuthorization', () => {
+  it('sends state and an S256 challenge, keeps the verifier server-side', async () => {
+    const { ctx, flow } = setup();
+    const started = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    const url = new URL(started.authorizeUrl);
+    expect(url.origin + url.pathname).toBe('http://localhost:3000/sandbox/demo/authorize');
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      response_type: 'code',
+      client_id: 'client-1',
+      redirect_uri: 'http://localhost:3000/api/oauth/demo/callback',
+      scope: 'openid',
+      state: started.state,
+      code_challenge_method: 'S256',
+    });
+    expect(started.state.length).toBeGreaterThanOrEqual(22);
+    expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(started.authorizeUrl).not.toContain('secret-1');
+    expect(url.searchParams.has('code_verifier')).toBe(false);
+  });
+});
+
+describe('completeAuthorization', () => {
+  const resolveWith = (flow: ResolvedFlow) => () => flow;
+
+  it('exchanges the code with the verifier and the client secret, once', async () => {
+    const { ctx, flow, vault, sid } = setup();
+    const { state } = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    const token = await completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, resolveWith(flow));
+    const sent = calls.at(-1)!;
+    expect(sent.get('grant_type')).toBe('authorization_code');
+    expect(sent.get('redirect_uri')).toBe('http://localhost:3000/api/oauth/demo/callback');
+    expect(sent.get('code_verifier')).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    expect(token.refreshToken).toMatch(/^rt-/);
+    expect(token.responseFacts).toEqual({ patient: '-1' });
+    expect((await vault.getToken(sid, 'demo'))?.accessToken).toBe(token.accessToken);
+    const replay = await rejection(completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, resolveWith(flow)));
+    expect(replay.message).toContain('already used');
+  });
+
+  it.each([
+    [{ code: 'good-code' }, 'the-state', 'no state'],
+    [{ code: 'good-code', state: 'forged-state-value' }, 'the-state', 'does not match'],
+    [{ code: 'good-code', state: 'the-state' }, null, 'does not match'],
+  ])('refuses %o (cookie state %s) before any token request', async (params, cookieState, message) => {
+    const { ctx, flow } = setup();
+    const before = calls.length;
+    const error = await rejection(completeAuthorization(ctx, 'demo', params, cookieState, resolveWith(flow)));
+    expect(error.code).toBe('state_mismatch');
+    expect(error.message).toContain(message);
+    expect(calls.length).toBe(before);
+  });
+
+  it('refuses a pending run of another provider, and an iss that is not where the request went', async () => {
+    const { ctx, flow } = setup();
+    const a = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    expect((await rejection(completeAuthorization(ctx, 'other', { code: 'good-code', state: a.state }, a.state, resolveWith(flow)))).code).toBe('state_mismatch');
+    const b = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    const mixUp = await rejection(completeAuthorization(ctx, 'demo', { code: 'good-code', state: b.state, iss: 'https://evil.example' }, b.state, resolveWith(flow)));
+    expect(mixUp.message).toContain('issuer');
+  });
+
+  it('explains a denied consent and a refused code', async () => {
+    const { ctx, flow } = setup();
+    const a = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    const denied = await rejection(completeAuthorization(ctx, 'demo', { error: 'access_denied', state: a.state }, a.state, resolveWith(flow)));
+    expect(denied).toMatchObject({ status: 403, code: 'authorization_denied' });
+    const b = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    const refused = await rejection(completeAuthorization(ctx, 'demo', { code: 'bad-code', state: b.state }, b.state, resolveWith(flow)));
+    expect(refused.code).toBe('upstream_rejected');
+    expect(refused.extra.hint).toContain('PKCE verifier');
+  });
+});
+
+describe('refreshSessionToken', () => {
+  it('makes exactly one refresh for ten parallel calls, stores the rotated token and records the rotation', async () => {
+    const { ctx, flow, vault, sid } = setup();
+    const { state } = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    const first = await completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, () => flow);
+    const before = calls.length;
+    const results = await Promise.all(Array.from({ length: 10 }, () => refreshSessionToken(ctx, first, flow)));
+    expect(calls.length - before).toBe(1);
+    expect(new Set(results.map((t) => t.accessToken)).size).toBe(1);
+    const stored = (await vault.getToken(sid, 'demo')) as StoredToken;
+    expect(stored.refreshToken).not.toBe(first.refreshToken);
+    expect(stored.refreshHistory).toHaveLength(1);
+    expect(stored.refreshHistory[0]?.newFingerprint).not.toBeNull();
+  });
+
+  it('drops the tokens and answers reauth_required when the refresh token was already used', async () => {
+    const { ctx, flow, vault, sid } = setup();
+    const { state } = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    const first = await completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, () => flow);
+    await refreshSessionToken(ctx, first, flow);
+    const error = await rejection(refreshSessionToken(ctx, first, flow));
+    expect(error).toMatchObject({ status: 409, code: 'reauth_required' });
+    expect(await vault.getToken(sid, 'demo')).toBeNull();
+    const recorded = JSON.stringify(await vault.listExchanges(sid));
+    expect(recorded).not.toContain(first.refreshToken!);
+    expect(recorded).not.toContain('secret-1-abcdef');
+  });
+});
