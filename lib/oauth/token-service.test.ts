@@ -37,7 +37,7 @@ async function catchHttpError(promise: Promise<unknown>): Promise<HttpError> {
 
 describe('getClientCredentialsToken against the built-in BCDA sandbox over loopback', () => {
   it('mints, verifies and stores a token, and records redacted exchanges', async () => {
-    const { vault, sid, env, flow } = setup();
+    const { vault, sid, flow } = setup();
     const { token, reused } = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
     expect(reused).toBeUndefined();
     expect(token.verification.status).toBe('verified');
@@ -59,7 +59,7 @@ describe('getClientCredentialsToken against the built-in BCDA sandbox over loopb
   });
 
   it('reuses a live token for the same credential set unless asked for a new one', async () => {
-    const { vault, sid, env, flow } = setup();
+    const { vault, sid, flow } = setup();
     const first = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
     const second = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
     expect(second.reused?.reason).toContain('please cache and reuse them');
@@ -72,7 +72,7 @@ describe('getClientCredentialsToken against the built-in BCDA sandbox over loopb
   });
 
   it("explains BCDA's plain-text 401 for a wrong secret and keeps the typed secret out of the record", async () => {
-    const { vault, sid, env, flow } = setup();
+    const { vault, sid, flow } = setup();
     const typed = 'wrong-secret-typed-by-the-user-0123456789';
     const error = await catchHttpError(
       getClientCredentialsToken({ vault, sid }, flow({ kind: 'custom', clientId: bcda.presets[0]!.clientId, clientSecret: typed })),
@@ -88,7 +88,7 @@ describe('getClientCredentialsToken against the built-in BCDA sandbox over loopb
   });
 
   it("passes BCDA's 429 and its Retry-After on when tokens are minted too often", async () => {
-    const { vault, sid, env, flow } = setup();
+    const { vault, sid, flow } = setup();
     const mint = () => getClientCredentialsToken({ vault, sid }, flow(preset('reach-extra-small')), { forceNew: true });
     const results = await Promise.allSettled(Array.from({ length: 6 }, mint));
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as HttpError);
@@ -146,7 +146,7 @@ describe('sendFhirRequest', () => {
   });
 
   it('refuses a path outside the environment without sending it', async () => {
-    const { vault, sid, env, flow } = setup();
+    const { vault, sid, env } = setup();
     const record = (e: Parameters<SessionVault['recordExchange']>[1]) => vault.recordExchange(sid, e);
     const error = await catchHttpError(sendFhirRequest(env, null, { method: 'GET', path: '/api/../auth/token', headers: {}, previewLines: 5 }, record));
     expect(error).toMatchObject({ status: 400, code: 'path_not_allowed' });
@@ -156,7 +156,7 @@ describe('sendFhirRequest', () => {
   });
 
   it('does not send a token minted for another environment', async () => {
-    const { vault, sid, env, flow } = setup();
+    const { vault, sid, flow } = setup();
     const { token } = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
     const elsewhere = resolveEnvironment(bcda, { ...builtin, id: 'other-builtin' }, sandbox.origin);
     const record = (e: Parameters<SessionVault['recordExchange']>[1]) => vault.recordExchange(sid, e);
