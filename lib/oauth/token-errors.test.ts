@@ -43,3 +43,17 @@ describe('explainTokenError', () => {
     expect(explainTokenError({ ...base, status: 302, body: '' }).message).toContain('redirect');
   });
 });
+
+describe('explainTokenError for JSON-bodied APIs', () => {
+  it('reads Fern error envelopes and explains 415 and 422', () => {
+    const fern = explainTokenError({ ...base, status: 401, contentType: 'application/json', body: '{"errorName":"UnauthorizedError","content":{"message":"Invalid client credentials"}}', clientAuth: 'json' });
+    expect(fern.message).toContain('UnauthorizedError: Invalid client credentials');
+    expect(fern.hint).toContain('the json body');
+    expect(explainTokenError({ ...base, status: 415, body: '{"errorName":"InvalidContentTypeError"}' }).message).toContain('Content-Type');
+    expect(explainTokenError({ ...base, status: 422, body: '[]' }).message).toContain('missing or malformed');
+  });
+
+  it('turns invalid_grant on a refresh into reauth_required', () => {
+    expect(explainTokenError({ ...base, status: 400, contentType: 'application/json', body: '{"error":"invalid_grant"}', grantType: 'refresh_token' })).toMatchObject({ status: 409, code: 'reauth_required' });
+  });
+});

@@ -83,6 +83,22 @@ export function explainTokenError(input: TokenErrorInput): TokenErrorExplanation
           : `The provider could not read the request. It expects the client credentials in ${credentialsLocation}.`,
     };
   }
+  if (input.status === 415) {
+    return {
+      status: 424,
+      code: 'upstream_rejected',
+      message: `${where}: it does not take this Content-Type.`,
+      hint: 'Send the token request as application/json or application/x-www-form-urlencoded, as the provider documents.',
+    };
+  }
+  if (input.status === 422) {
+    return {
+      status: 424,
+      code: 'upstream_rejected',
+      message: `${where}: a required field is missing or malformed.`,
+      hint: 'The body must carry client_id and client_secret as strings; the provider lists the fields it could not read.',
+    };
+  }
   if (input.status === 403) {
     return {
       status: 424,

@@ -1,5 +1,6 @@
 import 'server-only';
 import { getBcdaSandbox } from './bcda';
+import { getCandidSandbox } from './candid';
 
 /** What every built-in sandbox exposes: a fetch-style handler for the path after its mount point. */
 export interface SandboxHandler {
@@ -8,6 +9,7 @@ export interface SandboxHandler {
 
 const sandboxes: Record<string, () => SandboxHandler> = {
   bcda: getBcdaSandbox,
+  candid: getCandidSandbox,
 };
 
 /** The built-in sandbox for a provider id, or undefined when the provider has none. */
