@@ -26,11 +26,11 @@ export async function sendFhirRequest(
   const checked = checkEnvironmentPath(request.path, env.environment.allowedPathPrefixes);
   if (!checked.ok) {
     throw new HttpError(400, 'path_not_allowed', `Refused path "${request.path}": ${checked.reason}.`, {
-      hint: `Paths are relative to ${env.baseUrl}.`,
+      hint: `Paths are relative to ${env.apiBaseUrl}.`,
     });
   }
-  const url = joinEnvironmentUrl(env.baseUrl, checked.pathname, checked.search);
-  if (!url) throw new HttpError(400, 'path_not_allowed', `Refused path "${request.path}": it leaves ${env.baseUrl}.`);
+  const url = joinEnvironmentUrl(env.apiBaseUrl, checked.pathname, checked.search);
+  if (!url) throw new HttpError(400, 'path_not_allowed', `Refused path "${request.path}": it leaves ${env.apiBaseUrl}.`);
 
   const headers: [string, string][] = [];
   for (const [name, value] of Object.entries(request.headers)) {
@@ -47,7 +47,7 @@ export async function sendFhirRequest(
   if (usable) headers.push(['Authorization', `Bearer ${usable.accessToken}`]);
 
   const result = await sendOutbound(
-    { method: request.method, url, headers, body: request.body, allowedOrigin: env.origin, timeoutMs: FHIR_TIMEOUT_MS },
+    { method: request.method, url, headers, body: request.body, allowedOrigin: env.apiOrigin, timeoutMs: FHIR_TIMEOUT_MS },
     isNdjsonPath(url) ? { kind: 'ndjson-preview', lines: request.previewLines } : { kind: 'text', maxBytes: MAX_BODY_BYTES },
     {
       kind: 'fhir',

@@ -40,6 +40,7 @@ describe('the BCDA provider file', () => {
     expect(builtin?.jwksUrl?.toString()).toBe('http://127.0.0.1:3000/sandbox/bcda/.well-known/jwks.json');
     expect(sandbox?.tokenUrl.toString()).toBe('https://sandbox.bcda.cms.gov/auth/token');
     expect(production?.fhirBaseUrl.toString()).toBe('https://api.bcda.cms.gov/api/v2');
+    expect(production?.apiOrigin).toBe('https://api.bcda.cms.gov');
   });
 
   it('documents a deviation for every quirk the token parser can detect in BCDA responses', () => {

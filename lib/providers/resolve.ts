@@ -7,6 +7,9 @@ export interface ResolvedEnvironment {
   /** Origin plus any mount prefix: `https://sandbox.bcda.cms.gov`, or `http://127.0.0.1:3000/sandbox/bcda`. */
   baseUrl: string;
   origin: string;
+  /** Origin plus prefix of the API (FHIR) calls: the same as `baseUrl` unless the API has its own host. */
+  apiBaseUrl: string;
+  apiOrigin: string;
   tokenUrl: URL;
   fhirBaseUrl: URL;
   authorizeUrl?: URL;
@@ -35,14 +38,18 @@ export function resolveEnvironment(
 ): ResolvedEnvironment {
   const environment: Environment = { ...baseEnvironment, ...override, origin: override.origin ?? baseEnvironment.origin };
   const baseUrl = environment.origin ?? `${internalOrigin}/sandbox/${provider.id}`;
+  // The built-in sandbox serves the API on its own mount, whatever host the real one uses.
+  const apiBaseUrl = environment.origin === null ? baseUrl : (environment.apiOrigin ?? baseUrl);
   const at = (path: string) => new URL(baseUrl + path);
   return {
     provider,
     environment,
     baseUrl,
     origin: new URL(baseUrl).origin,
+    apiBaseUrl,
+    apiOrigin: new URL(apiBaseUrl).origin,
     tokenUrl: at(environment.tokenPath),
-    fhirBaseUrl: at(environment.fhirBasePath),
+    fhirBaseUrl: new URL(apiBaseUrl + environment.fhirBasePath),
     authorizeUrl: environment.authorizePath ? at(environment.authorizePath) : undefined,
     jwksUrl: environment.jwksPath ? at(environment.jwksPath) : undefined,
   };

@@ -21,6 +21,8 @@ export const environmentSchema = z.object({
   label: z.string().min(1),
   /** Absolute origin (https://host) for remote environments; null for the built-in sandbox, resolved at run time. */
   origin: z.url().nullable(),
+  /** Where the API lives when it is not on the OAuth host (HealthSherpa: api.medicare.healthsherpa.com). */
+  apiOrigin: z.url().optional(),
   tokenPath: pathSchema,
   fhirBasePath: pathSchema,
   authorizePath: pathSchema.optional(),
@@ -57,7 +59,7 @@ export type GrantRecipe = z.infer<typeof grantRecipeSchema>;
 
 /** Where a preset's flow lives when it differs from the provider's (1upHealth Patient Access has its own host). */
 export const environmentOverrideSchema = environmentSchema
-  .pick({ origin: true, tokenPath: true, fhirBasePath: true, authorizePath: true, jwksPath: true, allowedPathPrefixes: true })
+  .pick({ origin: true, apiOrigin: true, tokenPath: true, fhirBasePath: true, authorizePath: true, jwksPath: true, allowedPathPrefixes: true })
   .partial();
 export type EnvironmentOverride = z.infer<typeof environmentOverrideSchema>;
 

@@ -1,6 +1,7 @@
 import 'server-only';
 import { getBcdaSandbox } from './bcda';
 import { getCandidSandbox } from './candid';
+import { getHealthSherpaSandbox } from './healthsherpa';
 
 /** What every built-in sandbox exposes: a fetch-style handler for the path after its mount point. */
 export interface SandboxHandler {
@@ -10,6 +11,7 @@ export interface SandboxHandler {
 const sandboxes: Record<string, () => SandboxHandler> = {
   bcda: getBcdaSandbox,
   candid: getCandidSandbox,
+  healthsherpa: getHealthSherpaSandbox,
 };
 
 /** The built-in sandbox for a provider id, or undefined when the provider has none. */
