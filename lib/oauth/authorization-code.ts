@@ -104,7 +104,7 @@ export async function completeAuthorization(
     throw callbackError(
       denied ? 403 : 400,
       denied ? 'authorization_denied' : 'upstream_rejected',
-      `The provider answered the authorization with ${params.error}${params.error_description ? `: ${params.error_description}` : ''}.`,
+      `The provider answered the authorization with ${params.error}${params.error_description ? `: ${params.error_description.replace(/\.$/, '')}` : ''}.`,
       denied ? 'The user declined at the consent screen. Authorize again and allow access.' : 'The authorization request was refused; check the client id, redirect URI and scopes.',
     );
   }
