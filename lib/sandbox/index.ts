@@ -1,5 +1,6 @@
 import 'server-only';
 import { getBcdaSandbox } from './bcda';
+import { getBlueButtonSandbox } from './bluebutton';
 import { getCandidSandbox } from './candid';
 import { getHealthSherpaSandbox } from './healthsherpa';
 
@@ -10,6 +11,7 @@ export interface SandboxHandler {
 
 const sandboxes: Record<string, () => SandboxHandler> = {
   bcda: getBcdaSandbox,
+  bluebutton: getBlueButtonSandbox,
   candid: getCandidSandbox,
   healthsherpa: getHealthSherpaSandbox,
 };
