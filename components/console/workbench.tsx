@@ -1,77 +1,150 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { FhirPanel } from '@/components/fhir/fhir-panel';
-import { getDefaultCredential, getDefaultEnvironment } from '@/components/flows/credential-options';
-import { TokenRequestForm } from '@/components/flows/token-request-form';
+import {
+  getDefaultCredential,
+  getInitialSelection,
+  toPresetId,
+  type Selection,
+} from '@/components/flows/credential-options';
+import { TOKEN_REQUEST_FORM_ID, TokenRequestForm } from '@/components/flows/token-request-form';
+import { RefreshErrorCard } from '@/components/jwt/refresh-error-card';
 import { TokenPanel } from '@/components/jwt/token-panel';
-import { EmptyState } from '@/components/ui/empty-state';
-import { Card } from '@/components/ui/card';
+import { useIsLive } from '@/components/jwt/use-is-live';
 import { Timeline } from '@/components/timeline/timeline';
-import { useGetToken, useSession } from '@/lib/api-client/hooks';
+import { readConsoleLocation, withConsoleProvider, type ConsoleLocation } from '@/lib/api-client/console-location';
+import { getEffectiveEndpoints, getEffectiveGrant, getFlowTarget } from '@/lib/api-client/effective-flow';
+import { useAuthorize, useGetToken, useRefreshToken, useSession } from '@/lib/api-client/hooks';
 import { epochToMs } from '@/lib/api-client/relative-time';
 import type { ProvidersResponse, TokenDto } from '@/lib/api-client/schemas';
-import { isSameToken, pickSessionToken } from '@/lib/api-client/token-selection';
-import { useIsLive } from '@/components/jwt/use-is-live';
+import { chooseShownToken, findProviderToken, tokenMatchesSelection } from '@/lib/api-client/token-selection';
+import { NoTokenCard } from './no-token-card';
+import { getNoSessionError, useFlowErrors, type FlowErrors } from './use-flow-errors';
 
 export interface WorkbenchProps {
   catalogue: ProvidersResponse;
 }
 
-/** Owns the selection (provider, environment, credential set) and wires the flow, token, FHIR and timeline panels. */
+/** Only the browser has a location; the workbench renders after the catalogue loads, so always there. */
+function readLocation(): ConsoleLocation {
+  return typeof window === 'undefined' ? { providerId: null, flow: null } : readConsoleLocation(window.location.search);
+}
+
+/** Keeps `?provider=` in step with the picker (a reload stays put) without a navigation. */
+function replaceLocationProvider(providerId: string | null) {
+  window.history.replaceState(window.history.state, '', withConsoleProvider(window.location.href, providerId));
+}
+
+/**
+ * Owns the selection (provider, environment, credential set) and wires the flow, token, FHIR and timeline panels.
+ * `?provider=` picks the provider on load (the authorization callback comes back that way), and the session's token
+ * for it restores its environment and credential set.
+ */
 export function Workbench({ catalogue }: WorkbenchProps) {
   const { providers, builtinSandboxes } = catalogue;
-  const [providerId, setProviderId] = useState(() => providers[0]?.id ?? '');
-  const provider = providers.find((p) => p.id === providerId) ?? providers[0];
-  const [environmentId, setEnvironmentId] = useState(() =>
-    provider ? getDefaultEnvironment(provider, builtinSandboxes) : '',
-  );
-  const [credential, setCredential] = useState(() =>
-    provider ? getDefaultCredential(provider, environmentId) : '',
-  );
-
   const session = useSession();
   const getToken = useGetToken();
+  const authorize = useAuthorize();
+  const refresh = useRefreshToken();
 
-  const environment = provider?.environments.find((env) => env.id === environmentId) ?? provider?.environments[0];
+  const [initialLocation] = useState(readLocation);
+  const [selection, setSelection] = useState<Selection | null>(() => {
+    const first = providers.find((p) => p.id === initialLocation.providerId) ?? providers[0];
+    if (!first) return null;
+    return getInitialSelection(first, builtinSandboxes, session.data && findProviderToken(session.data.tokens, first.id));
+  });
+  // Until the first session answer, the selection is a default that the session's token may still replace.
+  const [restored, setRestored] = useState(() => session.data !== undefined);
+  const [touched, setTouched] = useState(false);
+  if (!restored && session.data) {
+    setRestored(true);
+    const current = selection && providers.find((p) => p.id === selection.providerId);
+    const token = current && findProviderToken(session.data.tokens, current.id);
+    if (!touched && current && token) setSelection(getInitialSelection(current, builtinSandboxes, token));
+  }
 
-  // The token to show: the one just returned (it carries reuse information) unless the session has a newer one.
+  const flowErrors = useFlowErrors(session.data, initialFlowErrors(initialLocation, providers));
+
+  useEffect(() => {
+    // The callback's one-shot `flow` flag must not survive a reload, nor an id no provider has.
+    const known = providers.some((p) => p.id === initialLocation.providerId);
+    if (initialLocation.flow !== null || (initialLocation.providerId !== null && !known)) {
+      replaceLocationProvider(known ? initialLocation.providerId : null);
+    }
+  }, [initialLocation, providers]);
+
+  const provider = providers.find((p) => p.id === selection?.providerId) ?? providers[0];
+  const environment =
+    provider?.environments.find((env) => env.id === selection?.environmentId) ?? provider?.environments[0];
+  const presetId = toPresetId(selection?.credential ?? '');
+
+  const providerToken = provider && session.data ? findProviderToken(session.data.tokens, provider.id) : undefined;
   const sessionToken =
-    provider && environment && session.data ? pickSessionToken(session.data.tokens, provider.id, environment.id) : undefined;
+    providerToken && environment && tokenMatchesSelection(providerToken, environment.id, presetId) ? providerToken : undefined;
   const minted =
     getToken.data &&
     getToken.data.token.providerId === provider?.id &&
-    getToken.data.token.environmentId === environment?.id
+    environment &&
+    tokenMatchesSelection(getToken.data.token, environment.id, presetId)
       ? getToken.data
       : undefined;
-  let shown: { token: TokenDto; clockOffsetMs: number } | undefined;
-  if (
-    minted &&
-    (!sessionToken || isSameToken(minted.token, sessionToken) || minted.token.issuedAt > sessionToken.issuedAt)
-  ) {
-    shown = { token: minted.token, clockOffsetMs: minted.clockOffsetMs };
-  } else if (sessionToken && session.data) {
-    shown = { token: sessionToken, clockOffsetMs: session.data.clockOffsetMs };
-  }
+  const shown = chooseShownToken(
+    minted,
+    sessionToken && session.data && { token: sessionToken, clockOffsetMs: session.data.clockOffsetMs },
+  );
   // Not useServerNow: the whole workbench would re-render every second.
   const hasLiveToken = useIsLive(shown ? epochToMs(shown.token.expiresAt) : null, shown?.clockOffsetMs ?? 0);
 
-  if (!provider || !environment) return null;
+  if (!provider || !environment || !selection) return null;
+
+  const grant = getEffectiveGrant(provider, presetId);
+  const endpoints = getEffectiveEndpoints(provider, environment, presetId);
+  const target = getFlowTarget(provider, environment, presetId);
+  const authorizationCode = grant.grantType === 'authorization_code';
+  const refreshError = refresh.error && refresh.variables?.providerId === provider.id ? refresh.error : null;
+  const otherToken =
+    !shown && providerToken
+      ? {
+          token: providerToken,
+          environmentLabel:
+            provider.environments.find((env) => env.id === providerToken.environmentId)?.label ?? providerToken.environmentId,
+        }
+      : undefined;
+
+  const select = (next: Selection) => {
+    setSelection(next);
+    setTouched(true);
+    getToken.reset();
+    authorize.reset();
+  };
 
   const changeProvider = (id: string) => {
     const next = providers.find((p) => p.id === id);
     if (!next) return;
-    const nextEnvironment = getDefaultEnvironment(next, builtinSandboxes);
-    setProviderId(id);
-    setEnvironmentId(nextEnvironment);
-    setCredential(getDefaultCredential(next, nextEnvironment));
-    getToken.reset();
+    select(getInitialSelection(next, builtinSandboxes, session.data && findProviderToken(session.data.tokens, id)));
+    refresh.reset();
+    replaceLocationProvider(id);
   };
 
-  const changeEnvironment = (id: string) => {
-    setEnvironmentId(id);
-    setCredential((current) => getDefaultCredential(provider, id, current));
-    getToken.reset();
+  const showToken = (token: TokenDto) => select(getInitialSelection(provider, builtinSandboxes, token));
+
+  const refreshNow = () =>
+    refresh.mutate(
+      { providerId: provider.id },
+      {
+        onError: (error) => {
+          // The BFF dropped the tokens: a token still held from the last Get token is gone too.
+          if (error.code === 'reauth_required') getToken.reset();
+        },
+      },
+    );
+
+  const refreshControls = {
+    onRefresh: refreshNow,
+    pending: refresh.isPending,
+    error: refreshError,
+    formId: TOKEN_REQUEST_FORM_ID,
   };
 
   return (
@@ -80,40 +153,63 @@ export function Workbench({ catalogue }: WorkbenchProps) {
         providers={providers}
         provider={provider}
         environment={environment}
-        credential={credential}
+        credential={selection.credential}
+        grant={grant}
+        endpoints={endpoints}
         builtinAvailable={builtinSandboxes}
         onProviderChange={changeProvider}
-        onEnvironmentChange={changeEnvironment}
-        onCredentialChange={(value) => {
-          setCredential(value);
-          getToken.reset();
-        }}
+        onEnvironmentChange={(id) =>
+          select({ ...selection, environmentId: id, credential: getDefaultCredential(provider, id, selection.credential) })
+        }
+        onCredentialChange={(value) => select({ ...selection, credential: value })}
         onRequestToken={(input) => getToken.mutate({ providerId: provider.id, input })}
-        pending={getToken.isPending}
+        onAuthorize={(input) => {
+          flowErrors.dismiss(provider.id);
+          refresh.reset();
+          authorize.mutate({ providerId: provider.id, input });
+        }}
+        pending={authorizationCode ? authorize.isPending : getToken.isPending}
+        redirecting={authorizationCode && authorize.isSuccess}
         lastToken={minted?.token}
-        error={getToken.error}
+        error={authorizationCode ? authorize.error : getToken.error}
+        flowError={flowErrors.errors[provider.id]}
+        onDismissFlowError={() => flowErrors.dismiss(provider.id)}
       />
 
       <div className="grid items-start gap-4 xl:grid-cols-2">
-        <div className="min-w-0">
+        <div className="min-w-0 space-y-4">
           {shown ? (
             <TokenPanel
               token={shown.token}
               clockOffsetMs={shown.clockOffsetMs}
               providerName={provider.name}
               environmentLabel={environment.label}
+              requestedScopes={requestedScopesOf(getEffectiveGrant(provider, shown.token.presetId).scopes)}
+              refresh={refreshControls}
             />
           ) : (
-            <Card title="Access token" description={environment.label}>
-              <EmptyState title={session.isPending ? 'Loading the session…' : 'No token yet'}>
-                Choose a credential set and press <span className="font-medium">Get token</span>. The decoded claims,
-                expiry countdown and spec deviations appear here.
-              </EmptyState>
-            </Card>
+            <NoTokenCard
+              provider={provider}
+              environmentLabel={environment.label}
+              grant={grant}
+              loading={session.isPending}
+              otherToken={otherToken}
+              onShowOtherToken={() => otherToken && showToken(otherToken.token)}
+              notice={
+                refreshError && (
+                  <RefreshErrorCard
+                    error={refreshError}
+                    providerName={provider.name}
+                    grantType={grant.grantType}
+                    formId={TOKEN_REQUEST_FORM_ID}
+                  />
+                )
+              }
+            />
           )}
         </div>
         <div className="min-w-0 space-y-4">
-          <FhirPanel key={provider.id} provider={provider} environment={environment} hasLiveToken={hasLiveToken} />
+          <FhirPanel key={provider.id} provider={provider} target={target} hasLiveToken={hasLiveToken} />
         </div>
       </div>
 
@@ -125,4 +221,16 @@ export function Workbench({ catalogue }: WorkbenchProps) {
       />
     </div>
   );
+}
+
+/** The scopes to compare the granted ones with; null when the flow asked for none (nothing to compare). */
+function requestedScopesOf(scopes: readonly string[]): readonly string[] | null {
+  return scopes.length > 0 ? scopes : null;
+}
+
+/** `?flow=no-session` after a callback: explained for the provider it came back for. */
+function initialFlowErrors(location: ConsoleLocation, providers: ProvidersResponse['providers']): FlowErrors {
+  if (location.flow !== 'no-session') return {};
+  const provider = providers.find((p) => p.id === location.providerId);
+  return provider ? { [provider.id]: getNoSessionError(provider.name) } : {};
 }

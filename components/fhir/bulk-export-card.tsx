@@ -14,7 +14,7 @@ export interface BulkExportCardProps {
 
 /** Step 6: the job a `$export` kick-off started, followed until its files can be previewed. */
 export function BulkExportCard({ provider, job, onDismiss }: BulkExportCardProps) {
-  const environment = job ? provider.environments.find((env) => env.id === job.environmentId) : undefined;
+  const environment = job ? provider.environments.find((env) => env.id === job.target.environmentId) : undefined;
   return (
     <Card
       data-testid="bulk-export"
@@ -57,7 +57,7 @@ export function BulkExportCard({ provider, job, onDismiss }: BulkExportCardProps
           key={job.kickoffExchangeId}
           kickoffId={job.kickoffExchangeId}
           provider={provider}
-          environment={environment}
+          target={job.target}
           jobPath={job.jobPath}
           startedAt={job.startedAt}
         />

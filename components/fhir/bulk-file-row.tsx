@@ -7,17 +7,15 @@ import { StatusCode } from '@/components/ui/status-code';
 import { getFileName, type ManifestFile } from '@/lib/api-client/bulk-export';
 import { toEnvironmentPath } from '@/lib/api-client/environment-path';
 import { useFhirRequest } from '@/lib/api-client/hooks';
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { FlowTarget } from '@/lib/api-client/effective-flow';
 import { useState } from 'react';
 import { NdjsonPreview } from './ndjson-preview';
 import { ResponseBody } from './response-body';
 
-type Environment = ProviderDto['environments'][number];
-
 export interface BulkFileRowProps {
   file: ManifestFile;
   providerId: string;
-  environment: Environment;
+  target: FlowTarget;
   /** Error files (OperationOutcome) get a warning tone. */
   isError?: boolean;
 }
@@ -25,10 +23,10 @@ export interface BulkFileRowProps {
 export const PREVIEW_LINES = 20;
 
 /** One manifest file: type, name and a preview of its first lines through the proxy. */
-export function BulkFileRow({ file, providerId, environment, isError = false }: BulkFileRowProps) {
+export function BulkFileRow({ file, providerId, target, isError = false }: BulkFileRowProps) {
   const preview = useFhirRequest();
   const [open, setOpen] = useState(false);
-  const path = toEnvironmentPath(file.url, environment);
+  const path = toEnvironmentPath(file.url, target.endpoints);
   const name = getFileName(file.url);
 
   const load = () => {
@@ -37,7 +35,8 @@ export function BulkFileRow({ file, providerId, environment, isError = false }: 
     preview.mutate({
       providerId,
       request: {
-        environmentId: environment.id,
+        environmentId: target.environmentId,
+        presetId: target.presetId,
         method: 'GET',
         path,
         headers: { Accept: 'application/fhir+ndjson' },

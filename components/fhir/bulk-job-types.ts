@@ -1,9 +1,12 @@
+import type { FlowTarget } from '@/lib/api-client/effective-flow';
+
 /** A kick-off that answered 202: what the page needs to follow the job it started. */
 export interface ActiveBulkJob {
   /** The kick-off's exchange id: a new job per kick-off, even when the status URL repeats. */
   kickoffExchangeId: string;
   kickoffPath: string;
-  environmentId: string;
+  /** Environment, credential set and endpoints of the kick-off: status and files live on the same ones. */
+  target: FlowTarget;
   /** The Content-Location header as sent, or null when it was missing. */
   contentLocation: string | null;
   /** The environment-relative status path, or null when the header was missing or foreign. */

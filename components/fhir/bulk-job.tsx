@@ -12,6 +12,7 @@ import {
 } from '@/lib/api-client/bulk-export';
 import { getHeader } from '@/lib/api-client/headers';
 import { useBulkExportJob, useFhirRequest } from '@/lib/api-client/hooks';
+import type { FlowTarget } from '@/lib/api-client/effective-flow';
 import type { ProviderDto } from '@/lib/api-client/schemas';
 import { useState } from 'react';
 import { BulkManifest } from './bulk-manifest';
@@ -20,13 +21,11 @@ import { getOperationOutcomeIssues } from './fhir-utils';
 import { OperationOutcome } from './operation-outcome';
 import { ResponseBody } from './response-body';
 
-type Environment = ProviderDto['environments'][number];
-
 export interface BulkJobProps {
   /** Distinguishes two jobs that happen to share a status URL (e.g. after a sandbox restart). */
   kickoffId: string;
   provider: ProviderDto;
-  environment: Environment;
+  target: FlowTarget;
   jobPath: string;
   startedAt: number;
 }
@@ -48,10 +47,10 @@ const phaseTone = {
 } as const;
 
 /** Follows one job: polls its status, shows progress, then the manifest or the reason it ended. */
-export function BulkJob({ kickoffId, provider, environment, jobPath, startedAt }: BulkJobProps) {
+export function BulkJob({ kickoffId, provider, target, jobPath, startedAt }: BulkJobProps) {
   const [cancelRequested, setCancelRequested] = useState(false);
   const status = useBulkExportJob(
-    { providerId: provider.id, environmentId: environment.id, jobPath, kickoffId },
+    { providerId: provider.id, environmentId: target.environmentId, presetId: target.presetId, jobPath, kickoffId },
     !cancelRequested,
   );
   const cancel = useFhirRequest();
@@ -70,7 +69,10 @@ export function BulkJob({ kickoffId, provider, environment, jobPath, startedAt }
 
   const requestCancel = () =>
     cancel.mutate(
-      { providerId: provider.id, request: { environmentId: environment.id, method: 'DELETE', path: jobPath } },
+      {
+        providerId: provider.id,
+        request: { environmentId: target.environmentId, presetId: target.presetId, method: 'DELETE', path: jobPath },
+      },
       {
         onSuccess: (response) => {
           if (response.status >= 200 && response.status < 300) setCancelRequested(true);
@@ -146,7 +148,7 @@ export function BulkJob({ kickoffId, provider, environment, jobPath, startedAt }
             manifest={manifest.data}
             expiresHeader={getHeader(data?.headers ?? [], 'expires')}
             provider={provider}
-            environment={environment}
+            target={target}
             checkedAt={status.dataUpdatedAt}
           />
         ) : (

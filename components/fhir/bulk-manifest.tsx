@@ -2,22 +2,21 @@ import { Badge } from '@/components/ui/badge';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { parseExpiresHeader, type BulkManifest as Manifest } from '@/lib/api-client/bulk-export';
 import { formatDateTime, formatRelativeTime } from '@/lib/api-client/relative-time';
+import type { FlowTarget } from '@/lib/api-client/effective-flow';
 import type { ProviderDto } from '@/lib/api-client/schemas';
 import { BulkFileRow } from './bulk-file-row';
-
-type Environment = ProviderDto['environments'][number];
 
 export interface BulkManifestProps {
   manifest: Manifest;
   expiresHeader: string | undefined;
   provider: ProviderDto;
-  environment: Environment;
+  target: FlowTarget;
   /** When the manifest arrived (browser clock): "in 24 h" is relative to it, so this view need not tick. */
   checkedAt: number;
 }
 
 /** The completed job: when, whether files need the token, when they expire, and the files themselves. */
-export function BulkManifest({ manifest, expiresHeader, provider, environment, checkedAt }: BulkManifestProps) {
+export function BulkManifest({ manifest, expiresHeader, provider, target, checkedAt }: BulkManifestProps) {
   const expires = parseExpiresHeader(expiresHeader);
   const expiresQuirk = provider.knownDeviations.some((d) => d.code === 'expires_header_format');
   const transactionMs = Date.parse(manifest.transactionTime);
@@ -79,7 +78,7 @@ export function BulkManifest({ manifest, expiresHeader, provider, environment, c
         ) : (
           <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200">
             {manifest.output.map((file) => (
-              <BulkFileRow key={file.url} file={file} providerId={provider.id} environment={environment} />
+              <BulkFileRow key={file.url} file={file} providerId={provider.id} target={target} />
             ))}
           </ul>
         )}
@@ -92,7 +91,7 @@ export function BulkManifest({ manifest, expiresHeader, provider, environment, c
           </h4>
           <ul className="divide-y divide-amber-100 rounded-lg border border-amber-200 bg-amber-50/30">
             {manifest.error.map((file) => (
-              <BulkFileRow key={file.url} file={file} providerId={provider.id} environment={environment} isError />
+              <BulkFileRow key={file.url} file={file} providerId={provider.id} target={target} isError />
             ))}
           </ul>
         </section>

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, getOperationOutcomeIssues, isBulkExportPath, summarizeResource } from './fhir-utils';
+import {
+  formatBytes,
+  formatDuration,
+  formatRequestBody,
+  getOperationOutcomeIssues,
+  isBulkExportPath,
+  summarizeResource,
+} from './fhir-utils';
 
 describe('getOperationOutcomeIssues', () => {
   it('reads BCDA’s error body', () => {
@@ -39,5 +46,15 @@ describe('isBulkExportPath', () => {
     expect(isBulkExportPath('/api/v2/Patient/$export?_type=Patient')).toBe(true);
     expect(isBulkExportPath('/api/v2/Group/all/$export')).toBe(true);
     expect(isBulkExportPath('/api/v2/metadata')).toBe(false);
+  });
+});
+
+describe('formatRequestBody', () => {
+  it('pretty-prints a JSON example body', () => {
+    expect(formatRequestBody('{"contact":{"external_id":"CRM123"}}')).toBe('{\n  "contact": {\n    "external_id": "CRM123"\n  }\n}');
+  });
+  it('keeps other bodies and maps none to empty', () => {
+    expect(formatRequestBody('a=b')).toBe('a=b');
+    expect(formatRequestBody(undefined)).toBe('');
   });
 });

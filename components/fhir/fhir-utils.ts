@@ -53,3 +53,13 @@ export function isBulkExportPath(path: string): boolean {
   const pathname = path.split(/[?#]/)[0] ?? path;
   return /\/\$export$/.test(pathname);
 }
+
+/** A default request's body for the editor: JSON pretty-printed, anything else as written; '' when there is none. */
+export function formatRequestBody(body: string | undefined): string {
+  if (!body) return '';
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}

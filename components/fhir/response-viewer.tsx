@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Disclosure } from '@/components/ui/disclosure';
 import { HeadersTable } from '@/components/ui/headers-table';
 import { StatusCode } from '@/components/ui/status-code';
@@ -6,8 +7,11 @@ import { formatDuration, getOperationOutcomeIssues } from './fhir-utils';
 import { OperationOutcome } from './operation-outcome';
 import { ResponseBody } from './response-body';
 
-/** Status, timing, headers, OperationOutcome issues and the body of one proxied FHIR response. */
-export function ResponseViewer({ response }: { response: FhirProxyResponse }) {
+/**
+ * Status, timing, headers, OperationOutcome issues and the body of one proxied FHIR response. `toolbar` goes
+ * between the status line and the body (the Bundle pager).
+ */
+export function ResponseViewer({ response, toolbar }: { response: FhirProxyResponse; toolbar?: ReactNode }) {
   const issues = response.bodyKind === 'json' ? getOperationOutcomeIssues(response.json) : null;
   return (
     <div className="space-y-3" data-testid="fhir-response">
@@ -19,6 +23,7 @@ export function ResponseViewer({ response }: { response: FhirProxyResponse }) {
           {response.url}
         </span>
       </div>
+      {toolbar}
       {issues && issues.length > 0 && <OperationOutcome issues={issues} />}
       <Disclosure summary={<>Response headers ({response.headers.length})</>}>
         <HeadersTable headers={response.headers} />

@@ -1,6 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import type { ProviderDto } from '@/lib/api-client/schemas';
-import { describeGrant, getDefaultCredential, getDefaultEnvironment, getPresetsFor } from './credential-options';
+import type { GrantDto, ProviderDto, TokenDto } from '@/lib/api-client/schemas';
+import {
+  CUSTOM_CREDENTIALS,
+  describeGrant,
+  getDefaultCredential,
+  getDefaultEnvironment,
+  getInitialSelection,
+  getPresetsFor,
+  resolveBodyFormat,
+  toPresetId,
+} from './credential-options';
+
+const clientCredentials: GrantDto = {
+  grantType: 'client_credentials',
+  clientAuth: 'basic',
+  httpMethod: 'POST',
+  body: 'empty',
+  scopes: [],
+  pkce: 'none',
+  stateMinLength: 0,
+  refresh: { supported: false, rotates: false },
+};
 
 const provider = {
   id: 'bcda',
@@ -14,7 +34,7 @@ const provider = {
     { id: 'b', environments: ['sandbox'] },
   ],
   allowCustomCredentials: true,
-  grant: { grantType: 'client_credentials', clientAuth: 'basic', httpMethod: 'POST', body: 'empty', scopes: [] },
+  grant: clientCredentials,
 } as unknown as ProviderDto;
 
 describe('credential options', () => {
@@ -32,7 +52,70 @@ describe('credential options', () => {
     expect(getDefaultEnvironment(provider, true)).toBe('builtin');
     expect(getDefaultEnvironment(provider, false)).toBe('sandbox');
   });
-  it('describes the grant in words', () => {
-    expect(describeGrant(provider.grant)).toBe('client_credentials · HTTP Basic · POST with empty body');
+  it('maps the custom choice to no preset id', () => {
+    expect(toPresetId(CUSTOM_CREDENTIALS)).toBeUndefined();
+    expect(toPresetId('a')).toBe('a');
+  });
+});
+
+describe('getInitialSelection', () => {
+  const token = (over: Partial<TokenDto>) => ({ providerId: 'bcda', environmentId: 'sandbox', ...over }) as TokenDto;
+
+  it('restores the environment and credential set of the session’s token', () => {
+    expect(getInitialSelection(provider, true, token({ presetId: 'b' }))).toEqual({
+      providerId: 'bcda',
+      environmentId: 'sandbox',
+      credential: 'b',
+    });
+    expect(getInitialSelection(provider, true, token({ environmentId: 'production' }))).toEqual({
+      providerId: 'bcda',
+      environmentId: 'production',
+      credential: 'custom',
+    });
+  });
+  it('falls back to the defaults without a usable token', () => {
+    const defaults = { providerId: 'bcda', environmentId: 'builtin', credential: 'a' };
+    expect(getInitialSelection(provider, true)).toEqual(defaults);
+    expect(getInitialSelection(provider, true, token({ environmentId: 'gone' }))).toEqual(defaults);
+    expect(getInitialSelection(provider, false, token({ environmentId: 'builtin', presetId: 'a' })).environmentId).toBe('sandbox');
+  });
+  it('does not restore a preset that is no longer offered there', () => {
+    expect(getInitialSelection(provider, true, token({ environmentId: 'builtin', presetId: 'b' })).credential).toBe('a');
+  });
+});
+
+describe('describeGrant', () => {
+  it('describes client credentials', () => {
+    expect(describeGrant(clientCredentials)).toBe('client_credentials · HTTP Basic · POST with empty body');
+  });
+  it('names both body formats when there is a choice (Candid)', () => {
+    expect(
+      describeGrant({ ...clientCredentials, clientAuth: 'json', body: 'json', bodyChoices: ['json', 'form'] }),
+    ).toBe('client_credentials · credentials in a JSON body · POST with JSON or form body');
+  });
+  it('describes authorization code with PKCE, client auth and refresh', () => {
+    expect(
+      describeGrant({
+        ...clientCredentials,
+        grantType: 'authorization_code',
+        body: 'form',
+        pkce: 'S256',
+        refresh: { supported: true, rotates: true },
+      }),
+    ).toBe('authorization_code · PKCE S256 · HTTP Basic at the token endpoint · refresh tokens rotate');
+    expect(
+      describeGrant({ ...clientCredentials, grantType: 'authorization_code', clientAuth: 'form', body: 'form' }),
+    ).toBe('authorization_code · no PKCE · client secret in the token request form · no refresh tokens');
+  });
+});
+
+describe('resolveBodyFormat', () => {
+  it('is undefined when the grant offers no choice', () => {
+    expect(resolveBodyFormat(undefined, 'form', 'form')).toBeUndefined();
+  });
+  it('keeps a valid choice, else the grant’s own body, else the first choice', () => {
+    expect(resolveBodyFormat(['json', 'form'], 'form', 'json')).toBe('form');
+    expect(resolveBodyFormat(['json', 'form'], null, 'form')).toBe('form');
+    expect(resolveBodyFormat(['json', 'form'], null, 'empty')).toBe('json');
   });
 });

@@ -4,7 +4,8 @@ import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { Select } from '@/components/ui/select';
 import { TextInput } from '@/components/ui/text-input';
-import { CUSTOM_CREDENTIALS, type Preset } from './credential-options';
+import type { GrantDto } from '@/lib/api-client/schemas';
+import { CUSTOM_CREDENTIALS, grantTypeLabel, type Preset } from './credential-options';
 
 export interface CustomCredentialErrors {
   clientId?: string;
@@ -13,6 +14,8 @@ export interface CustomCredentialErrors {
 
 export interface CredentialPickerProps {
   presets: Preset[];
+  /** The provider's own grant type; a preset that runs another one says so. */
+  providerGrantType: GrantDto['grantType'];
   allowCustom: boolean;
   value: string;
   onChange: (value: string) => void;
@@ -25,6 +28,7 @@ export interface CredentialPickerProps {
 
 export function CredentialPicker({
   presets,
+  providerGrantType,
   allowCustom,
   value,
   onChange,
@@ -55,7 +59,14 @@ export function CredentialPicker({
       {selected && (
         <div className="mt-3 space-y-2.5">
           <div>
-            <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Client ID</p>
+            <p className="flex items-center justify-between gap-2 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">
+              Client ID
+              {selected.grant && selected.grant.grantType !== providerGrantType && (
+                <Badge tone="indigo" className="tracking-normal normal-case">
+                  {grantTypeLabel(selected.grant)}
+                </Badge>
+              )}
+            </p>
             <p className="mt-0.5 font-mono text-xs break-all text-zinc-900">{selected.clientId}</p>
           </div>
           {selected.notes && <p className="text-xs leading-5 text-zinc-600">{selected.notes}</p>}

@@ -1,6 +1,7 @@
 import { Card } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { Select } from '@/components/ui/select';
+import type { FlowEndpoints } from '@/lib/api-client/effective-flow';
 import type { ProviderDto } from '@/lib/api-client/schemas';
 import { EnvironmentKindBadge } from './environment-kind-badge';
 
@@ -12,9 +13,23 @@ export interface EnvironmentPickerProps {
   onChange: (environmentId: string) => void;
   /** False when the server runs without its built-in sandboxes. */
   builtinAvailable: boolean;
+  /** The selected credential set's endpoints in this environment (a preset's flow may live elsewhere). */
+  endpoints: FlowEndpoints & { overridden: boolean };
+  /** Show the authorize URL: the selected flow is authorization code. */
+  showAuthorizeUrl: boolean;
+  /** The preset whose endpoints differ from the environment's, to say so. */
+  overrideLabel?: string;
 }
 
-export function EnvironmentPicker({ environments, value, onChange, builtinAvailable }: EnvironmentPickerProps) {
+export function EnvironmentPicker({
+  environments,
+  value,
+  onChange,
+  builtinAvailable,
+  endpoints,
+  showAuthorizeUrl,
+  overrideLabel,
+}: EnvironmentPickerProps) {
   const selected = environments.find((env) => env.id === value);
   return (
     <Card
@@ -43,10 +58,19 @@ export function EnvironmentPicker({ environments, value, onChange, builtinAvaila
           )}
           <KeyValueList
             items={[
-              { label: 'Token URL', value: selected.tokenUrl, mono: true },
-              { label: 'FHIR base', value: selected.fhirBaseUrl, mono: true },
+              ...(showAuthorizeUrl
+                ? [{ label: 'Authorize URL', value: endpoints.authorizeUrl ?? '(none)', mono: true }]
+                : []),
+              { label: 'Token URL', value: endpoints.tokenUrl, mono: true },
+              { label: 'FHIR base', value: endpoints.fhirBaseUrl, mono: true },
             ]}
           />
+          {endpoints.overridden && overrideLabel && (
+            <p className="text-[11px] leading-4 text-zinc-500">
+              Endpoints of <span className="font-medium text-zinc-700">{overrideLabel}</span>, whose flow lives apart
+              from this environment’s default.
+            </p>
+          )}
         </div>
       )}
     </Card>

@@ -1,53 +1,93 @@
 import { ApiErrorCard } from '@/components/ui/api-error-card';
-import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
-import type { ApiClientError } from '@/lib/api-client/api-client-error';
-import type { ProviderDto, TokenDto } from '@/lib/api-client/schemas';
+import type { ApiClientError, ApiErrorBody } from '@/lib/api-client/api-client-error';
+import type { FlowEndpoints } from '@/lib/api-client/effective-flow';
+import type { GrantDto, ProviderDto, TokenDto } from '@/lib/api-client/schemas';
+import { AuthorizeAction } from './authorize-action';
+import { ClientCredentialsAction, type ClientCredentialsActionProps } from './client-credentials-action';
+import { FlowErrorCard } from './flow-error-card';
 import { GrantRecipe } from './grant-recipe';
 import { KnownDeviations } from './known-deviations';
+import { RedirectUri } from './redirect-uri';
+import { RequestedScopes } from './requested-scopes';
+
+type SandboxUser = ProviderDto['presets'][number]['sandboxUsers'][number];
 
 export interface GetTokenCardProps {
   provider: ProviderDto;
-  tokenUrl: string;
+  grant: GrantDto;
+  endpoints: FlowEndpoints;
+  /** The form the action buttons submit. */
+  formId: string;
+  /** Built-in sandbox and a preset: the redirect URI is registered and the sign-in page takes these users. */
+  builtinPreset: { sandboxUsers: readonly SandboxUser[] } | null;
   pending: boolean;
+  /** Authorization code: the browser is leaving for the provider. */
+  redirecting: boolean;
   /** The token of the last successful request, when it belongs to the current selection. */
   lastToken: TokenDto | undefined;
   error: ApiClientError | null;
+  /** A failed authorization callback for this provider, shown until dismissed. */
+  flowError: ApiErrorBody | undefined;
+  onDismissFlowError: () => void;
   onForceNew: () => void;
+  bodyFormat?: ClientCredentialsActionProps['bodyFormat'];
 }
 
-/** Step 4: the recipe, the button (it submits the surrounding form) and what came back. */
-export function GetTokenCard({ provider, tokenUrl, pending, lastToken, error, onForceNew }: GetTokenCardProps) {
+/** Step 4: the recipe, the action (client credentials: Get token; authorization code: Authorize) and what came back. */
+export function GetTokenCard(props: GetTokenCardProps) {
+  const { provider, grant, endpoints, pending, error } = props;
+  const authorizationCode = grant.grantType === 'authorization_code';
   return (
-    <Card step={4} title="Get a token" description="The server sends the request; the token never reaches this page.">
+    <Card
+      step={4}
+      title={authorizationCode ? 'Authorize' : 'Get a token'}
+      description={
+        authorizationCode
+          ? 'You sign in and consent at the provider; the server exchanges the code. The token never reaches this page.'
+          : 'The server sends the request; the token never reaches this page.'
+      }
+    >
       <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto]">
-        <GrantRecipe provider={provider} tokenUrl={tokenUrl} />
-        <KnownDeviations provider={provider} />
-        <div className="flex flex-col items-stretch gap-2 lg:w-56">
-          <Button type="submit" variant="primary" pending={pending} data-testid="get-token">
-            {pending ? 'Requesting token…' : 'Get token'}
-          </Button>
-          {lastToken?.reused && !pending && (
-            <div
-              className="rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-xs text-sky-900"
-              data-testid="token-reused"
-            >
-              <p className="flex items-center gap-1.5 font-medium">
-                <Badge tone="blue">Reused</Badge> A live token was reused.
-              </p>
-              {lastToken.reuseReason && <p className="mt-1 leading-5 text-sky-800">{lastToken.reuseReason}</p>}
-              <Button size="sm" className="mt-2 w-full" onClick={onForceNew} data-testid="mint-new-token">
-                Mint a new token
-              </Button>
-            </div>
-          )}
-          {lastToken && !lastToken.reused && !pending && (
-            <p className="text-center text-xs text-emerald-700">New token minted.</p>
+        <div className="min-w-0 space-y-4">
+          <GrantRecipe provider={provider} grant={grant} endpoints={endpoints} />
+          {authorizationCode && (
+            <>
+              <RedirectUri uri={provider.redirectUri} preregistered={props.builtinPreset !== null} />
+              <RequestedScopes scopes={grant.scopes} />
+            </>
           )}
         </div>
+        <div className="min-w-0">
+          <KnownDeviations provider={provider} />
+        </div>
+        {authorizationCode ? (
+          <AuthorizeAction
+            providerName={provider.name}
+            pending={pending || props.redirecting}
+            redirecting={props.redirecting}
+            sandboxUsers={props.builtinPreset?.sandboxUsers ?? []}
+          />
+        ) : (
+          <ClientCredentialsAction
+            pending={pending}
+            lastToken={props.lastToken}
+            onForceNew={props.onForceNew}
+            bodyFormat={props.bodyFormat}
+          />
+        )}
       </div>
       {error && !pending && <ApiErrorCard className="mt-4" error={error} data-testid="token-error" />}
+      {props.flowError && !pending && !props.redirecting && (
+        <div className="mt-4">
+          <FlowErrorCard
+            providerName={provider.name}
+            error={props.flowError}
+            formId={props.formId}
+            onDismiss={props.onDismissFlowError}
+          />
+        </div>
+      )}
     </Card>
   );
 }

@@ -1,27 +1,90 @@
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { ReactNode } from 'react';
+import type { FlowEndpoints } from '@/lib/api-client/effective-flow';
+import type { GrantDto, ProviderDto } from '@/lib/api-client/schemas';
 import { describeGrant } from './credential-options';
 
-/** The token request in words, then as the request line the server will send. */
-export function GrantRecipe({ provider, tokenUrl }: { provider: ProviderDto; tokenUrl: string }) {
+export interface GrantRecipeProps {
+  provider: ProviderDto;
+  /** The effective grant of the credential choice (a preset may run another grant than its provider). */
+  grant: GrantDto;
+  endpoints: FlowEndpoints;
+}
+
+/** The grant in words, then as the request lines the browser and the server will send. */
+export function GrantRecipe({ provider, grant, endpoints }: GrantRecipeProps) {
   return (
     <div>
       <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Grant recipe</p>
       <p className="mt-1 text-sm font-medium text-zinc-900" data-testid="grant-recipe">
-        {describeGrant(provider.grant)}
+        {describeGrant(grant)}
       </p>
-      <p className="mt-1 font-mono text-xs break-all text-zinc-600">
-        <span className="font-semibold text-indigo-700">{provider.grant.httpMethod}</span> {tokenUrl}
-      </p>
-      {provider.grant.clientAuth === 'basic' && (
-        <p className="mt-0.5 font-mono text-xs text-zinc-500">Authorization: Basic base64(client_id:client_secret)</p>
-      )}
-      {provider.grant.scopes.length > 0 && (
-        <p className="mt-0.5 font-mono text-xs text-zinc-500">scope={provider.grant.scopes.join(' ')}</p>
+      {grant.grantType === 'authorization_code' ? (
+        <ol className="mt-1.5 space-y-1.5">
+          <RecipeStep number={1} who="Browser" method="GET" url={endpoints.authorizeUrl ?? '(no authorize endpoint)'}>
+            response_type=code · state{grant.stateMinLength > 0 && ` (≥ ${grant.stateMinLength} chars)`}
+            {grant.pkce === 'S256' && ' · code_challenge (S256)'}
+          </RecipeStep>
+          <RecipeStep number={2} who="Server" method={grant.httpMethod} url={endpoints.tokenUrl}>
+            grant_type=authorization_code · code · redirect_uri{grant.pkce === 'S256' && ' · code_verifier'}
+            {grant.clientAuth === 'basic' ? ' · Authorization: Basic …' : ' · client_id · client_secret'}
+          </RecipeStep>
+        </ol>
+      ) : (
+        <>
+          <p className="mt-1 font-mono text-xs break-all text-zinc-600">
+            <span className="font-semibold text-indigo-700">{grant.httpMethod}</span> {endpoints.tokenUrl}
+          </p>
+          {grant.clientAuth === 'basic' && (
+            <p className="mt-0.5 font-mono text-xs text-zinc-500">Authorization: Basic base64(client_id:client_secret)</p>
+          )}
+          {grant.scopes.length > 0 && (
+            <p className="mt-0.5 font-mono text-xs text-zinc-500">scope={grant.scopes.join(' ')}</p>
+          )}
+        </>
       )}
       <p className="mt-2 text-xs text-zinc-500">
-        Documented lifetime {Math.round(provider.documentedTokenLifetimeSeconds / 60)} min.{' '}
-        {provider.tokenReuse.reuseLiveToken && 'The server reuses a live token for the same credentials.'}
+        Documented lifetime {formatLifetime(provider.documentedTokenLifetimeSeconds)}.{' '}
+        {provider.tokenReuse.reuseLiveToken && grant.grantType === 'client_credentials' &&
+          'The server reuses a live token for the same credentials.'}
       </p>
     </div>
   );
+}
+
+function RecipeStep({
+  number,
+  who,
+  method,
+  url,
+  children,
+}: {
+  number: number;
+  who: string;
+  method: string;
+  url: string;
+  children: ReactNode;
+}) {
+  return (
+    <li className="flex gap-2">
+      <span
+        aria-hidden="true"
+        className="mt-0.5 flex size-4 shrink-0 items-center justify-center rounded-full bg-zinc-100 text-[10px] font-semibold text-zinc-600 ring-1 ring-zinc-200"
+      >
+        {number}
+      </span>
+      <div className="min-w-0">
+        <p className="font-mono text-xs break-all text-zinc-600">
+          <span className="font-sans text-[11px] text-zinc-500">{who} · </span>
+          <span className="font-semibold text-indigo-700">{method}</span> {url}
+        </p>
+        <p className="mt-0.5 font-mono text-[11px] text-zinc-500">{children}</p>
+      </div>
+    </li>
+  );
+}
+
+/** `20 min`, `1 h`, `5 h`. */
+function formatLifetime(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+  return `${Math.round(seconds / 60)} min`;
 }

@@ -1,6 +1,8 @@
+import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { Select } from '@/components/ui/select';
 import type { ProviderDto } from '@/lib/api-client/schemas';
+import { grantTypeLabel } from './credential-options';
 import { ExternalLink } from './external-link';
 
 export interface ProviderPickerProps {
@@ -11,8 +13,24 @@ export interface ProviderPickerProps {
 
 export function ProviderPicker({ providers, value, onChange }: ProviderPickerProps) {
   const selected = providers.find((p) => p.id === value);
+  const grants = selected ? getGrantLabels(selected) : [];
   return (
-    <Card step={1} title="Provider" description="The health API to authenticate against.">
+    <Card
+      step={1}
+      title="Provider"
+      description="The health API to authenticate against."
+      actions={
+        grants.length > 0 && (
+          <span className="flex flex-wrap justify-end gap-1">
+            {grants.map((label) => (
+              <Badge key={label} tone="indigo">
+                {label}
+              </Badge>
+            ))}
+          </span>
+        )
+      }
+    >
       <label htmlFor="provider-select" className="sr-only">
         Provider
       </label>
@@ -39,4 +57,12 @@ export function ProviderPicker({ providers, value, onChange }: ProviderPickerPro
       )}
     </Card>
   );
+}
+
+/** The grants a provider runs: its own, plus any a preset runs instead (1upHealth Patient Access). */
+function getGrantLabels(provider: ProviderDto): string[] {
+  const labels = [provider.grant, ...provider.presets.flatMap((preset) => (preset.grant ? [preset.grant] : []))].map(
+    grantTypeLabel,
+  );
+  return [...new Set(labels)];
 }

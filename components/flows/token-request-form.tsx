@@ -1,11 +1,12 @@
 'use client';
 
 import { useRef, useState, type FormEvent } from 'react';
-import type { ApiClientError } from '@/lib/api-client/api-client-error';
-import type { TokenRequestInput } from '@/lib/api-client/fetchers';
+import type { ApiClientError, ApiErrorBody } from '@/lib/api-client/api-client-error';
+import type { FlowEndpoints } from '@/lib/api-client/effective-flow';
+import type { AuthorizeInput, CredentialInput, TokenRequestInput } from '@/lib/api-client/fetchers';
 import { OneTimeSecret } from '@/lib/api-client/one-time-secret';
-import { tokenRequestSchema, type ProviderDto, type TokenDto } from '@/lib/api-client/schemas';
-import { CUSTOM_CREDENTIALS, getPresetsFor } from './credential-options';
+import { tokenRequestSchema, type GrantDto, type ProviderDto, type TokenDto } from '@/lib/api-client/schemas';
+import { CUSTOM_CREDENTIALS, getPresetsFor, resolveBodyFormat, type BodyFormat } from './credential-options';
 import { CredentialPicker, type CustomCredentialErrors } from './credential-picker';
 import { EnvironmentPicker } from './environment-picker';
 import { GetTokenCard } from './get-token-card';
@@ -13,45 +14,58 @@ import { ProviderPicker } from './provider-picker';
 
 type Environment = ProviderDto['environments'][number];
 
+/** Buttons outside the form ("Authorize again" after a dead refresh token) submit it through this id. */
+export const TOKEN_REQUEST_FORM_ID = 'token-request-form';
+
 export interface TokenRequestFormProps {
   providers: ProviderDto[];
   provider: ProviderDto;
   environment: Environment;
   credential: string;
+  /** The effective grant and endpoints of the credential choice (preset over provider). */
+  grant: GrantDto;
+  endpoints: FlowEndpoints & { overridden: boolean };
   builtinAvailable: boolean;
   onProviderChange: (providerId: string) => void;
   onEnvironmentChange: (environmentId: string) => void;
   onCredentialChange: (credential: string) => void;
   onRequestToken: (input: TokenRequestInput) => void;
+  onAuthorize: (input: AuthorizeInput) => void;
   pending: boolean;
+  redirecting: boolean;
   lastToken: TokenDto | undefined;
   error: ApiClientError | null;
+  flowError: ApiErrorBody | undefined;
+  onDismissFlowError: () => void;
 }
 
 /**
- * Steps 1–4 as one form. The custom client secret is read from an uncontrolled input at submit, handed to the
- * request in a OneTimeSecret, and the field is cleared straight away.
+ * Steps 1–4 as one form; submitting it gets a token (client credentials) or starts an authorization (authorization
+ * code). The custom client secret is read from an uncontrolled input at submit, handed to the request in a
+ * OneTimeSecret, and the field is cleared straight away.
  */
 export function TokenRequestForm(props: TokenRequestFormProps) {
-  const { provider, environment, credential } = props;
+  const { provider, environment, credential, grant } = props;
   const secretRef = useRef<HTMLInputElement>(null);
   const [customClientId, setCustomClientId] = useState('');
   const [errors, setErrors] = useState<CustomCredentialErrors>({});
+  const [chosenFormat, setChosenFormat] = useState<BodyFormat | null>(null);
+  const bodyFormat = resolveBodyFormat(grant.bodyChoices, chosenFormat, grant.body);
 
-  const submit = (forceNew: boolean) => {
+  /** The credential of the submit, or null after showing what is missing. */
+  const readCredential = (): CredentialInput | null => {
     if (credential !== CUSTOM_CREDENTIALS) {
       setErrors({});
-      props.onRequestToken({ environmentId: environment.id, forceNew, credential: { kind: 'preset', presetId: credential } });
-      return;
+      return { kind: 'preset', presetId: credential };
     }
     const secretInput = secretRef.current;
-    const checked = tokenRequestSchema.safeParse({
-      environmentId: environment.id,
-      forceNew,
-      credential: { kind: 'custom', clientId: customClientId, clientSecret: secretInput?.value ?? '' },
+    const checked = tokenRequestSchema.shape.credential.safeParse({
+      kind: 'custom',
+      clientId: customClientId,
+      clientSecret: secretInput?.value ?? '',
     });
     if (secretInput) secretInput.value = '';
-    if (!checked.success || checked.data.credential.kind !== 'custom') {
+    if (!checked.success || checked.data.kind !== 'custom') {
       const next: CustomCredentialErrors = {};
       for (const issue of checked.error?.issues ?? []) {
         const field = issue.path.at(-1);
@@ -59,27 +73,41 @@ export function TokenRequestForm(props: TokenRequestFormProps) {
         if (field === 'clientSecret' && !next.clientSecret) next.clientSecret = issue.message;
       }
       setErrors(next);
-      return;
+      document.getElementById(next.clientId ? 'custom-client-id' : 'custom-client-secret')?.focus();
+      return null;
     }
     setErrors({});
-    props.onRequestToken({
-      environmentId: environment.id,
-      forceNew,
-      credential: {
-        kind: 'custom',
-        clientId: checked.data.credential.clientId,
-        clientSecret: new OneTimeSecret(checked.data.credential.clientSecret),
-      },
-    });
+    return { kind: 'custom', clientId: checked.data.clientId, clientSecret: new OneTimeSecret(checked.data.clientSecret) };
+  };
+
+  const submit = (forceNew: boolean) => {
+    const credentialInput = readCredential();
+    if (!credentialInput) return;
+    if (grant.grantType === 'authorization_code') {
+      props.onAuthorize({ environmentId: environment.id, credential: credentialInput });
+      return;
+    }
+    props.onRequestToken({ environmentId: environment.id, forceNew, credential: credentialInput, bodyFormat });
   };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (props.pending || props.redirecting) return;
     submit(false);
   };
 
+  const presets = getPresetsFor(provider, environment.id);
+  const selectedPreset = presets.find((preset) => preset.id === credential);
+
   return (
-    <form onSubmit={onSubmit} noValidate autoComplete="off" aria-label="Token request" className="space-y-4">
+    <form
+      id={TOKEN_REQUEST_FORM_ID}
+      onSubmit={onSubmit}
+      noValidate
+      autoComplete="off"
+      aria-label="Token request"
+      className="space-y-4"
+    >
       <div className="grid gap-4 lg:grid-cols-3">
         <ProviderPicker providers={props.providers} value={provider.id} onChange={props.onProviderChange} />
         <EnvironmentPicker
@@ -87,9 +115,13 @@ export function TokenRequestForm(props: TokenRequestFormProps) {
           value={environment.id}
           onChange={props.onEnvironmentChange}
           builtinAvailable={props.builtinAvailable}
+          endpoints={props.endpoints}
+          showAuthorizeUrl={grant.grantType === 'authorization_code'}
+          overrideLabel={selectedPreset?.label}
         />
         <CredentialPicker
-          presets={getPresetsFor(provider, environment.id)}
+          presets={presets}
+          providerGrantType={provider.grant.grantType}
           allowCustom={provider.allowCustomCredentials}
           value={credential}
           onChange={(value) => {
@@ -104,11 +136,22 @@ export function TokenRequestForm(props: TokenRequestFormProps) {
       </div>
       <GetTokenCard
         provider={provider}
-        tokenUrl={environment.tokenUrl}
+        grant={grant}
+        endpoints={props.endpoints}
+        formId={TOKEN_REQUEST_FORM_ID}
+        builtinPreset={environment.kind === 'builtin' && selectedPreset ? selectedPreset : null}
         pending={props.pending}
+        redirecting={props.redirecting}
         lastToken={props.lastToken}
         error={props.error}
+        flowError={props.flowError}
+        onDismissFlowError={props.onDismissFlowError}
         onForceNew={() => submit(true)}
+        bodyFormat={
+          grant.bodyChoices && grant.bodyChoices.length > 1 && bodyFormat
+            ? { choices: grant.bodyChoices, value: bodyFormat, onChange: setChosenFormat }
+            : undefined
+        }
       />
     </form>
   );

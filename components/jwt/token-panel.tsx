@@ -8,8 +8,11 @@ import type { TokenDto } from '@/lib/api-client/schemas';
 import { CLAIM_DESCRIPTIONS, HEADER_DESCRIPTIONS, orderClaims } from './claim-utils';
 import { ClaimsTable } from './claims-table';
 import { getCountdown } from './countdown-utils';
+import { GrantedScopes } from './granted-scopes';
+import { RefreshPanel, type RefreshControls } from './refresh-panel';
 import { TokenCountdown } from './token-countdown';
 import { TokenDeviations } from './token-deviations';
+import { TokenFactsTable } from './token-facts-table';
 import { TokenStatusBadge } from './token-status-badge';
 import { describeRawValue, formatFingerprint } from './token-utils';
 import { useServerNow } from './use-server-now';
@@ -21,15 +24,24 @@ export interface TokenPanelProps {
   clockOffsetMs: number;
   providerName: string;
   environmentLabel: string;
+  /** The scopes the token's flow asked for, to compare with the granted ones; null to skip the comparison. */
+  requestedScopes: readonly string[] | null;
+  /** Refresh now, its progress and its error (used when the token came with a refresh token). */
+  refresh: RefreshControls;
 }
 
-/** The token the server holds for this session: expiry on the server clock, fingerprint, decoded JWT, deviations. */
-export function TokenPanel({ token, clockOffsetMs, providerName, environmentLabel }: TokenPanelProps) {
+/**
+ * The token the server holds for this session: expiry on the server clock, fingerprint, the decoded JWT or (opaque
+ * tokens) what the token response said, granted scopes, the refresh token and deviations.
+ */
+export function TokenPanel({ token, clockOffsetMs, providerName, environmentLabel, requestedScopes, refresh }: TokenPanelProps) {
   const now = useServerNow(clockOffsetMs);
   const expiresAt = epochToMs(token.expiresAt);
   const issuedAt = epochToMs(token.issuedAt);
   const countdown = now > 0 ? getCountdown(expiresAt, now, issuedAt) : null;
   const expiresIn = describeRawValue(token.expiresInRaw);
+  const opaque = !token.jwt;
+  const showScopes = token.scope !== undefined || (requestedScopes !== null && requestedScopes.length > 0);
 
   return (
     <Card
@@ -54,36 +66,53 @@ export function TokenPanel({ token, clockOffsetMs, providerName, environmentLabe
             { label: 'Issued', value: formatDateTime(issuedAt) },
             { label: 'Expires', value: formatDateTime(expiresAt) },
             { label: 'Client ID', value: token.clientId, mono: true },
-            {
-              label: 'token_type',
-              value: (
-                <>
-                  {JSON.stringify(token.tokenType)}
-                  {token.tokenType !== 'Bearer' && (
-                    <span className="font-sans text-zinc-500"> · sent as “Bearer”</span>
-                  )}
-                </>
-              ),
-              mono: true,
-            },
-            {
-              label: 'expires_in',
-              value: (
-                <>
-                  {expiresIn.text} <span className="font-sans text-zinc-500">({expiresIn.type})</span>
-                </>
-              ),
-              mono: true,
-            },
-            ...(token.scope ? [{ label: 'scope', value: token.scope, mono: true }] : []),
+            { label: 'Grant', value: token.grantType, mono: true },
+            // An opaque token's token_type and expires_in are in the token-response table below.
+            ...(opaque
+              ? []
+              : [
+                  {
+                    label: 'token_type',
+                    value: (
+                      <>
+                        {JSON.stringify(token.tokenType)}
+                        {token.tokenType !== 'Bearer' && (
+                          <span className="font-sans text-zinc-500"> · sent as “Bearer”</span>
+                        )}
+                      </>
+                    ),
+                    mono: true,
+                  },
+                  {
+                    label: 'expires_in',
+                    value: (
+                      <>
+                        {expiresIn.text} <span className="font-sans text-zinc-500">({expiresIn.type})</span>
+                      </>
+                    ),
+                    mono: true,
+                  },
+                ]),
           ]}
         />
       </div>
 
       {countdown?.state === 'expired' && (
         <p className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-xs text-red-800">
-          This token has expired: the provider will answer 401 to requests made with it. Press{' '}
-          <span className="font-semibold">Get token</span> for a new one.
+          This token has expired: the provider will answer 401 to requests made with it.{' '}
+          {token.refresh ? (
+            <>
+              Press <span className="font-semibold">Refresh now</span> below for a new one.
+            </>
+          ) : token.grantType === 'authorization_code' ? (
+            <>
+              Press <span className="font-semibold">Authorize with {providerName}</span> for a new one.
+            </>
+          ) : (
+            <>
+              Press <span className="font-semibold">Get token</span> for a new one.
+            </>
+          )}
         </p>
       )}
 
@@ -131,7 +160,44 @@ export function TokenPanel({ token, clockOffsetMs, providerName, environmentLabe
           </section>
         </div>
       ) : (
-        <p className="mt-5 text-xs text-zinc-500">An opaque token: there are no claims to decode.</p>
+        <section className="mt-5">
+          <p className="mb-2 text-xs text-zinc-700">
+            <span className="font-semibold text-zinc-900">Opaque token — not a JWT: there is nothing to decode.</span>{' '}
+            What the token response said:
+          </p>
+          <TokenFactsTable token={token} now={now} />
+        </section>
+      )}
+
+      {showScopes && (
+        <section className="mt-5">
+          <h3 className="mb-2 text-xs font-semibold text-zinc-900">
+            Scopes{' '}
+            {requestedScopes !== null && requestedScopes.length > 0 && (
+              <span className="font-normal text-zinc-500">· granted, against the {requestedScopes.length} requested</span>
+            )}
+          </h3>
+          <GrantedScopes scope={token.scope} requested={requestedScopes} />
+        </section>
+      )}
+
+      {!opaque && Object.keys(token.responseFacts).length > 0 && (
+        <section className="mt-5">
+          <h3 className="mb-2 text-xs font-semibold text-zinc-900">More in the token response</h3>
+          <TokenFactsTable token={token} now={now} nonStandardOnly />
+        </section>
+      )}
+
+      {token.refresh && (
+        <div className="mt-5">
+          <RefreshPanel
+            refresh={token.refresh}
+            providerName={providerName}
+            grantType={token.grantType}
+            now={now}
+            {...refresh}
+          />
+        </div>
       )}
 
       <section className="mt-5">

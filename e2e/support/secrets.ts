@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { BrowserContext, Page, Response } from '@playwright/test';
 import { bcda } from '../../lib/providers/bcda';
+import { bluebutton } from '../../lib/providers/bluebutton';
+import { candid } from '../../lib/providers/candid';
+import { healthsherpa } from '../../lib/providers/healthsherpa';
 
-/** Every BCDA preset secret: none of them may ever reach the browser. */
-export const presetSecrets = bcda.presets.map((p) => p.clientSecret);
+/** Every preset secret of every provider: none of them may ever reach the browser. */
+export const presetSecrets = [bcda, bluebutton, candid, healthsherpa].flatMap((p) => p.presets.map((preset) => preset.clientSecret));
 
 /** A compact JWS: a full access token in any form the page could see. */
 export const FULL_JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/;
@@ -45,4 +49,33 @@ export async function browserVisibleText(page: Page, context: BrowserContext, se
     storage.html,
     cookies,
   ];
+}
+
+export interface Fingerprint {
+  sha256Prefix: string;
+  length: number;
+}
+
+/**
+ * Opaque tokens have no shape to search for, so look for them by fingerprint: every word of a token's length in
+ * the text is hashed and compared with the fingerprint the console shows. A match means the token itself leaked.
+ */
+export function findTokenByFingerprint(texts: string[], fingerprints: Fingerprint[]): string | null {
+  for (const fp of fingerprints) {
+    const word = new RegExp(`(?<![A-Za-z0-9_~.+/=-])[A-Za-z0-9_~.+/=-]{${fp.length}}(?![A-Za-z0-9_~.+/=-])`, 'g');
+    for (const text of texts) {
+      for (const match of text.matchAll(word)) {
+        if (createHash('sha256').update(match[0]).digest('hex').startsWith(fp.sha256Prefix)) return match[0];
+      }
+    }
+  }
+  return null;
+}
+
+/** The fingerprints of every token the session holds or held, as its own API reports them. */
+export async function sessionFingerprints(page: Page): Promise<Fingerprint[]> {
+  const session = (await (await page.request.get('/api/session')).json()) as {
+    tokens: { fingerprint: Fingerprint; refresh?: { fingerprint: Fingerprint } }[];
+  };
+  return session.tokens.flatMap((t) => [t.fingerprint, ...(t.refresh ? [t.refresh.fingerprint] : [])]);
 }

@@ -65,6 +65,40 @@ describe('toEnvironmentPath', () => {
   });
 });
 
+const bluebutton = {
+  tokenUrl: 'http://127.0.0.1:3000/sandbox/bluebutton/v2/o/token',
+  fhirBaseUrl: 'http://127.0.0.1:3000/sandbox/bluebutton/v2/fhir',
+};
+const patientAccess = {
+  tokenUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/oauth2/token',
+  fhirBaseUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/r4',
+};
+
+describe('built-in sandboxes whose paths have no known marker', () => {
+  it('finds the /sandbox/{id} mount', () => {
+    expect(getEnvironmentPrefix(bluebutton)).toBe('/sandbox/bluebutton');
+    expect(getEnvironmentPrefix(patientAccess)).toBe('/sandbox/oneuphealth');
+    expect(getEnvironmentRoot(patientAccess)).toBe('http://127.0.0.1:3000/sandbox/oneuphealth');
+  });
+  it('turns a Bundle next link into a proxy path', () => {
+    expect(
+      toEnvironmentPath('http://127.0.0.1:3000/sandbox/bluebutton/v2/fhir/ExplanationOfBenefit?_count=10&startIndex=10', bluebutton),
+    ).toBe('/v2/fhir/ExplanationOfBenefit?_count=10&startIndex=10');
+    expect(toEnvironmentPath('http://localhost:3000/sandbox/oneuphealth/r4/Patient?page=2', patientAccess)).toBe(
+      '/r4/Patient?page=2',
+    );
+  });
+  it('accepts paths below the environment’s own roots', () => {
+    expect(toEnvironmentPath('/v2/fhir/Coverage', bluebutton)).toBe('/v2/fhir/Coverage');
+    expect(toEnvironmentPath('/elsewhere/x', bluebutton)).toBeNull();
+  });
+  it('keeps real Blue Button URLs at the root of their origin', () => {
+    const real = { tokenUrl: 'https://sandbox.bluebutton.cms.gov/v2/o/token/', fhirBaseUrl: 'https://sandbox.bluebutton.cms.gov/v2/fhir' };
+    expect(getEnvironmentPrefix(real)).toBe('');
+    expect(toEnvironmentPath('https://sandbox.bluebutton.cms.gov/v2/fhir/Patient?_count=1', real)).toBe('/v2/fhir/Patient?_count=1');
+  });
+});
+
 describe('getEnvironmentRoot', () => {
   it('joins origin and prefix', () => {
     expect(getEnvironmentRoot(builtin)).toBe('http://127.0.0.1:3000/sandbox/bcda');

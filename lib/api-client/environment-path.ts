@@ -6,12 +6,18 @@ type EnvironmentUrls = Pick<z.infer<typeof providerEnvironmentDtoSchema>, 'token
 /** Where an environment's own paths start; whatever comes before the first of them is the mount prefix. */
 const PATH_MARKERS = ['/api/', '/data/', '/auth/'] as const;
 
+/**
+ * The built-in sandboxes are mounted at `/sandbox/{providerId}` on the console's origin, whatever their own paths
+ * look like (Blue Button's `/v2/o/token`, 1upHealth's `/oauth2/token` and `/r4`).
+ */
+const SANDBOX_MOUNT = /^\/sandbox\/[^/]+(?=\/|$)/;
+
 /** Used only to resolve relative URLs; never fetched. */
 const PLACEHOLDER_ORIGIN = 'http://environment.invalid';
 
-function firstMarkerIndex(pathname: string): number {
+function firstMarkerIndex(pathname: string, markers: readonly string[] = PATH_MARKERS): number {
   let first = -1;
-  for (const marker of PATH_MARKERS) {
+  for (const marker of markers) {
     const index = pathname.indexOf(marker);
     if (index >= 0 && (first < 0 || index < first)) first = index;
   }
@@ -31,6 +37,10 @@ function parseUrl(url: string, base?: string | URL): URL | null {
  * (`http://127.0.0.1:3000/sandbox/bcda/auth/token`), `''` for a provider at the root of its origin.
  */
 export function getEnvironmentPrefix(env: EnvironmentUrls): string {
+  for (const candidate of [env.tokenUrl, env.fhirBaseUrl]) {
+    const mount = SANDBOX_MOUNT.exec(parseUrl(candidate, PLACEHOLDER_ORIGIN)?.pathname ?? '');
+    if (mount) return mount[0];
+  }
   for (const candidate of [env.tokenUrl, env.fhirBaseUrl]) {
     const url = parseUrl(candidate, PLACEHOLDER_ORIGIN);
     if (!url) continue;
@@ -57,12 +67,24 @@ export function toEnvironmentPath(url: string, env: EnvironmentUrls): string | n
     pathname = pathname.slice(prefix.length) || '/';
   } else if (prefix || target.origin !== envUrl.origin) {
     // A different host name for the same server (localhost vs 127.0.0.1) or an unprefixed path: keep the
-    // environment-relative part, which starts at the first known marker.
-    const index = firstMarkerIndex(pathname);
+    // environment-relative part, which starts at the first known marker or at one of the environment's own roots.
+    const index = firstMarkerIndex(pathname, [...PATH_MARKERS, ...getOwnRoots(env, prefix)]);
     if (index < 0) return null;
     pathname = pathname.slice(index);
   }
   return pathname + target.search;
+}
+
+/** First segments of the environment's own endpoints below the prefix: `/v2/` for `…/v2/fhir`, `/r4/` for `…/r4`. */
+function getOwnRoots(env: EnvironmentUrls, prefix: string): string[] {
+  const roots: string[] = [];
+  for (const candidate of [env.tokenUrl, env.fhirBaseUrl]) {
+    const pathname = parseUrl(candidate, PLACEHOLDER_ORIGIN)?.pathname ?? '';
+    const own = prefix && pathname.startsWith(prefix) ? pathname.slice(prefix.length) : pathname;
+    const segment = own.split('/')[1];
+    if (segment) roots.push(`/${segment}/`);
+  }
+  return roots;
 }
 
 /** Origin plus mount prefix, what proxy paths are relative to: `http://127.0.0.1:3000/sandbox/bcda`. */

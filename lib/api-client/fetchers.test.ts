@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { postFhirRequest, postToken } from './fetchers';
+import { isNavigableUrl, postAuthorize, postFhirRequest, postRefresh, postToken } from './fetchers';
 import { OneTimeSecret } from './one-time-secret';
 
 const tokenDto = {
@@ -56,6 +56,79 @@ describe('postToken', () => {
       }),
     ).rejects.toMatchObject({ body: { code: 'invalid_request' } });
     expect(fetchMock).not.toHaveBeenCalled();
+  });
+});
+
+describe('postToken body format', () => {
+  it('sends bodyFormat when chosen', async () => {
+    const fetchMock = vi.fn<typeof fetch>(() => Promise.resolve(Response.json({ token: tokenDto, serverNow: Date.now() })));
+    vi.stubGlobal('fetch', fetchMock);
+    await postToken('candid', { environmentId: 'builtin', credential: { kind: 'preset', presetId: 'demo' }, bodyFormat: 'form' });
+    expect(JSON.parse(String(fetchMock.mock.calls[0]![1]?.body))).toMatchObject({ bodyFormat: 'form' });
+  });
+});
+
+describe('postAuthorize', () => {
+  it('posts the credential with the CSRF header and returns the authorize URL', async () => {
+    const fetchMock = vi.fn<typeof fetch>(() =>
+      Promise.resolve(
+        Response.json({
+          authorizeUrl: 'http://localhost:3000/sandbox/bluebutton/v2/o/authorize?client_id=x&state=s',
+          redirectUri: 'http://localhost:3000/api/oauth/bluebutton/callback',
+        }),
+      ),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    const secret = new OneTimeSecret('s3cr3t');
+    const result = await postAuthorize('bluebutton', {
+      environmentId: 'sandbox',
+      credential: { kind: 'custom', clientId: 'abc', clientSecret: secret },
+    });
+    const [url, init] = fetchMock.mock.calls[0]!;
+    expect(url).toBe('/api/oauth/bluebutton/authorize');
+    expect(new Headers(init?.headers).get('x-console-request')).toBe('1');
+    expect(JSON.parse(String(init?.body))).toEqual({
+      environmentId: 'sandbox',
+      credential: { kind: 'custom', clientId: 'abc', clientSecret: 's3cr3t' },
+    });
+    expect(secret.consumed).toBe(true);
+    expect(result.redirectUri).toBe('http://localhost:3000/api/oauth/bluebutton/callback');
+  });
+
+  it('refuses to hand back a URL that is not http(s)', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn<typeof fetch>(() => Promise.resolve(Response.json({ authorizeUrl: 'javascript:alert(1)', redirectUri: 'x' }))),
+    );
+    await expect(
+      postAuthorize('bluebutton', { environmentId: 'builtin', credential: { kind: 'preset', presetId: 'demo' } }),
+    ).rejects.toMatchObject({ body: { code: 'invalid_response' } });
+  });
+
+  it('knows navigable URLs', () => {
+    expect(isNavigableUrl('https://sandbox.bluebutton.cms.gov/v2/o/authorize/')).toBe(true);
+    expect(isNavigableUrl('/relative')).toBe(false);
+    expect(isNavigableUrl('data:text/html,x')).toBe(false);
+  });
+});
+
+describe('postRefresh', () => {
+  it('posts without a body and surfaces reauth_required as an ApiClientError', async () => {
+    const fetchMock = vi.fn<typeof fetch>(() =>
+      Promise.resolve(
+        Response.json(
+          { error: { code: 'reauth_required', message: 'The refresh token was refused.', hint: 'Authorize again.' } },
+          { status: 409 },
+        ),
+      ),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    await expect(postRefresh('bluebutton')).rejects.toMatchObject({ status: 409, code: 'reauth_required' });
+    const [url, init] = fetchMock.mock.calls[0]!;
+    expect(url).toBe('/api/oauth/bluebutton/refresh');
+    expect(init?.method).toBe('POST');
+    expect(init?.body).toBeUndefined();
+    expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 });
 

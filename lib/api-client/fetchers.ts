@@ -1,12 +1,15 @@
 import { OneTimeSecret } from './one-time-secret';
 import { apiRequest } from './request';
 import {
+  authorizeRequestSchema,
+  authorizeResponseSchema,
   fhirProxyRequestSchema,
   fhirProxyResponseSchema,
   providersResponseSchema,
   sessionDtoSchema,
   tokenRequestSchema,
   tokenResponseDtoSchema,
+  type AuthorizeResponse,
   type FhirProxyRequest,
   type FhirProxyResponse,
   type ProvidersResponse,
@@ -38,37 +41,98 @@ export async function deleteSession(): Promise<{ ok: true }> {
   return apiRequest('/api/session', z.object({ ok: z.literal(true) }), { method: 'DELETE' });
 }
 
-/** The page's view of a token request: a custom secret travels in a OneTimeSecret, never as a plain field. */
+/** The page's view of a credential: a custom secret travels in a OneTimeSecret, never as a plain field. */
+export type CredentialInput =
+  | { kind: 'preset'; presetId: string }
+  | { kind: 'custom'; clientId: string; clientSecret: OneTimeSecret };
+
+/** The page's view of a token request (client credentials). */
 export type TokenRequestInput = {
   environmentId: string;
   forceNew?: boolean;
-  credential:
-    | { kind: 'preset'; presetId: string }
-    | { kind: 'custom'; clientId: string; clientSecret: OneTimeSecret };
+  credential: CredentialInput;
+  /** For providers that take either (Candid). */
+  bodyFormat?: 'form' | 'json';
 };
 
+/** The page's view of the start of an authorization-code run. */
+export type AuthorizeInput = Pick<TokenRequestInput, 'environmentId' | 'credential'>;
+
+/** Opens the box: from here on the secret lives only in the request body being built. */
+function takeCredential(credential: CredentialInput) {
+  return credential.kind === 'custom'
+    ? { kind: 'custom' as const, clientId: credential.clientId, clientSecret: credential.clientSecret.take() }
+    : credential;
+}
+
+function incomplete(what: string, issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): ApiClientError {
+  return new ApiClientError(0, {
+    code: 'invalid_request',
+    message: `The ${what} is incomplete.`,
+    issues: issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+  });
+}
+
 export async function postToken(providerId: string, input: TokenRequestInput): Promise<WithClock<TokenResponseDto>> {
-  const credential =
-    input.credential.kind === 'custom'
-      ? { kind: 'custom' as const, clientId: input.credential.clientId, clientSecret: input.credential.clientSecret.take() }
-      : input.credential;
   const body = tokenRequestSchema.safeParse({
     environmentId: input.environmentId,
-    credential,
+    credential: takeCredential(input.credential),
     forceNew: input.forceNew ?? false,
+    bodyFormat: input.bodyFormat,
   });
-  if (!body.success) {
-    throw new ApiClientError(0, {
-      code: 'invalid_request',
-      message: 'The token request is incomplete.',
-      issues: body.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-    });
-  }
+  if (!body.success) throw incomplete('token request', body.error.issues);
   const response = await apiRequest(
     `/api/oauth/${encodeURIComponent(providerId)}/token`,
     tokenResponseDtoSchema,
     { method: 'POST', body: body.data },
   );
+  return withClock(response);
+}
+
+/**
+ * Starts an authorization-code run: the BFF keeps state, PKCE verifier and the credential, and answers with the
+ * provider's authorize URL for the browser to open. Only http(s) URLs are accepted, so a bad answer can never
+ * become a `javascript:` navigation.
+ */
+export async function postAuthorize(providerId: string, input: AuthorizeInput): Promise<AuthorizeResponse> {
+  const body = authorizeRequestSchema.safeParse({
+    environmentId: input.environmentId,
+    credential: takeCredential(input.credential),
+  });
+  if (!body.success) throw incomplete('authorization request', body.error.issues);
+  const response = await apiRequest(
+    `/api/oauth/${encodeURIComponent(providerId)}/authorize`,
+    authorizeResponseSchema,
+    { method: 'POST', body: body.data },
+  );
+  if (!isNavigableUrl(response.authorizeUrl)) {
+    throw new ApiClientError(0, {
+      code: 'invalid_response',
+      message: 'The console server answered with an authorize URL the page will not open.',
+      hint: 'Only absolute http(s) URLs are followed.',
+    });
+  }
+  return response;
+}
+
+/** True for absolute http: and https: URLs. */
+export function isNavigableUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refreshes the session's token for the provider with its refresh token (RFC 6749 §6), on the server. A dead
+ * refresh token answers `reauth_required` (409) and the BFF drops the tokens: authorize again, never retry.
+ */
+export async function postRefresh(providerId: string): Promise<WithClock<TokenResponseDto>> {
+  const response = await apiRequest(`/api/oauth/${encodeURIComponent(providerId)}/refresh`, tokenResponseDtoSchema, {
+    method: 'POST',
+  });
   return withClock(response);
 }
 
@@ -78,15 +142,7 @@ export function postFhirRequest(
   signal?: AbortSignal,
 ): Promise<FhirProxyResponse> {
   const body = fhirProxyRequestSchema.safeParse(request);
-  if (!body.success) {
-    return Promise.reject(
-      new ApiClientError(0, {
-        code: 'invalid_request',
-        message: 'The FHIR request is incomplete.',
-        issues: body.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-      }),
-    );
-  }
+  if (!body.success) return Promise.reject(incomplete('FHIR request', body.error.issues));
   return apiRequest(`/api/fhir/${encodeURIComponent(providerId)}`, fhirProxyResponseSchema, {
     method: 'POST',
     body: body.data,

@@ -8,14 +8,25 @@ import {
   deleteSession,
   fetchProviders,
   fetchSession,
+  postAuthorize,
   postFhirRequest,
+  postRefresh,
   postToken,
+  type AuthorizeInput,
   type TokenRequestInput,
   type WithClock,
 } from './fetchers';
 import { getHeader } from './headers';
 import { queryKeys } from './query-keys';
-import type { FhirProxyRequest, FhirProxyResponse, ProvidersResponse, SessionDto, TokenResponseDto } from './schemas';
+import type {
+  AuthorizeResponse,
+  FhirProxyRequest,
+  FhirProxyResponse,
+  ProvidersResponse,
+  SessionDto,
+  TokenResponseDto,
+} from './schemas';
+import { replaceProviderToken } from './token-selection';
 
 export function useProviders() {
   return useQuery<ProvidersResponse, ApiClientError>({
@@ -52,6 +63,50 @@ export function useGetToken() {
   });
 }
 
+export interface AuthorizeVariables {
+  providerId: string;
+  input: AuthorizeInput;
+}
+
+/**
+ * Starts an authorization-code run and sends the browser to the provider's authorize page. The mutation stays
+ * `isSuccess` while the browser leaves; coming back through the Back button (bfcache) resets it.
+ */
+export function useAuthorize() {
+  const mutation = useMutation<AuthorizeResponse, ApiClientError, AuthorizeVariables>({
+    mutationFn: ({ providerId, input }) => postAuthorize(providerId, input),
+    onSuccess: ({ authorizeUrl }) => window.location.assign(authorizeUrl),
+  });
+  const { reset } = mutation;
+  useEffect(() => {
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted) reset();
+    };
+    window.addEventListener('pageshow', onPageShow);
+    return () => window.removeEventListener('pageshow', onPageShow);
+  }, [reset]);
+  return mutation;
+}
+
+/**
+ * Refreshes the provider's token on the server. The answer replaces the provider's token in the cached session
+ * at once; the session is refetched either way (the timeline has a new exchange, and after `reauth_required`
+ * the BFF has dropped the tokens). Never retried.
+ */
+export function useRefreshToken() {
+  const queryClient = useQueryClient();
+  const invalidateSession = useInvalidateSession();
+  return useMutation<WithClock<TokenResponseDto>, ApiClientError, { providerId: string }>({
+    mutationFn: ({ providerId }) => postRefresh(providerId),
+    onSuccess: ({ token }) => {
+      queryClient.setQueryData<WithClock<SessionDto>>(queryKeys.session.all, (session) =>
+        session ? { ...session, tokens: replaceProviderToken(session.tokens, token) } : session,
+      );
+    },
+    onSettled: invalidateSession,
+  });
+}
+
 export interface FhirRequestVariables {
   providerId: string;
   request: FhirProxyRequest;
@@ -82,6 +137,8 @@ export const MAX_JOB_POLLS = 1800;
 export interface BulkJobTarget {
   providerId: string;
   environmentId: string;
+  /** The credential set whose endpoints the job lives on (1upHealth Patient Access), if any. */
+  presetId?: string;
   /** Environment-relative status path, e.g. `/api/v2/jobs/7`. */
   jobPath: string;
   /** The kick-off's exchange id, so a reused status URL never shows an older job's answer. */
@@ -102,6 +159,7 @@ export function useBulkExportJob(target: BulkJobTarget, enabled: boolean) {
         target.providerId,
         {
           environmentId: target.environmentId,
+          presetId: target.presetId,
           method: 'GET',
           path: target.jobPath,
           headers: { Accept: 'application/fhir+json' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TokenDto } from './schemas';
-import { isSameToken, pickSessionToken } from './token-selection';
+import { chooseShownToken, findProviderToken, isSameToken, pickSessionToken, replaceProviderToken, tokenMatchesSelection } from './token-selection';
 
 const token = (over: Partial<TokenDto>): TokenDto =>
   ({
@@ -24,5 +24,49 @@ describe('pickSessionToken', () => {
   it('compares by fingerprint', () => {
     expect(isSameToken(token({}), token({ issuedAt: 5 }))).toBe(true);
     expect(isSameToken(token({}), token({ fingerprint: { sha256Prefix: 'bbbb', length: 10 } }))).toBe(false);
+  });
+});
+
+describe('findProviderToken', () => {
+  it('takes the provider’s token whatever its environment', () => {
+    const tokens = [token({ issuedAt: 1 }), token({ providerId: 'bluebutton', issuedAt: 2, environmentId: 'sandbox' })];
+    expect(findProviderToken(tokens, 'bluebutton')?.environmentId).toBe('sandbox');
+    expect(findProviderToken(tokens, 'candid')).toBeUndefined();
+  });
+});
+
+describe('tokenMatchesSelection', () => {
+  it('needs the same environment and credential set', () => {
+    const preset = token({ presetId: 'patient-access' });
+    expect(tokenMatchesSelection(preset, 'builtin', 'patient-access')).toBe(true);
+    expect(tokenMatchesSelection(preset, 'builtin', 'client-credentials')).toBe(false);
+    expect(tokenMatchesSelection(preset, 'sandbox', 'patient-access')).toBe(false);
+    expect(tokenMatchesSelection(token({}), 'builtin', undefined)).toBe(true);
+    expect(tokenMatchesSelection(token({}), 'builtin', 'patient-access')).toBe(false);
+  });
+});
+
+describe('replaceProviderToken', () => {
+  it('swaps only that provider’s token', () => {
+    const tokens = [token({ issuedAt: 1 }), token({ providerId: 'candid', issuedAt: 1 })];
+    const next = replaceProviderToken(tokens, token({ issuedAt: 9 }));
+    expect(next.map((t) => [t.providerId, t.issuedAt])).toEqual([
+      ['candid', 1],
+      ['bcda', 9],
+    ]);
+  });
+});
+
+describe('chooseShownToken', () => {
+  const minted = { token: token({ issuedAt: 5, reused: true }), clockOffsetMs: 1 };
+  it('prefers the token just returned, which carries reuse information', () => {
+    expect(chooseShownToken(minted, { token: token({ issuedAt: 5 }), clockOffsetMs: 2 })).toBe(minted);
+    expect(chooseShownToken(minted, undefined)).toBe(minted);
+  });
+  it('shows the session’s token when it is newer (a refresh)', () => {
+    const refreshed = { token: token({ issuedAt: 9, fingerprint: { sha256Prefix: 'cccc', length: 10 } }), clockOffsetMs: 2 };
+    expect(chooseShownToken(minted, refreshed)).toBe(refreshed);
+    expect(chooseShownToken(undefined, refreshed)).toBe(refreshed);
+    expect(chooseShownToken(undefined, undefined)).toBeUndefined();
   });
 });

@@ -14,6 +14,25 @@ export function pickSessionToken(
   return newest;
 }
 
+/** The session's token for a provider (the BFF keeps at most one per provider; the newest wins if not). */
+export function findProviderToken(tokens: readonly TokenDto[], providerId: string): TokenDto | undefined {
+  let newest: TokenDto | undefined;
+  for (const token of tokens) {
+    if (token.providerId !== providerId) continue;
+    if (!newest || token.issuedAt > newest.issuedAt) newest = token;
+  }
+  return newest;
+}
+
+/**
+ * Whether a token belongs to a selection: same environment and same credential set (`presetId` undefined for the
+ * user's own credentials). The FHIR proxy attaches a token only to requests of its own flow, so a token of another
+ * preset (1upHealth Patient Access vs client credentials) is not this selection's.
+ */
+export function tokenMatchesSelection(token: TokenDto, environmentId: string, presetId: string | undefined): boolean {
+  return token.environmentId === environmentId && token.presetId === presetId;
+}
+
 /** Two DTOs describe the same token when provider, environment and fingerprint agree. */
 export function isSameToken(a: TokenDto, b: TokenDto): boolean {
   return (
@@ -22,4 +41,30 @@ export function isSameToken(a: TokenDto, b: TokenDto): boolean {
     a.fingerprint.sha256Prefix === b.fingerprint.sha256Prefix &&
     a.fingerprint.length === b.fingerprint.length
   );
+}
+
+/** The session's tokens with one provider's token replaced (after a refresh answered with the new one). */
+export function replaceProviderToken(tokens: readonly TokenDto[], token: TokenDto): TokenDto[] {
+  return [...tokens.filter((t) => t.providerId !== token.providerId), token];
+}
+
+/** A token DTO with the clock offset measured when it arrived. */
+export interface ClockedToken {
+  token: TokenDto;
+  clockOffsetMs: number;
+}
+
+/**
+ * The token to show: the one a Get token just returned (it carries reuse information) unless the session has a
+ * newer one (a refresh, another tab). Both must already belong to the selection.
+ */
+export function chooseShownToken(
+  minted: ClockedToken | undefined,
+  fromSession: ClockedToken | undefined,
+): ClockedToken | undefined {
+  if (!minted) return fromSession;
+  if (!fromSession) return minted;
+  const mintedWins =
+    isSameToken(minted.token, fromSession.token) || minted.token.issuedAt > fromSession.token.issuedAt;
+  return mintedWins ? minted : fromSession;
 }

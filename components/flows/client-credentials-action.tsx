@@ -1,0 +1,39 @@
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import type { TokenDto } from '@/lib/api-client/schemas';
+import { BodyFormatChoice } from './body-format-choice';
+import type { BodyFormat } from './credential-options';
+
+export interface ClientCredentialsActionProps {
+  pending: boolean;
+  lastToken: TokenDto | undefined;
+  onForceNew: () => void;
+  /** Present when the provider takes the credentials in more than one body format (Candid). */
+  bodyFormat?: { choices: readonly BodyFormat[]; value: BodyFormat; onChange: (value: BodyFormat) => void };
+}
+
+/** "Get token" (it submits the surrounding form), the body-format choice, and the reuse notice. */
+export function ClientCredentialsAction({ pending, lastToken, onForceNew, bodyFormat }: ClientCredentialsActionProps) {
+  return (
+    <div className="flex flex-col items-stretch gap-2 lg:w-56">
+      {bodyFormat && <BodyFormatChoice {...bodyFormat} />}
+      <Button type="submit" variant="primary" pending={pending} data-testid="get-token">
+        {pending ? 'Requesting token…' : 'Get token'}
+      </Button>
+      {lastToken?.reused && !pending && (
+        <div className="rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-xs text-sky-900" data-testid="token-reused">
+          <p className="flex items-center gap-1.5 font-medium">
+            <Badge tone="blue">Reused</Badge> A live token was reused.
+          </p>
+          {lastToken.reuseReason && <p className="mt-1 leading-5 text-sky-800">{lastToken.reuseReason}</p>}
+          <Button size="sm" className="mt-2 w-full" onClick={onForceNew} data-testid="mint-new-token">
+            Mint a new token
+          </Button>
+        </div>
+      )}
+      {lastToken && !lastToken.reused && !pending && (
+        <p className="text-center text-xs text-emerald-700">New token minted.</p>
+      )}
+    </div>
+  );
+}

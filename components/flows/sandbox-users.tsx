@@ -1,0 +1,25 @@
+import type { ProviderDto } from '@/lib/api-client/schemas';
+
+type SandboxUser = ProviderDto['presets'][number]['sandboxUsers'][number];
+
+/** Public synthetic logins the built-in sandbox's sign-in page accepts (Blue Button's BBUser00000 / PW00000!). */
+export function SandboxUsers({ users }: { users: readonly SandboxUser[] }) {
+  if (users.length === 0) return null;
+  return (
+    <div data-testid="sandbox-users" className="rounded-lg border border-emerald-200 bg-emerald-50/60 px-3 py-2 text-xs">
+      <p className="font-medium text-emerald-900">Sandbox sign-in</p>
+      <p className="mt-0.5 text-[11px] leading-4 text-emerald-800">Synthetic users; their logins are public.</p>
+      <ul className="mt-1.5 space-y-1.5">
+        {users.map((user) => (
+          <li key={user.username}>
+            <p className="text-zinc-700">
+              Sign in as <code className="font-mono font-medium text-zinc-900">{user.username}</code> /{' '}
+              <code className="font-mono font-medium text-zinc-900">{user.password}</code>
+            </p>
+            {user.note && <p className="text-[11px] leading-4 text-emerald-800/80">{user.note}</p>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

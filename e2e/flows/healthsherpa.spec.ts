@@ -1,0 +1,58 @@
+import { expect, test } from '@playwright/test';
+import { choose } from '../support/console';
+import { browserVisibleText, findTokenByFingerprint, presetSecrets, recordResponses, sessionFingerprints } from '../support/secrets';
+
+test('HealthSherpa: agent login and consent, create a contact, refresh twice with rotation — no secret or token in the browser', async ({ page, context }) => {
+  const seen = recordResponses(page);
+  await choose(page, 'healthsherpa', 'demo-partner-app');
+  await page.getByTestId('authorize').click();
+  await page.getByLabel('Email').fill('agent@demo-agency.test');
+  await page.getByLabel('Password').fill('Sherpa-Demo-1!');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Authorize' }).click();
+
+  await expect(page.getByTestId('token-panel')).toBeVisible();
+  await expect(page.getByTestId('granted-scopes')).toContainText('partner_api_v2');
+
+  const fhir = page.getByTestId('fhir-panel');
+  await fhir.getByRole('button', { name: /Create contact/ }).click();
+  await page.getByTestId('fhir-send').click();
+  await expect(page.getByTestId('fhir-response-body')).toContainText('CRM123');
+  await expect(fhir).toContainText('201');
+
+  await page.getByTestId('refresh-token').click();
+  await expect(page.getByTestId('refresh-history').getByText(/rotated/i)).toHaveCount(1);
+  await page.getByTestId('refresh-token').click();
+  await expect(page.getByTestId('refresh-history').getByText(/rotated/i)).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/screenshots/healthsherpa-token.png', fullPage: true });
+
+  const texts = await browserVisibleText(page, context, seen);
+  for (const text of texts) for (const secret of presetSecrets) expect(text).not.toContain(secret);
+  expect(findTokenByFingerprint(texts, await sessionFingerprints(page))).toBeNull();
+});
+
+test('HealthSherpa: denying consent comes back explained', async ({ page }) => {
+  await choose(page, 'healthsherpa', 'demo-partner-app');
+  await page.getByTestId('authorize').click();
+  await page.getByLabel('Email').fill('agent@demo-agency.test');
+  await page.getByLabel('Password').fill('Sherpa-Demo-1!');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Deny' }).click();
+  const error = page.getByTestId('flow-error');
+  await expect(error).toContainText('access_denied');
+  await expect(error).toContainText(/declined/);
+});
+
+test('HealthSherpa: a replayed callback is refused as a state mismatch', async ({ page }) => {
+  await choose(page, 'healthsherpa', 'demo-partner-app');
+  await page.getByTestId('authorize').click();
+  await page.getByLabel('Email').fill('agent@demo-agency.test');
+  await page.getByLabel('Password').fill('Sherpa-Demo-1!');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  const callback = page.waitForRequest((r) => r.url().includes('/api/oauth/healthsherpa/callback'));
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  const callbackUrl = (await callback).url();
+  await expect(page.getByTestId('token-panel')).toBeVisible();
+  await page.goto(callbackUrl);
+  await expect(page.getByTestId('flow-error')).toContainText(/state/i);
+});

@@ -1,0 +1,21 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Picks provider, built-in sandbox and a preset on the console page. */
+export async function choose(page: Page, providerId: string, presetId: string, environmentId = 'builtin'): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Provider').selectOption(providerId);
+  await page.getByLabel('Environment').selectOption(environmentId);
+  await page.getByLabel('Credential set').selectOption(presetId);
+}
+
+/** Sends one request from the FHIR panel and waits for its status. */
+export async function sendRequest(page: Page, path: string, method = 'GET'): Promise<void> {
+  const panel = page.getByTestId('fhir-panel');
+  await panel.getByRole('combobox').first().selectOption(method);
+  await panel.getByRole('textbox').first().fill(path);
+  await page.getByTestId('fhir-send').click();
+}
+
+export async function expectStatus(page: Page, status: number): Promise<void> {
+  await expect(page.getByTestId('fhir-panel')).toContainText(String(status));
+}

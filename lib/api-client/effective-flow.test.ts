@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { getEffectiveEndpoints, getEffectiveGrant, getFlowTarget } from './effective-flow';
+import type { GrantDto, ProviderDto } from './schemas';
+
+const clientCredentials: GrantDto = {
+  grantType: 'client_credentials',
+  clientAuth: 'form',
+  httpMethod: 'POST',
+  body: 'form',
+  scopes: ['user/*.rs'],
+  pkce: 'none',
+  stateMinLength: 0,
+  refresh: { supported: false, rotates: false },
+};
+const patientAccess: GrantDto = {
+  ...clientCredentials,
+  grantType: 'authorization_code',
+  scopes: ['user/*.read', 'launch/patient'],
+  refresh: { supported: true, rotates: false },
+};
+
+const builtin = {
+  id: 'builtin',
+  kind: 'builtin' as const,
+  label: 'Built-in sandbox',
+  tokenUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/auth/realms/dev-portal/protocol/openid-connect/token',
+  fhirBaseUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/v1/bison/bulk-export/bulk-data/r4',
+};
+
+const provider = {
+  id: 'oneuphealth',
+  grant: clientCredentials,
+  environments: [builtin],
+  presets: [
+    { id: 'provider-access', endpoints: {} },
+    {
+      id: 'patient-access',
+      grant: patientAccess,
+      endpoints: {
+        builtin: {
+          tokenUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/oauth2/token',
+          fhirBaseUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/r4',
+          authorizeUrl: 'http://localhost:3000/sandbox/oneuphealth/oauth2/authorize/test',
+        },
+      },
+    },
+  ],
+} as unknown as ProviderDto;
+
+describe('getEffectiveGrant', () => {
+  it('takes the preset’s own grant over the provider’s', () => {
+    expect(getEffectiveGrant(provider, 'patient-access').grantType).toBe('authorization_code');
+    expect(getEffectiveGrant(provider, 'provider-access')).toBe(clientCredentials);
+  });
+  it('uses the provider’s for custom credentials and unknown presets', () => {
+    expect(getEffectiveGrant(provider, undefined)).toBe(clientCredentials);
+    expect(getEffectiveGrant(provider, 'gone')).toBe(clientCredentials);
+  });
+});
+
+describe('getEffectiveEndpoints', () => {
+  it('uses the preset’s endpoints for the environment', () => {
+    expect(getEffectiveEndpoints(provider, builtin, 'patient-access')).toEqual({
+      tokenUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/oauth2/token',
+      fhirBaseUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/r4',
+      authorizeUrl: 'http://localhost:3000/sandbox/oneuphealth/oauth2/authorize/test',
+      overridden: true,
+    });
+  });
+  it('falls back to the environment’s own', () => {
+    expect(getEffectiveEndpoints(provider, builtin, 'provider-access')).toMatchObject({
+      tokenUrl: builtin.tokenUrl,
+      fhirBaseUrl: builtin.fhirBaseUrl,
+      overridden: false,
+    });
+    expect(getEffectiveEndpoints(provider, { ...builtin, id: 'sandbox' }, 'patient-access').overridden).toBe(false);
+  });
+});
+
+describe('getFlowTarget', () => {
+  it('carries environment, preset and endpoints for the proxy', () => {
+    const target = getFlowTarget(provider, builtin, 'patient-access');
+    expect(target).toMatchObject({ environmentId: 'builtin', presetId: 'patient-access' });
+    expect(target.endpoints.fhirBaseUrl).toBe('http://127.0.0.1:3000/sandbox/oneuphealth/r4');
+    expect(getFlowTarget(provider, builtin, undefined)).not.toHaveProperty('presetId');
+  });
+});
