@@ -9,6 +9,8 @@ describe('checkEnvironmentPath', () => {
     '/api/v2/Patient/$export?_type=Patient,Coverage&_since=2024-01-01T00:00:00Z',
     '/data/12/3f1c2a9e-0000-4000-8000-000000000001.ndjson',
     '/auth/welcome',
+    '/api/fhir/ExplanationOfBenefit?_format=application%2Fjson%2Bfhir&startIndex=10&_count=10&patient=-20140000000001',
+    '/api/contacts?email=agent@demo-agency.test',
   ])('accepts %s', (path) => {
     expect(checkEnvironmentPath(path, prefixes).ok).toBe(true);
   });
@@ -27,6 +29,8 @@ describe('checkEnvironmentPath', () => {
     ['/api/v2/metadata#x', 'fragments'],
     ['/api/v2/meta data', 'whitespace'],
     ['/api/v2/%00', 'encoded'],
+    ['/api/v2/metadata?x=%00', 'NUL'],
+    ['/api/v2/%2e%2e?x=1', 'encoded'],
     ['/auth/token', 'one of'],
   ])('refuses %s', (path, reason) => {
     const result = checkEnvironmentPath(path, prefixes);
