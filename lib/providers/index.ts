@@ -3,10 +3,11 @@ import { bcda } from './bcda';
 import { bluebutton } from './bluebutton';
 import { candid } from './candid';
 import { healthsherpa } from './healthsherpa';
+import { oneuphealth } from './oneuphealth';
 import type { Environment, Provider } from './schema';
 
 /** Every provider the console knows, in the order the picker shows them. */
-export const providers: readonly Provider[] = [bcda, bluebutton, candid, healthsherpa];
+export const providers: readonly Provider[] = [bcda, bluebutton, candid, oneuphealth, healthsherpa];
 
 export function getProvider(id: string): Provider | undefined {
   return providers.find((p) => p.id === id);

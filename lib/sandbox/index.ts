@@ -3,6 +3,7 @@ import { getBcdaSandbox } from './bcda';
 import { getBlueButtonSandbox } from './bluebutton';
 import { getCandidSandbox } from './candid';
 import { getHealthSherpaSandbox } from './healthsherpa';
+import { getOneUpHealthSandbox } from './oneuphealth';
 
 /** What every built-in sandbox exposes: a fetch-style handler for the path after its mount point. */
 export interface SandboxHandler {
@@ -14,6 +15,7 @@ const sandboxes: Record<string, () => SandboxHandler> = {
   bluebutton: getBlueButtonSandbox,
   candid: getCandidSandbox,
   healthsherpa: getHealthSherpaSandbox,
+  '1uphealth': getOneUpHealthSandbox,
 };
 
 /** The built-in sandbox for a provider id, or undefined when the provider has none. */
