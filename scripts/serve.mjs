@@ -10,6 +10,6 @@ const port = process.env.PORT ?? '3000';
 const hostname = process.env.HOSTNAME_BIND ?? '0.0.0.0';
 const env = { ...process.env, NODE_ENV: 'production', PORT: port, SESSION_SECRET: demoSessionSecret(), NEXT_TELEMETRY_DISABLED: '1' };
 console.log(`> Health OAuth Console on http://localhost:${port} (built-in sandboxes under /sandbox/…)`);
-const server = spawn('npx', ['next', 'start', '-p', port, '-H', hostname], { cwd: root, env, stdio: 'inherit' });
+const server = spawn(process.execPath, ['scripts/server.mjs'], { cwd: root, env: { ...env, HOSTNAME_BIND: hostname }, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));
