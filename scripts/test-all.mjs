@@ -7,6 +7,7 @@ import { ensureBuild, ensureDependencies, run } from './ensure.mjs';
 
 ensureDependencies();
 ensureChromium();
+ensureCurl();
 
 const reports = mkdtempSync(join(tmpdir(), 'console-tests-'));
 const steps = [];
@@ -47,6 +48,18 @@ function ensureChromium() {
     if (run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { DEBIAN_FRONTEND: 'noninteractive' } }) === 0) return;
   }
   console.error(`Chromium is missing at ${path}. Install it (Debian: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  process.exit(1);
+}
+
+/** The seeds' curl commands are run as written by the e2e tests. */
+function ensureCurl() {
+  if (run('sh', ['-c', 'command -v curl >/dev/null']) === 0) return;
+  if (process.getuid?.() === 0) {
+    console.log('> Installing curl for the seed-command tests (apt-get install curl)…');
+    run('apt-get', ['update', '-qq']);
+    if (run('apt-get', ['install', '-y', '-qq', 'curl'], { env: { DEBIAN_FRONTEND: 'noninteractive' } }) === 0) return;
+  }
+  console.error('curl is missing: the e2e tests run the providers’ documented curl commands. Install it (Debian: sudo apt-get install -y curl).');
   process.exit(1);
 }
 

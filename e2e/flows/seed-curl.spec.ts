@@ -7,30 +7,9 @@ import { oneuphealth } from '../../lib/providers/oneuphealth';
 const clientId = '2462c96b-6427-4efb-aed7-118e20c2e997';
 const clientSecret = '825598c105bd1fe021c9eb9d41b30e82beb7a505a1184282e69891f76aa0a396dc9d20f35c9df4a5';
 
-function hasCurl(): boolean {
-  try {
-    execFileSync('curl', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-test("the seed's curl command works unchanged against the built-in sandbox", async ({ baseURL, request }) => {
+test("the BCDA seed's curl command works unchanged against the built-in sandbox", async ({ baseURL, request }) => {
   const url = `${baseURL}/sandbox/bcda/auth/token`;
-  let body: string;
-  if (hasCurl()) {
-    // Exactly the seed's command, host replaced.
-    body = execFileSync('curl', ['-s', '-d', '', '-X', 'POST', url, '--user', `${clientId}:${clientSecret}`, '-H', 'Accept: application/json'], {
-      encoding: 'utf8',
-    });
-  } else {
-    const response = await request.post(url, {
-      headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
-      data: '',
-    });
-    body = await response.text();
-  }
+  const body = curl(['-d', '', '-X', 'POST', url, '--user', `${clientId}:${clientSecret}`, '-H', 'Accept: application/json']);
   expect(body).toMatch(/^\{"access_token": "eyJ[^"]+", "expires_in": "1200", "token_type":"bearer"\}$/);
   const token = (JSON.parse(body) as { access_token: string }).access_token;
   expect(decodeProtectedHeader(token).alg).toBe('RS512');
@@ -42,13 +21,12 @@ test("the seed's curl command works unchanged against the built-in sandbox", asy
   expect(welcome.status()).toBe(200);
 });
 
-/** Runs curl with the given arguments (the seeds' commands, host replaced); skips where curl is missing. */
+/** Runs curl with the given arguments: the seeds' commands, host replaced (`npm test` makes sure curl is there). */
 function curl(args: string[]): string {
   return execFileSync('curl', ['-s', ...args], { encoding: 'utf8' });
 }
 
 test("Candid's documented token requests, JSON and form, work against the built-in sandbox", async ({ baseURL }) => {
-  test.skip(!hasCurl(), 'curl is not installed');
   const { clientId, clientSecret } = candid.presets[0]!;
   const url = `${baseURL}/sandbox/candid/api/auth/v2/token`;
   const json = JSON.parse(curl(['-X', 'POST', url, '-H', 'Content-Type: application/json', '-d', JSON.stringify({ client_id: clientId, client_secret: clientSecret })]));
@@ -58,7 +36,6 @@ test("Candid's documented token requests, JSON and form, work against the built-
 });
 
 test("1upHealth's seed curl, a GET with a form body, works against the built-in Keycloak", async ({ baseURL }) => {
-  test.skip(!hasCurl(), 'curl is not installed');
   const { clientId, clientSecret } = oneuphealth.presets[0]!;
   const body = JSON.parse(
     curl([
