@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBcdaSandbox } from './index';
-import { createTestClock, getAccessToken, send } from './test-helpers';
+import { createTestClock } from '../shared/test-helpers';
+import { getAccessToken, send } from './test-helpers';
 
 const invalidTokenBody =
   '{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"forbidden","diagnostics":"Invalid Token",' +

@@ -2,7 +2,7 @@ import { errors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { findAccountByAcoId, type BcdaAccount } from './credentials';
 import type { BcdaContext } from './context';
-import type { SigningKey } from './keys';
+import type { SigningKey } from '../shared/signing-key';
 import { operationOutcomeResponse } from './operation-outcome';
 
 /** Why a bearer token was refused; each maps to one of BCDA's 401 diagnostics. */

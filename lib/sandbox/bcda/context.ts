@@ -1,7 +1,7 @@
 import { requestOrigin } from '@/lib/http/origin';
-import type { SigningKey } from './keys';
+import type { SigningKey } from '../shared/signing-key';
 import type { JobStore } from './job-store';
-import type { RateLimiter } from './rate-limit';
+import type { RateLimiter } from '../shared/rate-limit';
 
 /** The state and settings one sandbox instance shares across its handlers. */
 export interface BcdaContext {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBcdaSandbox } from './index';
-import { bulkHeaders, createTestClock, getAccessToken, send, testBase, toSandboxPath } from './test-helpers';
+import { createTestClock } from '../shared/test-helpers';
+import { bulkHeaders, getAccessToken, send, testBase, toSandboxPath } from './test-helpers';
 
 interface Manifest {
   transactionTime: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBcdaSandbox, type BcdaSandbox } from './index';
-import { bulkHeaders, createTestClock, getAccessToken, send, testBase } from './test-helpers';
+import { createTestClock } from '../shared/test-helpers';
+import { bulkHeaders, getAccessToken, send, testBase } from './test-helpers';
 
 async function diagnosticsOf(response: Response): Promise<{ code?: string; diagnostics?: string }> {
   const body = (await response.json()) as { issue: Array<{ code: string; diagnostics?: string }> };

@@ -1,7 +1,7 @@
+import { createFixedWindowLimiter } from '../shared/rate-limit';
+import { createSigningKey, lazySigningKey } from '../shared/signing-key';
 import type { BcdaContext } from './context';
 import { createJobStore } from './job-store';
-import { createSigningKey, type SigningKey } from './keys';
-import { createFixedWindowLimiter } from './rate-limit';
 import { routeRequest } from './router';
 
 /** Settings for one emulator instance; every field has a production default, tests override them. */
@@ -26,11 +26,6 @@ export function defaultJobDurationMs(enrollees: number): number {
   return Math.min(6000, 1500 + (enrollees / 20_000) * 1000);
 }
 
-function lazySigningKey(): () => Promise<SigningKey> {
-  let key: Promise<SigningKey> | undefined;
-  return () => (key ??= createSigningKey());
-}
-
 /**
  * Creates an emulator of CMS BCDA's sandbox (sandbox.bcda.cms.gov): `/auth/token`, bulk `$export` on `/api/v2`
  * (and `/api/v3`), job status, NDJSON files under `/data`, plus a JWKS for the console. Each instance has its
@@ -40,8 +35,9 @@ function lazySigningKey(): () => Promise<SigningKey> {
 export function createBcdaSandbox(options: BcdaSandboxOptions = {}): BcdaSandbox {
   const context: BcdaContext = {
     now: options.now ?? Date.now,
-    getSigningKey: lazySigningKey(),
-    tokenLimiter: createFixedWindowLimiter(options.tokenRateLimit ?? { max: 100, windowSeconds: 300 }),
+    getSigningKey: lazySigningKey(() => createSigningKey('RS512')),
+    // SSAS limits `/auth/token` per ACO and answers with the full window in `Retry-After`, whatever is left of it.
+    tokenLimiter: createFixedWindowLimiter({ ...(options.tokenRateLimit ?? { max: 100, windowSeconds: 300 }), retryAfter: 'window' }),
     jobs: createJobStore(),
     jobDurationMs: options.jobDurationMs ?? defaultJobDurationMs,
     mountPath: options.mountPath ?? '/sandbox/bcda',

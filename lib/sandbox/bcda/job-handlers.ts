@@ -1,5 +1,5 @@
 import type { BcdaAccount } from './credentials';
-import { deterministicUuid } from './hash';
+import { deterministicUuid } from '../shared/hash';
 import { getBaseUrl, type BcdaContext } from './context';
 import { validateBulkHeaders } from './export-request';
 import { formatGoTimeString, formatRfc3339Nano, formatRfc3339Seconds } from './go-format';

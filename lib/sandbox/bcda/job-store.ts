@@ -1,4 +1,4 @@
-import { deterministicUuid } from './hash';
+import { deterministicUuid } from '../shared/hash';
 import type { BcdaResourceType } from './synthetic-data';
 
 /** Files and finished jobs are kept 24 hours after completion (`ARCHIVE_THRESHOLD_HR`). */

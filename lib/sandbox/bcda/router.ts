@@ -1,3 +1,5 @@
+import { decodeSegment } from '../shared/path';
+import { createJwks } from '../shared/signing-key';
 import { authenticateBearer } from './bearer';
 import type { BcdaAccount } from './credentials';
 import { getBaseUrl, type BcdaContext } from './context';
@@ -5,20 +7,11 @@ import { handleDataFile } from './data-files';
 import { handleExportKickoff } from './export-kickoff';
 import { supportedApiVersions, type ApiVersion } from './export-request';
 import { handleJobCancel, handleJobList, handleJobStatus, requireOwnedJob } from './job-handlers';
-import { createJwks } from './keys';
 import { createCapabilityStatement, sandboxVersion } from './metadata';
 import { jsonResponse, methodNotAllowed, routeNotFound } from './responses';
 import { handleTokenRequest } from './token';
 
 type Authenticated = (account: BcdaAccount) => Response | Promise<Response>;
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
 
 /** Path segments after the mount point, each percent-decoded, so `%24export` and `$export` match alike. */
 export function splitPath(path: string): string[] {
@@ -95,6 +88,7 @@ export async function routeRequest(context: BcdaContext, request: Request, path:
     case 'auth/welcome':
       return only(request, ['GET'], () => withBearer(context, request, () => jsonResponse(welcome)));
     case '.well-known/jwks.json':
+      // Real BCDA publishes no JWKS (it checks tokens by SSAS introspection); this one lets the console verify signatures.
       return only(request, ['GET'], async () => jsonResponse(createJwks(await context.getSigningKey())));
     case '_version':
       return only(request, ['GET'], () => withOptionalBearer(context, request, () => jsonResponse({ version: sandboxVersion })));

@@ -1,4 +1,4 @@
-import { combineSeed, fnv1a } from './hash';
+import { between, combineSeed, fnv1a, mulberry32, pick, type Random } from '../shared/hash';
 
 /**
  * Deterministic synthetic Medicare data in CARIN Blue Button shapes: Patient, Coverage, ExplanationOfBenefit and,
@@ -29,27 +29,6 @@ export interface LineSource {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Randomness and formatting
-
-type Random = () => number;
-
-/** mulberry32: tiny, fast, and good enough for synthetic data. */
-function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function between(random: Random, min: number, max: number): number {
-  return min + Math.floor(random() * (max - min + 1));
-}
-
-function pick<T>(random: Random, list: readonly T[]): T {
-  return list[Math.floor(random() * list.length)] as T;
-}
 
 function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');

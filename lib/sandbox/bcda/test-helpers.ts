@@ -1,9 +1,9 @@
 import { bcda } from '@/lib/providers/bcda';
 import type { BcdaSandbox } from './index';
+import { basicAuthorization, testOrigin } from '../shared/test-helpers';
 
 /** Shared fixtures for the sandbox's unit tests (not a test file itself). */
 
-export const testOrigin = 'http://localhost:3000';
 export const testBase = `${testOrigin}/sandbox/bcda`;
 
 /** A credential preset from the provider file, by id. */
@@ -11,21 +11,6 @@ export function getPreset(id: string): (typeof bcda.presets)[number] {
   const preset = bcda.presets.find((candidate) => candidate.id === id);
   if (!preset) throw new Error(`no preset ${id}`);
   return preset;
-}
-
-export function basicAuthorization(clientId: string, clientSecret: string): string {
-  return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
-}
-
-/** A controllable clock: `now()` for the sandbox, `advance()` for the test. */
-export function createTestClock(startMs = Date.UTC(2026, 7, 21, 20, 44, 1, 705)) {
-  let current = startMs;
-  return {
-    now: () => current,
-    advance(ms: number) {
-      current += ms;
-    },
-  };
 }
 
 /** Sends `pathAndQuery` (relative to the mount point) to the sandbox as a request on the test origin. */

@@ -2,7 +2,8 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createBcdaSandbox } from './index';
 import { parseBasicCredentials } from './token';
-import { basicAuthorization, createTestClock, getPreset, send } from './test-helpers';
+import { basicAuthorization, createTestClock } from '../shared/test-helpers';
+import { getPreset, send } from './test-helpers';
 
 const extraSmall = getPreset('extra-small');
 

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { findAccountByCredentials, type BcdaAccount } from './credentials';
 import type { BcdaContext } from './context';
-import type { SigningKey } from './keys';
+import type { SigningKey } from '../shared/signing-key';
 import { goTextError, methodNotAllowed } from './responses';
 
 /** SSAS mints 20-minute access tokens (`NewServer(..., 20*time.Minute, ...)`). */

@@ -1,4 +1,5 @@
 import { bluebutton } from '@/lib/providers/bluebutton';
+import { createCredentialMatcher } from '../shared/credentials';
 import { demographicScopes, expandAppScopes } from './scopes';
 
 /** A sandbox application the emulator knows: one of the provider file's built-in presets. */
@@ -39,28 +40,6 @@ export function findAppByClientId(clientId: string | null | undefined): BlueButt
   return clientId ? blueButtonApps.find((app) => app.clientId === clientId) : undefined;
 }
 
-const encoder = new TextEncoder();
-
-async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
-}
-
-// Fixed-length digests compared without an early exit: the time taken does not reveal where the inputs differ.
-function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
-  let difference = a.length ^ b.length;
-  for (let i = 0; i < a.length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return difference === 0;
-}
-
 /** The app whose client id and secret both match, checked against every app in constant time. */
-export async function authenticateApp(clientId: string, clientSecret: string): Promise<BlueButtonApp | undefined> {
-  const givenId = await sha256(clientId);
-  const givenSecret = await sha256(clientSecret);
-  let found: BlueButtonApp | undefined;
-  for (const app of blueButtonApps) {
-    const idMatches = digestsEqual(givenId, await sha256(app.clientId));
-    const secretMatches = digestsEqual(givenSecret, await sha256(app.clientSecret));
-    if (idMatches && secretMatches) found = app;
-  }
-  return found;
-}
+export const authenticateApp: (clientId: string, clientSecret: string) => Promise<BlueButtonApp | undefined> =
+  createCredentialMatcher(blueButtonApps);

@@ -1,4 +1,5 @@
-import { between, digitString, type Random } from './deterministic';
+import { between, type Random } from '../shared/hash';
+import { digitString } from './deterministic';
 import { bbCodeSystem, bbVariables, c4bb, coding, dayToDate, fhirInstant, type Coding } from './fhir-codes';
 
 /** What every synthetic claim builder receives: its identity, its service day and its own random stream. */

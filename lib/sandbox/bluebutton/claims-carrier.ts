@@ -11,7 +11,8 @@ import {
   syntheticNpi,
   type ClaimSeed,
 } from './claim-common';
-import { between, money, pick } from './deterministic';
+import { between } from '../shared/hash';
+import { money, pick } from './deterministic';
 import {
   adjudication,
   bbCodeSystem,

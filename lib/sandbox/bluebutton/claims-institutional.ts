@@ -10,7 +10,8 @@ import {
   syntheticNpi,
   type ClaimSeed,
 } from './claim-common';
-import { between, digitString, money, shuffled, type Random } from './deterministic';
+import { between, type Random } from '../shared/hash';
+import { digitString, money, shuffled } from './deterministic';
 import {
   adjudication,
   bbCodeSystem,

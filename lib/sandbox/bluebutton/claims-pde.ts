@@ -1,5 +1,6 @@
 import { coverageReference, eobMeta, eobType, syntheticNpi, type ClaimSeed } from './claim-common';
-import { between, digitString, money, pick } from './deterministic';
+import { between } from '../shared/hash';
+import { digitString, money, pick } from './deterministic';
 import { bbCodeSystem, bbVariables, c4bb, coding, dayToDate, usd, variableCoding } from './fhir-codes';
 
 const drugs: ReadonlyArray<{ ndc: string; display: string; days: number; quantity: number; min: number; max: number }> = [

@@ -1,31 +1,10 @@
 /** Seeded randomness for the synthetic data: the same seed text always yields the same values. */
 
-export type Random = () => number;
+import { between, fnv1a, mulberry32, type Random } from '../shared/hash';
 
-/** 32-bit FNV-1a of a string. */
-export function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
-/** mulberry32: tiny, fast, and good enough for synthetic data. */
+/** mulberry32 seeded from `seedText`. */
 export function createRandom(seedText: string): Random {
-  let state = fnv1a(seedText);
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** An integer in [min, max]. */
-export function between(random: Random, min: number, max: number): number {
-  return min + Math.floor(random() * (max - min + 1));
+  return mulberry32(fnv1a(seedText));
 }
 
 /** One item of a non-empty list. */

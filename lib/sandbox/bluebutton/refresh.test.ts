@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { basicAuthorization, bearer, createTestSandbox, formPost, getApp, getTokens, refreshRequest, send, type TokenBody } from './test-helpers';
+import { basicAuthorization } from '../shared/test-helpers';
+import { bearer, createTestSandbox, formPost, getApp, getTokens, refreshRequest, send, type TokenBody } from './test-helpers';
 
 const app = getApp('demo-demographic');
 const otherApp = getApp('demo-no-demographic');

@@ -1,3 +1,4 @@
+import { decodeSegment } from '../shared/path';
 import { consentPath, handleAuthorize, loginPath } from './authorize';
 import { authenticateBearer } from './bearer';
 import { handleConsent } from './consent';
@@ -14,14 +15,6 @@ import { handleUserInfo } from './userinfo';
 import { findUserByPatientId, type SyntheticUser } from './users';
 import { createOpenIdConfiguration, createSmartConfiguration } from './well-known';
 import type { AccessTokenRecord } from './store';
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
 
 /**
  * Path segments after the mount point, each percent-decoded once. A trailing slash is dropped: Blue Button's

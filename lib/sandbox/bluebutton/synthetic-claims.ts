@@ -2,7 +2,8 @@ import { createCarrierEob } from './claims-carrier';
 import { createInstitutionalEob } from './claims-institutional';
 import { createPdeEob } from './claims-pde';
 import type { ClaimSeed } from './claim-common';
-import { between, createRandom, digitString, type Random } from './deterministic';
+import { between, type Random } from '../shared/hash';
+import { createRandom, digitString } from './deterministic';
 import { dateToDay } from './fhir-codes';
 import type { SyntheticUser } from './users';
 

@@ -1,4 +1,5 @@
-import { between, createRandom, pick, type Random } from './deterministic';
+import { between, type Random } from '../shared/hash';
+import { createRandom, pick } from './deterministic';
 import { bbVariables, c4bb, coding, dayToDate, fhirInstant, variableCoding, variableExtension } from './fhir-codes';
 import type { SyntheticUser } from './users';
 

@@ -1,10 +1,10 @@
 import { expect } from 'vitest';
 import { bluebutton } from '@/lib/providers/bluebutton';
 import { createBlueButtonSandbox, type BlueButtonSandbox, type BlueButtonSandboxOptions } from './index';
+import { basicAuthorization, createTestClock, testOrigin } from '../shared/test-helpers';
 
 /** Shared fixtures for the sandbox's unit tests (not a test file itself). */
 
-export const testOrigin = 'http://localhost:3000';
 export const testBase = `${testOrigin}/sandbox/bluebutton`;
 export const redirectUri = `${testOrigin}/api/oauth/bluebutton/callback`;
 export const otherRedirectUri = 'http://127.0.0.1:3000/api/oauth/bluebutton/callback';
@@ -17,21 +17,6 @@ export function getApp(presetId: 'demo-demographic' | 'demo-no-demographic'): Te
   const preset = bluebutton.presets.find((candidate) => candidate.id === presetId);
   if (!preset) throw new Error(`no preset ${presetId}`);
   return preset;
-}
-
-export function basicAuthorization(clientId: string, clientSecret: string): string {
-  return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
-}
-
-/** A controllable clock: `now()` for the sandbox, `advance()` for the test. */
-export function createTestClock(startMs = Date.UTC(2026, 7, 21, 20, 44, 1, 705)) {
-  let current = startMs;
-  return {
-    now: () => current,
-    advance(ms: number) {
-      current += ms;
-    },
-  };
 }
 
 /** A sandbox on a test clock whose demo apps register the two loopback callback URLs. */

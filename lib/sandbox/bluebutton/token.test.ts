@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBasicCredentials } from './client-auth';
-import {
-  basicAuthorization,
-  bearer,
-  codeTokenRequest,
-  createTestSandbox,
-  formPost,
-  getApp,
-  otherRedirectUri,
-  runAuthorization,
-  send,
-  type TokenBody,
-} from './test-helpers';
+import { basicAuthorization } from '../shared/test-helpers';
+import { bearer, codeTokenRequest, createTestSandbox, formPost, getApp, otherRedirectUri, runAuthorization, send, type TokenBody } from './test-helpers';
 
 const app = getApp('demo-demographic');
 const otherApp = getApp('demo-no-demographic');

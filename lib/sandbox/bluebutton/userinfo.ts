@@ -1,5 +1,6 @@
 import { canReadProfile } from './scopes';
-import { between, createRandom } from './deterministic';
+import { between } from '../shared/hash';
+import { createRandom } from './deterministic';
 import { drfJson, permissionDenied } from './responses';
 import type { AccessTokenRecord } from './store';
 import type { SyntheticUser } from './users';

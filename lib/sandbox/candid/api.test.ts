@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createCandidSandbox } from './index';
 import type { ResourcePage } from './paging';
 import type { Encounter, Payer } from './synthetic-data';
-import { createTestClock, getAccessToken, getPreset, getWithToken, send } from './test-helpers';
+import { createTestClock } from '../shared/test-helpers';
+import { getAccessToken, getPreset, getWithToken, send } from './test-helpers';
 
 type EncounterPage = ResourcePage<Encounter>;
 

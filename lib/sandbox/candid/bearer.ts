@@ -1,7 +1,7 @@
 import { errors, jwtVerify } from 'jose';
 import { findAccountByClientId, type CandidAccount } from './credentials';
 import { describeLifetime, type CandidContext } from './context';
-import type { SigningKey } from './keys';
+import type { SigningKey } from '../shared/signing-key';
 import { unauthorized } from './responses';
 import { tokenAudience } from './token';
 

@@ -1,12 +1,12 @@
 import { requestOrigin } from '@/lib/http/origin';
-import type { SigningKey } from './keys';
-import type { RateLimiter } from './rate-limit';
+import type { CandidSigningKey } from './keys';
+import type { RateLimiter } from '../shared/rate-limit';
 
 /** The state and settings one sandbox instance shares across its handlers. */
 export interface CandidContext {
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now(): number;
-  getSigningKey(): Promise<SigningKey>;
+  getSigningKey(): Promise<CandidSigningKey>;
   tokenLimiter: RateLimiter;
   /** Lifetime of minted access tokens, the `expires_in` of the token response. */
   tokenLifetimeSeconds: number;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { createCredentialMatcher } from '../shared/credentials';
 import { candid } from '@/lib/providers/candid';
 
 /** One API key the emulator accepts, derived from a built-in preset in the Candid provider file. */
@@ -43,47 +44,12 @@ export const candidAccounts: readonly CandidAccount[] = candid.presets
   .filter((preset) => preset.environments.includes('builtin'))
   .map(toAccount);
 
-const encoder = new TextEncoder();
-
-async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
-}
-
-// Comparing fixed-length digests with no early exit keeps the timing independent of where inputs differ.
-function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
-  let difference = a.length ^ b.length;
-  for (let i = 0; i < a.length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return difference === 0;
-}
-
-let accountDigests: Promise<Array<{ account: CandidAccount; id: Uint8Array; secret: Uint8Array }>> | undefined;
-
-function getAccountDigests() {
-  accountDigests ??= Promise.all(
-    candidAccounts.map(async (account) => ({
-      account,
-      id: await sha256(account.clientId),
-      secret: await sha256(account.clientSecret),
-    })),
-  );
-  return accountDigests;
-}
-
 /**
  * The account whose client id and secret both match, compared in constant time against every account so the
  * response time does not reveal which part was wrong.
  */
-export async function findAccountByCredentials(clientId: string, clientSecret: string): Promise<CandidAccount | undefined> {
-  const givenId = await sha256(clientId);
-  const givenSecret = await sha256(clientSecret);
-  let found: CandidAccount | undefined;
-  for (const candidate of await getAccountDigests()) {
-    const idMatches = digestsEqual(givenId, candidate.id);
-    const secretMatches = digestsEqual(givenSecret, candidate.secret);
-    if (idMatches && secretMatches) found = candidate.account;
-  }
-  return found;
-}
+export const findAccountByCredentials: (clientId: string, clientSecret: string) => Promise<CandidAccount | undefined> =
+  createCredentialMatcher(candidAccounts);
 
 /** The account for a client id, as carried in a token's `azp` claim. */
 export function findAccountByClientId(clientId: string): CandidAccount | undefined {

@@ -1,6 +1,7 @@
+import { createFixedWindowLimiter } from '../shared/rate-limit';
+import { lazySigningKey } from '../shared/signing-key';
 import type { CandidContext } from './context';
-import { createSigningKey, type SigningKey } from './keys';
-import { createFixedWindowLimiter } from './rate-limit';
+import { createCandidSigningKey } from './keys';
 import { routeRequest } from './router';
 import { defaultTokenLifetimeSeconds } from './token';
 
@@ -24,11 +25,6 @@ export interface CandidSandbox {
   handle(request: Request, path: string): Promise<Response>;
 }
 
-function lazySigningKey(): () => Promise<SigningKey> {
-  let key: Promise<SigningKey> | undefined;
-  return () => (key ??= createSigningKey());
-}
-
 /**
  * Creates an emulator of Candid Health's API: `POST /api/auth/v2/token` (JSON or form body), bearer-protected
  * `GET /api/encounters/v4[/{id}]` and `GET /api/payers/v3[/{uuid}]` with deterministic synthetic data, the
@@ -39,7 +35,8 @@ function lazySigningKey(): () => Promise<SigningKey> {
 export function createCandidSandbox(options: CandidSandboxOptions = {}): CandidSandbox {
   const context: CandidContext = {
     now: options.now ?? Date.now,
-    getSigningKey: lazySigningKey(),
+    getSigningKey: lazySigningKey(createCandidSigningKey),
+    // Candid's real threshold and window are unpublished.
     tokenLimiter: createFixedWindowLimiter(options.tokenRateLimit ?? { max: 10, windowSeconds: 60 }),
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? defaultTokenLifetimeSeconds,
     mountPath: options.mountPath ?? '/sandbox/candid',

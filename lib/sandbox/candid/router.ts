@@ -1,20 +1,13 @@
 import { handleEncounterList, handleEncounterRead, handlePayerList, handlePayerRead } from './api';
+import { decodeSegment } from '../shared/path';
+import { createJwks } from '../shared/signing-key';
 import { authenticateBearer } from './bearer';
 import type { CandidAccount } from './credentials';
 import type { CandidContext } from './context';
-import { createJwks } from './keys';
 import { fernError, jsonResponse, methodNotAllowed, routeNotFound, unauthorized } from './responses';
 import { handleTokenRequest } from './token';
 
 type Authenticated = (account: CandidAccount) => Response | Promise<Response>;
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
 
 /** Path segments after the mount point, each percent-decoded once; a trailing slash is ignored. */
 export function splitPath(path: string): string[] {
@@ -66,6 +59,7 @@ export async function routeRequest(context: CandidContext, request: Request, pat
     case 'api/auth/v2/token':
       return handleTokenRequest(context, request);
     case '.well-known/jwks.json':
+      // Candid's docs point to a PEM on its Auth0 tenant, not a JWKS; this one lets the console verify tokens.
       if (request.method !== 'GET') return methodNotAllowed(['GET']);
       return jsonResponse(createJwks(await context.getSigningKey()));
     case 'pem': {

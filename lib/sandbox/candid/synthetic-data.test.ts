@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from './hash';
+import { seededRandom } from './seeded-random';
 import { claimStatuses, createEncounter, encounterIdAt, findEncounter, listEncounters, payers, syntheticNpi } from './synthetic-data';
 
 const org = { organizationId: '3f9c2a71-5d8e-4b0a-9e61-c47d2b8f1a03', organizationName: 'Test Practice', encounters: 20 };

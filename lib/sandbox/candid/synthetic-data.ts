@@ -1,4 +1,5 @@
-import { between, deterministicUuid, pick, seededRandom, type Random } from './hash';
+import { between, deterministicUuid, type Random } from '../shared/hash';
+import { pick, seededRandom } from './seeded-random';
 
 /**
  * Deterministic synthetic billing data in the shapes of Candid's API (candid-python

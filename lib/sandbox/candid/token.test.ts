@@ -1,7 +1,8 @@
 import { createLocalJWKSet, decodeProtectedHeader, importSPKI, jwtVerify, type JSONWebKeySet } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createCandidSandbox } from './index';
-import { createTestClock, formTokenRequest, getPreset, jsonTokenRequest, send, testBase } from './test-helpers';
+import { createTestClock } from '../shared/test-helpers';
+import { formTokenRequest, getPreset, jsonTokenRequest, send, testBase } from './test-helpers';
 
 const billing = getPreset('demo-billing');
 const readOnly = getPreset('demo-read-only');

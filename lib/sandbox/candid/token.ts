@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { findAccountByCredentials, type CandidAccount } from './credentials';
 import { getBaseUrl, type CandidContext } from './context';
-import type { SigningKey } from './keys';
+import type { SigningKey } from '../shared/signing-key';
 import { fernError, jsonResponse, methodNotAllowed, unauthorized, validationErrors, type RequestValidationError } from './responses';
 
 /** The documented lifetime: "The bearer token expires 5 hours after it has been created." */

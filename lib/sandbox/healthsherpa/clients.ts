@@ -1,7 +1,7 @@
 import 'server-only';
 import { healthsherpa } from '@/lib/providers/healthsherpa';
-import { deterministicUuid } from './hash';
-import { digestsEqual, sha256 } from './random';
+import { deterministicUuid } from '../shared/hash';
+import { createCredentialMatcher, digestsEqual, sha256 } from '../shared/credentials';
 
 /** A partner application registered with the sandbox (a Doorkeeper `oauth_applications` row). */
 export interface HealthSherpaApp {
@@ -69,17 +69,8 @@ export function findApp(clientId: string): HealthSherpaApp | undefined {
  * The app whose id and secret both match, compared in constant time against every app so the response time
  * does not reveal which part was wrong (Doorkeeper: `Application.by_uid_and_secret`).
  */
-export async function authenticateApp(clientId: string, clientSecret: string): Promise<HealthSherpaApp | undefined> {
-  const givenId = await sha256(clientId);
-  const givenSecret = await sha256(clientSecret);
-  let found: HealthSherpaApp | undefined;
-  for (const app of healthsherpaApps) {
-    const idMatches = digestsEqual(givenId, await sha256(app.clientId));
-    const secretMatches = digestsEqual(givenSecret, await sha256(app.clientSecret));
-    if (idMatches && secretMatches) found = app;
-  }
-  return found;
-}
+export const authenticateApp: (clientId: string, clientSecret: string) => Promise<HealthSherpaApp | undefined> =
+  createCredentialMatcher(healthsherpaApps);
 
 /** The agent with this email and password, or undefined; every agent is compared so timing says nothing. */
 export async function authenticateAgent(email: string, password: string): Promise<HealthSherpaAgent | undefined> {

@@ -1,24 +1,13 @@
 /** Secrets the sandbox hands out, and the comparisons it makes on them. */
 
+import { digestsEqual, sha256 } from '../shared/credentials';
+
 /**
  * A Doorkeeper-style token: 32 random bytes as unpadded base64url, 43 characters (`SecureRandom.urlsafe_base64(32)`).
  * Used for authorization codes, access and refresh tokens, and the hidden id of a pending authorization.
  */
 export function randomToken(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
-}
-
-const encoder = new TextEncoder();
-
-export async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
-}
-
-// Comparing fixed-length digests with no early exit keeps the timing independent of where inputs differ.
-export function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
-  let difference = a.length ^ b.length;
-  for (let i = 0; i < a.length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return difference === 0;
 }
 
 /** Whether two secrets are equal, compared as SHA-256 digests in constant time. */

@@ -1,3 +1,4 @@
+import { decodeSegment } from '../shared/path';
 import { apiRouteNotFound } from './api-responses';
 import { handleAuthorizeGet, handleAuthorizePost } from './authorize';
 import { authenticateBearer } from './bearer';
@@ -6,14 +7,6 @@ import type { HealthSherpaContext } from './context';
 import { handleTokenRequest } from './token';
 
 type Authenticated = (agentId: string) => Response | Promise<Response>;
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
 
 /** Path segments after the mount point, each percent-decoded once; a trailing slash is ignored as Rails does. */
 export function splitPath(path: string): string[] {

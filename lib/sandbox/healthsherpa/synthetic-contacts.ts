@@ -1,5 +1,6 @@
 import { contactSlug, type Contact } from './contact';
-import { deterministicUuid, seededRandom } from './hash';
+import { deterministicUuid } from '../shared/hash';
+import { seededRandom } from './seeded-random';
 
 /**
  * Each agent's starting contacts: Medicare-age people with invented names, 555-01xx phone numbers,

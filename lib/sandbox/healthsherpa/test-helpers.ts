@@ -1,11 +1,11 @@
 import { expect } from 'vitest';
 import { healthsherpa } from '@/lib/providers/healthsherpa';
 import { createHealthSherpaSandbox, type HealthSherpaSandbox, type HealthSherpaSandboxOptions } from './index';
+import { createTestClock, testOrigin } from '../shared/test-helpers';
 
 /** Shared fixtures for the sandbox's unit tests (not a test file itself). */
 
 export const mountPath = '/sandbox/healthsherpa';
-export const testOrigin = 'http://localhost:3000';
 export const testBase = `${testOrigin}${mountPath}`;
 export const redirectUri = `${testOrigin}/api/oauth/healthsherpa/callback`;
 
@@ -16,17 +16,6 @@ export const [firstAgent, secondAgent] = demoApp.sandboxUsers as [
   (typeof demoApp.sandboxUsers)[number],
   (typeof demoApp.sandboxUsers)[number],
 ];
-
-/** A controllable clock: `now()` for the sandbox, `advance()` for the test. */
-export function createTestClock(startMs = Date.UTC(2026, 7, 21, 20, 44, 1, 705)) {
-  let current = startMs;
-  return {
-    now: () => current,
-    advance(ms: number) {
-      current += ms;
-    },
-  };
-}
 
 /** A sandbox on a test clock, with the test redirect URI registered. */
 export function createTestSandbox(options: HealthSherpaSandboxOptions = {}) {

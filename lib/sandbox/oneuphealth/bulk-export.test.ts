@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createOneUpHealthSandbox } from './index';
-import { bearer, bulkBase, createTestClock, getKeycloakToken, send, testBase, toSandboxPath } from './test-helpers';
+import { createTestClock } from '../shared/test-helpers';
+import { bearer, bulkBase, getKeycloakToken, send, testBase, toSandboxPath } from './test-helpers';
 
 interface Manifest {
   transactionTime: string;

@@ -1,4 +1,4 @@
-import { deterministicUuid } from '../bcda/hash';
+import { deterministicUuid } from '../shared/hash';
 import { authenticateKeycloakBearer } from './bearer';
 import type { KeycloakClient } from './clients';
 import { getBaseUrl, type OneUpContext } from './context';

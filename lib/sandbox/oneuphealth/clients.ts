@@ -1,7 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { z } from 'zod';
 import { oneuphealth } from '@/lib/providers/oneuphealth';
-import { deterministicUuid } from '../bcda/hash';
+import { deterministicUuid } from '../shared/hash';
 
 /** The client scope of the seed: one Keycloak client-scope name that contains a pipe. */
 export const bulkDataScope = 'bulk-data|user/*.rs';

@@ -1,6 +1,6 @@
 import { requestOrigin } from '@/lib/http/origin';
 import type { ExportJobStore } from './export-jobs';
-import type { SigningKey } from './keys';
+import type { SigningKey } from '../shared/signing-key';
 import type { PatientAccessStore } from './patient-access-store';
 
 /** The state and settings one sandbox instance shares across its handlers. */

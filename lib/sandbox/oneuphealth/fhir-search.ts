@@ -1,4 +1,4 @@
-import { deterministicUuid } from '../bcda/hash';
+import { deterministicUuid } from '../shared/hash';
 import { fhirResponse, operationOutcome } from './responses';
 import { getMemberResources, getPatientId, type Dataset, type FhirResource, type OneUpResourceType } from './synthetic-data';
 

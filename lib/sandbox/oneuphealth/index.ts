@@ -1,7 +1,8 @@
 import { builtinRedirectUris } from '../redirect-uris';
+import { lazySigningKey } from '../shared/signing-key';
 import type { OneUpContext } from './context';
 import { createExportJobStore, defaultJobDurationMs } from './export-jobs';
-import { createSigningKey, type SigningKey } from './keys';
+import { createKeycloakSigningKey } from './keys';
 import { createPatientAccessStore } from './patient-access-store';
 import { routeRequest } from './router';
 
@@ -26,11 +27,6 @@ export interface OneUpHealthSandbox {
   handle(request: Request, path: string): Promise<Response>;
 }
 
-function lazySigningKey(): () => Promise<SigningKey> {
-  let key: Promise<SigningKey> | undefined;
-  return () => (key ??= createSigningKey());
-}
-
 /**
  * Creates an emulator of 1upHealth: Keycloak realm `dev-portal` (client-credentials token, certs, discovery),
  * the tenant-bison FHIR R4 server with bulk `$export` (Provider Access, Payer-to-Payer), and the 1up Demo
@@ -41,7 +37,7 @@ function lazySigningKey(): () => Promise<SigningKey> {
 export function createOneUpHealthSandbox(options: OneUpHealthSandboxOptions = {}): OneUpHealthSandbox {
   const context: OneUpContext = {
     now: options.now ?? Date.now,
-    getSigningKey: lazySigningKey(),
+    getSigningKey: lazySigningKey(createKeycloakSigningKey),
     mountPath: options.mountPath ?? '/sandbox/1uphealth',
     redirectUris: options.redirectUris ?? builtinRedirectUris('1uphealth'),
     bisonMembers: options.bisonMembers ?? 200,

@@ -1,16 +1,8 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createOneUpHealthSandbox } from './index';
-import {
-  basicAuthorization,
-  createTestClock,
-  formHeaders,
-  getPreset,
-  getWithBody,
-  send,
-  testBase,
-  tokenPath,
-} from './test-helpers';
+import { createTestClock } from '../shared/test-helpers';
+import { basicAuthorization, formHeaders, getPreset, getWithBody, send, testBase, tokenPath } from './test-helpers';
 
 const providerAccess = getPreset('provider-access');
 const payerToPayer = getPreset('payer-to-payer');

@@ -8,7 +8,7 @@ import {
   type KeycloakClient,
 } from './clients';
 import { findDuplicatedParameter, parseBasicClientCredentials, readFormBody } from './form';
-import type { SigningKey } from './keys';
+import type { SigningKey } from '../shared/signing-key';
 import { methodNotAllowed, noStoreJson, oauthError } from './responses';
 
 /** The realm the 1up dev portal issues Provider Access and Payer-to-Payer clients in. */

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createOneUpHealthSandbox, type OneUpHealthSandbox } from './index';
-import { basicAuthorization, createTestClock, getPreset, mountPath, redirectUri, send, testBase, type Bundle } from './test-helpers';
+import { createTestClock } from '../shared/test-helpers';
+import { basicAuthorization, getPreset, mountPath, redirectUri, send, testBase, type Bundle } from './test-helpers';
 
 const app = getPreset('patient-access');
 const jason = { memberId: '08-testmemid', password: 'Argonaut1986!' };

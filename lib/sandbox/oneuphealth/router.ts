@@ -1,20 +1,13 @@
+import { decodeSegment } from '../shared/path';
+import { createJwks } from '../shared/signing-key';
 import { bulkBasePath, routeBulk } from './bulk-server';
 import type { OneUpContext } from './context';
-import { createJwks } from './keys';
 import { getRealmIssuer, handleKeycloakToken, realmName } from './keycloak-token';
 import { createRealmConfiguration } from './metadata';
 import { handleAuthorize, handleConsent, handleLogin } from './patient-access-authorize';
 import { routePatientAccessFhir } from './patient-access-fhir';
 import { handlePatientAccessToken } from './patient-access-token';
 import { jsonResponse, methodNotAllowed } from './responses';
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
 
 /** Path segments after the mount point, each percent-decoded, so `%24export` and `$export` match alike. */
 export function splitPath(path: string): string[] {
@@ -28,6 +21,7 @@ function startsWith(segments: readonly string[], prefix: readonly string[]): boo
   return prefix.every((segment, i) => segments[i] === segment);
 }
 
+// Real Keycloak also lists `x5c`/`x5t` and an RSA-OAEP encryption key; the signing key is all a verifier needs.
 async function jwks(context: OneUpContext, request: Request): Promise<Response> {
   if (request.method !== 'GET') return methodNotAllowed(['GET']);
   return jsonResponse(createJwks(await context.getSigningKey()));

@@ -1,5 +1,5 @@
 import type { LineSource } from '../bcda/synthetic-data';
-import { combineSeed, deterministicUuid, fnv1a } from '../bcda/hash';
+import { between, combineSeed, deterministicUuid, fnv1a, mulberry32, pick, type Random } from '../shared/hash';
 
 /**
  * Deterministic synthetic health-plan members in CARIN Blue Button-like shapes: Patient, Coverage, Encounter and
@@ -51,28 +51,7 @@ export const dataAnchorMs = Date.UTC(2026, 6, 1);
 const dayMs = 86_400_000;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Randomness
-
-type Random = () => number;
-
-/** mulberry32: tiny, fast, and good enough for synthetic data. */
-function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function between(random: Random, min: number, max: number): number {
-  return min + Math.floor(random() * (max - min + 1));
-}
-
-function pick<T>(random: Random, list: readonly T[]): T {
-  return list[Math.floor(random() * list.length)] as T;
-}
+// Dates
 
 function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);

@@ -1,9 +1,9 @@
 import { oneuphealth } from '@/lib/providers/oneuphealth';
 import type { OneUpHealthSandbox } from './index';
+import { testOrigin } from '../shared/test-helpers';
 
 /** Shared fixtures for the sandbox's unit tests (not a test file itself). */
 
-export const testOrigin = 'http://localhost:3000';
 export const mountPath = '/sandbox/1uphealth';
 export const testBase = `${testOrigin}${mountPath}`;
 export const tokenPath = '/auth/realms/dev-portal/protocol/openid-connect/token';
@@ -15,17 +15,6 @@ export function getPreset(id: string): (typeof oneuphealth.presets)[number] {
   const preset = oneuphealth.presets.find((candidate) => candidate.id === id);
   if (!preset) throw new Error(`no preset ${id}`);
   return preset;
-}
-
-/** A controllable clock: `now()` for the sandbox, `advance()` for the test. */
-export function createTestClock(startMs = Date.UTC(2026, 7, 21, 20, 44, 1, 705)) {
-  let current = startMs;
-  return {
-    now: () => current,
-    advance(ms: number) {
-      current += ms;
-    },
-  };
 }
 
 /** Sends `pathAndQuery` (relative to the mount point) to the sandbox as a request on the test origin. */

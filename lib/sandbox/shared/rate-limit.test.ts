@@ -10,4 +10,11 @@ describe('createFixedWindowLimiter', () => {
     expect(limiter.hit('a', 59_999)).toEqual({ allowed: false, retryAfterSeconds: 1 });
     expect(limiter.hit('a', 60_000).allowed).toBe(true);
   });
+
+  it('answers with the whole window when asked to, as SSAS does', () => {
+    const limiter = createFixedWindowLimiter({ max: 1, windowSeconds: 300, retryAfter: 'window' });
+    expect(limiter.hit('a', 0)).toEqual({ allowed: true, retryAfterSeconds: 300 });
+    expect(limiter.hit('a', 299_000)).toEqual({ allowed: false, retryAfterSeconds: 300 });
+    expect(limiter.hit('a', 300_000).allowed).toBe(true);
+  });
 });

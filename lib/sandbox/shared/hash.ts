@@ -1,4 +1,4 @@
-/** Small non-cryptographic hashes and a seeded generator for deterministic synthetic data. */
+/** Small non-cryptographic hashes and a seeded generator, shared by the sandboxes' deterministic synthetic data. */
 
 /** 32-bit FNV-1a of a string, optionally continuing from `seed`. */
 export function fnv1a(text: string, seed = 0x811c9dc5): number {
@@ -10,12 +10,17 @@ export function fnv1a(text: string, seed = 0x811c9dc5): number {
   return hash >>> 0;
 }
 
-// murmur3's finaliser: spreads every input bit over the output so neighbouring seeds do not correlate.
-function mix32(value: number): number {
+/** murmur3's finaliser: spreads every input bit over the output so neighbouring seeds do not correlate. */
+export function mix32(value: number): number {
   let h = value >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Combines a base seed, an index and a salt into one well-mixed 32-bit seed. */
+export function combineSeed(base: number, index: number, salt: number): number {
+  return mix32(base ^ mix32(Math.imul(index + 1, 0x9e3779b1) ^ salt));
 }
 
 /** A UUID-shaped string (version 4 layout) derived from `text`: the same text always gives the same value. */
@@ -29,9 +34,9 @@ export function deterministicUuid(text: string): string {
 /** A random source in [0, 1). */
 export type Random = () => number;
 
-/** mulberry32 seeded from `text`: tiny, fast, and good enough for synthetic data. */
-export function seededRandom(text: string): Random {
-  let state = mix32(fnv1a(text));
+/** mulberry32 from a 32-bit seed: tiny, fast, and good enough for synthetic data. */
+export function mulberry32(seed: number): Random {
+  let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
     let t = Math.imul(state ^ (state >>> 15), 1 | state);
@@ -45,7 +50,7 @@ export function between(random: Random, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
 }
 
-/** One element of a non-empty list. */
-export function pick<L extends readonly [unknown, ...unknown[]]>(random: Random, list: L): L[number] {
-  return list[Math.floor(random() * list.length)] ?? list[0];
+/** One element of a list the caller knows is non-empty (unchecked). */
+export function pick<T>(random: Random, list: readonly T[]): T {
+  return list[Math.floor(random() * list.length)] as T;
 }
