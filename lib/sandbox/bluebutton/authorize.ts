@@ -1,3 +1,4 @@
+import { redirectMismatchNote } from '../redirect-uris';
 import { findAppByClientId, type BlueButtonApp } from './apps';
 import type { BlueButtonContext } from './context';
 import { readForm, withQuery } from './form';
@@ -51,7 +52,9 @@ function validateClient(context: BlueButtonContext, params: URLSearchParams): { 
   const redirectUri = params.get('redirect_uri');
   if (!redirectUri) return errorPage('invalid_request', 'Missing redirect URI.');
   // RFC 9700 §2.1: exact string match against the registered URIs, no prefix or pattern.
-  if (!context.redirectUris().includes(redirectUri)) return errorPage('invalid_request', 'Mismatching redirect URI.');
+  if (!context.redirectUris().includes(redirectUri)) {
+    return errorPage('invalid_request', 'Mismatching redirect URI.', 400, redirectMismatchNote(redirectUri, context.redirectUris()));
+  }
   return { app, redirectUri };
 }
 

@@ -1,4 +1,4 @@
-import { html, htmlPage } from '../html';
+import { html, htmlPage, type SafeHtml } from '../html';
 import type { BlueButtonApp } from './apps';
 import { demographicScopes, scopeDescriptions } from './scopes';
 import type { SyntheticUser } from './users';
@@ -83,8 +83,8 @@ export function consentPage({ app, user, pendingId, formAction, scopes, accessUn
  * The page for an authorize request that cannot be answered with a redirect (unknown client, unregistered
  * redirect URI: RFC 6749 §4.1.2.1 forbids redirecting then) or whose login session has gone.
  */
-export function errorPage(error: string, description: string, status = 400): Response {
+export function errorPage(error: string, description: string, status = 400, note?: SafeHtml): Response {
   const body = html`<div class="error" role="alert"><strong>${error}</strong>: ${description}</div>
-<p class="hint">Go back to the app and start again.</p>`;
+<p class="hint">Go back to the app and start again.</p>${note}`;
   return htmlPage({ title: 'Authorization error', brand, accent, body, status });
 }

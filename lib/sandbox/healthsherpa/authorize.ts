@@ -1,3 +1,4 @@
+import { redirectMismatchNote } from '../redirect-uris';
 import { authenticateAgent, findAgent, findApp } from './clients';
 import type { HealthSherpaContext } from './context';
 import {
@@ -47,7 +48,8 @@ export function handleAuthorizeGet(context: HealthSherpaContext, request: Reques
   const redirectUri = query.get('redirect_uri');
   // RFC 9700 §2.1: the redirect URI must equal a registered one exactly.
   if (blank(redirectUri) || !context.redirectUris(app.clientId).includes(redirectUri)) {
-    return page(doorkeeperError('invalid_redirect_uri'));
+    const failure = doorkeeperError('invalid_redirect_uri');
+    return errorPage(failure, doorkeeperStatus(failure.error), redirectMismatchNote(redirectUri, context.redirectUris(app.clientId)));
   }
 
   const state = query.get('state') || undefined;

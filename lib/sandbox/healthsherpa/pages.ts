@@ -1,4 +1,4 @@
-import { html, htmlPage } from '@/lib/sandbox/html';
+import { html, htmlPage, type SafeHtml } from '@/lib/sandbox/html';
 import { healthsherpa } from '@/lib/providers/healthsherpa';
 import type { HealthSherpaAgent, HealthSherpaApp } from './clients';
 import type { DoorkeeperError } from './doorkeeper';
@@ -63,9 +63,9 @@ ${scopes.map(
 }
 
 /** Doorkeeper's `authorizations/error` page: the description in a `<pre>`, no redirect to the client. */
-export function errorPage(failure: DoorkeeperError, status: number): Response {
+export function errorPage(failure: DoorkeeperError, status: number, note?: SafeHtml): Response {
   const body = html`<pre style="white-space:pre-wrap">${failure.description}</pre>
-<p class="hint">Error code: <code>${failure.error}</code>. Doorkeeper does not send the browser back to the application for this error, because the client or its redirect URI could not be trusted.</p>`;
+<p class="hint">Error code: <code>${failure.error}</code>. Doorkeeper does not send the browser back to the application for this error, because the client or its redirect URI could not be trusted.</p>${note}`;
   return htmlPage({ title: 'An error has occurred', brand, accent, body, status });
 }
 

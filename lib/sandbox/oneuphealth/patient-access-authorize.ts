@@ -1,3 +1,4 @@
+import { redirectMismatchNote } from '../redirect-uris';
 import type { OneUpContext } from './context';
 import { demoPlanUsers, findDemoPlanUser, findPatientAccessApp } from './clients';
 import { readFormBody } from './form';
@@ -51,7 +52,12 @@ export function handleAuthorize(context: OneUpContext, request: Request, systemI
   }
   const redirectUri = params.get('redirect_uri');
   if (!redirectUri || !context.redirectUris.includes(redirectUri)) {
-    return errorPage('Redirect URI mismatch', 'The redirect_uri is not one registered for this app, so the plan will not send you back to it.');
+    return errorPage(
+      'Redirect URI mismatch',
+      'The redirect_uri is not one registered for this app, so the plan will not send you back to it.',
+      400,
+      redirectMismatchNote(redirectUri, context.redirectUris),
+    );
   }
   const state = params.get('state') ?? undefined;
   const fail = (error: string, description: string) => redirectWith(redirectUri, { error, error_description: description, state });

@@ -14,8 +14,8 @@ const scopeDescriptions: Record<string, string> = {
   openid: 'Confirm your identity (sign-in)',
 };
 
-export function errorPage(title: string, message: string, status = 400): Response {
-  return htmlPage({ title, brand, accent, status, body: html`<div class="error">${message}</div><p class="hint">Start again from the app you came from.</p>` });
+export function errorPage(title: string, message: string, status = 400, note?: SafeHtml): Response {
+  return htmlPage({ title, brand, accent, status, body: html`<div class="error">${message}</div><p class="hint">Start again from the app you came from.</p>${note}` });
 }
 
 export interface LoginPageInput {
