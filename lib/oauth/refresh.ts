@@ -38,6 +38,7 @@ async function runRefresh(ctx: TokenEndpointContext, stored: StoredToken, flow: 
     const { token } = await callTokenEndpoint(ctx, flow, request, {
       secrets: [flow.credential.clientSecret, used],
       requestDeviations: recipeDeviations(flow.grant, flow.provider.knownDeviations),
+      requestGrant: 'refresh_token',
       previous: stored,
     });
     const rotated = token.refreshToken !== undefined && token.refreshToken !== used;

@@ -35,7 +35,13 @@ export async function callTokenEndpoint(
   ctx: TokenEndpointContext,
   flow: ResolvedFlow,
   request: TokenHttpRequest,
-  options: { secrets: string[]; requestDeviations: TokenDeviation[]; previous?: StoredToken },
+  options: {
+    secrets: string[];
+    requestDeviations: TokenDeviation[];
+    /** The grant of this request: a refresh is explained differently from the flow's own grant. */
+    requestGrant?: 'refresh_token';
+    previous?: StoredToken;
+  },
 ): Promise<TokenEndpointResult> {
   const now = ctx.now ?? Date.now;
   const { provider, env } = flow;
@@ -69,7 +75,7 @@ export async function callTokenEndpoint(
       providerName: provider.name,
       clientAuth: flow.grant.clientAuth,
       environmentKind: env.environment.kind,
-      grantType: request.body?.includes('grant_type=refresh_token') || request.body?.includes('"refresh_token"') ? 'refresh_token' : flow.grant.grantType,
+      grantType: options.requestGrant ?? flow.grant.grantType,
     });
     throw new HttpError(
       explained.status,
