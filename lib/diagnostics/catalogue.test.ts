@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { ExchangeDto, ProviderDto, TokenDto } from '@/lib/api-client/schemas';
+import { toProviderDto } from '@/lib/providers/dto';
+import { bcda } from '@/lib/providers/bcda';
+import { bluebutton } from '@/lib/providers/bluebutton';
+import { diagnoseExchange, diagnoseToken } from './catalogue';
+
+const bcdaDto: ProviderDto = toProviderDto(bcda, true, 'http://localhost:3000');
+const bbDto: ProviderDto = toProviderDto(bluebutton, true, 'http://localhost:3000');
+
+function exchange(over: Partial<ExchangeDto> & { body?: string; responseHeaders?: [string, string][] }): ExchangeDto {
+  const { body = '', responseHeaders = [], ...rest } = over;
+  return {
+    id: 'e1',
+    startedAt: 1_000_000,
+    kind: 'token',
+    providerId: 'bcda',
+    environmentId: 'builtin',
+    method: 'POST',
+    url: 'http://127.0.0.1:3000/sandbox/bcda/auth/token',
+    status: 200,
+    durationMs: 5,
+    request: { headers: [['Authorization', 'Basic [redacted]']], body: '' },
+    response: { headers: responseHeaders, body, bodyTruncated: false, size: body.length },
+    ...rest,
+  };
+}
+
+function token(over: Partial<TokenDto> = {}): TokenDto {
+  return {
+    providerId: 'bcda', environmentId: 'builtin', grantType: 'client_credentials', responseFacts: {},
+    credentialLabel: 'XS', clientId: bcda.presets[0]!.clientId, tokenType: 'bearer', maskedToken: 'eyJ…', fingerprint: { sha256Prefix: 'ab', length: 700 },
+    format: 'jwt', verification: { status: 'verified', reason: '' }, expiresInRaw: '1200', issuedAt: 0, expiresAt: 1_200_000, deviations: [], reused: false,
+    ...over,
+  };
+}
+
+const ids = (list: { id: string }[]) => list.map((d) => d.id);
+
+describe('diagnoseExchange', () => {
+  it('names sandbox credentials sent to production', () => {
+    const found = diagnoseExchange(exchange({ environmentId: 'production', status: 401, body: 'Unauthorized\n' }), { provider: bcdaDto, token: token({ environmentId: 'production' }) });
+    expect(ids(found)).toEqual(['sandbox_credentials_on_production', 'invalid_client', 'credentials_rotation']);
+  });
+
+  it('suspects production credentials on the sandbox', () => {
+    const found = diagnoseExchange(exchange({ environmentId: 'sandbox', status: 401, body: 'Unauthorized\n' }), { provider: bcdaDto, token: token({ clientId: 'my-prod-client' }) });
+    expect(ids(found)).toEqual(['production_credentials_on_sandbox', 'invalid_client']);
+  });
+
+  it('explains invalid_client with the provider’s own words', () => {
+    const [d] = diagnoseExchange(exchange({ status: 401, body: '{"error":"invalid_client","error_description":"Invalid client or Invalid client credentials"}' }), { provider: undefined, token: undefined });
+    expect(d?.explanation).toContain('invalid_client: Invalid client or Invalid client credentials');
+  });
+
+  it('tells a missing bearer from an expired one', () => {
+    const missing = diagnoseExchange(exchange({ kind: 'fhir', status: 401, request: { headers: [], body: null }, body: '{"resourceType":"OperationOutcome","issue":[{"code":"forbidden","diagnostics":"Invalid Token"}]}' }), { provider: bcdaDto, token: undefined });
+    expect(ids(missing)).toEqual(['missing_bearer']);
+    const expired = diagnoseExchange(
+      exchange({ kind: 'fhir', status: 401, startedAt: 2_000_000, request: { headers: [['Authorization', 'Bearer [redacted]']], body: null }, body: '{"resourceType":"OperationOutcome","issue":[{"code":"forbidden","diagnostics":"Expired Token"}]}' }),
+      { provider: bcdaDto, token: token() },
+    );
+    expect(ids(expired)).toEqual(['expired_token']);
+    expect(expired[0]?.fix).toContain('minted again');
+  });
+
+  it('flags a lower-case bearer scheme', () => {
+    const found = diagnoseExchange(exchange({ kind: 'fhir', status: 401, request: { headers: [['Authorization', 'bearer [redacted]']], body: null } }), { provider: bcdaDto, token: undefined });
+    expect(ids(found)).toEqual(['lowercase_bearer']);
+  });
+
+  it('links a 403 to the scope the beneficiary refused', () => {
+    const found = diagnoseExchange(exchange({ providerId: 'bluebutton', kind: 'fhir', status: 403, body: '{"detail":"You do not have permission to perform this action."}' }), {
+      provider: bbDto,
+      token: token({ providerId: 'bluebutton', presetId: 'demo-demographic', scope: 'openid patient/ExplanationOfBenefit.rs patient/Coverage.rs' }),
+    });
+    expect(found[0]?.id).toBe('refused_scope');
+    expect(found[0]?.explanation).toContain('patient/Patient.rs');
+  });
+
+  it('passes on Retry-After for a 429', () => {
+    const [d] = diagnoseExchange(exchange({ status: 429, body: 'SBXBD001 exceeded the rate limit', responseHeaders: [['retry-after', '300']] }), { provider: bcdaDto, token: undefined });
+    expect(d).toMatchObject({ id: 'rate_limited' });
+    expect(d?.explanation).toContain('300 seconds');
+  });
+
+  it('sorts invalid_grant into code, redirect, refresh and ended-grant cases', () => {
+    const code = exchange({ status: 400, request: { headers: [], body: 'grant_type=authorization_code&code=%5Bredacted%5D' }, body: '{"error":"invalid_grant"}' });
+    expect(ids(diagnoseExchange(code, { provider: bbDto, token: undefined }))).toEqual(['invalid_grant_code']);
+    const redirect = { ...code, response: { ...code.response!, body: '{"error":"invalid_grant","error_description":"does not match the redirection URI"}' } };
+    expect(ids(diagnoseExchange(redirect, { provider: bbDto, token: undefined }))).toEqual(['redirect_uri_mismatch']);
+    const refresh = exchange({ status: 400, request: { headers: [], body: 'grant_type=refresh_token' }, body: '{"error": "invalid_grant"}' });
+    expect(ids(diagnoseExchange(refresh, { provider: bbDto, token: undefined }))).toEqual(['refresh_token_dead']);
+    const ended = exchange({ status: 400, request: { headers: [], body: 'grant_type=refresh_token' }, body: '{"status_code": 400, "error": "invalid_grant", "error_description": "The authorization for accessing user data has expired. To refresh Medicare data, the end user must re-authenticate and consent to data sharing."}' });
+    expect(ids(diagnoseExchange(ended, { provider: bbDto, token: undefined }))).toEqual(['grant_expired']);
+  });
+
+  it('recognises expired BCDA export files, provider failures and network failures', () => {
+    expect(ids(diagnoseExchange(exchange({ kind: 'fhir', status: 410, url: 'http://x/sandbox/bcda/data/3/a.ndjson' }), { provider: bcdaDto, token: undefined }))).toEqual(['export_file_expired']);
+    expect(ids(diagnoseExchange(exchange({ status: 503, body: 'Service Unavailable', responseHeaders: [['Retry-After', '1']] }), { provider: bcdaDto, token: undefined }))).toEqual(['server_error']);
+    expect(ids(diagnoseExchange(exchange({ status: null, response: null, error: 'Could not resolve sandbox.bcda.cms.gov (ENOTFOUND).' }), { provider: bcdaDto, token: undefined }))).toEqual(['network_failure']);
+  });
+
+  it('finds nothing wrong with a successful exchange', () => {
+    expect(diagnoseExchange(exchange({}), { provider: bcdaDto, token: token() })).toEqual([]);
+  });
+});
+
+describe('diagnoseToken', () => {
+  it('spots clock skew in both directions', () => {
+    const future = token({ issuedAt: 1_000_000, jwt: { header: {}, claims: { iat: 1_000 + 600, exp: 1_000 + 1800 } } });
+    expect(diagnoseToken(future).map((d) => d.title)).toEqual(['Clock skew: the token was issued in the future']);
+    const stale = token({ issuedAt: 10_000_000, jwt: { header: {}, claims: { iat: 1, exp: 2 } } });
+    expect(diagnoseToken(stale).map((d) => d.title)).toEqual(['Clock skew: the token was already expired on arrival']);
+    expect(diagnoseToken(token({ issuedAt: 1_000_000, jwt: { header: {}, claims: { iat: 1_000, exp: 2_200 } } }))).toEqual([]);
+  });
+});
