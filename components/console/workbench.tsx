@@ -8,6 +8,7 @@ import {
   toPresetId,
   type Selection,
 } from '@/components/flows/credential-options';
+import { FailureSimulation } from '@/components/flows/failure-simulation';
 import { TOKEN_REQUEST_FORM_ID, TokenRequestForm } from '@/components/flows/token-request-form';
 import { RefreshErrorCard } from '@/components/jwt/refresh-error-card';
 import { TokenPanel } from '@/components/jwt/token-panel';
@@ -17,6 +18,7 @@ import { readConsoleLocation, withConsoleProvider, type ConsoleLocation } from '
 import { getEffectiveEndpoints, getEffectiveGrant, getFlowTarget } from '@/lib/api-client/effective-flow';
 import { useAuthorize, useGetToken, useRefreshToken, useSession } from '@/lib/api-client/hooks';
 import { epochToMs } from '@/lib/api-client/relative-time';
+import { getProviderSimulations } from '@/lib/api-client/simulations';
 import type { ProvidersResponse, TokenDto } from '@/lib/api-client/schemas';
 import { chooseShownToken, findProviderToken, tokenMatchesSelection } from '@/lib/api-client/token-selection';
 import { NoTokenCard } from './no-token-card';
@@ -175,6 +177,14 @@ export function Workbench({ catalogue }: WorkbenchProps) {
         flowError={flowErrors.errors[provider.id]}
         onDismissFlowError={() => flowErrors.dismiss(provider.id)}
       />
+
+      {environment.kind === 'builtin' && (
+        <FailureSimulation
+          providerId={provider.id}
+          providerName={provider.name}
+          failures={getProviderSimulations(session.data?.simulations, provider.id)}
+        />
+      )}
 
       <div className="grid items-start gap-4 xl:grid-cols-2">
         <div className="min-w-0 space-y-4">

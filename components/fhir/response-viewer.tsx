@@ -1,4 +1,8 @@
+'use client';
+
 import type { ReactNode } from 'react';
+import { DiagnosisList } from '@/components/diagnostics/diagnosis-list';
+import { useExchangeDiagnoses } from '@/components/diagnostics/use-exchange-diagnoses';
 import { Disclosure } from '@/components/ui/disclosure';
 import { HeadersTable } from '@/components/ui/headers-table';
 import { StatusCode } from '@/components/ui/status-code';
@@ -13,6 +17,7 @@ import { ResponseBody } from './response-body';
  */
 export function ResponseViewer({ response, toolbar }: { response: FhirProxyResponse; toolbar?: ReactNode }) {
   const issues = response.bodyKind === 'json' ? getOperationOutcomeIssues(response.json) : null;
+  const diagnoses = useExchangeDiagnoses(response.exchangeId);
   return (
     <div className="space-y-3" data-testid="fhir-response">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
@@ -24,6 +29,7 @@ export function ResponseViewer({ response, toolbar }: { response: FhirProxyRespo
         </span>
       </div>
       {toolbar}
+      <DiagnosisList diagnoses={diagnoses} />
       {issues && issues.length > 0 && <OperationOutcome issues={issues} />}
       <Disclosure summary={<>Response headers ({response.headers.length})</>}>
         <HeadersTable headers={response.headers} />

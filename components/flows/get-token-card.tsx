@@ -1,3 +1,4 @@
+import { ExchangeDiagnoses } from '@/components/diagnostics/exchange-diagnoses';
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Card } from '@/components/ui/card';
 import type { ApiClientError, ApiErrorBody } from '@/lib/api-client/api-client-error';
@@ -78,6 +79,7 @@ export function GetTokenCard(props: GetTokenCardProps) {
         )}
       </div>
       {error && !pending && <ApiErrorCard className="mt-4" error={error} data-testid="token-error" />}
+      {error && !pending && <ExchangeDiagnoses className="mt-2" exchangeId={error.body.exchangeId} />}
       {props.flowError && !pending && !props.redirecting && (
         <div className="mt-4">
           <FlowErrorCard

@@ -12,6 +12,7 @@ import { GrantedScopes } from './granted-scopes';
 import { RefreshPanel, type RefreshControls } from './refresh-panel';
 import { TokenCountdown } from './token-countdown';
 import { TokenDeviations } from './token-deviations';
+import { IntrospectionSection } from './introspection-section';
 import { TokenFactsTable } from './token-facts-table';
 import { TokenStatusBadge } from './token-status-badge';
 import { describeRawValue, formatFingerprint } from './token-utils';
@@ -166,6 +167,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, environmentLabe
             What the token response said:
           </p>
           <TokenFactsTable token={token} now={now} />
+          <IntrospectionSection token={token} />
         </section>
       )}
 

@@ -1,9 +1,14 @@
+'use client';
+
+import { DiagnosisList } from '@/components/diagnostics/diagnosis-list';
+import { useExchangeDiagnoses } from '@/components/diagnostics/use-exchange-diagnoses';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Chevron } from '@/components/ui/disclosure';
 import { StatusCode } from '@/components/ui/status-code';
 import { formatDuration } from '@/components/fhir/fhir-utils';
 import { epochToMs, formatClockTime } from '@/lib/api-client/relative-time';
 import type { ExchangeDto } from '@/lib/api-client/schemas';
+import { CopyCurl } from './copy-curl';
 import { ExchangeDetail } from './exchange-detail';
 import { splitUrl } from './timeline-utils';
 
@@ -16,6 +21,7 @@ const kindTone: Record<ExchangeDto['kind'], BadgeTone> = {
 
 export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index: number }) {
   const { origin, rest } = splitUrl(exchange.url);
+  const diagnoses = useExchangeDiagnoses(exchange.id);
   return (
     <li data-testid="timeline-row" data-kind={exchange.kind} data-status={exchange.status ?? undefined}>
       <details>
@@ -42,10 +48,17 @@ export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index:
           <span className="hidden text-right font-mono text-[11px] text-zinc-500 tabular-nums sm:inline">
             {formatDuration(exchange.durationMs)}
           </span>
+          {diagnoses.length > 0 && (
+            <span className="col-span-full text-[11px] text-red-700 sm:col-start-5" data-testid="timeline-diagnosis">
+              {diagnoses.map((d) => d.title).join(' · ')}
+            </span>
+          )}
           <span className="sr-only">exchange {index + 1}</span>
         </summary>
-        <div className="border-t border-zinc-100 bg-zinc-50/40 px-4 py-3">
+        <div className="space-y-3 border-t border-zinc-100 bg-zinc-50/40 px-4 py-3">
+          <DiagnosisList diagnoses={diagnoses} />
           <ExchangeDetail exchange={exchange} />
+          <CopyCurl exchange={exchange} />
         </div>
       </details>
     </li>

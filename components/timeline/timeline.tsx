@@ -4,6 +4,7 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import type { ApiClientError } from '@/lib/api-client/api-client-error';
 import type { ExchangeDto } from '@/lib/api-client/schemas';
+import { TimelineExport } from './timeline-export';
 import { TimelineRow } from './timeline-row';
 
 export interface TimelineProps {
@@ -25,9 +26,12 @@ export function Timeline({ exchanges, error, refreshing, onRefresh }: TimelinePr
       }
       description="What the server sent to the provider and what came back. Secrets are redacted by the server."
       actions={
-        <Button size="sm" variant="ghost" onClick={onRefresh} pending={refreshing}>
-          Refresh
-        </Button>
+        <>
+          <TimelineExport />
+          <Button size="sm" variant="ghost" onClick={onRefresh} pending={refreshing}>
+            Refresh
+          </Button>
+        </>
       }
       flush
     >

@@ -83,6 +83,8 @@ test('a wrong secret shows BCDA’s 401 explained, and the typed secret never co
   await expect(error).toContainText(/client credentials were not accepted/i);
   await expect(error).toContainText('Unauthorized');
   await expect(page.getByLabel('Client secret')).toHaveValue('');
+  // The timeline names the failure and its fix.
+  await expect(page.getByTestId('timeline-diagnosis').first()).toContainText('Client authentication failed');
 
   await page.screenshot({ path: 'test-results/screenshots/bcda-wrong-secret.png', fullPage: true });
   for (const text of await browserVisibleText(page, context, seen)) {

@@ -29,6 +29,11 @@ test('Blue Button: authorize with PKCE, read the opaque token’s facts, page EO
   await expect(page.getByTestId('granted-scopes')).toContainText('patient/Patient.rs');
   await expect(page.getByTestId('token-countdown')).toHaveText(/^(59|60|1:00):\d\d/);
 
+  // Opaque: ask the provider about it (RFC 7662).
+  await page.getByTestId('introspect').click();
+  await expect(page.getByTestId('introspection')).toContainText('active');
+  await expect(page.getByTestId('introspection')).toContainText('-20140000000001');
+
   const fhir = page.getByTestId('fhir-panel');
   await fhir.getByRole('button', { name: /ExplanationOfBenefit/ }).first().click();
   await page.getByTestId('fhir-send').click();
@@ -54,6 +59,9 @@ test('Blue Button: a beneficiary who refuses demographics gets no Patient scope,
   await fhir.getByRole('button', { name: 'Patient search', exact: true }).click();
   await page.getByTestId('fhir-send').click();
   await expect(fhir).toContainText('403');
+  const diagnosis = fhir.getByTestId('diagnoses');
+  await expect(diagnosis).toContainText('lacks a scope');
+  await expect(diagnosis).toContainText('patient/Patient.rs');
   await fhir.getByRole('button', { name: /ExplanationOfBenefit/ }).first().click();
   await page.getByTestId('fhir-send').click();
   await expect(page.getByTestId('fhir-response-body')).toContainText('ExplanationOfBenefit');

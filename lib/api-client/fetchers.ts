@@ -7,6 +7,8 @@ import {
   fhirProxyResponseSchema,
   providersResponseSchema,
   sessionDtoSchema,
+  simulationsDtoSchema,
+  simulationsRequestSchema,
   tokenRequestSchema,
   tokenResponseDtoSchema,
   type AuthorizeResponse,
@@ -14,6 +16,8 @@ import {
   type FhirProxyResponse,
   type ProvidersResponse,
   type SessionDto,
+  type SimulatedFailure,
+  type SimulationsDto,
   type TokenResponseDto,
 } from './schemas';
 import { z } from 'zod';
@@ -147,5 +151,18 @@ export function postFhirRequest(
     method: 'POST',
     body: body.data,
     signal,
+  });
+}
+
+/**
+ * Replaces the failures the provider's built-in sandbox simulates for this session (an empty list: all off).
+ * `PUT /api/session/simulations/{providerId}`, CSRF header included.
+ */
+export function putSimulations(providerId: string, failures: readonly SimulatedFailure[]): Promise<SimulationsDto> {
+  const body = simulationsRequestSchema.safeParse({ failures });
+  if (!body.success) return Promise.reject(incomplete('failure simulation', body.error.issues));
+  return apiRequest(`/api/session/simulations/${encodeURIComponent(providerId)}`, simulationsDtoSchema, {
+    method: 'PUT',
+    body: body.data,
   });
 }

@@ -12,6 +12,7 @@ import {
   postFhirRequest,
   postRefresh,
   postToken,
+  putSimulations,
   type AuthorizeInput,
   type TokenRequestInput,
   type WithClock,
@@ -24,6 +25,8 @@ import type {
   FhirProxyResponse,
   ProvidersResponse,
   SessionDto,
+  SimulatedFailure,
+  SimulationsDto,
   TokenResponseDto,
 } from './schemas';
 import { replaceProviderToken } from './token-selection';
@@ -118,6 +121,34 @@ export function useFhirRequest() {
     mutationFn: ({ providerId, request }) => postFhirRequest(providerId, request),
     onSettled: invalidateSession,
   });
+}
+
+export interface SimulationsVariables {
+  providerId: string;
+  failures: readonly SimulatedFailure[];
+}
+
+/**
+ * Switches the session's simulated failures for a provider's built-in sandbox. The answer replaces the provider's
+ * entry in the cached session at once; the session is refetched either way. Never retried.
+ */
+export function useSetSimulations() {
+  const queryClient = useQueryClient();
+  const invalidateSession = useInvalidateSession();
+  return useMutation<SimulationsDto, ApiClientError, SimulationsVariables>({
+    mutationFn: ({ providerId, failures }) => putSimulations(providerId, failures),
+    onSuccess: (dto) => {
+      queryClient.setQueryData<WithClock<SessionDto>>(queryKeys.session.all, (session) =>
+        session ? { ...session, simulations: replaceSimulations(session.simulations, dto) } : session,
+      );
+    },
+    onSettled: invalidateSession,
+  });
+}
+
+function replaceSimulations(all: readonly SimulationsDto[], next: SimulationsDto): SimulationsDto[] {
+  const others = all.filter((s) => s.providerId !== next.providerId);
+  return next.failures.length > 0 ? [...others, next] : others;
 }
 
 export function useForgetSession() {

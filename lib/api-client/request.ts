@@ -2,11 +2,11 @@ import type { z } from 'zod';
 import { ApiClientError } from './api-client-error';
 import { apiErrorSchema } from './schemas';
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface ApiRequestInit {
   method?: Method;
-  /** Serialised as JSON; only for POST. */
+  /** Serialised as JSON; only for POST and PUT. */
   body?: unknown;
   signal?: AbortSignal;
 }

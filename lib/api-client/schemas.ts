@@ -30,6 +30,8 @@ export const providerEnvironmentDtoSchema = z.object({
   fhirBaseUrl: z.string(),
   /** As the browser reaches it (built-in sandboxes: on this console's origin). */
   authorizeUrl: z.string().optional(),
+  /** Set when the environment offers RFC 7662 introspection. */
+  introspectionUrl: z.string().optional(),
   note: z.string().optional(),
 });
 
@@ -178,12 +180,39 @@ export const exchangeDtoSchema = z.object({
 });
 export type ExchangeDto = z.infer<typeof exchangeDtoSchema>;
 
+/**
+ * A failure the built-in sandboxes can be asked to simulate, for demos and learning. Switched on per session and
+ * provider; the BFF sends them to the sandbox in `X-Console-Simulate`, and only to the built-in sandbox.
+ */
+export const simulatedFailureSchema = z.enum([
+  'invalid_client',
+  'expired_token',
+  'revoked_refresh',
+  'rate_limit_storm',
+  'refused_scope',
+  'slow_token',
+  'server_error',
+]);
+export type SimulatedFailure = z.infer<typeof simulatedFailureSchema>;
+
+/** The failures switched on for one provider's built-in sandbox in this session. */
+export const simulationsDtoSchema = z.object({ providerId: z.string(), failures: z.array(simulatedFailureSchema) });
+export type SimulationsDto = z.infer<typeof simulationsDtoSchema>;
+
+/** `PUT /api/session/simulations/{providerId}`: the whole list, replacing the previous one (empty: all off). */
+export const simulationsRequestSchema = z.object({
+  failures: z.array(simulatedFailureSchema).max(simulatedFailureSchema.options.length),
+});
+export type SimulationsRequest = z.infer<typeof simulationsRequestSchema>;
+
 export const sessionDtoSchema = z.object({
   serverNow: z.number(),
   tokens: z.array(tokenDtoSchema),
   exchanges: z.array(exchangeDtoSchema),
   /** Authorization callbacks that failed since the last look, explained (shown once). */
   flowErrors: z.array(z.object({ providerId: z.string(), error: apiErrorSchema })).default([]),
+  /** Simulated failures switched on in this session, per provider (only providers with some). */
+  simulations: z.array(simulationsDtoSchema).default([]),
 });
 export type SessionDto = z.infer<typeof sessionDtoSchema>;
 
@@ -203,6 +232,15 @@ export const tokenRequestSchema = z.object({
   bodyFormat: z.enum(['form', 'json']).optional(),
 });
 export type TokenRequest = z.input<typeof tokenRequestSchema>;
+
+/** What the provider's RFC 7662 introspection said of the session's token (the token itself stays server-side). */
+export const introspectionDtoSchema = z.object({
+  active: z.boolean(),
+  claims: z.record(z.string(), z.unknown()),
+  exchangeId: z.string(),
+  checkedAt: z.number(),
+});
+export type IntrospectionDto = z.infer<typeof introspectionDtoSchema>;
 
 export const authorizeRequestSchema = tokenRequestSchema.pick({ environmentId: true, credential: true });
 export type AuthorizeRequest = z.input<typeof authorizeRequestSchema>;

@@ -1,8 +1,9 @@
 import 'server-only';
-import type { ExchangeDto, FhirProxyRequest, FhirProxyResponse } from '@/lib/api-client/schemas';
+import type { ExchangeDto, FhirProxyRequest, FhirProxyResponse, SimulatedFailure } from '@/lib/api-client/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { sendOutbound } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';
+import { simulationHeaders } from '@/lib/http/simulation';
 import type { ResolvedEnvironment } from '@/lib/providers/resolve';
 import type { StoredToken } from '@/lib/session/vault';
 import { checkEnvironmentPath, joinEnvironmentUrl } from './paths';
@@ -22,6 +23,10 @@ export async function sendFhirRequest(
   token: StoredToken | null,
   request: Required<Pick<FhirProxyRequest, 'method' | 'path' | 'headers' | 'previewLines'>> & { body?: string },
   recordExchange: (exchange: ExchangeDto) => Promise<void>,
+  options: {
+    /** The session's simulated failures for this provider; sent to the built-in sandbox only. */
+    simulations?: readonly SimulatedFailure[];
+  } = {},
 ): Promise<FhirProxyResponse> {
   const checked = checkEnvironmentPath(request.path, env.environment.allowedPathPrefixes);
   if (!checked.ok) {
@@ -45,6 +50,7 @@ export async function sendFhirRequest(
   const usable = token && token.environmentId === env.environment.id ? token : null;
   // BCDA requires the capital B of "Bearer" whatever token_type said.
   if (usable) headers.push(['Authorization', `Bearer ${usable.accessToken}`]);
+  headers.push(...simulationHeaders(env.environment.kind, options.simulations));
 
   const result = await sendOutbound(
     { method: request.method, url, headers, body: request.body, allowedOrigin: env.apiOrigin, timeoutMs: FHIR_TIMEOUT_MS },

@@ -13,7 +13,12 @@ type JwksCache = Map<string, { jwks: JSONWebKeySet; fetchedAt: number }>;
  * The environment's signing keys, fetched through the outbound client (so the fetch shows in the timeline)
  * and cached for a few minutes; `refresh` bypasses the cache when a token names an unknown `kid`.
  */
-export function jwksSource(env: ResolvedEnvironment, recordExchange: (e: ExchangeDto) => Promise<void>): JwksSource {
+export function jwksSource(
+  env: ResolvedEnvironment,
+  recordExchange: (e: ExchangeDto) => Promise<void>,
+  /** Sent as well: the built-in sandbox's failure simulation (see `simulationHeaders`). */
+  extraHeaders: [string, string][] = [],
+): JwksSource {
   const url = env.jwksUrl;
   if (!url) {
     return { kind: 'none', reason: `${env.environment.label} publishes no JWKS here, so the signature cannot be checked.` };
@@ -26,7 +31,7 @@ export function jwksSource(env: ResolvedEnvironment, recordExchange: (e: Exchang
       const cached = cache.get(url.toString());
       if (cached && !refresh && Date.now() - cached.fetchedAt < JWKS_CACHE_MS) return cached.jwks;
       const result = await sendOutbound(
-        { method: 'GET', url, headers: [['Accept', 'application/json']], allowedOrigin: env.origin, timeoutMs: 10_000 },
+        { method: 'GET', url, headers: [['Accept', 'application/json'], ...extraHeaders], allowedOrigin: env.origin, timeoutMs: 10_000 },
         { kind: 'text', maxBytes: 256 * 1024 },
         { kind: 'jwks', providerId: env.provider.id, environmentId: env.environment.id, secrets: [] },
       );

@@ -1,8 +1,9 @@
 import 'server-only';
-import type { ExchangeDto, TokenDeviation } from '@/lib/api-client/schemas';
+import type { ExchangeDto, SimulatedFailure, TokenDeviation } from '@/lib/api-client/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { sendOutbound } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';
+import { simulationHeaders } from '@/lib/http/simulation';
 import { verifyAccessToken } from '@/lib/jwt/verify';
 import type { SessionVault, StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
@@ -19,6 +20,8 @@ export interface TokenEndpointContext {
   vault: SessionVault;
   sid: string;
   now?: () => number;
+  /** The session's simulated failures for this provider, read once per request; sent to built-in sandboxes only. */
+  simulations?: readonly SimulatedFailure[];
 }
 
 export interface TokenEndpointResult {
@@ -46,8 +49,9 @@ export async function callTokenEndpoint(
   const now = ctx.now ?? Date.now;
   const { provider, env } = flow;
   const record = (e: ExchangeDto) => ctx.vault.recordExchange(ctx.sid, e);
+  const simulate = simulationHeaders(env.environment.kind, ctx.simulations);
   const result = await sendOutbound(
-    { ...request, allowedOrigin: env.origin, timeoutMs: TOKEN_TIMEOUT_MS },
+    { ...request, headers: [...request.headers, ...simulate], allowedOrigin: env.origin, timeoutMs: TOKEN_TIMEOUT_MS },
     { kind: 'text', maxBytes: 256 * 1024 },
     { kind: 'token', providerId: provider.id, environmentId: env.environment.id, secrets: options.secrets },
   );
@@ -103,7 +107,7 @@ export async function callTokenEndpoint(
   }
 
   const issuedAt = now();
-  const verification = await verifyAccessToken(parsed.value.accessToken, jwksSource(env, record));
+  const verification = await verifyAccessToken(parsed.value.accessToken, jwksSource(env, record, simulate));
   const token: StoredToken = {
     providerId: provider.id,
     environmentId: env.environment.id,

@@ -97,6 +97,22 @@ describe('getClientCredentialsToken against the built-in BCDA sandbox over loopb
     expect(rejected[0]?.message).toContain('Retry after 300 seconds');
   });
 
+  it('sends the session\'s simulated failures to the built-in sandbox and skips reuse for a token-side one', async () => {
+    // Its own sandbox: the shared one's rate limit is counted by the other tests.
+    const own = await startLoopbackBcda();
+    const { vault, sid, flow } = setup(own.origin);
+    const live = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
+    const error = await catchHttpError(getClientCredentialsToken({ vault, sid, simulations: ['invalid_client'] }, flow(preset('extra-small'))));
+    expect(error.extra.upstream).toEqual({ status: 401, contentType: 'text/plain; charset=utf-8', body: 'Unauthorized\n' });
+    const exchanges = await vault.listExchanges(sid);
+    expect(exchanges.at(-1)?.request.headers).toContainEqual(['X-Console-Simulate', 'invalid_client']);
+    expect(exchanges[0]?.request.headers.some(([name]) => name === 'X-Console-Simulate')).toBe(false);
+    // An API-side failure does not stop reuse; switched off, everything is as before.
+    const reused = await getClientCredentialsToken({ vault, sid, simulations: ['expired_token'] }, flow(preset('extra-small')));
+    expect(reused.token.accessToken).toBe(live.token.accessToken);
+    await own.close();
+  });
+
   it('refuses sandbox presets in production before sending anything', () => {
     expect(() => resolveFlow(bcda, production.id, preset('extra-small'))).toThrow(
       expect.objectContaining({ status: 400, code: 'preset_not_for_environment' }),

@@ -1,5 +1,6 @@
 import 'server-only';
 import { HttpError } from '@/lib/http/errors';
+import { simulatesTokenFailure } from '@/lib/http/simulation';
 import type { StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
 import { callTokenEndpoint, type TokenEndpointContext } from './token-endpoint';
@@ -29,7 +30,9 @@ export async function getClientCredentialsToken(
   }
   const bodyFormat = options.bodyFormat && grant.bodyChoices?.includes(options.bodyFormat) ? options.bodyFormat : undefined;
 
-  if (provider.tokenReuse.reuseLiveToken && !options.forceNew) {
+  // A simulated token-endpoint failure must reach the token endpoint to be seen.
+  const simulating = simulatesTokenFailure(env.environment.kind, ctx.simulations);
+  if (provider.tokenReuse.reuseLiveToken && !options.forceNew && !simulating) {
     const live = await ctx.vault.getToken(ctx.sid, provider.id);
     if (
       live &&

@@ -54,6 +54,7 @@ const bluebuttonInput: ProviderInput = {
       // No trailing slashes here: Next.js answers `/…/token/` with a 308 to `/…/token`, which the BFF's
       // `redirect: 'manual'` client would not follow. Blue Button itself accepts both (`^token/?$`).
       tokenPath: '/v2/o/token',
+      introspectionPath: '/v2/o/introspect',
       authorizePath: '/v2/o/authorize',
       fhirBasePath: '/v2/fhir',
       allowedPathPrefixes: fhirPrefixes,
@@ -68,6 +69,7 @@ const bluebuttonInput: ProviderInput = {
       label: 'Blue Button sandbox (sandbox.bluebutton.cms.gov)',
       origin: 'https://sandbox.bluebutton.cms.gov',
       tokenPath: '/v2/o/token/',
+      introspectionPath: '/v2/o/introspect/',
       authorizePath: '/v2/o/authorize/',
       fhirBasePath: '/v2/fhir',
       allowedPathPrefixes: fhirPrefixes,
@@ -81,6 +83,7 @@ const bluebuttonInput: ProviderInput = {
       label: 'Blue Button production (api.bluebutton.cms.gov)',
       origin: 'https://api.bluebutton.cms.gov',
       tokenPath: '/v2/o/token/',
+      introspectionPath: '/v2/o/introspect/',
       authorizePath: '/v2/o/authorize/',
       fhirBasePath: '/v2/fhir',
       allowedPathPrefixes: fhirPrefixes,

@@ -25,7 +25,12 @@ export function toProviderDto(provider: Provider, builtinEnabled: boolean, publi
   const endpointsOf = (env: (typeof environments)[number], override = {}) => {
     const server = resolveEnvironment(provider, env, internalOrigin, override);
     const browser = resolveEnvironment(provider, env, publicOrigin, override);
-    return { tokenUrl: server.tokenUrl.toString(), fhirBaseUrl: server.fhirBaseUrl.toString(), authorizeUrl: browser.authorizeUrl?.toString() };
+    return {
+      tokenUrl: server.tokenUrl.toString(),
+      fhirBaseUrl: server.fhirBaseUrl.toString(),
+      authorizeUrl: browser.authorizeUrl?.toString(),
+      introspectionUrl: server.introspectionUrl?.toString(),
+    };
   };
   return {
     id: provider.id,

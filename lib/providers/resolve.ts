@@ -14,6 +14,7 @@ export interface ResolvedEnvironment {
   fhirBaseUrl: URL;
   authorizeUrl?: URL;
   jwksUrl?: URL;
+  introspectionUrl?: URL;
 }
 
 /**
@@ -52,5 +53,6 @@ export function resolveEnvironment(
     fhirBaseUrl: new URL(apiBaseUrl + environment.fhirBasePath),
     authorizeUrl: environment.authorizePath ? at(environment.authorizePath) : undefined,
     jwksUrl: environment.jwksPath ? at(environment.jwksPath) : undefined,
+    introspectionUrl: environment.introspectionPath ? at(environment.introspectionPath) : undefined,
   };
 }

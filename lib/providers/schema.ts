@@ -28,6 +28,8 @@ export const environmentSchema = z.object({
   authorizePath: pathSchema.optional(),
   /** Where the environment publishes the key that signs its access tokens, when it does. */
   jwksPath: pathSchema.optional(),
+  /** RFC 7662 token introspection, where the provider offers it (Blue Button: opaque tokens). */
+  introspectionPath: pathSchema.optional(),
   /** Paths under the origin that the BFF may call with the session's token (SSRF allowlist). */
   allowedPathPrefixes: z.array(pathSchema).min(1),
   note: z.string().optional(),
@@ -59,7 +61,16 @@ export type GrantRecipe = z.infer<typeof grantRecipeSchema>;
 
 /** Where a preset's flow lives when it differs from the provider's (1upHealth Patient Access has its own host). */
 export const environmentOverrideSchema = environmentSchema
-  .pick({ origin: true, apiOrigin: true, tokenPath: true, fhirBasePath: true, authorizePath: true, jwksPath: true, allowedPathPrefixes: true })
+  .pick({
+    origin: true,
+    apiOrigin: true,
+    tokenPath: true,
+    fhirBasePath: true,
+    authorizePath: true,
+    jwksPath: true,
+    introspectionPath: true,
+    allowedPathPrefixes: true,
+  })
   .partial();
 export type EnvironmentOverride = z.infer<typeof environmentOverrideSchema>;
 

@@ -86,6 +86,36 @@ describe('SessionVault', () => {
   });
 });
 
+describe('SessionVault simulations', () => {
+  it('round-trips the failures per session and provider, sealed, in one order', async () => {
+    const { store, vault } = setup();
+    expect(await vault.getSimulations('sid-1', 'bcda')).toEqual([]);
+    expect(await vault.setSimulations('sid-1', 'bcda', ['expired_token', 'invalid_client', 'expired_token'])).toEqual(['invalid_client', 'expired_token']);
+    expect(await vault.getSimulations('sid-1', 'bcda')).toEqual(['invalid_client', 'expired_token']);
+    expect(await store.get('vault:sid-1:simulations:bcda')).toMatch(/^Fe26\.2\*/);
+    expect(await vault.getSimulations('sid-2', 'bcda')).toEqual([]);
+    expect(await vault.getSimulations('sid-1', 'candid')).toEqual([]);
+    expect(await vault.listSimulations('sid-1', ['bcda', 'candid'])).toEqual([{ providerId: 'bcda', failures: ['invalid_client', 'expired_token'] }]);
+  });
+
+  it('switches all off with an empty list, lives as long as the session and goes on clear', async () => {
+    const { store, vault, advance } = setup();
+    await vault.setSimulations('sid-1', 'bcda', ['slow_token']);
+    await vault.setSimulations('sid-1', 'bcda', []);
+    expect(await store.get('vault:sid-1:simulations:bcda')).toBeNull();
+
+    await vault.setSimulations('sid-1', 'bcda', ['slow_token']);
+    advance(11 * 60 * 60 * 1000);
+    expect(await vault.getSimulations('sid-1', 'bcda')).toEqual(['slow_token']);
+    advance(2 * 60 * 60 * 1000);
+    expect(await vault.getSimulations('sid-1', 'bcda')).toEqual([]);
+
+    await vault.setSimulations('sid-1', 'bcda', ['server_error']);
+    await vault.clear('sid-1', ['bcda']);
+    expect(await vault.getSimulations('sid-1', 'bcda')).toEqual([]);
+  });
+});
+
 describe('MemoryVaultStore.sweep', () => {
   it('drops expired entries', async () => {
     let now = 0;

@@ -4,11 +4,15 @@ import { z } from 'zod';
 import {
   apiErrorSchema,
   exchangeDtoSchema,
+  simulatedFailureSchema,
   tokenDeviationSchema,
   tokenVerificationSchema,
   type ApiError,
   type ExchangeDto,
+  type SimulatedFailure,
+  type SimulationsDto,
 } from '@/lib/api-client/schemas';
+import { SESSION_TTL_SECONDS } from './cookie';
 import type { PasswordMap } from './secret';
 import type { VaultStore } from './store';
 
@@ -66,6 +70,8 @@ export const pendingFlowSchema = z.object({
   createdAt: z.number(),
 });
 export type PendingFlow = z.infer<typeof pendingFlowSchema>;
+
+const simulationsSchema = z.object({ failures: z.array(simulatedFailureSchema) });
 
 const HISTORY_MAX_EXCHANGES = 200;
 const HISTORY_TTL_SECONDS = 12 * 60 * 60;
@@ -155,9 +161,39 @@ export class SessionVault {
     });
   }
 
+  /** The failures this session asked the provider's built-in sandbox to simulate; none when never set. */
+  async getSimulations(sid: string, providerId: string): Promise<SimulatedFailure[]> {
+    const sealed = await this.store.get(simulationsKey(sid, providerId));
+    if (!sealed) return [];
+    const parsed = simulationsSchema.safeParse(await this.unseal(sealed));
+    return parsed.success ? parsed.data.failures : [];
+  }
+
+  /** Replaces the session's simulated failures for a provider; an empty list switches them all off. */
+  async setSimulations(sid: string, providerId: string, failures: readonly SimulatedFailure[]): Promise<SimulatedFailure[]> {
+    const key = simulationsKey(sid, providerId);
+    // One order whatever the caller's, so the header and the DTO read the same each time.
+    const unique = simulatedFailureSchema.options.filter((f) => failures.includes(f));
+    if (unique.length === 0) {
+      await this.store.delete(key);
+      return [];
+    }
+    await this.store.set(key, await this.seal({ failures: unique }, SESSION_TTL_SECONDS), SESSION_TTL_SECONDS);
+    return unique;
+  }
+
+  /** The providers with simulated failures switched on in this session. */
+  async listSimulations(sid: string, providerIds: readonly string[]): Promise<SimulationsDto[]> {
+    const all = await Promise.all(providerIds.map(async (providerId) => ({ providerId, failures: await this.getSimulations(sid, providerId) })));
+    return all.filter((s) => s.failures.length > 0);
+  }
+
   /** Forgets everything of the session: logout (ASVS 7.4.1). */
   async clear(sid: string, providerIds: readonly string[]): Promise<void> {
-    await this.store.delete(historyKey(sid), ...providerIds.flatMap((id) => [tokenKey(sid, id), flowErrorKey(sid, id)]));
+    await this.store.delete(
+      historyKey(sid),
+      ...providerIds.flatMap((id) => [tokenKey(sid, id), flowErrorKey(sid, id), simulationsKey(sid, id)]),
+    );
   }
 
   private seal(value: unknown, ttlSeconds: number): Promise<string> {
@@ -183,6 +219,10 @@ function pendingKey(sid: string, state: string): string {
 
 function flowErrorKey(sid: string, providerId: string): string {
   return `vault:${sid}:flow-error:${providerId}`;
+}
+
+function simulationsKey(sid: string, providerId: string): string {
+  return `vault:${sid}:simulations:${providerId}`;
 }
 
 function historyKey(sid: string): string {

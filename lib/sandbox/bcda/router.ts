@@ -1,5 +1,6 @@
 import { decodeSegment } from '../shared/path';
 import { createJwks } from '../shared/signing-key';
+import { simulatedApiFailure, withTokenSimulation } from '../shared/simulation';
 import { authenticateBearer } from './bearer';
 import type { BcdaAccount } from './credentials';
 import { getBaseUrl, type BcdaContext } from './context';
@@ -9,6 +10,7 @@ import { supportedApiVersions, type ApiVersion } from './export-request';
 import { handleJobCancel, handleJobList, handleJobStatus, requireOwnedJob } from './job-handlers';
 import { createCapabilityStatement, sandboxVersion } from './metadata';
 import { jsonResponse, methodNotAllowed, routeNotFound } from './responses';
+import { bcdaApiFailures, bcdaTokenFailures } from './simulation';
 import { handleTokenRequest } from './token';
 
 type Authenticated = (account: BcdaAccount) => Response | Promise<Response>;
@@ -25,7 +27,8 @@ function isApiVersion(value: string | undefined): value is ApiVersion {
 
 async function withBearer(context: BcdaContext, request: Request, handler: Authenticated): Promise<Response> {
   const result = await authenticateBearer(context, request);
-  return 'response' in result ? result.response : handler(result.account);
+  if ('response' in result) return result.response;
+  return simulatedApiFailure(request, bcdaApiFailures) ?? handler(result.account);
 }
 
 // BCDA's API router runs ParseToken on every request, so even open endpoints refuse a bad Authorization header.
@@ -84,7 +87,7 @@ export async function routeRequest(context: BcdaContext, request: Request, path:
   const key = segments.join('/');
   switch (key) {
     case 'auth/token':
-      return handleTokenRequest(context, request);
+      return withTokenSimulation(request, bcdaTokenFailures, () => handleTokenRequest(context, request));
     case 'auth/welcome':
       return only(request, ['GET'], () => withBearer(context, request, () => jsonResponse(welcome)));
     case '.well-known/jwks.json':

@@ -51,7 +51,7 @@ export function formatTokenResponse(accessToken: string): string {
   return `{"access_token": "${accessToken}", "expires_in": "${accessTokenLifetimeSeconds}", "token_type":"bearer"}`;
 }
 
-function rateLimitMessage(acoId: string): string {
+export function rateLimitMessage(acoId: string): string {
   return `${acoId} exceeded the rate limit for /auth/token. Access tokens last 20 minutes; please cache and reuse them.`;
 }
 

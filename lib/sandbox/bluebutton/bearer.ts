@@ -18,6 +18,11 @@ function unauthorized(detail: string, tokenError?: string): Response {
   return drfJson({ detail }, 401, { 'WWW-Authenticate': challenge });
 }
 
+/** The 401 for an expired access token (what `authenticateBearer` answers, and `expired_token` simulates). */
+export function expiredTokenResponse(): Response {
+  return unauthorized(notAuthenticated, 'The access token has expired.');
+}
+
 /** oauthlib's header reading: two whitespace-separated parts, the scheme `bearer` in any case. */
 function readBearer(header: string | null): string | undefined {
   const parts = header?.trim().split(/\s+/) ?? [];
@@ -35,7 +40,7 @@ export function authenticateBearer(context: BlueButtonContext, request: Request)
   const token = context.store.accessTokens.get(value);
   if (!token) return { response: unauthorized(notAuthenticated, 'The access token is invalid.') };
   const now = context.now();
-  if (token.expiresAt <= now) return { response: unauthorized(notAuthenticated, 'The access token has expired.') };
+  if (token.expiresAt <= now) return { response: expiredTokenResponse() };
   const grant = context.store.grants.get(grantKey(token.clientId, token.patientId));
   if (!grant) return { response: permissionDenied() };
   if (grant.expiresAt <= now) return { response: drfJson({ detail: grantExpiredMessage }, 401, { 'WWW-Authenticate': 'Bearer realm="api"' }) };

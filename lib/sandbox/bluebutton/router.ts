@@ -1,4 +1,5 @@
 import { decodeSegment } from '../shared/path';
+import { simulatedApiFailure, withTokenSimulation } from '../shared/simulation';
 import { consentPath, handleAuthorize, loginPath } from './authorize';
 import { authenticateBearer } from './bearer';
 import { handleConsent } from './consent';
@@ -10,6 +11,7 @@ import { handleLogin } from './login';
 import { createCapabilityStatement } from './metadata';
 import { djangoJson, drfNotFound, fhirJson, methodNotAllowed, pageNotFound } from './responses';
 import { handleRevoke } from './revoke';
+import { blueButtonApiFailures, blueButtonTokenFailures } from './simulation';
 import { handleToken } from './token';
 import { handleUserInfo } from './userinfo';
 import { findUserByPatientId, type SyntheticUser } from './users';
@@ -35,6 +37,8 @@ type Authenticated = (token: AccessTokenRecord, user: SyntheticUser) => Response
 function withBearer(context: BlueButtonContext, request: Request, handler: Authenticated): Response {
   const result = authenticateBearer(context, request);
   if ('response' in result) return result.response;
+  const simulated = simulatedApiFailure(request, blueButtonApiFailures);
+  if (simulated) return simulated;
   const user = findUserByPatientId(result.token.patientId);
   return user ? handler(result.token, user) : drfNotFound();
 }
@@ -79,7 +83,7 @@ export async function routeRequest(context: BlueButtonContext, request: Request,
     case loginPath:
       return handleLogin(context, request);
     case '/v2/o/token':
-      return handleToken(context, request);
+      return withTokenSimulation(request, blueButtonTokenFailures, () => handleToken(context, request));
     case '/v2/o/revoke_token':
       return handleRevoke(context, request);
     case '/v2/o/introspect':

@@ -34,6 +34,12 @@ export async function verifyAccessToken(
   }
 }
 
+/** The 401 for an expired access token (what `authenticateBearer` answers, and `expired_token` simulates). */
+export function expiredTokenResponse(context: CandidContext): Response {
+  const lifetime = describeLifetime(context.tokenLifetimeSeconds);
+  return unauthorized(401, `The bearer token has expired (tokens last ${lifetime}). Request a new one from /api/auth/v2/token.`);
+}
+
 // RFC 6750 §2.1: "Bearer" then the token; the scheme is case-insensitive (RFC 9110 §11.1).
 const bearerPattern = /^bearer +(\S+)\s*$/i;
 
@@ -52,11 +58,6 @@ export async function authenticateBearer(
   if (!match?.[1]) return { response: unauthorized(401, 'The Authorization header must be "Bearer <access_token>".') };
   const result = await verifyAccessToken(await context.getSigningKey(), match[1], context.now());
   if ('account' in result) return result;
-  if (result.rejection === 'expired') {
-    const lifetime = describeLifetime(context.tokenLifetimeSeconds);
-    return {
-      response: unauthorized(401, `The bearer token has expired (tokens last ${lifetime}). Request a new one from /api/auth/v2/token.`),
-    };
-  }
+  if (result.rejection === 'expired') return { response: expiredTokenResponse(context) };
   return { response: unauthorized(401, 'Invalid bearer token.') };
 }

@@ -1,10 +1,12 @@
 import { handleEncounterList, handleEncounterRead, handlePayerList, handlePayerRead } from './api';
 import { decodeSegment } from '../shared/path';
 import { createJwks } from '../shared/signing-key';
+import { simulatedApiFailure, withTokenSimulation } from '../shared/simulation';
 import { authenticateBearer } from './bearer';
 import type { CandidAccount } from './credentials';
 import type { CandidContext } from './context';
 import { fernError, jsonResponse, methodNotAllowed, routeNotFound, unauthorized } from './responses';
+import { candidApiFailures, candidTokenFailures } from './simulation';
 import { handleTokenRequest } from './token';
 
 type Authenticated = (account: CandidAccount) => Response | Promise<Response>;
@@ -17,7 +19,8 @@ export function splitPath(path: string): string[] {
 
 async function withBearer(context: CandidContext, request: Request, handler: Authenticated): Promise<Response> {
   const result = await authenticateBearer(context, request);
-  return 'response' in result ? result.response : handler(result.account);
+  if ('response' in result) return result.response;
+  return simulatedApiFailure(request, candidApiFailures(context)) ?? handler(result.account);
 }
 
 /**
@@ -57,7 +60,7 @@ export async function routeRequest(context: CandidContext, request: Request, pat
   const [first, second, third, ...rest] = segments;
   switch (segments.join('/')) {
     case 'api/auth/v2/token':
-      return handleTokenRequest(context, request);
+      return withTokenSimulation(request, candidTokenFailures, () => handleTokenRequest(context, request));
     case '.well-known/jwks.json':
       // Candid's docs point to a PEM on its Auth0 tenant, not a JWKS; this one lets the console verify tokens.
       if (request.method !== 'GET') return methodNotAllowed(['GET']);

@@ -7,6 +7,7 @@
 export type ApiErrorCode =
   | 'missing_authorization'
   | 'invalid_token'
+  | 'insufficient_scope'
   | 'bad_request'
   | 'parameter_missing'
   | 'validation_error'

@@ -12,7 +12,7 @@ const oauthDescriptions = {
 
 type Rejection = 'missing' | keyof typeof oauthDescriptions;
 
-function rejectionResponse(context: HealthSherpaContext, rejection: Rejection): Response {
+export function rejectionResponse(context: HealthSherpaContext, rejection: Rejection): Response {
   if (context.apiAuthErrors === 'oauth') {
     // Doorkeeper treats a request without a token like an unknown token.
     const failure = { error: 'invalid_token', description: oauthDescriptions[rejection === 'missing' ? 'unknown' : rejection] };

@@ -1,9 +1,11 @@
 import { decodeSegment } from '../shared/path';
+import { simulatedApiFailure, withTokenSimulation } from '../shared/simulation';
 import { apiRouteNotFound } from './api-responses';
 import { handleAuthorizeGet, handleAuthorizePost } from './authorize';
 import { authenticateBearer } from './bearer';
 import { handleCreateContact, handleGetContact, handleListContacts, handleSearchContacts } from './contacts';
 import type { HealthSherpaContext } from './context';
+import { healthSherpaApiFailures, healthSherpaTokenFailures } from './simulation';
 import { handleTokenRequest } from './token';
 
 type Authenticated = (agentId: string) => Response | Promise<Response>;
@@ -23,7 +25,8 @@ function oauthRouteNotFound(): Response {
 
 function withBearer(context: HealthSherpaContext, request: Request, handler: Authenticated): Response | Promise<Response> {
   const result = authenticateBearer(context, request);
-  return 'response' in result ? result.response : handler(result.token.agentId);
+  if ('response' in result) return result.response;
+  return simulatedApiFailure(request, healthSherpaApiFailures(context)) ?? handler(result.token.agentId);
 }
 
 // The Partner API's routes; Rails matches method and path together, so a wrong method is a 404 like a wrong path.
@@ -51,7 +54,7 @@ export async function routeRequest(context: HealthSherpaContext, request: Reques
   if (first === 'oauth' && rest.length === 0) {
     if (second === 'authorize' && request.method === 'GET') return handleAuthorizeGet(context, request);
     if (second === 'authorize' && request.method === 'POST') return handleAuthorizePost(context, request);
-    if (second === 'token' && request.method === 'POST') return handleTokenRequest(context, request);
+    if (second === 'token' && request.method === 'POST') return withTokenSimulation(request, healthSherpaTokenFailures, () => handleTokenRequest(context, request));
     return oauthRouteNotFound();
   }
   if (first === 'v2' && second !== undefined) return routeApi(context, request, segments.slice(1));

@@ -1,4 +1,5 @@
 import { deterministicUuid } from '../shared/hash';
+import { simulatedApiFailure } from '../shared/simulation';
 import { authenticateKeycloakBearer } from './bearer';
 import type { KeycloakClient } from './clients';
 import { getBaseUrl, type OneUpContext } from './context';
@@ -7,6 +8,7 @@ import { handleRead, handleSearch } from './fhir-search';
 import { realmPath } from './keycloak-token';
 import { createBulkCapabilityStatement } from './metadata';
 import { fhirResponse, methodNotAllowed, operationOutcome } from './responses';
+import { bulkApiFailures } from './simulation';
 import { bisonDataset, createGroupResource, findGroup, getGroupMembers, isOneUpResourceType, type Dataset } from './synthetic-data';
 
 /**
@@ -23,6 +25,8 @@ async function withClient(context: OneUpContext, request: Request, handler: Auth
   const result = await authenticateKeycloakBearer(context, request);
   if ('response' in result) return result.response;
   if (result.client.tenant !== bulkTenant) return operationOutcome(403, 'forbidden', `This client is not a client of tenant ${bulkTenant}`);
+  const simulated = simulatedApiFailure(request, bulkApiFailures);
+  if (simulated) return simulated;
   return handler(result.client);
 }
 

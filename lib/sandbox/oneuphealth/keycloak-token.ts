@@ -25,7 +25,7 @@ export function getRealmIssuer(context: OneUpContext, request: Request): string 
 
 // Keycloak's client-authentication failures all carry this description (ClientIdAndSecretAuthenticator and
 // AuthenticationProcessor.handleClientAuthException).
-const badClientDescription = 'Invalid client or Invalid client credentials';
+export const badClientDescription = 'Invalid client or Invalid client credentials';
 
 /** Who asked, for the `clientHost`/`clientAddress` claims Keycloak copies from the connection. */
 function clientAddress(request: Request): string {

@@ -1,3 +1,4 @@
+import { simulatedApiFailure } from '../shared/simulation';
 import { getBearerToken, unauthorized } from './bearer';
 import { getBaseUrl, type OneUpContext } from './context';
 import { handleRead, handleSearch } from './fhir-search';
@@ -5,6 +6,7 @@ import { createPatientAccessCapabilityStatement, createSmartConfiguration } from
 import { lookupAccessToken } from './patient-access-token';
 import { fhirResponse, jsonResponse, methodNotAllowed, operationOutcome } from './responses';
 import { demoPlanDataset, isOneUpResourceType } from './synthetic-data';
+import { patientAccessApiFailures } from './simulation';
 
 /**
  * The demo plan's Patient Access FHIR R4 server under `/r4`: every search and read is limited to the member who
@@ -37,6 +39,8 @@ export function routePatientAccessFhir(context: OneUpContext, request: Request, 
   if (!found.grant.scopes.some((scope) => readScopes.includes(scope))) {
     return operationOutcome(403, 'forbidden', 'The token grants no read scope (user/*.read or patient/*.read)');
   }
+  const simulated = simulatedApiFailure(request, patientAccessApiFailures);
+  if (simulated) return simulated;
   const scope = { dataset: demoPlanDataset(context.demoPlanMembers), members: [found.grant.memberIndex] };
   if (second === undefined) return handleSearch(scope, first, new URL(request.url), fhirBaseUrl, context.now());
   return handleRead(scope, first, second);

@@ -1,5 +1,6 @@
 import { decodeSegment } from '../shared/path';
 import { createJwks } from '../shared/signing-key';
+import { withTokenSimulation } from '../shared/simulation';
 import { bulkBasePath, routeBulk } from './bulk-server';
 import type { OneUpContext } from './context';
 import { getRealmIssuer, handleKeycloakToken, realmName } from './keycloak-token';
@@ -8,6 +9,7 @@ import { handleAuthorize, handleConsent, handleLogin } from './patient-access-au
 import { routePatientAccessFhir } from './patient-access-fhir';
 import { handlePatientAccessToken } from './patient-access-token';
 import { jsonResponse, methodNotAllowed } from './responses';
+import { keycloakTokenFailures, patientAccessTokenFailures } from './simulation';
 
 /** Path segments after the mount point, each percent-decoded, so `%24export` and `$export` match alike. */
 export function splitPath(path: string): string[] {
@@ -33,7 +35,7 @@ function routeKeycloak(context: OneUpContext, request: Request, realm: string, r
   const key = rest.join('/');
   switch (key) {
     case 'protocol/openid-connect/token':
-      return handleKeycloakToken(context, request);
+      return withTokenSimulation(request, keycloakTokenFailures, () => handleKeycloakToken(context, request));
     case 'protocol/openid-connect/certs':
       return jwks(context, request);
     case '.well-known/openid-configuration':
@@ -45,7 +47,7 @@ function routeKeycloak(context: OneUpContext, request: Request, realm: string, r
 
 function routeOAuth2(context: OneUpContext, request: Request, rest: string[]): Response | Promise<Response> {
   const [first, systemId, step, ...extra] = rest;
-  if (first === 'token' && systemId === undefined) return handlePatientAccessToken(context, request);
+  if (first === 'token' && systemId === undefined) return withTokenSimulation(request, patientAccessTokenFailures, () => handlePatientAccessToken(context, request));
   if (first === 'certs' && systemId === undefined) return jwks(context, request);
   if (first === 'authorize' && systemId !== undefined && extra.length === 0) {
     if (step === undefined) return handleAuthorize(context, request, systemId);

@@ -18,3 +18,10 @@ export function createTestClock(startMs = Date.UTC(2026, 7, 21, 20, 44, 1, 705))
 export function basicAuthorization(clientId: string, clientSecret: string): string {
   return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
 }
+
+/** `init` with `X-Console-Simulate: <failures>` added, as the console's BFF sends it to a built-in sandbox. */
+export function simulating(failures: string, init: RequestInit = {}): RequestInit {
+  const headers = new Headers(init.headers);
+  headers.set('X-Console-Simulate', failures);
+  return { ...init, headers };
+}

@@ -24,6 +24,7 @@ export const POST = defineRoute(
     const env = presetId
       ? resolveFlow(provider, environmentId, { kind: 'preset', presetId }).env
       : requireEnvironment(provider, environmentId);
-    return sendFhirRequest(env, tokenFits ? token : null, body, (exchange) => vault.recordExchange(session.sid, exchange));
+    const simulations = await vault.getSimulations(session.sid, provider.id);
+    return sendFhirRequest(env, tokenFits ? token : null, body, (exchange) => vault.recordExchange(session.sid, exchange), { simulations });
   },
 );

@@ -31,7 +31,8 @@ export const GET = defineRoute({ params: providerParamsSchema, session: 'optiona
   const query = Object.fromEntries(new URL(request.url).searchParams);
   const expectedState = await readTransactionCookie(request.headers.get('cookie'), provider.id, secure, resolveSessionPasswords());
   try {
-    await completeAuthorization({ vault, sid: session.sid }, provider.id, query, expectedState, (pending) =>
+    const simulations = await vault.getSimulations(session.sid, provider.id);
+    await completeAuthorization({ vault, sid: session.sid, simulations }, provider.id, query, expectedState, (pending) =>
       flowOfCredential(pending.providerId, pending.environmentId, pending.credential),
     );
   } catch (error) {

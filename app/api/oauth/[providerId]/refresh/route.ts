@@ -16,6 +16,7 @@ export const POST = defineRoute({ params: providerParamsSchema, session: 'create
   const stored = await vault.getToken(session.sid, provider.id);
   if (!stored) throw new HttpError(404, 'no_token', `There is no ${provider.name} token in this session to refresh.`);
   const flow = flowOfCredential(stored.providerId, stored.environmentId, stored.credential);
-  const token = await refreshSessionToken({ vault, sid: session.sid }, stored, flow);
+  const simulations = await vault.getSimulations(session.sid, provider.id);
+  const token = await refreshSessionToken({ vault, sid: session.sid, simulations }, stored, flow);
   return { token: describeStoredToken(token), serverNow: Date.now() };
 });

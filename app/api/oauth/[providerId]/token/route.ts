@@ -14,7 +14,9 @@ export const POST = defineRoute(
   { params: providerParamsSchema, body: tokenRequestSchema, session: 'create' },
   async ({ params, body, session }): Promise<TokenResponseDto> => {
     const flow = resolveFlow(requireProvider(params.providerId), body.environmentId, body.credential);
-    const outcome = await getClientCredentialsToken({ vault: getVault(), sid: session.sid }, flow, body);
+    const vault = getVault();
+    const simulations = await vault.getSimulations(session.sid, flow.provider.id);
+    const outcome = await getClientCredentialsToken({ vault, sid: session.sid, simulations }, flow, body);
     return { token: describeStoredToken(outcome.token, outcome.reused), serverNow: Date.now() };
   },
 );

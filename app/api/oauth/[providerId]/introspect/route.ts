@@ -1,0 +1,20 @@
+import { providerParamsSchema } from '@/lib/api-client/route-params';
+import type { IntrospectionDto } from '@/lib/api-client/schemas';
+import { defineRoute } from '@/lib/http/define-route';
+import { HttpError } from '@/lib/http/errors';
+import { introspectSessionToken } from '@/lib/oauth/introspection';
+import { flowOfCredential } from '@/lib/oauth/session-tokens';
+import { requireProvider } from '@/lib/providers/lookup';
+import { getVault } from '@/lib/session';
+
+export const dynamic = 'force-dynamic';
+
+/** Asks the provider about the session's (opaque) token with RFC 7662 introspection. */
+export const POST = defineRoute({ params: providerParamsSchema, session: 'create' }, async ({ params, session }): Promise<IntrospectionDto> => {
+  const provider = requireProvider(params.providerId);
+  const vault = getVault();
+  const stored = await vault.getToken(session.sid, provider.id);
+  if (!stored) throw new HttpError(404, 'no_token', `There is no ${provider.name} token in this session to introspect.`);
+  const flow = flowOfCredential(stored.providerId, stored.environmentId, stored.credential);
+  return introspectSessionToken({ vault, sid: session.sid }, stored, flow);
+});

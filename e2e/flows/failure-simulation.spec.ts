@@ -1,0 +1,64 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+async function openBcdaBuiltin(page: Page) {
+  await page.goto('/');
+  await page.getByLabel('Environment').selectOption('builtin');
+  await page.getByLabel('Credential set').selectOption('extra-small');
+}
+
+/** Switches a simulated failure and waits until the server has stored it. */
+async function toggle(page: Page, checkbox: Locator, on: boolean) {
+  const saved = page.waitForResponse((r) => r.url().includes('/api/session/simulations/') && r.request().method() === 'PUT');
+  await (on ? checkbox.check() : checkbox.uncheck());
+  expect((await saved).status()).toBe(200);
+}
+
+test('failure simulation on the built-in BCDA sandbox: on, explained, off — and only in this session', async ({ page, browser }) => {
+  await openBcdaBuiltin(page);
+  const card = page.getByTestId('failure-simulation');
+  await expect(card).toBeVisible();
+  const active = card.getByTestId('failure-simulation-active');
+  await expect(active).toHaveCount(0);
+
+  // Invalid client: the token request fails as for wrong credentials.
+  await toggle(page, card.getByLabel('Invalid client', { exact: true }), true);
+  await expect(active).toBeVisible();
+  await page.getByTestId('get-token').click();
+  const tokenError = page.getByTestId('token-error');
+  await expect(tokenError).toContainText('401');
+
+  // Another browser (another session) is not affected.
+  const other = await browser.newContext();
+  try {
+    const otherPage = await other.newPage();
+    await openBcdaBuiltin(otherPage);
+    await expect(otherPage.getByTestId('failure-simulation').getByLabel('Invalid client', { exact: true })).not.toBeChecked();
+    await otherPage.getByTestId('get-token').click();
+    await expect(otherPage.getByTestId('token-panel')).toBeVisible();
+  } finally {
+    await other.close();
+  }
+
+  // Off again: the token request works.
+  await toggle(page, card.getByLabel('Invalid client', { exact: true }), false);
+  await expect(active).toHaveCount(0);
+  await page.getByTestId('get-token').click();
+  await expect(page.getByTestId('token-panel')).toBeVisible();
+  await expect(tokenError).toHaveCount(0);
+
+  // Expired token: the API answers as BCDA does for an expired token.
+  await toggle(page, card.getByLabel('Expired token', { exact: true }), true);
+  await expect(active).toBeVisible();
+  const fhir = page.getByTestId('fhir-panel');
+  await fhir.getByRole('button', { name: 'Patient $export', exact: true }).click();
+  await page.getByTestId('fhir-send').click();
+  await expect(fhir).toContainText('401');
+  await expect(fhir).toContainText('Expired Token');
+
+  // The timeline shows the simulation on the recorded request.
+  await expect(page.getByTestId('timeline')).toContainText('$export');
+
+  await card.getByRole('button', { name: 'Switch all off' }).click();
+  await expect(active).toHaveCount(0);
+  await expect(card.getByLabel('Expired token', { exact: true })).not.toBeChecked();
+});

@@ -1,0 +1,55 @@
+import type { SimulatedFailure, SimulationsDto } from './schemas';
+
+/**
+ * What the "Simulate a failure" card offers: each failure's label and what the console will show when it is on.
+ * Isomorphic, in the order the card lists them.
+ */
+export const simulatedFailureOptions: ReadonlyArray<{ value: SimulatedFailure; label: string; description: string }> = [
+  {
+    value: 'invalid_client',
+    label: 'Invalid client',
+    description: 'The token endpoint answers 401 as for wrong credentials; the console explains the client authentication.',
+  },
+  {
+    value: 'expired_token',
+    label: 'Expired token',
+    description: 'API and FHIR requests answer 401 as for an expired token; the console suggests getting a new one.',
+  },
+  {
+    value: 'revoked_refresh',
+    label: 'Revoked refresh token',
+    description: 'A refresh answers invalid_grant; the console drops the token and asks you to authorize again.',
+  },
+  {
+    value: 'rate_limit_storm',
+    label: '429 storm',
+    description: 'The token endpoint answers 429 with Retry-After; the console says when to try again, and never loops.',
+  },
+  {
+    value: 'refused_scope',
+    label: 'Refused scope',
+    description: 'API and FHIR requests answer 403 as for a token without the scope they need.',
+  },
+  {
+    value: 'slow_token',
+    label: 'Slow token endpoint',
+    description: 'The token endpoint takes 4 s to answer; watch the pending state and the duration in the timeline.',
+  },
+  {
+    value: 'server_error',
+    label: '5xx from the token endpoint',
+    description: 'The token endpoint answers 503; the console tells a provider outage from a mistake of yours.',
+  },
+];
+
+/** The failures switched on for a provider in the session. */
+export function getProviderSimulations(simulations: readonly SimulationsDto[] | undefined, providerId: string): SimulatedFailure[] {
+  return simulations?.find((s) => s.providerId === providerId)?.failures ?? [];
+}
+
+/** The list with `failure` switched on or off, in the card's order. */
+export function toggleFailure(current: readonly SimulatedFailure[], failure: SimulatedFailure, on: boolean): SimulatedFailure[] {
+  return simulatedFailureOptions
+    .map((o) => o.value)
+    .filter((value) => (value === failure ? on : current.includes(value)));
+}

@@ -1,0 +1,51 @@
+import 'server-only';
+import type { IntrospectionDto } from '@/lib/api-client/schemas';
+import { HttpError } from '@/lib/http/errors';
+import { sendOutbound } from '@/lib/http/outbound';
+import type { StoredToken } from '@/lib/session/vault';
+import type { ResolvedFlow } from './flow';
+import type { TokenEndpointContext } from './token-endpoint';
+
+/**
+ * Asks the provider what it knows of the session's access token (RFC 7662), for opaque tokens that carry no
+ * claims of their own. The client authenticates as at the token endpoint; the token travels only in the form body.
+ * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.1
+ */
+export async function introspectSessionToken(ctx: TokenEndpointContext, stored: StoredToken, flow: ResolvedFlow): Promise<IntrospectionDto> {
+  const { env, grant, credential, provider } = flow;
+  if (!env.introspectionUrl) {
+    throw new HttpError(400, 'bad_request', `${provider.name} offers no token introspection in ${env.environment.label}.`);
+  }
+  const form = new URLSearchParams({ token: stored.accessToken, token_type_hint: 'access_token' });
+  const headers: [string, string][] = [['Accept', 'application/json'], ['Content-Type', 'application/x-www-form-urlencoded']];
+  if (grant.clientAuth === 'basic') {
+    headers.push(['Authorization', `Basic ${Buffer.from(`${credential.clientId}:${credential.clientSecret}`).toString('base64')}`]);
+  } else {
+    form.set('client_id', credential.clientId);
+    form.set('client_secret', credential.clientSecret);
+  }
+  const result = await sendOutbound(
+    { method: 'POST', url: env.introspectionUrl, headers, body: form.toString(), allowedOrigin: env.origin, timeoutMs: 10_000 },
+    { kind: 'text', maxBytes: 64 * 1024 },
+    { kind: 'other', providerId: provider.id, environmentId: env.environment.id, secrets: [stored.accessToken, credential.clientSecret] },
+  );
+  await ctx.vault.recordExchange(ctx.sid, result.exchange);
+  if (!result.ok) throw new HttpError(502, result.failure.code, result.failure.message, { exchangeId: result.exchange.id });
+  const { response } = result;
+  let body: unknown;
+  try {
+    body = JSON.parse(response.text);
+  } catch {
+    body = undefined;
+  }
+  if (response.status !== 200 || typeof body !== 'object' || body === null || typeof (body as { active?: unknown }).active !== 'boolean') {
+    throw new HttpError(424, 'upstream_rejected', `${provider.name}'s introspection endpoint answered ${response.status} without an RFC 7662 answer.`, {
+      hint: response.status === 401 || response.status === 403 ? 'The client was not authenticated for introspection.' : 'See the exchange in the timeline.',
+      upstream: { status: response.status, contentType: response.contentType, body: result.exchange.response?.body ?? '' },
+      exchangeId: result.exchange.id,
+    });
+  }
+  const { active, ...rest } = body as { active: boolean } & Record<string, unknown>;
+  const claims = Object.fromEntries(Object.entries(rest).filter(([key]) => !/token|secret/i.test(key)));
+  return { active, claims, exchangeId: result.exchange.id, checkedAt: Date.now() };
+}
