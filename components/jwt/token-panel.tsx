@@ -14,6 +14,7 @@ import { TokenCountdown } from './token-countdown';
 import { TokenDeviations } from './token-deviations';
 import { IntrospectionSection } from './introspection-section';
 import { TokenFactsTable } from './token-facts-table';
+import { TokenLifecycle } from './token-lifecycle';
 import { TokenStatusBadge } from './token-status-badge';
 import { describeRawValue, formatFingerprint } from './token-utils';
 import { useServerNow } from './use-server-now';
@@ -189,6 +190,8 @@ export function TokenPanel({ token, clockOffsetMs, providerName, environmentLabe
           <TokenFactsTable token={token} now={now} nonStandardOnly />
         </section>
       )}
+
+      <TokenLifecycle token={token} now={now} />
 
       {token.refresh && (
         <div className="mt-5">

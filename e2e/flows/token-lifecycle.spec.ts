@@ -38,3 +38,21 @@ test('a second Get token reuses the live token, as BCDA asks, and "Mint a new to
   await expect(reused).toBeHidden();
   await expect(page.getByTestId('claims-table').locator('tr', { hasText: 'jti' })).not.toHaveText(firstJti ?? '');
 });
+
+test('auto-renew mints a new BCDA token in the last minute, and the lifecycle shows the reuse before it', async ({ page }) => {
+  await page.clock.install();
+  await page.goto('/');
+  await getToken(page, 'advanced-large');
+  await page.getByTestId('get-token').click();
+  const lifecycle = page.getByTestId('token-lifecycle');
+  await expect(lifecycle.locator('[data-event="reused"]')).toHaveCount(1);
+  const firstJti = await page.getByTestId('claims-table').locator('tr', { hasText: 'jti' }).textContent();
+
+  await page.getByTestId('auto-renew').check();
+  await expect(page.getByTestId('auto-renew-status')).toContainText(/Live for/);
+  await page.clock.fastForward('19:30');
+  await expect(page.getByTestId('claims-table').locator('tr', { hasText: 'jti' })).not.toHaveText(firstJti ?? '');
+  await expect(page.getByTestId('token-countdown')).toHaveText(/^(19|20):\d\d/);
+  await expect(lifecycle.locator('[data-event="issued"]')).toHaveCount(1);
+  await expect(lifecycle.locator('[data-event="reused"]')).toHaveCount(0);
+});

@@ -19,6 +19,7 @@ const tokenDto = {
   expiresAt: 1_201_000,
   deviations: [],
   reused: false,
+    reuses: [],
 };
 
 afterEach(() => {

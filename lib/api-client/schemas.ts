@@ -154,6 +154,8 @@ export const tokenDtoSchema = z.object({
   deviations: z.array(tokenDeviationSchema),
   /** Set when the BFF answered with a live token instead of minting a new one. */
   reused: z.boolean(),
+  /** Every time this token was handed out again instead of minting a new one. */
+  reuses: z.array(z.number()).default([]),
   reuseReason: z.string().optional(),
   exchangeId: z.string().optional(),
 });

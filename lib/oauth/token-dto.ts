@@ -36,6 +36,7 @@ export function toTokenDto(token: StoredToken, reuse?: { reason: string }, rotat
     scope: token.scope,
     deviations: token.deviations,
     reused: reuse !== undefined,
+    reuses: token.reuses,
     reuseReason: reuse?.reason,
     exchangeId: token.exchangeId,
   };

@@ -123,6 +123,7 @@ export async function callTokenEndpoint(
     // RFC 6749 §6: a refresh response may omit refresh_token, and then the old one stays valid.
     refreshToken: parsed.value.refreshToken ?? options.previous?.refreshToken,
     refreshHistory: options.previous?.refreshHistory ?? [],
+    reuses: [],
     responseFacts: responseFacts(body),
     tokenType: parsed.value.tokenType,
     expiresInRaw: parsed.value.expiresInRaw,

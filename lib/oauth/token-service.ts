@@ -41,7 +41,9 @@ export async function getClientCredentialsToken(
       live.expiresAt - now() > REUSE_MIN_REMAINING_MS
     ) {
       const minutes = Math.floor((live.expiresAt - now()) / 60_000);
-      return { token: live, reused: { reason: `Reused the live token (${minutes} min left) instead of minting a new one. ${provider.tokenReuse.reason}` } };
+      const reusedToken: StoredToken = { ...live, reuses: [...live.reuses, now()] };
+      await ctx.vault.putToken(ctx.sid, reusedToken);
+      return { token: reusedToken, reused: { reason: `Reused the live token (${minutes} min left) instead of minting a new one. ${provider.tokenReuse.reason}` } };
     }
   }
 

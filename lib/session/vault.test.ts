@@ -7,6 +7,7 @@ const passwords = { '1': 'x'.repeat(32) };
 const token = (over: Partial<StoredToken> = {}): StoredToken => ({
   grantType: 'client_credentials',
   refreshHistory: [],
+  reuses: [],
   responseFacts: {},
   providerId: 'bcda',
   environmentId: 'builtin',

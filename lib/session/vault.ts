@@ -39,6 +39,8 @@ export const storedTokenSchema = z.object({
   refreshHistory: z
     .array(z.object({ at: z.number(), usedFingerprint: z.string(), newFingerprint: z.string().nullable() }))
     .default([]),
+  /** When the token was reused instead of minting a new one. */
+  reuses: z.array(z.number()).default([]),
   /** Non-secret fields of the token response beyond RFC 6749's (patient, access_grant_expiration …). */
   responseFacts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
   tokenType: z.string(),

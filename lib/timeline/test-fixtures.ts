@@ -57,6 +57,7 @@ export function makeToken(overrides: Partial<TokenDto> = {}): TokenDto {
       { code: 'expires_in_string', field: 'expires_in', severity: 'warning', message: 'expires_in is the string "1200"', known: true },
     ],
     reused: false,
+    reuses: [],
     exchangeId: 'ex-1',
     ...overrides,
   };

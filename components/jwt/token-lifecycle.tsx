@@ -1,0 +1,82 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { ApiErrorCard } from '@/components/ui/api-error-card';
+import type { ApiClientError } from '@/lib/api-client/api-client-error';
+import { useGetToken, useRefreshToken } from '@/lib/api-client/hooks';
+import { formatClockTime, formatRelativeTime } from '@/lib/api-client/relative-time';
+import type { TokenDto } from '@/lib/api-client/schemas';
+import { lifecycleOf, renewalAction, type LifecycleEventType } from '@/lib/oauth/lifecycle';
+
+const tone: Record<LifecycleEventType, BadgeTone> = { issued: 'green', reused: 'blue', refreshed: 'indigo', rotated: 'violet', expired: 'red' };
+
+/**
+ * The token's history (issued → reused → refreshed/rotated → expired) and auto-renew by the provider's rules:
+ * refresh where a refresh token exists, mint a client-credentials token only in its last minute, ask to
+ * re-authorize otherwise, and stop after a failure instead of retrying.
+ */
+export function TokenLifecycle({ token, now }: { token: TokenDto; now: number }) {
+  const [autoRenew, setAutoRenew] = useState(false);
+  const [failure, setFailure] = useState<ApiClientError | null>(null);
+  const attemptedFor = useRef<string | null>(null);
+  const refresh = useRefreshToken();
+  const mint = useGetToken();
+  const busy = refresh.isPending || mint.isPending;
+  const action = now > 0 ? renewalAction(token, now, { lastAttemptFailed: failure !== null }) : null;
+  const tokenKey = `${token.fingerprint.sha256Prefix}:${token.expiresAt}`;
+
+  useEffect(() => {
+    if (!autoRenew || busy || !action || attemptedFor.current === tokenKey) return;
+    if (action.kind !== 'refresh' && action.kind !== 'mint') return;
+    attemptedFor.current = tokenKey;
+    const onError = (error: ApiClientError) => setFailure(error);
+    if (action.kind === 'refresh') {
+      refresh.mutate({ providerId: token.providerId }, { onError });
+    } else if (token.presetId) {
+      mint.mutate(
+        { providerId: token.providerId, input: { environmentId: token.environmentId, credential: { kind: 'preset', presetId: token.presetId }, forceNew: true } },
+        { onError },
+      );
+    }
+  }, [autoRenew, busy, action, tokenKey, refresh, mint, token]);
+
+  const events = now > 0 ? lifecycleOf(token, now) : [];
+  return (
+    <section className="mt-5" data-testid="token-lifecycle">
+      <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
+        <h3 className="text-xs font-semibold text-zinc-900">Lifecycle</h3>
+        <label className="flex items-center gap-2 text-xs text-zinc-700">
+          <input
+            type="checkbox"
+            checked={autoRenew}
+            onChange={(e) => {
+              setAutoRenew(e.target.checked);
+              setFailure(null);
+              attemptedFor.current = null;
+            }}
+            data-testid="auto-renew"
+          />
+          Auto-renew
+        </label>
+      </div>
+      <ol className="space-y-1">
+        {events.map((event, i) => (
+          <li key={`${event.type}-${event.at}-${i}`} className="flex items-start gap-2 text-xs text-zinc-700" data-event={event.type}>
+            <span className="w-16 shrink-0 font-mono text-[11px] text-zinc-400 tabular-nums">{formatClockTime(event.at)}</span>
+            <Badge tone={tone[event.type]}>{event.type}</Badge>
+            <span>
+              {event.detail} <span className="text-zinc-400">({formatRelativeTime(event.at, now)})</span>
+            </span>
+          </li>
+        ))}
+      </ol>
+      {autoRenew && action && (
+        <p className="mt-2 text-xs text-zinc-600" data-testid="auto-renew-status">
+          {busy ? 'Renewing…' : action.reason}
+        </p>
+      )}
+      {failure && <ApiErrorCard className="mt-2" error={failure} title="Auto-renew stopped" />}
+    </section>
+  );
+}
