@@ -191,6 +191,18 @@ export function TokenPanel({ token, clockOffsetMs, providerName, environmentLabe
         </section>
       )}
 
+      {token.idToken && (
+        <section className="mt-5" data-testid="id-token">
+          <h3 className="mb-2 flex items-center gap-2 text-xs font-semibold text-zinc-900">
+            ID token <span className="font-normal text-zinc-500">· OpenID Connect, decoded on the server</span>
+          </h3>
+          <VerificationBadge verification={token.idToken.verification} />
+          <div className="mt-2">
+            <ClaimsTable caption="ID token claims" entries={orderClaims(token.idToken.claims)} descriptions={CLAIM_DESCRIPTIONS} now={now} />
+          </div>
+        </section>
+      )}
+
       <TokenLifecycle token={token} now={now} />
 
       {token.refresh && (

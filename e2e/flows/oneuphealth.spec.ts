@@ -38,6 +38,10 @@ test('1upHealth Patient Access: the demo health plan’s login and consent, then
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Allow' }).click();
   await expect(page.getByTestId('token-panel')).toBeVisible();
+  // The OpenID Connect ID token, decoded and verified on the server; the raw token never reaches the page.
+  const idToken = page.getByTestId('id-token');
+  await expect(idToken).toContainText(/verified/i);
+  await expect(idToken).toContainText('sub');
 
   const fhir = page.getByTestId('fhir-panel');
   await fhir.getByRole('button', { name: 'Patient Access: my Patient record' }).click();

@@ -154,6 +154,10 @@ export const tokenDtoSchema = z.object({
   deviations: z.array(tokenDeviationSchema),
   /** Set when the BFF answered with a live token instead of minting a new one. */
   reused: z.boolean(),
+  /** The ID token of an OpenID Connect response: decoded claims and whether its signature checked out. */
+  idToken: z
+    .object({ header: z.record(z.string(), z.unknown()), claims: z.record(z.string(), z.unknown()), verification: tokenVerificationSchema })
+    .optional(),
   /** Every time this token was handed out again instead of minting a new one. */
   reuses: z.array(z.number()).default([]),
   reuseReason: z.string().optional(),

@@ -37,6 +37,7 @@ export function toTokenDto(token: StoredToken, reuse?: { reason: string }, rotat
     deviations: token.deviations,
     reused: reuse !== undefined,
     reuses: token.reuses,
+    idToken: token.idToken,
     reuseReason: reuse?.reason,
     exchangeId: token.exchangeId,
   };

@@ -4,6 +4,7 @@ import { HttpError } from '@/lib/http/errors';
 import { sendOutbound } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';
 import { simulationHeaders } from '@/lib/http/simulation';
+import { decodeJwtParts } from '@/lib/jwt/decode';
 import { verifyAccessToken } from '@/lib/jwt/verify';
 import type { SessionVault, StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
@@ -107,7 +108,9 @@ export async function callTokenEndpoint(
   }
 
   const issuedAt = now();
-  const verification = await verifyAccessToken(parsed.value.accessToken, jwksSource(env, record, simulate));
+  const keys = jwksSource(env, record, simulate);
+  const verification = await verifyAccessToken(parsed.value.accessToken, keys);
+  const idToken = typeof body?.id_token === 'string' ? await describeIdToken(body.id_token, keys) : undefined;
   const token: StoredToken = {
     providerId: provider.id,
     environmentId: env.environment.id,
@@ -124,6 +127,7 @@ export async function callTokenEndpoint(
     refreshToken: parsed.value.refreshToken ?? options.previous?.refreshToken,
     refreshHistory: options.previous?.refreshHistory ?? [],
     reuses: [],
+    idToken,
     responseFacts: responseFacts(body),
     tokenType: parsed.value.tokenType,
     expiresInRaw: parsed.value.expiresInRaw,
@@ -135,6 +139,13 @@ export async function callTokenEndpoint(
     exchangeId: exchange.id,
   };
   return { token, exchange };
+}
+
+/** An ID token decoded and verified like the access token; an undecodable one is reported, not dropped. */
+async function describeIdToken(idToken: string, keys: ReturnType<typeof jwksSource>): Promise<StoredToken['idToken']> {
+  const decoded = decodeJwtParts(idToken);
+  if (!decoded) return { header: {}, claims: {}, verification: { status: 'failed', reason: 'The id_token is not a JWT.' } };
+  return { ...decoded, verification: await verifyAccessToken(idToken, keys) };
 }
 
 function responseFacts(body: Record<string, unknown> | null): StoredToken['responseFacts'] {

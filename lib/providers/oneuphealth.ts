@@ -152,7 +152,13 @@ const oneuphealthInput: ProviderInput = {
         refresh: { supported: true, rotates: false },
       },
       environmentOverrides: {
-        builtin: { tokenPath: '/oauth2/token', authorizePath: '/oauth2/authorize/test', fhirBasePath: '/r4', allowedPathPrefixes: ['/r4/'] },
+        builtin: {
+          tokenPath: '/oauth2/token',
+          authorizePath: '/oauth2/authorize/test',
+          fhirBasePath: '/r4',
+          jwksPath: '/oauth2/certs',
+          allowedPathPrefixes: ['/r4/'],
+        },
       },
       sandboxUsers: [
         { username: '08-testmemid', password: 'Argonaut1986!', note: 'Jason Argonaut, born 1986-01-01, zip 02114 (1up’s demo member)' },

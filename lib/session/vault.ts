@@ -39,6 +39,10 @@ export const storedTokenSchema = z.object({
   refreshHistory: z
     .array(z.object({ at: z.number(), usedFingerprint: z.string(), newFingerprint: z.string().nullable() }))
     .default([]),
+  /** The OpenID Connect ID token that came with the access token, decoded and checked (the raw token is not kept). */
+  idToken: z
+    .object({ header: z.record(z.string(), z.unknown()), claims: z.record(z.string(), z.unknown()), verification: tokenVerificationSchema })
+    .optional(),
   /** When the token was reused instead of minting a new one. */
   reuses: z.array(z.number()).default([]),
   /** Non-secret fields of the token response beyond RFC 6749's (patient, access_grant_expiration …). */
