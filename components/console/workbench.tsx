@@ -21,6 +21,7 @@ import { epochToMs } from '@/lib/api-client/relative-time';
 import { getProviderSimulations } from '@/lib/api-client/simulations';
 import type { ProvidersResponse, TokenDto } from '@/lib/api-client/schemas';
 import { chooseShownToken, findProviderToken, tokenMatchesSelection } from '@/lib/api-client/token-selection';
+import { EndedTokenHistory } from '@/components/jwt/ended-token-history';
 import { NoTokenCard } from './no-token-card';
 import { getNoSessionError, useFlowErrors, type FlowErrors } from './use-flow-errors';
 
@@ -105,6 +106,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
   const target = getFlowTarget(provider, environment, presetId);
   const authorizationCode = grant.grantType === 'authorization_code';
   const refreshError = refresh.error && refresh.variables?.providerId === provider.id ? refresh.error : null;
+  const endedToken = session.data?.endedTokens.find((e) => e.providerId === provider.id);
   const otherToken =
     !shown && providerToken
       ? {
@@ -206,13 +208,18 @@ export function Workbench({ catalogue }: WorkbenchProps) {
               otherToken={otherToken}
               onShowOtherToken={() => otherToken && showToken(otherToken.token)}
               notice={
-                refreshError && (
-                  <RefreshErrorCard
-                    error={refreshError}
-                    providerName={provider.name}
-                    grantType={grant.grantType}
-                    formId={TOKEN_REQUEST_FORM_ID}
-                  />
+                (refreshError || endedToken) && (
+                  <>
+                    {refreshError && (
+                      <RefreshErrorCard
+                        error={refreshError}
+                        providerName={provider.name}
+                        grantType={grant.grantType}
+                        formId={TOKEN_REQUEST_FORM_ID}
+                      />
+                    )}
+                    {endedToken && <EndedTokenHistory ended={endedToken} />}
+                  </>
                 )
               }
             />

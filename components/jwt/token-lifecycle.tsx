@@ -7,9 +7,33 @@ import type { ApiClientError } from '@/lib/api-client/api-client-error';
 import { useGetToken, useRefreshToken } from '@/lib/api-client/hooks';
 import { formatClockTime, formatRelativeTime } from '@/lib/api-client/relative-time';
 import type { TokenDto } from '@/lib/api-client/schemas';
-import { lifecycleOf, renewalAction, type LifecycleEventType } from '@/lib/oauth/lifecycle';
+import { lifecycleOf, renewalAction, type LifecycleEvent, type LifecycleEventType } from '@/lib/oauth/lifecycle';
 
-const tone: Record<LifecycleEventType, BadgeTone> = { issued: 'green', reused: 'blue', refreshed: 'indigo', rotated: 'violet', expired: 'red' };
+const tone: Record<LifecycleEventType, BadgeTone> = {
+  issued: 'green',
+  reused: 'blue',
+  refreshed: 'indigo',
+  rotated: 'violet',
+  expired: 'red',
+  revoked: 'red',
+};
+
+/** One line per event of a token's life. */
+export function LifecycleEvents({ events, now }: { events: LifecycleEvent[]; now: number }) {
+  return (
+    <ol className="space-y-1">
+      {events.map((event, i) => (
+        <li key={`${event.type}-${event.at}-${i}`} className="flex items-start gap-2 text-xs text-zinc-700" data-event={event.type}>
+          <span className="w-16 shrink-0 font-mono text-[11px] text-zinc-400 tabular-nums">{formatClockTime(event.at)}</span>
+          <Badge tone={tone[event.type]}>{event.type}</Badge>
+          <span>
+            {event.detail} {now > 0 && <span className="text-zinc-400">({formatRelativeTime(event.at, now)})</span>}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
 
 /**
  * The token's history (issued → reused → refreshed/rotated → expired) and auto-renew by the provider's rules:
@@ -60,17 +84,7 @@ export function TokenLifecycle({ token, now }: { token: TokenDto; now: number })
           Auto-renew
         </label>
       </div>
-      <ol className="space-y-1">
-        {events.map((event, i) => (
-          <li key={`${event.type}-${event.at}-${i}`} className="flex items-start gap-2 text-xs text-zinc-700" data-event={event.type}>
-            <span className="w-16 shrink-0 font-mono text-[11px] text-zinc-400 tabular-nums">{formatClockTime(event.at)}</span>
-            <Badge tone={tone[event.type]}>{event.type}</Badge>
-            <span>
-              {event.detail} <span className="text-zinc-400">({formatRelativeTime(event.at, now)})</span>
-            </span>
-          </li>
-        ))}
-      </ol>
+      <LifecycleEvents events={events} now={now} />
       {autoRenew && action && (
         <p className="mt-2 text-xs text-zinc-600" data-testid="auto-renew-status">
           {busy ? 'Renewing…' : action.reason}

@@ -56,3 +56,22 @@ test('HealthSherpa: a replayed callback is refused as a state mismatch', async (
   await page.goto(callbackUrl);
   await expect(page.getByTestId('flow-error')).toContainText(/state/i);
 });
+
+test('HealthSherpa: a revoked refresh token (simulated) ends the token, and its lifecycle closes with "revoked"', async ({ page }) => {
+  await choose(page, 'healthsherpa', 'demo-partner-app');
+  await page.getByTestId('authorize').click();
+  await page.getByLabel('Email').fill('agent@demo-agency.test');
+  await page.getByLabel('Password').fill('Sherpa-Demo-1!');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await expect(page.getByTestId('token-panel')).toBeVisible();
+  await page.getByTestId('refresh-token').click();
+  await expect(page.getByTestId('refresh-history').getByText(/rotated/i)).toHaveCount(1);
+
+  await page.getByTestId('failure-simulation').getByLabel('Revoked refresh token').check();
+  await page.getByTestId('refresh-token').click();
+  const ended = page.getByTestId('ended-token');
+  await expect(ended.locator('[data-event="revoked"]')).toBeVisible();
+  await expect(ended.locator('[data-event="rotated"]')).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/screenshots/healthsherpa-revoked.png', fullPage: true });
+});

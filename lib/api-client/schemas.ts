@@ -211,12 +211,28 @@ export const simulationsRequestSchema = z.object({
 });
 export type SimulationsRequest = z.infer<typeof simulationsRequestSchema>;
 
+/** A token the provider ended (refresh refused as revoked or used): its history, with no secret left. */
+export const endedTokenDtoSchema = z.object({
+  providerId: z.string(),
+  environmentId: z.string(),
+  presetId: z.string().optional(),
+  credentialLabel: z.string(),
+  issuedAt: z.number(),
+  reuses: z.array(z.number()),
+  refreshHistory: z.array(z.object({ at: z.number(), usedFingerprint: z.string(), newFingerprint: z.string().nullable() })),
+  endedAt: z.number(),
+  reason: z.string(),
+});
+export type EndedTokenDto = z.infer<typeof endedTokenDtoSchema>;
+
 export const sessionDtoSchema = z.object({
   serverNow: z.number(),
   tokens: z.array(tokenDtoSchema),
   exchanges: z.array(exchangeDtoSchema),
   /** Authorization callbacks that failed since the last look, explained (shown once). */
   flowErrors: z.array(z.object({ providerId: z.string(), error: apiErrorSchema })).default([]),
+  /** Tokens the provider ended since they were issued (revoked refresh), kept as history only. */
+  endedTokens: z.array(endedTokenDtoSchema).default([]),
   /** Simulated failures switched on in this session, per provider (only providers with some). */
   simulations: z.array(simulationsDtoSchema).default([]),
 });

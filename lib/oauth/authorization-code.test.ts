@@ -173,6 +173,9 @@ describe('refreshSessionToken', () => {
     const error = await rejection(refreshSessionToken(ctx, first, flow));
     expect(error).toMatchObject({ status: 409, code: 'reauth_required' });
     expect(await vault.getToken(sid, 'demo')).toBeNull();
+    const [ended] = await vault.getEndedTokens(sid, ['demo']);
+    expect(ended).toMatchObject({ providerId: 'demo', credentialLabel: 'mine', reason: expect.stringContaining('no longer valid') });
+    expect(JSON.stringify(ended)).not.toContain(first.refreshToken!);
     const recorded = JSON.stringify(await vault.listExchanges(sid));
     expect(recorded).not.toContain(first.refreshToken!);
     expect(recorded).not.toContain('secret-1-abcdef');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TokenDto } from '@/lib/api-client/schemas';
-import { lifecycleOf, renewalAction, RENEW_BEFORE_MS } from './lifecycle';
+import { lifecycleOf, lifecycleOfEnded, renewalAction, RENEW_BEFORE_MS } from './lifecycle';
 
 const minute = 60_000;
 function token(over: Partial<TokenDto> = {}): TokenDto {
@@ -56,5 +56,17 @@ describe('lifecycleOf', () => {
   it('says when a refresh kept the same refresh token', () => {
     const t = refreshable({ refresh: { fingerprint: { sha256Prefix: 'r1', length: 30 }, rotates: false, history: [{ at: 5, usedFingerprint: 'r1', newFingerprint: null }] } });
     expect(lifecycleOf(t, 0).find((e) => e.type === 'refreshed')?.detail).toContain('kept the same refresh token');
+  });
+});
+
+describe('lifecycleOfEnded', () => {
+  it('closes the story with the revocation that ended it', () => {
+    const events = lifecycleOfEnded({
+      providerId: 'healthsherpa', environmentId: 'builtin', credentialLabel: 'Demo partner app', issuedAt: 0, reuses: [],
+      refreshHistory: [{ at: 5 * minute, usedFingerprint: 'r1', newFingerprint: 'r2' }],
+      endedAt: 9 * minute, reason: 'The refresh token is no longer valid.',
+    });
+    expect(events.map((e) => e.type)).toEqual(['issued', 'rotated', 'revoked']);
+    expect(events.at(-1)?.detail).toContain('The tokens were dropped.');
   });
 });

@@ -1,11 +1,11 @@
-import type { TokenDto } from '@/lib/api-client/schemas';
+import type { EndedTokenDto, TokenDto } from '@/lib/api-client/schemas';
 
 /**
  * A token's life as the page shows it, and what auto-renew should do next. Pure: the page runs it every tick on
  * the server's clock; tests run it on a fake one.
  */
 
-export type LifecycleEventType = 'issued' | 'reused' | 'refreshed' | 'rotated' | 'expired';
+export type LifecycleEventType = 'issued' | 'reused' | 'refreshed' | 'rotated' | 'expired' | 'revoked';
 
 export interface LifecycleEvent {
   at: number;
@@ -16,14 +16,32 @@ export interface LifecycleEvent {
 
 /** The token's history: issued, each reuse, each refresh (rotated or not), and expiry once it has passed. */
 export function lifecycleOf(token: TokenDto, now: number): LifecycleEvent[] {
+  const events = historyEvents(token.credentialLabel, token.issuedAt, token.reuses ?? [], token.refresh?.history ?? [], token.exchangeId);
+  if (now >= token.expiresAt) events.push({ at: token.expiresAt, type: 'expired', detail: 'The access token expired.' });
+  return events.sort((a, b) => a.at - b.at);
+}
+
+/** The history of a token the provider ended, closing with the refusal that ended it. */
+export function lifecycleOfEnded(ended: EndedTokenDto): LifecycleEvent[] {
+  const events = historyEvents(ended.credentialLabel, ended.issuedAt, ended.reuses, ended.refreshHistory);
+  events.push({ at: ended.endedAt, type: 'revoked', detail: `${ended.reason} The tokens were dropped.` });
+  return events.sort((a, b) => a.at - b.at);
+}
+
+function historyEvents(
+  credentialLabel: string,
+  issuedAt: number,
+  reuses: number[],
+  refreshes: { at: number; usedFingerprint: string; newFingerprint: string | null }[],
+  exchangeId?: string,
+): LifecycleEvent[] {
   const events: LifecycleEvent[] = [];
-  const refreshes = token.refresh?.history ?? [];
   const firstRefresh = refreshes[0];
   // After a refresh the DTO describes the newest token; the grant's first token dates from before the first refresh.
   events.push(
     firstRefresh
-      ? { at: firstRefresh.at, type: 'issued', detail: `Issued to ${token.credentialLabel}, then refreshed.` }
-      : { at: token.issuedAt, type: 'issued', detail: `Issued to ${token.credentialLabel}.`, exchangeId: token.exchangeId },
+      ? { at: firstRefresh.at, type: 'issued', detail: `Issued to ${credentialLabel}, then refreshed.` }
+      : { at: issuedAt, type: 'issued', detail: `Issued to ${credentialLabel}.`, exchangeId },
   );
   for (const refresh of refreshes) {
     events.push({
@@ -34,11 +52,8 @@ export function lifecycleOf(token: TokenDto, now: number): LifecycleEvent[] {
         : `Refreshed with sha256:${refresh.usedFingerprint}…; the provider kept the same refresh token.`,
     });
   }
-  for (const at of token.reuses ?? []) {
-    events.push({ at, type: 'reused', detail: 'Reused instead of minting a new one.' });
-  }
-  if (now >= token.expiresAt) events.push({ at: token.expiresAt, type: 'expired', detail: 'The access token expired.' });
-  return events.sort((a, b) => a.at - b.at);
+  for (const at of reuses) events.push({ at, type: 'reused', detail: 'Reused instead of minting a new one.' });
+  return events;
 }
 
 export type RenewalAction =

@@ -52,7 +52,21 @@ async function runRefresh(ctx: TokenEndpointContext, stored: StoredToken, flow: 
     await ctx.vault.putToken(ctx.sid, refreshed);
     return refreshed;
   } catch (error) {
-    if (error instanceof HttpError && error.code === 'reauth_required') await ctx.vault.deleteToken(ctx.sid, stored.providerId);
+    if (error instanceof HttpError && error.code === 'reauth_required') {
+      // SECURITY.md rule 8: drop the tokens; keep only their secret-free history for the page.
+      await ctx.vault.deleteToken(ctx.sid, stored.providerId);
+      await ctx.vault.putEndedToken(ctx.sid, {
+        providerId: stored.providerId,
+        environmentId: stored.environmentId,
+        presetId: stored.credential.presetId,
+        credentialLabel: stored.credential.label,
+        issuedAt: stored.issuedAt,
+        reuses: stored.reuses,
+        refreshHistory: stored.refreshHistory,
+        endedAt: (ctx.now ?? Date.now)(),
+        reason: error.message,
+      });
+    }
     throw error;
   }
 }

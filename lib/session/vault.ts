@@ -3,11 +3,13 @@ import { sealData, unsealData } from 'iron-session';
 import { z } from 'zod';
 import {
   apiErrorSchema,
+  endedTokenDtoSchema,
   exchangeDtoSchema,
   simulatedFailureSchema,
   tokenDeviationSchema,
   tokenVerificationSchema,
   type ApiError,
+  type EndedTokenDto,
   type ExchangeDto,
   type SimulatedFailure,
   type SimulationsDto,
@@ -94,7 +96,24 @@ export class SessionVault {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Keeps the history of a token the provider ended; a new token for the provider replaces it. */
+  async putEndedToken(sid: string, ended: EndedTokenDto): Promise<void> {
+    await this.store.set(endedKey(sid, ended.providerId), await this.seal(ended, HISTORY_TTL_SECONDS), HISTORY_TTL_SECONDS);
+  }
+
+  async getEndedTokens(sid: string, providerIds: readonly string[]): Promise<EndedTokenDto[]> {
+    const found = await Promise.all(
+      providerIds.map(async (id) => {
+        const sealed = await this.store.get(endedKey(sid, id));
+        const parsed = sealed ? endedTokenDtoSchema.safeParse(await this.unseal(sealed)) : null;
+        return parsed?.success ? parsed.data : null;
+      }),
+    );
+    return found.filter((e): e is EndedTokenDto => e !== null);
+  }
+
   async putToken(sid: string, token: StoredToken): Promise<void> {
+    await this.store.delete(endedKey(sid, token.providerId));
     const accessTtl = Math.max(1, Math.ceil((token.expiresAt - this.now()) / 1000)) + EXPIRED_TOKEN_GRACE_SECONDS;
     const ttl = token.refreshToken ? Math.max(accessTtl, REFRESHABLE_TOKEN_TTL_SECONDS) : accessTtl;
     await this.store.set(tokenKey(sid, token.providerId), await this.seal(token, ttl), ttl);
@@ -198,7 +217,7 @@ export class SessionVault {
   async clear(sid: string, providerIds: readonly string[]): Promise<void> {
     await this.store.delete(
       historyKey(sid),
-      ...providerIds.flatMap((id) => [tokenKey(sid, id), flowErrorKey(sid, id), simulationsKey(sid, id)]),
+      ...providerIds.flatMap((id) => [tokenKey(sid, id), flowErrorKey(sid, id), simulationsKey(sid, id), endedKey(sid, id)]),
     );
   }
 
@@ -217,6 +236,10 @@ export class SessionVault {
 
 function tokenKey(sid: string, providerId: string): string {
   return `vault:${sid}:token:${providerId}`;
+}
+
+function endedKey(sid: string, providerId: string): string {
+  return `vault:${sid}:ended:${providerId}`;
 }
 
 function pendingKey(sid: string, state: string): string {

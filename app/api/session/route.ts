@@ -12,15 +12,16 @@ const providerIds = providers.map((p) => p.id);
 
 /** The session as the page may see it: token DTOs (never tokens), the redacted timeline, simulated failures. */
 export const GET = defineRoute({ session: 'optional' }, async ({ session }): Promise<SessionDto> => {
-  if (!session) return { serverNow: Date.now(), tokens: [], exchanges: [], flowErrors: [], simulations: [] };
+  if (!session) return { serverNow: Date.now(), tokens: [], exchanges: [], flowErrors: [], simulations: [], endedTokens: [] };
   const vault = getVault();
-  const [tokens, exchanges, flowErrors, simulations] = await Promise.all([
+  const [tokens, exchanges, flowErrors, simulations, endedTokens] = await Promise.all([
     vault.getTokens(session.sid, providerIds),
     vault.listExchanges(session.sid),
     vault.takeFlowErrors(session.sid, providerIds),
     vault.listSimulations(session.sid, providerIds),
+    vault.getEndedTokens(session.sid, providerIds),
   ]);
-  return { serverNow: Date.now(), tokens: tokens.map((t) => describeStoredToken(t)), exchanges, flowErrors, simulations };
+  return { serverNow: Date.now(), tokens: tokens.map((t) => describeStoredToken(t)), exchanges, flowErrors, simulations, endedTokens };
 });
 
 /** Forget the session: its tokens and history leave the vault, the cookie is cleared. */
