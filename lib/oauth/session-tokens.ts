@@ -2,7 +2,8 @@ import 'server-only';
 import type { TokenDto } from '@/lib/api-client/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { getProvider, grantOf } from '@/lib/providers';
-import type { StoredToken } from '@/lib/session/vault';
+import type { SessionVault, StoredToken } from '@/lib/session/vault';
+import type { Provider } from '@/lib/providers/schema';
 import { resolveFlow, type ResolvedFlow } from './flow';
 import { toTokenDto } from './token-dto';
 
@@ -28,4 +29,16 @@ export function flowOfCredential(
     throw new HttpError(409, 'reauth_required', 'The client secret for these credentials is no longer held.', { hint: 'Run the flow again with your credentials.' });
   }
   return resolveFlow(provider, environmentId, { kind: 'custom', clientId: credential.clientId, clientSecret: credential.clientSecret });
+}
+
+/** The session's token for a provider and the flow it came from, for an action on it (refresh, introspect). */
+export async function requireSessionToken(
+  vault: SessionVault,
+  sid: string,
+  provider: Provider,
+  action: string,
+): Promise<{ stored: StoredToken; flow: ResolvedFlow }> {
+  const stored = await vault.getToken(sid, provider.id);
+  if (!stored) throw new HttpError(404, 'no_token', `There is no ${provider.name} token in this session to ${action}.`);
+  return { stored, flow: flowOfCredential(stored.providerId, stored.environmentId, stored.credential) };
 }

@@ -1,9 +1,8 @@
 import { providerParamsSchema } from '@/lib/api-client/route-params';
 import type { IntrospectionDto } from '@/lib/api-client/schemas';
 import { defineRoute } from '@/lib/http/define-route';
-import { HttpError } from '@/lib/http/errors';
 import { introspectSessionToken } from '@/lib/oauth/introspection';
-import { flowOfCredential } from '@/lib/oauth/session-tokens';
+import { requireSessionToken } from '@/lib/oauth/session-tokens';
 import { requireProvider } from '@/lib/providers/lookup';
 import { getVault } from '@/lib/session';
 
@@ -13,8 +12,6 @@ export const dynamic = 'force-dynamic';
 export const POST = defineRoute({ params: providerParamsSchema, session: 'create' }, async ({ params, session }): Promise<IntrospectionDto> => {
   const provider = requireProvider(params.providerId);
   const vault = getVault();
-  const stored = await vault.getToken(session.sid, provider.id);
-  if (!stored) throw new HttpError(404, 'no_token', `There is no ${provider.name} token in this session to introspect.`);
-  const flow = flowOfCredential(stored.providerId, stored.environmentId, stored.credential);
+  const { stored, flow } = await requireSessionToken(vault, session.sid, provider, 'introspect');
   return introspectSessionToken({ vault, sid: session.sid }, stored, flow);
 });

@@ -1,9 +1,8 @@
 import { providerParamsSchema } from '@/lib/api-client/route-params';
 import type { TokenResponseDto } from '@/lib/api-client/schemas';
 import { defineRoute } from '@/lib/http/define-route';
-import { HttpError } from '@/lib/http/errors';
 import { refreshSessionToken } from '@/lib/oauth/refresh';
-import { describeStoredToken, flowOfCredential } from '@/lib/oauth/session-tokens';
+import { describeStoredToken, requireSessionToken } from '@/lib/oauth/session-tokens';
 import { requireProvider } from '@/lib/providers/lookup';
 import { getVault } from '@/lib/session';
 
@@ -13,9 +12,7 @@ export const dynamic = 'force-dynamic';
 export const POST = defineRoute({ params: providerParamsSchema, session: 'create' }, async ({ params, session }): Promise<TokenResponseDto> => {
   const provider = requireProvider(params.providerId);
   const vault = getVault();
-  const stored = await vault.getToken(session.sid, provider.id);
-  if (!stored) throw new HttpError(404, 'no_token', `There is no ${provider.name} token in this session to refresh.`);
-  const flow = flowOfCredential(stored.providerId, stored.environmentId, stored.credential);
+  const { stored, flow } = await requireSessionToken(vault, session.sid, provider, 'refresh');
   const simulations = await vault.getSimulations(session.sid, provider.id);
   const token = await refreshSessionToken({ vault, sid: session.sid, simulations }, stored, flow);
   return { token: describeStoredToken(token), serverNow: Date.now() };
