@@ -1,10 +1,10 @@
 import 'server-only';
-import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, errors, importJWK, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { TokenVerification } from '@/lib/api-client/schemas';
 import { decodeJwtParts } from './decode';
 
 export type JwksSource =
-  | { kind: 'jwks'; load: (options: { refresh: boolean }) => Promise<JSONWebKeySet> }
+  | { kind: 'jwks'; load: (options: { refresh: boolean; alg: string }) => Promise<JSONWebKeySet> }
   | { kind: 'none'; reason: string };
 
 /**
@@ -21,17 +21,22 @@ export async function verifyAccessToken(token: string, source: JwksSource): Prom
   if (!alg || alg === 'none') return { status: 'failed', reason: 'The token header names no signing algorithm.', alg, kid };
 
   const attempt = async (refresh: boolean): Promise<TokenVerification> => {
+    if (!alg) return { status: 'failed', reason: 'The token header names no signing algorithm.', alg, kid };
     let jwks: JSONWebKeySet;
     try {
-      jwks = await source.load({ refresh });
+      jwks = await source.load({ refresh, alg });
     } catch (error) {
       return { status: 'unverifiable', reason: `Could not load the JWKS: ${(error as Error).message}`, alg, kid };
     }
-    if (kid && !jwks.keys.some((k) => k.kid === kid)) {
+    // A key set made from a PEM carries no kid; only a JWKS that names its keys can miss one.
+    if (kid && jwks.keys.some((k) => k.kid !== undefined) && !jwks.keys.some((k) => k.kid === kid)) {
       return { status: 'failed', reason: `No key with kid "${kid}" in the environment's JWKS.`, alg, kid };
     }
     try {
-      await jwtVerify(token, createLocalJWKSet(jwks), { algorithms: [alg], clockTolerance: 60 });
+      // A PEM-made key set names no kid, and a JWKS lookup would skip its key for a token that names one.
+      const [only] = jwks.keys;
+      const key = jwks.keys.length === 1 && only && only.kid === undefined ? await importJWK(only, alg) : createLocalJWKSet(jwks);
+      await jwtVerify(token, key, { algorithms: [alg], clockTolerance: 60 });
       return { status: 'verified', reason: `Signature checked with ${alg} against the environment's JWKS.`, alg, kid };
     } catch (error) {
       if (error instanceof errors.JWTExpired) {

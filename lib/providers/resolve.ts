@@ -15,6 +15,7 @@ export interface ResolvedEnvironment {
   authorizeUrl?: URL;
   jwksUrl?: URL;
   introspectionUrl?: URL;
+  signingKeyPemUrl?: URL;
 }
 
 /**
@@ -54,5 +55,6 @@ export function resolveEnvironment(
     authorizeUrl: environment.authorizePath ? at(environment.authorizePath) : undefined,
     jwksUrl: environment.jwksPath ? at(environment.jwksPath) : undefined,
     introspectionUrl: environment.introspectionPath ? at(environment.introspectionPath) : undefined,
+    signingKeyPemUrl: environment.signingKeyPemUrl ? new URL(environment.signingKeyPemUrl) : undefined,
   };
 }

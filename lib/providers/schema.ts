@@ -28,6 +28,11 @@ export const environmentSchema = z.object({
   authorizePath: pathSchema.optional(),
   /** Where the environment publishes the key that signs its access tokens, when it does. */
   jwksPath: pathSchema.optional(),
+  /**
+   * Where a provider publishes its signing key as PEM instead of a JWKS (Candid: on its Auth0 tenant, another
+   * host). Absolute, configured here, so the BFF may fetch it.
+   */
+  signingKeyPemUrl: z.url().optional(),
   /** RFC 7662 token introspection, where the provider offers it (Blue Button: opaque tokens). */
   introspectionPath: pathSchema.optional(),
   /** Paths under the origin that the BFF may call with the session's token (SSRF allowlist). */
