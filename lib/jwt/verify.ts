@@ -19,24 +19,24 @@ export async function verifyAccessToken(token: string, source: JwksSource): Prom
   const kid = typeof decoded.header.kid === 'string' ? decoded.header.kid : undefined;
   if (source.kind === 'none') return { status: 'unverifiable', reason: source.reason, alg, kid };
   if (!alg || alg === 'none') return { status: 'failed', reason: 'The token header names no signing algorithm.', alg, kid };
+  const algorithm: string = alg;
 
   const attempt = async (refresh: boolean): Promise<TokenVerification> => {
-    if (!alg) return { status: 'failed', reason: 'The token header names no signing algorithm.', alg, kid };
     let jwks: JSONWebKeySet;
     try {
-      jwks = await source.load({ refresh, alg });
+      jwks = await source.load({ refresh, alg: algorithm });
     } catch (error) {
       return { status: 'unverifiable', reason: `Could not load the JWKS: ${(error as Error).message}`, alg, kid };
     }
-    // A key set made from a PEM carries no kid; only a JWKS that names its keys can miss one.
+    // A key set made from a PEM names no kid: only a JWKS that names its keys can miss one, and a kid lookup
+    // would skip the PEM's key for a token that names a kid.
     if (kid && jwks.keys.some((k) => k.kid !== undefined) && !jwks.keys.some((k) => k.kid === kid)) {
       return { status: 'failed', reason: `No key with kid "${kid}" in the environment's JWKS.`, alg, kid };
     }
     try {
-      // A PEM-made key set names no kid, and a JWKS lookup would skip its key for a token that names one.
       const [only] = jwks.keys;
-      const key = jwks.keys.length === 1 && only && only.kid === undefined ? await importJWK(only, alg) : createLocalJWKSet(jwks);
-      await jwtVerify(token, key, { algorithms: [alg], clockTolerance: 60 });
+      const key = jwks.keys.length === 1 && only && only.kid === undefined ? await importJWK(only, algorithm) : createLocalJWKSet(jwks);
+      await jwtVerify(token, key, { algorithms: [algorithm], clockTolerance: 60 });
       return { status: 'verified', reason: `Signature checked with ${alg} against the environment's JWKS.`, alg, kid };
     } catch (error) {
       if (error instanceof errors.JWTExpired) {
