@@ -308,5 +308,19 @@ export const fhirProxyResponseSchema = z.object({
     })
     .optional(),
   exchangeId: z.string(),
+  /** Bytes of body read (for an NDJSON preview, only what the preview read). */
+  size: z.number().int().nonnegative(),
 });
 export type FhirProxyResponse = z.infer<typeof fhirProxyResponseSchema>;
+
+/** `POST /api/fhir/{providerId}/download`: one file streamed through the BFF with the session's token. */
+export const fhirDownloadRequestSchema = fhirProxyRequestSchema.pick({ environmentId: true, presetId: true, path: true });
+export type FhirDownloadRequest = z.input<typeof fhirDownloadRequestSchema>;
+
+/**
+ * How a download answered: `stream` (the upstream said 2xx and its body follows as is) or `response` (the upstream
+ * said something else, and the body is a `FhirProxyResponse` describing it, e.g. a 401 OperationOutcome).
+ */
+export const DOWNLOAD_KIND_HEADER = 'x-console-download';
+export const DOWNLOAD_EXCHANGE_HEADER = 'x-console-exchange-id';
+export const DOWNLOAD_UPSTREAM_STATUS_HEADER = 'x-upstream-status';

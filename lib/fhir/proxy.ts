@@ -1,7 +1,7 @@
 import 'server-only';
 import type { ExchangeDto, FhirProxyRequest, FhirProxyResponse, SimulatedFailure } from '@/lib/api-client/schemas';
 import { HttpError } from '@/lib/http/errors';
-import { sendOutbound } from '@/lib/http/outbound';
+import { sendOutbound, type OutboundResponse } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';
 import { simulationHeaders } from '@/lib/http/simulation';
 import type { ResolvedEnvironment } from '@/lib/providers/resolve';
@@ -28,28 +28,7 @@ export async function sendFhirRequest(
     simulations?: readonly SimulatedFailure[];
   } = {},
 ): Promise<FhirProxyResponse> {
-  const checked = checkEnvironmentPath(request.path, env.environment.allowedPathPrefixes);
-  if (!checked.ok) {
-    throw new HttpError(400, 'path_not_allowed', `Refused path "${request.path}": ${checked.reason}.`, {
-      hint: `Paths are relative to ${env.apiBaseUrl}.`,
-    });
-  }
-  const url = joinEnvironmentUrl(env.apiBaseUrl, checked.pathname, checked.search);
-  if (!url) throw new HttpError(400, 'path_not_allowed', `Refused path "${request.path}": it leaves ${env.apiBaseUrl}.`);
-
-  const headers: [string, string][] = [];
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (!USER_HEADERS.has(name.toLowerCase())) {
-      throw new HttpError(400, 'bad_request', `Header "${name}" cannot be set here.`, {
-        hint: `You may set ${[...USER_HEADERS].join(', ')}. The console attaches the session's token itself.`,
-      });
-    }
-    headers.push([name, value]);
-  }
-  if (!headers.some(([n]) => n.toLowerCase() === 'accept')) headers.push(['Accept', 'application/fhir+json']);
-  const usable = token && token.environmentId === env.environment.id ? token : null;
-  // BCDA requires the capital B of "Bearer" whatever token_type said.
-  if (usable) headers.push(['Authorization', `Bearer ${usable.accessToken}`]);
+  const { url, headers, usable } = buildFhirCall(env, token, request);
   headers.push(...simulationHeaders(env.environment.kind, options.simulations));
 
   const result = await sendOutbound(
@@ -68,7 +47,16 @@ export async function sendFhirRequest(
       exchangeId: result.exchange.id,
     });
   }
-  const { response, exchange } = result;
+  return toProxyResponse(result.response, result.exchange, usable, request.previewLines);
+}
+
+/** The page's view of an upstream answer: recorded (redacted) headers, the body shaped by kind, the token redacted. */
+export function toProxyResponse(
+  response: OutboundResponse,
+  exchange: ExchangeDto,
+  usable: StoredToken | null,
+  previewLines: number,
+): FhirProxyResponse {
   return {
     status: response.status,
     statusText: response.statusText,
@@ -77,15 +65,53 @@ export async function sendFhirRequest(
     url: exchange.url,
     contentType: response.contentType,
     exchangeId: exchange.id,
-    ...shapeBody(usable ? redactText(response.text, [usable.accessToken]) : response.text, response.contentType, response.bytesRead, response.truncated, request.previewLines),
+    size: response.bytesRead,
+    ...shapeBody(usable ? redactText(response.text, [usable.accessToken]) : response.text, response.contentType, response.bytesRead, response.truncated, previewLines),
   };
+}
+
+/**
+ * Checks a FHIR request's path and headers against the environment and builds what goes on the wire: the URL
+ * under the environment's base, the user's allowed headers, and the session's token only when the token belongs
+ * to this very environment. Throws a 400 and sends nothing when a check fails.
+ */
+export function buildFhirCall(
+  env: ResolvedEnvironment,
+  token: StoredToken | null,
+  request: { path: string; headers: Record<string, string> },
+  defaultAccept = 'application/fhir+json',
+): { url: URL; headers: [string, string][]; usable: StoredToken | null } {
+  const checked = checkEnvironmentPath(request.path, env.environment.allowedPathPrefixes);
+  if (!checked.ok) {
+    throw new HttpError(400, 'path_not_allowed', `Refused path "${request.path}": ${checked.reason}.`, {
+      hint: `Paths are relative to ${env.apiBaseUrl}.`,
+    });
+  }
+  const url = joinEnvironmentUrl(env.apiBaseUrl, checked.pathname, checked.search);
+  if (!url) throw new HttpError(400, 'path_not_allowed', `Refused path "${request.path}": it leaves ${env.apiBaseUrl}.`);
+
+  const headers: [string, string][] = [];
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (!USER_HEADERS.has(name.toLowerCase())) {
+      throw new HttpError(400, 'bad_request', `Header "${name}" cannot be set here.`, {
+        hint: `You may set ${[...USER_HEADERS].join(', ')}. The console attaches the session's token itself.`,
+      });
+    }
+    headers.push([name, value]);
+  }
+  if (!headers.some(([n]) => n.toLowerCase() === 'accept')) headers.push(['Accept', defaultAccept]);
+  const usable = token && token.environmentId === env.environment.id ? token : null;
+  // BCDA requires the capital B of "Bearer" whatever token_type said.
+  if (usable) headers.push(['Authorization', `Bearer ${usable.accessToken}`]);
+
+  return { url, headers, usable };
 }
 
 function isNdjsonPath(url: URL): boolean {
   return url.pathname.endsWith('.ndjson');
 }
 
-function shapeBody(
+export function shapeBody(
   text: string,
   contentType: string | null,
   bytesRead: number,

@@ -70,21 +70,8 @@ export async function sendOutbound(
   if (request.url.origin !== request.allowedOrigin) {
     throw new OutboundPolicyError(`Refusing to call ${request.url.origin}: not this environment's origin.`);
   }
-  const startedAt = Date.now();
   const started = performance.now();
-  const exchangeBase = {
-    id: randomUUID(),
-    startedAt,
-    kind: context.kind,
-    providerId: context.providerId,
-    environmentId: context.environmentId,
-    method: request.method,
-    url: redactUrl(request.url.toString(), context.secrets),
-    request: {
-      headers: redactHeaders(request.headers, context.secrets),
-      body: request.body === undefined ? null : redactText(request.body, context.secrets),
-    },
-  };
+  const exchangeBase = describeRequest(request, context);
   const signal = AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   try {
     const res = await fetch(request.url, {
@@ -95,30 +82,7 @@ export async function sendOutbound(
       signal,
       cache: 'no-store',
     });
-    const body = await readBody(res, read);
-    const durationMs = Math.round(performance.now() - started);
-    const headers = [...res.headers.entries()];
-    const response: OutboundResponse = {
-      status: res.status,
-      statusText: res.statusText,
-      headers,
-      contentType: res.headers.get('content-type'),
-      ...body,
-      durationMs,
-    };
-    const recorded = body.text.slice(0, RECORDED_BODY_BYTES);
-    const exchange: ExchangeDto = {
-      ...exchangeBase,
-      status: res.status,
-      durationMs,
-      response: {
-        headers: redactHeaders(headers, context.secrets),
-        body: recorded.length === 0 ? null : redactText(recorded, context.secrets),
-        bodyTruncated: body.truncated || body.text.length > RECORDED_BODY_BYTES,
-        size: body.bytesRead,
-      },
-    };
-    return { ok: true, response, exchange };
+    return { ok: true, ...(await readResponse(res, read, context, exchangeBase, started)) };
   } catch (error) {
     const failure = describeNetworkFailure(error, request.url, signal.aborted);
     const exchange: ExchangeDto = {
@@ -130,6 +94,194 @@ export async function sendOutbound(
     };
     return { ok: false, failure, exchange };
   }
+}
+
+async function readResponse(
+  res: Response,
+  read: BodyReadMode,
+  context: ExchangeContext,
+  exchangeBase: ReturnType<typeof describeRequest>,
+  started: number,
+): Promise<{ response: OutboundResponse; exchange: ExchangeDto }> {
+  const body = await readBody(res, read);
+  const durationMs = Math.round(performance.now() - started);
+  const headers = [...res.headers.entries()];
+  const response: OutboundResponse = {
+    status: res.status,
+    statusText: res.statusText,
+    headers,
+    contentType: res.headers.get('content-type'),
+    ...body,
+    durationMs,
+  };
+  const recorded = body.text.slice(0, RECORDED_BODY_BYTES);
+  const exchange: ExchangeDto = {
+    ...exchangeBase,
+    status: res.status,
+    durationMs,
+    response: {
+      headers: redactHeaders(headers, context.secrets),
+      body: recorded.length === 0 ? null : redactText(recorded, context.secrets),
+      bodyTruncated: body.truncated || body.text.length > RECORDED_BODY_BYTES,
+      size: body.bytesRead,
+    },
+  };
+  return { response, exchange };
+}
+
+function describeRequest(request: OutboundRequest, context: ExchangeContext) {
+  return {
+    id: randomUUID(),
+    startedAt: Date.now(),
+    kind: context.kind,
+    providerId: context.providerId,
+    environmentId: context.environmentId,
+    method: request.method,
+    url: redactUrl(request.url.toString(), context.secrets),
+    request: {
+      headers: redactHeaders(request.headers, context.secrets),
+      body: request.body === undefined ? null : redactText(request.body, context.secrets),
+    },
+  };
+}
+
+export interface OutboundStream {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  contentType: string | null;
+  /** Milliseconds until the response headers arrived. */
+  headersMs: number;
+  /** The id the exchange will be recorded under when the body ends. */
+  exchangeId: string;
+  /**
+   * The body as it arrives, never buffered whole. Stalls longer than the idle timeout and aborts of `signal` end it
+   * with an error; its end (complete, failed or cancelled) records the exchange once, with the bytes that passed.
+   */
+  body: ReadableStream<Uint8Array>;
+}
+
+export type OutboundStreamResult =
+  | { ok: true; kind: 'stream'; stream: OutboundStream }
+  /** A status other than 2xx: the (small) body is read whole, as `sendOutbound` would. */
+  | { ok: true; kind: 'response'; response: OutboundResponse; exchange: ExchangeDto }
+  | { ok: false; failure: { code: OutboundFailureCode; message: string }; exchange: ExchangeDto };
+
+/**
+ * Like `sendOutbound` but hands the body on as a stream, for files far larger than the BFF should hold (bulk
+ * NDJSON). The same policy applies: origin allowlist, no redirects, a timeout for the headers, redaction, and an
+ * exchange recorded when the body ends.
+ */
+export async function openOutboundStream(
+  request: OutboundRequest & { idleTimeoutMs: number; signal?: AbortSignal },
+  context: ExchangeContext,
+  recordExchange: (exchange: ExchangeDto) => Promise<void>,
+): Promise<OutboundStreamResult> {
+  if (request.url.origin !== request.allowedOrigin) {
+    throw new OutboundPolicyError(`Refusing to call ${request.url.origin}: not this environment's origin.`);
+  }
+  const started = performance.now();
+  const exchangeBase = describeRequest(request, context);
+  const controller = new AbortController();
+  const abortFromCaller = () => controller.abort(request.signal?.reason);
+  request.signal?.addEventListener('abort', abortFromCaller, { once: true });
+  let timedOut = false;
+  const headersTimer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  let res: Response;
+  try {
+    res = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
+      signal: controller.signal,
+      cache: 'no-store',
+    });
+    if (res.status < 200 || res.status > 299) {
+      request.signal?.removeEventListener('abort', abortFromCaller);
+      // An error answer is small and read whole, still under the headers timeout.
+      return { ok: true, kind: 'response', ...(await readResponse(res, { kind: 'text' }, context, exchangeBase, started)) };
+    }
+  } catch (error) {
+    const failure = describeNetworkFailure(error, request.url, timedOut);
+    const exchange: ExchangeDto = {
+      ...exchangeBase,
+      status: null,
+      durationMs: Math.round(performance.now() - started),
+      response: null,
+      error: failure.message,
+    };
+    request.signal?.removeEventListener('abort', abortFromCaller);
+    return { ok: false, failure, exchange };
+  } finally {
+    clearTimeout(headersTimer);
+  }
+  const headersMs = Math.round(performance.now() - started);
+  const headers = [...res.headers.entries()];
+  let bytes = 0;
+  let recorded = false;
+  const record = (error?: string) => {
+    if (recorded) return;
+    recorded = true;
+    request.signal?.removeEventListener('abort', abortFromCaller);
+    clearInterval(watchdog);
+    const exchange: ExchangeDto = {
+      ...exchangeBase,
+      status: res.status,
+      durationMs: Math.round(performance.now() - started),
+      response: { headers: redactHeaders(headers, context.secrets), body: null, bodyTruncated: bytes > 0, size: bytes },
+      ...(error ? { error } : {}),
+    };
+    void recordExchange(exchange).catch(() => undefined);
+  };
+  let lastChunkAt = performance.now();
+  // One watchdog per stream rather than a timer per chunk: chunks arrive by the thousand.
+  const watchdog = setInterval(() => {
+    if (performance.now() - lastChunkAt > request.idleTimeoutMs) {
+      timedOut = true;
+      controller.abort();
+    }
+  }, Math.min(1000, request.idleTimeoutMs));
+  const reader = res.body?.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(out) {
+      if (!reader) {
+        record();
+        out.close();
+        return;
+      }
+      try {
+        const { done, value } = await reader.read();
+        lastChunkAt = performance.now();
+        if (done) {
+          record();
+          out.close();
+          return;
+        }
+        bytes += value.byteLength;
+        out.enqueue(value);
+      } catch (error) {
+        const message = timedOut
+          ? `${request.url.host} sent nothing for ${Math.round(request.idleTimeoutMs / 1000)} s; the download was stopped after ${bytes} bytes.`
+          : `The download from ${request.url.host} broke off after ${bytes} bytes${error instanceof Error && error.message ? ` (${error.message})` : ''}.`;
+        record(message);
+        out.error(new Error(message));
+      }
+    },
+    cancel(reason) {
+      record(`The download was cancelled after ${bytes} bytes.`);
+      controller.abort(reason);
+      return reader?.cancel(reason).catch(() => undefined);
+    },
+  });
+  return {
+    ok: true,
+    kind: 'stream',
+    stream: { status: res.status, statusText: res.statusText, headers, contentType: res.headers.get('content-type'), headersMs, exchangeId: exchangeBase.id, body },
+  };
 }
 
 async function readBody(

@@ -1,0 +1,88 @@
+import 'server-only';
+import {
+  DOWNLOAD_EXCHANGE_HEADER,
+  DOWNLOAD_KIND_HEADER,
+  DOWNLOAD_UPSTREAM_STATUS_HEADER,
+  type ExchangeDto,
+  type SimulatedFailure,
+} from '@/lib/api-client/schemas';
+import { HttpError } from '@/lib/http/errors';
+import { openOutboundStream } from '@/lib/http/outbound';
+import { simulationHeaders } from '@/lib/http/simulation';
+import type { ResolvedEnvironment } from '@/lib/providers/resolve';
+import type { StoredToken } from '@/lib/session/vault';
+import { buildFhirCall, toProxyResponse } from './proxy';
+
+/** Until the upstream's headers arrive. A bulk file server answers at once; its body may take minutes. */
+const HEADERS_TIMEOUT_MS = 30_000;
+/** The longest silence tolerated inside a body before the download is called broken. */
+const IDLE_TIMEOUT_MS = 30_000;
+
+/**
+ * Streams one file (a bulk export's NDJSON output) from the environment to the page with the session's token.
+ * The BFF holds one chunk at a time, never the file: peak memory does not grow with the file's size. A 2xx is
+ * passed on as the body; any other answer comes back as a `FhirProxyResponse` so the page can explain it (a 401
+ * after the token expired, BCDA's 410 for a job past 24 hours). Aborting `signal` (the page went away) stops the
+ * upstream read.
+ */
+export async function openFhirDownload(
+  env: ResolvedEnvironment,
+  token: StoredToken | null,
+  path: string,
+  recordExchange: (exchange: ExchangeDto) => Promise<void>,
+  options: { signal?: AbortSignal; simulations?: readonly SimulatedFailure[] } = {},
+): Promise<Response> {
+  const { url, headers, usable } = buildFhirCall(env, token, { path, headers: {} }, 'application/fhir+ndjson');
+  headers.push(...simulationHeaders(env.environment.kind, options.simulations));
+  const result = await openOutboundStream(
+    {
+      method: 'GET',
+      url,
+      headers,
+      allowedOrigin: env.apiOrigin,
+      timeoutMs: HEADERS_TIMEOUT_MS,
+      idleTimeoutMs: IDLE_TIMEOUT_MS,
+      signal: options.signal,
+    },
+    { kind: 'fhir', providerId: env.provider.id, environmentId: env.environment.id, secrets: usable ? [usable.accessToken] : [] },
+    recordExchange,
+  );
+  if (!result.ok) {
+    await recordExchange(result.exchange);
+    throw new HttpError(result.failure.code === 'upstream_timeout' ? 504 : 502, result.failure.code, result.failure.message, {
+      exchangeId: result.exchange.id,
+    });
+  }
+  if (result.kind === 'response') {
+    await recordExchange(result.exchange);
+    return Response.json(toProxyResponse(result.response, result.exchange, usable, 20), {
+      headers: {
+        [DOWNLOAD_KIND_HEADER]: 'response',
+        [DOWNLOAD_EXCHANGE_HEADER]: result.exchange.id,
+        [DOWNLOAD_UPSTREAM_STATUS_HEADER]: String(result.response.status),
+      },
+    });
+  }
+  const { stream } = result;
+  const upstream = new Headers(stream.headers);
+  const responseHeaders = new Headers({
+    'Content-Type': stream.contentType ?? 'application/fhir+ndjson',
+    'Content-Disposition': `attachment; filename="${fileNameOf(url)}"`,
+    'X-Content-Type-Options': 'nosniff',
+    [DOWNLOAD_KIND_HEADER]: 'stream',
+    [DOWNLOAD_UPSTREAM_STATUS_HEADER]: String(stream.status),
+  });
+  const exchangeId = stream.exchangeId;
+  responseHeaders.set(DOWNLOAD_EXCHANGE_HEADER, exchangeId);
+  // fetch() decodes a compressed body, so a compressed length would not match what the page receives.
+  const length = upstream.get('content-length');
+  if (length && !upstream.get('content-encoding')) responseHeaders.set('Content-Length', length);
+  return new Response(stream.body, { status: 200, headers: responseHeaders });
+}
+
+/** A safe file name for Content-Disposition: the URL's last segment, limited to plain characters. */
+function fileNameOf(url: URL): string {
+  const last = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
+  const safe = last.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120);
+  return safe || 'download.ndjson';
+}
