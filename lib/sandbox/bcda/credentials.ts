@@ -35,10 +35,35 @@ function toAccount(preset: (typeof bcda.presets)[number]): BcdaAccount {
   };
 }
 
-/** Every credential set the built-in sandbox accepts: the provider file's sandbox presets. */
-export const bcdaAccounts: readonly BcdaAccount[] = bcda.presets
-  .filter((preset) => preset.environments.includes('builtin'))
-  .map(toAccount);
+/**
+ * An extra, larger ACO for benchmarks (`npm run bench` streams a 1 GB file): only when the sandbox process is
+ * started with `BCDA_SANDBOX_BENCH_ENROLLEES` and `BCDA_SANDBOX_BENCH_SECRET`. Real BCDA has no such ACO, so it is
+ * never a preset and never on by default.
+ */
+export function benchAccountFromEnv(env: Record<string, string | undefined> = process.env): BcdaAccount | undefined {
+  const enrollees = Number(env.BCDA_SANDBOX_BENCH_ENROLLEES);
+  const clientSecret = env.BCDA_SANDBOX_BENCH_SECRET;
+  if (!Number.isInteger(enrollees) || enrollees < 1 || !clientSecret) return undefined;
+  return {
+    presetId: 'bench',
+    clientId: BENCH_CLIENT_ID,
+    clientSecret,
+    acoId: 'SBXBZ999',
+    enrollees,
+    systemId: '9999',
+    partiallyAdjudicated: false,
+  };
+}
+
+export const BENCH_CLIENT_ID = 'bench-large-aco';
+
+const benchAccount = benchAccountFromEnv();
+
+/** Every credential set the built-in sandbox accepts: the provider file's sandbox presets (and the bench ACO). */
+export const bcdaAccounts: readonly BcdaAccount[] = [
+  ...bcda.presets.filter((preset) => preset.environments.includes('builtin')).map(toAccount),
+  ...(benchAccount ? [benchAccount] : []),
+];
 
 /**
  * The account whose client id and secret both match, compared in constant time against every account so the
