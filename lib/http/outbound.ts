@@ -265,7 +265,7 @@ export async function openOutboundStream(
         out.enqueue(value);
       } catch (error) {
         const message = timedOut
-          ? `${request.url.host} sent nothing for ${Math.round(request.idleTimeoutMs / 1000)} s; the download was stopped after ${bytes} bytes.`
+          ? `${request.url.host} sent nothing for ${formatWait(request.idleTimeoutMs)}; the download was stopped after ${bytes} bytes.`
           : `The download from ${request.url.host} broke off after ${bytes} bytes${error instanceof Error && error.message ? ` (${error.message})` : ''}.`;
         record(message);
         out.error(new Error(message));
@@ -313,6 +313,10 @@ async function readBody(
       return { text, bytesRead, truncated: true };
     }
   }
+}
+
+function formatWait(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function countNewlines(chunk: string): number {

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOWNLOAD_KIND_HEADER, DOWNLOAD_UPSTREAM_STATUS_HEADER, fhirProxyResponseSchema, type ExchangeDto } from '@/lib/api-client/schemas';
+import { HttpError } from '@/lib/http/errors';
+import { bcda } from '@/lib/providers/bcda';
+import { resolveEnvironment } from '@/lib/providers/resolve';
+import type { StoredToken } from '@/lib/session/vault';
+import { startLoopbackBcda } from '@/test/loopback-sandbox';
+import { openFhirDownload } from './download';
+
+const builtin = bcda.environments.find((e) => e.id === 'builtin')!;
+const preset = bcda.presets.find((p) => p.id === 'extra-small')!;
+
+let sandbox: Awaited<ReturnType<typeof startLoopbackBcda>>;
+beforeAll(async () => {
+  sandbox = await startLoopbackBcda({ jobDurationMs: () => 0 });
+});
+afterAll(() => sandbox.close());
+
+/** A token as the vault would hold it; only what the download reads is real. */
+async function sessionToken(): Promise<StoredToken> {
+  const res = await fetch(`${sandbox.origin}/sandbox/bcda/auth/token`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${Buffer.from(`${preset.clientId}:${preset.clientSecret}`).toString('base64')}`, Accept: 'application/json' },
+  });
+  const { access_token: accessToken } = (await res.json()) as { access_token: string };
+  return { accessToken, environmentId: 'builtin', credential: { kind: 'preset', presetId: preset.id } } as unknown as StoredToken;
+}
+
+/** Kicks off a Patient export and returns its completed manifest's file paths, relative to the environment. */
+async function exportFiles(token: StoredToken): Promise<string[]> {
+  const headers = { Authorization: `Bearer ${token.accessToken}`, Accept: 'application/fhir+json', Prefer: 'respond-async' };
+  const kickoff = await fetch(`${sandbox.origin}/sandbox/bcda/api/v2/Patient/$export?_type=Patient,Coverage`, { headers });
+  const status = await fetch(kickoff.headers.get('content-location')!, { headers });
+  const manifest = (await status.json()) as { output: { url: string }[] };
+  return manifest.output.map((file) => new URL(file.url).pathname.replace('/sandbox/bcda', ''));
+}
+
+describe('openFhirDownload against the built-in BCDA sandbox over loopback', () => {
+  const env = () => resolveEnvironment(bcda, builtin, sandbox.origin);
+
+  it('streams a file with the session token and records its size once the body ends', async () => {
+    const token = await sessionToken();
+    const [patientFile] = await exportFiles(token);
+    const recorded: ExchangeDto[] = [];
+    const response = await openFhirDownload(env(), token, patientFile!, async (e) => void recorded.push(e));
+    expect(response.status).toBe(200);
+    expect(response.headers.get(DOWNLOAD_KIND_HEADER)).toBe('stream');
+    expect(response.headers.get(DOWNLOAD_UPSTREAM_STATUS_HEADER)).toBe('200');
+    expect(response.headers.get('content-type')).toBe('application/fhir+ndjson');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="[0-9a-f-]+\.ndjson"$/);
+    const text = await response.text();
+    const lines = text.trimEnd().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { resourceType: string }).resourceType)).toEqual(lines.map(() => 'Patient'));
+    expect(lines).toHaveLength(preset.facts!.enrollees as number);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ kind: 'fhir', status: 200, response: { size: Buffer.byteLength(text) } });
+    expect(JSON.stringify(recorded)).not.toContain(token.accessToken);
+  });
+
+  it('a job outlives its token: a fresh token of the same ACO downloads the same file', async () => {
+    const [, coverageFile] = await exportFiles(await sessionToken());
+    const response = await openFhirDownload(env(), await sessionToken(), coverageFile!, async () => undefined);
+    expect(response.headers.get(DOWNLOAD_KIND_HEADER)).toBe('stream');
+    expect((await response.text()).split('\n')[0]).toContain('"resourceType":"Coverage"');
+  });
+
+  it('describes a refusal (no token: 401) instead of streaming it', async () => {
+    const [patientFile] = await exportFiles(await sessionToken());
+    const recorded: ExchangeDto[] = [];
+    const response = await openFhirDownload(env(), null, patientFile!, async (e) => void recorded.push(e));
+    expect(response.headers.get(DOWNLOAD_KIND_HEADER)).toBe('response');
+    const described = fhirProxyResponseSchema.parse(await response.json());
+    expect(described.status).toBe(401);
+    expect(recorded.map((e) => e.status)).toEqual([401]);
+  });
+
+  it('refuses a path outside the environment before calling anyone', async () => {
+    const recorded: ExchangeDto[] = [];
+    for (const path of ['/data/../auth/token', 'http://169.254.169.254/', '/admin/secrets', '//evil.example/data/1/x.ndjson']) {
+      const error = await openFhirDownload(env(), null, path, async (e) => void recorded.push(e)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HttpError);
+      expect((error as HttpError).code).toBe('path_not_allowed');
+    }
+    expect(recorded).toEqual([]);
+  });
+
+  it('never sends the token to another environment', async () => {
+    const token = { ...(await sessionToken()), environmentId: 'sandbox' } as StoredToken;
+    const [patientFile] = await exportFiles(await sessionToken());
+    const response = await openFhirDownload(env(), token, patientFile!, async () => undefined);
+    expect(response.headers.get(DOWNLOAD_UPSTREAM_STATUS_HEADER)).toBe('401');
+  });
+});
