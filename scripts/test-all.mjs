@@ -6,8 +6,17 @@ import { join } from 'node:path';
 import { ensureBuild, ensureDependencies, run } from './ensure.mjs';
 
 ensureDependencies();
-ensureChromium();
-ensureCurl();
+ensureSystemTool({
+  present: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+  apt: 'chromium',
+  why: 'the browser tests drive Debian’s Chromium (or set CHROMIUM_PATH)',
+});
+ensureSystemTool({ present: () => onPath('curl'), apt: 'curl', why: 'the e2e tests run the providers’ documented curl commands' });
+ensureSystemTool({
+  present: () => existsSync(process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server'),
+  apt: 'redis-server',
+  why: 'the vault tests run against a real Redis (or set REDIS_SERVER_PATH)',
+});
 
 const reports = mkdtempSync(join(tmpdir(), 'console-tests-'));
 const steps = [];
@@ -39,28 +48,20 @@ const failed = unit.failed + e2e.failed + (failedSteps.length && unit.failed + e
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failedSteps.length > 0 || failed > 0 || passed === 0 ? 1 : 0);
 
-function ensureChromium() {
-  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (existsSync(path)) return;
+/** Installs a Debian package the suite needs when it is missing and we are root (CI); otherwise says how. */
+function ensureSystemTool({ present, apt, why }) {
+  if (present()) return;
   if (process.getuid?.() === 0) {
-    console.log('> Installing Chromium for the browser tests (apt-get install chromium)…');
+    console.log(`> Installing ${apt}: ${why} (apt-get install ${apt})…`);
     run('apt-get', ['update', '-qq']);
-    if (run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { DEBIAN_FRONTEND: 'noninteractive' } }) === 0) return;
+    if (run('apt-get', ['install', '-y', '-qq', apt], { env: { DEBIAN_FRONTEND: 'noninteractive' } }) === 0 && present()) return;
   }
-  console.error(`Chromium is missing at ${path}. Install it (Debian: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  console.error(`${apt} is missing: ${why}. Install it (Debian: sudo apt-get install -y ${apt}).`);
   process.exit(1);
 }
 
-/** The seeds' curl commands are run as written by the e2e tests. */
-function ensureCurl() {
-  if (run('sh', ['-c', 'command -v curl >/dev/null']) === 0) return;
-  if (process.getuid?.() === 0) {
-    console.log('> Installing curl for the seed-command tests (apt-get install curl)…');
-    run('apt-get', ['update', '-qq']);
-    if (run('apt-get', ['install', '-y', '-qq', 'curl'], { env: { DEBIAN_FRONTEND: 'noninteractive' } }) === 0) return;
-  }
-  console.error('curl is missing: the e2e tests run the providers’ documented curl commands. Install it (Debian: sudo apt-get install -y curl).');
-  process.exit(1);
+function onPath(command) {
+  return run('sh', ['-c', `command -v ${command} >/dev/null`]) === 0;
 }
 
 function readVitest(file) {

@@ -5,6 +5,7 @@ import type { ApiError } from '@/lib/api-client/schemas';
 import { log } from '@/lib/log';
 import { newSessionCookie, readSessionCookie, serializeSessionCookie, type SessionCookie } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
+import { VaultUnavailableError } from '@/lib/session/store';
 import { checkCsrf } from './csrf';
 import { HttpError } from './errors';
 import { isSecureRequest, requestOrigin } from './origin';
@@ -101,6 +102,20 @@ function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, code: 'not
 function errorResponse(error: unknown, requestId: string, request: Request): Response {
   if (error instanceof HttpError) {
     return Response.json(error.toBody(), { status: error.status, headers: error.headers });
+  }
+  if (error instanceof VaultUnavailableError) {
+    log.warn({ requestId, path: new URL(request.url).pathname, err: describe(error) }, 'session store unavailable');
+    return Response.json(
+      {
+        error: {
+          code: 'vault_unavailable',
+          message: error.message,
+          hint: 'Nothing was lost: the console reconnects by itself. Try again in a few seconds.',
+          requestId,
+        },
+      } satisfies ApiError,
+      { status: 503, headers: { 'Retry-After': '2' } },
+    );
   }
   if (error instanceof OutboundPolicyError) {
     return Response.json({ error: { code: 'path_not_allowed', message: error.message } } satisfies ApiError, { status: 400 });

@@ -21,6 +21,7 @@ export type ApiErrorCode =
   | 'reauth_required'
   | 'state_mismatch'
   | 'authorization_denied'
+  | 'vault_unavailable'
   | 'internal_error';
 
 /** An error a route handler answers with: status, a code from the closed list, words for a person. */

@@ -64,11 +64,12 @@ const providerInput: ProviderInput = {
 const provider = providerSchema.parse(providerInput);
 
 function setup() {
-  const vault = new SessionVault(new MemoryVaultStore(), { '1': 'z'.repeat(32) });
+  const store = new MemoryVaultStore();
+  const vault = new SessionVault(store, { '1': 'z'.repeat(32) });
   const sid = `sid-${Math.random().toString(36).slice(2)}`;
   const env = resolveEnvironment(provider, provider.environments[0]!, origin);
   const flow: ResolvedFlow = { provider, env, grant: provider.grant, credential: { kind: 'custom', label: 'mine', clientId: 'client-1', clientSecret: 'secret-1-abcdef' } };
-  return { vault, sid, flow, ctx: { vault, sid } };
+  return { store, vault, sid, flow, ctx: { vault, sid } };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<HttpError> {
@@ -165,11 +166,33 @@ describe('refreshSessionToken', () => {
     expect(stored.refreshHistory[0]?.newFingerprint).not.toBeNull();
   });
 
+  it('waits while another console instance (same store) refreshes, then uses its token without a second refresh', async () => {
+    const { ctx, flow, store, sid } = setup();
+    const { state } = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    const first = await completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, () => flow);
+    const otherInstance = new SessionVault(store, { '1': 'z'.repeat(32) });
+    const lock = await otherInstance.lockRefresh(sid, 'demo', 5000);
+    expect(lock).not.toBeNull();
+    const before = calls.length;
+    const waiting = refreshSessionToken(ctx, first, flow);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(calls.length).toBe(before); // Still waiting for the lock.
+    const theirs = { ...first, accessToken: 'rotated-by-the-other-instance', issuedAt: first.issuedAt + 1 };
+    await otherInstance.putToken(sid, theirs);
+    await lock!.release();
+    expect((await waiting).accessToken).toBe('rotated-by-the-other-instance');
+    expect(calls.length).toBe(before);
+  });
+
   it('drops the tokens and answers reauth_required when the refresh token was already used', async () => {
     const { ctx, flow, vault, sid } = setup();
     const { state } = await startAuthorization(ctx, flow, 'http://localhost:3000');
     const first = await completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, () => flow);
-    await refreshSessionToken(ctx, first, flow);
+    const rotated = await refreshSessionToken(ctx, first, flow);
+    // A caller holding the stale token gets the rotated one instead of spending the used refresh token.
+    expect(await refreshSessionToken(ctx, first, flow)).toEqual(rotated);
+    // The vault holds a token whose refresh token the provider already rotated away.
+    await vault.putToken(sid, first);
     const error = await rejection(refreshSessionToken(ctx, first, flow));
     expect(error).toMatchObject({ status: 409, code: 'reauth_required' });
     expect(await vault.getToken(sid, 'demo')).toBeNull();

@@ -21,9 +21,45 @@ export function refreshSessionToken(ctx: TokenEndpointContext, stored: StoredTok
   const key = `${ctx.sid}:${stored.providerId}`;
   const running = inFlight.get(key);
   if (running) return running;
-  const refresh = runRefresh(ctx, stored, flow).finally(() => inFlight.delete(key));
+  const refresh = refreshUnderLock(ctx, stored, flow).finally(() => inFlight.delete(key));
   inFlight.set(key, refresh);
   return refresh;
+}
+
+/** Longer than any token call (15 s timeout), so a live holder never loses its lock. */
+const REFRESH_LOCK_TTL_MS = 20_000;
+const LOCK_WAIT_MS = 20_000;
+const LOCK_POLL_MS = 50;
+
+/**
+ * Single-flight across instances sharing a Redis vault: one holds the session's refresh lock; the others wait,
+ * then use the token it stored instead of sending the refresh token it already spent.
+ */
+async function refreshUnderLock(ctx: TokenEndpointContext, stored: StoredToken, flow: ResolvedFlow): Promise<StoredToken> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    const lock = await ctx.vault.lockRefresh(ctx.sid, stored.providerId, REFRESH_LOCK_TTL_MS);
+    if (lock) {
+      try {
+        const current = await ctx.vault.getToken(ctx.sid, stored.providerId);
+        if (!current) {
+          throw new HttpError(409, 'reauth_required', 'This token ended while it was being refreshed elsewhere.', {
+            hint: 'Get a new token.',
+          });
+        }
+        if (current.issuedAt > stored.issuedAt) return current;
+        return await runRefresh(ctx, current, flow);
+      } finally {
+        await lock.release();
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new HttpError(409, 'reauth_required', 'Another console instance has been refreshing this token for too long.', {
+        hint: 'Try again in a moment.',
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
 }
 
 async function runRefresh(ctx: TokenEndpointContext, stored: StoredToken, flow: ResolvedFlow): Promise<StoredToken> {

@@ -127,6 +127,11 @@ export class SessionVault {
     return parsed.success ? parsed.data : null;
   }
 
+  /** Held while one instance refreshes this session's token for a provider, so no other sends the same refresh token. */
+  lockRefresh(sid: string, providerId: string, ttlMs: number): Promise<{ release: () => Promise<void> } | null> {
+    return this.store.acquireLock(`lock:refresh:${sid}:${providerId}`, ttlMs);
+  }
+
   async deleteToken(sid: string, providerId: string): Promise<void> {
     await this.store.delete(tokenKey(sid, providerId));
   }
@@ -138,10 +143,8 @@ export class SessionVault {
 
   /** Returns and deletes the pending flow: a replayed state finds nothing (SECURITY.md rule 4). */
   async takePendingFlow(sid: string, state: string): Promise<PendingFlow | null> {
-    const key = pendingKey(sid, state);
-    const sealed = await this.store.get(key);
+    const sealed = await this.store.take(pendingKey(sid, state));
     if (!sealed) return null;
-    await this.store.delete(key);
     const parsed = pendingFlowSchema.safeParse(await this.unseal(sealed));
     return parsed.success ? parsed.data : null;
   }
@@ -154,10 +157,8 @@ export class SessionVault {
   async takeFlowErrors(sid: string, providerIds: readonly string[]): Promise<{ providerId: string; error: ApiError }[]> {
     const found = await Promise.all(
       providerIds.map(async (providerId) => {
-        const key = flowErrorKey(sid, providerId);
-        const sealed = await this.store.get(key);
+        const sealed = await this.store.take(flowErrorKey(sid, providerId));
         if (!sealed) return null;
-        await this.store.delete(key);
         const parsed = apiErrorSchema.safeParse(await this.unseal(sealed));
         return parsed.success ? { providerId, error: parsed.data } : null;
       }),

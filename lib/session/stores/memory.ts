@@ -9,11 +9,29 @@ interface Entry<T> {
 export class MemoryVaultStore implements VaultStore {
   private readonly values = new Map<string, Entry<string>>();
   private readonly lists = new Map<string, Entry<string[]>>();
+  private readonly locks = new Map<string, Entry<symbol>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   async get(key: string): Promise<string | null> {
     return this.live(this.values, key)?.value ?? null;
+  }
+
+  async take(key: string): Promise<string | null> {
+    const value = this.live(this.values, key)?.value ?? null;
+    this.values.delete(key);
+    return value;
+  }
+
+  async acquireLock(name: string, ttlMs: number): Promise<{ release: () => Promise<void> } | null> {
+    if (this.live(this.locks, name)) return null;
+    const holder = Symbol(name);
+    this.locks.set(name, { value: holder, expiresAt: this.now() + ttlMs });
+    return {
+      release: async () => {
+        if (this.locks.get(name)?.value === holder) this.locks.delete(name);
+      },
+    };
   }
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {

@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * A real redis-server on a loopback port, without persistence, that tests can stop and start again on the same
+ * port (Redis down, then back). `npm test` and `.ci/run` install redis-server when it is missing.
+ */
+export async function startRedisServer(): Promise<{ url: string; stop: () => Promise<void>; start: () => Promise<void> }> {
+  if (!existsSync(REDIS_SERVER)) {
+    throw new Error(`${REDIS_SERVER} is missing: install it (apt-get install -y redis-server) or set REDIS_SERVER_PATH.`);
+  }
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  const start = () =>
+    new Promise<void>((resolve, reject) => {
+      const proc = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child = proc;
+      let output = '';
+      const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 10_000);
+      proc.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Ready to accept connections')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`redis-server exited (${code}): ${output}`));
+      });
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      const proc = child;
+      child = null;
+      if (!proc || proc.exitCode !== null) return resolve();
+      proc.removeAllListeners('exit');
+      proc.once('exit', () => resolve());
+      proc.kill('SIGKILL');
+    });
+  await start();
+  return { url: `redis://127.0.0.1:${port}`, stop, start };
+}
