@@ -28,11 +28,17 @@ export async function sendFhirRequest(
     simulations?: readonly SimulatedFailure[];
   } = {},
 ): Promise<FhirProxyResponse> {
+  const body = request.body === '' ? undefined : request.body;
+  if (body !== undefined && request.method !== 'POST') {
+    throw new HttpError(400, 'bad_request', `A ${request.method} request cannot carry a body.`, {
+      hint: 'Send the body with POST, or clear it.',
+    });
+  }
   const { url, headers, usable } = buildFhirCall(env, token, request);
   headers.push(...simulationHeaders(env.environment.kind, options.simulations));
 
   const result = await sendOutbound(
-    { method: request.method, url, headers, body: request.body, allowedOrigin: env.apiOrigin, timeoutMs: FHIR_TIMEOUT_MS },
+    { method: request.method, url, headers, body, allowedOrigin: env.apiOrigin, timeoutMs: FHIR_TIMEOUT_MS },
     isNdjsonPath(url) ? { kind: 'ndjson-preview', lines: request.previewLines } : { kind: 'text', maxBytes: MAX_BODY_BYTES },
     {
       kind: 'fhir',
