@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createBcdaSandbox, type BcdaSandboxOptions } from '@/lib/sandbox/bcda';
+import { withTransportFaults } from '@/lib/sandbox/shared/transport-faults';
 
 /**
- * Serves a fresh built-in BCDA sandbox on a loopback port, mounted at /sandbox/bcda as in the app, so BFF code
- * can be tested over real HTTP exactly as it talks to a remote provider.
+ * Serves a fresh built-in BCDA sandbox on a loopback port, mounted at /sandbox/bcda as in the app (with the
+ * simulated transport faults), so BFF code can be tested over real HTTP exactly as it talks to a remote provider.
  */
 export async function startLoopbackBcda(options: BcdaSandboxOptions = {}): Promise<{ origin: string; close: () => Promise<void> }> {
   const sandbox = createBcdaSandbox(options);
@@ -16,10 +18,11 @@ export async function startLoopbackBcda(options: BcdaSandboxOptions = {}): Promi
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
     const request = new Request(url, { method, headers, body, duplex: 'half' } as RequestInit);
-    const response = await sandbox.handle(request, url.pathname.replace(/^\/sandbox\/bcda/, ''));
+    const response = await withTransportFaults(request, () => sandbox.handle(request, url.pathname.replace(/^\/sandbox\/bcda/, '')));
     res.writeHead(response.status, Object.fromEntries(response.headers));
-    if (response.body) Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res);
-    else res.end();
+    if (!response.body) return void res.end();
+    // A body that fails ends the connection, as in the app (a simulated reset or truncation).
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res).catch(() => undefined);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -198,6 +198,11 @@ export const simulatedFailureSchema = z.enum([
   'refused_scope',
   'slow_token',
   'server_error',
+  'no_answer',
+  'malformed_json',
+  'truncated_body',
+  'connection_reset',
+  'slow_body',
 ]);
 export type SimulatedFailure = z.infer<typeof simulatedFailureSchema>;
 

@@ -40,6 +40,31 @@ export const simulatedFailureOptions: ReadonlyArray<{ value: SimulatedFailure; l
     label: '5xx from the token endpoint',
     description: 'The token endpoint answers 503; the console tells a provider outage from a mistake of yours.',
   },
+  {
+    value: 'no_answer',
+    label: 'No answer (timeout)',
+    description: 'Every endpoint accepts the connection and never answers; the console gives up after its timeout and says so.',
+  },
+  {
+    value: 'malformed_json',
+    label: 'Malformed JSON',
+    description: 'Answers arrive whole, but their JSON stops mid-value; the console shows what came and why it cannot read it.',
+  },
+  {
+    value: 'truncated_body',
+    label: 'Truncated body',
+    description: 'The connection closes halfway through the body; the console reports how much arrived.',
+  },
+  {
+    value: 'connection_reset',
+    label: 'Connection reset',
+    description: 'The connection drops before any answer; the console tells this apart from a refusal.',
+  },
+  {
+    value: 'slow_body',
+    label: 'Slow body',
+    description: 'Answers trickle in over about 6 s; the console waits (it never hangs) and the timeline shows the time.',
+  },
 ];
 
 /** The failures switched on for a provider in the session. */

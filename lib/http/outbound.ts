@@ -82,9 +82,16 @@ export async function sendOutbound(
       signal,
       cache: 'no-store',
     });
-    return { ok: true, ...(await readResponse(res, read, context, exchangeBase, started)) };
+    try {
+      return { ok: true, ...(await readResponse(res, read, context, exchangeBase, started)) };
+    } catch (error) {
+      throw new BodyReadError(res.status, error);
+    }
   } catch (error) {
-    const failure = describeNetworkFailure(error, request.url, signal.aborted);
+    const failure =
+      error instanceof BodyReadError
+        ? describeBrokenBody(error, request.url, signal.aborted)
+        : describeNetworkFailure(error, request.url, signal.aborted);
     const exchange: ExchangeDto = {
       ...exchangeBase,
       status: null,
@@ -323,6 +330,27 @@ function countNewlines(chunk: string): number {
   let n = 0;
   for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) n++;
   return n;
+}
+
+/** The status line came, then reading the body failed. */
+class BodyReadError extends Error {
+  constructor(
+    readonly status: number,
+    cause: unknown,
+  ) {
+    super('body read failed', { cause });
+  }
+}
+
+function describeBrokenBody(error: BodyReadError, url: URL, timedOut: boolean): { code: OutboundFailureCode; message: string } {
+  if (timedOut) {
+    return { code: 'upstream_timeout', message: `${url.host} answered ${error.status} but did not finish sending the body in time.` };
+  }
+  const cause = error.cause instanceof Error ? ((error.cause.cause as { code?: string } | undefined)?.code ?? error.cause.message) : String(error.cause);
+  return {
+    code: 'upstream_unreachable',
+    message: `${url.host} answered ${error.status}, then the connection closed before the body was complete (${cause}).`,
+  };
 }
 
 function describeNetworkFailure(
