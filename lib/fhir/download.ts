@@ -7,7 +7,7 @@ import {
   type SimulatedFailure,
 } from '@/lib/api-client/schemas';
 import { HttpError } from '@/lib/http/errors';
-import { openOutboundStream } from '@/lib/http/outbound';
+import { openOutboundStream } from '@/lib/http/outbound-stream';
 import { simulationHeaders } from '@/lib/http/simulation';
 import type { ResolvedEnvironment } from '@/lib/providers/resolve';
 import type { StoredToken } from '@/lib/session/vault';

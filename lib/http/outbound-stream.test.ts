@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangeDto } from '@/lib/api-client/schemas';
-import { OutboundPolicyError, openOutboundStream, type OutboundStreamResult } from './outbound';
+import { OutboundPolicyError } from './outbound';
+import { openOutboundStream, type OutboundStreamResult } from './outbound-stream';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.stream-test-token-value.signature';
 const LINE = `${JSON.stringify({ resourceType: 'Patient', id: 'x'.repeat(80) })}\n`;

@@ -49,7 +49,7 @@ export type OutboundResult =
   | { ok: true; response: OutboundResponse; exchange: ExchangeDto }
   | { ok: false; failure: { code: OutboundFailureCode; message: string }; exchange: ExchangeDto };
 
-const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 /** How much of each body the timeline keeps. */
 const RECORDED_BODY_BYTES = 16 * 1024;
@@ -103,7 +103,7 @@ export async function sendOutbound(
   }
 }
 
-async function readResponse(
+export async function readResponse(
   res: Response,
   read: BodyReadMode,
   context: ExchangeContext,
@@ -136,7 +136,7 @@ async function readResponse(
   return { response, exchange };
 }
 
-function describeRequest(request: OutboundRequest, context: ExchangeContext) {
+export function describeRequest(request: OutboundRequest, context: ExchangeContext) {
   return {
     id: randomUUID(),
     startedAt: Date.now(),
@@ -149,145 +149,6 @@ function describeRequest(request: OutboundRequest, context: ExchangeContext) {
       headers: redactHeaders(request.headers, context.secrets),
       body: request.body === undefined ? null : redactText(request.body, context.secrets),
     },
-  };
-}
-
-export interface OutboundStream {
-  status: number;
-  statusText: string;
-  headers: [string, string][];
-  contentType: string | null;
-  /** Milliseconds until the response headers arrived. */
-  headersMs: number;
-  /** The id the exchange will be recorded under when the body ends. */
-  exchangeId: string;
-  /**
-   * The body as it arrives, never buffered whole. Stalls longer than the idle timeout and aborts of `signal` end it
-   * with an error; its end (complete, failed or cancelled) records the exchange once, with the bytes that passed.
-   */
-  body: ReadableStream<Uint8Array>;
-}
-
-export type OutboundStreamResult =
-  | { ok: true; kind: 'stream'; stream: OutboundStream }
-  /** A status other than 2xx: the (small) body is read whole, as `sendOutbound` would. */
-  | { ok: true; kind: 'response'; response: OutboundResponse; exchange: ExchangeDto }
-  | { ok: false; failure: { code: OutboundFailureCode; message: string }; exchange: ExchangeDto };
-
-/**
- * Like `sendOutbound` but hands the body on as a stream, for files far larger than the BFF should hold (bulk
- * NDJSON). The same policy applies: origin allowlist, no redirects, a timeout for the headers, redaction, and an
- * exchange recorded when the body ends.
- */
-export async function openOutboundStream(
-  request: OutboundRequest & { idleTimeoutMs: number; signal?: AbortSignal },
-  context: ExchangeContext,
-  recordExchange: (exchange: ExchangeDto) => Promise<void>,
-): Promise<OutboundStreamResult> {
-  if (request.url.origin !== request.allowedOrigin) {
-    throw new OutboundPolicyError(`Refusing to call ${request.url.origin}: not this environment's origin.`);
-  }
-  const started = performance.now();
-  const exchangeBase = describeRequest(request, context);
-  const controller = new AbortController();
-  const abortFromCaller = () => controller.abort(request.signal?.reason);
-  request.signal?.addEventListener('abort', abortFromCaller, { once: true });
-  let timedOut = false;
-  const headersTimer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  let res: Response;
-  try {
-    res = await fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      redirect: 'manual',
-      signal: controller.signal,
-      cache: 'no-store',
-    });
-    if (res.status < 200 || res.status > 299) {
-      request.signal?.removeEventListener('abort', abortFromCaller);
-      // An error answer is small and read whole, still under the headers timeout.
-      return { ok: true, kind: 'response', ...(await readResponse(res, { kind: 'text' }, context, exchangeBase, started)) };
-    }
-  } catch (error) {
-    const failure = describeNetworkFailure(error, request.url, timedOut);
-    const exchange: ExchangeDto = {
-      ...exchangeBase,
-      status: null,
-      durationMs: Math.round(performance.now() - started),
-      response: null,
-      error: failure.message,
-    };
-    request.signal?.removeEventListener('abort', abortFromCaller);
-    return { ok: false, failure, exchange };
-  } finally {
-    clearTimeout(headersTimer);
-  }
-  const headersMs = Math.round(performance.now() - started);
-  const headers = [...res.headers.entries()];
-  let bytes = 0;
-  let recorded = false;
-  const record = (error?: string) => {
-    if (recorded) return;
-    recorded = true;
-    request.signal?.removeEventListener('abort', abortFromCaller);
-    clearInterval(watchdog);
-    const exchange: ExchangeDto = {
-      ...exchangeBase,
-      status: res.status,
-      durationMs: Math.round(performance.now() - started),
-      response: { headers: redactHeaders(headers, context.secrets), body: null, bodyTruncated: bytes > 0, size: bytes },
-      ...(error ? { error } : {}),
-    };
-    void recordExchange(exchange).catch(() => undefined);
-  };
-  let lastChunkAt = performance.now();
-  // One watchdog per stream rather than a timer per chunk: chunks arrive by the thousand.
-  const watchdog = setInterval(() => {
-    if (performance.now() - lastChunkAt > request.idleTimeoutMs) {
-      timedOut = true;
-      controller.abort();
-    }
-  }, Math.min(1000, request.idleTimeoutMs));
-  const reader = res.body?.getReader();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(out) {
-      if (!reader) {
-        record();
-        out.close();
-        return;
-      }
-      try {
-        const { done, value } = await reader.read();
-        lastChunkAt = performance.now();
-        if (done) {
-          record();
-          out.close();
-          return;
-        }
-        bytes += value.byteLength;
-        out.enqueue(value);
-      } catch (error) {
-        const message = timedOut
-          ? `${request.url.host} sent nothing for ${formatWait(request.idleTimeoutMs)}; the download was stopped after ${bytes} bytes.`
-          : `The download from ${request.url.host} broke off after ${bytes} bytes${error instanceof Error && error.message ? ` (${error.message})` : ''}.`;
-        record(message);
-        out.error(new Error(message));
-      }
-    },
-    cancel(reason) {
-      record(`The download was cancelled after ${bytes} bytes.`);
-      controller.abort(reason);
-      return reader?.cancel(reason).catch(() => undefined);
-    },
-  });
-  return {
-    ok: true,
-    kind: 'stream',
-    stream: { status: res.status, statusText: res.statusText, headers, contentType: res.headers.get('content-type'), headersMs, exchangeId: exchangeBase.id, body },
   };
 }
 
@@ -322,7 +183,7 @@ async function readBody(
   }
 }
 
-function formatWait(ms: number): string {
+export function formatWait(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
@@ -353,7 +214,7 @@ function describeBrokenBody(error: BodyReadError, url: URL, timedOut: boolean): 
   };
 }
 
-function describeNetworkFailure(
+export function describeNetworkFailure(
   error: unknown,
   url: URL,
   timedOut: boolean,
