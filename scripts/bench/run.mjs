@@ -18,7 +18,7 @@ import {
 import { createAgent, createBffUser } from './http.mjs';
 import { measureFhirLatency, measureStreamingRss, measureThroughput, measureTokenExchange } from './measures.mjs';
 import { describeMachine, terminalTable, writeResults } from './report.mjs';
-import { commandLine, freePorts, processTree, startServer, stopServers } from './servers.mjs';
+import { commandLine, freePorts, pinProcesses, processTree, startServer, stopServers } from './servers.mjs';
 import { mb, mbps, mib, ms } from './stats.mjs';
 
 /** ≈ 12.6 KB of ExplanationOfBenefit NDJSON per enrollee: 90,000 enrollees make a file of about 1.14 GB. */
@@ -64,6 +64,8 @@ async function main() {
   ]);
   const bffTree = processTree(bff.pid);
   step(`BFF: pid ${bff.pid} (${commandLine(bff.pid)}), ${bffTree.length} process(es) in its tree.`);
+  const pinning = pinProcesses({ upstreamPid: upstream.pid, consolePids: [...bffTree, process.pid], cpuCount: machine.cores });
+  step(`CPUs: ${pinning}.`);
 
   const agents = { direct: createAgent(CONCURRENCY), bff: createAgent(CONCURRENCY) };
   const oneUp = { ...presetCredentials('oneuphealth.ts', ONEUP_PRESET), presetId: ONEUP_PRESET };
@@ -158,6 +160,7 @@ async function main() {
     },
   ];
   const details = [
+    `CPUs: ${pinning}.`,
     `FHIR search: GET ${ONEUP_SEARCH_PATH} on 1upHealth's bison tenant (a Bundle of ${latency.entries} Patients, ${latency.bytes} bytes as sent by the upstream); ${CONCURRENCY} workers × 10 requests × 6 rounds per side = ${latency.n} samples per side.`,
     `Token exchange: ${token.n} samples per side, each a new token (checked), one request at a time.`,
     `Bulk download: ExplanationOfBenefit of BCDA preset ${BCDA_LARGE_PRESET} (30,000 enrollees), ${mb(throughput.bytes)} (${throughput.encoding ?? 'no'} content-encoding); runs direct ${throughput.directRuns.map(mbps).join(', ')}; BFF ${throughput.bffRuns.map(mbps).join(', ')}.`,

@@ -1,6 +1,6 @@
 // Starts production servers from the one build, waits until they answer, and makes sure they end with the bench:
 // on normal exit, on failure, on SIGINT/SIGTERM.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { root } from '../ensure.mjs';
@@ -106,6 +106,23 @@ export async function startServer({ name, port, env, readyPath, timeoutMs = 90_0
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return { name, origin, port, pid: child.pid, alive: () => exited === null };
+}
+
+/**
+ * Gives the upstream its own CPU and the console (BFF and the bench client) the others, as a provider's servers are
+ * not the console's: on a shared pair of cores, the BFF's ratio would otherwise count the provider's work twice.
+ * Needs `taskset` and at least 2 CPUs; `BENCH_PIN=0` turns it off. Returns a description for the report.
+ */
+export function pinProcesses({ upstreamPid, consolePids, cpuCount }) {
+  if (process.env.BENCH_PIN === '0') return 'not pinned (BENCH_PIN=0): all processes share every CPU';
+  if (cpuCount < 2) return `not pinned: ${cpuCount} CPU`;
+  const upstreamCpu = String(cpuCount - 1);
+  const consoleCpus = cpuCount === 2 ? '0' : `0-${cpuCount - 2}`;
+  const pin = (pid, cpus) => spawnSync('taskset', ['-a', '-pc', cpus, String(pid)], { stdio: 'ignore' }).status === 0;
+  if (!pin(upstreamPid, upstreamCpu) || !consolePids.every((pid) => pin(pid, consoleCpus))) {
+    return 'not pinned: taskset is missing or refused; all processes share every CPU';
+  }
+  return `upstream pinned to CPU ${upstreamCpu}; BFF and bench client to CPU ${consoleCpus}`;
 }
 
 /** The process and all its descendants (from /proc), to see whether Next forked workers. */
