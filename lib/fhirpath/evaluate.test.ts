@@ -106,3 +106,11 @@ describe('evaluateFhirPath over non-FHIR JSON', () => {
     expect(evaluateFhirPath(engine, candidPage, 'Patient.name')).toEqual({ ok: true, results: [] });
   });
 });
+
+describe('evaluateFhirPath over a single resource', () => {
+  it('reads resourceType and id at the root', () => {
+    const resource = { resourceType: 'CapabilityStatement', id: 'bcda', meta: { lastUpdated: '2026-08-21T20:44:01Z' } };
+    expect(evaluateFhirPath(engine, resource, 'resourceType')).toEqual({ ok: true, results: ['CapabilityStatement'] });
+    expect(evaluateFhirPath(engine, resource, 'meta.lastUpdated')).toEqual({ ok: true, results: ['2026-08-21T20:44:01Z'] });
+  });
+});
