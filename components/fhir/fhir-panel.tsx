@@ -11,7 +11,7 @@ import { useFhirRequest, useSession } from '@/lib/api-client/hooks';
 import { reconcileQueryParams, withQueryParams, type QueryParam } from '@/lib/api-client/query-params';
 import { getRequestHistory, type HistoryEntry } from '@/lib/api-client/request-history';
 import type { ProviderDto } from '@/lib/api-client/schemas';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { BulkExportCard } from './bulk-export-card';
 import type { ActiveBulkJob } from './bulk-job-types';
 import { BundlePager } from './bundle-pager';
@@ -59,8 +59,7 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
   const [job, setJob] = useState<ActiveBulkJob | null>(null);
   const send = useFhirRequest();
   const session = useSession();
-  const exchanges = session.data?.exchanges;
-  const history = useMemo(() => getRequestHistory(exchanges ?? [], provider.id, target), [exchanges, provider.id, target]);
+  const history = getRequestHistory(session.data?.exchanges ?? [], provider.id, target);
   const params = reconcileQueryParams(path, paramsDraft);
 
   const preset = provider.defaultRequests.find((r) => r.id === presetId);

@@ -50,7 +50,7 @@ export function QueryParamsEditor({ params, onChange }: QueryParamsEditorProps) 
                   aria-label={`Remove parameter ${n}${param.key ? ` (${param.key})` : ''}`}
                   title="Remove"
                   onClick={() => remove(index)}
-                  className="w-7 px-0"
+                  className="w-7 px-0 text-zinc-500"
                 >
                   <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5" fill="none">
                     <path d="M4 4l8 8M12 4l-8 8" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />

@@ -37,13 +37,13 @@ export function RequestHistory({ entries, loading, pending, onEdit, onRerun }: R
           <li
             key={entry.exchangeId}
             data-testid="fhir-history-entry"
-            className="grid grid-cols-[3.25rem_minmax(0,1fr)_auto] items-center gap-x-2.5 gap-y-0.5 px-3 py-1.5 text-xs hover:bg-zinc-50"
+            className="grid grid-cols-[3.25rem_minmax(0,1fr)_auto] items-start gap-x-2.5 gap-y-0.5 px-3 py-1.5 text-xs hover:bg-zinc-50"
           >
-            <span className="font-mono text-[11px] font-semibold text-indigo-700">{entry.method}</span>
-            <span className="min-w-0 truncate font-mono text-zinc-800" title={entry.path}>
+            <span className="pt-px font-mono text-[11px] font-semibold text-indigo-700">{entry.method}</span>
+            <span className="line-clamp-2 min-w-0 font-mono break-all text-zinc-800" title={entry.path}>
               {entry.path}
             </span>
-            <span className="row-span-2 flex items-center gap-1">
+            <span className="row-span-2 flex items-center gap-1 self-center">
               <Button size="xs" variant="ghost" onClick={() => onEdit(entry)} aria-label={`Edit ${name}`}>
                 Edit
               </Button>

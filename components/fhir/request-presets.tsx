@@ -64,7 +64,7 @@ function PresetButtons({ requests, selectedId, onSelect }: RequestPresetsProps) 
             aria-describedby={`fhir-preset-${request.id}-description`}
             data-testid={`fhir-preset-${request.id}`}
             className={cn(
-              'flex min-w-0 flex-col items-start gap-1 rounded-lg border px-3 py-2 text-left transition-colors',
+              'flex min-w-0 flex-col items-start gap-0.5 rounded-lg border px-3 py-1.5 text-left transition-colors',
               'focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-500',
               selected
                 ? 'border-indigo-300 bg-indigo-50/70 ring-1 ring-indigo-200'
@@ -80,7 +80,11 @@ function PresetButtons({ requests, selectedId, onSelect }: RequestPresetsProps) 
                 </Badge>
               )}
             </span>
-            <span id={`fhir-preset-${request.id}-description`} className="line-clamp-2 text-[11px] leading-4 text-zinc-500">
+            <span
+              id={`fhir-preset-${request.id}-description`}
+              title={request.description.replace(/`/g, '')}
+              className="line-clamp-1 text-[11px] leading-4 text-zinc-500"
+            >
               <InlineCodeText text={request.description} />
             </span>
           </button>
