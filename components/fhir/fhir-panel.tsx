@@ -3,13 +3,14 @@
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { describeBundle, pagingRelations, toPagingPath, type PagingRelation } from '@/lib/api-client/bundle';
+import { describeBundle, toPagingPaths } from '@/lib/api-client/bundle';
 import type { FlowTarget } from '@/lib/api-client/effective-flow';
 import { getEnvironmentRoot, toEnvironmentPath } from '@/lib/api-client/environment-path';
 import { formatHeaderLines, getHeader, parseHeaderLines } from '@/lib/api-client/headers';
 import { useFhirRequest, useSession } from '@/lib/api-client/hooks';
 import { reconcileQueryParams, withQueryParams, type QueryParam } from '@/lib/api-client/query-params';
 import { getRequestHistory, type HistoryEntry } from '@/lib/api-client/request-history';
+import { checkRequestPath } from '@/lib/api-client/request-path';
 import type { ProviderDto } from '@/lib/api-client/schemas';
 import { useState } from 'react';
 import { BulkExportCard } from './bulk-export-card';
@@ -145,14 +146,6 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
   };
 
   const bundle = send.data?.bodyKind === 'json' ? describeBundle(send.data.json) : null;
-  const pagePaths = bundle
-    ? (Object.fromEntries(
-        pagingRelations.map((relation) => {
-          const link = bundle.links[relation];
-          return [relation, link ? toPagingPath(link, target.endpoints) : null];
-        }),
-      ) as Record<PagingRelation, string | null>)
-    : null;
 
   return (
     <>
@@ -196,6 +189,7 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
             headersText={headersText}
             body={body}
             params={params}
+            pathCheck={checkRequestPath(path, target.endpoints)}
             pending={send.isPending}
             basePath={getEnvironmentRoot(target.endpoints)}
             onMethodChange={setMethod}
@@ -213,8 +207,14 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
             <ResponseViewer
               response={send.data}
               toolbar={
-                bundle &&
-                pagePaths && <BundlePager bundle={bundle} paths={pagePaths} pending={send.isPending} onPage={requestPage} />
+                bundle && (
+                  <BundlePager
+                    bundle={bundle}
+                    paths={toPagingPaths(bundle.links, target.endpoints)}
+                    pending={send.isPending}
+                    onPage={requestPage}
+                  />
+                )
               }
             />
           ) : (

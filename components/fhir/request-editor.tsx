@@ -7,6 +7,7 @@ import { cn } from '@/components/ui/cn';
 import { Disclosure } from '@/components/ui/disclosure';
 import { FHIR_USER_HEADERS, parseHeaderLines } from '@/lib/api-client/headers';
 import type { QueryParam } from '@/lib/api-client/query-params';
+import type { RequestPathCheck } from '@/lib/api-client/request-path';
 import { QueryParamsEditor } from './query-params-editor';
 
 export type FhirMethod = 'GET' | 'POST' | 'DELETE';
@@ -18,6 +19,8 @@ export interface RequestEditorProps {
   body: string;
   /** The path's query as rows (see reconcileQueryParams). */
   params: readonly QueryParam[];
+  /** What is wrong with the path, if anything, checked before sending. */
+  pathCheck: RequestPathCheck;
   pending: boolean;
   basePath: string;
   onMethodChange: (method: FhirMethod) => void;
@@ -35,7 +38,7 @@ function getRefusedHeaders(headersText: string): string[] {
 
 /** Method, environment-relative path, its query parameters, headers and (for POST) a body. */
 export function RequestEditor(props: RequestEditorProps) {
-  const { method, path, headersText, body, params, pending, basePath } = props;
+  const { method, path, headersText, body, params, pathCheck, pending, basePath } = props;
   const refusedHeaders = getRefusedHeaders(headersText);
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -70,6 +73,8 @@ export function RequestEditor(props: RequestEditorProps) {
             spellCheck={false}
             autoComplete="off"
             placeholder="/api/v2/metadata"
+            aria-invalid={!pathCheck.ok || undefined}
+            aria-describedby="fhir-path-hint"
             onChange={(e) => props.onPathChange(e.target.value)}
             className="font-mono text-xs"
           />
@@ -79,15 +84,26 @@ export function RequestEditor(props: RequestEditorProps) {
           variant="primary"
           pending={pending}
           data-testid="fhir-send"
-          disabled={!path.trim() || refusedHeaders.length > 0}
+          disabled={!path.trim() || !pathCheck.ok || refusedHeaders.length > 0}
         >
           {pending ? 'Sending…' : 'Send'}
         </Button>
       </div>
-      <p className="text-[11px] text-zinc-500">
-        Paths are relative to the environment{basePath && <> (<span className="font-mono">{basePath}</span>)</>}; the
-        server adds <span className="font-mono">Authorization: Bearer …</span> from this session’s token.
-      </p>
+      {pathCheck.ok ? (
+        <p id="fhir-path-hint" className="text-[11px] text-zinc-500">
+          Paths are relative to the environment{basePath && <> (<span className="font-mono">{basePath}</span>)</>}; the
+          server adds <span className="font-mono">Authorization: Bearer …</span> from this session’s token.
+        </p>
+      ) : (
+        <p id="fhir-path-hint" role="alert" className="flex flex-wrap items-center gap-x-2 gap-y-1 text-[11px] text-red-700">
+          {pathCheck.message}
+          {pathCheck.suggestion && (
+            <Button size="xs" variant="secondary" onClick={() => pathCheck.suggestion && props.onPathChange(pathCheck.suggestion)}>
+              Use <span className="max-w-64 truncate font-mono">{pathCheck.suggestion}</span>
+            </Button>
+          )}
+        </p>
+      )}
       <QueryParamsEditor params={params} onChange={props.onParamsChange} />
       <Disclosure
         summary={

@@ -28,6 +28,8 @@ async function screenshot(page: Page, name: string, target?: Locator) {
 }
 
 test('FHIR workbench on Blue Button: a paged EOB search, FHIRPath, history after a reload — no secret in the browser', async ({ page, context }) => {
+  // One long story (sign-in, six requests, a reload): well over the default 60 s on a busy two-core machine.
+  test.setTimeout(180_000);
   const seen = recordResponses(page);
   await choose(page, 'bluebutton', 'demo-demographic');
   await signInToBlueButton(page);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeBundle, toPagingPath, UNTYPED_ENTRY } from './bundle';
+import { describeBundle, toPagingPath, toPagingPaths, UNTYPED_ENTRY } from './bundle';
 
 const bbBase = 'http://127.0.0.1:3000/sandbox/bluebutton/v2/fhir';
 const eobSearch = `${bbBase}/ExplanationOfBenefit?_format=application%2Fjson%2Bfhir&_count=10&patient=-20140000000001`;
@@ -119,5 +119,14 @@ describe('toPagingPath', () => {
     expect(toPagingPath('http://localhost:3000/sandbox/bcda/api/v2/metadata', builtin)).toBeNull();
     expect(toPagingPath('javascript:alert(1)', builtin)).toBeNull();
     expect(toPagingPath('http://[bad', builtin)).toBeNull();
+  });
+});
+
+describe('toPagingPaths', () => {
+  it('maps each relation, leaving absent and foreign links null', () => {
+    const env = { tokenUrl: 'http://127.0.0.1:3000/sandbox/bluebutton/v2/o/token', fhirBaseUrl: bbBase };
+    expect(
+      toPagingPaths({ first: `${bbBase}/Coverage?startIndex=0`, previous: null, next: 'https://evil.example/v2/fhir/Coverage?startIndex=20', last: 'Coverage?startIndex=30' }, env),
+    ).toEqual({ first: '/v2/fhir/Coverage?startIndex=0', previous: null, next: null, last: '/v2/fhir/Coverage?startIndex=30' });
   });
 });

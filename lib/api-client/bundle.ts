@@ -100,3 +100,13 @@ export function toPagingPath(link: string, env: EnvironmentUrls): string | null 
   }
   return toEnvironmentPath(url.toString(), env);
 }
+
+/** Every paging link of a Bundle as a proxy path (see toPagingPath); null where there is none or it leads elsewhere. */
+export function toPagingPaths(links: BundleSummary['links'], env: EnvironmentUrls): Record<PagingRelation, string | null> {
+  const paths: Record<PagingRelation, string | null> = { first: null, previous: null, next: null, last: null };
+  for (const relation of pagingRelations) {
+    const link = links[relation];
+    paths[relation] = link === null ? null : toPagingPath(link, env);
+  }
+  return paths;
+}

@@ -143,7 +143,7 @@ const healthsherpaInput: ProviderInput = {
     {
       id: 'search-contacts-by-name',
       group: 'data',
-      label: 'Contact search by name and email',
+      label: 'Documented contact search',
       method: 'GET',
       path: '/v2/contacts/search?first_name=John&last_name=Doe&email=john.doe@example.com',
       headers: { Accept: 'application/json' },
