@@ -3,11 +3,14 @@
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { describeBundle } from '@/lib/api-client/bundle';
+import { describeBundle, toPagingPaths } from '@/lib/api-client/bundle';
 import type { FlowTarget } from '@/lib/api-client/effective-flow';
 import { getEnvironmentRoot, toEnvironmentPath } from '@/lib/api-client/environment-path';
 import { formatHeaderLines, getHeader, parseHeaderLines } from '@/lib/api-client/headers';
-import { useFhirRequest } from '@/lib/api-client/hooks';
+import { useFhirRequest, useSession } from '@/lib/api-client/hooks';
+import { reconcileQueryParams, withQueryParams, type QueryParam } from '@/lib/api-client/query-params';
+import { getRequestHistory, type HistoryEntry } from '@/lib/api-client/request-history';
+import { checkRequestPath } from '@/lib/api-client/request-path';
 import type { ProviderDto } from '@/lib/api-client/schemas';
 import { useState } from 'react';
 import { BulkExportCard } from './bulk-export-card';
@@ -16,7 +19,9 @@ import { BundlePager } from './bundle-pager';
 import { formatRequestBody, isBulkExportPath } from './fhir-utils';
 import { RequestEditor, type FhirMethod } from './request-editor';
 import { RequestPresets } from './request-presets';
+import { RequestHistory } from './request-history';
 import { ResponseViewer } from './response-viewer';
+import { WorkbenchTabs, type WorkbenchTab } from './workbench-tabs';
 
 type DefaultRequest = ProviderDto['defaultRequests'][number];
 
@@ -31,7 +36,18 @@ export interface FhirPanelProps {
   hasLiveToken: boolean;
 }
 
-/** Step 5: send requests through the proxy with the session's token, page through Bundles, follow bulk exports. */
+/** What the editor sends: the method, path and body as typed, headers as `Name: value` lines. */
+interface RequestDraft {
+  method: FhirMethod;
+  path: string;
+  headersText: string;
+  body: string;
+}
+
+/**
+ * Step 5, the workbench: pick an example or a request from this session's history, edit it, send it through the
+ * proxy with the session's token, page through Bundles, query the answer with FHIRPath, follow bulk exports.
+ */
 export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
   const first = provider.defaultRequests[0];
   const [presetId, setPresetId] = useState<string | null>(first?.id ?? null);
@@ -39,22 +55,49 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
   const [path, setPath] = useState(first?.path ?? '');
   const [headersText, setHeadersText] = useState(formatHeaderLines(first?.headers ?? { Accept: 'application/fhir+json' }));
   const [body, setBody] = useState(() => formatRequestBody(first?.body));
+  const [paramsDraft, setParamsDraft] = useState<readonly QueryParam[]>([]);
+  const [tab, setTab] = useState<WorkbenchTab>('examples');
   const [job, setJob] = useState<ActiveBulkJob | null>(null);
   const send = useFhirRequest();
+  const session = useSession();
+  const history = getRequestHistory(session.data?.exchanges ?? [], provider.id, target);
+  const params = reconcileQueryParams(path, paramsDraft);
 
   const preset = provider.defaultRequests.find((r) => r.id === presetId);
   const presetMatches = preset !== undefined && preset.path === path && preset.method === method;
 
-  const loadPreset = (request: DefaultRequest) => {
-    setPresetId(request.id);
-    setMethod(request.method);
-    setPath(request.path);
-    setHeadersText(formatHeaderLines(request.headers));
-    setBody(formatRequestBody(request.body));
+  const loadDraft = (draft: RequestDraft) => {
+    setMethod(draft.method);
+    setPath(draft.path);
+    setHeadersText(draft.headersText);
+    setBody(draft.body);
   };
 
-  const sendRequest = (requestMethod: FhirMethod, requestPath: string) => {
-    const trimmed = requestPath.trim();
+  const loadPreset = (request: DefaultRequest) => {
+    setPresetId(request.id);
+    loadDraft({
+      method: request.method,
+      path: request.path,
+      headersText: formatHeaderLines(request.headers),
+      body: formatRequestBody(request.body),
+    });
+  };
+
+  const historyDraft = (entry: HistoryEntry): RequestDraft => ({
+    method: entry.method,
+    path: entry.path,
+    headersText: formatHeaderLines(entry.headers),
+    body: formatRequestBody(entry.body),
+  });
+
+  const changeParams = (next: QueryParam[]) => {
+    setParamsDraft(next);
+    setPath(withQueryParams(path, next));
+  };
+
+  const sendRequest = (draft: RequestDraft) => {
+    const { method: requestMethod, headersText: requestHeaders, body: requestBody } = draft;
+    const trimmed = draft.path.trim();
     if (!trimmed) return;
     const bulk =
       presetMatches && preset.path === trimmed && preset.method === requestMethod
@@ -69,8 +112,8 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
           presetId: sentTo.presetId,
           method: requestMethod,
           path: trimmed,
-          headers: parseHeaderLines(headersText),
-          body: requestMethod === 'POST' && body ? body : undefined,
+          headers: parseHeaderLines(requestHeaders),
+          body: requestMethod === 'POST' && requestBody ? requestBody : undefined,
         },
       },
       {
@@ -90,10 +133,16 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
     );
   };
 
-  const requestNextPage = (nextPath: string) => {
-    setMethod('GET');
-    setPath(nextPath);
-    sendRequest('GET', nextPath);
+  const requestPage = (pagePath: string) => {
+    const draft = { method: 'GET' as const, path: pagePath, headersText, body: '' };
+    loadDraft(draft);
+    sendRequest(draft);
+  };
+
+  const rerun = (entry: HistoryEntry) => {
+    const draft = historyDraft(entry);
+    loadDraft(draft);
+    sendRequest(draft);
   };
 
   const bundle = send.data?.bodyKind === 'json' ? describeBundle(send.data.json) : null;
@@ -103,10 +152,10 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
       <Card
         data-testid="fhir-panel"
         step={5}
-        title="Send a FHIR request"
+        title="FHIR workbench"
         description={
           <>
-            Through the server, to <span className="font-mono break-all">{target.endpoints.fhirBaseUrl}</span>
+            Requests go through the server, to <span className="font-mono break-all">{target.endpoints.fhirBaseUrl}</span>
           </>
         }
       >
@@ -116,20 +165,39 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
             CapabilityStatement needs none.
           </p>
         )}
-        <RequestPresets requests={provider.defaultRequests} selectedId={presetMatches ? presetId : null} onSelect={loadPreset} />
-        <div className="mt-4">
+        <WorkbenchTabs
+          tab={tab}
+          onTabChange={setTab}
+          historyCount={history.length}
+          examples={
+            <RequestPresets requests={provider.defaultRequests} selectedId={presetMatches ? presetId : null} onSelect={loadPreset} />
+          }
+          history={
+            <RequestHistory
+              entries={history}
+              loading={session.isPending}
+              pending={send.isPending}
+              onEdit={(entry) => loadDraft(historyDraft(entry))}
+              onRerun={rerun}
+            />
+          }
+        />
+        <div className="mt-4 border-t border-zinc-100 pt-4">
           <RequestEditor
             method={method}
             path={path}
             headersText={headersText}
             body={body}
+            params={params}
+            pathCheck={checkRequestPath(path, target.endpoints)}
             pending={send.isPending}
             basePath={getEnvironmentRoot(target.endpoints)}
             onMethodChange={setMethod}
             onPathChange={setPath}
+            onParamsChange={changeParams}
             onHeadersChange={setHeadersText}
             onBodyChange={setBody}
-            onSend={() => sendRequest(method, path)}
+            onSend={() => sendRequest({ method, path, headersText, body })}
           />
         </div>
         <div className="mt-4 border-t border-zinc-100 pt-4">
@@ -142,16 +210,16 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
                 bundle && (
                   <BundlePager
                     bundle={bundle}
-                    nextPath={bundle.next ? toEnvironmentPath(bundle.next, target.endpoints) : null}
+                    paths={toPagingPaths(bundle.links, target.endpoints)}
                     pending={send.isPending}
-                    onNext={requestNextPage}
+                    onPage={requestPage}
                   />
                 )
               }
             />
           ) : (
             <EmptyState title={send.isPending ? 'Waiting for the response…' : 'No response yet'}>
-              Pick a request above and press Send.
+              Pick an example or a request from the history, or write one, and press Send.
             </EmptyState>
           )}
           {send.data?.status === 202 && job?.kickoffExchangeId === send.data.exchangeId && (

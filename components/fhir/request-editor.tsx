@@ -5,6 +5,10 @@ import { Select } from '@/components/ui/select';
 import { TextInput } from '@/components/ui/text-input';
 import { cn } from '@/components/ui/cn';
 import { Disclosure } from '@/components/ui/disclosure';
+import { FHIR_USER_HEADERS, parseHeaderLines } from '@/lib/api-client/headers';
+import type { QueryParam } from '@/lib/api-client/query-params';
+import type { RequestPathCheck } from '@/lib/api-client/request-path';
+import { QueryParamsEditor } from './query-params-editor';
 
 export type FhirMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -13,18 +17,29 @@ export interface RequestEditorProps {
   path: string;
   headersText: string;
   body: string;
+  /** The path's query as rows (see reconcileQueryParams). */
+  params: readonly QueryParam[];
+  /** What is wrong with the path, if anything, checked before sending. */
+  pathCheck: RequestPathCheck;
   pending: boolean;
   basePath: string;
   onMethodChange: (method: FhirMethod) => void;
   onPathChange: (path: string) => void;
+  onParamsChange: (params: QueryParam[]) => void;
   onHeadersChange: (text: string) => void;
   onBodyChange: (body: string) => void;
   onSend: () => void;
 }
 
-/** Method, environment-relative path, extra headers and (for POST) a body. */
+/** Header names the proxy would refuse (it sets Authorization itself), so the editor says so before sending. */
+function getRefusedHeaders(headersText: string): string[] {
+  return Object.keys(parseHeaderLines(headersText)).filter((name) => !FHIR_USER_HEADERS.has(name.toLowerCase()));
+}
+
+/** Method, environment-relative path, its query parameters, headers and (for POST) a body. */
 export function RequestEditor(props: RequestEditorProps) {
-  const { method, path, headersText, body, pending, basePath } = props;
+  const { method, path, headersText, body, params, pathCheck, pending, basePath } = props;
+  const refusedHeaders = getRefusedHeaders(headersText);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     props.onSend();
@@ -58,19 +73,47 @@ export function RequestEditor(props: RequestEditorProps) {
             spellCheck={false}
             autoComplete="off"
             placeholder="/api/v2/metadata"
+            aria-invalid={!pathCheck.ok || undefined}
+            aria-describedby="fhir-path-hint"
             onChange={(e) => props.onPathChange(e.target.value)}
             className="font-mono text-xs"
           />
         </div>
-        <Button type="submit" variant="primary" pending={pending} data-testid="fhir-send" disabled={!path.trim()}>
+        <Button
+          type="submit"
+          variant="primary"
+          pending={pending}
+          data-testid="fhir-send"
+          disabled={!path.trim() || !pathCheck.ok || refusedHeaders.length > 0}
+        >
           {pending ? 'Sending…' : 'Send'}
         </Button>
       </div>
-      <p className="text-[11px] text-zinc-500">
-        Paths are relative to the environment{basePath && <> (<span className="font-mono">{basePath}</span>)</>}; the
-        server adds <span className="font-mono">Authorization: Bearer …</span> from this session’s token.
-      </p>
-      <Disclosure summary="Request headers">
+      {pathCheck.ok ? (
+        <p id="fhir-path-hint" className="text-[11px] text-zinc-500">
+          Paths are relative to the environment{basePath && <> (<span className="font-mono">{basePath}</span>)</>}; the
+          server adds <span className="font-mono">Authorization: Bearer …</span> from this session’s token.
+        </p>
+      ) : (
+        <p id="fhir-path-hint" role="alert" className="flex flex-wrap items-center gap-x-2 gap-y-1 text-[11px] text-red-700">
+          {pathCheck.message}
+          {pathCheck.suggestion && (
+            <Button size="xs" variant="secondary" onClick={() => pathCheck.suggestion && props.onPathChange(pathCheck.suggestion)}>
+              Use <span className="max-w-64 truncate font-mono">{pathCheck.suggestion}</span>
+            </Button>
+          )}
+        </p>
+      )}
+      <QueryParamsEditor params={params} onChange={props.onParamsChange} />
+      <Disclosure
+        summary={
+          <>
+            Request headers
+            {refusedHeaders.length > 0 && <span className="font-normal text-red-700"> · cannot be sent</span>}
+          </>
+        }
+        defaultOpen={refusedHeaders.length > 0}
+      >
         <label htmlFor="fhir-headers" className="sr-only">
           Request headers
         </label>
@@ -80,12 +123,21 @@ export function RequestEditor(props: RequestEditorProps) {
           rows={3}
           spellCheck={false}
           placeholder="Accept: application/fhir+json"
+          aria-invalid={refusedHeaders.length > 0 || undefined}
+          aria-describedby="fhir-headers-hint"
           onChange={(e) => props.onHeadersChange(e.target.value)}
           className={cn(controlClass, 'py-2 font-mono text-xs')}
         />
-        <p className="mt-1 text-[11px] text-zinc-500">
-          One <span className="font-mono">Name: value</span> per line. Authorization is set by the server.
-        </p>
+        {refusedHeaders.length > 0 ? (
+          <p id="fhir-headers-hint" className="mt-1 text-[11px] text-red-700" role="alert">
+            {refusedHeaders.join(', ')} cannot be set here: the server adds Authorization from this session’s token, and
+            only {[...FHIR_USER_HEADERS].join(', ')} pass through.
+          </p>
+        ) : (
+          <p id="fhir-headers-hint" className="mt-1 text-[11px] text-zinc-500">
+            One <span className="font-mono">Name: value</span> per line. Authorization is set by the server.
+          </p>
+        )}
       </Disclosure>
       {method === 'POST' && (
         <div>

@@ -4,6 +4,21 @@ import { InlineCodeText } from '@/components/ui/inline-code-text';
 import type { ProviderDto } from '@/lib/api-client/schemas';
 
 type DefaultRequest = ProviderDto['defaultRequests'][number];
+type RequestGroup = NonNullable<DefaultRequest['group']>;
+
+/** Groups in reading order: what the server is, its data, writes, the caller's own account, then bulk. */
+const groupLabels: Record<RequestGroup, string> = {
+  discovery: 'Discovery',
+  data: 'Search & read',
+  write: 'Create',
+  account: 'Token & account',
+  bulk: 'Bulk export',
+};
+const groupOrder = Object.keys(groupLabels) as RequestGroup[];
+
+function groupOf(request: DefaultRequest): RequestGroup {
+  return request.group ?? (request.bulkExport ? 'bulk' : 'data');
+}
 
 export interface RequestPresetsProps {
   requests: DefaultRequest[];
@@ -11,10 +26,31 @@ export interface RequestPresetsProps {
   onSelect: (request: DefaultRequest) => void;
 }
 
-/** The provider's ready-made requests; choosing one loads it into the editor below. */
+/** The provider's ready-made requests by group; choosing one loads it into the editor below. */
 export function RequestPresets({ requests, selectedId, onSelect }: RequestPresetsProps) {
+  const groups = groupOrder
+    .map((group) => ({ group, requests: requests.filter((request) => groupOf(request) === group) }))
+    .filter(({ requests: inGroup }) => inGroup.length > 0);
+  if (groups.length === 0) {
+    return <p className="text-xs text-zinc-500">This provider has no example requests; write one in the editor below.</p>;
+  }
   return (
-    <div className="grid gap-2 sm:grid-cols-2" role="group" aria-label="Example requests">
+    <div className="space-y-3" data-testid="fhir-examples" role="group" aria-label="Example requests">
+      {groups.map(({ group, requests: inGroup }) => (
+        <section key={group} aria-labelledby={`fhir-examples-${group}`}>
+          <h3 id={`fhir-examples-${group}`} className="mb-1.5 text-[11px] font-semibold tracking-wide text-zinc-500 uppercase">
+            {groupLabels[group]}
+          </h3>
+          <PresetButtons requests={inGroup} selectedId={selectedId} onSelect={onSelect} />
+        </section>
+      ))}
+    </div>
+  );
+}
+
+function PresetButtons({ requests, selectedId, onSelect }: RequestPresetsProps) {
+  return (
+    <div className="grid gap-2 sm:grid-cols-2">
       {requests.map((request) => {
         const selected = request.id === selectedId;
         return (
@@ -28,7 +64,7 @@ export function RequestPresets({ requests, selectedId, onSelect }: RequestPreset
             aria-describedby={`fhir-preset-${request.id}-description`}
             data-testid={`fhir-preset-${request.id}`}
             className={cn(
-              'flex min-w-0 flex-col items-start gap-1 rounded-lg border px-3 py-2 text-left transition-colors',
+              'flex min-w-0 flex-col items-start gap-0.5 rounded-lg border px-3 py-1.5 text-left transition-colors',
               'focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-500',
               selected
                 ? 'border-indigo-300 bg-indigo-50/70 ring-1 ring-indigo-200'
@@ -44,7 +80,11 @@ export function RequestPresets({ requests, selectedId, onSelect }: RequestPreset
                 </Badge>
               )}
             </span>
-            <span id={`fhir-preset-${request.id}-description`} className="line-clamp-2 text-[11px] leading-4 text-zinc-500">
+            <span
+              id={`fhir-preset-${request.id}-description`}
+              title={request.description.replace(/`/g, '')}
+              className="line-clamp-1 text-[11px] leading-4 text-zinc-500"
+            >
               <InlineCodeText text={request.description} />
             </span>
           </button>

@@ -81,6 +81,7 @@ export const providerDtoSchema = z.object({
     z.object({
       id: z.string(),
       label: z.string(),
+      group: z.enum(['discovery', 'data', 'write', 'account', 'bulk']).optional(),
       method: z.enum(['GET', 'POST', 'DELETE']),
       path: z.string(),
       headers: z.record(z.string(), z.string()),

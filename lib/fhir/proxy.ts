@@ -1,4 +1,5 @@
 import 'server-only';
+import { FHIR_USER_HEADERS } from '@/lib/api-client/headers';
 import type { ExchangeDto, FhirProxyRequest, FhirProxyResponse, SimulatedFailure } from '@/lib/api-client/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { sendOutbound, type OutboundResponse } from '@/lib/http/outbound';
@@ -8,8 +9,6 @@ import type { ResolvedEnvironment } from '@/lib/providers/resolve';
 import type { StoredToken } from '@/lib/session/vault';
 import { checkEnvironmentPath, joinEnvironmentUrl } from './paths';
 
-/** Headers a user may set on a FHIR request; everything else (Authorization, Cookie, Host …) is the BFF's. */
-const USER_HEADERS = new Set(['accept', 'prefer', 'content-type', 'if-none-match', 'if-modified-since', 'x-request-id']);
 const FHIR_TIMEOUT_MS = 30_000;
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -98,9 +97,9 @@ export function buildFhirCall(
 
   const headers: [string, string][] = [];
   for (const [name, value] of Object.entries(request.headers)) {
-    if (!USER_HEADERS.has(name.toLowerCase())) {
+    if (!FHIR_USER_HEADERS.has(name.toLowerCase())) {
       throw new HttpError(400, 'bad_request', `Header "${name}" cannot be set here.`, {
-        hint: `You may set ${[...USER_HEADERS].join(', ')}. The console attaches the session's token itself.`,
+        hint: `You may set ${[...FHIR_USER_HEADERS].join(', ')}. The console attaches the session's token itself.`,
       });
     }
     headers.push([name, value]);

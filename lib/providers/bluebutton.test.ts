@@ -53,9 +53,12 @@ describe('the Blue Button provider file', () => {
     expect(bluebutton.defaultRequests.map((request) => request.path)).toEqual([
       '/v2/fhir/Patient',
       '/v2/fhir/ExplanationOfBenefit?_count=10',
+      '/v2/fhir/ExplanationOfBenefit?type=pde&_count=5',
       '/v2/fhir/Coverage',
       '/v2/connect/userinfo',
       '/v2/fhir/metadata',
+      '/v2/fhir/.well-known/smart-configuration',
+      '/v2/connect/.well-known/openid-configuration',
     ]);
     for (const request of bluebutton.defaultRequests) {
       expect(['/v2/fhir/', '/v2/connect/'].some((prefix) => request.path.startsWith(prefix))).toBe(true);

@@ -132,6 +132,7 @@ const bluebuttonInput: ProviderInput = {
   defaultRequests: [
     {
       id: 'patient',
+      group: 'data',
       label: 'Patient search',
       method: 'GET',
       path: '/v2/fhir/Patient',
@@ -140,6 +141,7 @@ const bluebuttonInput: ProviderInput = {
     },
     {
       id: 'eob',
+      group: 'data',
       label: 'ExplanationOfBenefit search',
       method: 'GET',
       path: '/v2/fhir/ExplanationOfBenefit?_count=10',
@@ -147,7 +149,17 @@ const bluebuttonInput: ProviderInput = {
       description: 'Part A, B and D claims, 10 per page; follow the Bundle’s `next` link for more.',
     },
     {
+      id: 'eob-part-d',
+      group: 'data',
+      label: 'Part D drug events only',
+      method: 'GET',
+      path: '/v2/fhir/ExplanationOfBenefit?type=pde&_count=5',
+      headers: { Accept: 'application/json' },
+      description: 'EOB search filtered by claim type (`type=pde`; also carrier, inpatient, outpatient …), 5 per page.',
+    },
+    {
       id: 'coverage',
+      group: 'data',
       label: 'Coverage search',
       method: 'GET',
       path: '/v2/fhir/Coverage',
@@ -156,6 +168,7 @@ const bluebuttonInput: ProviderInput = {
     },
     {
       id: 'userinfo',
+      group: 'account',
       label: 'UserInfo',
       method: 'GET',
       path: '/v2/connect/userinfo',
@@ -164,11 +177,30 @@ const bluebuttonInput: ProviderInput = {
     },
     {
       id: 'metadata',
+      group: 'discovery',
       label: 'CapabilityStatement',
       method: 'GET',
       path: '/v2/fhir/metadata',
       headers: { Accept: 'application/json' },
       description: 'What the FHIR server supports. Needs no token.',
+    },
+    {
+      id: 'smart-configuration',
+      group: 'discovery',
+      label: 'SMART configuration',
+      method: 'GET',
+      path: '/v2/fhir/.well-known/smart-configuration',
+      headers: { Accept: 'application/json' },
+      description: 'Authorize and token endpoints, PKCE methods and capabilities (SMART App Launch 2.x). Needs no token.',
+    },
+    {
+      id: 'openid-configuration',
+      group: 'discovery',
+      label: 'OpenID configuration',
+      method: 'GET',
+      path: '/v2/connect/.well-known/openid-configuration',
+      headers: { Accept: 'application/json' },
+      description: 'The OpenID Connect discovery document: issuer, endpoints, supported scopes. Needs no token.',
     },
   ],
   knownDeviations: [

@@ -129,6 +129,7 @@ const candidInput: ProviderInput = {
   defaultRequests: [
     {
       id: 'encounters',
+      group: 'data',
       label: 'Encounters (first 5)',
       method: 'GET',
       path: '/api/encounters/v4?limit=5',
@@ -137,6 +138,7 @@ const candidInput: ProviderInput = {
     },
     {
       id: 'encounters-paid',
+      group: 'data',
       label: 'Encounters with a paid claim',
       method: 'GET',
       path: '/api/encounters/v4?claim_status=paid&limit=10',
@@ -145,6 +147,7 @@ const candidInput: ProviderInput = {
     },
     {
       id: 'payers',
+      group: 'data',
       label: 'Payers',
       method: 'GET',
       path: '/api/payers/v3?limit=10',
@@ -153,6 +156,7 @@ const candidInput: ProviderInput = {
     },
     {
       id: 'payers-search',
+      group: 'data',
       label: 'Payer search ("aetna")',
       method: 'GET',
       path: '/api/payers/v3?search_term=aetna',

@@ -104,6 +104,7 @@ const healthsherpaInput: ProviderInput = {
   defaultRequests: [
     {
       id: 'list-contacts',
+      group: 'data',
       label: 'List contacts',
       method: 'GET',
       path: '/v2/contacts',
@@ -111,7 +112,17 @@ const healthsherpaInput: ProviderInput = {
       description: 'The signed-in agent’s contacts, 25 per page (`page`, `per_page`).',
     },
     {
+      id: 'list-contacts-page-2',
+      group: 'data',
+      label: 'List contacts, page 2',
+      method: 'GET',
+      path: '/v2/contacts?page=2&per_page=10',
+      headers: { Accept: 'application/json' },
+      description: 'The contact list paged with `page` and `per_page` (10 here instead of the default 25).',
+    },
+    {
       id: 'create-contact',
+      group: 'write',
       label: 'Create contact',
       method: 'POST',
       path: '/v2/contacts',
@@ -121,12 +132,23 @@ const healthsherpaInput: ProviderInput = {
     },
     {
       id: 'search-contacts',
+      group: 'data',
       label: 'Search contacts by last name',
       method: 'GET',
       path: '/v2/contacts?last_name=Doe',
       headers: { Accept: 'application/json' },
       description:
         'The contact list filtered by last name (or medicare_number): finds the contact the create request made. HealthSherpa also documents a search by medicare_number alone, or first_name and last_name with one of birth_date, email or phone (path unconfirmed; the built-in sandbox serves it at /v2/contacts/search).',
+    },
+    {
+      id: 'search-contacts-by-name',
+      group: 'data',
+      label: 'Documented contact search',
+      method: 'GET',
+      path: '/v2/contacts/search?first_name=John&last_name=Doe&email=john.doe@example.com',
+      headers: { Accept: 'application/json' },
+      description:
+        'The documented search: first_name and last_name with one of birth_date, email or phone (or medicare_number alone). 400 when the combination is incomplete.',
     },
   ],
   knownDeviations: [

@@ -170,6 +170,7 @@ const oneuphealthInput: ProviderInput = {
   defaultRequests: [
     {
       id: 'metadata',
+      group: 'discovery',
       label: 'CapabilityStatement (bison bulk server)',
       method: 'GET',
       path: `${bisonBulkBase}/metadata`,
@@ -178,6 +179,7 @@ const oneuphealthInput: ProviderInput = {
     },
     {
       id: 'patient-search',
+      group: 'data',
       label: 'Patient search',
       method: 'GET',
       path: `${bisonBulkBase}/Patient?_count=10`,
@@ -186,6 +188,7 @@ const oneuphealthInput: ProviderInput = {
     },
     {
       id: 'eob-search',
+      group: 'data',
       label: 'ExplanationOfBenefit search',
       method: 'GET',
       path: `${bisonBulkBase}/ExplanationOfBenefit?_count=10`,
@@ -194,6 +197,7 @@ const oneuphealthInput: ProviderInput = {
     },
     {
       id: 'coverage-search',
+      group: 'data',
       label: 'Coverage search',
       method: 'GET',
       path: `${bisonBulkBase}/Coverage?_count=10`,
@@ -202,6 +206,7 @@ const oneuphealthInput: ProviderInput = {
     },
     {
       id: 'group-search',
+      group: 'data',
       label: 'Groups of this client',
       method: 'GET',
       path: `${bisonBulkBase}/Group`,
@@ -210,6 +215,7 @@ const oneuphealthInput: ProviderInput = {
     },
     {
       id: 'system-export',
+      group: 'bulk',
       label: 'System $export (client-id export)',
       method: 'GET',
       path: `${bisonBulkBase}/$export`,
@@ -219,6 +225,7 @@ const oneuphealthInput: ProviderInput = {
     },
     {
       id: 'encounter-export-since',
+      group: 'bulk',
       label: '$export of Encounters since a date',
       method: 'GET',
       path: `${bisonBulkBase}/$export?_type=Encounter&_since=2025-01-01`,
@@ -228,6 +235,7 @@ const oneuphealthInput: ProviderInput = {
     },
     {
       id: 'group-export',
+      group: 'bulk',
       label: 'Group $export (Provider Access group)',
       method: 'GET',
       path: `${bisonBulkBase}/Group/bison-provider-attributed/$export`,
@@ -237,6 +245,7 @@ const oneuphealthInput: ProviderInput = {
     },
     {
       id: 'patient-access-patient',
+      group: 'data',
       label: 'Patient Access: my Patient record',
       method: 'GET',
       path: '/r4/Patient',
@@ -245,6 +254,7 @@ const oneuphealthInput: ProviderInput = {
     },
     {
       id: 'patient-access-eob',
+      group: 'data',
       label: 'Patient Access: my claims',
       method: 'GET',
       path: '/r4/ExplanationOfBenefit',
@@ -253,6 +263,7 @@ const oneuphealthInput: ProviderInput = {
     },
     {
       id: 'patient-access-coverage',
+      group: 'data',
       label: 'Patient Access: my coverage',
       method: 'GET',
       path: '/r4/Coverage',
@@ -261,11 +272,21 @@ const oneuphealthInput: ProviderInput = {
     },
     {
       id: 'patient-access-metadata',
+      group: 'discovery',
       label: 'Patient Access: CapabilityStatement',
       method: 'GET',
       path: '/r4/metadata',
       headers: fhirHeaders,
       description: 'Patient Access preset only: the demo plan’s FHIR server and its OAuth endpoints. Needs no token.',
+    },
+    {
+      id: 'patient-access-smart-configuration',
+      group: 'discovery',
+      label: 'Patient Access: SMART configuration',
+      method: 'GET',
+      path: '/r4/.well-known/smart-configuration',
+      headers: fhirHeaders,
+      description: 'Patient Access preset only: the demo plan’s authorize and token endpoints. Needs no token.',
     },
   ],
   knownDeviations: [

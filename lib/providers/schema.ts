@@ -101,9 +101,18 @@ export const credentialPresetSchema = z.object({
 });
 export type CredentialPreset = z.infer<typeof credentialPresetSchema>;
 
+/**
+ * Where an example sits in the workbench's library: `discovery` (CapabilityStatement, SMART and OpenID
+ * configuration), `data` (search and read), `write`, `account` (token check, userinfo), `bulk` (kick-offs, jobs).
+ */
+export const requestGroupSchema = z.enum(['discovery', 'data', 'write', 'account', 'bulk']);
+export type RequestGroup = z.infer<typeof requestGroupSchema>;
+
 export const defaultRequestSchema = z.object({
   id: z.string(),
   label: z.string(),
+  /** Left out: `bulk` for a kick-off, else `data`. */
+  group: requestGroupSchema.optional(),
   method: z.enum(['GET', 'POST', 'DELETE']),
   path: pathSchema,
   headers: z.record(z.string(), z.string()).default({}),

@@ -1,0 +1,135 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { choose } from '../support/console';
+import { browserVisibleText, findTokenByFingerprint, presetSecrets, recordResponses, sessionFingerprints } from '../support/secrets';
+
+const PAGE_SIZE = 5;
+
+async function signInToBlueButton(page: Page) {
+  await page.getByTestId('authorize').click();
+  await page.getByLabel('Username').fill('BBUser00000');
+  await page.getByLabel('Password').fill('PW00000!');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByLabel(/Share my demographic info/)).toBeVisible();
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await expect(page.getByTestId('token-panel')).toBeVisible();
+}
+
+/** `5 entries of 37 in total` → [5, 37] */
+async function readBundleCount(summary: Locator): Promise<[number, number]> {
+  const text = (await summary.getByTestId('bundle-count').textContent()) ?? '';
+  const match = /(\d+) entr(?:y|ies) of (\d+) in total/.exec(text);
+  if (!match) throw new Error(`unexpected bundle count: ${text}`);
+  return [Number(match[1]), Number(match[2])];
+}
+
+async function screenshot(page: Page, name: string, target?: Locator) {
+  const path = `test-results/screenshots/workbench-${name}.png`;
+  await (target ? target.screenshot({ path }) : page.screenshot({ path, fullPage: true }));
+}
+
+test('FHIR workbench on Blue Button: a paged EOB search, FHIRPath, history after a reload — no secret in the browser', async ({ page, context }) => {
+  // One long story (sign-in, six requests, a reload): well over the default 60 s on a busy two-core machine.
+  test.setTimeout(180_000);
+  const seen = recordResponses(page);
+  await choose(page, 'bluebutton', 'demo-demographic');
+  await signInToBlueButton(page);
+
+  const fhir = page.getByTestId('fhir-panel');
+  const path = fhir.getByLabel('Path', { exact: true });
+  await expect(fhir.getByTestId('fhir-examples')).toContainText('Discovery');
+  await fhir.getByRole('button', { name: 'ExplanationOfBenefit search', exact: true }).click();
+  await expect(path).toHaveValue('/v2/fhir/ExplanationOfBenefit?_count=10');
+
+  // The query-parameter rows and the path stay in step both ways.
+  const countValue = fhir.getByLabel('Parameter 1 value');
+  await expect(fhir.getByLabel('Parameter 1 name')).toHaveValue('_count');
+  await countValue.fill(String(PAGE_SIZE));
+  await expect(path).toHaveValue(`/v2/fhir/ExplanationOfBenefit?_count=${PAGE_SIZE}`);
+  await fhir.getByTestId('query-param-add').click();
+  await fhir.getByLabel('Parameter 2 name').fill('type');
+  await fhir.getByLabel('Parameter 2 value').fill('carrier,pde');
+  await expect(path).toHaveValue(`/v2/fhir/ExplanationOfBenefit?_count=${PAGE_SIZE}&type=carrier,pde`);
+  await fhir.getByRole('button', { name: 'Remove parameter 2 (type)' }).click();
+  await path.fill(`/v2/fhir/ExplanationOfBenefit?_count=${PAGE_SIZE}&startIndex=0`);
+  await expect(fhir.getByLabel('Parameter 2 name')).toHaveValue('startIndex');
+  await fhir.getByRole('button', { name: 'Remove parameter 2 (startIndex)' }).click();
+  await expect(path).toHaveValue(`/v2/fhir/ExplanationOfBenefit?_count=${PAGE_SIZE}`);
+
+  // First page.
+  await page.getByTestId('fhir-send').click();
+  const summary = fhir.getByTestId('bundle-summary');
+  await expect(summary).toContainText(`${PAGE_SIZE} entries of`);
+  const [, total] = await readBundleCount(summary);
+  expect(total).toBeGreaterThan(2 * PAGE_SIZE);
+  await expect(summary.getByTestId('bundle-resource-types')).toContainText(`ExplanationOfBenefit ${PAGE_SIZE}`);
+  await expect(fhir.getByTestId('bundle-previous')).toBeDisabled();
+  await expect(fhir.getByTestId('fhir-response-size')).toHaveText(/\d+(\.\d)? KB/);
+  await screenshot(page, 'first-page', fhir);
+
+  // Next, then Previous, through the BFF.
+  await fhir.getByTestId('bundle-next').click();
+  await expect(path).toHaveValue(/startIndex=5/);
+  await expect(fhir.getByTestId('bundle-previous')).toBeEnabled();
+  expect(await readBundleCount(summary)).toEqual([PAGE_SIZE, total]);
+  await expect(fhir.getByTestId('fhir-response-body')).toContainText(`startIndex=${PAGE_SIZE}&_count=${PAGE_SIZE}`);
+  await fhir.getByTestId('bundle-previous').click();
+  await expect(path).toHaveValue(/startIndex=0/);
+  await expect(fhir.getByTestId('bundle-previous')).toBeDisabled();
+  expect(await readBundleCount(summary)).toEqual([PAGE_SIZE, total]);
+
+  // The last page holds what is left.
+  await fhir.getByTestId('bundle-last').click();
+  await expect(fhir.getByTestId('bundle-next')).toBeDisabled();
+  const lastPageEntries = total % PAGE_SIZE || PAGE_SIZE;
+  await expect.poll(() => readBundleCount(summary)).toEqual([lastPageEntries, total]);
+  await fhir.getByTestId('bundle-first').click();
+  await expect(fhir.getByTestId('bundle-previous')).toBeDisabled();
+
+  // FHIRPath over the response: a good expression, then a bad one and an unknown function.
+  const fhirpath = fhir.getByTestId('fhirpath');
+  const expression = fhirpath.getByLabel('FHIRPath');
+  await expression.fill('entry.resource.ofType(ExplanationOfBenefit).count()');
+  await expression.press('Enter');
+  await expect(fhirpath.getByTestId('fhirpath-result')).toContainText('1 result');
+  await expect(fhirpath.getByTestId('fhirpath-result')).toContainText(String(PAGE_SIZE));
+  await expression.fill('entry.resource.where(');
+  await fhirpath.getByTestId('fhirpath-evaluate').click();
+  await expect(fhirpath.getByTestId('fhirpath-error')).toContainText('Syntax error at character 22: the expression ends too early.');
+  await screenshot(page, 'fhirpath-error', fhirpath);
+  await expression.fill('entry.frobnicate()');
+  await expression.press('Enter');
+  await expect(fhirpath.getByTestId('fhirpath-error')).toContainText('Unknown function frobnicate()');
+  await fhirpath.getByRole('button', { name: 'entry.resource.resourceType' }).click();
+  await expect(fhirpath.getByTestId('fhirpath-result')).toContainText(`${PAGE_SIZE} results`);
+
+  // Raw view with copy.
+  await fhir.getByTestId('fhir-body-view-raw').click();
+  await expect(fhir.getByTestId('fhir-response-body')).toContainText('"resourceType": "Bundle"');
+  await expect(fhir.getByRole('button', { name: 'Copy JSON' })).toBeVisible();
+  await screenshot(page, 'response', fhir);
+
+  // History is the session's: it survives a reload; Edit loads, Re-run sends again.
+  await page.reload();
+  await expect(page.getByTestId('token-panel')).toBeVisible();
+  await fhir.getByTestId('fhir-tab-history').click();
+  const history = fhir.getByTestId('fhir-history');
+  await expect(history.getByTestId('fhir-history-entry')).toHaveCount(5);
+  await screenshot(page, 'history', fhir);
+  const typed = `GET /v2/fhir/ExplanationOfBenefit?_count=${PAGE_SIZE}`;
+  await history.getByRole('button', { name: `Edit ${typed}`, exact: true }).click();
+  await expect(path).toHaveValue(`/v2/fhir/ExplanationOfBenefit?_count=${PAGE_SIZE}`);
+  await path.fill('/v2/fhir/Coverage');
+  await history.getByRole('button', { name: `Re-run ${typed}`, exact: true }).click();
+  await expect(path).toHaveValue(`/v2/fhir/ExplanationOfBenefit?_count=${PAGE_SIZE}`);
+  expect(await readBundleCount(summary)).toEqual([PAGE_SIZE, total]);
+  await expect(history.getByTestId('fhir-history-entry').first()).toContainText(`/v2/fhir/ExplanationOfBenefit?_count=${PAGE_SIZE}`);
+  await expect(fhir.getByTestId('fhir-tab-history')).toContainText('6');
+
+  // Narrower screens keep the workbench usable.
+  await page.setViewportSize({ width: 1024, height: 900 });
+  await screenshot(page, '1024', fhir);
+
+  const texts = await browserVisibleText(page, context, seen);
+  for (const text of texts) for (const secret of presetSecrets) expect(text).not.toContain(secret);
+  expect(findTokenByFingerprint(texts, await sessionFingerprints(page))).toBeNull();
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { createBcdaSandbox } from '@/lib/sandbox/bcda';
+import { getAccessToken as getBcdaToken, send as sendBcda } from '@/lib/sandbox/bcda/test-helpers';
+import { createTestSandbox as createBlueButtonSandbox, getTokens as getBlueButtonTokens, send as sendBlueButton } from '@/lib/sandbox/bluebutton/test-helpers';
+import { createCandidSandbox } from '@/lib/sandbox/candid';
+import { getAccessToken as getCandidToken, send as sendCandid } from '@/lib/sandbox/candid/test-helpers';
+import { createTestSandbox as createHealthSherpaSandbox, getTokens as getHealthSherpaTokens, send as sendHealthSherpa } from '@/lib/sandbox/healthsherpa/test-helpers';
+import { createOneUpHealthSandbox } from '@/lib/sandbox/oneuphealth';
+import { getKeycloakToken, send as sendOneUp } from '@/lib/sandbox/oneuphealth/test-helpers';
+import { createTestClock } from '@/lib/sandbox/shared/test-helpers';
+import { bcda } from './bcda';
+import { bluebutton } from './bluebutton';
+import { candid } from './candid';
+import { healthsherpa } from './healthsherpa';
+import { oneuphealth } from './oneuphealth';
+import type { DefaultRequest } from './schema';
+
+/**
+ * Every example in the workbench's library answers on the built-in sandbox as its description says: each is sent
+ * in order, as the page would send it (its own headers and body, the session's bearer token), and must succeed.
+ */
+
+type Send = (path: string, init: RequestInit) => Promise<Response>;
+
+async function expectAllAnswer(requests: readonly DefaultRequest[], send: Send, token: string) {
+  const answered: Array<[string, number]> = [];
+  for (const request of requests) {
+    const response = await send(request.path, {
+      method: request.method,
+      headers: { ...request.headers, Authorization: `Bearer ${token}` },
+      body: request.body,
+    });
+    answered.push([request.id, response.status]);
+  }
+  expect(answered.filter(([, status]) => status >= 400)).toEqual([]);
+  return answered;
+}
+
+describe('default requests on the built-in sandboxes', () => {
+  it('BCDA: metadata, every $export variant (202), the job list and the token check', async () => {
+    const clock = createTestClock();
+    const sandbox = createBcdaSandbox({ now: clock.now });
+    const token = await getBcdaToken(sandbox, 'extra-small');
+    const answered = await expectAllAnswer(bcda.defaultRequests, (path, init) => sendBcda(sandbox, path, init), token);
+    for (const request of bcda.defaultRequests.filter((r) => r.bulkExport)) {
+      expect(answered).toContainEqual([request.id, 202]);
+    }
+  });
+
+  it('Blue Button: searches, Part D filter, userinfo and discovery', async () => {
+    const { sandbox } = createBlueButtonSandbox();
+    const { access_token } = await getBlueButtonTokens(sandbox);
+    await expectAllAnswer(bluebutton.defaultRequests, (path, init) => sendBlueButton(sandbox, path, init), access_token);
+  });
+
+  it('Candid: encounters and payers', async () => {
+    const sandbox = createCandidSandbox();
+    const token = await getCandidToken(sandbox, 'demo-billing');
+    await expectAllAnswer(candid.defaultRequests, (path, init) => sendCandid(sandbox, path, init), token);
+  });
+
+  it('1upHealth: the bison bulk server’s searches and exports (Patient Access ones need a member’s sign-in: discovery only)', async () => {
+    const clock = createTestClock();
+    const sandbox = createOneUpHealthSandbox({ now: clock.now });
+    const token = await getKeycloakToken(sandbox);
+    const bison = oneuphealth.defaultRequests.filter((r) => !r.path.startsWith('/r4/') || r.group === 'discovery');
+    await expectAllAnswer(bison, (path, init) => sendOneUp(sandbox, path, init), token);
+  });
+
+  it('HealthSherpa: list, page, create and both searches', async () => {
+    const { sandbox } = createHealthSherpaSandbox();
+    const { access_token } = await getHealthSherpaTokens(sandbox);
+    await expectAllAnswer(healthsherpa.defaultRequests, (path, init) => sendHealthSherpa(sandbox, path, init), access_token);
+  });
+
+  it('groups every example so the library reads by purpose', () => {
+    for (const provider of [bcda, bluebutton, candid, healthsherpa, oneuphealth]) {
+      for (const request of provider.defaultRequests) {
+        expect(request.group, `${provider.id}/${request.id}`).toBeDefined();
+        if (request.bulkExport) expect(request.group).toBe('bulk');
+      }
+    }
+  });
+});
