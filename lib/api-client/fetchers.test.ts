@@ -146,6 +146,7 @@ describe('postFhirRequest', () => {
           contentType: null,
           bodyKind: 'empty',
           exchangeId: 'ex1',
+          size: 0,
         }),
       ),
     );
