@@ -41,6 +41,7 @@ export function BulkFileRow({ file, providerId, target, renewToken, isError = fa
   const [peekOpen, setPeekOpen] = useState(false);
   const { state } = download;
   const busy = state.phase === 'downloading' || state.phase === 'renewing';
+  const downloadLabel = state.phase === 'idle' ? 'Download' : state.phase === 'interrupted' ? 'Retry' : 'Download again';
 
   const loadPeek = () => {
     if (!path) return;
@@ -90,16 +91,28 @@ export function BulkFileRow({ file, providerId, target, renewToken, isError = fa
           Preview
         </Button>
         {busy ? (
-          <Button size="xs" variant="danger" onClick={download.cancel} disabled={state.phase === 'renewing'} aria-label={`Cancel the download of ${name}`}>
+          <Button size="xs" variant="danger" onClick={download.cancel} disabled={state.phase === 'renewing'} aria-label={`Cancel download of ${name}`}>
             Cancel
           </Button>
         ) : (
-          <Button size="xs" onClick={startDownload} disabled={!path} title={path ? `Streams ${path} through the console’s server` : undefined} aria-label={`Download ${name}`}>
-            {state.phase === 'idle' ? 'Download' : state.phase === 'interrupted' ? 'Retry' : 'Download again'}
+          <Button
+            size="xs"
+            onClick={startDownload}
+            disabled={!path}
+            title={path ? `Streams ${path} through the console’s server` : undefined}
+            aria-label={`${downloadLabel} ${name}`}
+          >
+            {downloadLabel}
           </Button>
         )}
         {state.phase === 'done' && download.file?.blob && (
-          <Button size="xs" variant="primary" onClick={() => download.file?.blob && saveBlob(download.file.blob, name)} aria-label={`Save ${name}`}>
+          <Button
+            size="xs"
+            variant="primary"
+            onClick={() => download.file?.blob && saveBlob(download.file.blob, name)}
+            title="Saves the downloaded bytes as a file; nothing is fetched again"
+            aria-label={`Save ${name}`}
+          >
             Save
           </Button>
         )}

@@ -47,7 +47,7 @@ export function BulkManifest({ manifest, expiresHeader, provider, target, checke
                 <span className="text-zinc-500">
                   {' · '}
                   {manifest.requiresAccessToken === true
-                    ? 'the file URLs need the bearer token. The console’s server adds the session’s token when it downloads them, so the token never reaches this page. After it expires, a new token of the same credential set works: the job outlives it.'
+                    ? 'the file URLs need the bearer token. The console’s server adds the session’s token when it downloads them, so the token never reaches this page. After it expires, a new token for the same client reads the same files: the job belongs to the client, not to the token.'
                     : manifest.requiresAccessToken === false
                       ? 'the file URLs work without a token (for example signed URLs). The console still downloads them through its server.'
                       : 'the Bulk Data IG requires this field; without it, assume the files need the token.'}

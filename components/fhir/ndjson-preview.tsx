@@ -1,6 +1,7 @@
 import { Badge } from '@/components/ui/badge';
 import { Chevron } from '@/components/ui/disclosure';
 import { JsonTree } from '@/components/ui/json-tree';
+import { isInvalidLine } from '@/lib/bulk/ndjson-tally';
 import { formatBytes, summarizeResource } from './fhir-utils';
 
 export interface NdjsonLines {
@@ -28,7 +29,9 @@ export function NdjsonPreview({ ndjson, totalLines }: NdjsonPreviewProps) {
           {totalLines !== undefined && <span className="tabular-nums"> of {totalLines.toLocaleString('en-US')}</span>}
         </span>
         <span className="tabular-nums">{formatBytes(ndjson.bytesRead)} read</span>
-        {ndjson.truncated ? (
+        {totalLines !== undefined ? (
+          <Badge tone="green">whole file read</Badge>
+        ) : ndjson.truncated ? (
           <Badge tone="amber">file continues…</Badge>
         ) : (
           <Badge tone="green">end of file</Badge>
@@ -48,7 +51,11 @@ export function NdjsonPreview({ ndjson, totalLines }: NdjsonPreviewProps) {
                     <span className="w-6 shrink-0 text-right font-mono text-[11px] text-zinc-400 tabular-nums">
                       {index + 1}
                     </span>
-                    <span className="font-medium text-zinc-900">{resourceType ?? 'JSON'}</span>
+                    {isInvalidLine(line) ? (
+                      <Badge tone="red">not JSON</Badge>
+                    ) : (
+                      <span className="font-medium text-zinc-900">{resourceType ?? 'JSON'}</span>
+                    )}
                     {id !== undefined && <span className="truncate font-mono text-zinc-500">{id}</span>}
                   </summary>
                   <div className="border-t border-zinc-100 bg-zinc-50/50 px-3 py-2">
