@@ -1,25 +1,37 @@
+'use client';
+
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
+import { Disclosure } from '@/components/ui/disclosure';
 import { EmptyState } from '@/components/ui/empty-state';
+import type { FlowTarget } from '@/lib/api-client/effective-flow';
 import type { ProviderDto } from '@/lib/api-client/schemas';
+import { useTokenRenewal } from '@/lib/api-client/use-token-renewal';
 import { BulkJob } from './bulk-job';
 import type { ActiveBulkJob } from './bulk-job-types';
+import { BulkKickoffForm } from './bulk-kickoff-form';
 
 export interface BulkExportCardProps {
   provider: ProviderDto;
+  /** The current selection: where a kick-off from the form goes. */
+  target: FlowTarget;
   job: ActiveBulkJob | null;
+  onStarted: (job: ActiveBulkJob) => void;
   onDismiss: () => void;
 }
 
-/** Step 6: the job a `$export` kick-off started, followed until its files can be previewed. */
-export function BulkExportCard({ provider, job, onDismiss }: BulkExportCardProps) {
+/** Step 6: start a `$export` from the form (or an example above) and follow the job until its files are downloaded. */
+export function BulkExportCard({ provider, target, job, onStarted, onDismiss }: BulkExportCardProps) {
   const environment = job ? provider.environments.find((env) => env.id === job.target.environmentId) : undefined;
+  const renewToken = useTokenRenewal(provider, job?.target ?? target);
+  const capability = provider.bulkExport;
+
   return (
     <Card
       data-testid="bulk-export"
       title="Bulk export"
-      description="A $export kick-off answers 202 with a status URL; the console polls it until the files are ready."
+      description="A $export kick-off answers 202 with a status URL; the console polls it until the files are ready, then downloads them through its server."
       actions={
         job && (
           <>
@@ -31,37 +43,52 @@ export function BulkExportCard({ provider, job, onDismiss }: BulkExportCardProps
         )
       }
     >
-      {!job ? (
-        <EmptyState title="No export running">
-          Send one of the <span className="font-medium">bulk</span> requests above, such as Patient $export.
-        </EmptyState>
-      ) : !job.jobPath || !environment ? (
-        <div className="rounded-lg border border-red-200 bg-red-50/60 p-3 text-xs text-red-800">
-          <p className="font-semibold">The kick-off answered 202, but there is no job to follow.</p>
-          <p className="mt-1">
-            {job.contentLocation ? (
-              <>
-                Its <span className="font-mono">Content-Location</span> (
-                <span className="font-mono break-all">{job.contentLocation}</span>) is not a path of this environment.
-              </>
-            ) : (
-              <>
-                The response has no <span className="font-mono">Content-Location</span> header (Bulk Data IG requires
-                one).
-              </>
-            )}
-          </p>
+      <div className="space-y-5">
+        {capability && (
+          <Disclosure
+            key={`${target.environmentId}:${target.presetId ?? ''}`}
+            defaultOpen={!job}
+            summary={<span className="text-sm font-semibold text-zinc-900">New export</span>}
+          >
+            <BulkKickoffForm provider={provider} capability={capability} target={target} onStarted={onStarted} />
+          </Disclosure>
+        )}
+        <div className={capability ? 'border-t border-zinc-100 pt-4' : undefined}>
+          {!job ? (
+            <EmptyState title="No export running">
+              {capability ? 'Start one with the form above, or send' : 'Send'} one of the{' '}
+              <span className="font-medium">bulk</span> example requests, such as Patient $export.
+            </EmptyState>
+          ) : !job.jobPath || !environment ? (
+            <div className="rounded-lg border border-red-200 bg-red-50/60 p-3 text-xs text-red-800">
+              <p className="font-semibold">The kick-off answered 202, but there is no job to follow.</p>
+              <p className="mt-1">
+                {job.contentLocation ? (
+                  <>
+                    Its <span className="font-mono">Content-Location</span> (
+                    <span className="font-mono break-all">{job.contentLocation}</span>) is not a path of this environment.
+                  </>
+                ) : (
+                  <>
+                    The response has no <span className="font-mono">Content-Location</span> header (Bulk Data IG requires
+                    one).
+                  </>
+                )}
+              </p>
+            </div>
+          ) : (
+            <BulkJob
+              key={job.kickoffExchangeId}
+              provider={provider}
+              target={job.target}
+              jobPath={job.jobPath}
+              kickoffPath={job.kickoffPath}
+              startedAt={job.startedAt}
+              renewToken={renewToken}
+            />
+          )}
         </div>
-      ) : (
-        <BulkJob
-          key={job.kickoffExchangeId}
-          kickoffId={job.kickoffExchangeId}
-          provider={provider}
-          target={job.target}
-          jobPath={job.jobPath}
-          startedAt={job.startedAt}
-        />
-      )}
+      </div>
     </Card>
   );
 }

@@ -1,4 +1,7 @@
 import type { FlowTarget } from '@/lib/api-client/effective-flow';
+import { toEnvironmentPath } from '@/lib/api-client/environment-path';
+import { getHeader } from '@/lib/api-client/headers';
+import type { FhirProxyResponse } from '@/lib/api-client/schemas';
 
 /** A kick-off that answered 202: what the page needs to follow the job it started. */
 export interface ActiveBulkJob {
@@ -13,4 +16,17 @@ export interface ActiveBulkJob {
   jobPath: string | null;
   /** Browser time of the kick-off, for the elapsed counter. */
   startedAt: number;
+}
+
+/** The job a 202 kick-off answer started: its status URL from `Content-Location` (Bulk Data IG). */
+export function toActiveBulkJob(response: FhirProxyResponse, kickoffPath: string, target: FlowTarget): ActiveBulkJob {
+  const contentLocation = getHeader(response.headers, 'content-location') ?? null;
+  return {
+    kickoffExchangeId: response.exchangeId,
+    kickoffPath,
+    target,
+    contentLocation,
+    jobPath: contentLocation ? toEnvironmentPath(contentLocation, target.endpoints) : null,
+    startedAt: Date.now(),
+  };
 }

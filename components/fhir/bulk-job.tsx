@@ -1,169 +1,241 @@
 'use client';
 
-import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Button } from '@/components/ui/button';
-import { StatusCode } from '@/components/ui/status-code';
-import {
-  bulkManifestSchema,
-  getJobPhase,
-  parseXProgress,
-  type BulkProgress as Progress,
-  type JobPhase,
-} from '@/lib/api-client/bulk-export';
-import { getHeader } from '@/lib/api-client/headers';
-import { useBulkExportJob, useFhirRequest } from '@/lib/api-client/hooks';
 import type { FlowTarget } from '@/lib/api-client/effective-flow';
 import type { ProviderDto } from '@/lib/api-client/schemas';
-import { useState } from 'react';
+import { useBulkJob } from '@/lib/api-client/use-bulk-job';
+import { isJobSettled, MAX_POLLS, MAX_TRANSIENT_RETRIES, type JobNote, type JobState } from '@/lib/bulk/job-machine';
+import { BulkAnswer } from './bulk-answer';
 import { BulkManifest } from './bulk-manifest';
 import { BulkProgress } from './bulk-progress';
-import { getOperationOutcomeIssues } from './fhir-utils';
+import { Countdown } from './bulk-countdown';
 import { OperationOutcome } from './operation-outcome';
-import { ResponseBody } from './response-body';
+import { getOperationOutcomeIssues } from './fhir-utils';
 
 export interface BulkJobProps {
-  /** Distinguishes two jobs that happen to share a status URL (e.g. after a sandbox restart). */
-  kickoffId: string;
   provider: ProviderDto;
   target: FlowTarget;
   jobPath: string;
+  kickoffPath: string;
   startedAt: number;
+  renewToken: () => Promise<void>;
 }
 
-const phaseLabel: Record<JobPhase, string> = {
-  'in-progress': 'In progress',
-  completed: 'Completed',
-  cancelled: 'Cancelled or not found',
-  expired: 'Expired',
-  failed: 'Failed',
-};
-
-const phaseTone = {
-  'in-progress': 'indigo',
+const tone = {
+  polling: 'indigo',
+  renewing: 'amber',
+  'token-expired': 'amber',
+  paused: 'amber',
+  cancelling: 'amber',
   completed: 'green',
   cancelled: 'amber',
   expired: 'amber',
   failed: 'red',
-} as const;
+} as const satisfies Record<JobState['phase'], string>;
 
-/** Follows one job: polls its status, shows progress, then the manifest or the reason it ended. */
-export function BulkJob({ kickoffId, provider, target, jobPath, startedAt }: BulkJobProps) {
-  const [cancelRequested, setCancelRequested] = useState(false);
-  const status = useBulkExportJob(
-    { providerId: provider.id, environmentId: target.environmentId, presetId: target.presetId, jobPath, kickoffId },
-    !cancelRequested,
-  );
-  const cancel = useFhirRequest();
+const settledLabel: Partial<Record<JobState['phase'], string>> = {
+  cancelled: 'Cancelled',
+  expired: 'Expired',
+  failed: 'Failed',
+  'token-expired': 'Token expired',
+  paused: 'Paused',
+  cancelling: 'Cancelling…',
+  renewing: 'Getting a new token…',
+};
 
-  const data = status.data;
-  const phase: JobPhase = cancelRequested && (!data || data.status === 202) ? 'cancelled' : data ? getJobPhase(data.status) : 'in-progress';
-  const progress: Progress =
-    phase === 'in-progress'
-      ? data
-        ? parseXProgress(getHeader(data.headers, 'x-progress'))
-        : { label: 'Checking job status…', percent: 0 }
-      : { label: cancelRequested && phase === 'cancelled' ? 'Cancelled' : phaseLabel[phase], percent: 100 };
-
-  const manifest = data?.status === 200 ? bulkManifestSchema.safeParse(data.json) : null;
-  const issues = data && data.status !== 200 && data.status !== 202 ? getOperationOutcomeIssues(data.json) : null;
-
-  const requestCancel = () =>
-    cancel.mutate(
-      {
-        providerId: provider.id,
-        request: { environmentId: target.environmentId, presetId: target.presetId, method: 'DELETE', path: jobPath },
-      },
-      {
-        onSuccess: (response) => {
-          if (response.status >= 200 && response.status < 300) setCancelRequested(true);
-        },
-      },
-    );
+/** Follows one job with the job state machine: progress, back-off notes, then the manifest or why it ended. */
+export function BulkJob({ provider, target, jobPath, kickoffPath, startedAt, renewToken }: BulkJobProps) {
+  const { state, checkNow, cancel } = useBulkJob({ providerId: provider.id, target, jobPath, renewToken });
+  const settled = isJobSettled(state);
+  const running = state.phase === 'polling' || state.phase === 'paused' || state.phase === 'token-expired';
+  const cancelSupport = provider.bulkExport?.cancel ?? { supported: true };
+  const label = state.phase === 'polling' || state.phase === 'completed' ? state.progress.label : (settledLabel[state.phase] ?? state.progress.label);
 
   return (
-    <div className="space-y-4">
+    <div className="space-y-4" data-testid="bulk-job" data-phase={state.phase}>
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <p className="min-w-0 truncate font-mono text-xs text-zinc-600">
-          <span className="font-semibold text-indigo-700">GET</span> {jobPath}
-        </p>
+        <div className="min-w-0 space-y-0.5 font-mono text-xs text-zinc-600">
+          <p className="truncate" title={kickoffPath}>
+            <span className="font-semibold text-zinc-500">kick-off</span> {kickoffPath}
+          </p>
+          <p className="truncate" title={jobPath}>
+            <span className="font-semibold text-indigo-700">status</span> {jobPath}
+          </p>
+        </div>
         <div className="flex items-center gap-2">
-          {phase === 'in-progress' && (
-            <Button size="sm" variant="ghost" onClick={() => void status.refetch()} disabled={status.isFetching}>
-              Check now
+          {(running || (state.phase === 'failed' && state.retryable)) && (
+            <Button size="sm" variant="ghost" onClick={checkNow} disabled={state.inFlight}>
+              {state.phase === 'polling' ? 'Check now' : 'Check again'}
             </Button>
           )}
-          {phase === 'in-progress' && (
-            <Button size="sm" variant="danger" onClick={requestCancel} pending={cancel.isPending} data-testid="bulk-cancel">
+          {running && cancelSupport.supported && (
+            <Button size="sm" variant="danger" onClick={cancel} data-testid="bulk-cancel">
               Cancel job
+            </Button>
+          )}
+          {state.phase === 'cancelling' && (
+            <Button size="sm" variant="danger" pending data-testid="bulk-cancel">
+              Cancelling
             </Button>
           )}
         </div>
       </div>
 
       <BulkProgress
-        progress={progress}
-        tone={phaseTone[phase]}
+        progress={{ label, percent: settled ? 100 : state.progress.percent }}
+        tone={tone[state.phase]}
         startedAt={startedAt}
-        settledAt={phase === 'in-progress' ? null : status.dataUpdatedAt || startedAt}
-        checkedAt={status.dataUpdatedAt}
-        hidePercent={phase !== 'in-progress' && phase !== 'completed'}
+        settledAt={settled ? (state.lastCheckedAt ?? startedAt) : null}
+        checkedAt={state.lastCheckedAt ?? 0}
+        hidePercent={settled && state.phase !== 'completed'}
       />
 
-      {cancel.data && !(cancel.data.status >= 200 && cancel.data.status < 300) && (
-        <div className="space-y-2 rounded-lg border border-amber-200 bg-amber-50/50 p-3">
-          <p className="flex items-center gap-2 text-xs text-zinc-700">
-            Cancel answered <StatusCode status={cancel.data.status} text={cancel.data.statusText} />
-          </p>
-          <ResponseBody response={cancel.data} />
+      {running && !cancelSupport.supported && cancelSupport.note && <p className="text-xs text-zinc-500">{cancelSupport.note}</p>}
+      {state.phase === 'polling' && state.note && <JobNoteView note={state.note} nextPollAt={state.nextPollAt} />}
+      <PhaseView state={state} provider={provider} target={target} jobPath={jobPath} renewToken={renewToken} />
+    </div>
+  );
+}
+
+function JobNoteView({ note, nextPollAt }: { note: JobNote; nextPollAt: number }) {
+  switch (note.kind) {
+    case 'rate-limited':
+      return (
+        <div role="status" data-testid="bulk-job-note" className="rounded-lg border border-amber-200 bg-amber-50/60 px-3 py-2 text-xs text-amber-900">
+          <span className="font-semibold">Rate limited (429).</span> The server asked the console to poll less often
+          {note.retryAfter ? (
+            <>
+              {' '}
+              (<span className="font-mono">Retry-After: {note.retryAfter}</span>)
+            </>
+          ) : (
+            ' and said not how long; the wait doubles each time'
+          )}
+          . Next check in <Countdown until={nextPollAt} />.
         </div>
-      )}
-      {cancel.error && <ApiErrorCard error={cancel.error} title="Could not cancel the job" />}
-      {cancelRequested && (
-        <p className="text-xs text-zinc-600">
-          Cancellation accepted (<span className="font-mono">{cancel.data?.status}</span>). Polling stopped.
+      );
+    case 'retrying': {
+      const issues = note.answer ? getOperationOutcomeIssues(note.answer.json) : null;
+      return (
+        <div role="status" data-testid="bulk-job-note" className="space-y-2 rounded-lg border border-amber-200 bg-amber-50/60 px-3 py-2 text-xs text-amber-900">
+          <p>
+            <span className="font-semibold">
+              {note.status === null ? 'Could not reach the provider' : `Server error ${note.status}`} (retry {note.attempt} of {note.of}).
+            </span>{' '}
+            {note.message} A job survives a passing server error, so the console checks again in <Countdown until={nextPollAt} />.
+          </p>
+          {issues && <OperationOutcome issues={issues} />}
+        </div>
+      );
+    }
+    case 'token-renewed':
+      return (
+        <p role="status" data-testid="bulk-job-note" className="rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-xs text-sky-900">
+          The token had expired (401). The console got a new one for the same credential set and goes on polling: the job
+          belongs to the client, not to the token.
         </p>
-      )}
+      );
+    case 'cancel-refused':
+      return (
+        <BulkAnswer what="Cancel" answer={note.answer} data-testid="bulk-job-note">
+          The job was not cancelled; the console keeps following it.
+        </BulkAnswer>
+      );
+    case 'cancel-failed':
+      return (
+        <p role="alert" data-testid="bulk-job-note" className="rounded-lg border border-red-200 bg-red-50/60 px-3 py-2 text-xs text-red-800">
+          Could not send the cancel: {note.message}
+        </p>
+      );
+  }
+}
 
-      {status.error && (
-        <div className="space-y-2">
-          <ApiErrorCard error={status.error} title="Stopped following the job" />
-          <Button size="sm" onClick={() => void status.refetch()}>
-            Check again
-          </Button>
-        </div>
-      )}
+interface PhaseViewProps {
+  state: JobState;
+  provider: ProviderDto;
+  target: FlowTarget;
+  jobPath: string;
+  renewToken: () => Promise<void>;
+}
 
-      {data && phase !== 'in-progress' && phase !== 'completed' && !cancelRequested && (
-        <div className="space-y-2">
-          <p className="flex items-center gap-2 text-xs text-zinc-700">
-            Job status answered <StatusCode status={data.status} text={data.statusText} />
-          </p>
-          {issues ? <OperationOutcome issues={issues} /> : <ResponseBody response={data} />}
-        </div>
-      )}
-
-      {manifest &&
-        (manifest.success ? (
-          <BulkManifest
-            manifest={manifest.data}
-            expiresHeader={getHeader(data?.headers ?? [], 'expires')}
-            provider={provider}
-            target={target}
-            checkedAt={status.dataUpdatedAt}
-          />
-        ) : (
-          <div className="space-y-2">
-            <p className="text-xs text-red-700">The job finished, but its manifest is not a Bulk Data manifest:</p>
+function PhaseView({ state, provider, target, jobPath, renewToken }: PhaseViewProps) {
+  switch (state.phase) {
+    case 'polling':
+      return state.polls === 0 ? <p className="text-xs text-zinc-500">Asking for the job’s status…</p> : null;
+    case 'renewing':
+      return (
+        <p role="status" className="text-xs text-amber-800">
+          The status check answered 401: the token has expired. Getting a new one for the same credential set…
+        </p>
+      );
+    case 'token-expired':
+      return state.answer ? (
+        <BulkAnswer what="Job status" answer={state.answer}>
+          {state.message}
+        </BulkAnswer>
+      ) : (
+        <p className="text-xs text-amber-800">{state.message}</p>
+      );
+    case 'paused':
+      return (
+        <p className="text-xs text-amber-800">
+          Stopped after {MAX_POLLS} status checks. The job may still be running: check again to go on.
+        </p>
+      );
+    case 'cancelling':
+      return (
+        <p role="status" className="font-mono text-xs text-zinc-600">
+          DELETE {jobPath} …
+        </p>
+      );
+    case 'cancelled':
+      return state.by === 'client' ? (
+        <p role="status" data-testid="bulk-cancelled" className="rounded-lg border border-amber-200 bg-amber-50/60 px-3 py-2 text-xs text-amber-900">
+          <span className="font-semibold">Cancelled.</span> <span className="font-mono">DELETE {jobPath}</span> answered{' '}
+          <span className="font-mono">{state.answer.status}</span>: the server stops the job and writes no files. Polling stopped.
+        </p>
+      ) : (
+        <BulkAnswer what="Job status" answer={state.answer} data-testid="bulk-cancelled">
+          The job was cancelled, or the server no longer knows it.
+        </BulkAnswer>
+      );
+    case 'expired':
+      return (
+        <BulkAnswer what="Job status" answer={state.answer}>
+          The job has expired: its files are gone. Start a new export.
+        </BulkAnswer>
+      );
+    case 'failed':
+      return (
+        <div className="space-y-2" role="alert">
+          <p className="text-xs font-medium text-red-800">{state.message}</p>
+          {state.reason === 'server-error' && (
+            <p className="text-xs text-zinc-600">
+              {MAX_TRANSIENT_RETRIES} retries with growing waits all failed. The job may still be fine: check again later.
+            </p>
+          )}
+          {state.issues && (
             <ul className="list-disc pl-5 text-xs text-red-700">
-              {manifest.error.issues.map((issue, index) => (
+              {state.issues.map((issue, index) => (
                 <li key={index}>
-                  <span className="font-mono">{issue.path.map(String).join('.') || '(root)'}</span>: {issue.message}
+                  <span className="font-mono">{issue.path}</span>: {issue.message}
                 </li>
               ))}
             </ul>
-            {data && <ResponseBody response={data} />}
-          </div>
-        ))}
-    </div>
-  );
+          )}
+          {state.answer && <BulkAnswer what="Job status" answer={state.answer} tone="red" />}
+        </div>
+      );
+    case 'completed':
+      return (
+        <BulkManifest
+          manifest={state.manifest}
+          expiresHeader={state.expires}
+          provider={provider}
+          target={target}
+          checkedAt={state.lastCheckedAt ?? 0}
+          renewToken={renewToken}
+        />
+      );
+  }
 }

@@ -13,10 +13,11 @@ export interface BulkManifestProps {
   target: FlowTarget;
   /** When the manifest arrived (browser clock): "in 24 h" is relative to it, so this view need not tick. */
   checkedAt: number;
+  renewToken: () => Promise<void>;
 }
 
 /** The completed job: when, whether files need the token, when they expire, and the files themselves. */
-export function BulkManifest({ manifest, expiresHeader, provider, target, checkedAt }: BulkManifestProps) {
+export function BulkManifest({ manifest, expiresHeader, provider, target, checkedAt, renewToken }: BulkManifestProps) {
   const expires = parseExpiresHeader(expiresHeader);
   const expiresQuirk = provider.knownDeviations.some((d) => d.code === 'expires_header_format');
   const transactionMs = Date.parse(manifest.transactionTime);
@@ -39,8 +40,18 @@ export function BulkManifest({ manifest, expiresHeader, provider, target, checke
           {
             label: 'requiresAccessToken',
             value: (
-              <span className="font-mono">
-                {manifest.requiresAccessToken === undefined ? '(absent)' : String(manifest.requiresAccessToken)}
+              <span data-testid="bulk-requires-token">
+                <span className="font-mono">
+                  {manifest.requiresAccessToken === undefined ? '(absent)' : String(manifest.requiresAccessToken)}
+                </span>
+                <span className="text-zinc-500">
+                  {' · '}
+                  {manifest.requiresAccessToken === true
+                    ? 'the file URLs need the bearer token. The console’s server adds the session’s token when it downloads them, so the token never reaches this page. After it expires, a new token for the same client reads the same files: the job belongs to the client, not to the token.'
+                    : manifest.requiresAccessToken === false
+                      ? 'the file URLs work without a token (for example signed URLs). The console still downloads them through its server.'
+                      : 'the Bulk Data IG requires this field; without it, assume the files need the token.'}
+                </span>
               </span>
             ),
           },
@@ -73,12 +84,16 @@ export function BulkManifest({ manifest, expiresHeader, provider, target, checke
         <h4 className="mb-1.5 text-xs font-semibold text-zinc-900">
           Output files <span className="font-normal text-zinc-500">({manifest.output.length})</span>
         </h4>
+        <p className="mb-1.5 text-xs text-zinc-500">
+          Download streams a file through the console’s server, which never holds it whole; this page counts bytes and
+          resources as they arrive and keeps the first lines for a preview.
+        </p>
         {manifest.output.length === 0 ? (
           <p className="text-xs text-zinc-500 italic">The export produced no files.</p>
         ) : (
           <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200">
             {manifest.output.map((file) => (
-              <BulkFileRow key={file.url} file={file} providerId={provider.id} target={target} />
+              <BulkFileRow key={file.url} file={file} providerId={provider.id} target={target} renewToken={renewToken} />
             ))}
           </ul>
         )}
@@ -86,12 +101,15 @@ export function BulkManifest({ manifest, expiresHeader, provider, target, checke
 
       {manifest.error.length > 0 && (
         <section>
-          <h4 className="mb-1.5 text-xs font-semibold text-zinc-900">
-            Error files <span className="font-normal text-zinc-500">({manifest.error.length})</span>
+          <h4 className="mb-1.5 text-xs font-semibold text-amber-900">
+            Error files <span className="font-normal text-amber-700">({manifest.error.length})</span>
           </h4>
+          <p className="mb-1.5 text-xs text-amber-800">
+            OperationOutcome resources, one per line: what the server could not export. The files above may be incomplete.
+          </p>
           <ul className="divide-y divide-amber-100 rounded-lg border border-amber-200 bg-amber-50/30">
             {manifest.error.map((file) => (
-              <BulkFileRow key={file.url} file={file} providerId={provider.id} target={target} isError />
+              <BulkFileRow key={file.url} file={file} providerId={provider.id} target={target} renewToken={renewToken} isError />
             ))}
           </ul>
         </section>

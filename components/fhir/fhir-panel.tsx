@@ -5,8 +5,8 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { describeBundle, toPagingPaths } from '@/lib/api-client/bundle';
 import type { FlowTarget } from '@/lib/api-client/effective-flow';
-import { getEnvironmentRoot, toEnvironmentPath } from '@/lib/api-client/environment-path';
-import { formatHeaderLines, getHeader, parseHeaderLines } from '@/lib/api-client/headers';
+import { getEnvironmentRoot } from '@/lib/api-client/environment-path';
+import { formatHeaderLines, parseHeaderLines } from '@/lib/api-client/headers';
 import { useFhirRequest, useSession } from '@/lib/api-client/hooks';
 import { reconcileQueryParams, withQueryParams, type QueryParam } from '@/lib/api-client/query-params';
 import { getRequestHistory, type HistoryEntry } from '@/lib/api-client/request-history';
@@ -14,7 +14,7 @@ import { checkRequestPath } from '@/lib/api-client/request-path';
 import type { ProviderDto } from '@/lib/api-client/schemas';
 import { useState } from 'react';
 import { BulkExportCard } from './bulk-export-card';
-import type { ActiveBulkJob } from './bulk-job-types';
+import { toActiveBulkJob, type ActiveBulkJob } from './bulk-job-types';
 import { BundlePager } from './bundle-pager';
 import { formatRequestBody, isBulkExportPath } from './fhir-utils';
 import { RequestEditor, type FhirMethod } from './request-editor';
@@ -119,15 +119,7 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
       {
         onSuccess: (response) => {
           if (!bulk || response.status !== 202) return;
-          const contentLocation = getHeader(response.headers, 'content-location') ?? null;
-          setJob({
-            kickoffExchangeId: response.exchangeId,
-            kickoffPath: trimmed,
-            target: sentTo,
-            contentLocation,
-            jobPath: contentLocation ? toEnvironmentPath(contentLocation, sentTo.endpoints) : null,
-            startedAt: Date.now(),
-          });
+          setJob(toActiveBulkJob(response, trimmed, sentTo));
         },
       },
     );
@@ -227,8 +219,8 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
           )}
         </div>
       </Card>
-      {(job || provider.defaultRequests.some((request) => request.bulkExport)) && (
-        <BulkExportCard provider={provider} job={job} onDismiss={() => setJob(null)} />
+      {(job || provider.bulkExport || provider.defaultRequests.some((request) => request.bulkExport)) && (
+        <BulkExportCard provider={provider} target={target} job={job} onStarted={setJob} onDismiss={() => setJob(null)} />
       )}
     </>
   );

@@ -1,22 +1,37 @@
 import { Badge } from '@/components/ui/badge';
 import { Chevron } from '@/components/ui/disclosure';
 import { JsonTree } from '@/components/ui/json-tree';
-import type { FhirProxyResponse } from '@/lib/api-client/schemas';
+import { isInvalidLine } from '@/lib/bulk/ndjson-tally';
 import { formatBytes, summarizeResource } from './fhir-utils';
 
-type Ndjson = NonNullable<FhirProxyResponse['ndjson']>;
+export interface NdjsonLines {
+  lines: unknown[];
+  linesShown: number;
+  bytesRead: number;
+  /** True when the file continues past the lines shown. */
+  truncated: boolean;
+}
+
+export interface NdjsonPreviewProps {
+  ndjson: NdjsonLines;
+  /** The file's line count, when the whole file was read (a download). */
+  totalLines?: number;
+}
 
 /** The first lines of an NDJSON file, one collapsed row per resource. */
-export function NdjsonPreview({ ndjson }: { ndjson: Ndjson }) {
+export function NdjsonPreview({ ndjson, totalLines }: NdjsonPreviewProps) {
   return (
     <div data-testid="ndjson-preview" className="overflow-hidden rounded-lg border border-zinc-200">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-zinc-200 bg-zinc-50 px-3 py-1.5 text-[11px] text-zinc-600">
         <span>
           <span className="font-semibold text-zinc-900 tabular-nums">{ndjson.linesShown}</span>{' '}
           {ndjson.linesShown === 1 ? 'line' : 'lines'} shown
+          {totalLines !== undefined && <span className="tabular-nums"> of {totalLines.toLocaleString('en-US')}</span>}
         </span>
         <span className="tabular-nums">{formatBytes(ndjson.bytesRead)} read</span>
-        {ndjson.truncated ? (
+        {totalLines !== undefined ? (
+          <Badge tone="green">whole file read</Badge>
+        ) : ndjson.truncated ? (
           <Badge tone="amber">file continues…</Badge>
         ) : (
           <Badge tone="green">end of file</Badge>
@@ -36,7 +51,11 @@ export function NdjsonPreview({ ndjson }: { ndjson: Ndjson }) {
                     <span className="w-6 shrink-0 text-right font-mono text-[11px] text-zinc-400 tabular-nums">
                       {index + 1}
                     </span>
-                    <span className="font-medium text-zinc-900">{resourceType ?? 'JSON'}</span>
+                    {isInvalidLine(line) ? (
+                      <Badge tone="red">not JSON</Badge>
+                    ) : (
+                      <span className="font-medium text-zinc-900">{resourceType ?? 'JSON'}</span>
+                    )}
                     {id !== undefined && <span className="truncate font-mono text-zinc-500">{id}</span>}
                   </summary>
                   <div className="border-t border-zinc-100 bg-zinc-50/50 px-3 py-2">

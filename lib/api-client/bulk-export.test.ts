@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   bulkManifestSchema,
   getFileName,
-  getJobPhase,
-  getPollDelayMs,
   parseExpiresHeader,
   parseXProgress,
 } from './bulk-export';
@@ -26,24 +24,6 @@ describe('parseXProgress', () => {
   });
   it('clamps', () => {
     expect(parseXProgress('250%').percent).toBe(100);
-  });
-});
-
-describe('getPollDelayMs', () => {
-  const now = Date.UTC(2026, 0, 1, 12, 0, 0);
-  it('defaults to one second', () => {
-    expect(getPollDelayMs(undefined, now)).toBe(1000);
-    expect(getPollDelayMs('soon', now)).toBe(1000);
-  });
-  it('honours delta-seconds', () => {
-    expect(getPollDelayMs('3', now)).toBe(3000);
-  });
-  it('clamps zero and huge values', () => {
-    expect(getPollDelayMs('0', now)).toBe(500);
-    expect(getPollDelayMs('3600', now)).toBe(60_000);
-  });
-  it('honours an HTTP-date', () => {
-    expect(getPollDelayMs('Thu, 01 Jan 2026 12:00:05 GMT', now)).toBe(5000);
   });
 });
 
@@ -81,15 +61,8 @@ describe('bulkManifestSchema', () => {
   });
 });
 
-describe('getFileName / getJobPhase', () => {
+describe('getFileName', () => {
   it('takes the last path segment', () => {
     expect(getFileName('https://x.test/data/42/abc.ndjson?sig=1')).toBe('abc.ndjson');
-  });
-  it('maps statuses', () => {
-    expect(getJobPhase(202)).toBe('in-progress');
-    expect(getJobPhase(200)).toBe('completed');
-    expect(getJobPhase(404)).toBe('cancelled');
-    expect(getJobPhase(410)).toBe('expired');
-    expect(getJobPhase(500)).toBe('failed');
   });
 });

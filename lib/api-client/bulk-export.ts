@@ -45,29 +45,6 @@ export function parseXProgress(header: string | undefined | null): BulkProgress 
   return { label, percent: null };
 }
 
-/** Poll every second unless told otherwise (the Bulk Data IG asks clients to honour Retry-After). */
-export const DEFAULT_POLL_MS = 1000;
-const MIN_POLL_MS = 500;
-const MAX_POLL_MS = 60_000;
-
-/**
- * Delay before the next status poll: `Retry-After` as delta-seconds or HTTP-date (RFC 9110 §10.2.3), clamped to
- * 0.5–60 s; the default when absent or unreadable.
- */
-export function getPollDelayMs(retryAfter: string | undefined | null, nowMs: number): number {
-  const value = retryAfter?.trim();
-  if (!value) return DEFAULT_POLL_MS;
-  let delay: number;
-  if (/^\d+$/.test(value)) {
-    delay = Number(value) * 1000;
-  } else {
-    const date = Date.parse(value);
-    if (Number.isNaN(date)) return DEFAULT_POLL_MS;
-    delay = date - nowMs;
-  }
-  return Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, delay));
-}
-
 export interface ParsedExpires {
   /** Epoch milliseconds, or null when unreadable. */
   time: number | null;
@@ -105,15 +82,4 @@ export function getFileName(url: string): string {
   } catch {
     return name || url;
   }
-}
-
-export type JobPhase = 'in-progress' | 'completed' | 'cancelled' | 'expired' | 'failed';
-
-/** Maps a job-status answer to a phase (Bulk Data IG; BCDA: 404 cancelled or unknown, 410 expired, 500 failed). */
-export function getJobPhase(status: number): JobPhase {
-  if (status === 202) return 'in-progress';
-  if (status === 200) return 'completed';
-  if (status === 404) return 'cancelled';
-  if (status === 410) return 'expired';
-  return 'failed';
 }

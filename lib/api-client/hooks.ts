@@ -3,7 +3,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { ApiClientError } from './api-client-error';
-import { getPollDelayMs } from './bulk-export';
 import {
   deleteSession,
   fetchProviders,
@@ -17,7 +16,6 @@ import {
   type TokenRequestInput,
   type WithClock,
 } from './fetchers';
-import { getHeader } from './headers';
 import { queryKeys } from './query-keys';
 import type {
   AuthorizeResponse,
@@ -160,63 +158,4 @@ export function useForgetSession() {
       await queryClient.invalidateQueries({ queryKey: queryKeys.session.all });
     },
   });
-}
-
-/** Stop following a job after this many status checks (~30 min at 1/s); the UI offers to check again. */
-export const MAX_JOB_POLLS = 1800;
-
-export interface BulkJobTarget {
-  providerId: string;
-  environmentId: string;
-  /** The credential set whose endpoints the job lives on (1upHealth Patient Access), if any. */
-  presetId?: string;
-  /** Environment-relative status path, e.g. `/api/v2/jobs/7`. */
-  jobPath: string;
-  /** The kick-off's exchange id, so a reused status URL never shows an older job's answer. */
-  kickoffId: string;
-}
-
-/**
- * Follows a bulk-export job: GET the status path, again after Retry-After (default 1 s) while it answers 202, and
- * stop on any other status, on an error, when `enabled` turns false or after MAX_JOB_POLLS checks. No retries.
- * @see https://hl7.org/fhir/uv/bulkdata/export.html#bulk-data-status-request
- */
-export function useBulkExportJob(target: BulkJobTarget, enabled: boolean) {
-  const invalidateSession = useInvalidateSession();
-  const query = useQuery<FhirProxyResponse, ApiClientError>({
-    queryKey: queryKeys.fhir.job(target.providerId, target.environmentId, target.jobPath, target.kickoffId),
-    queryFn: ({ signal }) =>
-      postFhirRequest(
-        target.providerId,
-        {
-          environmentId: target.environmentId,
-          presetId: target.presetId,
-          method: 'GET',
-          path: target.jobPath,
-          headers: { Accept: 'application/fhir+json' },
-        },
-        signal,
-      ),
-    enabled,
-    retry: false,
-    staleTime: 0,
-    refetchOnWindowFocus: false,
-    refetchOnReconnect: false,
-    refetchIntervalInBackground: true,
-    refetchInterval: (q) => {
-      const data = q.state.data;
-      if (!enabled || q.state.status === 'error' || !data || data.status !== 202) return false;
-      if (q.state.dataUpdateCount >= MAX_JOB_POLLS) return false;
-      return getPollDelayMs(getHeader(data.headers, 'retry-after'), Date.now());
-    },
-  });
-
-  const settledStatus = query.data && query.data.status !== 202 ? query.data.status : null;
-  useEffect(() => {
-    // The timeline gets the final status check (and the ones before it) once the job settles.
-    if (settledStatus !== null) void invalidateSession();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per settled status, not per render
-  }, [settledStatus]);
-
-  return query;
 }

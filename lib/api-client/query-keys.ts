@@ -8,8 +8,5 @@ export const queryKeys = {
   },
   fhir: {
     all: ['fhir'] as const,
-    /** A bulk-export job status, polled until it settles. */
-    job: (providerId: string, environmentId: string, jobPath: string, kickoffId: string) =>
-      ['fhir', providerId, environmentId, 'job', jobPath, kickoffId] as const,
   },
 } as const;

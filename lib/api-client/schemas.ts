@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bulkExportCapabilitySchema } from '@/lib/providers/schema';
 
 /**
  * The DTOs that cross from the BFF to the browser. Isomorphic: route handlers build them, the page parses them.
@@ -90,6 +91,8 @@ export const providerDtoSchema = z.object({
       body: z.string().optional(),
     }),
   ),
+  /** Public data of the provider file: levels, resource types and output formats of its `$export`. */
+  bulkExport: bulkExportCapabilitySchema.optional(),
   knownDeviations: z.array(
     z.object({ code: z.string(), summary: z.string(), detail: z.string(), source: z.string().optional() }),
   ),

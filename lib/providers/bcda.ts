@@ -212,6 +212,48 @@ const bcdaInput: ProviderInput = {
       description: 'Answers 200 when the bearer token is valid.',
     },
   ],
+  bulkExport: {
+    bases: [
+      {
+        id: 'v2',
+        label: 'v2 (FHIR R4)',
+        path: '/api/v2',
+        levels: ['patient', 'group'],
+        groups: [
+          { id: 'all', label: 'all: every attributed enrollee' },
+          { id: 'runout', label: 'runout: claims run-out of last year’s enrollees' },
+        ],
+        resourceTypes: ['Patient', 'Coverage', 'ExplanationOfBenefit', 'Claim', 'ClaimResponse'],
+        note: 'Claim and ClaimResponse only for partially adjudicated (REACH) model entities.',
+      },
+      {
+        id: 'v3',
+        label: 'v3 (FHIR R4, recommended since 2026-07)',
+        path: '/api/v3',
+        levels: ['patient', 'group'],
+        groups: [
+          { id: 'all', label: 'all: every attributed enrollee' },
+          { id: 'runout', label: 'runout: claims run-out of last year’s enrollees' },
+        ],
+        resourceTypes: ['Patient', 'Coverage', 'ExplanationOfBenefit'],
+      },
+      {
+        id: 'v1',
+        label: 'v1 (FHIR STU3)',
+        path: '/api/v1',
+        levels: ['patient', 'group'],
+        groups: [
+          { id: 'all', label: 'all: every attributed enrollee' },
+          { id: 'runout', label: 'runout: claims run-out of last year’s enrollees' },
+        ],
+        resourceTypes: ['Patient', 'Coverage', 'ExplanationOfBenefit', 'Observation'],
+        environments: ['sandbox', 'production'],
+        note: 'STU3; the built-in sandbox does not emulate v1.',
+      },
+    ],
+    outputFormats: ['application/fhir+ndjson', 'application/ndjson', 'ndjson'],
+    cancel: { supported: true, note: 'DELETE on the job URL answers 202; a job that is no longer running answers 410.' },
+  },
   knownDeviations: [
     {
       code: 'expires_in_string',

@@ -59,6 +59,7 @@ export function toProviderDto(provider: Provider, builtinEnabled: boolean, publi
     })),
     allowCustomCredentials: provider.allowCustomCredentials,
     defaultRequests: provider.defaultRequests,
+    bulkExport: provider.bulkExport,
     knownDeviations: provider.knownDeviations,
   };
 }

@@ -289,6 +289,27 @@ const oneuphealthInput: ProviderInput = {
       description: 'Patient Access preset only: the demo plan’s authorize and token endpoints. Needs no token.',
     },
   ],
+  bulkExport: {
+    bases: [
+      {
+        id: 'bison',
+        label: 'Tenant bison (Provider Access, Payer-to-Payer)',
+        path: bisonBulkBase,
+        levels: ['system', 'group'],
+        groups: [
+          { id: 'bison-provider-attributed', label: 'bison-provider-attributed (Provider Access client)' },
+          { id: 'bison-payer-to-payer-opt-in', label: 'bison-payer-to-payer-opt-in (Payer-to-Payer client)' },
+        ],
+        resourceTypes: ['Patient', 'Coverage', 'ExplanationOfBenefit', 'Encounter'],
+        note: 'A Group export works only for the group of the client’s own token.',
+      },
+    ],
+    outputFormats: ['application/fhir+ndjson', 'application/ndjson', 'ndjson'],
+    cancel: {
+      supported: false,
+      note: '1upHealth answers 403 to DELETE on its export endpoints: a started export cannot be cancelled.',
+    },
+  },
   knownDeviations: [
     {
       code: 'token_request_get',
