@@ -185,6 +185,35 @@ test('a file that answers 401 gets one new token and one retry; after that the c
   await expect(file.getByTestId('bulk-download-stats')).toHaveAttribute('data-resources', '50');
 });
 
+test('status polling backs off on 429 and retries a 503, saying so, and the job still completes', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto('/');
+  // The 30,000-enrollee set's job runs a few seconds: long enough to poll into the simulated failures.
+  await getBcdaToken(page, 'extra-large');
+  const bulk = page.getByTestId('bulk-export');
+  const simulation = page.getByTestId('failure-simulation');
+  const form = bulk.getByTestId('bulk-kickoff-form');
+  await form.getByRole('checkbox', { name: 'Patient' }).check();
+  await form.getByTestId('bulk-kickoff').click();
+  const job = bulk.getByTestId('bulk-job');
+  await expect(job).toBeVisible();
+
+  await toggle(page, simulation.getByLabel('429 from the API', { exact: true }), true);
+  const note = bulk.getByTestId('bulk-job-note');
+  await expect(note).toContainText('Rate limited (429)');
+  await expect(note).toContainText('Retry-After: 2');
+  await toggle(page, simulation.getByLabel('429 from the API', { exact: true }), false);
+
+  await toggle(page, simulation.getByLabel('503 from the API', { exact: true }), true);
+  await expect(note).toContainText('Server error 503');
+  await expect(note).toContainText('temporarily unavailable');
+  await bulk.screenshot({ path: 'test-results/screenshots/bulk-card-retrying.png' });
+  await toggle(page, simulation.getByLabel('503 from the API', { exact: true }), false);
+
+  await expect(job).toHaveAttribute('data-phase', 'completed', { timeout: 30_000 });
+  await expect(bulk.getByTestId('bulk-file')).toHaveCount(1);
+});
+
 test('1upHealth: a Group export from the form, no cancel offered, a file counted against the manifest’s count', async ({ page }) => {
   await choose(page, '1uphealth', 'provider-access');
   await page.getByTestId('get-token').click();

@@ -207,6 +207,8 @@ export const simulatedFailureSchema = z.enum([
   'truncated_body',
   'connection_reset',
   'slow_body',
+  'api_rate_limit',
+  'api_server_error',
 ]);
 export type SimulatedFailure = z.infer<typeof simulatedFailureSchema>;
 

@@ -41,6 +41,16 @@ export const simulatedFailureOptions: ReadonlyArray<{ value: SimulatedFailure; l
     description: 'The token endpoint answers 503; the console tells a provider outage from a mistake of yours.',
   },
   {
+    value: 'api_rate_limit',
+    label: '429 from the API',
+    description: 'API and FHIR requests (bulk status polls too) answer 429 with Retry-After: 2; bulk polling backs off and says so.',
+  },
+  {
+    value: 'api_server_error',
+    label: '503 from the API',
+    description: 'API and FHIR requests answer 503 with an OperationOutcome; bulk polling retries a few times, then stops.',
+  },
+  {
     value: 'no_answer',
     label: 'No answer (timeout)',
     description: 'Every endpoint accepts the connection and never answers; the console gives up after its timeout and says so.',

@@ -52,6 +52,24 @@ describe('BCDA failure simulation', () => {
     expect(((await response.json()) as { issue: Array<{ code: string }> }).issue[0]?.code).toBe('forbidden');
   });
 
+  it.each([
+    ['api_rate_limit', 429, 'throttled'],
+    ['api_server_error', 503, 'transient'],
+  ])('%s: bearer routes, job status polls included, answer %i with Retry-After and an OperationOutcome', async (failure, status, code) => {
+    const sandbox = createBcdaSandbox({ jobDurationMs: () => 60_000 });
+    const token = await getAccessToken(sandbox, 'extra-small');
+    const kickoff = await send(sandbox, '/api/v2/Patient/$export', { headers: bulkHeaders(token) });
+    const jobPath = new URL(kickoff.headers.get('content-location')!).pathname.replace('/sandbox/bcda', '');
+    const poll = await send(sandbox, jobPath, simulating(failure, { headers: bulkHeaders(token) }));
+    expect(poll.status).toBe(status);
+    expect(poll.headers.get('retry-after')).toBe('2');
+    expect(((await poll.json()) as { issue: Array<{ code: string }> }).issue[0]?.code).toBe(code);
+    // Off again, the same poll is the job's status.
+    expect((await send(sandbox, jobPath, { headers: bulkHeaders(token) })).status).toBe(202);
+    // The token endpoint is not an API route.
+    expect((await send(sandbox, '/auth/token', tokenRequest(failure))).status).toBe(200);
+  });
+
   it('a missing token is still refused as invalid, and open endpoints stay open', async () => {
     const sandbox = createBcdaSandbox();
     const missing = await send(sandbox, '/api/v2/Patient/$export', simulating('expired_token'));

@@ -79,7 +79,20 @@ export function simulatedApiFailure(request: Request, responses: ApiFailureRespo
   const failures = readSimulatedFailures(request);
   if (failures.has('expired_token')) return responses.expiredToken();
   if (failures.has('refused_scope')) return responses.refusedScope();
+  if (failures.has('api_rate_limit')) return apiOutcome(429, 'throttled', 'Too many requests: slow down and retry after the Retry-After delay.', { 'Retry-After': String(apiRetryAfterSeconds) });
+  if (failures.has('api_server_error')) return apiOutcome(503, 'transient', 'The service is temporarily unavailable. Retry later.', { 'Retry-After': String(apiRetryAfterSeconds) });
   return undefined;
+}
+
+/** The Retry-After of the simulated API 429 and 503: short, so a demo sees the back-off and the recovery. */
+export const apiRetryAfterSeconds = 2;
+
+/** A FHIR OperationOutcome answer, the shape FHIR servers use for throttling and outages. */
+function apiOutcome(status: number, code: string, diagnostics: string, headers: Record<string, string>): Response {
+  return Response.json(
+    { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] },
+    { status, headers: { 'Content-Type': 'application/fhir+json', ...headers } },
+  );
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts (the caller went away: nobody waits for the answer). */
