@@ -17,7 +17,16 @@ export function createAgent(maxSockets) {
  * collects the body (for JSON), `consume: 'count'` drops each chunk after counting it. Resolves with status,
  * headers, the body (when kept), decoded bytes and milliseconds from send to last byte.
  */
-export function send(url, { method = 'GET', headers = {}, body, agent, consume = 'keep', timeoutMs = 120_000 } = {}) {
+export function send(url, options = {}) {
+  return sendOnce(url, options).catch((error) => {
+    // A kept-alive socket the server closed just as it was reused: the request never reached the server, so it is
+    // sent again on a fresh socket (the race Node's docs describe for `reusedSocket`).
+    if (error?.reusedSocket && error.code === 'ECONNRESET') return sendOnce(url, options);
+    throw error;
+  });
+}
+
+function sendOnce(url, { method = 'GET', headers = {}, body, agent, consume = 'keep', timeoutMs = 120_000 } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const payload = body === undefined ? undefined : Buffer.from(body);
@@ -33,7 +42,11 @@ export function send(url, { method = 'GET', headers = {}, body, agent, consume =
         let bytes = 0;
         const encoding = res.headers['content-encoding'];
         const decoded = encoding === 'gzip' ? res.pipe(createGunzip()) : encoding === 'deflate' ? res.pipe(createInflate()) : res;
-        if (decoded !== res) decoded.on('error', reject);
+        const fail = (error) => {
+          error.message = `${method} ${url}: ${error.message} after ${bytes} bytes`;
+          reject(error);
+        };
+        if (decoded !== res) decoded.on('error', fail);
         decoded.on('data', (chunk) => {
           bytes += chunk.length;
           if (consume === 'keep') chunks.push(chunk);
@@ -48,11 +61,14 @@ export function send(url, { method = 'GET', headers = {}, body, agent, consume =
             ms: performance.now() - started,
           });
         });
-        res.on('error', reject);
+        res.on('error', fail);
       },
     );
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.on('error', (error) => {
+      error.message = `${method} ${url}: ${error.message}`;
+      reject(Object.assign(error, { reusedSocket: req.reusedSocket }));
+    });
     req.end(payload);
   });
 }
