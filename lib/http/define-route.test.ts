@@ -58,7 +58,7 @@ describe('defineRoute', () => {
     const text = await response.text();
     expect(text).not.toContain('hunter2');
     expect(JSON.parse(text).error).toMatchObject({ code: 'internal_error', requestId: expect.any(String) });
-    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('cache-control')).toBe('no-store, no-transform');
   });
 
   it('creates a session only where asked, and reads a tampered cookie as none', async () => {

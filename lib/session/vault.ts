@@ -1,5 +1,4 @@
 import 'server-only';
-import { sealData, unsealData } from 'iron-session';
 import { z } from 'zod';
 import {
   apiErrorSchema,
@@ -17,6 +16,7 @@ import {
 import { SESSION_TTL_SECONDS } from './cookie';
 import type { PasswordMap } from './secret';
 import type { VaultStore } from './store';
+import { sealVaultEntry, unsealVaultEntry } from './vault-seal';
 
 /**
  * The server-side vault: tokens and the exchange history of each session, keyed by session id, every entry
@@ -98,14 +98,14 @@ export class SessionVault {
 
   /** Keeps the history of a token the provider ended; a new token for the provider replaces it. */
   async putEndedToken(sid: string, ended: EndedTokenDto): Promise<void> {
-    await this.store.set(endedKey(sid, ended.providerId), await this.seal(ended, HISTORY_TTL_SECONDS), HISTORY_TTL_SECONDS);
+    await this.store.set(endedKey(sid, ended.providerId), this.seal(endedKey(sid, ended.providerId), ended, HISTORY_TTL_SECONDS), HISTORY_TTL_SECONDS);
   }
 
   async getEndedTokens(sid: string, providerIds: readonly string[]): Promise<EndedTokenDto[]> {
     const found = await Promise.all(
       providerIds.map(async (id) => {
         const sealed = await this.store.get(endedKey(sid, id));
-        const parsed = sealed ? endedTokenDtoSchema.safeParse(await this.unseal(sealed)) : null;
+        const parsed = sealed ? endedTokenDtoSchema.safeParse(this.unseal(endedKey(sid, id), sealed)) : null;
         return parsed?.success ? parsed.data : null;
       }),
     );
@@ -116,13 +116,13 @@ export class SessionVault {
     await this.store.delete(endedKey(sid, token.providerId));
     const accessTtl = Math.max(1, Math.ceil((token.expiresAt - this.now()) / 1000)) + EXPIRED_TOKEN_GRACE_SECONDS;
     const ttl = token.refreshToken ? Math.max(accessTtl, REFRESHABLE_TOKEN_TTL_SECONDS) : accessTtl;
-    await this.store.set(tokenKey(sid, token.providerId), await this.seal(token, ttl), ttl);
+    await this.store.set(tokenKey(sid, token.providerId), this.seal(tokenKey(sid, token.providerId), token, ttl), ttl);
   }
 
   async getToken(sid: string, providerId: string): Promise<StoredToken | null> {
     const sealed = await this.store.get(tokenKey(sid, providerId));
     if (!sealed) return null;
-    const data = await this.unseal(sealed);
+    const data = this.unseal(tokenKey(sid, providerId), sealed);
     const parsed = storedTokenSchema.safeParse(data);
     return parsed.success ? parsed.data : null;
   }
@@ -138,20 +138,20 @@ export class SessionVault {
 
   /** Keeps an authorization in progress until its callback, keyed by its state (single use: `takePendingFlow`). */
   async putPendingFlow(sid: string, state: string, flow: PendingFlow): Promise<void> {
-    await this.store.set(pendingKey(sid, state), await this.seal(flow, PENDING_FLOW_TTL_SECONDS), PENDING_FLOW_TTL_SECONDS);
+    await this.store.set(pendingKey(sid, state), this.seal(pendingKey(sid, state), flow, PENDING_FLOW_TTL_SECONDS), PENDING_FLOW_TTL_SECONDS);
   }
 
   /** Returns and deletes the pending flow: a replayed state finds nothing (SECURITY.md rule 4). */
   async takePendingFlow(sid: string, state: string): Promise<PendingFlow | null> {
     const sealed = await this.store.take(pendingKey(sid, state));
     if (!sealed) return null;
-    const parsed = pendingFlowSchema.safeParse(await this.unseal(sealed));
+    const parsed = pendingFlowSchema.safeParse(this.unseal(pendingKey(sid, state), sealed));
     return parsed.success ? parsed.data : null;
   }
 
   /** The outcome of the last authorization callback that failed, for the page to explain after the redirect. */
   async putFlowError(sid: string, providerId: string, error: ApiError): Promise<void> {
-    await this.store.set(flowErrorKey(sid, providerId), await this.seal(error, PENDING_FLOW_TTL_SECONDS), PENDING_FLOW_TTL_SECONDS);
+    await this.store.set(flowErrorKey(sid, providerId), this.seal(flowErrorKey(sid, providerId), error, PENDING_FLOW_TTL_SECONDS), PENDING_FLOW_TTL_SECONDS);
   }
 
   async takeFlowErrors(sid: string, providerIds: readonly string[]): Promise<{ providerId: string; error: ApiError }[]> {
@@ -159,7 +159,7 @@ export class SessionVault {
       providerIds.map(async (providerId) => {
         const sealed = await this.store.take(flowErrorKey(sid, providerId));
         if (!sealed) return null;
-        const parsed = apiErrorSchema.safeParse(await this.unseal(sealed));
+        const parsed = apiErrorSchema.safeParse(this.unseal(flowErrorKey(sid, providerId), sealed));
         return parsed.success ? { providerId, error: parsed.data } : null;
       }),
     );
@@ -172,7 +172,7 @@ export class SessionVault {
   }
 
   async recordExchange(sid: string, exchange: ExchangeDto): Promise<void> {
-    await this.store.append(historyKey(sid), await this.seal(exchange, HISTORY_TTL_SECONDS), {
+    await this.store.append(historyKey(sid), this.seal(historyKey(sid), exchange, HISTORY_TTL_SECONDS), {
       maxLength: HISTORY_MAX_EXCHANGES,
       ttlSeconds: HISTORY_TTL_SECONDS,
     });
@@ -180,7 +180,7 @@ export class SessionVault {
 
   async listExchanges(sid: string): Promise<ExchangeDto[]> {
     const sealed = await this.store.list(historyKey(sid));
-    const items = await Promise.all(sealed.map((s) => this.unseal(s)));
+    const items = sealed.map((s) => this.unseal(historyKey(sid), s));
     return items.flatMap((item) => {
       const parsed = exchangeDtoSchema.safeParse(item);
       return parsed.success ? [parsed.data] : [];
@@ -191,7 +191,7 @@ export class SessionVault {
   async getSimulations(sid: string, providerId: string): Promise<SimulatedFailure[]> {
     const sealed = await this.store.get(simulationsKey(sid, providerId));
     if (!sealed) return [];
-    const parsed = simulationsSchema.safeParse(await this.unseal(sealed));
+    const parsed = simulationsSchema.safeParse(this.unseal(simulationsKey(sid, providerId), sealed));
     return parsed.success ? parsed.data.failures : [];
   }
 
@@ -204,7 +204,7 @@ export class SessionVault {
       await this.store.delete(key);
       return [];
     }
-    await this.store.set(key, await this.seal({ failures: unique }, SESSION_TTL_SECONDS), SESSION_TTL_SECONDS);
+    await this.store.set(key, this.seal(key, { failures: unique }, SESSION_TTL_SECONDS), SESSION_TTL_SECONDS);
     return unique;
   }
 
@@ -222,16 +222,13 @@ export class SessionVault {
     );
   }
 
-  private seal(value: unknown, ttlSeconds: number): Promise<string> {
-    return sealData(value as Record<string, unknown>, { password: this.passwords, ttl: ttlSeconds });
+  /** Sealed for `storeKey` only: the same bytes under another key do not open. */
+  private seal(storeKey: string, value: unknown, ttlSeconds: number): string {
+    return sealVaultEntry(storeKey, value, this.passwords, this.now() + ttlSeconds * 1000);
   }
 
-  private async unseal(sealed: string): Promise<unknown> {
-    try {
-      return await unsealData(sealed, { password: this.passwords, ttl: 0 });
-    } catch {
-      return null;
-    }
+  private unseal(storeKey: string, sealed: string): unknown {
+    return unsealVaultEntry(storeKey, sealed, this.passwords, this.now());
   }
 }
 

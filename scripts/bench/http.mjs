@@ -17,13 +17,17 @@ export function createAgent(maxSockets) {
  * collects the body (for JSON), `consume: 'count'` drops each chunk after counting it. Resolves with status,
  * headers, the body (when kept), decoded bytes and milliseconds from send to last byte.
  */
-export function send(url, options = {}) {
-  return sendOnce(url, options).catch((error) => {
-    // A kept-alive socket the server closed just as it was reused: the request never reached the server, so it is
-    // sent again on a fresh socket (the race Node's docs describe for `reusedSocket`).
-    if (error?.reusedSocket && error.code === 'ECONNRESET') return sendOnce(url, options);
-    throw error;
-  });
+export async function send(url, options = {}) {
+  // A kept-alive socket the server closed while it sat idle: the request never reached the server, so it is sent
+  // again (the race Node's docs describe for `reusedSocket`). After a quiet phase every idle socket of the agent may
+  // be such a one, hence up to one try per socket.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await sendOnce(url, options);
+    } catch (error) {
+      if (!(error?.reusedSocket && error.code === 'ECONNRESET') || attempt >= 64) throw error;
+    }
+  }
 }
 
 function sendOnce(url, { method = 'GET', headers = {}, body, agent, consume = 'keep', timeoutMs = 120_000 } = {}) {

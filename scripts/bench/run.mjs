@@ -18,7 +18,7 @@ import {
 import { createAgent, createBffUser } from './http.mjs';
 import { measureFhirLatency, measureStreamingRss, measureThroughput, measureTokenExchange } from './measures.mjs';
 import { describeMachine, terminalTable, writeResults } from './report.mjs';
-import { commandLine, freePorts, pinProcesses, processTree, startServer, stopServers } from './servers.mjs';
+import { commandLine, freePorts, pinProcesses, processTree, serverOutputs, startServer, stopServers } from './servers.mjs';
 import { mb, mbps, mib, ms } from './stats.mjs';
 
 /** ≈ 12.6 KB of ExplanationOfBenefit NDJSON per enrollee: 90,000 enrollees make a file of about 1.14 GB. */
@@ -179,6 +179,7 @@ async function main() {
 
 main().catch(async (error) => {
   console.error(`\n> The bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(serverOutputs());
   await stopServers();
   process.exit(1);
 });

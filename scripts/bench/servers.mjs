@@ -6,6 +6,12 @@ import { createServer } from 'node:net';
 import { root } from '../ensure.mjs';
 
 const children = new Set();
+/** The last output of every server started, by name, for the report when the bench fails. */
+const outputs = new Map();
+
+export function serverOutputs() {
+  return [...outputs].map(([name, text]) => `--- ${name} server, last output ---\n${text().trim() || '(none)'}`).join('\n');
+}
 let cleanupInstalled = false;
 /** Set once the bench stops the servers itself, so their exit is not reported as a crash. */
 let stopping = false;
@@ -79,6 +85,7 @@ export async function startServer({ name, port, env, readyPath, timeoutMs = 90_0
   const keep = (chunk) => {
     output = (output + chunk.toString('utf8')).slice(-8000);
   };
+  outputs.set(name, () => output);
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   let exited = null;
