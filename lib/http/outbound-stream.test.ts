@@ -28,6 +28,10 @@ function route(req: IncomingMessage, res: ServerResponse) {
     };
     return write();
   }
+  if (path === '/small') {
+    res.writeHead(200, { 'Content-Type': 'application/fhir+ndjson' });
+    return res.end(LINE);
+  }
   if (path === '/forever') {
     res.writeHead(200, { 'Content-Type': 'application/fhir+ndjson' });
     const timer = setInterval(() => res.write(LINE), 5);
@@ -170,6 +174,17 @@ describe('openOutboundStream', () => {
     await closed.get('/forever');
     await settle();
     expect(recorded[0]?.error).toMatch(/cancelled after \d+ bytes/);
+  });
+
+  it('ignores chunks already on their way after the reader cancelled (no write to a closed stream)', async () => {
+    for (let i = 0; i < 20; i++) {
+      const { result } = await open(i % 2 ? '/lines' : '/small');
+      const reader = streamOf(result).body.getReader();
+      if (i % 4 < 2) await reader.read();
+      await reader.cancel('done with it');
+    }
+    // Socket data queued before the cancel arrives now; an enqueue on the cancelled stream would throw uncaught.
+    await settle();
   });
 
   it("stops reading upstream when the caller's signal aborts", async () => {

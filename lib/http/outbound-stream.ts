@@ -117,23 +117,27 @@ export async function openOutboundStream(
       ? `${request.url.host} sent nothing for ${formatWait(request.idleTimeoutMs)}; the download was stopped after ${bytes} bytes.`
       : `The download from ${request.url.host} broke off after ${bytes} bytes${error?.message ? ` (${error.message})` : ''}.`;
 
-  let ended = false;
+  /** Set once the stream is closed, errored or cancelled: socket events still queued must not touch it. */
+  let settled = false;
   const body = new ReadableStream<Uint8Array>(
     {
       start(out) {
         source.on('data', (chunk: Buffer) => {
+          if (settled) return;
           lastChunkAt = performance.now();
           bytes += chunk.byteLength;
           out.enqueue(chunk);
           if ((out.desiredSize ?? 1) <= 0) source.pause();
         });
         source.once('end', () => {
-          ended = true;
+          if (settled) return;
+          settled = true;
           record();
           out.close();
         });
         const fail = (error?: Error) => {
-          if (ended || recorded) return;
+          if (settled) return;
+          settled = true;
           const message = brokenOff(error);
           record(message);
           out.error(new Error(message));
@@ -148,6 +152,8 @@ export async function openOutboundStream(
         source.resume();
       },
       cancel() {
+        if (settled) return;
+        settled = true;
         record(`The download was cancelled after ${bytes} bytes.`);
         res.destroy();
       },
