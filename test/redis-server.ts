@@ -15,11 +15,22 @@ async function freePort(): Promise<number> {
   });
 }
 
+export interface RedisServer {
+  url: string;
+  /** Kills the server (its data is gone); `start` brings an empty one back on the same port. */
+  stop: () => Promise<void>;
+  start: () => Promise<void>;
+  /** SIGSTOP: Redis "briefly down" with its data kept — connections stay open and nothing answers. */
+  pause: () => void;
+  /** SIGCONT after `pause`: the same data answers again. */
+  resume: () => void;
+}
+
 /**
  * A real redis-server on a loopback port, without persistence, that tests can stop and start again on the same
- * port (Redis down, then back). `npm test` and `.ci/run` install redis-server when it is missing.
+ * port (Redis down, then back) or pause and resume. `npm test` and `.ci/run` install redis-server when it is missing.
  */
-export async function startRedisServer(): Promise<{ url: string; stop: () => Promise<void>; start: () => Promise<void> }> {
+export async function startRedisServer(): Promise<RedisServer> {
   if (!existsSync(REDIS_SERVER)) {
     throw new Error(`${REDIS_SERVER} is missing: install it (apt-get install -y redis-server) or set REDIS_SERVER_PATH.`);
   }
@@ -54,6 +65,11 @@ export async function startRedisServer(): Promise<{ url: string; stop: () => Pro
       proc.once('exit', () => resolve());
       proc.kill('SIGKILL');
     });
+  const signal = (name: NodeJS.Signals) => () => {
+    const proc = child as ChildProcess | null;
+    if (!proc || proc.exitCode !== null) throw new Error('redis-server is not running.');
+    proc.kill(name);
+  };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, stop, start };
+  return { url: `redis://127.0.0.1:${port}`, stop, start, pause: signal('SIGSTOP'), resume: signal('SIGCONT') };
 }

@@ -75,6 +75,8 @@ export async function freePorts(count, from = 4150, to = 4199) {
  */
 export async function startServer({ name, port, env, readyPath, timeoutMs = 90_000 }) {
   installCleanup();
+  // Servers started after a stopServers() (the load run's second run) are watched for crashes again.
+  stopping = false;
   const child = spawn(process.execPath, ['scripts/server.mjs'], {
     cwd: root,
     env: { ...process.env, ...env, NODE_ENV: 'production', PORT: String(port), HOSTNAME_BIND: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1' },
