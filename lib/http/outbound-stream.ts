@@ -118,10 +118,13 @@ export async function openOutboundStream(
       : `The download from ${request.url.host} broke off after ${bytes} bytes${error?.message ? ` (${error.message})` : ''}.`;
 
   let ended = false;
+  let cancelled = false;
   const body = new ReadableStream<Uint8Array>(
     {
       start(out) {
         source.on('data', (chunk: Buffer) => {
+          // Chunks already decoded when the reader cancelled still arrive; the stream is closed to them.
+          if (cancelled) return;
           lastChunkAt = performance.now();
           bytes += chunk.byteLength;
           out.enqueue(chunk);
@@ -130,10 +133,10 @@ export async function openOutboundStream(
         source.once('end', () => {
           ended = true;
           record();
-          out.close();
+          if (!cancelled) out.close();
         });
         const fail = (error?: Error) => {
-          if (ended || recorded) return;
+          if (ended || recorded || cancelled) return;
           const message = brokenOff(error);
           record(message);
           out.error(new Error(message));
@@ -148,6 +151,7 @@ export async function openOutboundStream(
         source.resume();
       },
       cancel() {
+        cancelled = true;
         record(`The download was cancelled after ${bytes} bytes.`);
         res.destroy();
       },
