@@ -5,6 +5,9 @@ import { SignInCard } from '@/components/auth/sign-in-card';
 import { getConsoleAuth } from '@/lib/auth';
 import { getConsoleViewer } from '@/lib/auth/viewer';
 
+// Sign-in is configured at run time, not build time.
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = { title: 'Sign in · Health OAuth Console' };
 
 /** next-auth's error codes (`?error=`), in words for the person who has to try again. */
