@@ -1,11 +1,21 @@
 'use client';
 
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { shouldRetryQuery } from '@/lib/api-client/api-client-error';
+import { isApiClientError, shouldRetryQuery } from '@/lib/api-client/api-client-error';
+
+/**
+ * The console sign-in ended (expired, or signed out in another tab): back to the sign-in page, as a full load so
+ * nothing of the last user's page state survives.
+ */
+function onApiError(error: unknown): void {
+  if (isApiClientError(error) && error.code === 'sign_in_required') window.location.assign(new URL('/sign-in', window.location.href));
+}
 
 function createQueryClient(): QueryClient {
   return new QueryClient({
+    queryCache: new QueryCache({ onError: onApiError }),
+    mutationCache: new MutationCache({ onError: onApiError }),
     defaultOptions: {
       queries: {
         staleTime: 30_000,

@@ -1,14 +1,22 @@
+import { getConsoleAuth } from './auth';
+import { ConsoleAuthConfigError } from './auth/config';
 import { resolveSessionPasswords, SessionSecretError } from './session/secret';
 
 /**
- * Refuses to start in production without SESSION_SECRET, with a clear message, rather than failing on the
- * first request; in development it generates one and the log says so.
+ * Refuses to start with a clear message, rather than failing on the first request: in production without
+ * SESSION_SECRET (development generates one and the log says so), or with a half-configured sign-in.
  */
 export function checkStartupConfiguration(): void {
   try {
     resolveSessionPasswords();
+    const auth = getConsoleAuth();
+    console.log(
+      auth.enabled
+        ? `> Console sign-in: ${auth.providers.map((p) => p.name).join(', ')}; callback ${auth.origin}/api/auth/callback/<${auth.providers.map((p) => p.id).join('|')}>`
+        : '> No console sign-in configured: serve this console on localhost only.',
+    );
   } catch (error) {
-    if (!(error instanceof SessionSecretError)) throw error;
+    if (!(error instanceof SessionSecretError || error instanceof ConsoleAuthConfigError)) throw error;
     console.error(`\nThe console cannot start: ${error.message}\n`);
     process.exit(1);
   }

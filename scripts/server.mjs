@@ -4,11 +4,17 @@
 // `X-Original-Method: GET` so the sandbox can say what it received. Everything else goes to Next unchanged.
 import { createServer } from 'node:http';
 import next from 'next';
+import { resolveBindAddress } from '../lib/auth/bind-address.mjs';
 
 const KEYCLOAK_TOKEN_PATH = /^\/sandbox\/1uphealth\/auth\/realms\/[^/]+\/protocol\/openid-connect\/token(?:\?|$)/;
 
 const port = Number(process.env.PORT ?? 3000);
-const hostname = process.env.HOSTNAME_BIND ?? '0.0.0.0';
+const bind = resolveBindAddress(process.env);
+if (bind.error) {
+  console.error(`\nThe console cannot start: ${bind.error}\n`);
+  process.exit(1);
+}
+const { hostname } = bind;
 const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 
@@ -25,5 +31,5 @@ createServer((req, res) => {
   }
   void handle(req, res);
 }).listen(port, hostname, () => {
-  console.log(`> Ready on http://localhost:${port}`);
+  console.log(`> Ready on http://localhost:${port} (listening on ${hostname})`);
 });

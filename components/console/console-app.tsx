@@ -1,18 +1,22 @@
 'use client';
 
 import { useState } from 'react';
-import { useForgetSession } from '@/lib/api-client/hooks';
+import { useForgetSession, useSession } from '@/lib/api-client/hooks';
+import type { ConsoleViewer } from '@/lib/api-client/schemas';
 import { ConsoleHeader } from './console-header';
 import { ConsoleWorkbench } from './console-workbench';
 
 /** The one-screen console. Forgetting the session remounts the workbench so no local state survives it. */
-export function ConsoleApp() {
+export function ConsoleApp({ viewer }: { viewer: ConsoleViewer }) {
   const [generation, setGeneration] = useState(0);
   const forget = useForgetSession();
+  const session = useSession();
 
   return (
     <div className="min-h-screen">
       <ConsoleHeader
+        viewer={viewer}
+        sessionTag={session.data?.sessionTag ?? null}
         forgetting={forget.isPending}
         forgetError={forget.error ? `Could not forget: ${forget.error.message}` : undefined}
         onForget={() => forget.mutate(undefined, { onSuccess: () => setGeneration((n) => n + 1) })}

@@ -1,13 +1,19 @@
+import { SignedInUserMenu } from '@/components/auth/signed-in-user-menu';
+import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import type { ConsoleViewer } from '@/lib/api-client/schemas';
 
 export interface ConsoleHeaderProps {
+  viewer: ConsoleViewer;
+  /** A short hash of the console session id, once there is a session. */
+  sessionTag: string | null;
   onForget: () => void;
   forgetting: boolean;
   /** Shown next to the button after a failed forget. */
   forgetError?: string;
 }
 
-export function ConsoleHeader({ onForget, forgetting, forgetError }: ConsoleHeaderProps) {
+export function ConsoleHeader({ viewer, sessionTag, onForget, forgetting, forgetError }: ConsoleHeaderProps) {
   return (
     <header className="border-b border-zinc-200 bg-white">
       <div className="mx-auto flex h-14 max-w-[1440px] items-center justify-between gap-4 px-4 sm:px-6">
@@ -21,10 +27,21 @@ export function ConsoleHeader({ onForget, forgetting, forgetError }: ConsoleHead
           </div>
         </div>
         <div className="flex shrink-0 items-center gap-3">
+          {viewer.signIn === 'off' && (
+            <Badge tone="amber" dot data-testid="localhost-only-notice" title="Configure sign-in (CONSOLE_AUTH_…) to serve it on other addresses.">
+              No sign-in configured: this console listens on localhost only.
+            </Badge>
+          )}
           {forgetError && <span className="text-xs text-red-600">{forgetError}</span>}
+          {sessionTag && (
+            <span className="font-mono text-[11px] text-zinc-400" title="A short hash of this console session's id" data-testid="session-tag">
+              session {sessionTag}
+            </span>
+          )}
           <Button size="sm" variant="danger" onClick={onForget} pending={forgetting} data-testid="forget-session">
             Forget session
           </Button>
+          {viewer.signIn === 'on' && <SignedInUserMenu user={viewer.user} />}
         </div>
       </div>
     </header>

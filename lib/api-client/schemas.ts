@@ -238,6 +238,8 @@ export type EndedTokenDto = z.infer<typeof endedTokenDtoSchema>;
 
 export const sessionDtoSchema = z.object({
   serverNow: z.number(),
+  /** A short hash of the session id (never the id): tells sessions apart, null before the first token. */
+  sessionTag: z.string().nullable().default(null),
   tokens: z.array(tokenDtoSchema),
   exchanges: z.array(exchangeDtoSchema),
   /** Authorization callbacks that failed since the last look, explained (shown once). */
@@ -248,6 +250,11 @@ export const sessionDtoSchema = z.object({
   simulations: z.array(simulationsDtoSchema).default([]),
 });
 export type SessionDto = z.infer<typeof sessionDtoSchema>;
+
+/** Who is using the console, as the page shell renders it (a Server Component prop, never fetched). */
+export type ConsoleViewer =
+  | { signIn: 'off' }
+  | { signIn: 'on'; user: { name: string; email: string | null; providerName: string } };
 
 export const tokenRequestSchema = z.object({
   environmentId: z.string().min(1).max(64),

@@ -1,7 +1,9 @@
-import { describe, expect, it, vi } from 'vitest';
+import { encode } from 'next-auth/jwt';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import type { SignedInUser } from '@/lib/auth/signed-in-user';
 import { resolveSessionPasswords } from '@/lib/session/secret';
-import { newSessionCookie, serializeSessionCookie } from '@/lib/session/cookie';
+import { newSessionCookie, readSessionCookie, serializeSessionCookie, type SessionCookie } from '@/lib/session/cookie';
 import { defineRoute } from './define-route';
 import { HttpError } from './errors';
 
@@ -79,5 +81,90 @@ describe('defineRoute', () => {
     const create = defineRoute({ session: 'create' }, async ({ session: s }) => ({ sid: s.sid.length }));
     const created = await create(post('{}'), noParams);
     expect(created.headers.get('set-cookie')).toMatch(/^console_session=Fe26\.2\*.*HttpOnly; SameSite=Lax/);
+  });
+});
+
+describe('defineRoute with console sign-in configured', () => {
+  const nextAuthSecret = 'a-next-auth-secret-of-at-least-32-chars';
+  const alice: SignedInUser = { issuer: 'http://127.0.0.1:4455', subject: 'alice', providerId: 'oidc', name: 'Alice', email: null, signedInAt: 1_000 };
+
+  beforeEach(() => {
+    vi.stubEnv('CONSOLE_AUTH_OIDC_ISSUER', alice.issuer);
+    vi.stubEnv('CONSOLE_AUTH_OIDC_CLIENT_ID', 'console');
+    vi.stubEnv('CONSOLE_AUTH_OIDC_CLIENT_SECRET', 'idp-secret');
+    vi.stubEnv('NEXTAUTH_URL', origin);
+    vi.stubEnv('NEXTAUTH_SECRET', nextAuthSecret);
+  });
+  afterEach(() => vi.unstubAllEnvs());
+
+  async function signedIn(user: SignedInUser, secret = nextAuthSecret): Promise<string> {
+    return `next-auth.session-token=${await encode({ token: { ...user }, secret })}`;
+  }
+
+  async function consoleCookie(session: SessionCookie): Promise<string> {
+    return (await serializeSessionCookie(session, false, resolveSessionPasswords())).split(';')[0]!;
+  }
+
+  const sessionOf = async (response: Response) => readSessionCookie(response.headers.get('set-cookie'), false, resolveSessionPasswords());
+
+  it('answers 401 sign_in_required to every route without a signed-in user, before CSRF or the handler', async () => {
+    const handler = vi.fn(async () => ({}));
+    for (const session of ['none', 'optional', 'create'] as const) {
+      const route = defineRoute({ session }, handler);
+      for (const request of [
+        new Request(`${origin}/api/x`),
+        post('{}'),
+        post('{}', { ...sameOrigin, origin: 'https://evil.example' }),
+        new Request(`${origin}/api/x`, { headers: { cookie: await signedIn(alice, 'another-secret-of-at-least-32-characters') } }),
+        new Request(`${origin}/api/x`, { headers: { cookie: 'next-auth.session-token=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..x.y.z' } }),
+        new Request(`${origin}/api/x`, { headers: { authorization: `Bearer ${(await signedIn(alice)).split('=')[1]}` } }),
+      ]) {
+        const response = await route(request, noParams);
+        expect(response.status).toBe(401);
+        expect(await response.json()).toEqual({ error: { code: 'sign_in_required', message: expect.any(String), hint: expect.any(String) } });
+        expect(response.headers.get('set-cookie')).toBeNull();
+      }
+    }
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('a signed-in user gets a session bound to their sign-in', async () => {
+    const route = defineRoute({ session: 'create' }, async ({ session }) => ({ sid: session.sid }));
+    const response = await route(post('{}', { ...sameOrigin, cookie: await signedIn(alice) }), noParams);
+    expect(response.status).toBe(200);
+    const session = await sessionOf(response);
+    expect(session?.owner).toEqual({ user: expect.any(String), signedInAt: alice.signedInAt });
+    expect((await response.json()).sid).toBe(session?.sid);
+  });
+
+  it("another user's cookie, or an earlier sign-in's, opens nothing: a fresh session, a new sid", async () => {
+    const create = defineRoute({ session: 'create' }, async ({ session }) => ({ sid: session.sid }));
+    const first = await create(post('{}', { ...sameOrigin, cookie: await signedIn(alice) }), noParams);
+    const aliceCookie = (first.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const aliceSid = (await first.json()).sid;
+
+    const same = await create(post('{}', { ...sameOrigin, cookie: `${await signedIn(alice)}; ${aliceCookie}` }), noParams);
+    expect((await same.json()).sid).toBe(aliceSid);
+    expect(same.headers.get('set-cookie')).toBeNull();
+
+    for (const user of [{ ...alice, subject: 'bob' }, { ...alice, signedInAt: 2_000 }]) {
+      const response = await create(post('{}', { ...sameOrigin, cookie: `${await signedIn(user)}; ${aliceCookie}` }), noParams);
+      const { sid } = await response.json();
+      expect(sid).not.toBe(aliceSid);
+      expect((await sessionOf(response))?.sid).toBe(sid);
+    }
+
+    const seen: (string | null)[] = [];
+    const optional = defineRoute({ session: 'optional' }, async ({ session }) => seen.push(session?.sid ?? null));
+    const read = await optional(new Request(`${origin}/api/x`, { headers: { cookie: `${await signedIn({ ...alice, subject: 'bob' })}; ${aliceCookie}` } }), noParams);
+    expect(seen).toEqual([null]);
+    expect(read.headers.get('set-cookie')).toMatch(/^console_session=; .*Max-Age=0/);
+  });
+
+  it('a session made while sign-in was off is nobody’s once it is on', async () => {
+    const seen: (string | null)[] = [];
+    const optional = defineRoute({ session: 'optional' }, async ({ session }) => seen.push(session?.sid ?? null));
+    await optional(new Request(`${origin}/api/x`, { headers: { cookie: `${await signedIn(alice)}; ${await consoleCookie(newSessionCookie())}` } }), noParams);
+    expect(seen).toEqual([null]);
   });
 });

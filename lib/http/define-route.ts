@@ -2,8 +2,11 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ApiError } from '@/lib/api-client/schemas';
+import { getConsoleAuth } from '@/lib/auth';
+import { sessionBelongsTo, sessionOwnerOf } from '@/lib/auth/session-binding';
+import { readSignedInUser } from '@/lib/auth/signed-in-user';
 import { log } from '@/lib/log';
-import { newSessionCookie, readSessionCookie, serializeSessionCookie, type SessionCookie } from '@/lib/session/cookie';
+import { clearSessionCookie, newSessionCookie, readSessionCookie, serializeSessionCookie, type SessionCookie, type SessionOwner } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
 import { VaultUnavailableError } from '@/lib/session/store';
 import { checkCsrf } from './csrf';
@@ -12,8 +15,9 @@ import { isSecureRequest, requestOrigin } from './origin';
 import { OutboundPolicyError } from './outbound';
 
 /**
- * The one wrapper every route handler goes through: CSRF, session, zod parsing of params and body, one error
- * shape, `Cache-Control: no-store`. Handlers receive parsed input and return a DTO (or a Response).
+ * The one wrapper every route handler goes through: console sign-in (when configured), CSRF, session, zod parsing
+ * of params and body, one error shape, `Cache-Control: no-store`. Handlers receive parsed input and return a DTO
+ * (or a Response).
  */
 
 type SessionMode = 'none' | 'optional' | 'create';
@@ -47,6 +51,7 @@ export function defineRoute<P extends z.ZodType = z.ZodUndefined, B extends z.Zo
     const setCookies: string[] = [];
     try {
       const secure = isSecureRequest(request);
+      const owner = await requireSignIn(request);
       const stateChanging = request.method !== 'GET' && request.method !== 'HEAD';
       if (spec.csrf ?? stateChanging) {
         const csrf = checkCsrf(request, requestOrigin(request));
@@ -58,10 +63,13 @@ export function defineRoute<P extends z.ZodType = z.ZodUndefined, B extends z.Zo
       let session: SessionCookie | null = null;
       if (spec.session !== 'none') {
         const passwords = resolveSessionPasswords();
-        session = await readSessionCookie(request.headers.get('cookie'), secure, passwords);
+        const found = await readSessionCookie(request.headers.get('cookie'), secure, passwords);
+        session = found && sessionBelongsTo(found, owner) ? found : null;
         if (!session && spec.session === 'create') {
-          session = newSessionCookie();
+          session = newSessionCookie(Date.now(), owner ?? undefined);
           setCookies.push(await serializeSessionCookie(session, secure, passwords));
+        } else if (found && !session) {
+          setCookies.push(clearSessionCookie(secure));
         }
       }
 
@@ -72,6 +80,20 @@ export function defineRoute<P extends z.ZodType = z.ZodUndefined, B extends z.Zo
       return finish(errorResponse(error, requestId, request), setCookies);
     }
   };
+}
+
+/**
+ * With console sign-in configured, every BFF route needs a signed-in user; the answer is who owns the sessions
+ * of this request. Null when sign-in is off.
+ */
+async function requireSignIn(request: Request): Promise<SessionOwner | null> {
+  const auth = getConsoleAuth();
+  if (!auth.enabled) return null;
+  const user = await readSignedInUser(request.headers.get('cookie'), auth);
+  if (!user) {
+    throw new HttpError(401, 'sign_in_required', 'Sign in to use this console.', { hint: 'Open the console page to sign in, then try again.' });
+  }
+  return sessionOwnerOf(user);
 }
 
 function finish(response: Response, setCookies: string[]): Response {

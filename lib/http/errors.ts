@@ -5,6 +5,7 @@ export type ApiErrorCode =
   | 'bad_request'
   | 'validation_failed'
   | 'csrf_rejected'
+  | 'sign_in_required'
   | 'not_found'
   | 'method_not_allowed'
   | 'no_session'

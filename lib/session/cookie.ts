@@ -1,12 +1,12 @@
 import 'server-only';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
 import { z } from 'zod';
 import type { PasswordMap } from './secret';
 
 /**
- * The session cookie holds only a random session id and its creation time, sealed with iron.
- * Tokens never go in it (SECURITY.md: cookie holds an id, not tokens).
+ * The session cookie holds only a random session id, its creation time and, with console sign-in, the sign-in
+ * it belongs to, sealed with iron. Tokens never go in it (SECURITY.md: cookie holds an id, not tokens).
  */
 
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
@@ -14,11 +14,29 @@ const COOKIE_NAME = 'console_session';
 /** Under https the `__Host-` prefix pins the cookie to this host, `Path=/` and `Secure`. */
 const SECURE_COOKIE_NAME = '__Host-console_session';
 
-const sessionCookieSchema = z.object({ sid: z.string().regex(/^[A-Za-z0-9_-]{22,}$/), createdAt: z.number() });
+const sessionOwnerSchema = z.object({
+  /** sha256 of the signed-in user's issuer and subject (lib/auth/session-binding.ts). */
+  user: z.string(),
+  /** When that user signed in: a later sign-in does not reopen this session. */
+  signedInAt: z.number(),
+});
+export type SessionOwner = z.infer<typeof sessionOwnerSchema>;
+
+const sessionCookieSchema = z.object({
+  sid: z.string().regex(/^[A-Za-z0-9_-]{22,}$/),
+  createdAt: z.number(),
+  /** Absent when console sign-in is off. */
+  owner: sessionOwnerSchema.optional(),
+});
 export type SessionCookie = z.infer<typeof sessionCookieSchema>;
 
-export function newSessionCookie(now = Date.now()): SessionCookie {
-  return { sid: randomBytes(18).toString('base64url'), createdAt: now };
+export function newSessionCookie(now = Date.now(), owner?: SessionOwner): SessionCookie {
+  return { sid: randomBytes(18).toString('base64url'), createdAt: now, ...(owner ? { owner } : {}) };
+}
+
+/** What the page may know of a session id: enough to tell two sessions apart, not enough to be one. */
+export function sessionTag(sid: string): string {
+  return createHash('sha256').update(sid).digest('base64url').slice(0, 8);
 }
 
 export function sessionCookieName(secure: boolean): string {
@@ -103,7 +121,8 @@ export function clearSessionCookie(secure: boolean): string {
   return attributes.join('; ');
 }
 
-function parseCookieHeader(header: string | null): Map<string, string> {
+/** A Cookie header's cookies by name; the first of a repeated name wins. */
+export function parseCookieHeader(header: string | null): Map<string, string> {
   const cookies = new Map<string, string>();
   if (!header) return cookies;
   for (const part of header.split(';')) {

@@ -3,7 +3,7 @@ import { isSecureRequest } from '@/lib/http/origin';
 import { describeStoredToken } from '@/lib/oauth/session-tokens';
 import { providers } from '@/lib/providers';
 import { getVault } from '@/lib/session';
-import { clearSessionCookie } from '@/lib/session/cookie';
+import { clearSessionCookie, sessionTag } from '@/lib/session/cookie';
 import type { SessionDto } from '@/lib/api-client/schemas';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +12,7 @@ const providerIds = providers.map((p) => p.id);
 
 /** The session as the page may see it: token DTOs (never tokens), the redacted timeline, simulated failures. */
 export const GET = defineRoute({ session: 'optional' }, async ({ session }): Promise<SessionDto> => {
-  if (!session) return { serverNow: Date.now(), tokens: [], exchanges: [], flowErrors: [], simulations: [], endedTokens: [] };
+  if (!session) return { serverNow: Date.now(), sessionTag: null, tokens: [], exchanges: [], flowErrors: [], simulations: [], endedTokens: [] };
   const vault = getVault();
   const [tokens, exchanges, flowErrors, simulations, endedTokens] = await Promise.all([
     vault.getTokens(session.sid, providerIds),
@@ -21,7 +21,7 @@ export const GET = defineRoute({ session: 'optional' }, async ({ session }): Pro
     vault.listSimulations(session.sid, providerIds),
     vault.getEndedTokens(session.sid, providerIds),
   ]);
-  return { serverNow: Date.now(), tokens: tokens.map((t) => describeStoredToken(t)), exchanges, flowErrors, simulations, endedTokens };
+  return { serverNow: Date.now(), sessionTag: sessionTag(session.sid), tokens: tokens.map((t) => describeStoredToken(t)), exchanges, flowErrors, simulations, endedTokens };
 });
 
 /** Forget the session: its tokens and history leave the vault, the cookie is cleared. */
