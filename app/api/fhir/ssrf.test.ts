@@ -135,7 +135,7 @@ describe('SECURITY 9: SSRF', () => {
 
   it("SECURITY 9: a provider's `next` link or manifest file URL pointing elsewhere never reaches another host", async () => {
     const env = resolveEnvironment(bcda, bcda.environments.find((e) => e.id === 'builtin')!, upstream.origin);
-    const envUrls = { tokenUrl: env.tokenUrl, fhirBaseUrl: env.apiBaseUrl };
+    const envUrls = { tokenUrl: env.tokenUrl.toString(), fhirBaseUrl: env.apiBaseUrl };
     // The page's own paging: a `next` link on a foreign origin is not offered at all.
     const page = await callRoute(proxy.POST as never, { path: '/api/fhir/bcda', params: { providerId: 'bcda' }, body: { environmentId: 'builtin', path: '/api/v2/hostile-bundle' }, cookie });
     const next = (page.json as { json: { link: { url: string }[] } }).json.link[0]!.url;
