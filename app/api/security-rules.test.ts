@@ -103,7 +103,16 @@ describe('SECURITY 7: redirects', () => {
     });
     const redirectUri = new URL((started.json as { authorizeUrl: string }).authorizeUrl).searchParams.get('redirect_uri');
     expect(redirectUri).toBe(`${ORIGIN}/api/oauth/bluebutton/callback`);
-    expect(builtinRedirectUris('bluebutton', 3000)).toContain(redirectUri);
+    expect(builtinRedirectUris('bluebutton', { PORT: '3000' })).toContain(redirectUri);
+    // The built-in authorization server matches it exactly too: one byte off and it never redirects.
+    const authorizeUrl = new URL((started.json as { authorizeUrl: string }).authorizeUrl);
+    for (const variant of [`${redirectUri}/`, `${redirectUri}?x=1`, redirectUri!.replace('callback', 'Callback'), redirectUri!.replace('localhost', 'LOCALHOST.')]) {
+      const probe = new URL(authorizeUrl.pathname + authorizeUrl.search, upstream.origin);
+      probe.searchParams.set('redirect_uri', variant);
+      const answer = await fetch(probe, { redirect: 'manual' });
+      expect(answer.status, variant).toBeGreaterThanOrEqual(400);
+      expect(answer.headers.get('location'), variant).toBeNull();
+    }
 
     const hostile = ['//evil.example', '/\\evil.example', '/%2F%2Fevil.example', '%2F%2Fevil.example', 'https://evil.example/', 'javascript:alert(1)', '/\t/evil.example', '\\\\evil.example'];
     for (const value of hostile) {
