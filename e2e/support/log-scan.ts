@@ -27,10 +27,25 @@ export interface Finding {
   what: string;
 }
 
-/** Reads the sandboxes' list of issued tokens and codes (one a line); empty when the file is missing. */
-export function readIssuedSecrets(file: string): string[] {
+export interface IssuedSecret {
+  kind: 'access_token' | 'refresh_token' | 'id_token' | 'code';
+  value: string;
+}
+
+/** Reads the sandboxes' list of issued tokens and codes (`<kind> <value>` a line); empty when the file is missing. */
+export function readIssued(file: string): IssuedSecret[] {
   if (!existsSync(file)) return [];
-  return [...new Set(readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.length >= 8))];
+  const seen = new Map<string, IssuedSecret>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [kind, value] = line.trim().split(' ') as [IssuedSecret['kind'], string | undefined];
+    if (value && value.length >= 8) seen.set(value, { kind, value });
+  }
+  return [...seen.values()];
+}
+
+/** Every issued value, whatever its kind. */
+export function readIssuedSecrets(file: string): string[] {
+  return readIssued(file).map((s) => s.value);
 }
 
 /** Every occurrence of a known secret (verbatim or percent-encoded), a compact JWS or a Bearer credential. */

@@ -15,7 +15,7 @@ describe('recordIssuedSecrets', () => {
     expect(await passed.json()).toMatchObject({ access_token: 'access-1234567890' });
     recordIssuedSecrets(new Response(null, { status: 302, headers: { Location: 'http://localhost/cb?code=code-abcdefgh&state=s' } }), env);
     await settle();
-    expect(readFileSync(file, 'utf8').trim().split('\n').sort()).toEqual(['access-1234567890', 'code-abcdefgh', 'id-1234567890', 'refresh-1234567890']);
+    expect(readFileSync(file, 'utf8').trim().split('\n').sort()).toEqual(['access_token access-1234567890', 'code code-abcdefgh', 'id_token id-1234567890', 'refresh_token refresh-1234567890']);
   });
 
   it('records nothing and leaves the answer alone by default', async () => {

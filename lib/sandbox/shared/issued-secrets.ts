@@ -4,7 +4,8 @@ import { appendFileSync } from 'node:fs';
 /**
  * Test support, off by default. When `SANDBOX_ISSUED_SECRETS_FILE` names a file (only the e2e webServer sets it,
  * in playwright.config.ts), the built-in sandboxes append every access, refresh and ID token and every
- * authorization code they issue to it, one a line. Tokens are minted at runtime, and opaque ones have no shape to
+ * authorization code they issue to it, one a line as `<kind> <value>` (kind: access_token, refresh_token,
+ * id_token, code). Tokens are minted at runtime, and opaque ones have no shape to
  * search for, so the log scan at the end of an e2e run (e2e/global-teardown.ts) reads this list to know what must
  * not appear in the server's output. Never set it outside tests: the file holds live credentials.
  */
@@ -25,7 +26,7 @@ export function recordIssuedSecrets(response: Response, env: Record<string, stri
       const url = new URL(location, 'http://sandbox.invalid');
       // RFC 6749 §4.1.2: the code comes back in the query (or, for some response modes, the fragment).
       const params = [url.searchParams, new URLSearchParams(url.hash.slice(1))];
-      append(file, params.flatMap((p) => TOKEN_FIELDS.map((f) => p.get(f) ?? '')));
+      append(file, params.flatMap((p) => TOKEN_FIELDS.map((f): [string, string] => [f, p.get(f) ?? ''])));
     } catch {
       // Not a URL: nothing issued in it.
     }
@@ -41,20 +42,20 @@ export function recordIssuedSecrets(response: Response, env: Record<string, stri
   return response;
 }
 
-function valuesIn(text: string): string[] {
+function valuesIn(text: string): [string, string][] {
   try {
     const json = JSON.parse(text) as unknown;
     if (typeof json !== 'object' || json === null) return [];
-    return TOKEN_FIELDS.filter((f) => f !== 'code').map((f) => {
+    return TOKEN_FIELDS.filter((f) => f !== 'code').map((f): [string, string] => {
       const value = (json as Record<string, unknown>)[f];
-      return typeof value === 'string' ? value : '';
+      return [f, typeof value === 'string' ? value : ''];
     });
   } catch {
     return [];
   }
 }
 
-function append(file: string, values: string[]): void {
-  const lines = values.filter((v) => v.length >= 8);
-  if (lines.length > 0) appendFileSync(file, lines.map((v) => `${v}\n`).join(''));
+function append(file: string, values: [kind: string, value: string][]): void {
+  const lines = values.filter(([, v]) => v.length >= 8);
+  if (lines.length > 0) appendFileSync(file, lines.map(([k, v]) => `${k} ${v}\n`).join(''));
 }
