@@ -5,7 +5,7 @@ import { browserVisibleText, FULL_JWT, presetSecrets, recordResponses } from '..
 test('Candid: a form-body token, its Auth0-like claims, a first API answer, then reuse instead of a new mint', async ({ page, context }) => {
   const seen = recordResponses(page);
   await choose(page, 'candid', 'demo-billing');
-  await page.getByLabel('Form').check();
+  await page.getByLabel('Form', { exact: true }).check();
   await page.getByTestId('get-token').click();
 
   await expect(page.getByTestId('claims-table')).toContainText('@clients');

@@ -96,6 +96,29 @@ test('SECURITY 10: a tampered cookie or one sealed with a retired password reads
   }
 });
 
+test('SECURITY 10: "Forget session" (logout) deletes the vault entry: the old cookie, replayed, finds no token and no history', async ({ page, context, baseURL }) => {
+  await page.goto('/');
+  await page.getByLabel('Environment').selectOption('builtin');
+  await page.getByLabel('Credential set').selectOption('extra-small');
+  await page.getByTestId('get-token').click();
+  await expect(page.getByTestId('token-panel')).toBeVisible();
+  const old = (await context.cookies()).find((c) => c.name === 'console_session')!;
+  expect((await (await page.request.get('/api/session')).json()).tokens).toHaveLength(1);
+
+  const forgotten = page.waitForResponse((r) => r.url().endsWith('/api/session') && r.request().method() === 'DELETE');
+  await page.getByTestId('forget-session').click();
+  expect((await forgotten).status()).toBe(200);
+  await expect(page.getByTestId('token-panel')).toHaveCount(0);
+  expect((await context.cookies()).find((c) => c.name === 'console_session')).toBeUndefined();
+
+  // Replaying the old cookie: the vault no longer has anything under its sid.
+  await context.addCookies([old]);
+  const replayed = await (await page.request.get('/api/session')).json();
+  expect(replayed).toMatchObject({ tokens: [], exchanges: [] });
+  const refresh = await page.request.post('/api/oauth/bcda/refresh', { headers: { 'x-console-request': '1', origin: baseURL! } });
+  expect((await refresh.json()).error.code).toBe('no_token');
+});
+
 test('SECURITY 12: pages and API answers carry CSP frame-ancestors none, HSTS, nosniff and X-Frame-Options DENY', async ({ request }) => {
   for (const path of ['/', '/api/providers', '/api/session']) {
     const headers = (await request.get(path)).headers();
