@@ -35,6 +35,10 @@ console.log('\n> Build');
 ensureBuild();
 const e2eReport = join(reports, 'playwright.json');
 step('End-to-end tests (Playwright, Chromium)', 'npx', ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport });
+// Playwright's globalTeardown scanned the server's whole output for every secret and token the run used.
+const logScan = readLogScan(join('test-results', 'log-scan.json'));
+console.log(`\n> Log scan: ${logScan.summary}`);
+steps.push({ name: 'Log scan (no secret or token in the e2e server output)', ok: logScan.ok });
 
 const unit = readVitest(unitReport);
 const e2e = readPlaywright(e2eReport);
@@ -42,6 +46,7 @@ const failedSteps = steps.filter((s) => !s.ok).map((s) => s.name);
 console.log('\nSummary');
 console.log(`  unit: ${unit.passed} passed, ${unit.failed} failed`);
 console.log(`  e2e:  ${e2e.passed} passed, ${e2e.failed} failed`);
+console.log(`  log scan: ${logScan.summary}`);
 if (failedSteps.length) console.log(`  failed steps: ${failedSteps.join(', ')}`);
 const passed = unit.passed + e2e.passed;
 const failed = unit.failed + e2e.failed + (failedSteps.length && unit.failed + e2e.failed === 0 ? failedSteps.length : 0);
@@ -68,6 +73,15 @@ function readVitest(file) {
   if (!existsSync(file)) return { passed: 0, failed: 0 };
   const report = JSON.parse(readFileSync(file, 'utf8'));
   return { passed: report.numPassedTests ?? 0, failed: (report.numFailedTests ?? 0) + (report.numRuntimeErrorTestSuites ?? 0) };
+}
+
+function readLogScan(file) {
+  if (!existsSync(file)) return { ok: false, summary: 'no result (the e2e run did not reach its teardown)' };
+  const result = JSON.parse(readFileSync(file, 'utf8'));
+  return {
+    ok: result.found === 0 && result.issuedValues > 0,
+    summary: `${result.found} found in ${result.logBytes} bytes (${result.issuedValues} issued tokens/codes, ${result.secretsSearched} values searched)`,
+  };
 }
 
 function readPlaywright(file) {

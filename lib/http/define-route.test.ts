@@ -51,7 +51,7 @@ describe('defineRoute', () => {
     expect(await response.json()).toEqual({ error: { code: 'upstream_rate_limited', message: 'slow down', hint: 'wait' } });
   });
 
-  it('turns an unexpected error into a generic 500 with a request id and no details', async () => {
+  it('SECURITY 11: turns an unexpected error into a generic 500 with a request id and no details', async () => {
     const route = defineRoute({ session: 'none' }, async () => {
       throw new Error('database password is hunter2');
     });

@@ -9,7 +9,7 @@ import {
   describeNetworkFailure,
   describeRequest,
   formatWait,
-  OutboundPolicyError,
+  assertAllowedTarget,
   readResponse,
   type ExchangeContext,
   type OutboundFailureCode,
@@ -54,9 +54,7 @@ export async function openOutboundStream(
   context: ExchangeContext,
   recordExchange: (exchange: ExchangeDto) => Promise<void>,
 ): Promise<OutboundStreamResult> {
-  if (request.url.origin !== request.allowedOrigin) {
-    throw new OutboundPolicyError(`Refusing to call ${request.url.origin}: not this environment's origin.`);
-  }
+  assertAllowedTarget(request.url, request.allowedOrigin);
   const started = performance.now();
   const exchangeBase = describeRequest(request, context);
   const controller = new AbortController();

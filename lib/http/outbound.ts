@@ -61,15 +61,27 @@ export class OutboundPolicyError extends Error {
   }
 }
 
+/**
+ * The SSRF allowlist (SECURITY.md rule 9): the URL must be on the environment's origin (scheme, host and port, as
+ * the WHATWG parser normalises them: `0x7f.1`, `2130706433` and `127.1` are all `127.0.0.1`), and carry no
+ * user-info, which `URL.origin` ignores and would otherwise ride along to the allowed host.
+ */
+export function assertAllowedTarget(url: URL, allowedOrigin: string): void {
+  if (url.origin !== allowedOrigin) {
+    throw new OutboundPolicyError(`Refusing to call ${url.origin}: not this environment's origin.`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new OutboundPolicyError(`Refusing to call ${url.origin}: credentials in a URL are not sent.`);
+  }
+}
+
 /** Sends one request under the policy above and records it. Network failures are results, not throws. */
 export async function sendOutbound(
   request: OutboundRequest,
   read: BodyReadMode,
   context: ExchangeContext,
 ): Promise<OutboundResult> {
-  if (request.url.origin !== request.allowedOrigin) {
-    throw new OutboundPolicyError(`Refusing to call ${request.url.origin}: not this environment's origin.`);
-  }
+  assertAllowedTarget(request.url, request.allowedOrigin);
   const started = performance.now();
   const exchangeBase = describeRequest(request, context);
   const signal = AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS);

@@ -18,7 +18,7 @@ const SECRET_FIELDS = [
 ];
 const JSON_FIELD = new RegExp(`("(?:${SECRET_FIELDS.join('|')})"\\s*:\\s*)"((?:[^"\\\\]|\\\\.)*)"`, 'g');
 // An authorization `code` is secret in a form body or query string; in JSON, `code` is FHIR's coding field.
-const FORM_FIELD = new RegExp(`(^|[?&])(${[...SECRET_FIELDS, 'code'].join('|')})=([^&#\\s]*)`, 'g');
+const FORM_FIELD = new RegExp(`(^|[?&\\s])(${[...SECRET_FIELDS, 'code'].join('|')})=([^&#\\s]*)`, 'g');
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/=]{8,}/gi;
 const SENSITIVE_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 

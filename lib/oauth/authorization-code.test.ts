@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '@/lib/http/errors';
 import { resolveEnvironment } from '@/lib/providers/resolve';
 import { providerSchema, type ProviderInput } from '@/lib/providers/schema';
@@ -79,7 +80,7 @@ async function rejection(promise: Promise<unknown>): Promise<HttpError> {
 }
 
 describe('startAuthorization', () => {
-  it('sends state and an S256 challenge, keeps the verifier server-side', async () => {
+  it('SECURITY 5: PKCE is S256 only, fresh per run, and the verifier stays server-side until the token request', async () => {
     const { ctx, flow } = setup();
     const started = await startAuthorization(ctx, flow, 'http://localhost:3000');
     const url = new URL(started.authorizeUrl);
@@ -96,6 +97,34 @@ describe('startAuthorization', () => {
     expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(started.authorizeUrl).not.toContain('secret-1');
     expect(url.searchParams.has('code_verifier')).toBe(false);
+
+    // Fresh per run: another run gets another state and challenge.
+    const again = new URL((await startAuthorization(ctx, flow, 'http://localhost:3000')).authorizeUrl);
+    expect(again.searchParams.get('code_challenge')).not.toBe(url.searchParams.get('code_challenge'));
+    expect(again.searchParams.get('state')).not.toBe(started.state);
+    // The verifier first leaves the server in the token request, and it is the one the challenge was made of.
+    await completeAuthorization(ctx, 'demo', { code: 'good-code', state: started.state }, started.state, () => flow);
+    const verifier = calls.at(-1)!.get('code_verifier')!;
+    expect(createHash('sha256').update(verifier).digest('base64url')).toBe(url.searchParams.get('code_challenge'));
+    // S256 or none: a provider file cannot ask for `plain`.
+    expect(providerSchema.safeParse({ ...providerInput, grant: { ...providerInput.grant, pkce: 'plain' } }).success).toBe(false);
+  });
+
+  it('SECURITY 4: state is random (≥ 128 bits), different for every run', async () => {
+    const { ctx, flow } = setup();
+    const states = await Promise.all(Array.from({ length: 50 }, async () => (await startAuthorization(ctx, flow, 'http://localhost:3000')).state));
+    expect(new Set(states).size).toBe(50);
+    // ≥ 128 bits of base64url: at least 22 characters, the provider's minimum (Blue Button's 16) included.
+    for (const state of states) expect(state).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+  });
+
+  it('SECURITY 7: the token request carries the redirect_uri of the authorize request byte for byte, per provider', async () => {
+    const { ctx, flow } = setup();
+    const started = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    const sentAtAuthorize = new URL(started.authorizeUrl).searchParams.get('redirect_uri');
+    expect(sentAtAuthorize).toBe('http://localhost:3000/api/oauth/demo/callback');
+    await completeAuthorization(ctx, 'demo', { code: 'good-code', state: started.state }, started.state, () => flow);
+    expect(calls.at(-1)!.get('redirect_uri')).toBe(sentAtAuthorize);
   });
 });
 
@@ -121,7 +150,7 @@ describe('completeAuthorization', () => {
     [{ code: 'good-code' }, 'the-state', 'no state'],
     [{ code: 'good-code', state: 'forged-state-value' }, 'the-state', 'does not match'],
     [{ code: 'good-code', state: 'the-state' }, null, 'does not match'],
-  ])('refuses %o (cookie state %s) before any token request', async (params, cookieState, message) => {
+  ])('SECURITY 4: refuses %o (cookie state %s) before any token request', async (params, cookieState, message) => {
     const { ctx, flow } = setup();
     const before = calls.length;
     const error = await rejection(completeAuthorization(ctx, 'demo', params, cookieState, resolveWith(flow)));
@@ -130,13 +159,57 @@ describe('completeAuthorization', () => {
     expect(calls.length).toBe(before);
   });
 
-  it('refuses a pending run of another provider, and an iss that is not where the request went', async () => {
-    const { ctx, flow } = setup();
+  it('SECURITY 4: a state is single use and bound to its session, provider and 10 minutes; each refusal sends no token request', async () => {
+    const { ctx, flow, vault } = setup();
+    const before = calls.length;
+    // Replayed: the first callback spent it.
     const a = await startAuthorization(ctx, flow, 'http://localhost:3000');
-    expect((await rejection(completeAuthorization(ctx, 'other', { code: 'good-code', state: a.state }, a.state, resolveWith(flow)))).code).toBe('state_mismatch');
+    await completeAuthorization(ctx, 'demo', { code: 'good-code', state: a.state }, a.state, resolveWith(flow));
+    const afterFirst = calls.length;
+    expect(afterFirst - before).toBe(1);
+    expect((await rejection(completeAuthorization(ctx, 'demo', { code: 'good-code', state: a.state }, a.state, resolveWith(flow)))).message).toContain('already used');
+    // Another session (same vault, same state and cookie value) finds nothing.
     const b = await startAuthorization(ctx, flow, 'http://localhost:3000');
-    const mixUp = await rejection(completeAuthorization(ctx, 'demo', { code: 'good-code', state: b.state, iss: 'https://evil.example' }, b.state, resolveWith(flow)));
-    expect(mixUp.message).toContain('issuer');
+    const otherSession = { vault, sid: `sid-other-${Math.random().toString(36).slice(2)}` };
+    expect((await rejection(completeAuthorization(otherSession, 'demo', { code: 'good-code', state: b.state }, b.state, resolveWith(flow)))).code).toBe('state_mismatch');
+    // Another provider's callback cannot spend it.
+    const c = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    expect((await rejection(completeAuthorization(ctx, 'other', { code: 'good-code', state: c.state }, c.state, resolveWith(flow)))).code).toBe('state_mismatch');
+    expect(calls.length).toBe(afterFirst);
+  });
+
+  it('SECURITY 4: an expired state (over 10 minutes) is refused with no token request', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const { ctx, flow } = setup();
+      const started = await startAuthorization(ctx, flow, 'http://localhost:3000');
+      vi.setSystemTime(Date.now() + 11 * 60 * 1000);
+      const before = calls.length;
+      const expired = await rejection(completeAuthorization(ctx, 'demo', { code: 'good-code', state: started.state }, started.state, resolveWith(flow)));
+      expect(expired).toMatchObject({ code: 'state_mismatch', message: expect.stringContaining('expired') });
+      expect(calls.length).toBe(before);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('SECURITY 6: mix-up (RFC 9207): an iss other than where the request went is refused with no token request; the right iss passes', async () => {
+    const { ctx, flow } = setup();
+    // The built-in sandbox's issuer as the browser reached it: the console's public origin.
+    const issuer = 'http://localhost:3000/sandbox/demo';
+    const before = calls.length;
+    for (const iss of ['https://evil.example', flow.env.baseUrl, `${issuer}/`, issuer.toUpperCase(), '']) {
+      const run = await startAuthorization(ctx, flow, 'http://localhost:3000');
+      const mixUp = await rejection(completeAuthorization(ctx, 'demo', { code: 'good-code', state: run.state, iss }, run.state, resolveWith(flow)));
+      expect(mixUp.code, iss).toBe('state_mismatch');
+      expect(mixUp.message, iss).toContain('issuer');
+    }
+    expect(calls.length).toBe(before);
+    // The issuer is the one stored with the pending run (per provider; the callback path is per provider too).
+    const run = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    expect(new URL(run.redirectUri).pathname).toBe('/api/oauth/demo/callback');
+    const token = await completeAuthorization(ctx, 'demo', { code: 'good-code', state: run.state, iss: issuer }, run.state, resolveWith(flow));
+    expect(token.accessToken).toMatch(/^at-/);
   });
 
   it('explains a denied consent and a refused code', async () => {
@@ -152,21 +225,37 @@ describe('completeAuthorization', () => {
 });
 
 describe('refreshSessionToken', () => {
-  it('makes exactly one refresh for ten parallel calls, stores the rotated token and records the rotation', async () => {
+  it('SECURITY 8: ten parallel refreshes of an expired token make exactly one upstream refresh; all ten get the rotated token, stored before anyone is answered', async () => {
     const { ctx, flow, vault, sid } = setup();
     const { state } = await startAuthorization(ctx, flow, 'http://localhost:3000');
-    const first = await completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, () => flow);
+    const issued = await completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, () => flow);
+    const first = { ...issued, expiresAt: Date.now() - 1000 };
+    await vault.putToken(sid, first);
     const before = calls.length;
-    const results = await Promise.all(Array.from({ length: 10 }, () => refreshSessionToken(ctx, first, flow)));
+    const storedWhenAnswered: (string | undefined)[] = [];
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        refreshSessionToken(ctx, first, flow).then(async (t) => {
+          storedWhenAnswered.push((await vault.getToken(sid, 'demo'))?.refreshToken);
+          return t;
+        }),
+      ),
+    );
     expect(calls.length - before).toBe(1);
-    expect(new Set(results.map((t) => t.accessToken)).size).toBe(1);
+    expect(calls.at(-1)!.get('grant_type')).toBe('refresh_token');
     const stored = (await vault.getToken(sid, 'demo')) as StoredToken;
+    expect(stored.accessToken).not.toBe(first.accessToken);
+    for (const result of results) {
+      expect(result.accessToken).toBe(stored.accessToken);
+      expect(result.refreshToken).toBe(stored.refreshToken);
+    }
+    expect(storedWhenAnswered).toEqual(Array(10).fill(stored.refreshToken));
     expect(stored.refreshToken).not.toBe(first.refreshToken);
     expect(stored.refreshHistory).toHaveLength(1);
     expect(stored.refreshHistory[0]?.newFingerprint).not.toBeNull();
   });
 
-  it('waits while another console instance (same store) refreshes, then uses its token without a second refresh', async () => {
+  it('SECURITY 8: waits while another console instance (same store) refreshes, then uses its token without a second refresh', async () => {
     const { ctx, flow, store, sid } = setup();
     const { state } = await startAuthorization(ctx, flow, 'http://localhost:3000');
     const first = await completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, () => flow);
@@ -184,7 +273,7 @@ describe('refreshSessionToken', () => {
     expect(calls.length).toBe(before);
   });
 
-  it('drops the tokens and answers reauth_required when the refresh token was already used', async () => {
+  it('SECURITY 8: invalid_grant drops the tokens and answers reauth_required, with no retry', async () => {
     const { ctx, flow, vault, sid } = setup();
     const { state } = await startAuthorization(ctx, flow, 'http://localhost:3000');
     const first = await completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, () => flow);

@@ -58,7 +58,7 @@ describe('getClientCredentialsToken against the built-in BCDA sandbox over loopb
     expect(exchanges[0]?.response?.body).toMatch(/^\{"access_token": "\[redacted sha256:[0-9a-f]{12} \d+ chars\]", "expires_in": "1200", "token_type":"bearer"\}$/);
   });
 
-  it('reuses a live token for the same credential set unless asked for a new one', async () => {
+  it('SECURITY 8: reuses a live client-credentials token for the same credential set unless asked for a new one', async () => {
     const { vault, sid, flow } = setup();
     const first = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
     const second = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));

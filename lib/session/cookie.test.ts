@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { clearSessionCookie, newSessionCookie, readSessionCookie, serializeSessionCookie } from './cookie';
+import { clearSessionCookie, clearTransactionCookie, newSessionCookie, readSessionCookie, serializeSessionCookie, serializeTransactionCookie } from './cookie';
 import { parseSessionSecret, resolveSessionPasswords, SessionSecretError } from './secret';
 
 const passwords = { '1': 'a'.repeat(32) };
 
 describe('session cookie', () => {
-  it('holds only a sealed id, with HttpOnly, SameSite=Lax, Path=/ and no Domain, well under 4 KB', async () => {
+  it('SECURITY 2: holds only a sealed id, with HttpOnly, SameSite=Lax, Path=/ and no Domain, well under 4 KB', async () => {
     const session = newSessionCookie(123);
     const header = await serializeSessionCookie(session, false, passwords);
     expect(header).toMatch(/^console_session=Fe26\.2\*/);
@@ -20,14 +20,27 @@ describe('session cookie', () => {
     expect(await readSessionCookie(`other=1; ${value}`, false, passwords)).toEqual(session);
   });
 
-  it('uses the __Host- prefix and Secure under https', async () => {
+  it('SECURITY 2: uses the __Host- prefix and Secure under https', async () => {
     const header = await serializeSessionCookie(newSessionCookie(), true, passwords);
     expect(header).toMatch(/^__Host-console_session=/);
     expect(header).toContain('Secure');
     expect(clearSessionCookie(true)).toContain('Max-Age=0');
   });
 
-  it('reads a tampered cookie or one sealed with a retired password as no session', async () => {
+  it('SECURITY 2: the transaction cookie is sealed, HttpOnly, SameSite=Lax, host-only, 10 minutes, __Host- and Secure under https, and deleted by its clear', async () => {
+    for (const secure of [false, true]) {
+      const header = await serializeTransactionCookie('bluebutton', 'the-state-value-0123456789', secure, passwords);
+      expect(header).toMatch(secure ? /^__Host-console_tx_bluebutton=Fe26\.2\*/ : /^console_tx_bluebutton=Fe26\.2\*/);
+      expect(header).not.toContain('the-state-value');
+      for (const attribute of ['Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=600']) expect(header).toContain(attribute);
+      expect(header).not.toMatch(/Domain=/i);
+      expect(header.includes('Secure')).toBe(secure);
+      expect(header.length).toBeLessThan(4096);
+      expect(clearTransactionCookie('bluebutton', secure)).toMatch(new RegExp(`^${secure ? '__Host-' : ''}console_tx_bluebutton=;.*Max-Age=0`));
+    }
+  });
+
+  it('SECURITY 10: reads a tampered cookie or one sealed with a retired password as no session', async () => {
     const value = (await serializeSessionCookie(newSessionCookie(), false, passwords)).split(';')[0]!;
     // Read once first: an opened cookie is remembered, and that must not outlive its password.
     expect(await readSessionCookie(value, false, passwords)).not.toBeNull();
@@ -37,7 +50,7 @@ describe('session cookie', () => {
     expect(await readSessionCookie('console_session=garbage', false, passwords)).toBeNull();
   });
 
-  it('unseals with an older password of a rotation map and seals with the newest', async () => {
+  it('SECURITY 10: unseals with an older password of a rotation map and seals with the newest', async () => {
     const old = (await serializeSessionCookie(newSessionCookie(), false, passwords)).split(';')[0]!;
     const rotated = { '2': 'b'.repeat(32), '1': 'a'.repeat(32) };
     expect(await readSessionCookie(old, false, rotated)).not.toBeNull();

@@ -1,4 +1,5 @@
 import { builtinSandboxesEnabled, getSandboxHandler } from '@/lib/sandbox';
+import { recordIssuedSecrets } from '@/lib/sandbox/shared/issued-secrets';
 import { withTransportFaults } from '@/lib/sandbox/shared/transport-faults';
 
 /** Mounts the built-in provider sandboxes at `/sandbox/{provider}/…`; the emulators live in `lib/sandbox`. */
@@ -31,7 +32,7 @@ async function dispatch(request: Request, context: RouteContext): Promise<Respon
   if (!builtinSandboxesEnabled()) return notFound('Built-in sandboxes are turned off (BUILTIN_SANDBOXES).');
   const sandbox = getSandboxHandler(provider);
   if (!sandbox) return notFound(`No built-in sandbox for provider "${provider}".`);
-  return withTransportFaults(request, () => sandbox.handle(request, getSandboxPath(request, provider, path)));
+  return withTransportFaults(request, async () => recordIssuedSecrets(await sandbox.handle(request, getSandboxPath(request, provider, path))));
 }
 
 // Every method reaches the sandbox, which answers 405 where the emulated API would.

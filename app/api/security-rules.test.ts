@@ -1,0 +1,165 @@
+import { sealData } from 'iron-session';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getVault } from '@/lib/session';
+import { readSessionCookie } from '@/lib/session/cookie';
+import { resolveSessionPasswords } from '@/lib/session/secret';
+import { builtinRedirectUris } from '@/lib/sandbox/redirect-uris';
+import { callRoute, ORIGIN, pageHeaders, startUpstream, type Listener } from '@/test/route-harness';
+import * as fhirDownload from './fhir/[providerId]/download/route';
+import * as fhirProxy from './fhir/[providerId]/route';
+import * as authorize from './oauth/[providerId]/authorize/route';
+import * as callback from './oauth/[providerId]/callback/route';
+import * as introspect from './oauth/[providerId]/introspect/route';
+import * as refresh from './oauth/[providerId]/refresh/route';
+import * as token from './oauth/[providerId]/token/route';
+import * as session from './session/route';
+import * as simulations from './session/simulations/[providerId]/route';
+
+/**
+ * SECURITY.md rules proven at the route handlers, with the built-in sandboxes on a counting loopback upstream:
+ * CSRF refusals call no one (rule 3), the callback always returns to a fixed same-origin path (rule 7), forged or
+ * retired-password cookies read as anonymous and logout empties the vault (rule 10).
+ */
+
+let upstream: Listener;
+beforeAll(async () => {
+  process.env.SESSION_SECRET ??= 'f'.repeat(64);
+  upstream = await startUpstream();
+});
+afterAll(() => upstream.close());
+
+const bcdaToken = { environmentId: 'builtin', credential: { kind: 'preset', presetId: 'extra-small' } };
+
+async function sessionWithToken(): Promise<string> {
+  const minted = await callRoute(token.POST as never, { path: '/api/oauth/bcda/token', params: { providerId: 'bcda' }, body: bcdaToken });
+  expect(minted.response.status).toBe(200);
+  return minted.cookie!;
+}
+
+async function sidOf(cookie: string): Promise<string> {
+  return (await readSessionCookie(cookie, false, resolveSessionPasswords()))!.sid;
+}
+
+type Route = { name: string; method: string; handler: unknown; path: string; params: Record<string, string>; body?: unknown };
+const stateChanging: Route[] = [
+  { name: 'token', method: 'POST', handler: token.POST, path: '/api/oauth/bcda/token', params: { providerId: 'bcda' }, body: bcdaToken },
+  { name: 'authorize', method: 'POST', handler: authorize.POST, path: '/api/oauth/bluebutton/authorize', params: { providerId: 'bluebutton' }, body: { environmentId: 'builtin', credential: { kind: 'preset', presetId: 'demo-demographic' } } },
+  { name: 'refresh', method: 'POST', handler: refresh.POST, path: '/api/oauth/bcda/refresh', params: { providerId: 'bcda' } },
+  { name: 'introspect', method: 'POST', handler: introspect.POST, path: '/api/oauth/bcda/introspect', params: { providerId: 'bcda' } },
+  { name: 'FHIR proxy', method: 'POST', handler: fhirProxy.POST, path: '/api/fhir/bcda', params: { providerId: 'bcda' }, body: { environmentId: 'builtin', path: '/api/v2/metadata' } },
+  { name: 'download', method: 'POST', handler: fhirDownload.POST, path: '/api/fhir/bcda/download', params: { providerId: 'bcda' }, body: { environmentId: 'builtin', path: '/data/1/x.ndjson' } },
+  { name: 'simulations', method: 'PUT', handler: simulations.PUT, path: '/api/session/simulations/bcda', params: { providerId: 'bcda' }, body: { failures: [] } },
+  { name: 'logout', method: 'DELETE', handler: session.DELETE, path: '/api/session', params: {} },
+];
+const csrfCases: [string, Record<string, string>][] = [
+  ['no x-console-request header', { origin: ORIGIN, 'sec-fetch-site': 'same-origin' }],
+  ['x-console-request other than 1', { 'x-console-request': 'true', origin: ORIGIN }],
+  ['Sec-Fetch-Site cross-site', { 'x-console-request': '1', origin: ORIGIN, 'sec-fetch-site': 'cross-site' }],
+  ['Sec-Fetch-Site same-site', { 'x-console-request': '1', origin: ORIGIN, 'sec-fetch-site': 'same-site' }],
+  ['a foreign Origin', { 'x-console-request': '1', origin: 'https://evil.example' }],
+  ['a look-alike Origin', { 'x-console-request': '1', origin: 'http://localhost:3000.evil.example' }],
+  ['Origin null', { 'x-console-request': '1', origin: 'null' }],
+  ['no Origin', { 'x-console-request': '1' }],
+];
+
+describe('SECURITY 3: CSRF', () => {
+  it(`SECURITY 3: ${stateChanging.length} state-changing routes × ${csrfCases.length} forged requests → 403 csrf_rejected, no upstream call, nothing changed`, async () => {
+    const cookie = await sessionWithToken();
+    const sid = await sidOf(cookie);
+    const tokenBefore = await getVault().getToken(sid, 'bcda');
+    const exchangesBefore = (await getVault().listExchanges(sid)).length;
+    const hitsBefore = upstream.hits.length;
+    for (const route of stateChanging) {
+      for (const [name, headers] of csrfCases) {
+        const { response, json, cookie: setCookie } = await callRoute(route.handler as never, {
+          method: route.method,
+          path: route.path,
+          params: route.params,
+          body: route.body,
+          headers: { ...headers, 'content-type': 'application/json' },
+          cookie,
+        });
+        expect(response.status, `${route.name}: ${name}`).toBe(403);
+        expect(json, `${route.name}: ${name}`).toMatchObject({ error: { code: 'csrf_rejected' } });
+        expect(setCookie, `${route.name}: ${name}`).toBeUndefined();
+      }
+    }
+    expect(upstream.hits.slice(hitsBefore)).toEqual([]);
+    expect(await getVault().getToken(sid, 'bcda')).toEqual(tokenBefore);
+    expect((await getVault().listExchanges(sid)).length).toBe(exchangesBefore);
+    // The same requests from the page itself go through (the check is not refusing everything).
+    const ok = await callRoute(fhirProxy.POST as never, { path: '/api/fhir/bcda', params: { providerId: 'bcda' }, body: { environmentId: 'builtin', path: '/api/v2/metadata' }, cookie });
+    expect(ok.response.status).toBe(200);
+    expect(upstream.hits.length).toBeGreaterThan(hitsBefore);
+  });
+});
+
+describe('SECURITY 7: redirects', () => {
+  it('SECURITY 7: redirect_uri is the registered callback byte for byte, and the callback returns to a fixed same-origin path whatever returnTo says', async () => {
+    const started = await callRoute(authorize.POST as never, {
+      path: '/api/oauth/bluebutton/authorize',
+      params: { providerId: 'bluebutton' },
+      body: { environmentId: 'builtin', credential: { kind: 'preset', presetId: 'demo-demographic' } },
+    });
+    const redirectUri = new URL((started.json as { authorizeUrl: string }).authorizeUrl).searchParams.get('redirect_uri');
+    expect(redirectUri).toBe(`${ORIGIN}/api/oauth/bluebutton/callback`);
+    expect(builtinRedirectUris('bluebutton', { PORT: '3000' })).toContain(redirectUri);
+    // The built-in authorization server matches it exactly too: one byte off and it never redirects.
+    const authorizeUrl = new URL((started.json as { authorizeUrl: string }).authorizeUrl);
+    for (const variant of [`${redirectUri}/`, `${redirectUri}?x=1`, redirectUri!.replace('callback', 'Callback'), redirectUri!.replace('localhost', 'LOCALHOST.')]) {
+      const probe = new URL(authorizeUrl.pathname + authorizeUrl.search, upstream.origin);
+      probe.searchParams.set('redirect_uri', variant);
+      const answer = await fetch(probe, { redirect: 'manual' });
+      expect(answer.status, variant).toBeGreaterThanOrEqual(400);
+      expect(answer.headers.get('location'), variant).toBeNull();
+    }
+
+    const hostile = ['//evil.example', '/\\evil.example', '/%2F%2Fevil.example', '%2F%2Fevil.example', 'https://evil.example/', 'javascript:alert(1)', '/\t/evil.example', '\\\\evil.example'];
+    for (const value of hostile) {
+      const query = new URLSearchParams({ code: 'x', state: 'y', returnTo: value, return_to: value, next: value, redirect: value, redirect_uri: value });
+      const { response } = await callRoute(callback.GET as never, { method: 'GET', path: `/api/oauth/bluebutton/callback?${query}`, params: { providerId: 'bluebutton' }, headers: {}, cookie: started.cookie });
+      expect(response.status, value).toBe(303);
+      const location = new URL(response.headers.get('location')!);
+      expect(location.origin, value).toBe(ORIGIN);
+      expect(location.pathname, value).toBe('/');
+      expect([...location.searchParams.keys()].sort(), value).toEqual(['provider']);
+    }
+  });
+});
+
+describe('SECURITY 10: session integrity', () => {
+  it('SECURITY 10: a tampered cookie or one sealed with a retired password reads as anonymous (clear 4xx JSON, never 500) and gets a new sid', async () => {
+    const cookie = await sessionWithToken();
+    const sid = await sidOf(cookie);
+    const [name, value] = cookie.split('=') as [string, string];
+    const flipped = value.slice(0, 40) + (value[40] === 'A' ? 'B' : 'A') + value.slice(41);
+    const retired = await sealData({ sid, createdAt: Date.now() }, { password: { '1': 'a-retired-password-of-32-characters-or-more' }, ttl: 3600 });
+    for (const forged of [`${name}=${flipped}`, `${name}=${retired}`, `${name}=${value.slice(0, -10)}`, `${name}=not-a-seal`]) {
+      const read = await callRoute(session.GET as never, { method: 'GET', path: '/api/session', headers: {}, cookie: forged });
+      expect(read.response.status).toBe(200);
+      expect(read.json).toMatchObject({ tokens: [], exchanges: [] });
+      const use = await callRoute(refresh.POST as never, { path: '/api/oauth/bcda/refresh', params: { providerId: 'bcda' }, cookie: forged });
+      expect(use.response.status).toBe(404);
+      expect(use.json).toMatchObject({ error: { code: 'no_token' } });
+      expect(await sidOf(use.cookie!)).not.toBe(sid);
+    }
+    // The real session is untouched.
+    expect(await getVault().getToken(sid, 'bcda')).not.toBeNull();
+  });
+
+  it('SECURITY 10: logout deletes the vault entry and clears the cookie; the old cookie then finds nothing and a new session gets a new sid', async () => {
+    const cookie = await sessionWithToken();
+    const sid = await sidOf(cookie);
+    await callRoute(fhirProxy.POST as never, { path: '/api/fhir/bcda', params: { providerId: 'bcda' }, body: { environmentId: 'builtin', path: '/api/v2/metadata' }, cookie });
+    expect((await getVault().listExchanges(sid)).length).toBeGreaterThan(0);
+
+    const out = await callRoute(session.DELETE as never, { method: 'DELETE', path: '/api/session', headers: pageHeaders, cookie });
+    expect(out.response.status).toBe(200);
+    expect(out.response.headers.getSetCookie().join()).toMatch(/console_session=;.*Max-Age=0/);
+    expect(await getVault().getToken(sid, 'bcda')).toBeNull();
+    expect(await getVault().listExchanges(sid)).toEqual([]);
+    const replayed = await callRoute(session.GET as never, { method: 'GET', path: '/api/session', headers: {}, cookie });
+    expect(replayed.json).toMatchObject({ tokens: [], exchanges: [] });
+    expect(await sidOf(await sessionWithToken())).not.toBe(sid);
+  });
+});
