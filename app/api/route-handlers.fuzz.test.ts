@@ -1,6 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema, simulatedFailureSchema } from '@/lib/api-client/schemas';
@@ -18,6 +15,7 @@ import * as providersRoute from './providers/route';
 import * as session from './session/route';
 import * as simulations from './session/simulations/[providerId]/route';
 import * as sandbox from '../sandbox/[provider]/[...path]/route';
+import { ORIGIN, startUpstream, type Listener } from '@/test/route-harness';
 
 /**
  * Hostile input (issue #7): every route handler gets ≥ 1,000 malformed requests — wrong ids, broken and
@@ -27,42 +25,23 @@ import * as sandbox from '../sandbox/[provider]/[...path]/route';
  */
 
 const RUNS = 1000;
-const ORIGIN = 'http://localhost:3000';
 const providerIds = providers.map((p) => p.id);
 const realEnvironmentIds = new Set(providers.flatMap((p) => p.environments.filter((e) => e.kind !== 'builtin').map((e) => e.id)));
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 
-let upstream: Server;
+let upstream: Listener;
 
 beforeAll(async () => {
   process.env.SESSION_SECRET ??= 'f'.repeat(64);
-  upstream = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const [, , provider = '', ...path] = url.pathname.split('/');
-    const method = req.method ?? 'GET';
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
-    const body = method === 'GET' || method === 'HEAD' ? undefined : (Readable.toWeb(req) as ReadableStream<Uint8Array>);
-    const request = new Request(url, { method, headers, body, duplex: 'half' } as RequestInit);
-    const handler = (sandbox as unknown as Record<string, Handler>)[method];
-    const response = handler
-      ? await handler(request, { params: Promise.resolve({ provider, path }) })
-      : new Response(null, { status: 405 });
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    if (response.body) Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res);
-    else res.end();
-  });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  process.env.CONSOLE_INTERNAL_ORIGIN = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  upstream = await startUpstream();
 });
-
 /** A session cookie of a fresh session: each route gets its own, so one route's state cannot steer another's. */
 async function freshSessionCookie(): Promise<string> {
   const setCookie = await serializeSessionCookie(newSessionCookie(), false, resolveSessionPasswords());
   return setCookie.split(';')[0]!;
 }
-afterAll(() => new Promise<void>((resolve) => upstream.close(() => resolve())));
+afterAll(() => upstream.close());
 
 /** Strings meant to break parsers and path handling. */
 const hostileString = fc.oneof(
