@@ -55,11 +55,19 @@ export function getInitialSelection(provider: ProviderDto, builtinAvailable: boo
 }
 
 const clientAuthWords = {
-  client_credentials: { basic: 'HTTP Basic', form: 'client_secret_post (form)', json: 'credentials in a JSON body' },
+  client_credentials: {
+    basic: 'HTTP Basic',
+    form: 'client_secret_post (form)',
+    json: 'credentials in a JSON body',
+    private_key_jwt: 'signed client assertion (private_key_jwt)',
+    none: 'no client authentication',
+  },
   authorization_code: {
     basic: 'HTTP Basic at the token endpoint',
     form: 'client secret in the token request form',
     json: 'client secret in a JSON token request',
+    private_key_jwt: 'signed client assertion at the token endpoint (private_key_jwt)',
+    none: 'public client (client_id only)',
   },
 } as const;
 

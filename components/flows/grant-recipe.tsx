@@ -26,7 +26,7 @@ export function GrantRecipe({ provider, grant, endpoints }: GrantRecipeProps) {
           </RecipeStep>
           <RecipeStep number={2} who="Server" method={grant.httpMethod} url={endpoints.tokenUrl}>
             grant_type=authorization_code · code · redirect_uri{grant.pkce === 'S256' && ' · code_verifier'}
-            {grant.clientAuth === 'basic' ? ' · Authorization: Basic …' : ' · client_id · client_secret'}
+            {clientAuthFields[grant.clientAuth]}
           </RecipeStep>
         </ol>
       ) : (
@@ -36,6 +36,11 @@ export function GrantRecipe({ provider, grant, endpoints }: GrantRecipeProps) {
           </p>
           {grant.clientAuth === 'basic' && (
             <p className="mt-0.5 font-mono text-xs text-zinc-500">Authorization: Basic base64(client_id:client_secret)</p>
+          )}
+          {grant.clientAuth === 'private_key_jwt' && (
+            <p className="mt-0.5 font-mono text-xs text-zinc-500">
+              grant_type=client_credentials · client_assertion_type=…jwt-bearer · client_assertion=(signed per request)
+            </p>
           )}
           {grant.scopes.length > 0 && (
             <p className="mt-0.5 font-mono text-xs text-zinc-500">scope={grant.scopes.join(' ')}</p>
@@ -88,3 +93,11 @@ function formatLifetime(seconds: number): string {
   if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
   return `${Math.round(seconds / 60)} min`;
 }
+
+const clientAuthFields: Record<GrantDto['clientAuth'], string> = {
+  basic: ' · Authorization: Basic …',
+  form: ' · client_id · client_secret',
+  json: ' · client_id · client_secret',
+  private_key_jwt: ' · client_assertion (signed JWT, fresh jti)',
+  none: ' · client_id',
+};

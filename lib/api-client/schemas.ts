@@ -38,7 +38,7 @@ export const providerEnvironmentDtoSchema = z.object({
 
 export const grantDtoSchema = z.object({
   grantType: z.enum(['client_credentials', 'authorization_code']),
-  clientAuth: z.enum(['basic', 'form', 'json']),
+  clientAuth: z.enum(['basic', 'form', 'json', 'private_key_jwt', 'none']),
   httpMethod: z.enum(['POST', 'GET']),
   body: z.enum(['empty', 'form', 'json']),
   bodyChoices: z.array(z.enum(['form', 'json'])).optional(),

@@ -1,4 +1,6 @@
 import type { ApiErrorCode } from '@/lib/http/errors';
+import type { ClientAuthMethod } from '@/lib/providers/schema';
+import { explainAssertionRejection } from '@/lib/smart/assertion-errors';
 
 /** What the BFF tells the page when a token endpoint says no. */
 export interface TokenErrorExplanation {
@@ -15,7 +17,7 @@ export interface TokenErrorInput {
   body: string;
   retryAfter: string | null;
   providerName: string;
-  clientAuth: 'basic' | 'form' | 'json';
+  clientAuth: ClientAuthMethod;
   environmentKind: 'builtin' | 'sandbox' | 'production';
   grantType?: 'client_credentials' | 'authorization_code' | 'refresh_token';
 }
@@ -31,7 +33,13 @@ export function explainTokenError(input: TokenErrorInput): TokenErrorExplanation
     : summarizeBody(input.body, input.contentType);
   const where = `${input.providerName}'s token endpoint answered ${input.status}${said ? ` (${said})` : ''}`;
   const credentialsLocation =
-    input.clientAuth === 'basic' ? 'the HTTP Basic Authorization header' : `the ${input.clientAuth} body`;
+    input.clientAuth === 'basic'
+      ? 'the HTTP Basic Authorization header'
+      : input.clientAuth === 'private_key_jwt'
+        ? 'the signed client assertion'
+        : input.clientAuth === 'none'
+          ? 'the client_id parameter'
+          : `the ${input.clientAuth} body`;
 
   if (input.status === 429) {
     const wait = input.retryAfter ? ` Retry after ${input.retryAfter} seconds.` : '';
@@ -49,6 +57,15 @@ export function explainTokenError(input: TokenErrorInput): TokenErrorExplanation
         : input.environmentKind === 'sandbox' || input.environmentKind === 'builtin'
           ? ' Production credentials do not work on a sandbox.'
           : '';
+    if (input.clientAuth === 'private_key_jwt') {
+      const explained = explainAssertionRejection(input.body);
+      return {
+        status: 424,
+        code: 'upstream_rejected',
+        message: `${where}: the signed client assertion was not accepted.`,
+        hint: explained.reasons.map((r) => `${r.message} ${r.fix}`).join(' — '),
+      };
+    }
     return {
       status: 424,
       code: 'upstream_rejected',

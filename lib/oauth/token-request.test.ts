@@ -33,6 +33,33 @@ describe('buildTokenRequest', () => {
     expect(request.headers.some(([n]) => n === 'Authorization')).toBe(false);
   });
 
+  it('sends a SMART Backend Services request for private_key_jwt: assertion and its type, no client_id, no secret', () => {
+    const request = buildTokenRequest(
+      recipe({ clientAuth: 'private_key_jwt', body: 'form', scopes: ['system/Patient.rs'] }),
+      tokenUrl,
+      { clientId: 'svc', clientSecret: '', clientAssertion: 'h.c.s' },
+    );
+    expect(Object.fromEntries(new URLSearchParams(request.body))).toEqual({
+      grant_type: 'client_credentials',
+      scope: 'system/Patient.rs',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: 'h.c.s',
+    });
+    expect(request.headers.some(([n]) => n === 'Authorization')).toBe(false);
+  });
+
+  it('refuses private_key_jwt without an assertion minted for the request', () => {
+    expect(() => buildTokenRequest(recipe({ clientAuth: 'private_key_jwt', body: 'form' }), tokenUrl, credentials)).toThrow(/assertion/);
+  });
+
+  it('sends only client_id for a public client (clientAuth none), e.g. with an authorization code', () => {
+    const request = buildTokenRequest(recipe({ clientAuth: 'none', body: 'form' }), tokenUrl, { clientId: 'app', clientSecret: '' }, {
+      grant_type: 'authorization_code',
+      code: 'c0de',
+    });
+    expect(Object.fromEntries(new URLSearchParams(request.body))).toEqual({ grant_type: 'authorization_code', code: 'c0de', client_id: 'app' });
+  });
+
   it('puts credentials in a JSON body for clientAuth json', () => {
     const request = buildTokenRequest(recipe({ clientAuth: 'json', body: 'json', extraParams: {} }), tokenUrl, credentials);
     expect(JSON.parse(request.body ?? '')).toEqual({ client_id: credentials.clientId, client_secret: 's3cret' });

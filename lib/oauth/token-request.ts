@@ -1,9 +1,12 @@
 import type { TokenDeviation } from '@/lib/api-client/schemas';
 import type { GrantRecipe, KnownDeviation } from '@/lib/providers/schema';
+import { JWT_BEARER_ASSERTION_TYPE } from '@/lib/smart/assertion-type';
 
 export interface ClientCredentials {
   clientId: string;
   clientSecret: string;
+  /** private_key_jwt: the assertion minted for this one request (RFC 7523 §2.2). */
+  clientAssertion?: string;
 }
 
 export interface TokenHttpRequest {
@@ -38,6 +41,13 @@ export function buildTokenRequest(
     // As the BCDA seed and `curl --user` do: base64 of the raw "id:secret".
     const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
     headers.push(['Authorization', `Basic ${basic}`]);
+  } else if (recipe.clientAuth === 'private_key_jwt') {
+    // SMART Backend Services sends no client_id: the assertion's iss and sub name the client.
+    if (!credentials.clientAssertion) throw new TypeError('private_key_jwt needs a client assertion minted for this request');
+    params.client_assertion_type = JWT_BEARER_ASSERTION_TYPE;
+    params.client_assertion = credentials.clientAssertion;
+  } else if (recipe.clientAuth === 'none') {
+    params.client_id = credentials.clientId;
   } else {
     params.client_id = credentials.clientId;
     params.client_secret = credentials.clientSecret;

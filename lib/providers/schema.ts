@@ -6,8 +6,10 @@ import { z } from 'zod';
  */
 
 export const clientAuthMethodSchema = z
-  .enum(['basic', 'form', 'json'])
-  .describe('How the client authenticates at the token endpoint: HTTP Basic, form body or JSON body.');
+  .enum(['basic', 'form', 'json', 'private_key_jwt', 'none'])
+  .describe(
+    'How the client authenticates at the token endpoint: HTTP Basic, secret in a form or JSON body, a signed client assertion (RFC 7523, SMART Backend Services) or not at all (a public client).',
+  );
 export type ClientAuthMethod = z.infer<typeof clientAuthMethodSchema>;
 
 export const environmentKindSchema = z.enum(['builtin', 'sandbox', 'production']);
@@ -86,8 +88,8 @@ export const credentialPresetSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
   label: z.string().min(1),
   clientId: z.string().min(1),
-  /** Server-side only: the DTO sent to the browser never carries it. */
-  clientSecret: z.string().min(1),
+  /** Server-side only: the DTO sent to the browser never carries it. Empty for a public or private_key_jwt client. */
+  clientSecret: z.string(),
   /** Environments the preset is valid in (sandbox credentials do not work in production). */
   environments: z.array(z.string()).min(1),
   notes: z.string().optional(),

@@ -2,8 +2,9 @@ import 'server-only';
 import { importJWK, SignJWT } from 'jose';
 import type { StoredClientKey } from './client-keys';
 
-/** RFC 7523 §2.2: the client assertion type for JWT client authentication. */
-export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+import { JWT_BEARER_ASSERTION_TYPE } from './assertion-type';
+
+export { JWT_BEARER_ASSERTION_TYPE };
 
 /** SMART Backend Services: `exp` no more than five minutes in the future. */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
