@@ -52,6 +52,8 @@ export async function startAuthorization(
     url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
     url.searchParams.set('code_challenge_method', 'S256');
   }
+  // SMART App Launch: the server checks it serves the FHIR base named here, so a token cannot be aimed elsewhere.
+  if (grant.smartAudience) url.searchParams.set('aud', browserEnv.fhirBaseUrl.toString());
   for (const [name, value] of Object.entries(grant.authorizeParams)) url.searchParams.set(name, value);
 
   const pending: PendingFlow = {

@@ -59,6 +59,8 @@ export const grantRecipeSchema = z.object({
   pkce: z.enum(['S256', 'none']).default('none'),
   /** Authorization code only: the shortest `state` the provider accepts (Blue Button: 16). */
   stateMinLength: z.number().int().min(0).default(0),
+  /** Authorization code only: SMART App Launch's `aud` = the FHIR base URL on the authorize request. */
+  smartAudience: z.boolean().default(false),
   /** Authorization code only: extra authorize parameters, e.g. `{ lang: 'en' }`. */
   authorizeParams: z.record(z.string(), z.string()).default({}),
   /** Whether the provider issues refresh tokens and whether each refresh returns a new one (rotation). */
