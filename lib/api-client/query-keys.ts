@@ -9,4 +9,12 @@ export const queryKeys = {
   fhir: {
     all: ['fhir'] as const,
   },
+  /** The user's saved custom (discovered) providers, issue #8. */
+  customProviders: {
+    all: ['custom-providers'] as const,
+  },
+  /** The user's client keys (private_key_jwt) and their JWKS URL; only public halves ever enter the cache. */
+  clientKeys: {
+    all: ['client-keys'] as const,
+  },
 } as const;
