@@ -1,5 +1,6 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { FhirPanel } from '@/components/fhir/fhir-panel';
 import {
@@ -12,6 +13,7 @@ import { FailureSimulation } from '@/components/flows/failure-simulation';
 import { TOKEN_REQUEST_FORM_ID, TokenRequestForm } from '@/components/flows/token-request-form';
 import { RefreshErrorCard } from '@/components/jwt/refresh-error-card';
 import { TokenPanel } from '@/components/jwt/token-panel';
+import { AddProviderPanel } from '@/components/smart/add-provider-panel';
 import { useIsLive } from '@/components/jwt/use-is-live';
 import { Timeline } from '@/components/timeline/timeline';
 import { readConsoleLocation, withConsoleProvider, type ConsoleLocation } from '@/lib/api-client/console-location';
@@ -19,7 +21,8 @@ import { getEffectiveEndpoints, getEffectiveGrant, getFlowTarget } from '@/lib/a
 import { useAuthorize, useGetToken, useRefreshToken, useSession } from '@/lib/api-client/hooks';
 import { epochToMs } from '@/lib/api-client/relative-time';
 import { getProviderSimulations } from '@/lib/api-client/simulations';
-import type { ProvidersResponse, TokenDto } from '@/lib/api-client/schemas';
+import type { ProviderDto, ProvidersResponse, TokenDto } from '@/lib/api-client/schemas';
+import { queryKeys } from '@/lib/api-client/query-keys';
 import { chooseShownToken, findProviderToken, tokenMatchesSelection } from '@/lib/api-client/token-selection';
 import { EndedTokenHistory } from '@/components/jwt/ended-token-history';
 import { NoTokenCard } from './no-token-card';
@@ -67,6 +70,12 @@ export function Workbench({ catalogue }: WorkbenchProps) {
     if (!touched && current && token) setSelection(getInitialSelection(current, builtinSandboxes, token));
   }
 
+  // Issue #8: the "Add a SMART / OAuth provider" panel.
+  const queryClient = useQueryClient();
+  /** The catalogue as the query cache has it now: the save and delete hooks wait for its refetch. */
+  const freshProviders = () => queryClient.getQueryData<ProvidersResponse>(queryKeys.providers.all)?.providers ?? providers;
+  const [smartPanel, setSmartPanel] = useState<{ editId: string | null } | null>(null);
+
   const flowErrors = useFlowErrors(session.data, initialFlowErrors(initialLocation, providers));
 
   useEffect(() => {
@@ -76,6 +85,22 @@ export function Workbench({ catalogue }: WorkbenchProps) {
       replaceLocationProvider(known ? initialLocation.providerId : null);
     }
   }, [initialLocation, providers]);
+
+  const select = (next: Selection) => {
+    setSelection(next);
+    setTouched(true);
+    getToken.reset();
+    authorize.reset();
+  };
+
+  /** `list`: a catalogue fresher than this render's (right after a custom provider was saved or deleted). */
+  const changeProvider = (id: string, list: readonly ProviderDto[] = providers) => {
+    const next = list.find((p) => p.id === id);
+    if (!next) return;
+    select(getInitialSelection(next, builtinSandboxes, session.data && findProviderToken(session.data.tokens, id)));
+    refresh.reset();
+    replaceLocationProvider(id);
+  };
 
   const provider = providers.find((p) => p.id === selection?.providerId) ?? providers[0];
   const environment =
@@ -116,21 +141,6 @@ export function Workbench({ catalogue }: WorkbenchProps) {
         }
       : undefined;
 
-  const select = (next: Selection) => {
-    setSelection(next);
-    setTouched(true);
-    getToken.reset();
-    authorize.reset();
-  };
-
-  const changeProvider = (id: string) => {
-    const next = providers.find((p) => p.id === id);
-    if (!next) return;
-    select(getInitialSelection(next, builtinSandboxes, session.data && findProviderToken(session.data.tokens, id)));
-    refresh.reset();
-    replaceLocationProvider(id);
-  };
-
   const showToken = (token: TokenDto) => select(getInitialSelection(provider, builtinSandboxes, token));
 
   const refreshNow = () =>
@@ -162,6 +172,8 @@ export function Workbench({ catalogue }: WorkbenchProps) {
         endpoints={endpoints}
         builtinAvailable={builtinSandboxes}
         onProviderChange={changeProvider}
+        onAddProvider={() => setSmartPanel({ editId: null })}
+        onEditProvider={(id) => setSmartPanel({ editId: id })}
         onEnvironmentChange={(id) =>
           select({ ...selection, environmentId: id, credential: getDefaultCredential(provider, id, selection.credential) })
         }
@@ -179,6 +191,21 @@ export function Workbench({ catalogue }: WorkbenchProps) {
         flowError={flowErrors.errors[provider.id]}
         onDismissFlowError={() => flowErrors.dismiss(provider.id)}
       />
+
+      {smartPanel && (
+        <AddProviderPanel
+          key={smartPanel.editId ?? 'new'}
+          builtinSandboxes={builtinSandboxes}
+          initialEditId={smartPanel.editId}
+          onClose={() => setSmartPanel(null)}
+          onSaved={(id) => changeProvider(id, freshProviders())}
+          onDeleted={(id) => {
+            const fresh = freshProviders();
+            const first = fresh[0];
+            if (selection.providerId === id && first) changeProvider(first.id, fresh);
+          }}
+        />
+      )}
 
       {environment.kind === 'builtin' && (
         <FailureSimulation

@@ -1,4 +1,5 @@
 import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Select } from '@/components/ui/select';
 import type { ProviderDto } from '@/lib/api-client/schemas';
@@ -9,9 +10,13 @@ export interface ProviderPickerProps {
   providers: ProviderDto[];
   value: string;
   onChange: (providerId: string) => void;
+  /** Opens the "Add a SMART / OAuth provider" panel (issue #8). */
+  onAddProvider?: () => void;
+  /** Opens the panel on the selected custom provider. */
+  onEditProvider?: (providerId: string) => void;
 }
 
-export function ProviderPicker({ providers, value, onChange }: ProviderPickerProps) {
+export function ProviderPicker({ providers, value, onChange, onAddProvider, onEditProvider }: ProviderPickerProps) {
   const selected = providers.find((p) => p.id === value);
   const grants = selected ? getGrantLabels(selected) : [];
   return (
@@ -43,6 +48,14 @@ export function ProviderPicker({ providers, value, onChange }: ProviderPickerPro
       </Select>
       {selected && (
         <div className="mt-3">
+          {selected.custom && (
+            <p className="mb-1.5 flex min-w-0 items-center gap-2 text-xs text-zinc-600">
+              <Badge tone="violet">added by URL</Badge>
+              <span className="truncate font-mono text-[11px]" title={selected.custom.discoveryUrl}>
+                {selected.custom.discoveryUrl}
+              </span>
+            </p>
+          )}
           <p className="text-xs leading-5 text-zinc-600">{selected.summary}</p>
           {selected.docs.length > 0 && (
             <ul className="mt-2.5 flex flex-wrap gap-x-3 gap-y-1">
@@ -52,6 +65,20 @@ export function ProviderPicker({ providers, value, onChange }: ProviderPickerPro
                 </li>
               ))}
             </ul>
+          )}
+        </div>
+      )}
+      {(onAddProvider || (selected?.custom && onEditProvider)) && (
+        <div className="mt-3 flex flex-wrap gap-1 border-t border-zinc-100 pt-2.5">
+          {onAddProvider && (
+            <Button size="sm" variant="ghost" onClick={onAddProvider} className="-ml-2.5 text-indigo-700 hover:text-indigo-900">
+              + Add a provider by URL
+            </Button>
+          )}
+          {selected?.custom && onEditProvider && (
+            <Button size="sm" variant="ghost" onClick={() => onEditProvider(selected.id)}>
+              Edit this provider
+            </Button>
           )}
         </div>
       )}

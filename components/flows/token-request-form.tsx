@@ -27,6 +27,8 @@ export interface TokenRequestFormProps {
   endpoints: FlowEndpoints & { overridden: boolean };
   builtinAvailable: boolean;
   onProviderChange: (providerId: string) => void;
+  onAddProvider?: () => void;
+  onEditProvider?: (providerId: string) => void;
   onEnvironmentChange: (environmentId: string) => void;
   onCredentialChange: (credential: string) => void;
   onRequestToken: (input: TokenRequestInput) => void;
@@ -109,7 +111,13 @@ export function TokenRequestForm(props: TokenRequestFormProps) {
       className="space-y-4"
     >
       <div className="grid gap-4 lg:grid-cols-3">
-        <ProviderPicker providers={props.providers} value={provider.id} onChange={props.onProviderChange} />
+        <ProviderPicker
+          providers={props.providers}
+          value={provider.id}
+          onChange={props.onProviderChange}
+          onAddProvider={props.onAddProvider}
+          onEditProvider={props.onEditProvider}
+        />
         <EnvironmentPicker
           environments={provider.environments}
           value={environment.id}

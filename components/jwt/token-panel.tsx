@@ -7,6 +7,7 @@ import { epochToMs, formatDateTime } from '@/lib/api-client/relative-time';
 import type { TokenDto } from '@/lib/api-client/schemas';
 import { CLAIM_DESCRIPTIONS, HEADER_DESCRIPTIONS, orderClaims } from './claim-utils';
 import { ClaimsTable } from './claims-table';
+import { ClientAssertionSection } from './client-assertion-section';
 import { getCountdown } from './countdown-utils';
 import { GrantedScopes } from './granted-scopes';
 import { RefreshPanel, type RefreshControls } from './refresh-panel';
@@ -190,6 +191,8 @@ export function TokenPanel({ token, clockOffsetMs, providerName, environmentLabe
           <TokenFactsTable token={token} now={now} nonStandardOnly />
         </section>
       )}
+
+      {token.clientAssertion && <ClientAssertionSection assertion={token.clientAssertion} now={now} />}
 
       {token.idToken && (
         <section className="mt-5" data-testid="id-token">

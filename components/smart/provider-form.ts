@@ -196,7 +196,8 @@ export function toCustomProviderInput(
 
 /** Server facts for the checks: the merged discovery metadata without its bookkeeping. */
 export function toServerFacts(server: DiscoveredServerDto): ServerFacts {
-  const { sources: _sources, ...facts } = server;
+  const facts: ServerFacts & { sources?: unknown } = { ...server };
+  delete facts.sources;
   return facts;
 }
 

@@ -1,0 +1,277 @@
+'use client';
+
+import { useRef, useState, type FormEvent } from 'react';
+import { ApiErrorCard } from '@/components/ui/api-error-card';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { CopyButton } from '@/components/ui/copy-button';
+import { controlClass, Field } from '@/components/ui/field';
+import { Select } from '@/components/ui/select';
+import { TextInput } from '@/components/ui/text-input';
+import { OneTimeSecret } from '@/lib/api-client/one-time-secret';
+import { useRegisterClient, useSaveCustomProvider } from '@/lib/api-client/smart-hooks';
+import type { ClientKeyDto, CustomProviderDto, DiscoveredServerDto } from '@/lib/api-client/smart-schemas';
+import { checkConfiguration } from '@/lib/smart/config-checks';
+import { FindingCounts, FindingList } from './finding-list';
+import {
+  changeGrant,
+  chooseKey,
+  countFindings,
+  formFromSaved,
+  initialFormState,
+  parseScopes,
+  prefersV1Scopes,
+  provisionalRedirectUri,
+  scopeSyntax,
+  shortenKid,
+  toCustomProviderInput,
+  toIntendedConfiguration,
+  toServerFacts,
+  usesSecret,
+  type ClientAuth,
+  type ProviderFormState,
+} from './provider-form';
+
+export interface ProviderConfigFormProps {
+  discoveryUrl: string;
+  server: DiscoveredServerDto;
+  /** Set when editing a saved provider. */
+  saved: CustomProviderDto | null;
+  keys: readonly ClientKeyDto[];
+  onSaved: (provider: CustomProviderDto) => void;
+  onCancel: () => void;
+}
+
+const clientAuthLabels: Record<ClientAuth, string> = {
+  client_secret_basic: 'client_secret_basic — secret in HTTP Basic',
+  client_secret_post: 'client_secret_post — secret in the form body',
+  private_key_jwt: 'private_key_jwt — signed client assertion',
+  none: 'none — public client',
+};
+
+/**
+ * The intended client configuration, checked live against the discovered metadata (lib/smart/config-checks) as the
+ * user edits. Saving stays possible with errors: the metadata may be wrong, and the user may know better.
+ */
+export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved, onCancel }: ProviderConfigFormProps) {
+  const [form, setForm] = useState<ProviderFormState>(() => (saved ? formFromSaved(saved) : initialFormState(discoveryUrl, server, keys)));
+  const secretRef = useRef<HTMLInputElement>(null);
+  const save = useSaveCustomProvider();
+  const register = useRegisterClient();
+
+  const set = <K extends keyof ProviderFormState>(field: K, value: ProviderFormState[K]) => setForm((f) => ({ ...f, [field]: value }));
+
+  // A key generated after discovery (or a deleted one) is picked up without a click.
+  const keyKid = keys.some((k) => k.kid === form.keyKid) ? form.keyKid : chooseKey(keys, server);
+  const effective = { ...form, keyKid };
+  const origin = typeof window === 'undefined' ? '' : window.location.origin;
+  const redirectUri = saved?.redirectUri ?? provisionalRedirectUri(origin);
+  const config = toIntendedConfiguration(effective, keys, redirectUri);
+  const findings = checkConfiguration(toServerFacts(server), config);
+  const counts = countFindings(findings);
+  const syntax = scopeSyntax(config.scopes);
+  const selectedKey = keys.find((k) => k.kid === keyKid);
+  const authCode = form.grant === 'authorization_code';
+  const canRegister = !!server.registration_endpoint && form.clientAuth === 'private_key_jwt';
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (save.isPending) return;
+    const input = toCustomProviderInput(effective, discoveryUrl, keys, saved?.redirectUri);
+    const secretInput = secretRef.current;
+    const secret = secretInput && usesSecret(form.clientAuth) ? secretInput.value : '';
+    if (secretInput) secretInput.value = '';
+    save.mutate(
+      { id: saved?.id ?? null, input: { ...input, ...(secret !== '' ? { clientSecret: new OneTimeSecret(secret) } : {}) } },
+      { onSuccess: onSaved },
+    );
+  };
+
+  const registerHere = () =>
+    register.mutate(
+      { discoveryUrl, clientName: form.name.trim() || undefined, grant: form.grant, scopes: parseScopes(form.scopes) },
+      { onSuccess: (answer) => set('clientId', answer.clientId) },
+    );
+
+  return (
+    <form onSubmit={onSubmit} noValidate autoComplete="off" aria-label="Provider configuration" className="space-y-4" data-testid="provider-config-form">
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field htmlFor="smart-name" label="Provider name">
+          <TextInput id="smart-name" value={form.name} onChange={(e) => set('name', e.target.value)} maxLength={80} />
+        </Field>
+        <Field htmlFor="smart-environment-kind" label="Environment kind" hint="Production marks the provider red everywhere.">
+          <Select id="smart-environment-kind" value={form.environmentKind} onChange={(e) => set('environmentKind', e.target.value as ProviderFormState['environmentKind'])}>
+            <option value="sandbox">Sandbox</option>
+            <option value="production">Production</option>
+          </Select>
+        </Field>
+        <Field htmlFor="smart-grant" label="Grant">
+          <Select id="smart-grant" value={form.grant} onChange={(e) => setForm((f) => changeGrant(f, e.target.value as ProviderFormState['grant'], server))}>
+            <option value="authorization_code">Authorization code — SMART App Launch</option>
+            <option value="client_credentials">Client credentials — SMART Backend Services</option>
+          </Select>
+        </Field>
+        <Field htmlFor="smart-client-auth" label="Client authentication" hint={advertised(server.token_endpoint_auth_methods_supported)}>
+          <Select id="smart-client-auth" value={form.clientAuth} onChange={(e) => set('clientAuth', e.target.value as ClientAuth)}>
+            {(Object.keys(clientAuthLabels) as ClientAuth[]).map((m) => (
+              <option key={m} value={m}>
+                {clientAuthLabels[m]}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        {authCode && (
+          <>
+            <Field htmlFor="smart-pkce" label="PKCE" hint={advertised(server.code_challenge_methods_supported)}>
+              <Select id="smart-pkce" value={form.pkce} onChange={(e) => set('pkce', e.target.value as ProviderFormState['pkce'])}>
+                <option value="S256">S256</option>
+                <option value="none">none</option>
+              </Select>
+            </Field>
+            <Field htmlFor="smart-launch" label="Launch">
+              <Select id="smart-launch" value={form.launch} onChange={(e) => set('launch', e.target.value as ProviderFormState['launch'])}>
+                <option value="standalone">Standalone launch</option>
+                <option value="ehr">EHR launch</option>
+              </Select>
+            </Field>
+          </>
+        )}
+        <Field
+          htmlFor="smart-scopes"
+          className="sm:col-span-2"
+          label={
+            <span className="flex flex-wrap items-center gap-1.5">
+              Scopes
+              {syntax.v1 > 0 && <Badge tone="neutral">{syntax.v1} SMART v1</Badge>}
+              {syntax.v2 > 0 && <Badge tone="neutral">{syntax.v2} SMART v2</Badge>}
+              {syntax.malformed > 0 && <Badge tone="red">{syntax.malformed} malformed</Badge>}
+            </span>
+          }
+          hint={
+            prefersV1Scopes(server)
+              ? 'The server advertises SMART v1 permissions only: context/Type.read|write|*.'
+              : 'Separated by spaces. SMART v2: context/Type.cruds (patient/Observation.rs).'
+          }
+        >
+          <textarea
+            id="smart-scopes"
+            rows={2}
+            spellCheck={false}
+            value={form.scopes}
+            onChange={(e) => set('scopes', e.target.value)}
+            className={`${controlClass} py-2 font-mono text-xs`}
+          />
+        </Field>
+
+        <Field htmlFor="smart-client-id" label="Client ID" hint={canRegister ? 'Registered at the provider, or register one here.' : 'As the provider registered it.'}>
+          <div className="flex gap-2">
+            <TextInput id="smart-client-id" value={form.clientId} onChange={(e) => set('clientId', e.target.value)} className="font-mono" />
+            {canRegister && (
+              <Button onClick={registerHere} pending={register.isPending} disabled={keys.length === 0} title={keys.length === 0 ? 'Generate a client key first' : undefined}>
+                Register at this server
+              </Button>
+            )}
+          </div>
+        </Field>
+
+        {usesSecret(form.clientAuth) && (
+          <Field
+            htmlFor="smart-client-secret"
+            label="Client secret"
+            hint={saved?.hasClientSecret ? 'Saved — leave empty to keep it.' : 'Write-only: sent once to the console server, never shown again.'}
+          >
+            <TextInput
+              id="smart-client-secret"
+              ref={secretRef}
+              type="password"
+              autoComplete="new-password"
+              placeholder={saved?.hasClientSecret ? 'saved — leave empty to keep' : ''}
+            />
+          </Field>
+        )}
+
+        {form.clientAuth === 'private_key_jwt' && (
+          <Field
+            htmlFor="smart-key"
+            label="Signing key"
+            hint={
+              selectedKey
+                ? `Each token request gets a fresh assertion signed ${selectedKey.alg} with this key (the alg follows the key).`
+                : 'Generate or import a key in Client keys.'
+            }
+          >
+            <Select id="smart-key" value={keyKid} onChange={(e) => set('keyKid', e.target.value)} disabled={keys.length === 0}>
+              {keys.length === 0 && <option value="">No keys yet</option>}
+              {keys.map((k) => (
+                <option key={k.kid} value={k.kid}>
+                  {k.alg} · {shortenKid(k.kid)} · {k.source}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        )}
+
+        <Field htmlFor="smart-fhir-base" className="sm:col-span-2" label="FHIR base URL (optional)" hint="Where FHIR requests go; empty means the URL you discovered.">
+          <TextInput id="smart-fhir-base" value={form.fhirBaseUrl} onChange={(e) => set('fhirBaseUrl', e.target.value)} placeholder={discoveryUrl} className="font-mono text-xs" />
+        </Field>
+      </div>
+
+      {register.error && <ApiErrorCard error={register.error} title="Registration failed" />}
+      {register.data && (
+        <p className="rounded-lg border border-emerald-200 bg-emerald-50/60 px-3 py-2 text-xs text-emerald-900" data-testid="registration-result">
+          Registered client <code className="font-mono font-semibold">{register.data.clientId}</code> at{' '}
+          <span className="font-mono break-all">{register.data.registrationEndpoint}</span> with JWKS URL{' '}
+          <span className="font-mono break-all">{register.data.jwksUri}</span>. The client ID is filled in above.
+        </p>
+      )}
+
+      {authCode && (
+        <div className="rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2.5 text-xs">
+          <div className="flex items-center justify-between gap-2">
+            <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Redirect URI to register</p>
+            {saved && <CopyButton text={saved.redirectUri} label="Copy" />}
+          </div>
+          {saved ? (
+            <p className="mt-1 font-mono break-all text-zinc-900" data-testid="smart-redirect-uri">
+              {saved.redirectUri}
+            </p>
+          ) : (
+            <p className="mt-1 leading-5 text-zinc-600">
+              Known after saving: <code className="font-mono">{origin}/api/oauth/&lt;provider id&gt;/callback</code>. Register
+              it at the provider byte for byte; the checks below use a placeholder of that shape.
+            </p>
+          )}
+        </div>
+      )}
+
+      <section data-testid="config-checks" aria-live="polite">
+        <h3 className="mb-2 flex flex-wrap items-center gap-2 text-xs font-semibold text-zinc-900">
+          Configuration checks <span className="font-normal text-zinc-500">· live, against the discovered metadata</span>
+          <FindingCounts counts={counts} />
+        </h3>
+        {findings.length > 0 && <FindingList findings={findings} />}
+      </section>
+
+      {save.error && <ApiErrorCard error={save.error} title="Could not save the provider" />}
+
+      <div className="flex flex-wrap items-center justify-end gap-3 border-t border-zinc-100 pt-3">
+        {counts.error > 0 && (
+          <p className="mr-auto text-xs text-red-700" data-testid="save-warning">
+            {counts.error === 1 ? 'One check says' : `${counts.error} checks say`} the token request will fail as configured (see
+            above). You can still save if you know the metadata is wrong.
+          </p>
+        )}
+        <Button variant="ghost" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="primary" pending={save.isPending} data-testid="save-provider">
+          {counts.error > 0 ? 'Save anyway' : saved ? 'Save changes' : 'Save provider'}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function advertised(values: string[] | undefined): string {
+  return values ? `Advertised: ${values.join(', ')}` : 'The server does not list these.';
+}
