@@ -35,6 +35,7 @@ export function ClientAssertionSection({ assertion, now }: { assertion: NonNulla
         The signed JWT itself never left the server; this is its decoded header and claims.
       </p>
       <div className="space-y-3">
+        <h4 className="-mb-1.5 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Header</h4>
         <ClaimsTable
           caption="Client assertion header"
           data-testid="client-assertion-header"
@@ -42,6 +43,7 @@ export function ClientAssertionSection({ assertion, now }: { assertion: NonNulla
           descriptions={ASSERTION_HEADER_DESCRIPTIONS}
           now={now}
         />
+        <h4 className="-mb-1.5 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Claims</h4>
         <ClaimsTable
           caption="Client assertion claims"
           data-testid="client-assertion-claims"

@@ -46,16 +46,6 @@ export function ClientKeysCard() {
       data-testid="client-keys"
       title="Client keys"
       description="Sign client assertions (private_key_jwt) for SMART Backend Services."
-      actions={
-        <>
-          <Button size="sm" onClick={() => create.mutate({ action: 'generate', alg: 'ES384' })} pending={generating === 'ES384'} disabled={create.isPending}>
-            Generate ES384
-          </Button>
-          <Button size="sm" onClick={() => create.mutate({ action: 'generate', alg: 'RS384' })} pending={generating === 'RS384'} disabled={create.isPending}>
-            Generate RS384
-          </Button>
-        </>
-      }
     >
       {keys.isPending && (
         <p className="flex items-center gap-2 text-xs text-zinc-500">
@@ -78,6 +68,16 @@ export function ClientKeysCard() {
               below; the private halves never leave the console server, which signs a fresh assertion for every
               token request.
             </p>
+          </div>
+
+          <div className="flex flex-wrap items-center gap-2">
+            <span className="text-xs text-zinc-600">New key, generated on the server:</span>
+            <Button size="sm" onClick={() => create.mutate({ action: 'generate', alg: 'ES384' })} pending={generating === 'ES384'} disabled={create.isPending}>
+              Generate ES384
+            </Button>
+            <Button size="sm" onClick={() => create.mutate({ action: 'generate', alg: 'RS384' })} pending={generating === 'RS384'} disabled={create.isPending}>
+              Generate RS384
+            </Button>
           </div>
 
           {keys.data.keys.length === 0 ? (
@@ -116,7 +116,7 @@ export function ClientKeysCard() {
 
           <Disclosure summary="Import a key you already registered">
             <div className="space-y-2">
-              <label htmlFor="client-key-material" className="text-xs text-zinc-600">
+              <label htmlFor="client-key-material" className="block text-xs leading-5 text-zinc-600">
                 A private key as PEM (PKCS#8, <code className="font-mono">-----BEGIN PRIVATE KEY-----</code>) or a private JWK
                 as JSON. It is sent once to the console server and not shown again.
               </label>
@@ -130,12 +130,12 @@ export function ClientKeysCard() {
                 placeholder="-----BEGIN PRIVATE KEY-----"
               />
               <div className="flex items-center gap-2">
-                <div className="w-44">
+                <div className="w-48">
                   <label htmlFor="client-key-alg" className="sr-only">
                     Algorithm
                   </label>
                   <Select id="client-key-alg" value={importAlg} onChange={(e) => setImportAlg(e.target.value as typeof importAlg)}>
-                    <option value="">Algorithm: from the key</option>
+                    <option value="">alg from the key</option>
                     <option value="ES384">ES384</option>
                     <option value="RS384">RS384</option>
                   </Select>
@@ -165,14 +165,15 @@ interface KeyRowProps {
 function KeyRow({ clientKey: key, confirming, deleting, onAskDelete, onCancel, onDelete }: KeyRowProps) {
   return (
     <li className="px-3 py-2.5 text-xs" data-testid="client-key" data-kid={key.kid}>
-      <div className="flex flex-wrap items-center gap-2">
-        <code className="font-mono font-semibold text-zinc-900" title={key.kid}>
-          {shortenKid(key.kid)}
-        </code>
-        <Badge tone="indigo">{key.alg}</Badge>
-        <Badge tone={key.source === 'generated' ? 'green' : 'violet'}>{key.source}</Badge>
-        <span className="text-zinc-500">{formatDateTime(Date.parse(key.createdAt))}</span>
-        <span className="ml-auto flex items-center gap-1.5">
+      <div className="flex items-start justify-between gap-2">
+        <div className="flex min-w-0 flex-wrap items-center gap-1.5">
+          <code className="font-mono font-semibold text-zinc-900" title={key.kid}>
+            {shortenKid(key.kid)}
+          </code>
+          <Badge tone="indigo">{key.alg}</Badge>
+          <Badge tone={key.source === 'generated' ? 'green' : 'violet'}>{key.source}</Badge>
+        </div>
+        <span className="flex shrink-0 items-center gap-1.5">
           {confirming ? (
             <>
               <span className="text-red-700">Delete this key?</span>
@@ -191,10 +192,11 @@ function KeyRow({ clientKey: key, confirming, deleting, onAskDelete, onCancel, o
         </span>
       </div>
       <p className="mt-1 text-zinc-600">
+        Created {formatDateTime(Date.parse(key.createdAt))} ·{' '}
         {key.usedBy.length === 0 ? (
-          <span className="text-zinc-400">Not used by a saved provider</span>
+          <span className="text-zinc-400">not used by a saved provider</span>
         ) : (
-          <>Signs for {key.usedBy.map((p) => p.name).join(', ')}</>
+          <>signs for {key.usedBy.map((p) => p.name).join(', ')}</>
         )}
       </p>
       <Disclosure className="mt-1.5" summary="Public JWK">

@@ -67,7 +67,7 @@ test('custom provider: ES384 key → discover the built-in SMART sandbox → liv
   await form.getByTestId('save-provider').click();
   await expect(panel.getByTestId('provider-saved')).toBeVisible();
   await expect(panel.getByTestId('saved-provider').filter({ hasText: clientId })).toHaveCount(1);
-  await expect(keyRow).toContainText('Signs for');
+  await expect(keyRow).toContainText('signs for');
   // The workbench now runs the saved provider.
   await expect(page.getByLabel('Provider', { exact: true })).toHaveValue(/^custom-[a-z0-9]{10}$/);
   await page.screenshot(shot('3-saved'));
