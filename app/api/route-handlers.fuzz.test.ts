@@ -297,7 +297,7 @@ function customProviderShape() {
       name: fc.oneof({ weight: 4, arbitrary: fc.constant('SMART sandbox') }, { weight: 1, arbitrary: hostileString }),
       discoveryUrl: typedServerUrl,
       fhirBaseUrl: fc.option(typedServerUrl, { nil: undefined }),
-      environmentKind: fc.constantFrom('sandbox', 'production', 'builtin'),
+      environmentKind: fc.constantFrom('sandbox', 'production'),
       clientId: fc.oneof({ weight: 4, arbitrary: fc.constant('console-confidential') }, { weight: 1, arbitrary: hostileString }),
       clientSecret: fc.option(hostileString, { nil: undefined }),
       keyKid: fc.option(hostileString, { nil: undefined }),
