@@ -71,13 +71,13 @@ export function ClientKeysCard() {
           </div>
 
           <div className="flex flex-wrap items-center gap-2">
-            <span className="text-xs text-zinc-600">New key, generated on the server:</span>
             <Button size="sm" onClick={() => create.mutate({ action: 'generate', alg: 'ES384' })} pending={generating === 'ES384'} disabled={create.isPending}>
               Generate ES384
             </Button>
             <Button size="sm" onClick={() => create.mutate({ action: 'generate', alg: 'RS384' })} pending={generating === 'RS384'} disabled={create.isPending}>
               Generate RS384
             </Button>
+            <span className="text-xs text-zinc-500">on the server</span>
           </div>
 
           {keys.data.keys.length === 0 ? (
