@@ -54,7 +54,7 @@ export async function callTokenEndpoint(
   const record = (e: ExchangeDto) => ctx.vault.recordExchange(ctx.sid, e);
   const simulate = simulationHeaders(env.environment.kind, ctx.simulations);
   const result = await sendOutbound(
-    { ...request, headers: [...request.headers, ...simulate], allowedOrigin: env.origin, timeoutMs: TOKEN_TIMEOUT_MS },
+    { ...request, headers: [...request.headers, ...simulate], allowedOrigin: env.origin, timeoutMs: TOKEN_TIMEOUT_MS, publicAddressesOnly: env.environment.userSupplied },
     { kind: 'text', maxBytes: 256 * 1024 },
     { kind: 'token', providerId: provider.id, environmentId: env.environment.id, secrets: options.secrets },
   );
