@@ -1,4 +1,4 @@
-import { html, htmlPage, type SafeHtml } from '../html';
+import { html, htmlPage, usernamePasswordFields, type SafeHtml } from '../html';
 import { sandboxPassword, syntheticPatients } from './synthetic-data';
 
 /** The sign-in-and-approve page of the authorize endpoint, and the page for errors that must not redirect. */
@@ -26,10 +26,7 @@ export function loginPage({ clientName, scopes, pendingId, formAction, error, us
 ${error ? html`<div class="error" role="alert">${error}</div>` : ''}
 <form method="post" action="${formAction}">
   <input type="hidden" name="${pendingField}" value="${pendingId}">
-  <label for="username">Username</label>
-  <input type="text" id="username" name="username" autocomplete="username" value="${username ?? ''}" required>
-  <label for="password">Password</label>
-  <input type="password" id="password" name="password" autocomplete="current-password" required>
+  ${usernamePasswordFields(username)}
   <button type="submit" name="decision" value="approve">Sign in and approve</button><button type="submit" name="decision" value="deny" class="secondary" formnovalidate>Deny</button>
 </form>
 <p class="hint">Synthetic patients: ${users}; the password is <code>${sandboxPassword}</code> for all.</p>`;
