@@ -57,7 +57,7 @@ describe('POST /auth/register (RFC 7591)', () => {
       'invalid_client_metadata',
       /exactly one of jwks_uri or jwks/,
     ],
-    ['a jwks_uri on another host', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://evil.example/jwks' }, 'invalid_client_metadata', /loopback host .* own origin .*SSRF/],
+    ['a jwks_uri on another host', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://evil.example/jwks' }, 'invalid_client_metadata', /loopback host .*SSRF/],
     ['a jwks_uri on a private address', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://169.254.169.254/latest' }, 'invalid_client_metadata', /SSRF/],
     ['a jwks_uri with credentials', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://user:pw@127.0.0.1/k' }, 'invalid_client_metadata', /user name or password/],
     ['a private key in jwks', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'EC', kid: 'a', d: 'secret' }] } }, 'invalid_client_metadata', /private members/],

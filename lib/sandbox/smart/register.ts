@@ -66,10 +66,11 @@ function redirectUriProblem(value: string): string | undefined {
 }
 
 /**
- * A jwks_uri this sandbox will fetch: http(s) on a loopback host or on this server's own origin. Anything else is
- * refused, so registering a client cannot make the sandbox call arbitrary hosts (SSRF).
+ * A jwks_uri this sandbox will fetch: http(s) on a loopback host, or on the console's configured public origin
+ * (`CONSOLE_PUBLIC_ORIGIN`, where a hosted console publishes its users' JWKS). Not the Host header's origin: a
+ * caller chooses that. Anything else is refused, so registering a client cannot make the sandbox call other hosts.
  */
-function jwksUriProblem(value: string, ownOrigin: string): string | undefined {
+function jwksUriProblem(value: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
@@ -79,10 +80,11 @@ function jwksUriProblem(value: string, ownOrigin: string): string | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `jwks_uri "${value}" must be an http(s) URL.`;
   if (url.username || url.password) return 'jwks_uri must not carry a user name or password.';
   if (url.hash || value.includes('#')) return 'jwks_uri must not have a fragment.';
-  if (loopbackHosts.has(url.hostname) || url.origin === ownOrigin) return undefined;
+  const publicOrigin = configuredPublicOrigin();
+  if (loopbackHosts.has(url.hostname) || url.origin === publicOrigin) return undefined;
   return (
-    `jwks_uri "${value}" is refused: this sandbox only fetches keys from a loopback host (127.0.0.1, localhost, [::1]) ` +
-    `or from its own origin (${ownOrigin}), so that registering a client cannot make it call other hosts (SSRF). ` +
+    `jwks_uri "${value}" is refused: this sandbox only fetches keys from a loopback host (127.0.0.1, localhost, [::1])` +
+    `${publicOrigin ? ` or from the console's public origin (${publicOrigin})` : ''}, so that registering a client cannot make it call other hosts (SSRF). ` +
     'Register the keys inline as jwks instead.'
   );
 }
@@ -118,7 +120,7 @@ function buildClient(body: Registration, ownOrigin: string, nowMs: number): Smar
       return invalidMetadata('A private_key_jwt client registers exactly one of jwks_uri or jwks (RFC 7591 §2).');
     }
     if (body.jwks_uri !== undefined) {
-      const problem = jwksUriProblem(body.jwks_uri, ownOrigin);
+      const problem = jwksUriProblem(body.jwks_uri);
       if (problem) return invalidMetadata(problem);
     }
   } else if (body.jwks !== undefined || body.jwks_uri !== undefined) {
@@ -188,4 +190,14 @@ export async function handleRegister(context: SmartContext, request: Request): P
   if (client instanceof Response) return client;
   context.clients.add(client);
   return json(registrationResponse(client), 201);
+}
+
+function configuredPublicOrigin(): string | undefined {
+  const configured = process.env.CONSOLE_PUBLIC_ORIGIN?.trim();
+  if (!configured) return undefined;
+  try {
+    return new URL(configured).origin;
+  } catch {
+    return undefined;
+  }
 }
