@@ -78,6 +78,8 @@ export const providerDtoSchema = z.object({
     }),
   ),
   allowCustomCredentials: z.boolean(),
+  /** Set for a provider the user added by discovery (issue #8): saved per user, editable, deletable. */
+  custom: z.object({ discoveryUrl: z.string(), issuer: z.string().optional() }).optional(),
   defaultRequests: z.array(
     z.object({
       id: z.string(),
@@ -150,6 +152,8 @@ export const tokenDtoSchema = z.object({
     .object({ header: z.record(z.string(), z.unknown()), claims: z.record(z.string(), z.unknown()) })
     .optional(),
   verification: tokenVerificationSchema,
+  /** private_key_jwt: the client assertion sent with the request that got this token, decoded (never the JWT). */
+  clientAssertion: z.object({ header: z.record(z.string(), z.unknown()), claims: z.record(z.string(), z.unknown()) }).optional(),
   /** `expires_in` exactly as the provider sent it (BCDA: the string "1200"). */
   expiresInRaw: z.unknown(),
   issuedAt: z.number(),

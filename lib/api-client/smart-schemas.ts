@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { intendedConfigurationSchema } from '@/lib/smart/config-checks';
+
+/**
+ * What the browser and the BFF exchange about custom (discovered) SMART/OAuth providers and the console's client
+ * keys (issue #8). Secrets never appear here: a saved client secret is only `hasClientSecret`, a private key only
+ * its public half.
+ */
+
+const severitySchema = z.enum(['error', 'warning', 'info']);
+const documentKindSchema = z.enum(['smart-configuration', 'openid-configuration']);
+
+/** The merged server metadata, snake_case as in the documents. */
+export const discoveredServerSchema = z.object({
+  issuer: z.string().optional(),
+  authorization_endpoint: z.string().optional(),
+  token_endpoint: z.string().optional(),
+  jwks_uri: z.string().optional(),
+  introspection_endpoint: z.string().optional(),
+  revocation_endpoint: z.string().optional(),
+  registration_endpoint: z.string().optional(),
+  management_endpoint: z.string().optional(),
+  userinfo_endpoint: z.string().optional(),
+  grant_types_supported: z.array(z.string()).optional(),
+  token_endpoint_auth_methods_supported: z.array(z.string()).optional(),
+  token_endpoint_auth_signing_alg_values_supported: z.array(z.string()).optional(),
+  code_challenge_methods_supported: z.array(z.string()).optional(),
+  scopes_supported: z.array(z.string()).optional(),
+  capabilities: z.array(z.string()).optional(),
+  response_types_supported: z.array(z.string()).optional(),
+  smart_versions: z.array(z.enum(['v1', 'v2'])),
+  sources: z.record(z.string(), z.array(documentKindSchema)),
+});
+export type DiscoveredServerDto = z.infer<typeof discoveredServerSchema>;
+
+export const discoveryFindingSchema = z.object({
+  severity: severitySchema,
+  code: z.string(),
+  message: z.string(),
+  field: z.string().optional(),
+  source: documentKindSchema.optional(),
+});
+
+export const discoveryDocumentSchema = z.object({
+  kind: documentKindSchema,
+  url: z.string(),
+  status: z.enum(['ok', 'not_found', 'http_error', 'redirect', 'not_json', 'timeout', 'unreachable', 'refused']),
+  httpStatus: z.number().optional(),
+  location: z.string().optional(),
+  message: z.string().optional(),
+  problems: z.array(z.object({ field: z.string(), problem: z.enum(['missing', 'malformed']), detail: z.string() })),
+  /** The exchange in the session timeline that fetched it. */
+  exchangeId: z.string().optional(),
+});
+
+export const discoveryDtoSchema = z.object({
+  ok: z.boolean(),
+  /** The URL the documents were read under. */
+  base: z.string().optional(),
+  refused: z.object({ code: z.string(), message: z.string() }).optional(),
+  documents: z.array(discoveryDocumentSchema),
+  server: discoveredServerSchema.nullable(),
+  disagreements: z.array(
+    z.object({ field: z.string(), values: z.array(z.object({ source: documentKindSchema, value: z.union([z.string(), z.array(z.string())]) })) }),
+  ),
+  findings: z.array(discoveryFindingSchema),
+});
+export type DiscoveryDto = z.infer<typeof discoveryDtoSchema>;
+
+export const discoverRequestSchema = z.object({
+  url: z.string().trim().min(1, 'Type an issuer or FHIR base URL').max(2048),
+});
+
+export const configFindingSchema = z.object({
+  severity: severitySchema,
+  code: z.string(),
+  message: z.string(),
+  fix: z.string(),
+  field: z.string().optional(),
+});
+export type ConfigFindingDto = z.infer<typeof configFindingSchema>;
+
+export const customProviderIdSchema = z.string().regex(/^custom-[a-z0-9]{10}$/, 'a custom provider id');
+
+/** What the form sends to save a custom provider. The BFF discovers the server again itself; it trusts no metadata from the page. */
+export const customProviderInputSchema = z.object({
+  name: z.string().trim().min(1, 'Give the provider a name').max(80),
+  /** The issuer or FHIR base URL the user typed and discovered. */
+  discoveryUrl: z.string().trim().min(1).max(2048),
+  /** Where FHIR requests go; defaults to `discoveryUrl`. */
+  fhirBaseUrl: z.string().trim().max(2048).optional(),
+  environmentKind: z.enum(['sandbox', 'production']).default('sandbox'),
+  clientId: z.string().trim().min(1, 'The client id the provider registered').max(512),
+  /** Write-only. On update, absent (or empty) keeps the saved one. */
+  clientSecret: z.string().max(4096).optional(),
+  /** private_key_jwt: the kid of the console key that signs the assertions. */
+  keyKid: z.string().max(128).optional(),
+  config: intendedConfigurationSchema,
+});
+export type CustomProviderInput = z.input<typeof customProviderInputSchema>;
+
+export const customProviderDtoSchema = z.object({
+  id: customProviderIdSchema,
+  name: z.string(),
+  discoveryUrl: z.string(),
+  fhirBaseUrl: z.string(),
+  environmentKind: z.enum(['sandbox', 'production']),
+  clientId: z.string(),
+  hasClientSecret: z.boolean(),
+  keyKid: z.string().optional(),
+  config: intendedConfigurationSchema,
+  server: discoveredServerSchema,
+  /** The configuration checks as of the last save. */
+  findings: z.array(configFindingSchema),
+  /** The redirect URI to register at the provider for authorization-code flows. */
+  redirectUri: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CustomProviderDto = z.infer<typeof customProviderDtoSchema>;
+
+export const customProvidersResponseSchema = z.object({ providers: z.array(customProviderDtoSchema) });
+export const customProviderResponseSchema = z.object({ provider: customProviderDtoSchema });
+
+/** RFC 7591 registration of a private_key_jwt client at a discovered server, with the console's JWKS URL. */
+export const registerClientRequestSchema = z.object({
+  discoveryUrl: z.string().trim().min(1).max(2048),
+  clientName: z.string().trim().min(1).max(80).default('Health API console'),
+  grant: z.enum(['authorization_code', 'client_credentials']),
+  scopes: z.array(z.string().max(512)).max(200),
+});
+export const registerClientResponseSchema = z.object({
+  clientId: z.string(),
+  registrationEndpoint: z.string(),
+  jwksUri: z.string(),
+  /** Registered metadata as the server answered it, secrets removed. */
+  registered: z.record(z.string(), z.unknown()),
+  exchangeId: z.string().optional(),
+});
+export type RegisterClientResponse = z.infer<typeof registerClientResponseSchema>;
+
+export const clientKeyDtoSchema = z.object({
+  kid: z.string(),
+  alg: z.enum(['RS384', 'ES384']),
+  createdAt: z.string(),
+  source: z.enum(['generated', 'imported']),
+  /** The public JWK exactly as the JWKS URL publishes it. */
+  publicJwk: z.record(z.string(), z.unknown()),
+  /** Custom providers that sign with this key. */
+  usedBy: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type ClientKeyDto = z.infer<typeof clientKeyDtoSchema>;
+
+export const clientKeysResponseSchema = z.object({
+  /** Public URL of this user's JWKS: register it at the provider. */
+  jwksUrl: z.string(),
+  keys: z.array(clientKeyDtoSchema),
+});
+export type ClientKeysResponse = z.infer<typeof clientKeysResponseSchema>;
+
+export const clientKeyRequestSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('generate'), alg: z.enum(['RS384', 'ES384']) }),
+  /** A PEM (PKCS#8, or SPKI refused: a public key cannot sign) or a private JWK as JSON text. */
+  z.object({ action: z.literal('import'), material: z.string().min(1, 'Paste a private key').max(16_384), alg: z.enum(['RS384', 'ES384']).optional() }),
+]);
+export const clientKeyResponseSchema = z.object({ key: clientKeyDtoSchema, jwksUrl: z.string() });
+
+/** The client assertion sent with a token request, decoded (the signed JWT itself stays on the server). */
+export const clientAssertionDtoSchema = z.object({
+  header: z.record(z.string(), z.unknown()),
+  claims: z.record(z.string(), z.unknown()),
+});
+export type ClientAssertionDto = z.infer<typeof clientAssertionDtoSchema>;
