@@ -217,8 +217,8 @@ test('authorization code + PKCE with private_key_jwt: log in and consent at the 
   const scopes = ['openid', 'fhirUser', 'offline_access', 'launch/patient', 'patient/*.rs'];
   const config = { grant: 'authorization_code', clientAuth: 'private_key_jwt', pkce: 'S256', assertionAlg: 'ES384', scopes, launch: 'standalone' };
 
-  // The redirect URI names the provider id, known once saved: save with a placeholder client, register the client
-  // at the server with that redirect URI (as a user does in a provider's portal), then save the real client id.
+  // The redirect URI names the provider id, known once saved: save with a placeholder client, have the console
+  // register its client for that provider's redirect URI (RFC 7591), then save the registered client id.
   const draft = await ok<SavedProvider>(page, 'POST', '/api/smart/providers', {
     name: 'Real AS (auth code)',
     discoveryUrl: issuer,
@@ -229,22 +229,20 @@ test('authorization code + PKCE with private_key_jwt: log in and consent at the 
   const { id, redirectUri } = draft.provider;
   expect(redirectUri).toBe(`${new URL(page.url()).origin}/api/oauth/${id}/callback`);
 
-  const registration = await fetch(`${issuer}/reg`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      client_name: 'e2e auth code',
-      redirect_uris: [redirectUri],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'private_key_jwt',
-      token_endpoint_auth_signing_alg: 'ES384',
-      jwks_uri: jwksUrl,
-      scope: scopes.join(' '),
-    }),
+  const registered = await ok<{ clientId: string; registered: Record<string, unknown> }>(page, 'POST', '/api/smart/register', {
+    discoveryUrl: issuer,
+    clientName: 'e2e auth code',
+    grant: 'authorization_code',
+    scopes,
+    providerId: id,
   });
-  expect(registration.status).toBe(201);
-  const clientId = ((await registration.json()) as { client_id: string }).client_id;
+  expect(registered.registered).toMatchObject({
+    redirect_uris: [redirectUri],
+    grant_types: ['authorization_code', 'refresh_token'],
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks_uri: jwksUrl,
+  });
+  const { clientId } = registered;
   await ok<SavedProvider>(page, 'PUT', `/api/smart/providers/${id}`, {
     name: 'Real AS (auth code)',
     discoveryUrl: issuer,
