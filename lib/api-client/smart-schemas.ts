@@ -128,6 +128,8 @@ export const registerClientRequestSchema = z.object({
   clientName: z.string().trim().min(1).max(80).default('Health API console'),
   grant: z.enum(['authorization_code', 'client_credentials']),
   scopes: z.array(z.string().max(512)).max(200),
+  /** An app client (authorization code) registers the redirect URI of this saved provider. */
+  providerId: customProviderIdSchema.optional(),
 });
 export const registerClientResponseSchema = z.object({
   clientId: z.string(),

@@ -3,7 +3,8 @@ import NextAuth from 'next-auth';
 import type { NextRequest } from 'next/server';
 import { HttpError } from '@/lib/http/errors';
 import { isSecureRequest, requestOrigin } from '@/lib/http/origin';
-import { providers } from '@/lib/providers';
+import { loadCatalogue } from '@/lib/smart/catalogue';
+import { workspaceOwner } from '@/lib/smart/workspace';
 import { getVault } from '@/lib/session';
 import { clearSessionCookie, readSessionCookie } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
@@ -35,7 +36,12 @@ export async function handleNextAuthRequest(request: NextRequest, context: Route
   const secure = isSecureRequest(request);
   if (signingOut) {
     const session = await readSessionCookie(request.headers.get('cookie'), secure, resolveSessionPasswords());
-    if (session) await getVault().clear(session.sid, providers.map((p) => p.id));
+    if (session) {
+      const vault = getVault();
+      // The session's tokens of the user's own providers go too: the workspace (providers, keys) stays.
+      const catalogue = await loadCatalogue(vault, workspaceOwner(session.owner ?? null));
+      await vault.clear(session.sid, catalogue.map((entry) => entry.provider.id));
+    }
   }
   const response = await nextAuthHandler(config)(request, context);
   if (signingOut) response.headers.append('Set-Cookie', clearSessionCookie(secure));

@@ -35,6 +35,8 @@ interface HandlerContext<P extends z.ZodType, B extends z.ZodType, S extends Ses
   params: z.infer<P>;
   body: z.infer<B>;
   session: S extends 'create' ? SessionCookie : SessionCookie | null;
+  /** The signed-in user the request is for; null when console sign-in is off. */
+  owner: SessionOwner | null;
   requestId: string;
 }
 
@@ -73,7 +75,7 @@ export function defineRoute<P extends z.ZodType = z.ZodUndefined, B extends z.Zo
         }
       }
 
-      const result = await handler({ request, params, body, session, requestId } as HandlerContext<P, B, S>);
+      const result = await handler({ request, params, body, session, owner, requestId } as HandlerContext<P, B, S>);
       const response = result instanceof Response ? result : Response.json(result ?? { ok: true });
       return finish(response, setCookies);
     } catch (error) {

@@ -23,6 +23,8 @@ export type ApiErrorCode =
   | 'state_mismatch'
   | 'authorization_denied'
   | 'vault_unavailable'
+  | 'discovery_failed'
+  | 'conflict'
   | 'internal_error';
 
 /** An error a route handler answers with: status, a code from the closed list, words for a person. */

@@ -1,11 +1,12 @@
 import 'server-only';
 import * as oauth from 'oauth4webapi';
 import { HttpError, type ApiErrorCode } from '@/lib/http/errors';
-import { resolveEnvironment } from '@/lib/providers/resolve';
+import { builtinOrigin, resolveEnvironment, type ResolvedEnvironment } from '@/lib/providers/resolve';
 import type { PendingFlow, StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
 import { callTokenEndpoint, type TokenEndpointContext } from './token-endpoint';
-import { buildTokenRequest, recipeDeviations } from './token-request';
+import { prepareTokenRequest } from './client-authentication';
+import { recipeDeviations } from './token-request';
 
 /** The console's callback for a provider: exact, per provider (SECURITY.md rules 6 and 7). */
 export function redirectUriFor(publicOrigin: string, providerId: string): string {
@@ -33,8 +34,7 @@ export async function startAuthorization(
   if (grant.grantType !== 'authorization_code') {
     throw new HttpError(400, 'bad_request', `"${credential.label}" uses client credentials: press Get token instead.`);
   }
-  const browserEnv =
-    flow.env.environment.origin === null ? resolveEnvironment(provider, flow.env.environment, publicOrigin) : flow.env;
+  const browserEnv = browserView(flow, publicOrigin);
   if (!browserEnv.authorizeUrl) {
     throw new HttpError(400, 'bad_request', `${provider.name} has no authorization endpoint in ${flow.env.environment.label}.`);
   }
@@ -67,12 +67,33 @@ export async function startAuthorization(
     },
     codeVerifier,
     redirectUri,
-    issuer: browserEnv.baseUrl,
+    issuer: browserEnv.environment.issuer ?? browserEnv.baseUrl,
     scopes: grant.scopes,
     createdAt: Date.now(),
   };
   await ctx.vault.putPendingFlow(ctx.sid, state, pending);
   return { authorizeUrl: url.toString(), state, redirectUri };
+}
+
+/**
+ * The environment as the browser reaches it. Built-in sandboxes are served on the console's own origin: the server
+ * calls them over loopback, the browser by the address it opened the console at. That holds for a built-in
+ * sandbox added by discovery (its endpoints name the loopback origin) as for the built-in providers.
+ */
+function browserView(flow: ResolvedFlow, publicOrigin: string): ResolvedEnvironment {
+  const { provider, env } = flow;
+  if (env.environment.origin === null) return resolveEnvironment(provider, env.environment, publicOrigin);
+  if (env.environment.kind !== 'builtin' || env.origin !== builtinOrigin()) return env;
+  const moved = (url: string) => {
+    const parsed = new URL(url);
+    return parsed.origin === env.origin ? publicOrigin + parsed.pathname + parsed.search : url;
+  };
+  const environment = {
+    ...env.environment,
+    authorizeUrl: env.authorizeUrl && moved(env.authorizeUrl.toString()),
+    issuer: env.environment.issuer && moved(env.environment.issuer),
+  };
+  return { ...env, environment, baseUrl: moved(env.baseUrl), authorizeUrl: environment.authorizeUrl ? new URL(environment.authorizeUrl) : undefined, fhirBaseUrl: new URL(moved(env.fhirBaseUrl.toString())) };
 }
 
 export type CallbackParams = Record<string, string | undefined>;
@@ -87,7 +108,7 @@ export async function completeAuthorization(
   providerId: string,
   params: CallbackParams,
   expectedState: string | null,
-  resolve: (pending: PendingFlow) => ResolvedFlow,
+  resolve: (pending: PendingFlow) => ResolvedFlow | Promise<ResolvedFlow>,
 ): Promise<StoredToken> {
   const state = params.state;
   if (!state) throw callbackError(400, 'state_mismatch', 'The callback carries no state.', 'The provider must return the state it was sent; without it the console cannot tell the answer is for this run. Start again.');
@@ -112,12 +133,13 @@ export async function completeAuthorization(
   }
   if (!params.code) throw callbackError(400, 'bad_request', 'The callback carries neither a code nor an error.', 'Start the authorization again.');
 
-  const flow = resolve(pending);
+  const flow = await resolve(pending);
   const grantParams: Record<string, string> = { grant_type: 'authorization_code', code: params.code, redirect_uri: pending.redirectUri };
   if (pending.codeVerifier) grantParams.code_verifier = pending.codeVerifier;
-  const request = buildTokenRequest(flow.grant, flow.env.tokenUrl, flow.credential, grantParams);
-  const { token } = await callTokenEndpoint(ctx, flow, request, {
-    secrets: [flow.credential.clientSecret, params.code, ...(pending.codeVerifier ? [pending.codeVerifier] : [])],
+  const prepared = await prepareTokenRequest(flow, grantParams);
+  const { token } = await callTokenEndpoint(ctx, flow, prepared.request, {
+    secrets: [...prepared.secrets, params.code, ...(pending.codeVerifier ? [pending.codeVerifier] : [])],
+    clientAssertion: prepared.clientAssertion,
     requestDeviations: recipeDeviations(flow.grant, flow.provider.knownDeviations),
   });
   await ctx.vault.putToken(ctx.sid, token);

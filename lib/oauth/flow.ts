@@ -4,6 +4,7 @@ import { HttpError } from '@/lib/http/errors';
 import { requireEnvironment } from '@/lib/providers/lookup';
 import { builtinOrigin, resolveEnvironment, type ResolvedEnvironment } from '@/lib/providers/resolve';
 import type { GrantRecipe, Provider } from '@/lib/providers/schema';
+import type { StoredClientKey } from '@/lib/smart/client-keys';
 
 /** One credential set on one environment: where to send it, how, and with what. */
 export interface ResolvedFlow {
@@ -17,6 +18,8 @@ export interface ResolvedFlow {
     label: string;
     clientId: string;
     clientSecret: string;
+    /** private_key_jwt: the key that signs a fresh client assertion for each token request. */
+    clientKey?: StoredClientKey;
   };
 }
 

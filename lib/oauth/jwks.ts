@@ -38,8 +38,8 @@ export function jwksSource(
           method: 'GET',
           url,
           headers: [['Accept', isPem ? 'application/x-pem-file, text/plain' : 'application/json'], ...extraHeaders],
-          // The PEM's host is configured in the provider file, not chosen by the user.
-          allowedOrigin: isPem ? url.origin : env.origin,
+          // A PEM's host is configured in the provider file; an absolute JWKS URL was checked when it was discovered.
+          allowedOrigin: isPem || env.environment.jwksUrl ? url.origin : env.origin,
           timeoutMs: 10_000,
         },
         { kind: 'text', maxBytes: 256 * 1024 },

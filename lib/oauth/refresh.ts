@@ -4,7 +4,8 @@ import { fingerprint } from '@/lib/http/redact';
 import type { StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
 import { callTokenEndpoint, type TokenEndpointContext } from './token-endpoint';
-import { buildTokenRequest, recipeDeviations } from './token-request';
+import { prepareTokenRequest } from './client-authentication';
+import { recipeDeviations } from './token-request';
 
 const IN_FLIGHT = Symbol.for('console.oauth.refreshInFlight');
 type InFlight = Map<string, Promise<StoredToken>>;
@@ -69,10 +70,11 @@ async function runRefresh(ctx: TokenEndpointContext, stored: StoredToken, flow: 
       hint: flow.grant.grantType === 'client_credentials' ? 'Client-credentials tokens are renewed by getting a new token.' : 'Authorize again for a new token.',
     });
   }
-  const request = buildTokenRequest(flow.grant, flow.env.tokenUrl, flow.credential, { grant_type: 'refresh_token', refresh_token: used });
   try {
-    const { token } = await callTokenEndpoint(ctx, flow, request, {
-      secrets: [flow.credential.clientSecret, used],
+    const prepared = await prepareTokenRequest(flow, { grant_type: 'refresh_token', refresh_token: used });
+    const { token } = await callTokenEndpoint(ctx, flow, prepared.request, {
+      secrets: [...prepared.secrets, used],
+      clientAssertion: prepared.clientAssertion,
       requestDeviations: recipeDeviations(flow.grant, flow.provider.knownDeviations),
       requestGrant: 'refresh_token',
       previous: stored,

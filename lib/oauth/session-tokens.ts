@@ -3,7 +3,7 @@ import type { TokenDto } from '@/lib/api-client/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { getProvider, grantOf } from '@/lib/providers';
 import type { SessionVault, StoredToken } from '@/lib/session/vault';
-import type { Provider } from '@/lib/providers/schema';
+import { withClientKey, type ProviderEntry } from '@/lib/smart/catalogue';
 import { resolveFlow, type ResolvedFlow } from './flow';
 import { toTokenDto } from './token-dto';
 
@@ -16,14 +16,13 @@ export function describeStoredToken(token: StoredToken, reuse?: { reason: string
 
 /** The flow a stored token (or pending run) came from, to refresh or finish it with the same client. */
 export function flowOfCredential(
-  providerId: string,
+  entry: ProviderEntry,
   environmentId: string,
   credential: { kind: 'preset' | 'custom'; presetId?: string; clientId: string; clientSecret?: string },
 ): ResolvedFlow {
-  const provider = getProvider(providerId);
-  if (!provider) throw new HttpError(404, 'not_found', `Unknown provider "${providerId}".`);
+  const { provider } = entry;
   if (credential.kind === 'preset') {
-    return resolveFlow(provider, environmentId, { kind: 'preset', presetId: credential.presetId ?? '' });
+    return withClientKey(resolveFlow(provider, environmentId, { kind: 'preset', presetId: credential.presetId ?? '' }), entry);
   }
   if (!credential.clientSecret) {
     throw new HttpError(409, 'reauth_required', 'The client secret for these credentials is no longer held.', { hint: 'Run the flow again with your credentials.' });
@@ -35,10 +34,11 @@ export function flowOfCredential(
 export async function requireSessionToken(
   vault: SessionVault,
   sid: string,
-  provider: Provider,
+  entry: ProviderEntry,
   action: string,
 ): Promise<{ stored: StoredToken; flow: ResolvedFlow }> {
+  const { provider } = entry;
   const stored = await vault.getToken(sid, provider.id);
   if (!stored) throw new HttpError(404, 'no_token', `There is no ${provider.name} token in this session to ${action}.`);
-  return { stored, flow: flowOfCredential(stored.providerId, stored.environmentId, stored.credential) };
+  return { stored, flow: flowOfCredential(entry, stored.environmentId, stored.credential) };
 }

@@ -30,6 +30,7 @@ export function toTokenDto(token: StoredToken, reuse?: { reason: string }, rotat
     format: jwt ? 'jwt' : 'opaque',
     jwt: jwt ?? undefined,
     verification: token.verification,
+    clientAssertion: token.clientAssertion,
     expiresInRaw: token.expiresInRaw,
     issuedAt: token.issuedAt,
     expiresAt: token.expiresAt,

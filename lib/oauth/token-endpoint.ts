@@ -42,6 +42,8 @@ export async function callTokenEndpoint(
   options: {
     secrets: string[];
     requestDeviations: TokenDeviation[];
+    /** private_key_jwt: the assertion sent, decoded, kept with the token for the page. */
+    clientAssertion?: StoredToken['clientAssertion'];
     /** The grant of this request: a refresh is explained differently from the flow's own grant. */
     requestGrant?: 'refresh_token';
     previous?: StoredToken;
@@ -136,6 +138,7 @@ export async function callTokenEndpoint(
     scope: parsed.value.scope ?? options.previous?.scope,
     deviations: [...options.requestDeviations, ...parsed.value.deviations],
     verification,
+    clientAssertion: options.clientAssertion,
     exchangeId: exchange.id,
   };
   return { token, exchange };

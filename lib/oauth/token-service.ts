@@ -4,7 +4,8 @@ import { simulatesTokenFailure } from '@/lib/http/simulation';
 import type { StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
 import { callTokenEndpoint, type TokenEndpointContext } from './token-endpoint';
-import { buildTokenRequest, recipeDeviations, type TokenBodyFormat } from './token-request';
+import { prepareTokenRequest } from './client-authentication';
+import { recipeDeviations, type TokenBodyFormat } from './token-request';
 
 /** A live token is reused only while it has at least this long to live. */
 const REUSE_MIN_REMAINING_MS = 60_000;
@@ -47,9 +48,10 @@ export async function getClientCredentialsToken(
     }
   }
 
-  const request = buildTokenRequest(grant, env.tokenUrl, credential, {}, bodyFormat);
-  const { token } = await callTokenEndpoint(ctx, flow, request, {
-    secrets: [credential.clientSecret],
+  const prepared = await prepareTokenRequest(flow, {}, bodyFormat);
+  const { token } = await callTokenEndpoint(ctx, flow, prepared.request, {
+    secrets: prepared.secrets,
+    clientAssertion: prepared.clientAssertion,
     requestDeviations: recipeDeviations(grant, provider.knownDeviations, bodyFormat),
   });
   await ctx.vault.putToken(ctx.sid, token);

@@ -52,8 +52,8 @@ export function resolveEnvironment(
     apiOrigin: new URL(apiBaseUrl).origin,
     tokenUrl: at(environment.tokenPath),
     fhirBaseUrl: new URL(apiBaseUrl + environment.fhirBasePath),
-    authorizeUrl: environment.authorizePath ? at(environment.authorizePath) : undefined,
-    jwksUrl: environment.jwksPath ? at(environment.jwksPath) : undefined,
+    authorizeUrl: environment.authorizeUrl ? new URL(environment.authorizeUrl) : environment.authorizePath ? at(environment.authorizePath) : undefined,
+    jwksUrl: environment.jwksUrl ? new URL(environment.jwksUrl) : environment.jwksPath ? at(environment.jwksPath) : undefined,
     introspectionUrl: environment.introspectionPath ? at(environment.introspectionPath) : undefined,
     signingKeyPemUrl: environment.signingKeyPemUrl ? new URL(environment.signingKeyPemUrl) : undefined,
   };

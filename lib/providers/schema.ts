@@ -37,6 +37,14 @@ export const environmentSchema = z.object({
   signingKeyPemUrl: z.url().optional(),
   /** RFC 7662 token introspection, where the provider offers it (Blue Button: opaque tokens). */
   introspectionPath: pathSchema.optional(),
+  /**
+   * Endpoints on another host than `origin`, as absolute URLs (a discovered server's authorize endpoint or JWKS may
+   * live elsewhere); they win over the paths above.
+   */
+  authorizeUrl: z.url().optional(),
+  jwksUrl: z.url().optional(),
+  /** The issuer identifier (RFC 8414) when known: an `iss` in the authorization response must equal it (RFC 9207). */
+  issuer: z.url().optional(),
   /** Paths under the origin that the BFF may call with the session's token (SSRF allowlist). */
   allowedPathPrefixes: z.array(pathSchema).min(1),
   note: z.string().optional(),

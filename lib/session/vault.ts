@@ -56,6 +56,8 @@ export const storedTokenSchema = z.object({
   scope: z.string().optional(),
   deviations: z.array(tokenDeviationSchema),
   verification: tokenVerificationSchema,
+  /** private_key_jwt: the client assertion of the request, decoded; the signed JWT itself is not kept. */
+  clientAssertion: z.object({ header: z.record(z.string(), z.unknown()), claims: z.record(z.string(), z.unknown()) }).optional(),
   exchangeId: z.string().optional(),
 });
 export type StoredToken = z.infer<typeof storedTokenSchema>;
@@ -88,6 +90,8 @@ const EXPIRED_TOKEN_GRACE_SECONDS = 10 * 60;
 /** A refresh token outlives its access token; without a stated life, keep the entry for the session's. */
 const REFRESHABLE_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 const PENDING_FLOW_TTL_SECONDS = 10 * 60;
+/** Custom providers and keys are kept while used: each change renews them for this long. */
+const WORKSPACE_TTL_SECONDS = 90 * 24 * 60 * 60;
 
 export class SessionVault {
   constructor(
@@ -214,6 +218,40 @@ export class SessionVault {
     return all.filter((s) => s.failures.length > 0);
   }
 
+  /**
+   * A user's workspace (custom providers and client keys, issue #8): keyed by the user, not the session, so it
+   * outlives sign-outs; sealed like everything else. `read` returns null when there is none (or it does not open).
+   */
+  async getWorkspace<T>(owner: string, schema: z.ZodType<T>): Promise<T | null> {
+    const key = workspaceKey(owner);
+    const sealed = await this.store.get(key);
+    if (!sealed) return null;
+    const parsed = schema.safeParse(this.unseal(key, sealed));
+    return parsed.success ? parsed.data : null;
+  }
+
+  async putWorkspace(owner: string, workspace: unknown): Promise<void> {
+    const key = workspaceKey(owner);
+    await this.store.set(key, this.seal(key, workspace, WORKSPACE_TTL_SECONDS), WORKSPACE_TTL_SECONDS);
+  }
+
+  /** Held while a workspace is read, changed and written back, so two tabs (or instances) don't lose a change. */
+  lockWorkspace(owner: string, ttlMs: number): Promise<{ release: () => Promise<void> } | null> {
+    return this.store.acquireLock(`lock:workspace:${owner}`, ttlMs);
+  }
+
+  /** The public JWKS a workspace publishes at its console URL; public data, sealed only because every entry is. */
+  async getPublishedJwks(jwksId: string): Promise<unknown> {
+    const key = jwksKey(jwksId);
+    const sealed = await this.store.get(key);
+    return sealed ? this.unseal(key, sealed) : null;
+  }
+
+  async putPublishedJwks(jwksId: string, jwks: unknown): Promise<void> {
+    const key = jwksKey(jwksId);
+    await this.store.set(key, this.seal(key, jwks, WORKSPACE_TTL_SECONDS), WORKSPACE_TTL_SECONDS);
+  }
+
   /** Forgets everything of the session: logout (ASVS 7.4.1). */
   async clear(sid: string, providerIds: readonly string[]): Promise<void> {
     await this.store.delete(
@@ -254,4 +292,12 @@ function simulationsKey(sid: string, providerId: string): string {
 
 function historyKey(sid: string): string {
   return `vault:${sid}:history`;
+}
+
+function workspaceKey(owner: string): string {
+  return `workspace:${owner}`;
+}
+
+function jwksKey(jwksId: string): string {
+  return `jwks:${jwksId}`;
 }

@@ -1,14 +1,26 @@
 import { defineRoute } from '@/lib/http/define-route';
 import { requestOrigin } from '@/lib/http/origin';
-import { providers } from '@/lib/providers';
 import { toProviderDto } from '@/lib/providers/dto';
 import { builtinSandboxesEnabled } from '@/lib/sandbox';
+import { getVault } from '@/lib/session';
+import { loadCatalogue } from '@/lib/smart/catalogue';
+import { workspaceOwner } from '@/lib/smart/workspace';
 import type { ProvidersResponse } from '@/lib/api-client/schemas';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = defineRoute({ session: 'none' }, async ({ request }): Promise<ProvidersResponse> => {
+/** The console's providers and the ones this user added by discovery, without any secret. */
+export const GET = defineRoute({ session: 'none' }, async ({ request, owner }): Promise<ProvidersResponse> => {
   const builtin = builtinSandboxesEnabled();
   const publicOrigin = requestOrigin(request);
-  return { providers: providers.map((p) => toProviderDto(p, builtin, publicOrigin)), builtinSandboxes: builtin };
+  const catalogue = await loadCatalogue(getVault(), workspaceOwner(owner));
+  return {
+    providers: catalogue
+      .filter(({ record }) => builtin || record?.environmentKind !== 'builtin')
+      .map(({ provider, record }) => ({
+        ...toProviderDto(provider, builtin, publicOrigin),
+        ...(record ? { custom: { discoveryUrl: record.discoveryUrl, issuer: record.server.issuer } } : {}),
+      })),
+    builtinSandboxes: builtin,
+  };
 });

@@ -1,19 +1,24 @@
 import { defineRoute } from '@/lib/http/define-route';
 import { isSecureRequest } from '@/lib/http/origin';
 import { describeStoredToken } from '@/lib/oauth/session-tokens';
-import { providers } from '@/lib/providers';
+import { loadCatalogue } from '@/lib/smart/catalogue';
+import { workspaceOwner } from '@/lib/smart/workspace';
 import { getVault } from '@/lib/session';
 import { clearSessionCookie, sessionTag } from '@/lib/session/cookie';
 import type { SessionDto } from '@/lib/api-client/schemas';
 
 export const dynamic = 'force-dynamic';
 
-const providerIds = providers.map((p) => p.id);
+/** Every provider the session may hold a token for: the console's and the user's own. */
+async function providerIdsOf(owner: Parameters<typeof workspaceOwner>[0]): Promise<string[]> {
+  return (await loadCatalogue(getVault(), workspaceOwner(owner))).map((entry) => entry.provider.id);
+}
 
 /** The session as the page may see it: token DTOs (never tokens), the redacted timeline, simulated failures. */
-export const GET = defineRoute({ session: 'optional' }, async ({ session }): Promise<SessionDto> => {
+export const GET = defineRoute({ session: 'optional' }, async ({ session, owner }): Promise<SessionDto> => {
   if (!session) return { serverNow: Date.now(), sessionTag: null, tokens: [], exchanges: [], flowErrors: [], simulations: [], endedTokens: [] };
   const vault = getVault();
+  const providerIds = await providerIdsOf(owner);
   const [tokens, exchanges, flowErrors, simulations, endedTokens] = await Promise.all([
     vault.getTokens(session.sid, providerIds),
     vault.listExchanges(session.sid),
@@ -25,8 +30,8 @@ export const GET = defineRoute({ session: 'optional' }, async ({ session }): Pro
 });
 
 /** Forget the session: its tokens and history leave the vault, the cookie is cleared. */
-export const DELETE = defineRoute({ session: 'optional' }, async ({ session, request }) => {
-  if (session) await getVault().clear(session.sid, providerIds);
+export const DELETE = defineRoute({ session: 'optional' }, async ({ session, request, owner }) => {
+  if (session) await getVault().clear(session.sid, await providerIdsOf(owner));
   const response = Response.json({ ok: true });
   response.headers.append('Set-Cookie', clearSessionCookie(isSecureRequest(request)));
   return response;

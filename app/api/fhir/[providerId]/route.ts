@@ -3,7 +3,8 @@ import { fhirProxyRequestSchema, type FhirProxyResponse } from '@/lib/api-client
 import { sendFhirRequest } from '@/lib/fhir/proxy';
 import { resolveFhirTarget } from '@/lib/fhir/target';
 import { defineRoute } from '@/lib/http/define-route';
-import { requireProvider } from '@/lib/providers/lookup';
+import { requireProviderEntry } from '@/lib/smart/catalogue';
+import { workspaceOwner } from '@/lib/smart/workspace';
 import { getVault } from '@/lib/session';
 
 export const dynamic = 'force-dynamic';
@@ -11,9 +12,9 @@ export const dynamic = 'force-dynamic';
 /** Sends a FHIR (or provider API) request with the session's token to the allowlisted endpoints of its flow. */
 export const POST = defineRoute(
   { params: providerParamsSchema, body: fhirProxyRequestSchema, session: 'create' },
-  async ({ params, body, session }): Promise<FhirProxyResponse> => {
-    const provider = requireProvider(params.providerId);
+  async ({ params, body, session, owner }): Promise<FhirProxyResponse> => {
     const vault = getVault();
+    const { provider } = await requireProviderEntry(vault, workspaceOwner(owner), params.providerId);
     const { env, token } = resolveFhirTarget(provider, await vault.getToken(session.sid, provider.id), body);
     const simulations = await vault.getSimulations(session.sid, provider.id);
     return sendFhirRequest(env, token, body, (exchange) => vault.recordExchange(session.sid, exchange), { simulations });

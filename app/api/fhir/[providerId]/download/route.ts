@@ -3,7 +3,8 @@ import { fhirDownloadRequestSchema } from '@/lib/api-client/schemas';
 import { openFhirDownload } from '@/lib/fhir/download';
 import { resolveFhirTarget } from '@/lib/fhir/target';
 import { defineRoute } from '@/lib/http/define-route';
-import { requireProvider } from '@/lib/providers/lookup';
+import { requireProviderEntry } from '@/lib/smart/catalogue';
+import { workspaceOwner } from '@/lib/smart/workspace';
 import { getVault } from '@/lib/session';
 
 export const dynamic = 'force-dynamic';
@@ -11,9 +12,9 @@ export const dynamic = 'force-dynamic';
 /** Streams one file (a bulk export's output) through the BFF with the session's token; never buffered whole. */
 export const POST = defineRoute(
   { params: providerParamsSchema, body: fhirDownloadRequestSchema, session: 'create' },
-  async ({ request, params, body, session }) => {
-    const provider = requireProvider(params.providerId);
+  async ({ request, params, body, session, owner }) => {
     const vault = getVault();
+    const { provider } = await requireProviderEntry(vault, workspaceOwner(owner), params.providerId);
     const { env, token } = resolveFhirTarget(provider, await vault.getToken(session.sid, provider.id), body);
     const simulations = await vault.getSimulations(session.sid, provider.id);
     return openFhirDownload(env, token, body.path, (exchange) => vault.recordExchange(session.sid, exchange), {

@@ -4,7 +4,8 @@ import { defineRoute } from '@/lib/http/define-route';
 import { isSecureRequest, requestOrigin } from '@/lib/http/origin';
 import { startAuthorization } from '@/lib/oauth/authorization-code';
 import { resolveFlow } from '@/lib/oauth/flow';
-import { requireProvider } from '@/lib/providers/lookup';
+import { requireProviderEntry, withClientKey } from '@/lib/smart/catalogue';
+import { workspaceOwner } from '@/lib/smart/workspace';
 import { getVault } from '@/lib/session';
 import { serializeTransactionCookie } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
@@ -17,9 +18,11 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = defineRoute(
   { params: providerParamsSchema, body: authorizeRequestSchema, session: 'create' },
-  async ({ params, body, session, request }) => {
-    const flow = resolveFlow(requireProvider(params.providerId), body.environmentId, body.credential);
-    const started = await startAuthorization({ vault: getVault(), sid: session.sid }, flow, requestOrigin(request));
+  async ({ params, body, session, request, owner }) => {
+    const vault = getVault();
+    const entry = await requireProviderEntry(vault, workspaceOwner(owner), params.providerId);
+    const flow = withClientKey(resolveFlow(entry.provider, body.environmentId, body.credential), entry);
+    const started = await startAuthorization({ vault, sid: session.sid }, flow, requestOrigin(request));
     const response = Response.json({ authorizeUrl: started.authorizeUrl, redirectUri: started.redirectUri } satisfies AuthorizeResponse);
     response.headers.append('Set-Cookie', await serializeTransactionCookie(flow.provider.id, started.state, isSecureRequest(request), resolveSessionPasswords()));
     return response;

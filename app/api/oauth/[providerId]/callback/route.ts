@@ -5,7 +5,8 @@ import { isSecureRequest, requestOrigin } from '@/lib/http/origin';
 import { log } from '@/lib/log';
 import { completeAuthorization } from '@/lib/oauth/authorization-code';
 import { flowOfCredential } from '@/lib/oauth/session-tokens';
-import { requireProvider } from '@/lib/providers/lookup';
+import { requireProviderEntry } from '@/lib/smart/catalogue';
+import { workspaceOwner } from '@/lib/smart/workspace';
 import { getVault } from '@/lib/session';
 import { clearTransactionCookie, readTransactionCookie } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
@@ -16,8 +17,9 @@ export const dynamic = 'force-dynamic';
  * The provider sends the browser here. Whatever happens, the browser goes back to the console page (a fixed,
  * same-origin path) and the transaction cookie is deleted; a failure is kept in the vault for the page to explain.
  */
-export const GET = defineRoute({ params: providerParamsSchema, session: 'optional' }, async ({ params, session, request }) => {
-  const provider = requireProvider(params.providerId);
+export const GET = defineRoute({ params: providerParamsSchema, session: 'optional' }, async ({ params, session, request, owner }) => {
+  const entry = await requireProviderEntry(getVault(), workspaceOwner(owner), params.providerId);
+  const { provider } = entry;
   const secure = isSecureRequest(request);
   const back = new URL(`/?provider=${encodeURIComponent(provider.id)}`, requestOrigin(request));
   const response = new Response(null, { status: 303, headers: { Location: back.toString() } });
@@ -33,7 +35,7 @@ export const GET = defineRoute({ params: providerParamsSchema, session: 'optiona
   try {
     const simulations = await vault.getSimulations(session.sid, provider.id);
     await completeAuthorization({ vault, sid: session.sid, simulations }, provider.id, query, expectedState, (pending) =>
-      flowOfCredential(pending.providerId, pending.environmentId, pending.credential),
+      flowOfCredential(entry, pending.environmentId, pending.credential),
     );
   } catch (error) {
     if (!(error instanceof HttpError)) {

@@ -3,16 +3,18 @@ import type { TokenResponseDto } from '@/lib/api-client/schemas';
 import { defineRoute } from '@/lib/http/define-route';
 import { refreshSessionToken } from '@/lib/oauth/refresh';
 import { describeStoredToken, requireSessionToken } from '@/lib/oauth/session-tokens';
-import { requireProvider } from '@/lib/providers/lookup';
+import { requireProviderEntry } from '@/lib/smart/catalogue';
+import { workspaceOwner } from '@/lib/smart/workspace';
 import { getVault } from '@/lib/session';
 
 export const dynamic = 'force-dynamic';
 
 /** Refreshes the session's token for the provider with its refresh token; rotation shows in the DTO's history. */
-export const POST = defineRoute({ params: providerParamsSchema, session: 'create' }, async ({ params, session }): Promise<TokenResponseDto> => {
-  const provider = requireProvider(params.providerId);
+export const POST = defineRoute({ params: providerParamsSchema, session: 'create' }, async ({ params, session, owner }): Promise<TokenResponseDto> => {
   const vault = getVault();
-  const { stored, flow } = await requireSessionToken(vault, session.sid, provider, 'refresh');
+  const entry = await requireProviderEntry(vault, workspaceOwner(owner), params.providerId);
+  const { provider } = entry;
+  const { stored, flow } = await requireSessionToken(vault, session.sid, entry, 'refresh');
   const simulations = await vault.getSimulations(session.sid, provider.id);
   const token = await refreshSessionToken({ vault, sid: session.sid, simulations }, stored, flow);
   return { token: describeStoredToken(token), serverNow: Date.now() };

@@ -4,7 +4,8 @@ import { defineRoute } from '@/lib/http/define-route';
 import { resolveFlow } from '@/lib/oauth/flow';
 import { describeStoredToken } from '@/lib/oauth/session-tokens';
 import { getClientCredentialsToken } from '@/lib/oauth/token-service';
-import { requireProvider } from '@/lib/providers/lookup';
+import { requireProviderEntry, withClientKey } from '@/lib/smart/catalogue';
+import { workspaceOwner } from '@/lib/smart/workspace';
 import { getVault } from '@/lib/session';
 
 export const dynamic = 'force-dynamic';
@@ -12,9 +13,10 @@ export const dynamic = 'force-dynamic';
 /** Runs the provider's client-credentials exchange server-side; the page gets claims and expiry, never the token. */
 export const POST = defineRoute(
   { params: providerParamsSchema, body: tokenRequestSchema, session: 'create' },
-  async ({ params, body, session }): Promise<TokenResponseDto> => {
-    const flow = resolveFlow(requireProvider(params.providerId), body.environmentId, body.credential);
+  async ({ params, body, session, owner }): Promise<TokenResponseDto> => {
     const vault = getVault();
+    const entry = await requireProviderEntry(vault, workspaceOwner(owner), params.providerId);
+    const flow = withClientKey(resolveFlow(entry.provider, body.environmentId, body.credential), entry);
     const simulations = await vault.getSimulations(session.sid, flow.provider.id);
     const outcome = await getClientCredentialsToken({ vault, sid: session.sid, simulations }, flow, body);
     return { token: describeStoredToken(outcome.token, outcome.reused), serverNow: Date.now() };

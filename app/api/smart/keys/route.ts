@@ -1,0 +1,33 @@
+import { clientKeyRequestSchema, type ClientKeysResponse } from '@/lib/api-client/smart-schemas';
+import { defineRoute } from '@/lib/http/define-route';
+import { HttpError } from '@/lib/http/errors';
+import { requestOrigin } from '@/lib/http/origin';
+import { getVault } from '@/lib/session';
+import { toClientKeyDto } from '@/lib/smart/client-key-dto';
+import { ClientKeyImportError, generateClientKey, importClientKey } from '@/lib/smart/client-keys';
+import { MAX_CLIENT_KEYS, ensureWorkspace, jwksUrlOf, updateWorkspace, workspaceOwner } from '@/lib/smart/workspace';
+
+export const dynamic = 'force-dynamic';
+
+/** This user's signing keys (public halves) and the URL their JWKS is published at. */
+export const GET = defineRoute({ session: 'none' }, async ({ owner, request }): Promise<ClientKeysResponse> => {
+  const workspace = await ensureWorkspace(getVault(), workspaceOwner(owner));
+  return { jwksUrl: jwksUrlOf(requestOrigin(request), workspace), keys: workspace.keys.map((key) => toClientKeyDto(key, workspace.providers)) };
+});
+
+/** Generates a key pair on the server, or imports a private key; only the public half comes back. */
+export const POST = defineRoute({ body: clientKeyRequestSchema, session: 'none' }, async ({ body, owner, request }) => {
+  let key;
+  try {
+    key = body.action === 'generate' ? await generateClientKey(body.alg) : await importClientKey(body.material, { alg: body.alg });
+  } catch (error) {
+    if (error instanceof ClientKeyImportError) throw new HttpError(400, 'validation_failed', error.message, { issues: [{ path: 'material', message: error.message }] });
+    throw error;
+  }
+  const { workspace } = await updateWorkspace(getVault(), workspaceOwner(owner), (current) => {
+    if (current.keys.some((k) => k.kid === key.kid)) throw new HttpError(409, 'conflict', `Key ${key.kid} is already in your JWKS.`);
+    if (current.keys.length >= MAX_CLIENT_KEYS) throw new HttpError(409, 'conflict', `Your JWKS holds ${MAX_CLIENT_KEYS} keys, the most it keeps.`, { hint: 'Delete a key no provider uses.' });
+    return { workspace: { ...current, keys: [...current.keys, key] }, result: null };
+  });
+  return { key: toClientKeyDto(key, workspace.providers), jwksUrl: jwksUrlOf(requestOrigin(request), workspace) };
+});

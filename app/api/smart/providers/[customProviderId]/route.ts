@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { customProviderIdSchema, customProviderInputSchema, type CustomProviderDto } from '@/lib/api-client/smart-schemas';
+import { defineRoute } from '@/lib/http/define-route';
+import { HttpError } from '@/lib/http/errors';
+import { requestOrigin } from '@/lib/http/origin';
+import { redirectUriFor } from '@/lib/oauth/authorization-code';
+import { getVault } from '@/lib/session';
+import { toCustomProviderDto } from '@/lib/smart/custom-provider';
+import { buildCustomProviderRecord } from '@/lib/smart/custom-provider-service';
+import { updateWorkspace, workspaceOwner } from '@/lib/smart/workspace';
+
+export const dynamic = 'force-dynamic';
+
+const paramsSchema = z.object({ customProviderId: customProviderIdSchema });
+
+const notFound = (id: string) =>
+  new HttpError(404, 'not_found', `You have no provider "${id}".`, { hint: 'It may have been deleted in another tab.' });
+
+/** Changes a saved provider; an empty client secret keeps the saved one. */
+export const PUT = defineRoute(
+  { params: paramsSchema, body: customProviderInputSchema, session: 'create' },
+  async ({ params, body, owner, session, request }): Promise<{ provider: CustomProviderDto }> => {
+    const vault = getVault();
+    const publicOrigin = requestOrigin(request);
+    const { result } = await updateWorkspace(vault, workspaceOwner(owner), async (workspace) => {
+      const existing = workspace.providers.find((p) => p.id === params.customProviderId);
+      if (!existing) throw notFound(params.customProviderId);
+      const record = await buildCustomProviderRecord({ vault, sid: session.sid, publicOrigin }, body, workspace, existing);
+      return { workspace: { ...workspace, providers: workspace.providers.map((p) => (p.id === record.id ? record : p)) }, result: record };
+    });
+    return { provider: toCustomProviderDto(result, redirectUriFor(publicOrigin, result.id)) };
+  },
+);
+
+/** Forgets a saved provider, and this session's token for it. */
+export const DELETE = defineRoute({ params: paramsSchema, session: 'optional' }, async ({ params, owner, session }) => {
+  const vault = getVault();
+  await updateWorkspace(vault, workspaceOwner(owner), (workspace) => {
+    if (!workspace.providers.some((p) => p.id === params.customProviderId)) throw notFound(params.customProviderId);
+    return { workspace: { ...workspace, providers: workspace.providers.filter((p) => p.id !== params.customProviderId) }, result: null };
+  });
+  if (session) await vault.clear(session.sid, [params.customProviderId]);
+  return { ok: true };
+});

@@ -1,0 +1,28 @@
+import { customProviderInputSchema, type CustomProviderDto } from '@/lib/api-client/smart-schemas';
+import { defineRoute } from '@/lib/http/define-route';
+import { requestOrigin } from '@/lib/http/origin';
+import { redirectUriFor } from '@/lib/oauth/authorization-code';
+import { getVault } from '@/lib/session';
+import { toCustomProviderDto } from '@/lib/smart/custom-provider';
+import { buildCustomProviderRecord } from '@/lib/smart/custom-provider-service';
+import { readWorkspace, updateWorkspace, workspaceOwner } from '@/lib/smart/workspace';
+
+export const dynamic = 'force-dynamic';
+
+/** The providers this user added by discovery; secrets stay on the server. */
+export const GET = defineRoute({ session: 'none' }, async ({ owner, request }): Promise<{ providers: CustomProviderDto[] }> => {
+  const workspace = await readWorkspace(getVault(), workspaceOwner(owner));
+  const origin = requestOrigin(request);
+  return { providers: workspace.providers.map((record) => toCustomProviderDto(record, redirectUriFor(origin, record.id))) };
+});
+
+/** Saves a new provider: the server is discovered again here, and the configuration checked against it. */
+export const POST = defineRoute({ body: customProviderInputSchema, session: 'create' }, async ({ body, owner, session, request }): Promise<{ provider: CustomProviderDto }> => {
+  const vault = getVault();
+  const publicOrigin = requestOrigin(request);
+  const { result } = await updateWorkspace(vault, workspaceOwner(owner), async (workspace) => {
+    const record = await buildCustomProviderRecord({ vault, sid: session.sid, publicOrigin }, body, workspace);
+    return { workspace: { ...workspace, providers: [...workspace.providers, record] }, result: record };
+  });
+  return { provider: toCustomProviderDto(result, redirectUriFor(publicOrigin, result.id)) };
+});

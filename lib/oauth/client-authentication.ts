@@ -1,0 +1,42 @@
+import 'server-only';
+import type { ClientAssertionDto } from '@/lib/api-client/smart-schemas';
+import { HttpError } from '@/lib/http/errors';
+import { mintClientAssertion } from '@/lib/smart/client-assertion';
+import type { ResolvedFlow } from './flow';
+import { buildTokenRequest, type TokenBodyFormat, type TokenHttpRequest } from './token-request';
+
+export interface PreparedTokenRequest {
+  request: TokenHttpRequest;
+  /** Everything in the request that must not reach the timeline or a log: the secret, the assertion. */
+  secrets: string[];
+  /** The assertion sent, decoded, for the page. */
+  clientAssertion?: ClientAssertionDto;
+}
+
+/**
+ * A token request of the flow with the client authenticated as its recipe says; for private_key_jwt a fresh
+ * assertion is minted for this one request (new `jti`, `aud` = the token URL, `exp` five minutes ahead).
+ */
+export async function prepareTokenRequest(
+  flow: ResolvedFlow,
+  grantParams: Record<string, string> = {},
+  bodyFormat?: TokenBodyFormat,
+): Promise<PreparedTokenRequest> {
+  const { credential, grant, env } = flow;
+  if (grant.clientAuth !== 'private_key_jwt') {
+    const request = buildTokenRequest(grant, env.tokenUrl, credential, grantParams, bodyFormat);
+    return { request, secrets: [credential.clientSecret] };
+  }
+  if (!credential.clientKey) {
+    throw new HttpError(409, 'conflict', `"${credential.label}" signs its client assertions with a key that is no longer in your workspace.`, {
+      hint: 'Edit the provider and pick one of your keys (and register its JWKS at the provider), or generate a new one.',
+    });
+  }
+  const minted = await mintClientAssertion({ key: credential.clientKey, clientId: credential.clientId, tokenUrl: env.tokenUrl.toString() });
+  const request = buildTokenRequest(grant, env.tokenUrl, { ...credential, clientAssertion: minted.assertion }, grantParams, bodyFormat);
+  return {
+    request,
+    secrets: [minted.assertion],
+    clientAssertion: { header: { ...minted.header }, claims: { ...minted.claims } },
+  };
+}
