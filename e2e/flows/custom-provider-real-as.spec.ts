@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { E2E_ISSUED_SECRETS_NAME, readIssued } from '../support/log-scan';
 import { browserVisibleText, findTokenByFingerprint, FULL_JWT, recordResponses, sessionFingerprints, type SeenByBrowser } from '../support/secrets';
+import { E2E_LOG_DIR } from '../support/server-env';
 
 /**
  * Issue #8 end to end: a custom provider added by URL, against a real authorization server (oidc-provider, set up by
@@ -10,6 +13,8 @@ import { browserVisibleText, findTokenByFingerprint, FULL_JWT, recordResponses, 
  * every answer the browser gets is recorded and searched for tokens at the end.
  */
 
+/** The AS appends every code and token it issues here, with the sandboxes': the run's log scan searches them all. */
+const issuedFile = join(E2E_LOG_DIR, E2E_ISSUED_SECRETS_NAME);
 let issuer = '';
 let as: ChildProcess;
 const asOutput: string[] = [];
@@ -29,7 +34,7 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   const port = await freePort();
-  as = spawn(process.execPath, ['e2e/support/smart-as.mjs'], { env: { ...process.env, SMART_AS_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  as = spawn(process.execPath, ['e2e/support/smart-as.mjs'], { env: { ...process.env, SMART_AS_PORT: String(port), SMART_AS_ISSUED_SECRETS_FILE: issuedFile }, stdio: ['ignore', 'pipe', 'pipe'] });
   issuer = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the authorization server did not start:\n${asOutput.join('')}`)), 15_000);
     for (const stream of [as.stdout, as.stderr]) {
@@ -127,10 +132,18 @@ function expectAssertion(token: Token, clientId: string, jwksKids: string[]): Re
   return claims;
 }
 
-/** Everything the browser saw holds no token: no compact JWS (client assertions, ID tokens), no opaque token. */
-async function expectNoTokenInBrowser(page: Page, seen: SeenByBrowser): Promise<void> {
+/**
+ * Everything the browser saw holds no token: none of the access and refresh tokens the AS issued (verbatim, by its
+ * own list), no compact JWS (client assertions, ID tokens), nothing matching a fingerprint the session shows.
+ */
+async function expectNoTokenInBrowser(page: Page, seen: SeenByBrowser, minimumIssued: number): Promise<void> {
+  const tokens = readIssued(issuedFile).filter((s) => s.kind !== 'code').map((s) => s.value);
+  expect(tokens.length).toBeGreaterThanOrEqual(minimumIssued);
   const texts = await browserVisibleText(page, page.context(), seen);
-  for (const text of texts) expect(text.match(FULL_JWT)?.[0], 'a compact JWS in the browser').toBeUndefined();
+  for (const text of texts) {
+    for (const token of tokens) expect(text.includes(token), `${token.slice(0, 4)}… in the browser`).toBe(false);
+    expect(text.match(FULL_JWT)?.[0], 'a compact JWS in the browser').toBeUndefined();
+  }
   expect(findTokenByFingerprint(texts, await sessionFingerprints(page)), 'a token the session holds, in the browser').toBeNull();
 }
 
@@ -206,7 +219,7 @@ test('SMART Backend Services: key, discovery, RFC 7591 registration, save, and t
   expect(secondClaims.jti).not.toBe(firstClaims.jti);
   expect(second.token.fingerprint).not.toEqual(first.token.fingerprint);
 
-  await expectNoTokenInBrowser(page, seen);
+  await expectNoTokenInBrowser(page, seen, 2);
 });
 
 test('authorization code + PKCE with private_key_jwt: log in and consent at the real server, back on the console, then two refreshes rotate the refresh token', async ({ page }) => {
@@ -296,7 +309,8 @@ test('authorization code + PKCE with private_key_jwt: log in and consent at the 
   const jtis = [token, first.token, second.token].map((t) => expectAssertion(t, clientId, [kid]).jti);
   expect(new Set(jtis).size).toBe(3);
 
-  await expectNoTokenInBrowser(page, seen);
+  // Two client-credentials tokens, then three access and three refresh tokens here.
+  await expectNoTokenInBrowser(page, seen, 8);
   // The PKCE verifier stays on the server: the browser saw only the S256 challenge.
   expect(sent.join('\n')).not.toContain('code_verifier');
 });

@@ -7,6 +7,9 @@
 //
 // Env:
 //   SMART_AS_PORT            port on 127.0.0.1 (required)
+//   SMART_AS_ISSUED_SECRETS_FILE  optional: every code, access and refresh token issued is appended there as
+//                            `<kind> <value>`, the format of the sandboxes' list, so the e2e log scan and the
+//                            browser check search for this server's tokens too (test instrumentation, via events)
 //   SMART_AS_REDIRECT_URIS   space-separated redirect URIs for the two static clients (optional). A custom
 //                            provider's callback (/api/oauth/custom-xxxxxxxxxx/callback) is only known after it is
 //                            saved, so the tests register their auth-code clients dynamically instead; the static
@@ -21,6 +24,7 @@
 //   refresh token to every client registered for the refresh_token grant, as many SMART servers do.
 // - `rotateRefreshToken: true`: every refresh answers with a new refresh token and consumes the old one (the
 //   default rotates confidential clients' tokens only after 70% of their lifetime).
+import { appendFileSync } from 'node:fs';
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.SMART_AS_PORT);
@@ -86,6 +90,13 @@ for (const event of ['grant.error', 'registration_create.error', 'authorization.
   provider.on(event, (_ctx, error) => {
     console.log(`${event} ${error.error ?? error.name}: ${error.error_detail ?? error.error_description ?? error.message}`);
   });
+}
+
+// Opaque tokens (the format here): the value handed out is the model's jti.
+const issuedFile = process.env.SMART_AS_ISSUED_SECRETS_FILE;
+if (issuedFile) {
+  const kinds = { 'authorization_code.saved': 'code', 'access_token.saved': 'access_token', 'client_credentials.saved': 'access_token', 'refresh_token.saved': 'refresh_token' };
+  for (const [event, kind] of Object.entries(kinds)) provider.on(event, (token) => appendFileSync(issuedFile, `${kind} ${token.jti}\n`));
 }
 
 provider.listen(port, '127.0.0.1', () => console.log(`ready ${issuer}`));
