@@ -49,6 +49,8 @@ export default defineConfig({
       PORT: String(port),
       SESSION_SECRET: E2E_SESSION_SECRET,
       LOG_LEVEL: 'info',
+      // The custom-provider specs discover real authorization servers the tests start on loopback (issue #8).
+      CONSOLE_ALLOW_LOOPBACK_PROVIDERS: '1',
       E2E_SERVER_LOG: join(E2E_LOG_DIR, E2E_SERVER_LOG_NAME),
       // Test support only: the sandboxes list what they issue, so the log scan knows what to look for.
       SANDBOX_ISSUED_SECRETS_FILE: join(E2E_LOG_DIR, E2E_ISSUED_SECRETS_NAME),

@@ -14,6 +14,13 @@ import * as token from './oauth/[providerId]/token/route';
 import * as providersRoute from './providers/route';
 import * as session from './session/route';
 import * as simulations from './session/simulations/[providerId]/route';
+import * as smartDiscover from './smart/discover/route';
+import * as smartKey from './smart/keys/[kid]/route';
+import * as smartKeys from './smart/keys/route';
+import * as smartProvider from './smart/providers/[customProviderId]/route';
+import * as smartProviders from './smart/providers/route';
+import * as smartRegister from './smart/register/route';
+import * as jwks from '../jwks/[jwksId]/route';
 import * as sandbox from '../sandbox/[provider]/[...path]/route';
 import { ORIGIN, startUpstream, type Listener } from '@/test/route-harness';
 
@@ -203,6 +210,8 @@ async function expectClearAnswer(response: Response, what: string, errors: 'cons
   const parsed = apiErrorSchema.safeParse(JSON.parse(text));
   expect(parsed.success, `${what.slice(0, 200)}: ${text.slice(0, 300)}`).toBe(true);
   expect(parsed.data?.error.message.length, what.slice(0, 200)).toBeGreaterThan(3);
+  // define-route's own 404 for params that do not parse says just "Not found."; a handler's 404 names what it looked for.
+  if (parsed.data?.error.code === 'not_found' && parsed.data.error.message !== 'Not found.') return 'not_found by the handler';
   return parsed.data?.error.code ?? String(status);
 }
 
@@ -270,6 +279,85 @@ describe('route handlers under hostile input', () => {
       })
       .map((params) => ({ params, body: null })),
   );
+});
+
+/**
+ * URLs a user might type for a custom provider. Only ones answered without the network: the built-in SMART sandbox
+ * (over the loopback upstream), and targets the URL policy refuses before any connection (http, private, metadata).
+ */
+const typedServerUrl = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(`${ORIGIN}/sandbox/smart/fhir`, `${ORIGIN}/sandbox/smart`, `${ORIGIN}/sandbox/bcda`) },
+  { weight: 1, arbitrary: fc.constantFrom('http://example.org/fhir', 'https://10.0.0.1/fhir', 'https://169.254.169.254/latest', 'https://[::1]/', 'https://user:pw@127.0.0.1/', 'file:///etc/passwd', 'javascript:alert(1)') },
+  { weight: 1, arbitrary: hostileString.filter((s) => !/^https:/i.test(s.trim())) },
+);
+
+function customProviderShape() {
+  return mostlyValid(
+    fc.record({
+      name: fc.oneof({ weight: 4, arbitrary: fc.constant('SMART sandbox') }, { weight: 1, arbitrary: hostileString }),
+      discoveryUrl: typedServerUrl,
+      fhirBaseUrl: fc.option(typedServerUrl, { nil: undefined }),
+      environmentKind: fc.constantFrom('sandbox', 'production'),
+      clientId: fc.oneof({ weight: 4, arbitrary: fc.constant('console-confidential') }, { weight: 1, arbitrary: hostileString }),
+      clientSecret: fc.option(hostileString, { nil: undefined }),
+      keyKid: fc.option(hostileString, { nil: undefined }),
+      config: mostlyValid(
+        fc.record({
+          grant: fc.constantFrom('authorization_code', 'client_credentials'),
+          clientAuth: fc.constantFrom('client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'),
+          pkce: fc.constantFrom('S256', 'plain', 'none'),
+          scopes: fc.array(fc.oneof(fc.constantFrom('system/*.rs', 'patient/*.read', 'openid', 'offline_access'), hostileString), { maxLength: 4 }),
+          launch: fc.constantFrom('standalone', 'ehr'),
+        }),
+        ['grant', 'clientAuth', 'pkce', 'scopes', 'launch', 'assertionAlg'],
+      ),
+    }),
+    ['name', 'discoveryUrl', 'fhirBaseUrl', 'clientId', 'clientSecret', 'keyKid', 'config'],
+  );
+}
+
+const customProviderId = fc.oneof({ weight: 4, arbitrary: fc.constant('custom-abcdefghij') }, { weight: 1, arbitrary: hostileString });
+/** An RFC 7638 thumbprint's shape, or anything. */
+const kid = fc.oneof({ weight: 4, arbitrary: fc.constant('NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs') }, { weight: 1, arbitrary: hostileString });
+
+describe('custom provider routes under hostile input', () => {
+  fuzzRoute('/api/smart/discover', smartDiscover.POST, 'POST', () => '/api/smart/discover', bodyOf(mostlyValid(fc.record({ url: typedServerUrl }), ['url'])).map((body) => ({ params: {}, body })));
+  fuzzRoute('/api/smart/providers', smartProviders.POST, 'POST', () => '/api/smart/providers', bodyOf(customProviderShape()).map((body) => ({ params: {}, body })));
+  fuzzRoute('/api/smart/providers', smartProviders.GET, 'GET', () => '/api/smart/providers', noParams);
+  fuzzRoute(
+    '/api/smart/providers/{id}',
+    smartProvider.PUT,
+    'PUT',
+    (p) => `/api/smart/providers/${encodeURIComponent(p.customProviderId ?? '')}`,
+    fc.tuple(customProviderId, bodyOf(customProviderShape())).map(([id, body]) => ({ params: { customProviderId: id }, body })),
+  );
+  fuzzRoute('/api/smart/providers/{id}', smartProvider.DELETE, 'DELETE', (p) => `/api/smart/providers/${encodeURIComponent(p.customProviderId ?? '')}`, customProviderId.map((id) => ({ params: { customProviderId: id }, body: null })));
+  fuzzRoute(
+    '/api/smart/register',
+    smartRegister.POST,
+    'POST',
+    () => '/api/smart/register',
+    bodyOf(
+      mostlyValid(
+        fc.record({ discoveryUrl: typedServerUrl, grant: fc.constantFrom('authorization_code', 'client_credentials'), scopes: fc.array(hostileString, { maxLength: 3 }), providerId: fc.option(customProviderId, { nil: undefined }) }),
+        ['discoveryUrl', 'grant', 'scopes', 'providerId', 'clientName'],
+      ),
+    ).map((body) => ({ params: {}, body })),
+  );
+  fuzzRoute(
+    '/api/smart/keys',
+    smartKeys.POST,
+    'POST',
+    () => '/api/smart/keys',
+    bodyOf(
+      fc.oneof(
+        mostlyValid(fc.record({ action: fc.constant('generate'), alg: fc.constant('ES384') }), ['action', 'alg']),
+        mostlyValid(fc.record({ action: fc.constant('import'), material: fc.oneof(hostileString, fc.constantFrom('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', '{"kty":"EC","crv":"P-384"}', '{"kty":"RSA","n":"AQAB","e":"AQAB","d":"AQAB"}')) }), ['material', 'alg']),
+      ),
+    ).map((body) => ({ params: {}, body })),
+  );
+  fuzzRoute('/api/smart/keys/{kid}', smartKey.DELETE, 'DELETE', (p) => `/api/smart/keys/${encodeURIComponent(p.kid ?? '')}`, kid.map((value) => ({ params: { kid: value }, body: null })));
+  fuzzRoute('/jwks/{id}', jwks.GET as unknown as Handler, 'GET', (p) => `/jwks/${encodeURIComponent(p.jwksId ?? '')}`, hostileString.map((jwksId) => ({ params: { jwksId }, body: null })), 'provider-format');
 });
 
 describe('built-in sandboxes under hostile input', () => {

@@ -1,6 +1,7 @@
 import { sealData } from 'iron-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getVault } from '@/lib/session';
+import { workspaceSchema } from '@/lib/smart/workspace';
 import { readSessionCookie } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
 import { builtinRedirectUris } from '@/lib/sandbox/redirect-uris';
@@ -14,6 +15,12 @@ import * as refresh from './oauth/[providerId]/refresh/route';
 import * as token from './oauth/[providerId]/token/route';
 import * as session from './session/route';
 import * as simulations from './session/simulations/[providerId]/route';
+import * as smartDiscover from './smart/discover/route';
+import * as smartKey from './smart/keys/[kid]/route';
+import * as smartKeys from './smart/keys/route';
+import * as smartProvider from './smart/providers/[customProviderId]/route';
+import * as smartProviders from './smart/providers/route';
+import * as smartRegister from './smart/register/route';
 
 /**
  * SECURITY.md rules proven at the route handlers, with the built-in sandboxes on a counting loopback upstream:
@@ -50,6 +57,13 @@ const stateChanging: Route[] = [
   { name: 'download', method: 'POST', handler: fhirDownload.POST, path: '/api/fhir/bcda/download', params: { providerId: 'bcda' }, body: { environmentId: 'builtin', path: '/data/1/x.ndjson' } },
   { name: 'simulations', method: 'PUT', handler: simulations.PUT, path: '/api/session/simulations/bcda', params: { providerId: 'bcda' }, body: { failures: [] } },
   { name: 'logout', method: 'DELETE', handler: session.DELETE, path: '/api/session', params: {} },
+  { name: 'discover', method: 'POST', handler: smartDiscover.POST, path: '/api/smart/discover', params: {}, body: { url: `${ORIGIN}/sandbox/smart/fhir` } },
+  { name: 'save provider', method: 'POST', handler: smartProviders.POST, path: '/api/smart/providers', params: {}, body: { name: 'x', discoveryUrl: `${ORIGIN}/sandbox/smart/fhir`, clientId: 'x', config: { grant: 'client_credentials', clientAuth: 'private_key_jwt', pkce: 'none', scopes: [], launch: 'standalone' } } },
+  { name: 'edit provider', method: 'PUT', handler: smartProvider.PUT, path: '/api/smart/providers/custom-abcdefghij', params: { customProviderId: 'custom-abcdefghij' }, body: {} },
+  { name: 'delete provider', method: 'DELETE', handler: smartProvider.DELETE, path: '/api/smart/providers/custom-abcdefghij', params: { customProviderId: 'custom-abcdefghij' } },
+  { name: 'register client', method: 'POST', handler: smartRegister.POST, path: '/api/smart/register', params: {}, body: { discoveryUrl: `${ORIGIN}/sandbox/smart/fhir`, grant: 'client_credentials', scopes: [] } },
+  { name: 'add key', method: 'POST', handler: smartKeys.POST, path: '/api/smart/keys', params: {}, body: { action: 'generate', alg: 'ES384' } },
+  { name: 'delete key', method: 'DELETE', handler: smartKey.DELETE, path: '/api/smart/keys/NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', params: { kid: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' } },
 ];
 const csrfCases: [string, Record<string, string>][] = [
   ['no x-console-request header', { origin: ORIGIN, 'sec-fetch-site': 'same-origin' }],
@@ -69,6 +83,7 @@ describe('SECURITY 3: CSRF', () => {
     const tokenBefore = await getVault().getToken(sid, 'bcda');
     const exchangesBefore = (await getVault().listExchanges(sid)).length;
     const hitsBefore = upstream.hits.length;
+    const workspaceBefore = await getVault().getWorkspace('local', workspaceSchema);
     for (const route of stateChanging) {
       for (const [name, headers] of csrfCases) {
         const { response, json, cookie: setCookie } = await callRoute(route.handler as never, {
@@ -87,6 +102,7 @@ describe('SECURITY 3: CSRF', () => {
     expect(upstream.hits.slice(hitsBefore)).toEqual([]);
     expect(await getVault().getToken(sid, 'bcda')).toEqual(tokenBefore);
     expect((await getVault().listExchanges(sid)).length).toBe(exchangesBefore);
+    expect(await getVault().getWorkspace('local', workspaceSchema)).toEqual(workspaceBefore);
     // The same requests from the page itself go through (the check is not refusing everything).
     const ok = await callRoute(fhirProxy.POST as never, { path: '/api/fhir/bcda', params: { providerId: 'bcda' }, body: { environmentId: 'builtin', path: '/api/v2/metadata' }, cookie });
     expect(ok.response.status).toBe(200);

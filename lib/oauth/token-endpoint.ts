@@ -92,6 +92,7 @@ export async function callTokenEndpoint(
         hint: explained.hint,
         upstream: { status: response.status, contentType: response.contentType, body: exchange.response?.body ?? '' },
         exchangeId: exchange.id,
+        clientAssertion: options.clientAssertion,
       },
       retryAfter ? { 'Retry-After': retryAfter } : {},
     );

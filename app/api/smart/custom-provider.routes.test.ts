@@ -225,6 +225,24 @@ describe('custom SMART provider routes', () => {
     }
   });
 
+  it.each([
+    ['wrong_aud', /aud/i],
+    ['unknown_kid', /kid/i],
+    ['iss_not_sub', /iss|sub/i],
+    ['expired', /expired/i],
+    ['replayed_jti', /jti|replay|used/i],
+  ])('sends a deliberately broken assertion (%s) on request and explains the rejection', async (assertionFault, explained) => {
+    const refused = await call(tokenRoute.POST, {
+      path: `/api/oauth/${providerId}/token`,
+      params: { providerId },
+      body: { environmentId: 'discovered', credential: { kind: 'preset', presetId: 'saved' }, assertionFault },
+    });
+    expect(refused.response.status).toBe(424);
+    const error = (refused.json as { error: { hint: string; clientAssertion: { claims: Record<string, unknown> } } }).error;
+    expect(error.hint).toMatch(explained);
+    expect(error.clientAssertion.claims.sub).toBe('svc-1');
+  });
+
   it('keeps a key while a provider signs with it, then deletes both', async () => {
     const blocked = await call(keyRoute.DELETE, { method: 'DELETE', path: `/api/smart/keys/${kid}`, params: { kid } });
     expect(blocked.response.status).toBe(409);

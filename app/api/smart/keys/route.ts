@@ -5,7 +5,7 @@ import { requestOrigin } from '@/lib/http/origin';
 import { getVault } from '@/lib/session';
 import { toClientKeyDto } from '@/lib/smart/client-key-dto';
 import { ClientKeyImportError, generateClientKey, importClientKey } from '@/lib/smart/client-keys';
-import { MAX_CLIENT_KEYS, ensureWorkspace, jwksUrlOf, updateWorkspace, workspaceOwner } from '@/lib/smart/workspace';
+import { MAX_CLIENT_KEYS, ensureWorkspace, jwksUrlOf, readWorkspace, updateWorkspace, workspaceOwner } from '@/lib/smart/workspace';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,6 +17,8 @@ export const GET = defineRoute({ session: 'none' }, async ({ owner, request }): 
 
 /** Generates a key pair on the server, or imports a private key; only the public half comes back. */
 export const POST = defineRoute({ body: clientKeyRequestSchema, session: 'none' }, async ({ body, owner, request }) => {
+  const current = await readWorkspace(getVault(), workspaceOwner(owner));
+  if (current.keys.length >= MAX_CLIENT_KEYS) throw tooManyKeys();
   let key;
   try {
     key = body.action === 'generate' ? await generateClientKey(body.alg) : await importClientKey(body.material, { alg: body.alg });
@@ -26,8 +28,12 @@ export const POST = defineRoute({ body: clientKeyRequestSchema, session: 'none' 
   }
   const { workspace } = await updateWorkspace(getVault(), workspaceOwner(owner), (current) => {
     if (current.keys.some((k) => k.kid === key.kid)) throw new HttpError(409, 'conflict', `Key ${key.kid} is already in your JWKS.`);
-    if (current.keys.length >= MAX_CLIENT_KEYS) throw new HttpError(409, 'conflict', `Your JWKS holds ${MAX_CLIENT_KEYS} keys, the most it keeps.`, { hint: 'Delete a key no provider uses.' });
+    if (current.keys.length >= MAX_CLIENT_KEYS) throw tooManyKeys();
     return { workspace: { ...current, keys: [...current.keys, key] }, result: null };
   });
   return { key: toClientKeyDto(key, workspace.providers), jwksUrl: jwksUrlOf(requestOrigin(request), workspace) };
 });
+
+function tooManyKeys(): HttpError {
+  return new HttpError(409, 'conflict', `Your JWKS holds ${MAX_CLIENT_KEYS} keys, the most it keeps.`, { hint: 'Delete a key no provider uses.' });
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { resolveEnvironment } from '@/lib/providers/resolve';
+import { customProviderToProvider, toCustomProviderDto, type CustomProviderRecord } from './custom-provider';
+
+const record = (overrides: Partial<CustomProviderRecord> = {}): CustomProviderRecord => ({
+  id: 'custom-abcdefghij',
+  name: 'Payer sandbox',
+  discoveryUrl: 'https://fhir.payer.example/r4',
+  fhirBaseUrl: 'https://fhir.payer.example/r4',
+  environmentKind: 'sandbox',
+  clientId: 'app-1',
+  clientSecret: 's3cr3t-value',
+  config: { grant: 'authorization_code', clientAuth: 'client_secret_basic', pkce: 'S256', scopes: ['openid', 'offline_access', 'patient/*.rs'], launch: 'standalone' },
+  server: {
+    issuer: 'https://auth.payer.example/realms/r4',
+    authorization_endpoint: 'https://auth.payer.example/realms/r4/protocol/openid-connect/auth',
+    token_endpoint: 'https://auth.payer.example/realms/r4/protocol/openid-connect/token',
+    jwks_uri: 'https://auth.payer.example/realms/r4/protocol/openid-connect/certs',
+    capabilities: ['launch-standalone', 'permission-v2'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    smart_versions: ['v2'],
+    sources: { token_endpoint: ['smart-configuration', 'openid-configuration'] },
+  },
+  findings: [],
+  createdAt: '2026-11-23T00:00:00.000Z',
+  updatedAt: '2026-11-23T00:00:00.000Z',
+  ...overrides,
+});
+
+describe('customProviderToProvider', () => {
+  it('turns discovered endpoints on other hosts into one environment the flows can run', () => {
+    const provider = customProviderToProvider(record());
+    const env = resolveEnvironment(provider, provider.environments[0]!);
+    expect(env.tokenUrl.toString()).toBe('https://auth.payer.example/realms/r4/protocol/openid-connect/token');
+    expect(env.authorizeUrl?.toString()).toBe('https://auth.payer.example/realms/r4/protocol/openid-connect/auth');
+    expect(env.jwksUrl?.toString()).toBe('https://auth.payer.example/realms/r4/protocol/openid-connect/certs');
+    expect(env.fhirBaseUrl.toString()).toBe('https://fhir.payer.example/r4');
+    expect(env.apiOrigin).toBe('https://fhir.payer.example');
+    expect(env.environment.allowedPathPrefixes).toEqual(['/r4']);
+    expect(env.environment.issuer).toBe('https://auth.payer.example/realms/r4');
+  });
+
+  it('maps the configuration to a grant recipe: SMART aud, PKCE, refresh when offline_access is asked', () => {
+    const { grant, presets } = customProviderToProvider(record());
+    expect(grant).toMatchObject({ grantType: 'authorization_code', clientAuth: 'basic', pkce: 'S256', smartAudience: true, refresh: { supported: true } });
+    expect(presets[0]).toMatchObject({ id: 'saved', clientId: 'app-1', clientSecret: 's3cr3t-value', environments: ['discovered'] });
+  });
+
+  it('runs SMART Backend Services as client_credentials with private_key_jwt and no secret', () => {
+    const provider = customProviderToProvider(
+      record({ clientSecret: '', keyKid: 'kid-1', config: { grant: 'client_credentials', clientAuth: 'private_key_jwt', pkce: 'none', scopes: ['system/*.rs'], launch: 'standalone' } }),
+    );
+    expect(provider.grant).toMatchObject({ grantType: 'client_credentials', clientAuth: 'private_key_jwt', extraParams: { grant_type: 'client_credentials' }, scopes: ['system/*.rs'], smartAudience: false });
+    expect(provider.presets[0]?.notes).toMatch(/client assertion signed with key kid-1/);
+  });
+
+  it('sends no SMART aud to a plain OAuth server (no SMART configuration)', () => {
+    const provider = customProviderToProvider(record({ server: { ...record().server, capabilities: undefined, sources: { token_endpoint: ['openid-configuration'] } } }));
+    expect(provider.grant.smartAudience).toBe(false);
+  });
+
+  it('refuses a record without a token endpoint', () => {
+    expect(() => customProviderToProvider(record({ server: { ...record().server, token_endpoint: undefined } }))).toThrow(/token endpoint/);
+  });
+});
+
+describe('toCustomProviderDto', () => {
+  it('never carries the secret, only whether one is saved', () => {
+    const dto = toCustomProviderDto(record(), 'http://localhost:3000/api/oauth/custom-abcdefghij/callback');
+    expect(JSON.stringify(dto)).not.toContain('s3cr3t-value');
+    expect(dto.hasClientSecret).toBe(true);
+    expect(dto.redirectUri).toBe('http://localhost:3000/api/oauth/custom-abcdefghij/callback');
+  });
+});
