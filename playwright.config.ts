@@ -54,8 +54,6 @@ export default defineConfig({
       E2E_SERVER_LOG: join(E2E_LOG_DIR, E2E_SERVER_LOG_NAME),
       // Test support only: the sandboxes list what they issue, so the log scan knows what to look for.
       SANDBOX_ISSUED_SECRETS_FILE: join(E2E_LOG_DIR, E2E_ISSUED_SECRETS_NAME),
-      // Test support only: custom providers on loopback (the real authorization server of custom-provider-real-as).
-      CONSOLE_ALLOW_LOOPBACK_PROVIDERS: '1',
     },
   },
 });
