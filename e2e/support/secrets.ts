@@ -5,9 +5,10 @@ import { bluebutton } from '../../lib/providers/bluebutton';
 import { candid } from '../../lib/providers/candid';
 import { healthsherpa } from '../../lib/providers/healthsherpa';
 import { oneuphealth } from '../../lib/providers/oneuphealth';
+import { smart } from '../../lib/providers/smart';
 
 /** Every preset secret of every provider: none of them may ever reach the browser. */
-export const presetSecrets = [bcda, bluebutton, candid, healthsherpa, oneuphealth].flatMap((p) => p.presets.map((preset) => preset.clientSecret)).filter((secret) => secret.length > 0);
+export const presetSecrets = [bcda, bluebutton, candid, healthsherpa, oneuphealth, smart].flatMap((p) => p.presets.map((preset) => preset.clientSecret)).filter((secret) => secret.length > 0);
 
 /** A compact JWS: a full access token in any form the page could see. */
 export const FULL_JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/;

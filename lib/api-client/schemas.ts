@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertionFaultSchema } from './smart-schemas';
 import { bulkExportCapabilitySchema } from '@/lib/providers/schema';
 
 /**
@@ -19,6 +20,8 @@ export const apiErrorSchema = z.object({
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     exchangeId: z.string().optional(),
     requestId: z.string().optional(),
+    /** A rejected private_key_jwt request: the assertion that was sent, decoded. */
+    clientAssertion: z.object({ header: z.record(z.string(), z.unknown()), claims: z.record(z.string(), z.unknown()) }).optional(),
   }),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
@@ -274,6 +277,8 @@ export const tokenRequestSchema = z.object({
   forceNew: z.boolean().default(false),
   /** For providers that take either (Candid): the token request's body format. */
   bodyFormat: z.enum(['form', 'json']).optional(),
+  /** private_key_jwt only: send a deliberately broken client assertion to see the rejection explained. */
+  assertionFault: assertionFaultSchema.optional(),
 });
 export type TokenRequest = z.input<typeof tokenRequestSchema>;
 

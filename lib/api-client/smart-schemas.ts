@@ -173,3 +173,18 @@ export const clientAssertionDtoSchema = z.object({
   claims: z.record(z.string(), z.unknown()),
 });
 export type ClientAssertionDto = z.infer<typeof clientAssertionDtoSchema>;
+
+/**
+ * A deliberately broken client assertion for one token request (private_key_jwt only), to see how the server
+ * rejects it and how the console explains it.
+ */
+export const assertionFaultSchema = z.enum(['wrong_aud', 'unknown_kid', 'iss_not_sub', 'expired', 'replayed_jti']);
+export type AssertionFault = z.infer<typeof assertionFaultSchema>;
+
+export const assertionFaultLabels: Record<AssertionFault, string> = {
+  wrong_aud: 'aud is the server’s origin, not its token URL',
+  unknown_kid: 'kid names a key that is not in the JWKS',
+  iss_not_sub: 'iss differs from sub',
+  expired: 'exp five minutes in the past',
+  replayed_jti: 'the previous assertion’s jti, sent again',
+};

@@ -43,6 +43,7 @@ export async function openFhirDownload(
       timeoutMs: HEADERS_TIMEOUT_MS,
       idleTimeoutMs: IDLE_TIMEOUT_MS,
       signal: options.signal,
+      publicAddressesOnly: env.environment.userSupplied,
     },
     { kind: 'fhir', providerId: env.provider.id, environmentId: env.environment.id, secrets: usable ? [usable.accessToken] : [] },
     recordExchange,

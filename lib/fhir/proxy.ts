@@ -37,7 +37,7 @@ export async function sendFhirRequest(
   headers.push(...simulationHeaders(env.environment.kind, options.simulations));
 
   const result = await sendOutbound(
-    { method: request.method, url, headers, body, allowedOrigin: env.apiOrigin, timeoutMs: FHIR_TIMEOUT_MS },
+    { method: request.method, url, headers, body, allowedOrigin: env.apiOrigin, timeoutMs: FHIR_TIMEOUT_MS, publicAddressesOnly: env.environment.userSupplied },
     isNdjsonPath(url) ? { kind: 'ndjson-preview', lines: request.previewLines } : { kind: 'text', maxBytes: MAX_BODY_BYTES },
     {
       kind: 'fhir',

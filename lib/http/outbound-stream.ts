@@ -17,6 +17,7 @@ import {
   type OutboundResponse,
 } from './outbound';
 import { redactHeaders } from './redact';
+import { assertPublicAddresses } from './address-policy';
 
 export interface OutboundStream {
   status: number;
@@ -55,6 +56,7 @@ export async function openOutboundStream(
   recordExchange: (exchange: ExchangeDto) => Promise<void>,
 ): Promise<OutboundStreamResult> {
   assertAllowedTarget(request.url, request.allowedOrigin);
+  if (request.publicAddressesOnly) await assertPublicAddresses(request.url.hostname);
   const started = performance.now();
   const exchangeBase = describeRequest(request, context);
   const controller = new AbortController();

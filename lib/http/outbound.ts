@@ -2,6 +2,8 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { ExchangeDto } from '@/lib/api-client/schemas';
 import { redactHeaders, redactText, redactUrl } from './redact';
+import { assertPublicAddresses } from './address-policy';
+import { OutboundPolicyError } from './outbound-policy-error';
 
 /**
  * The one outbound client: every server-side request to a provider goes through here.
@@ -19,6 +21,8 @@ export interface OutboundRequest {
   /** The environment's origin; the URL must be on it (SSRF allowlist). */
   allowedOrigin: string;
   timeoutMs?: number;
+  /** A server a user added: its host must resolve to public addresses only (see `address-policy`). */
+  publicAddressesOnly?: boolean;
 }
 
 export type BodyReadMode = { kind: 'text'; maxBytes?: number } | { kind: 'ndjson-preview'; lines: number };
@@ -54,12 +58,7 @@ const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 /** How much of each body the timeline keeps. */
 const RECORDED_BODY_BYTES = 16 * 1024;
 
-export class OutboundPolicyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OutboundPolicyError';
-  }
-}
+export { OutboundPolicyError };
 
 /**
  * The SSRF allowlist (SECURITY.md rule 9): the URL must be on the environment's origin (scheme, host and port, as
@@ -82,6 +81,7 @@ export async function sendOutbound(
   context: ExchangeContext,
 ): Promise<OutboundResult> {
   assertAllowedTarget(request.url, request.allowedOrigin);
+  if (request.publicAddressesOnly) await assertPublicAddresses(request.url.hostname);
   const started = performance.now();
   const exchangeBase = describeRequest(request, context);
   const signal = AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS);

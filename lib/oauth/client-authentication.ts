@@ -1,6 +1,8 @@
 import 'server-only';
 import type { ClientAssertionDto } from '@/lib/api-client/smart-schemas';
 import { HttpError } from '@/lib/http/errors';
+import type { AssertionFault } from '@/lib/api-client/smart-schemas';
+import { mintFaultyAssertion } from '@/lib/smart/assertion-faults';
 import { mintClientAssertion } from '@/lib/smart/client-assertion';
 import type { ResolvedFlow } from './flow';
 import { buildTokenRequest, type TokenBodyFormat, type TokenHttpRequest } from './token-request';
@@ -21,6 +23,8 @@ export async function prepareTokenRequest(
   flow: ResolvedFlow,
   grantParams: Record<string, string> = {},
   bodyFormat?: TokenBodyFormat,
+  /** A deliberately broken assertion instead (see `assertion-faults`); `previousJti` for a replay. */
+  fault?: { assertionFault: AssertionFault; previousJti?: string },
 ): Promise<PreparedTokenRequest> {
   const { credential, grant, env } = flow;
   if (grant.clientAuth !== 'private_key_jwt') {
@@ -32,7 +36,16 @@ export async function prepareTokenRequest(
       hint: 'Edit the provider and pick one of your keys (and register its JWKS at the provider), or generate a new one.',
     });
   }
-  const minted = await mintClientAssertion({ key: credential.clientKey, clientId: credential.clientId, tokenUrl: env.tokenUrl.toString() });
+  const assertionInput = { key: credential.clientKey, clientId: credential.clientId, tokenUrl: env.tokenUrl.toString() };
+  let minted;
+  try {
+    minted = fault
+      ? await mintFaultyAssertion(fault.assertionFault, { ...assertionInput, previousJti: fault.previousJti })
+      : await mintClientAssertion(assertionInput);
+  } catch (error) {
+    if (error instanceof RangeError) throw new HttpError(409, 'conflict', error.message);
+    throw error;
+  }
   const request = buildTokenRequest(grant, env.tokenUrl, { ...credential, clientAssertion: minted.assertion }, grantParams, bodyFormat);
   return {
     request,

@@ -25,7 +25,7 @@ export async function introspectSessionToken(ctx: TokenEndpointContext, stored: 
     form.set('client_secret', credential.clientSecret);
   }
   const result = await sendOutbound(
-    { method: 'POST', url: env.introspectionUrl, headers, body: form.toString(), allowedOrigin: env.origin, timeoutMs: 10_000 },
+    { method: 'POST', url: env.introspectionUrl, headers, body: form.toString(), allowedOrigin: env.origin, timeoutMs: 10_000, publicAddressesOnly: env.environment.userSupplied },
     { kind: 'text', maxBytes: 64 * 1024 },
     { kind: 'other', providerId: provider.id, environmentId: env.environment.id, secrets: [stored.accessToken, credential.clientSecret] },
   );

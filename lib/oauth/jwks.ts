@@ -41,6 +41,7 @@ export function jwksSource(
           // A PEM's host is configured in the provider file; an absolute JWKS URL was checked when it was discovered.
           allowedOrigin: isPem || env.environment.jwksUrl ? url.origin : env.origin,
           timeoutMs: 10_000,
+          publicAddressesOnly: env.environment.userSupplied,
         },
         { kind: 'text', maxBytes: 256 * 1024 },
         { kind: 'jwks', providerId: env.provider.id, environmentId: env.environment.id, secrets: [] },

@@ -54,7 +54,7 @@ export async function callTokenEndpoint(
   const record = (e: ExchangeDto) => ctx.vault.recordExchange(ctx.sid, e);
   const simulate = simulationHeaders(env.environment.kind, ctx.simulations);
   const result = await sendOutbound(
-    { ...request, headers: [...request.headers, ...simulate], allowedOrigin: env.origin, timeoutMs: TOKEN_TIMEOUT_MS },
+    { ...request, headers: [...request.headers, ...simulate], allowedOrigin: env.origin, timeoutMs: TOKEN_TIMEOUT_MS, publicAddressesOnly: env.environment.userSupplied },
     { kind: 'text', maxBytes: 256 * 1024 },
     { kind: 'token', providerId: provider.id, environmentId: env.environment.id, secrets: options.secrets },
   );
@@ -92,6 +92,7 @@ export async function callTokenEndpoint(
         hint: explained.hint,
         upstream: { status: response.status, contentType: response.contentType, body: exchange.response?.body ?? '' },
         exchangeId: exchange.id,
+        clientAssertion: options.clientAssertion,
       },
       retryAfter ? { 'Retry-After': retryAfter } : {},
     );

@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertionFaultLabels, type AssertionFault } from '@/lib/api-client/smart-schemas';
 import { HttpError } from '@/lib/http/errors';
 import { simulatesTokenFailure } from '@/lib/http/simulation';
 import type { StoredToken } from '@/lib/session/vault';
@@ -22,7 +23,7 @@ export interface TokenOutcome {
 export async function getClientCredentialsToken(
   ctx: TokenEndpointContext,
   flow: ResolvedFlow,
-  options: { forceNew?: boolean; bodyFormat?: TokenBodyFormat } = {},
+  options: { forceNew?: boolean; bodyFormat?: TokenBodyFormat; assertionFault?: AssertionFault } = {},
 ): Promise<TokenOutcome> {
   const now = ctx.now ?? Date.now;
   const { provider, env, grant, credential } = flow;
@@ -48,12 +49,38 @@ export async function getClientCredentialsToken(
     }
   }
 
-  const prepared = await prepareTokenRequest(flow, {}, bodyFormat);
+  if (options.assertionFault && grant.clientAuth !== 'private_key_jwt') {
+    throw new HttpError(400, 'bad_request', `"${credential.label}" authenticates without a client assertion, so there is none to break.`);
+  }
+  const fault = options.assertionFault
+    ? { assertionFault: options.assertionFault, previousJti: jtiOf(await ctx.vault.getToken(ctx.sid, provider.id)) }
+    : undefined;
+  const prepared = await prepareTokenRequest(flow, {}, bodyFormat, fault);
   const { token } = await callTokenEndpoint(ctx, flow, prepared.request, {
     secrets: prepared.secrets,
     clientAssertion: prepared.clientAssertion,
     requestDeviations: recipeDeviations(grant, provider.knownDeviations, bodyFormat),
   });
-  await ctx.vault.putToken(ctx.sid, token);
-  return { token };
+  const accepted: StoredToken = options.assertionFault
+    ? {
+        ...token,
+        deviations: [
+          ...token.deviations,
+          {
+            code: 'accepted_faulty_assertion',
+            field: 'client_assertion',
+            severity: 'warning',
+            message: `The server accepted an assertion it should have refused (${assertionFaultLabels[options.assertionFault]}); SMART Backend Services servers must reject it.`,
+            known: false,
+          },
+        ],
+      }
+    : token;
+  await ctx.vault.putToken(ctx.sid, accepted);
+  return { token: accepted };
+}
+
+function jtiOf(token: StoredToken | null): string | undefined {
+  const jti = token?.clientAssertion?.claims.jti;
+  return typeof jti === 'string' ? jti : undefined;
 }

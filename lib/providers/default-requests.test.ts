@@ -8,12 +8,14 @@ import { createTestSandbox as createHealthSherpaSandbox, getTokens as getHealthS
 import { createOneUpHealthSandbox } from '@/lib/sandbox/oneuphealth';
 import { getKeycloakToken, send as sendOneUp } from '@/lib/sandbox/oneuphealth/test-helpers';
 import { createTestClock } from '@/lib/sandbox/shared/test-helpers';
+import { createTestSandbox as createSmartSandbox, getUserTokens as getSmartTokens, send as sendSmart } from '@/lib/sandbox/smart/test-helpers';
 import { bcda } from './bcda';
 import { bluebutton } from './bluebutton';
 import { candid } from './candid';
 import { healthsherpa } from './healthsherpa';
 import { oneuphealth } from './oneuphealth';
 import type { DefaultRequest } from './schema';
+import { smart } from './smart';
 
 /**
  * Every example in the workbench's library answers on the built-in sandbox as its description says: each is sent
@@ -73,8 +75,14 @@ describe('default requests on the built-in sandboxes', () => {
     await expectAllAnswer(healthsherpa.defaultRequests, (path, init) => sendHealthSherpa(sandbox, path, init), access_token);
   });
 
+  it('SMART reference server: discovery and the patient’s own Patient and Observation searches', async () => {
+    const { sandbox } = createSmartSandbox();
+    const { access_token } = await getSmartTokens(sandbox);
+    await expectAllAnswer(smart.defaultRequests, (path, init) => sendSmart(sandbox, path, init), access_token);
+  });
+
   it('groups every example so the library reads by purpose', () => {
-    for (const provider of [bcda, bluebutton, candid, healthsherpa, oneuphealth]) {
+    for (const provider of [bcda, bluebutton, candid, healthsherpa, oneuphealth, smart]) {
       for (const request of provider.defaultRequests) {
         expect(request.group, `${provider.id}/${request.id}`).toBeDefined();
         if (request.bulkExport) expect(request.group).toBe('bulk');

@@ -4,10 +4,11 @@ import { bluebutton } from './bluebutton';
 import { candid } from './candid';
 import { healthsherpa } from './healthsherpa';
 import { oneuphealth } from './oneuphealth';
+import { smart } from './smart';
 import type { Environment, Provider } from './schema';
 
 /** Every provider the console knows, in the order the picker shows them. */
-export const providers: readonly Provider[] = [bcda, bluebutton, candid, oneuphealth, healthsherpa];
+export const providers: readonly Provider[] = [bcda, bluebutton, candid, oneuphealth, healthsherpa, smart];
 
 export function getProvider(id: string): Provider | undefined {
   return providers.find((p) => p.id === id);

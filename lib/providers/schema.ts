@@ -43,6 +43,8 @@ export const environmentSchema = z.object({
    */
   authorizeUrl: z.url().optional(),
   jwksUrl: z.url().optional(),
+  /** Its URLs came from a user (a discovered provider): each connection must reach a public address. */
+  userSupplied: z.boolean().default(false),
   /** The issuer identifier (RFC 8414) when known: an `iss` in the authorization response must equal it (RFC 9207). */
   issuer: z.url().optional(),
   /** Paths under the origin that the BFF may call with the session's token (SSRF allowlist). */

@@ -35,6 +35,14 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
   return new SafeHtml(out);
 }
 
+/** The username and password fields of a sandbox login form, with the username typed before kept. */
+export function usernamePasswordFields(username = ''): SafeHtml {
+  return html`<label for="username">Username</label>
+  <input type="text" id="username" name="username" autocomplete="username" value="${username}" required>
+  <label for="password">Password</label>
+  <input type="password" id="password" name="password" autocomplete="current-password" required>`;
+}
+
 export interface PageOptions {
   /** Shown in the tab and as the page heading. */
   title: string;

@@ -10,6 +10,13 @@ describe('sandbox registry', () => {
     expect(getSandboxHandler('toString')).toBeUndefined();
   });
 
+  it('has a sandbox for every built-in environment of every provider', async () => {
+    const { providers } = await import('@/lib/providers');
+    for (const provider of providers.filter((p) => p.environments.some((e) => e.kind === 'builtin'))) {
+      expect(getSandboxHandler(provider.id), provider.id).toBeDefined();
+    }
+  });
+
   it.each([
     [undefined, true],
     ['on', true],

@@ -4,6 +4,7 @@ import { getBlueButtonSandbox } from './bluebutton';
 import { getCandidSandbox } from './candid';
 import { getHealthSherpaSandbox } from './healthsherpa';
 import { getOneUpHealthSandbox } from './oneuphealth';
+import { getSmartSandbox } from './smart';
 
 /** What every built-in sandbox exposes: a fetch-style handler for the path after its mount point. */
 export interface SandboxHandler {
@@ -16,6 +17,7 @@ const sandboxes: Record<string, () => SandboxHandler> = {
   candid: getCandidSandbox,
   healthsherpa: getHealthSherpaSandbox,
   '1uphealth': getOneUpHealthSandbox,
+  smart: getSmartSandbox,
 };
 
 /** The built-in sandbox for a provider id, or undefined when the provider has none. */

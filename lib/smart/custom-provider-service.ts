@@ -187,6 +187,7 @@ export async function registerClient(
       body: JSON.stringify(metadata),
       allowedOrigin: url.origin,
       timeoutMs: REGISTRATION_TIMEOUT_MS,
+      publicAddressesOnly: !target.allowLoopback,
     },
     { kind: 'text', maxBytes: 64 * 1024 },
     { kind: 'other', providerId: 'custom', environmentId: 'registration', secrets: [] },

@@ -74,6 +74,7 @@ export function customProviderToProvider(record: CustomProviderRecord): Provider
         jwksUrl: server.jwks_uri,
         introspectionPath: introspection && introspection.origin === token.origin ? introspection.pathname : undefined,
         issuer: server.issuer,
+        userSupplied: record.environmentKind !== 'builtin',
         allowedPathPrefixes: [fhirBasePath],
         note: `Discovered from ${record.discoveryUrl}.`,
       },

@@ -309,7 +309,7 @@ async function fetchDocument(kind: DocumentKind, href: string, options: Discover
   let result: OutboundResult;
   try {
     result = await sendOutbound(
-      { method: 'GET', url, headers: [['accept', 'application/json']], allowedOrigin: url.origin, timeoutMs: options.timeoutMs ?? DEFAULT_DISCOVERY_TIMEOUT_MS },
+      { method: 'GET', url, headers: [['accept', 'application/json']], allowedOrigin: url.origin, timeoutMs: options.timeoutMs ?? DEFAULT_DISCOVERY_TIMEOUT_MS, publicAddressesOnly: !options.allowLoopback },
       { kind: 'text', maxBytes: MAX_DOCUMENT_BYTES },
       { kind: 'other', providerId: options.providerId ?? 'custom', environmentId: options.environmentId ?? 'discovery', secrets: [] },
     );

@@ -135,7 +135,7 @@ function classifyIpv6(addr: string): HostClass {
   return 'public-ip';
 }
 
-function describeHostClass(c: HostClass): string {
+export function describeHostClass(c: HostClass): string {
   switch (c) {
     case 'private':
       return 'private-network address';

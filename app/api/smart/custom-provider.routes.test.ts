@@ -225,6 +225,41 @@ describe('custom SMART provider routes', () => {
     }
   });
 
+  it.each([
+    ['wrong_aud', /aud/i],
+    ['unknown_kid', /kid/i],
+    ['iss_not_sub', /iss|sub/i],
+    ['expired', /expired/i],
+    ['replayed_jti', /jti|replay|used/i],
+  ])('sends a deliberately broken assertion (%s) on request and explains the rejection', async (assertionFault, explained) => {
+    const refused = await call(tokenRoute.POST, {
+      path: `/api/oauth/${providerId}/token`,
+      params: { providerId },
+      body: { environmentId: 'discovered', credential: { kind: 'preset', presetId: 'saved' }, assertionFault },
+    });
+    expect(refused.response.status).toBe(424);
+    const error = (refused.json as { error: { hint: string; clientAssertion: { claims: Record<string, unknown> } } }).error;
+    expect(error.hint).toMatch(explained);
+    expect(error.clientAssertion.claims.sub).toBe('svc-1');
+  });
+
+  it('calls a saved server only while its address is allowed: checked at each connection, not just when saved', async () => {
+    process.env.CONSOLE_ALLOW_LOOPBACK_PROVIDERS = '0';
+    const before = assertionsSeen.length;
+    try {
+      const refused = await call(tokenRoute.POST, {
+        path: `/api/oauth/${providerId}/token`,
+        params: { providerId },
+        body: { environmentId: 'discovered', credential: { kind: 'preset', presetId: 'saved' } },
+      });
+      expect(refused.response.status).toBe(400);
+      expect((refused.json as { error: { message: string } }).error.message).toMatch(/resolves to 127\.0\.0\.1, a loopback address/);
+      expect(assertionsSeen.length).toBe(before);
+    } finally {
+      process.env.CONSOLE_ALLOW_LOOPBACK_PROVIDERS = '1';
+    }
+  });
+
   it('keeps a key while a provider signs with it, then deletes both', async () => {
     const blocked = await call(keyRoute.DELETE, { method: 'DELETE', path: `/api/smart/keys/${kid}`, params: { kid } });
     expect(blocked.response.status).toBe(409);

@@ -1,4 +1,4 @@
-import { html, htmlPage, type SafeHtml } from '../html';
+import { html, htmlPage, usernamePasswordFields, type SafeHtml } from '../html';
 import type { BlueButtonApp } from './apps';
 import { demographicScopes, scopeDescriptions } from './scopes';
 import type { SyntheticUser } from './users';
@@ -26,10 +26,7 @@ export function loginPage({ app, pendingId, formAction, error, username }: Login
 ${error ? html`<div class="error" role="alert">${error}</div>` : ''}
 <form method="post" action="${formAction}">
   <input type="hidden" name="${pendingField}" value="${pendingId}">
-  <label for="username">Username</label>
-  <input type="text" id="username" name="username" autocomplete="username" value="${username ?? ''}" required>
-  <label for="password">Password</label>
-  <input type="password" id="password" name="password" autocomplete="current-password" required>
+  ${usernamePasswordFields(username)}
   <button type="submit">Log in</button>
 </form>
 <p class="hint">Synthetic sandbox users: <code>BBUser00000</code> / <code>PW00000!</code> through

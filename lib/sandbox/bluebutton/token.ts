@@ -4,7 +4,7 @@ import type { BlueButtonContext } from './context';
 import { readForm } from './form';
 import { addMonths, formatGrantExpiration } from './grant-time';
 import { randomOpaqueToken } from './opaque';
-import { verifyS256 } from './pkce';
+import { verifyS256 } from '../shared/pkce';
 import { djangoJson, methodNotAllowed, oauthError, tokenResponse } from './responses';
 import { parseScope } from './scopes';
 import { grantKey, pruneStore, revokeFamily, revokeRefreshToken, type DataAccessGrant } from './store';

@@ -15,6 +15,11 @@ export function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
   return difference === 0;
 }
 
+/** Whether two secrets are equal, compared as SHA-256 digests in constant time. */
+export async function secretsEqual(given: string, expected: string): Promise<boolean> {
+  return digestsEqual(await sha256(given), await sha256(expected));
+}
+
 /** What {@link createCredentialMatcher} needs of an account or app. */
 export interface ClientCredentials {
   clientId: string;

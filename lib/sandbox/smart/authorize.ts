@@ -1,0 +1,155 @@
+import { redirectMismatchNote } from '../redirect-uris';
+import type { SmartClient } from './clients';
+import { findClient, randomId, serverUrls, type ServerUrls, type SmartContext } from './context';
+import { errorPage, loginPage, pendingField } from './pages';
+import { methodNotAllowed, redirect, withQuery } from './responses';
+import { parseResourceScope, scopeProblem, splitScope } from './scopes';
+import { pruneStore, type PendingAuthorization } from './store';
+import { findPatientByLogin } from './synthetic-data';
+
+/**
+ * `GET /auth/authorize` checks a SMART App Launch authorization request and shows the sign-in page; the page posts
+ * back to the same URL. A request whose client or redirect URI cannot be trusted gets an error page, never a
+ * redirect (RFC 6749 §4.1.2.1); every other error goes back to the app with `error`, a description and `state`.
+ * @see https://hl7.org/fhir/smart-app-launch/app-launch.html#obtain-authorization-code
+ */
+
+/** How long the sign-in page stays usable, and how long a code can be exchanged (short: it is single use). */
+const pendingLifetimeMs = 10 * 60_000;
+export const codeLifetimeMs = 60_000;
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+const s256Challenge = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Why `aud` does not name this server's FHIR base, or undefined when it does. The host may be the one the request
+ * came to or a loopback alias of it on the same port (the console reaches its sandboxes by 127.0.0.1, browsers by
+ * localhost); the path must be the FHIR base's.
+ */
+function audienceProblem(aud: string, urls: ServerUrls): string | undefined {
+  const mismatch = `aud "${aud}" is not this server's FHIR base URL (${urls.fhirBase}); a token may only be asked for a server that serves it.`;
+  let url: URL;
+  try {
+    url = new URL(aud);
+  } catch {
+    return `aud "${aud}" is not an absolute URL; it must be the FHIR base URL (${urls.fhirBase}).`;
+  }
+  const own = new URL(urls.origin);
+  const sameHost = url.host === own.host || (loopbackHosts.has(url.hostname) && loopbackHosts.has(own.hostname) && url.port === own.port);
+  if (!sameHost || url.protocol !== own.protocol || url.search || url.hash) return mismatch;
+  return url.pathname.replace(/\/$/, '') === new URL(urls.fhirBase).pathname ? undefined : mismatch;
+}
+
+type Checked = { client: SmartClient; redirectUri: string; state: string; scopes: string[]; codeChallenge: string; nonce?: string };
+
+/** The checks in order; the first failure is answered. */
+function checkRequest(context: SmartContext, params: URLSearchParams, urls: ServerUrls): Checked | Response {
+  const clientId = params.get('client_id');
+  if (!clientId) return errorPage('invalid_request', 'client_id is missing.');
+  const client = findClient(context, clientId);
+  if (!client) return errorPage('invalid_request', `No client is registered with client_id "${clientId}".`);
+  const redirectUri = params.get('redirect_uri');
+  if (!redirectUri) return errorPage('invalid_request', 'redirect_uri is missing; SMART App Launch requires it.');
+  // RFC 9700 §2.1: exact string match against the registered URIs, no prefix or pattern.
+  if (!client.redirectUris.includes(redirectUri)) {
+    return errorPage('invalid_request', `redirect_uri is not registered for client "${clientId}".`, redirectMismatchNote(redirectUri, client.redirectUris));
+  }
+
+  const state = params.get('state') ?? '';
+  const fail = (error: string, description: string) =>
+    redirect(withQuery(redirectUri, { error, error_description: description, ...(state ? { state } : {}) }));
+  const responseType = params.get('response_type');
+  if (!responseType) return fail('invalid_request', 'response_type is missing; it must be code.');
+  if (responseType !== 'code') return fail('unsupported_response_type', `response_type "${responseType}" is not supported; only code is.`);
+  if (!client.grantTypes.includes('authorization_code')) {
+    return fail('unauthorized_client', `The client "${clientId}" is not registered for the authorization_code grant.`);
+  }
+  if (!state) return fail('invalid_request', 'state is missing; SMART App Launch requires an unguessable state on every request.');
+  const codeChallenge = params.get('code_challenge');
+  if (!codeChallenge) return fail('invalid_request', 'code_challenge is missing: this server requires PKCE with S256 (RFC 7636).');
+  const method = params.get('code_challenge_method');
+  if (method !== 'S256') {
+    return fail(
+      'invalid_request',
+      method === null
+        ? 'code_challenge_method is missing, which means plain (RFC 7636 §4.3); only S256 is accepted.'
+        : `code_challenge_method "${method}" is refused; SMART App Launch 2.x requires S256 (plain is not allowed).`,
+    );
+  }
+  if (!s256Challenge.test(codeChallenge)) {
+    return fail('invalid_request', 'code_challenge is not an S256 challenge (43 base64url characters: BASE64URL(SHA256(code_verifier))).');
+  }
+  const aud = params.get('aud');
+  if (!aud) return fail('invalid_request', `aud is missing; SMART App Launch requires the FHIR base URL the token is for (${urls.fhirBase}).`);
+  const audProblem = audienceProblem(aud, urls);
+  if (audProblem) return fail('invalid_request', audProblem);
+  if (params.has('launch')) return fail('invalid_request', 'launch is an EHR launch parameter; this server supports standalone launch only.');
+
+  const scopes = splitScope(params.get('scope'));
+  if (scopes.length === 0) return fail('invalid_scope', 'scope is missing; ask for e.g. "openid fhirUser launch/patient patient/*.rs".');
+  const system = scopes.filter((scope) => parseResourceScope(scope)?.context === 'system');
+  if (system.length > 0) return fail('invalid_scope', `${system.join(' ')}: system/ scopes are for Backend Services (client_credentials), not for a user's authorization.`);
+  const problems = scopes.map((scope) => scopeProblem(scope, client.scopes)).filter((p): p is string => p !== undefined);
+  if (problems.length > 0) return fail('invalid_scope', problems.join(' '));
+  const nonce = params.get('nonce');
+  return { client, redirectUri, state, scopes, codeChallenge, ...(nonce ? { nonce } : {}) };
+}
+
+function showLogin(context: SmartContext, pending: PendingAuthorization, clientName: string, extra: { error?: string; username?: string } = {}): Response {
+  return loginPage({ clientName, scopes: pending.scopes, pendingId: pending.id, formAction: `${context.mountPath}/auth/authorize`, ...extra });
+}
+
+/** The sign-in form's answer: deny, a wrong login (the form again), or the code sent back to the app. */
+async function handleDecision(context: SmartContext, request: Request): Promise<Response> {
+  const form = new URLSearchParams(await request.text());
+  const id = form.get(pendingField) ?? '';
+  const pending = context.store.pending.get(id);
+  const client = pending ? findClient(context, pending.clientId) : undefined;
+  if (!pending || !client || pending.expiresAt <= context.now()) {
+    return errorPage('invalid_request', 'This sign-in has expired or was already completed. Start again from the app.');
+  }
+  if (form.get('decision') === 'deny') {
+    context.store.pending.delete(id);
+    return redirect(withQuery(pending.redirectUri, { error: 'access_denied', error_description: 'The user denied the request.', state: pending.state }));
+  }
+  const username = form.get('username') ?? '';
+  const patient = findPatientByLogin(username, form.get('password') ?? '');
+  if (!patient) return showLogin(context, pending, client.clientName, { error: 'The username or password is not correct.', username });
+
+  context.store.pending.delete(id);
+  const code = randomId();
+  context.store.codes.set(code, {
+    code,
+    clientId: pending.clientId,
+    redirectUri: pending.redirectUri,
+    codeChallenge: pending.codeChallenge,
+    scopes: pending.scopes,
+    patientId: patient.patientId,
+    username: patient.username,
+    ...(pending.nonce ? { nonce: pending.nonce } : {}),
+    expiresAt: context.now() + codeLifetimeMs,
+    used: false,
+  });
+  return redirect(withQuery(pending.redirectUri, { code, state: pending.state }));
+}
+
+/** `GET /auth/authorize` (the request) and `POST /auth/authorize` (the sign-in form). */
+export async function handleAuthorize(context: SmartContext, request: Request): Promise<Response> {
+  pruneStore(context.store, context.now());
+  if (request.method === 'POST') return handleDecision(context, request);
+  if (request.method !== 'GET') return methodNotAllowed(['GET', 'POST']);
+  const checked = checkRequest(context, new URL(request.url).searchParams, serverUrls(context, request));
+  if (checked instanceof Response) return checked;
+  const pending: PendingAuthorization = {
+    id: randomId(),
+    clientId: checked.client.clientId,
+    redirectUri: checked.redirectUri,
+    state: checked.state,
+    scopes: checked.scopes,
+    codeChallenge: checked.codeChallenge,
+    ...(checked.nonce ? { nonce: checked.nonce } : {}),
+    expiresAt: context.now() + pendingLifetimeMs,
+  };
+  context.store.pending.set(pending.id, pending);
+  return showLogin(context, pending, checked.client.clientName);
+}

@@ -1,0 +1,64 @@
+import { requestOrigin } from '@/lib/http/origin';
+import type { JtiReplayStore } from '@/lib/smart/assertion-verifier';
+import type { SigningKey } from '../shared/signing-key';
+import { demoClients, type ClientRegistry, type SmartClient } from './clients';
+import type { JwksCache } from './client-jwks';
+import type { SmartStore } from './store';
+
+/** The state and settings one sandbox instance shares across its handlers. */
+export interface SmartContext {
+  /** Milliseconds since the epoch; injectable so tests can move time. */
+  now(): number;
+  /** Where the sandbox is mounted on the public origin, e.g. `/sandbox/smart`. */
+  mountPath: string;
+  /** The demo apps' registered redirect URIs, read per request. */
+  redirectUris(): readonly string[];
+  getSigningKey(): Promise<SigningKey>;
+  clients: ClientRegistry;
+  store: SmartStore;
+  /** Client assertion `jti`s already used (RFC 7523 §3). */
+  jtis: JtiReplayStore;
+  jwksCache: JwksCache;
+}
+
+/** This server's URLs as the request reached it: the issuer, the FHIR base and the endpoints. */
+export interface ServerUrls {
+  origin: string;
+  issuer: string;
+  fhirBase: string;
+  authorize: string;
+  token: string;
+  register: string;
+  introspect: string;
+  jwks: string;
+}
+
+/**
+ * Every absolute URL from the request's own origin (the Host it was sent to), so the browser on localhost and the
+ * console's server on 127.0.0.1 each see documents that name the address they used.
+ */
+export function serverUrls(context: SmartContext, request: Request): ServerUrls {
+  const origin = requestOrigin(request);
+  const issuer = `${origin}${context.mountPath}`;
+  return {
+    origin,
+    issuer,
+    fhirBase: `${issuer}/fhir`,
+    authorize: `${issuer}/auth/authorize`,
+    token: `${issuer}/auth/token`,
+    register: `${issuer}/auth/register`,
+    introspect: `${issuer}/auth/introspect`,
+    jwks: `${issuer}/.well-known/jwks.json`,
+  };
+}
+
+/** A demo app or a registered client by id. */
+export function findClient(context: SmartContext, clientId: string | null | undefined): SmartClient | undefined {
+  if (!clientId) return undefined;
+  return demoClients(context.redirectUris()).find((client) => client.clientId === clientId) ?? context.clients.get(clientId);
+}
+
+/** 256 random bits, base64url: codes, refresh tokens, registration ids and pending-authorization ids. */
+export function randomId(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+}
