@@ -47,6 +47,26 @@ describe('POST /auth/register (RFC 7591)', () => {
     }
   });
 
+  it('registers a Backend Services client that says "no response types" with empty lists (as the console sends it)', async () => {
+    const { sandbox } = createTestSandbox();
+    const response = await send(
+      sandbox,
+      '/auth/register',
+      jsonPost({
+        client_name: 'Health API console',
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'ES384',
+        jwks_uri: 'http://localhost:3000/api/smart/jwks',
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        scope: 'system/*.rs',
+      }),
+    );
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ grant_types: ['client_credentials'], scope: 'system/*.rs' });
+  });
+
   it.each<[string, unknown, string, RegExp]>([
     ['an unknown auth method', { ...appMetadata, token_endpoint_auth_method: 'client_secret_post' }, 'invalid_client_metadata', /token_endpoint_auth_method/],
     ['client_credentials with a secret', { token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'] }, 'invalid_client_metadata', /private_key_jwt/],

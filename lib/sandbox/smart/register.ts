@@ -25,7 +25,8 @@ const registrationSchema = z.object({
   client_name: z.string().min(1).max(200).optional(),
   token_endpoint_auth_method: z.enum(['private_key_jwt', 'client_secret_basic', 'none']).optional(),
   grant_types: z.array(z.enum(['authorization_code', 'client_credentials', 'refresh_token'])).min(1).max(3).optional(),
-  response_types: z.array(z.literal('code')).min(1).max(1).optional(),
+  // RFC 7591 §2: an empty list is how a backend client says it uses no authorization endpoint (oidc-provider wants it).
+  response_types: z.array(z.literal('code')).max(1).optional(),
   redirect_uris: z.array(z.string().max(2048)).max(20).optional(),
   scope: z.string().max(4000).optional(),
   jwks_uri: z.string().max(2048).optional(),
@@ -106,7 +107,7 @@ function buildClient(body: Registration, ownOrigin: string, nowMs: number): Smar
     return invalidMetadata(`client_credentials is for SMART Backend Services clients, which authenticate with private_key_jwt; token_endpoint_auth_method is ${method}.`);
   }
   if (grantTypes.includes('refresh_token') && !userFacing) return invalidMetadata('refresh_token is only issued with authorization_code; add it to grant_types.');
-  if (body.response_types && !userFacing) return invalidMetadata('response_types ["code"] needs the authorization_code grant.');
+  if (body.response_types?.length && !userFacing) return invalidMetadata('response_types ["code"] needs the authorization_code grant.');
 
   const redirectUris = body.redirect_uris ?? [];
   if (userFacing && redirectUris.length === 0) return invalidRedirectUri('authorization_code needs at least one redirect_uri.');
