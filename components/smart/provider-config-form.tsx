@@ -73,6 +73,8 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
   const selectedKey = keys.find((k) => k.kid === keyKid);
   const authCode = form.grant === 'authorization_code';
   const canRegister = !!server.registration_endpoint && form.clientAuth === 'private_key_jwt';
+  // An app client registers its redirect URI, which exists only once the provider is saved.
+  const registerBlocked = keys.length === 0 ? 'Generate a client key first' : authCode && !saved ? 'Save first: an app client registers its redirect URI, known after saving' : null;
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -89,7 +91,13 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
 
   const registerHere = () =>
     register.mutate(
-      { discoveryUrl, clientName: form.name.trim() || undefined, grant: form.grant, scopes: parseScopes(form.scopes) },
+      {
+        discoveryUrl,
+        clientName: form.name.trim() || undefined,
+        grant: form.grant,
+        scopes: parseScopes(form.scopes),
+        ...(authCode && saved ? { providerId: saved.id } : {}),
+      },
       { onSuccess: (answer) => set('clientId', answer.clientId) },
     );
 
@@ -163,11 +171,11 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
           />
         </Field>
 
-        <Field htmlFor="smart-client-id" label="Client ID" hint={canRegister ? 'Registered at the provider, or register one here.' : 'As the provider registered it.'}>
+        <Field htmlFor="smart-client-id" label="Client ID" hint={canRegister ? (registerBlocked ? `${registerBlocked}.` : 'Registered at the provider, or register one here (RFC 7591).') : 'As the provider registered it.'}>
           <div className="flex gap-2">
             <TextInput id="smart-client-id" value={form.clientId} onChange={(e) => set('clientId', e.target.value)} className="font-mono" />
             {canRegister && (
-              <Button onClick={registerHere} pending={register.isPending} disabled={keys.length === 0} title={keys.length === 0 ? 'Generate a client key first' : undefined}>
+              <Button onClick={registerHere} pending={register.isPending} disabled={registerBlocked !== null} title={registerBlocked ?? undefined}>
                 Register at this server
               </Button>
             )}
