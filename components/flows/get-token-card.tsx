@@ -1,4 +1,5 @@
 import { ExchangeDiagnoses } from '@/components/diagnostics/exchange-diagnoses';
+import { RejectedClientAssertion } from '@/components/jwt/client-assertion-section';
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Card } from '@/components/ui/card';
 import type { ApiClientError, ApiErrorBody } from '@/lib/api-client/api-client-error';
@@ -80,6 +81,7 @@ export function GetTokenCard(props: GetTokenCardProps) {
       </div>
       {error && !pending && <ApiErrorCard className="mt-4" error={error} data-testid="token-error" />}
       {error && !pending && <ExchangeDiagnoses className="mt-2" exchangeId={error.body.exchangeId} />}
+      {error?.body.clientAssertion && !pending && <RejectedClientAssertion className="mt-3" assertion={error.body.clientAssertion} />}
       {props.flowError && !pending && !props.redirecting && (
         <div className="mt-4">
           <FlowErrorCard
