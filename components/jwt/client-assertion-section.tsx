@@ -51,22 +51,26 @@ export function ClientAssertionSection({
         {rejected && ' Compare aud with the token URL, kid with your JWKS, and iss/sub with the client id.'}
       </p>
       <div className="space-y-3">
-        <h4 className="-mb-1.5 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Header</h4>
-        <ClaimsTable
-          caption="Client assertion header"
-          data-testid="client-assertion-header"
-          entries={Object.entries(assertion.header)}
-          descriptions={ASSERTION_HEADER_DESCRIPTIONS}
-          now={now}
-        />
-        <h4 className="-mb-1.5 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Claims</h4>
-        <ClaimsTable
-          caption="Client assertion claims"
-          data-testid="client-assertion-claims"
-          entries={orderClaims(assertion.claims)}
-          descriptions={ASSERTION_CLAIM_DESCRIPTIONS}
-          now={now}
-        />
+        <div>
+          <h4 className="mb-1.5 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Header</h4>
+          <ClaimsTable
+            caption="Client assertion header"
+            data-testid="client-assertion-header"
+            entries={Object.entries(assertion.header)}
+            descriptions={ASSERTION_HEADER_DESCRIPTIONS}
+            now={now}
+          />
+        </div>
+        <div>
+          <h4 className="mb-1.5 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Claims</h4>
+          <ClaimsTable
+            caption="Client assertion claims"
+            data-testid="client-assertion-claims"
+            entries={orderClaims(assertion.claims)}
+            descriptions={ASSERTION_CLAIM_DESCRIPTIONS}
+            now={now}
+          />
+        </div>
       </div>
     </section>
   );

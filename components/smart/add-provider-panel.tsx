@@ -71,7 +71,7 @@ export function AddProviderPanel({ builtinSandboxes, initialEditId, onClose, onS
   };
 
   const afterSave = (p: CustomProviderDto) => {
-    setSavedNote(`Saved ${p.name}: it is selected in the workbench above (environment “discovered”, credential set “saved”).`);
+    setSavedNote(`Saved ${p.name}. It is selected in the workbench above with its saved credentials: press Get token or Authorize there.`);
     setEditId(p.id);
     onSaved(p.id);
   };

@@ -69,6 +69,8 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
   const config = toIntendedConfiguration(effective, keys, redirectUri);
   const findings = checkConfiguration(toServerFacts(server), config);
   const counts = countFindings(findings);
+  /** Marks a control red while a check says the request will fail because of it. */
+  const invalid = (...fields: string[]) => findings.some((f) => f.severity === 'error' && f.field !== undefined && fields.includes(f.field)) || undefined;
   const syntax = scopeSyntax(config.scopes);
   const selectedKey = keys.find((k) => k.kid === keyKid);
   const authCode = form.grant === 'authorization_code';
@@ -114,13 +116,13 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
           </Select>
         </Field>
         <Field htmlFor="smart-grant" label="Grant">
-          <Select id="smart-grant" value={form.grant} onChange={(e) => setForm((f) => changeGrant(f, e.target.value as ProviderFormState['grant'], server))}>
+          <Select id="smart-grant" aria-invalid={invalid('grant')} value={form.grant} onChange={(e) => setForm((f) => changeGrant(f, e.target.value as ProviderFormState['grant'], server))}>
             <option value="authorization_code">Authorization code — SMART App Launch</option>
             <option value="client_credentials">Client credentials — SMART Backend Services</option>
           </Select>
         </Field>
         <Field htmlFor="smart-client-auth" label="Client authentication" hint={advertised(server.token_endpoint_auth_methods_supported)}>
-          <Select id="smart-client-auth" value={form.clientAuth} onChange={(e) => set('clientAuth', e.target.value as ClientAuth)}>
+          <Select id="smart-client-auth" aria-invalid={invalid('clientAuth')} value={form.clientAuth} onChange={(e) => set('clientAuth', e.target.value as ClientAuth)}>
             {(Object.keys(clientAuthLabels) as ClientAuth[]).map((m) => (
               <option key={m} value={m}>
                 {clientAuthLabels[m]}
@@ -131,13 +133,13 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
         {authCode && (
           <>
             <Field htmlFor="smart-pkce" label="PKCE" hint={advertised(server.code_challenge_methods_supported)}>
-              <Select id="smart-pkce" value={form.pkce} onChange={(e) => set('pkce', e.target.value as ProviderFormState['pkce'])}>
+              <Select id="smart-pkce" aria-invalid={invalid('pkce')} value={form.pkce} onChange={(e) => set('pkce', e.target.value as ProviderFormState['pkce'])}>
                 <option value="S256">S256</option>
                 <option value="none">none</option>
               </Select>
             </Field>
             <Field htmlFor="smart-launch" label="Launch">
-              <Select id="smart-launch" value={form.launch} onChange={(e) => set('launch', e.target.value as ProviderFormState['launch'])}>
+              <Select id="smart-launch" aria-invalid={invalid('launch')} value={form.launch} onChange={(e) => set('launch', e.target.value as ProviderFormState['launch'])}>
                 <option value="standalone">Standalone launch</option>
                 <option value="ehr">EHR launch</option>
               </Select>
@@ -163,6 +165,7 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
         >
           <textarea
             id="smart-scopes"
+            aria-invalid={invalid('scopes')}
             rows={2}
             spellCheck={false}
             value={form.scopes}
@@ -208,7 +211,7 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
                 : 'Generate or import a key in Client keys.'
             }
           >
-            <Select id="smart-key" value={keyKid} onChange={(e) => set('keyKid', e.target.value)} disabled={keys.length === 0}>
+            <Select id="smart-key" aria-invalid={invalid('assertionAlg')} value={keyKid} onChange={(e) => set('keyKid', e.target.value)} disabled={keys.length === 0}>
               {keys.length === 0 && <option value="">No keys yet</option>}
               {keys.map((k) => (
                 <option key={k.kid} value={k.kid}>

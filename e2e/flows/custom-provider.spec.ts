@@ -85,4 +85,10 @@ test('custom provider: ES384 key → discover the built-in SMART sandbox → liv
   await expect(header.locator('[data-claim="alg"]')).toContainText('ES384');
   await assertion.scrollIntoViewIfNeeded();
   await page.screenshot(shot('4-token'));
+
+  // The key signs for the saved provider: deleting it is refused (409) and explained.
+  await keyRow.getByRole('button', { name: `Delete key ${kid}` }).click();
+  await keyRow.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(keys.getByTestId('key-delete-error')).toContainText('still in use');
+  await expect(keys.getByTestId('client-key').filter({ has: page.locator(`[title="${kid}"]`) })).toHaveCount(1);
 });
