@@ -91,4 +91,6 @@ test('custom provider: ES384 key → discover the built-in SMART sandbox → liv
   await keyRow.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(keys.getByTestId('key-delete-error')).toContainText('still in use');
   await expect(keys.getByTestId('client-key').filter({ has: page.locator(`[title="${kid}"]`) })).toHaveCount(1);
+  await keys.scrollIntoViewIfNeeded();
+  await page.screenshot(shot('5-key-in-use'));
 });
