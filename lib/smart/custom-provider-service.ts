@@ -147,7 +147,7 @@ const REGISTRATION_SECRETS = ['client_secret', 'registration_access_token'];
 export async function registerClient(
   ctx: CustomProviderContext,
   workspace: Workspace,
-  input: { discoveryUrl: string; clientName: string; grant: 'authorization_code' | 'client_credentials'; scopes: string[]; redirectUri?: string },
+  input: { discoveryUrl: string; clientName: string; grant: 'authorization_code' | 'client_credentials'; scopes: string[]; redirectUri?: string; keyKid?: string },
 ): Promise<RegisterClientResponse> {
   if (workspace.keys.length === 0) {
     throw new HttpError(409, 'conflict', 'Your JWKS has no key yet, so there is nothing for the server to verify assertions with.', { hint: 'Generate or import a key under Client keys first.' });
@@ -168,10 +168,13 @@ export async function registerClient(
   }
 
   const jwksUri = jwksUrlOf(ctx.publicOrigin, workspace);
+  const signingKey = input.keyKid ? workspace.keys.find((k) => k.kid === input.keyKid) : undefined;
+  if (input.keyKid && !signingKey) throw new HttpError(400, 'validation_failed', 'That signing key is not in your workspace.');
   const metadata = {
     client_name: input.clientName,
     token_endpoint_auth_method: 'private_key_jwt',
-    token_endpoint_auth_signing_alg: workspace.keys[0]?.alg,
+    // Registered only when the signing key is known: a server holds the client to it (oidc-provider: "alg mismatch").
+    ...(signingKey ? { token_endpoint_auth_signing_alg: signingKey.alg } : {}),
     jwks_uri: jwksUri,
     grant_types: input.grant === 'authorization_code' ? ['authorization_code', 'refresh_token'] : ['client_credentials'],
     response_types: input.grant === 'authorization_code' ? ['code'] : [],

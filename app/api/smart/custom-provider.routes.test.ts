@@ -154,10 +154,11 @@ describe('custom SMART provider routes', () => {
   it('registers a private_key_jwt client with the console JWKS URL (RFC 7591), hiding registration secrets', async () => {
     const result = await call(registerRoute.POST, {
       path: '/api/smart/register',
-      body: { discoveryUrl: `${as.origin}/fhir`, grant: 'client_credentials', scopes: ['system/Patient.rs'] },
+      body: { discoveryUrl: `${as.origin}/fhir`, grant: 'client_credentials', scopes: ['system/Patient.rs'], keyKid: kid },
     });
     expect(result.response.status).toBe(200);
     const body = result.json as { clientId: string; jwksUri: string; registered: Record<string, unknown> };
+    expect(body.registered).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES384', grant_types: ['client_credentials'] });
     expect(body.clientId).toBe('svc-1');
     expect(body.jwksUri).toBe(jwksUrl);
     expect(registered.get('svc-1')).toBe(jwksUrl);
