@@ -71,7 +71,7 @@ describe('customProviderToProvider', () => {
 });
 
 describe('toCustomProviderDto', () => {
-  it('never carries the secret, only whether one is saved', () => {
+  it('SECURITY 1: never carries the secret, only whether one is saved', () => {
     const dto = toCustomProviderDto(record(), 'http://localhost:3000/api/oauth/custom-abcdefghij/callback');
     expect(JSON.stringify(dto)).not.toContain('s3cr3t-value');
     expect(dto.hasClientSecret).toBe(true);
