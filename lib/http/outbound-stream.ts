@@ -1,6 +1,5 @@
 import 'server-only';
 import type { IncomingMessage } from 'node:http';
-import { Readable } from 'node:stream';
 import type { ExchangeDto } from '@/lib/api-client/schemas';
 import {
   DEFAULT_TIMEOUT_MS,
