@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { freePort } from '../../test/free-port';
 import { E2E_ISSUED_SECRETS_NAME, readIssued } from '../support/log-scan';
 import { browserVisibleText, findTokenByFingerprint, FULL_JWT, recordResponses, sessionFingerprints, type SeenByBrowser } from '../support/secrets';
 import { E2E_LOG_DIR } from '../support/server-env';
@@ -19,16 +19,6 @@ let issuer = '';
 let as: ChildProcess;
 const asOutput: string[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 test.describe.configure({ mode: 'serial' });
 

@@ -2,6 +2,7 @@ import 'server-only';
 import type { z } from 'zod';
 import type { DiscoveryDto, customProviderInputSchema, RegisterClientResponse } from '@/lib/api-client/smart-schemas';
 import { HttpError } from '@/lib/http/errors';
+import { readJsonObject } from '@/lib/http/json-object';
 import { sendOutbound } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';
 import { redirectUriFor } from '@/lib/oauth/authorization-code';
@@ -195,7 +196,7 @@ export async function registerClient(
     { kind: 'text', maxBytes: 64 * 1024 },
     { kind: 'other', providerId: 'custom', environmentId: 'registration', secrets: [] },
   );
-  const answered = sent.ok ? readObject(sent.response.text) : null;
+  const answered = sent.ok ? readJsonObject(sent.response.text) : null;
   const secrets = REGISTRATION_SECRETS.flatMap((field) => (typeof answered?.[field] === 'string' ? [answered[field]] : []));
   const answerBody = sent.exchange.response?.body;
   const exchange =
@@ -213,13 +214,4 @@ export async function registerClient(
   }
   const registered = Object.fromEntries(Object.entries(answered).filter(([field]) => !REGISTRATION_SECRETS.includes(field)));
   return { clientId: answered.client_id, registrationEndpoint, jwksUri, registered, exchangeId: exchange.id };
-}
-
-function readObject(text: string): Record<string, unknown> | null {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
