@@ -135,6 +135,17 @@ export async function buildCustomProviderRecord(
   };
 }
 
+/** What a record built outside the workspace lock relies on, checked again under it before it is written. */
+export function assertStillValid(workspace: Workspace, record: CustomProviderRecord): void {
+  const isNew = !workspace.providers.some((p) => p.id === record.id);
+  if (isNew && workspace.providers.length >= MAX_CUSTOM_PROVIDERS) {
+    throw new HttpError(409, 'conflict', `You have ${MAX_CUSTOM_PROVIDERS} providers saved, the most a workspace keeps.`, { hint: 'Delete one you no longer use.' });
+  }
+  if (record.keyKid && !workspace.keys.some((k) => k.kid === record.keyKid)) {
+    throw new HttpError(409, 'conflict', 'The signing key was deleted while the provider was being saved.', { hint: 'Pick another key and save again.' });
+  }
+}
+
 const REGISTRATION_TIMEOUT_MS = 10_000;
 /** Fields of a registration answer that are credentials: never shown, never logged. */
 const REGISTRATION_SECRETS = ['client_secret', 'registration_access_token'];
