@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { expect, test, type BrowserContext, type Cookie, type Page } from '@playwright/test';
+import { freePort } from '../../test/free-port';
 import { browserVisibleText, findTokenByFingerprint, FULL_JWT, presetSecrets, recordResponses, sessionFingerprints } from '../support/secrets';
 
 /**
@@ -18,16 +18,6 @@ let idpUrl = '';
 const children: ChildProcess[] = [];
 const output: string[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function start(name: string, args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

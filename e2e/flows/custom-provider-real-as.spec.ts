@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { freePort } from '../../test/free-port';
 import { E2E_ISSUED_SECRETS_NAME, readIssued } from '../support/log-scan';
 import { browserVisibleText, findTokenByFingerprint, FULL_JWT, recordResponses, sessionFingerprints, type SeenByBrowser } from '../support/secrets';
 import { E2E_LOG_DIR } from '../support/server-env';
@@ -19,16 +19,6 @@ let issuer = '';
 let as: ChildProcess;
 const asOutput: string[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 test.describe.configure({ mode: 'serial' });
 
@@ -185,7 +175,7 @@ test('SMART Backend Services: key, discovery, RFC 7591 registration, save, and t
     page,
     'POST',
     '/api/smart/register',
-    { discoveryUrl: issuer, clientName: 'e2e backend services', grant: 'client_credentials', scopes: ['system/Patient.rs'] },
+    { discoveryUrl: issuer, clientName: 'e2e backend services', grant: 'client_credentials', scopes: ['system/Patient.rs'], keyKid: kid },
   );
   expect(registered).toMatchObject({ registrationEndpoint: `${issuer}/reg`, jwksUri: jwksUrl });
   expect(registered.registered).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUrl });
@@ -246,6 +236,7 @@ test('authorization code + PKCE with private_key_jwt: log in and consent at the 
     discoveryUrl: issuer,
     clientName: 'e2e auth code',
     grant: 'authorization_code',
+    keyKid: kid,
     scopes,
     providerId: id,
   });
@@ -288,7 +279,8 @@ test('authorization code + PKCE with private_key_jwt: log in and consent at the 
   expect(session.flowErrors).toEqual([]);
   const token = await sessionToken(page, id);
   expect(token).toMatchObject({ grantType: 'authorization_code', clientId });
-  expect(token.scope?.split(' ')).toEqual(expect.arrayContaining(['openid', 'fhirUser', 'patient/*.rs']));
+  // offline_access survives because the console asks it with prompt=consent (OpenID Connect Core §11).
+  expect(token.scope?.split(' ')).toEqual(expect.arrayContaining(['openid', 'fhirUser', 'offline_access', 'patient/*.rs']));
   expect(token.idToken?.claims).toMatchObject({ iss: issuer, sub: 'clinician', aud: clientId });
   expect(token.refresh?.fingerprint.length).toBeGreaterThan(0);
   expect(token.refresh?.history).toEqual([]);
@@ -305,6 +297,9 @@ test('authorization code + PKCE with private_key_jwt: log in and consent at the 
     [fingerprints[1], fingerprints[2]],
   ]);
   expect(second.token.fingerprint).not.toEqual(first.token.fingerprint);
+  // The server never said it rotates; the console reports what the refreshes showed.
+  expect(token.refresh?.rotates).toBe(false);
+  expect(second.token.refresh?.rotates).toBe(true);
   // Each refresh authenticated with its own assertion.
   const jtis = [token, first.token, second.token].map((t) => expectAssertion(t, clientId, [kid]).jti);
   expect(new Set(jtis).size).toBe(3);

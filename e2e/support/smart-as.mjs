@@ -19,9 +19,6 @@
 // - `fetch`: oidc-provider 9 refuses outgoing requests to special-use addresses (loopback included) by passing an
 //   SSRF-guarding undici dispatcher to `fetch`. The console's JWKS URL is on localhost here, so this test server
 //   drops that dispatcher. A production AS would keep it.
-// - `issueRefreshToken`: oidc-provider removes `offline_access` from an authorization request that lacks
-//   `prompt=consent` (OpenID Connect Core §11), and the console sends no `prompt`. This server therefore issues a
-//   refresh token to every client registered for the refresh_token grant, as many SMART servers do.
 // - `rotateRefreshToken: true`: every refresh answers with a new refresh token and consumes the old one (the
 //   default rotates confidential clients' tokens only after 70% of their lifetime).
 import { appendFileSync } from 'node:fs';
@@ -73,9 +70,6 @@ const provider = new Provider(issuer, {
   },
   pkce: { required: () => true },
   rotateRefreshToken: true,
-  async issueRefreshToken(_ctx, client) {
-    return client.grantTypeAllowed('refresh_token');
-  },
   fetch: (url, options) => {
     delete options.dispatcher; // the SSRF guard (see above): the console's JWKS URL is on loopback in these tests
     return globalThis.fetch(url, options);

@@ -130,6 +130,8 @@ export const registerClientRequestSchema = z.object({
   scopes: z.array(z.string().max(512)).max(200),
   /** An app client (authorization code) registers the redirect URI of this saved provider. */
   providerId: customProviderIdSchema.optional(),
+  /** The key the client will sign with: its algorithm is registered as token_endpoint_auth_signing_alg. */
+  keyKid: z.string().max(128).optional(),
 });
 export const registerClientResponseSchema = z.object({
   clientId: z.string(),

@@ -1,8 +1,5 @@
 import 'server-only';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { IncomingMessage } from 'node:http';
 import type { ExchangeDto } from '@/lib/api-client/schemas';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -16,8 +13,8 @@ import {
   type OutboundRequest,
   type OutboundResponse,
 } from './outbound';
+import { decode, headerPairs, send, toFetchResponse } from './node-request';
 import { redactHeaders } from './redact';
-import { assertPublicAddresses } from './address-policy';
 
 export interface OutboundStream {
   status: number;
@@ -56,7 +53,6 @@ export async function openOutboundStream(
   recordExchange: (exchange: ExchangeDto) => Promise<void>,
 ): Promise<OutboundStreamResult> {
   assertAllowedTarget(request.url, request.allowedOrigin);
-  if (request.publicAddressesOnly) await assertPublicAddresses(request.url.hostname);
   const started = performance.now();
   const exchangeBase = describeRequest(request, context);
   const controller = new AbortController();
@@ -173,50 +169,4 @@ export async function openOutboundStream(
       body,
     },
   };
-}
-
-function send(request: OutboundRequest, signal: AbortSignal): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const call = request.url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const headers: Record<string, string> = {};
-    for (const [name, value] of request.headers) headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-    const req = call(request.url, { method: request.method, headers, signal }, resolve);
-    // Node puts the socket error's code on the error itself; the failure words look for it on `cause`, as fetch has it.
-    req.once('error', (error: Error & { code?: string }) => reject(signal.aborted ? error : new Error(error.message, { cause: error })));
-    req.end(request.body);
-  });
-}
-
-/** The body as the page should get it: decompressed when the server compressed it anyway. */
-function decode(res: IncomingMessage): Readable {
-  const encoding = res.headers['content-encoding']?.trim().toLowerCase();
-  const decoder =
-    encoding === 'gzip' || encoding === 'x-gzip'
-      ? createGunzip()
-      : encoding === 'deflate'
-        ? createInflate()
-        : encoding === 'br'
-          ? createBrotliDecompress()
-          : null;
-  if (!decoder) return res;
-  res.once('error', (error) => decoder.destroy(error));
-  return res.pipe(decoder);
-}
-
-function headerPairs(res: IncomingMessage): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
-  return pairs;
-}
-
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-
-/** An error answer as a fetch Response, so it is read, capped and recorded exactly as `sendOutbound` does. */
-function toFetchResponse(res: IncomingMessage): Response {
-  const status = res.statusCode ?? 502;
-  const body = NULL_BODY_STATUSES.has(status) ? null : (Readable.toWeb(decode(res)) as ReadableStream<Uint8Array>);
-  if (!body) res.resume();
-  // Recorded as sent; the body is already decoded, and a constructed Response does not decode again.
-  const headers = new Headers(headerPairs(res));
-  return new Response(body, { status: status < 200 || status > 599 ? 502 : status, statusText: res.statusMessage, headers });
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { ExchangeDto } from '@/lib/api-client/schemas';
 import { redactHeaders, redactText, redactUrl } from './redact';
-import { assertPublicAddresses } from './address-policy';
+import { send, toFetchResponse } from './node-request';
 import { OutboundPolicyError } from './outbound-policy-error';
 
 /**
@@ -81,25 +81,28 @@ export async function sendOutbound(
   context: ExchangeContext,
 ): Promise<OutboundResult> {
   assertAllowedTarget(request.url, request.allowedOrigin);
-  if (request.publicAddressesOnly) await assertPublicAddresses(request.url.hostname);
   const started = performance.now();
   const exchangeBase = describeRequest(request, context);
   const signal = AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   try {
-    const res = await fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      redirect: 'manual',
-      signal,
-      cache: 'no-store',
-    });
+    // A server a user added goes over node:http(s), whose lookup checks each address as it connects; fetch cannot.
+    const res = request.publicAddressesOnly
+      ? toFetchResponse(await send(request, signal))
+      : await fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          redirect: 'manual',
+          signal,
+          cache: 'no-store',
+        });
     try {
       return { ok: true, ...(await readResponse(res, read, context, exchangeBase, started)) };
     } catch (error) {
       throw new BodyReadError(res.status, error);
     }
   } catch (error) {
+    if (error instanceof OutboundPolicyError) throw error;
     const failure =
       error instanceof BodyReadError
         ? describeBrokenBody(error, request.url, signal.aborted)

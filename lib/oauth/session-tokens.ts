@@ -10,7 +10,9 @@ import { toTokenDto } from './token-dto';
 /** The DTO of a stored token, knowing whether its provider rotates refresh tokens. */
 export function describeStoredToken(token: StoredToken, reuse?: { reason: string }): TokenDto {
   const provider = getProvider(token.providerId);
-  const rotates = provider ? grantOf(provider, token.credential.presetId).refresh.rotates : false;
+  // A provider added by URL says nothing about rotation: what its refreshes did is the answer.
+  const observed = token.refreshHistory.some((entry) => entry.newFingerprint !== null);
+  const rotates = (provider ? grantOf(provider, token.credential.presetId).refresh.rotates : false) || observed;
   return toTokenDto(token, reuse, rotates);
 }
 

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { ExchangeDto, SimulatedFailure, TokenDeviation } from '@/lib/api-client/schemas';
 import { HttpError } from '@/lib/http/errors';
+import { readJsonObject } from '@/lib/http/json-object';
 import { sendOutbound } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';
 import { simulationHeaders } from '@/lib/http/simulation';
@@ -161,14 +162,6 @@ function responseFacts(body: Record<string, unknown> | null): StoredToken['respo
   return facts;
 }
 
-function readJsonObject(text: string): Record<string, unknown> | null {
-  try {
-    const json = JSON.parse(text) as unknown;
-    return json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
 
 function header(headers: [string, string][], name: string): string | null {
   return headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? null;

@@ -2,6 +2,7 @@ import 'server-only';
 import type { z } from 'zod';
 import type { DiscoveryDto, customProviderInputSchema, RegisterClientResponse } from '@/lib/api-client/smart-schemas';
 import { HttpError } from '@/lib/http/errors';
+import { readJsonObject } from '@/lib/http/json-object';
 import { sendOutbound } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';
 import { redirectUriFor } from '@/lib/oauth/authorization-code';
@@ -134,6 +135,17 @@ export async function buildCustomProviderRecord(
   };
 }
 
+/** What a record built outside the workspace lock relies on, checked again under it before it is written. */
+export function assertStillValid(workspace: Workspace, record: CustomProviderRecord): void {
+  const isNew = !workspace.providers.some((p) => p.id === record.id);
+  if (isNew && workspace.providers.length >= MAX_CUSTOM_PROVIDERS) {
+    throw new HttpError(409, 'conflict', `You have ${MAX_CUSTOM_PROVIDERS} providers saved, the most a workspace keeps.`, { hint: 'Delete one you no longer use.' });
+  }
+  if (record.keyKid && !workspace.keys.some((k) => k.kid === record.keyKid)) {
+    throw new HttpError(409, 'conflict', 'The signing key was deleted while the provider was being saved.', { hint: 'Pick another key and save again.' });
+  }
+}
+
 const REGISTRATION_TIMEOUT_MS = 10_000;
 /** Fields of a registration answer that are credentials: never shown, never logged. */
 const REGISTRATION_SECRETS = ['client_secret', 'registration_access_token'];
@@ -147,7 +159,7 @@ const REGISTRATION_SECRETS = ['client_secret', 'registration_access_token'];
 export async function registerClient(
   ctx: CustomProviderContext,
   workspace: Workspace,
-  input: { discoveryUrl: string; clientName: string; grant: 'authorization_code' | 'client_credentials'; scopes: string[]; redirectUri?: string },
+  input: { discoveryUrl: string; clientName: string; grant: 'authorization_code' | 'client_credentials'; scopes: string[]; redirectUri?: string; keyKid?: string },
 ): Promise<RegisterClientResponse> {
   if (workspace.keys.length === 0) {
     throw new HttpError(409, 'conflict', 'Your JWKS has no key yet, so there is nothing for the server to verify assertions with.', { hint: 'Generate or import a key under Client keys first.' });
@@ -168,10 +180,13 @@ export async function registerClient(
   }
 
   const jwksUri = jwksUrlOf(ctx.publicOrigin, workspace);
+  const signingKey = input.keyKid ? workspace.keys.find((k) => k.kid === input.keyKid) : undefined;
+  if (input.keyKid && !signingKey) throw new HttpError(400, 'validation_failed', 'That signing key is not in your workspace.');
   const metadata = {
     client_name: input.clientName,
     token_endpoint_auth_method: 'private_key_jwt',
-    token_endpoint_auth_signing_alg: workspace.keys[0]?.alg,
+    // Registered only when the signing key is known: a server holds the client to it (oidc-provider: "alg mismatch").
+    ...(signingKey ? { token_endpoint_auth_signing_alg: signingKey.alg } : {}),
     jwks_uri: jwksUri,
     grant_types: input.grant === 'authorization_code' ? ['authorization_code', 'refresh_token'] : ['client_credentials'],
     response_types: input.grant === 'authorization_code' ? ['code'] : [],
@@ -192,7 +207,7 @@ export async function registerClient(
     { kind: 'text', maxBytes: 64 * 1024 },
     { kind: 'other', providerId: 'custom', environmentId: 'registration', secrets: [] },
   );
-  const answered = sent.ok ? readObject(sent.response.text) : null;
+  const answered = sent.ok ? readJsonObject(sent.response.text) : null;
   const secrets = REGISTRATION_SECRETS.flatMap((field) => (typeof answered?.[field] === 'string' ? [answered[field]] : []));
   const answerBody = sent.exchange.response?.body;
   const exchange =
@@ -210,13 +225,4 @@ export async function registerClient(
   }
   const registered = Object.fromEntries(Object.entries(answered).filter(([field]) => !REGISTRATION_SECRETS.includes(field)));
   return { clientId: answered.client_id, registrationEndpoint, jwksUri, registered, exchangeId: exchange.id };
-}
-
-function readObject(text: string): Record<string, unknown> | null {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }

@@ -46,6 +46,12 @@ describe('customProviderToProvider', () => {
     expect(presets[0]).toMatchObject({ id: 'saved', clientId: 'app-1', clientSecret: 's3cr3t-value', environments: ['discovered'] });
   });
 
+  it('asks offline access with prompt=consent (OpenID Connect Core §11), and only then', () => {
+    expect(customProviderToProvider(record()).grant.authorizeParams).toEqual({ prompt: 'consent' });
+    const online = record({ config: { ...record().config, scopes: ['openid', 'patient/*.rs'] } });
+    expect(customProviderToProvider(online).grant.authorizeParams).toEqual({});
+  });
+
   it('runs SMART Backend Services as client_credentials with private_key_jwt and no secret', () => {
     const provider = customProviderToProvider(
       record({ clientSecret: '', keyKid: 'kid-1', config: { grant: 'client_credentials', clientAuth: 'private_key_jwt', pkce: 'none', scopes: ['system/*.rs'], launch: 'standalone' } }),
@@ -65,7 +71,7 @@ describe('customProviderToProvider', () => {
 });
 
 describe('toCustomProviderDto', () => {
-  it('never carries the secret, only whether one is saved', () => {
+  it('SECURITY 1: never carries the secret, only whether one is saved', () => {
     const dto = toCustomProviderDto(record(), 'http://localhost:3000/api/oauth/custom-abcdefghij/callback');
     expect(JSON.stringify(dto)).not.toContain('s3cr3t-value');
     expect(dto.hasClientSecret).toBe(true);

@@ -89,6 +89,8 @@ export function customProviderToProvider(record: CustomProviderRecord): Provider
       headers: { Accept: 'application/json' },
       pkce: config.pkce === 'S256' ? 'S256' : 'none',
       smartAudience: config.grant === 'authorization_code' && smart,
+      // OpenID Connect Core §11: offline access is asked with prompt=consent, or the server drops offline_access.
+      authorizeParams: config.scopes.includes('openid') && config.scopes.includes('offline_access') ? { prompt: 'consent' } : {},
       refresh: { supported: refreshable, rotates: false },
     },
     documentedTokenLifetimeSeconds: config.grant === 'client_credentials' ? 300 : 3600,

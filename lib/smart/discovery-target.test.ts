@@ -22,13 +22,13 @@ describe('discoveryTarget', () => {
 
 describe('checkAdvertisedUrl', () => {
   const builtin = discoveryTarget('http://localhost:3000/sandbox/smart/fhir', ctx);
-  it('keeps a built-in sandbox’s endpoints inside the sandboxes', () => {
+  it('SECURITY 9: keeps a built-in sandbox’s endpoints inside the sandboxes', () => {
     expect(checkAdvertisedUrl('http://127.0.0.1:3000/sandbox/smart/auth/token', builtin, ctx.builtinOrigin)).toEqual({ ok: true });
     expect(checkAdvertisedUrl('http://127.0.0.1:3000/api/session', builtin, ctx.builtinOrigin)).toMatchObject({ ok: false });
     expect(checkAdvertisedUrl('http://127.0.0.1:6379/', builtin, ctx.builtinOrigin)).toMatchObject({ ok: false });
   });
 
-  it('applies the URL policy to a real server’s endpoints', () => {
+  it('SECURITY 9: applies the URL policy to a real server’s endpoints', () => {
     const real = discoveryTarget('https://fhir.example.org/r4', ctx);
     expect(checkAdvertisedUrl('https://auth.example.org/token', real, ctx.builtinOrigin)).toEqual({ ok: true });
     expect(checkAdvertisedUrl('http://auth.example.org/token', real, ctx.builtinOrigin)).toMatchObject({ ok: false });

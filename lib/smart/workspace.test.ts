@@ -33,7 +33,7 @@ describe('workspace', () => {
     expect(await vault.getPublishedJwks(bob.jwksId)).toEqual({ keys: [] });
   });
 
-  it('stores the private key sealed: the store never holds it in the clear', async () => {
+  it('SECURITY 1: stores the private key sealed: the store never holds it in the clear', async () => {
     const { store, vault } = newVault();
     const key = await generateClientKey('ES384');
     await updateWorkspace(vault, 'alice', (w) => ({ workspace: { ...w, keys: [key] }, result: null }));

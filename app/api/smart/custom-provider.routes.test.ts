@@ -107,7 +107,7 @@ describe('custom SMART provider routes', () => {
   let kid = '';
   let providerId = '';
 
-  it('generates a key server-side and publishes only its public half at the JWKS URL', async () => {
+  it('SECURITY 1: generates a key server-side and publishes only its public half at the JWKS URL', async () => {
     const created = await call(keysRoute.POST, { path: '/api/smart/keys', body: { action: 'generate', alg: 'ES384' } });
     expect(created.response.status).toBe(200);
     const body = created.json as { key: { kid: string; publicJwk: Record<string, unknown> }; jwksUrl: string };
@@ -151,13 +151,14 @@ describe('custom SMART provider routes', () => {
     }
   });
 
-  it('registers a private_key_jwt client with the console JWKS URL (RFC 7591), hiding registration secrets', async () => {
+  it('SECURITY 1: registers a private_key_jwt client with the console JWKS URL (RFC 7591), hiding registration secrets', async () => {
     const result = await call(registerRoute.POST, {
       path: '/api/smart/register',
-      body: { discoveryUrl: `${as.origin}/fhir`, grant: 'client_credentials', scopes: ['system/Patient.rs'] },
+      body: { discoveryUrl: `${as.origin}/fhir`, grant: 'client_credentials', scopes: ['system/Patient.rs'], keyKid: kid },
     });
     expect(result.response.status).toBe(200);
     const body = result.json as { clientId: string; jwksUri: string; registered: Record<string, unknown> };
+    expect(body.registered).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES384', grant_types: ['client_credentials'] });
     expect(body.clientId).toBe('svc-1');
     expect(body.jwksUri).toBe(jwksUrl);
     expect(registered.get('svc-1')).toBe(jwksUrl);
@@ -187,7 +188,7 @@ describe('custom SMART provider routes', () => {
     expect(listed?.grant.clientAuth).toBe('private_key_jwt');
   });
 
-  it('gets a backend-services token with a fresh assertion each time; the page sees it decoded, never signed', async () => {
+  it('SECURITY 1: gets a backend-services token with a fresh assertion each time; the page sees it decoded, never signed', async () => {
     const tokenUrl = `${as.origin}/token`;
     const body = { environmentId: 'discovered', credential: { kind: 'preset', presetId: 'saved' } };
     const first = await call(tokenRoute.POST, { path: `/api/oauth/${providerId}/token`, params: { providerId }, body });
@@ -243,7 +244,7 @@ describe('custom SMART provider routes', () => {
     expect(error.clientAssertion.claims.sub).toBe('svc-1');
   });
 
-  it('calls a saved server only while its address is allowed: checked at each connection, not just when saved', async () => {
+  it('SECURITY 9: calls a saved server only while its address is allowed: checked at each connection, not just when saved', async () => {
     process.env.CONSOLE_ALLOW_LOOPBACK_PROVIDERS = '0';
     const before = assertionsSeen.length;
     try {

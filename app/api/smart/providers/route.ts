@@ -4,7 +4,7 @@ import { requestOrigin } from '@/lib/http/origin';
 import { redirectUriFor } from '@/lib/oauth/authorization-code';
 import { getVault } from '@/lib/session';
 import { toCustomProviderDto } from '@/lib/smart/custom-provider';
-import { buildCustomProviderRecord } from '@/lib/smart/custom-provider-service';
+import { assertStillValid, buildCustomProviderRecord } from '@/lib/smart/custom-provider-service';
 import { readWorkspace, updateWorkspace, workspaceOwner } from '@/lib/smart/workspace';
 
 export const dynamic = 'force-dynamic';
@@ -20,8 +20,11 @@ export const GET = defineRoute({ session: 'none' }, async ({ owner, request }): 
 export const POST = defineRoute({ body: customProviderInputSchema, session: 'create' }, async ({ body, owner, session, request }): Promise<{ provider: CustomProviderDto }> => {
   const vault = getVault();
   const publicOrigin = requestOrigin(request);
-  const { result } = await updateWorkspace(vault, workspaceOwner(owner), async (workspace) => {
-    const record = await buildCustomProviderRecord({ vault, sid: session.sid, publicOrigin }, body, workspace);
+  const ownerKey = workspaceOwner(owner);
+  // Discovery happens outside the workspace lock (it may take seconds); the write re-checks what it relies on.
+  const record = await buildCustomProviderRecord({ vault, sid: session.sid, publicOrigin }, body, await readWorkspace(vault, ownerKey));
+  const { result } = await updateWorkspace(vault, ownerKey, (workspace) => {
+    assertStillValid(workspace, record);
     return { workspace: { ...workspace, providers: [...workspace.providers, record] }, result: record };
   });
   return { provider: toCustomProviderDto(result, redirectUriFor(publicOrigin, result.id)) };

@@ -6,8 +6,8 @@ import { requestOrigin } from '@/lib/http/origin';
 import { redirectUriFor } from '@/lib/oauth/authorization-code';
 import { getVault } from '@/lib/session';
 import { toCustomProviderDto } from '@/lib/smart/custom-provider';
-import { buildCustomProviderRecord } from '@/lib/smart/custom-provider-service';
-import { updateWorkspace, workspaceOwner } from '@/lib/smart/workspace';
+import { assertStillValid, buildCustomProviderRecord } from '@/lib/smart/custom-provider-service';
+import { readWorkspace, updateWorkspace, workspaceOwner } from '@/lib/smart/workspace';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,10 +22,15 @@ export const PUT = defineRoute(
   async ({ params, body, owner, session, request }): Promise<{ provider: CustomProviderDto }> => {
     const vault = getVault();
     const publicOrigin = requestOrigin(request);
-    const { result } = await updateWorkspace(vault, workspaceOwner(owner), async (workspace) => {
-      const existing = workspace.providers.find((p) => p.id === params.customProviderId);
-      if (!existing) throw notFound(params.customProviderId);
-      const record = await buildCustomProviderRecord({ vault, sid: session.sid, publicOrigin }, body, workspace, existing);
+    const ownerKey = workspaceOwner(owner);
+    const snapshot = await readWorkspace(vault, ownerKey);
+    const existing = snapshot.providers.find((p) => p.id === params.customProviderId);
+    if (!existing) throw notFound(params.customProviderId);
+    // Discovery happens outside the workspace lock (it may take seconds); the write re-checks what it relies on.
+    const record = await buildCustomProviderRecord({ vault, sid: session.sid, publicOrigin }, body, snapshot, existing);
+    const { result } = await updateWorkspace(vault, ownerKey, (workspace) => {
+      if (!workspace.providers.some((p) => p.id === record.id)) throw notFound(record.id);
+      assertStillValid(workspace, record);
       return { workspace: { ...workspace, providers: workspace.providers.map((p) => (p.id === record.id ? record : p)) }, result: record };
     });
     return { provider: toCustomProviderDto(result, redirectUriFor(publicOrigin, result.id)) };
