@@ -107,7 +107,7 @@ export function ClientKeysCard() {
               data-testid="key-delete-error"
             />
           )}
-          {remove.error?.status === 409 && (
+          {remove.error?.status === 409 && !remove.error.body.hint && (
             <p className="text-xs text-zinc-600">
               A saved provider signs its assertions with this key. Switch that provider to another key (Edit) or delete
               it first; deleting the key would break its next token request.

@@ -39,12 +39,14 @@ export function SavedProvidersCard({ editingId, onEdit, onDeleted }: SavedProvid
         <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200">
           {providers.data.map((p) => (
             <li key={p.id} className="px-3 py-2.5 text-xs" data-testid="saved-provider" data-provider-id={p.id}>
-              <div className="flex flex-wrap items-center gap-2">
-                <span className="font-semibold text-zinc-900">{p.name}</span>
-                <EnvironmentKindBadge kind={p.environmentKind} />
-                <Badge tone="indigo">{p.config.grant === 'client_credentials' ? 'backend services' : 'app launch'}</Badge>
-                {editingId === p.id && <Badge tone="violet">editing</Badge>}
-                <span className="ml-auto flex items-center gap-1">
+              <div className="flex items-start justify-between gap-2">
+                <div className="flex min-w-0 flex-wrap items-center gap-1.5">
+                  <span className="font-semibold text-zinc-900">{p.name}</span>
+                  <EnvironmentKindBadge kind={p.environmentKind} />
+                  <Badge tone="indigo">{p.config.grant === 'client_credentials' ? 'backend services' : 'app launch'}</Badge>
+                  {editingId === p.id && <Badge tone="violet">editing</Badge>}
+                </div>
+                <span className="flex shrink-0 items-center gap-1">
                   {confirming === p.id ? (
                     <>
                       <span className="text-red-700">Delete {p.name}?</span>
