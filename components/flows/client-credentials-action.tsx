@@ -1,5 +1,9 @@
+import { useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { Disclosure } from '@/components/ui/disclosure';
+import { Select } from '@/components/ui/select';
+import { assertionFaultLabels, assertionFaultSchema, type AssertionFault } from '@/lib/api-client/smart-schemas';
 import type { TokenDto } from '@/lib/api-client/schemas';
 import { BodyFormatChoice } from './body-format-choice';
 import type { BodyFormat } from './credential-options';
@@ -10,10 +14,12 @@ export interface ClientCredentialsActionProps {
   onForceNew: () => void;
   /** Present when the provider takes the credentials in more than one body format (Candid). */
   bodyFormat?: { choices: readonly BodyFormat[]; value: BodyFormat; onChange: (value: BodyFormat) => void };
+  /** private_key_jwt: send one deliberately broken client assertion, to see how the server rejects it. */
+  onSendFaultyAssertion?: (fault: AssertionFault) => void;
 }
 
 /** "Get token" (it submits the surrounding form), the body-format choice, and the reuse notice. */
-export function ClientCredentialsAction({ pending, lastToken, onForceNew, bodyFormat }: ClientCredentialsActionProps) {
+export function ClientCredentialsAction({ pending, lastToken, onForceNew, bodyFormat, onSendFaultyAssertion }: ClientCredentialsActionProps) {
   return (
     <div className="flex flex-col items-stretch gap-2 lg:w-56">
       {bodyFormat && <BodyFormatChoice {...bodyFormat} />}
@@ -34,6 +40,30 @@ export function ClientCredentialsAction({ pending, lastToken, onForceNew, bodyFo
       {lastToken && !lastToken.reused && !pending && (
         <p className="text-center text-xs text-emerald-700">New token minted.</p>
       )}
+      {onSendFaultyAssertion && <FaultyAssertion pending={pending} onSend={onSendFaultyAssertion} />}
     </div>
+  );
+}
+
+/** Sends one assertion that is wrong in one named way, so the rejection and its explanation are seen on purpose. */
+function FaultyAssertion({ pending, onSend }: { pending: boolean; onSend: (fault: AssertionFault) => void }) {
+  const [fault, setFault] = useState<AssertionFault>('wrong_aud');
+  return (
+    <Disclosure summary="Try a broken assertion" className="rounded-lg border border-zinc-200 px-3 py-2" summaryClassName="text-xs">
+      <p className="text-xs leading-5 text-zinc-600">One request with an assertion wrong in one way. A SMART server must refuse it.</p>
+      <label htmlFor="assertion-fault" className="sr-only">
+        What to break
+      </label>
+      <Select id="assertion-fault" className="mt-2" value={fault} onChange={(e) => setFault(assertionFaultSchema.parse(e.target.value))}>
+        {assertionFaultSchema.options.map((option) => (
+          <option key={option} value={option}>
+            {assertionFaultLabels[option]}
+          </option>
+        ))}
+      </Select>
+      <Button size="sm" className="mt-2 w-full" disabled={pending} onClick={() => onSend(fault)} data-testid="send-faulty-assertion">
+        Send it
+      </Button>
+    </Disclosure>
   );
 }

@@ -34,6 +34,8 @@ export interface GetTokenCardProps {
   onDismissFlowError: () => void;
   onForceNew: () => void;
   bodyFormat?: ClientCredentialsActionProps['bodyFormat'];
+  /** private_key_jwt only: send one deliberately broken assertion. */
+  onSendFaultyAssertion?: ClientCredentialsActionProps['onSendFaultyAssertion'];
 }
 
 /** Step 4: the recipe, the action (client credentials: Get token; authorization code: Authorize) and what came back. */
@@ -76,6 +78,7 @@ export function GetTokenCard(props: GetTokenCardProps) {
             lastToken={props.lastToken}
             onForceNew={props.onForceNew}
             bodyFormat={props.bodyFormat}
+            onSendFaultyAssertion={props.onSendFaultyAssertion}
           />
         )}
       </div>

@@ -11,6 +11,7 @@ import { CredentialPicker, type CustomCredentialErrors } from './credential-pick
 import { EnvironmentPicker } from './environment-picker';
 import { GetTokenCard } from './get-token-card';
 import { ProviderPicker } from './provider-picker';
+import type { AssertionFault } from '@/lib/api-client/smart-schemas';
 
 type Environment = ProviderDto['environments'][number];
 
@@ -82,14 +83,14 @@ export function TokenRequestForm(props: TokenRequestFormProps) {
     return { kind: 'custom', clientId: checked.data.clientId, clientSecret: new OneTimeSecret(checked.data.clientSecret) };
   };
 
-  const submit = (forceNew: boolean) => {
+  const submit = (forceNew: boolean, assertionFault?: AssertionFault) => {
     const credentialInput = readCredential();
     if (!credentialInput) return;
     if (grant.grantType === 'authorization_code') {
       props.onAuthorize({ environmentId: environment.id, credential: credentialInput });
       return;
     }
-    props.onRequestToken({ environmentId: environment.id, forceNew, credential: credentialInput, bodyFormat });
+    props.onRequestToken({ environmentId: environment.id, forceNew, credential: credentialInput, bodyFormat, assertionFault });
   };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -155,6 +156,7 @@ export function TokenRequestForm(props: TokenRequestFormProps) {
         flowError={props.flowError}
         onDismissFlowError={props.onDismissFlowError}
         onForceNew={() => submit(true)}
+        onSendFaultyAssertion={grant.clientAuth === 'private_key_jwt' ? (fault) => submit(true, fault) : undefined}
         bodyFormat={
           grant.bodyChoices && grant.bodyChoices.length > 1 && bodyFormat
             ? { choices: grant.bodyChoices, value: bodyFormat, onChange: setChosenFormat }

@@ -125,7 +125,7 @@ export function initialFormState(discoveryUrl: string, server: DiscoveredServerD
 export function formFromSaved(provider: CustomProviderDto): ProviderFormState {
   return {
     name: provider.name,
-    environmentKind: provider.environmentKind,
+    environmentKind: provider.environmentKind === 'production' ? 'production' : 'sandbox',
     grant: provider.config.grant,
     clientAuth: provider.config.clientAuth,
     pkce: provider.config.pkce === 'none' ? 'none' : 'S256',

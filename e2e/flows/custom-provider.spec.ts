@@ -1,9 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { discoveryDtoSchema } from '../../lib/api-client/smart-schemas';
+import { browserVisibleText, findTokenByFingerprint, FULL_JWT, recordResponses, sessionFingerprints } from '../support/secrets';
 
 const shot = (name: string) => ({ path: `test-results/screens/custom-provider-${name}.png`, fullPage: true });
 
-test('custom provider: ES384 key → discover the built-in SMART sandbox → live checks → register → save → token with a decoded assertion', async ({ page }) => {
+test('custom provider: ES384 key → discover the built-in SMART sandbox → live checks → register → save → token with a decoded assertion', async ({ page, context }) => {
+  const seen = recordResponses(page);
   await page.goto('/');
   await expect(page.getByLabel('Provider', { exact: true })).toBeVisible();
   await page.getByRole('button', { name: '+ Add a provider by URL' }).click();
@@ -86,6 +88,17 @@ test('custom provider: ES384 key → discover the built-in SMART sandbox → liv
   await assertion.scrollIntoViewIfNeeded();
   await page.screenshot(shot('4-token'));
 
+  // A broken assertion on purpose: the sandbox refuses it, the console says why and shows what it sent.
+  await page.getByText('Try a broken assertion').click();
+  await page.getByLabel('What to break').selectOption('unknown_kid');
+  await page.getByTestId('send-faulty-assertion').click();
+  await expect(page.getByTestId('token-error')).toContainText('client assertion was not accepted');
+  await expect(page.getByTestId('token-error')).toContainText(/kid/);
+  const rejected = page.getByTestId('rejected-client-assertion');
+  await expect(rejected.getByTestId('client-assertion-header').locator('[data-claim="kid"]')).toContainText('not-in-jwks');
+  await rejected.scrollIntoViewIfNeeded();
+  await page.screenshot(shot('4b-broken-assertion'));
+
   // The key signs for the saved provider: deleting it is refused (409) and explained.
   await keyRow.getByRole('button', { name: `Delete key ${kid}` }).click();
   await keyRow.getByRole('button', { name: 'Delete', exact: true }).click();
@@ -93,4 +106,12 @@ test('custom provider: ES384 key → discover the built-in SMART sandbox → liv
   await expect(keys.getByTestId('client-key').filter({ has: page.locator(`[title="${kid}"]`) })).toHaveCount(1);
   await keys.scrollIntoViewIfNeeded();
   await page.screenshot(shot('5-key-in-use'));
+
+  // Nothing the browser received holds a signed assertion, an access token or a private key.
+  const texts = await browserVisibleText(page, context, seen);
+  for (const text of texts) {
+    expect(text).not.toMatch(FULL_JWT);
+    expect(text).not.toMatch(/"d"\s*:\s*"/);
+  }
+  expect(findTokenByFingerprint(texts, await sessionFingerprints(page))).toBeNull();
 });

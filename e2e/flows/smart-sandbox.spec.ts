@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { choose } from '../support/console';
-import { browserVisibleText, findTokenByFingerprint, presetSecrets, recordResponses, sessionFingerprints } from '../support/secrets';
+import { browserVisibleText, findTokenByFingerprint, FULL_JWT, presetSecrets, recordResponses, sessionFingerprints } from '../support/secrets';
 
 test('SMART reference server: authorize with PKCE and aud, sign in, refresh with rotation, search Patient — no secret or token in the browser', async ({ page, context }) => {
   const seen = recordResponses(page);
@@ -30,7 +30,10 @@ test('SMART reference server: authorize with PKCE and aud, sign in, refresh with
   await page.screenshot({ path: 'test-results/screenshots/smart-token.png', fullPage: true });
 
   const texts = await browserVisibleText(page, context, seen);
-  for (const text of texts) for (const secret of presetSecrets) expect(text).not.toContain(secret);
+  for (const text of texts) {
+    for (const secret of presetSecrets) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(FULL_JWT);
+  }
   expect(findTokenByFingerprint(texts, await sessionFingerprints(page))).toBeNull();
 });
 

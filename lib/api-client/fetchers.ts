@@ -22,6 +22,7 @@ import {
 } from './schemas';
 import { z } from 'zod';
 import { ApiClientError } from './api-client-error';
+import type { AssertionFault } from './smart-schemas';
 
 /**
  * A server answer plus the difference between the server clock and this browser's clock, measured when the answer
@@ -57,6 +58,8 @@ export type TokenRequestInput = {
   credential: CredentialInput;
   /** For providers that take either (Candid). */
   bodyFormat?: 'form' | 'json';
+  /** private_key_jwt: send a deliberately broken assertion to see the rejection. */
+  assertionFault?: AssertionFault;
 };
 
 /** The page's view of the start of an authorization-code run. */
@@ -83,6 +86,7 @@ export async function postToken(providerId: string, input: TokenRequestInput): P
     credential: takeCredential(input.credential),
     forceNew: input.forceNew ?? false,
     bodyFormat: input.bodyFormat,
+    assertionFault: input.assertionFault,
   });
   if (!body.success) throw incomplete('token request', body.error.issues);
   const response = await apiRequest(

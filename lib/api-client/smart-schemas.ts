@@ -104,7 +104,8 @@ export const customProviderDtoSchema = z.object({
   name: z.string(),
   discoveryUrl: z.string(),
   fhirBaseUrl: z.string(),
-  environmentKind: z.enum(['sandbox', 'production']),
+  /** `builtin` when the server is one of this console's built-in sandboxes. */
+  environmentKind: z.enum(['sandbox', 'production', 'builtin']),
   clientId: z.string(),
   hasClientSecret: z.boolean(),
   keyKid: z.string().optional(),

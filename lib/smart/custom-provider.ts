@@ -114,10 +114,9 @@ export function customProviderToProvider(record: CustomProviderRecord): Provider
 
 /** What the browser may know of a saved custom provider: everything but the secret. */
 export function toCustomProviderDto(record: CustomProviderRecord, redirectUri: string): CustomProviderDto {
-  const { clientSecret, environmentKind, ...rest } = record;
+  const { clientSecret, ...rest } = record;
   return {
     ...rest,
-    environmentKind: environmentKind === 'builtin' ? 'sandbox' : environmentKind,
     hasClientSecret: clientSecret.length > 0,
     redirectUri,
   };
