@@ -57,6 +57,7 @@ test('custom provider: ES384 key → discover the built-in SMART sandbox → liv
   await expect(form.getByTestId('save-provider')).toHaveText('Save anyway');
   await expect(form.getByTestId('save-warning')).toBeVisible();
   await page.screenshot(shot('2-checks'));
+  await panel.screenshot({ path: 'test-results/screens/custom-provider-2a-panel.png' });
   await form.getByLabel('Scopes').fill(scopes);
   await expect(checks.locator('[data-severity="error"]')).toHaveCount(0);
 
@@ -87,6 +88,7 @@ test('custom provider: ES384 key → discover the built-in SMART sandbox → liv
   await expect(header.locator('[data-claim="alg"]')).toContainText('ES384');
   await assertion.scrollIntoViewIfNeeded();
   await page.screenshot(shot('4-token'));
+  await assertion.screenshot({ path: 'test-results/screens/custom-provider-4a-assertion.png' });
 
   // A broken assertion on purpose: the sandbox refuses it, the console says why and shows what it sent.
   await page.getByText('Try a broken assertion').click();
@@ -98,6 +100,7 @@ test('custom provider: ES384 key → discover the built-in SMART sandbox → liv
   await expect(rejected.getByTestId('client-assertion-header').locator('[data-claim="kid"]')).toContainText('not-in-jwks');
   await rejected.scrollIntoViewIfNeeded();
   await page.screenshot(shot('4b-broken-assertion'));
+  await page.getByTestId('token-error').screenshot({ path: 'test-results/screens/custom-provider-4c-rejection-explained.png' });
 
   // The key signs for the saved provider: deleting it is refused (409) and explained.
   await keyRow.getByRole('button', { name: `Delete key ${kid}` }).click();
