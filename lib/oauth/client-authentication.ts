@@ -3,7 +3,7 @@ import type { ClientAssertionDto } from '@/lib/api-client/smart-schemas';
 import { HttpError } from '@/lib/http/errors';
 import type { AssertionFault } from '@/lib/api-client/smart-schemas';
 import { mintFaultyAssertion } from '@/lib/smart/assertion-faults';
-import { mintClientAssertion } from '@/lib/smart/client-assertion';
+import { mintClientAssertion, type MintedClientAssertion } from '@/lib/smart/client-assertion';
 import type { ResolvedFlow } from './flow';
 import { buildTokenRequest, type TokenBodyFormat, type TokenHttpRequest } from './token-request';
 
@@ -31,25 +31,28 @@ export async function prepareTokenRequest(
     const request = buildTokenRequest(grant, env.tokenUrl, credential, grantParams, bodyFormat);
     return { request, secrets: [credential.clientSecret] };
   }
-  if (!credential.clientKey) {
-    throw new HttpError(409, 'conflict', `"${credential.label}" signs its client assertions with a key that is no longer in your workspace.`, {
-      hint: 'Edit the provider and pick one of your keys (and register its JWKS at the provider), or generate a new one.',
-    });
-  }
-  const assertionInput = { key: credential.clientKey, clientId: credential.clientId, tokenUrl: env.tokenUrl.toString() };
-  let minted;
-  try {
-    minted = fault
-      ? await mintFaultyAssertion(fault.assertionFault, { ...assertionInput, previousJti: fault.previousJti })
-      : await mintClientAssertion(assertionInput);
-  } catch (error) {
-    if (error instanceof RangeError) throw new HttpError(409, 'conflict', error.message);
-    throw error;
-  }
+  const minted = await mintFlowAssertion(flow, fault);
   const request = buildTokenRequest(grant, env.tokenUrl, { ...credential, clientAssertion: minted.assertion }, grantParams, bodyFormat);
   return {
     request,
     secrets: [minted.assertion],
     clientAssertion: { header: { ...minted.header }, claims: { ...minted.claims } },
   };
+}
+
+/** A client assertion for one request of the flow (or a deliberately broken one); 409 when its key is gone. */
+export async function mintFlowAssertion(flow: ResolvedFlow, fault?: { assertionFault: AssertionFault; previousJti?: string }): Promise<MintedClientAssertion> {
+  const { credential, env } = flow;
+  if (!credential.clientKey) {
+    throw new HttpError(409, 'conflict', `"${credential.label}" signs its client assertions with a key that is no longer in your workspace.`, {
+      hint: 'Edit the provider and pick one of your keys (and register its JWKS at the provider), or generate a new one.',
+    });
+  }
+  const input = { key: credential.clientKey, clientId: credential.clientId, tokenUrl: env.tokenUrl.toString() };
+  try {
+    return fault ? await mintFaultyAssertion(fault.assertionFault, { ...input, previousJti: fault.previousJti }) : await mintClientAssertion(input);
+  } catch (error) {
+    if (error instanceof RangeError) throw new HttpError(409, 'conflict', error.message);
+    throw error;
+  }
 }

@@ -5,6 +5,8 @@ import { sendOutbound } from '@/lib/http/outbound';
 import type { StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
 import type { TokenEndpointContext } from './token-endpoint';
+import { JWT_BEARER_ASSERTION_TYPE } from '@/lib/smart/assertion-type';
+import { mintFlowAssertion } from './client-authentication';
 
 /**
  * Asks the provider what it knows of the session's access token (RFC 7662), for opaque tokens that carry no
@@ -18,8 +20,18 @@ export async function introspectSessionToken(ctx: TokenEndpointContext, stored: 
   }
   const form = new URLSearchParams({ token: stored.accessToken, token_type_hint: 'access_token' });
   const headers: [string, string][] = [['Accept', 'application/json'], ['Content-Type', 'application/x-www-form-urlencoded']];
+  const secrets = [stored.accessToken, credential.clientSecret];
   if (grant.clientAuth === 'basic') {
     headers.push(['Authorization', `Basic ${Buffer.from(`${credential.clientId}:${credential.clientSecret}`).toString('base64')}`]);
+  } else if (grant.clientAuth === 'private_key_jwt') {
+    // Authenticated as at the token endpoint: a fresh assertion whose aud is the token URL, which servers accept
+    // for their other endpoints too (RFC 7523 §3: aud identifies the authorization server).
+    const { assertion } = await mintFlowAssertion(flow);
+    form.set('client_assertion_type', JWT_BEARER_ASSERTION_TYPE);
+    form.set('client_assertion', assertion);
+    secrets.push(assertion);
+  } else if (grant.clientAuth === 'none') {
+    form.set('client_id', credential.clientId);
   } else {
     form.set('client_id', credential.clientId);
     form.set('client_secret', credential.clientSecret);
@@ -27,7 +39,7 @@ export async function introspectSessionToken(ctx: TokenEndpointContext, stored: 
   const result = await sendOutbound(
     { method: 'POST', url: env.introspectionUrl, headers, body: form.toString(), allowedOrigin: env.origin, timeoutMs: 10_000, publicAddressesOnly: env.environment.userSupplied },
     { kind: 'text', maxBytes: 64 * 1024 },
-    { kind: 'other', providerId: provider.id, environmentId: env.environment.id, secrets: [stored.accessToken, credential.clientSecret] },
+    { kind: 'other', providerId: provider.id, environmentId: env.environment.id, secrets },
   );
   await ctx.vault.recordExchange(ctx.sid, result.exchange);
   if (!result.ok) throw new HttpError(502, result.failure.code, result.failure.message, { exchangeId: result.exchange.id });

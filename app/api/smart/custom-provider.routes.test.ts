@@ -5,6 +5,7 @@ import { callRoute, listen, ORIGIN, type Listener } from '@/test/route-harness';
 import * as jwksRoute from '../../jwks/[jwksId]/route';
 import * as providersRoute from '../providers/route';
 import * as sessionRoute from '../session/route';
+import * as introspectRoute from '../oauth/[providerId]/introspect/route';
 import * as tokenRoute from '../oauth/[providerId]/token/route';
 import * as discoverRoute from './discover/route';
 import * as keyRoute from './keys/[kid]/route';
@@ -57,6 +58,7 @@ beforeAll(async () => {
         token_endpoint: `${as.origin}/token`,
         jwks_uri: `${as.origin}/jwks`,
         registration_endpoint: `${as.origin}/register`,
+        introspection_endpoint: `${as.origin}/introspect`,
         grant_types_supported: ['client_credentials'],
         token_endpoint_auth_methods_supported: ['private_key_jwt'],
         token_endpoint_auth_signing_alg_values_supported: ['ES384', 'RS384'],
@@ -70,6 +72,17 @@ beforeAll(async () => {
       const clientId = `svc-${registered.size + 1}`;
       registered.set(clientId, metadata.jwks_uri);
       return json(201, { ...metadata, client_id: clientId, registration_access_token: 'rat-should-never-show' });
+    }
+    if (path === '/introspect' && req.method === 'POST') {
+      const form = new URLSearchParams(await readForm(req));
+      const assertion = form.get('client_assertion') ?? '';
+      const clientId = String(decodeJwtParts(assertion)?.claims.iss ?? '');
+      const jwksUri = registered.get(clientId);
+      const verified = jwksUri
+        ? await verifyClientAssertion(assertion, { expectedAudience: `${as.origin}/token`, clientId, jwks: await fetchConsoleJwks(jwksUri), seenJtis })
+        : { ok: false as const };
+      if (!verified.ok) return json(401, { error: 'invalid_client' });
+      return json(200, { active: true, client_id: clientId, scope: 'system/Patient.rs' });
     }
     if (path === '/token' && req.method === 'POST') {
       const form = new URLSearchParams(await readForm(req));
@@ -206,6 +219,12 @@ describe('custom SMART provider routes', () => {
     const text = JSON.stringify(session.json) + JSON.stringify(first.json) + JSON.stringify(second.json);
     for (const assertion of assertionsSeen) expect(text).not.toContain(assertion);
     expect(text).toContain('client_assertion=');
+  });
+
+  it('introspects the token authenticating with a fresh assertion, as at the token endpoint', async () => {
+    const answered = await call(introspectRoute.POST, { path: `/api/oauth/${providerId}/introspect`, params: { providerId } });
+    expect(answered.response.status).toBe(200);
+    expect(answered.json).toMatchObject({ active: true });
   });
 
   it('explains a rejected assertion in plain words', async () => {
