@@ -1,3 +1,5 @@
+import { readCappedText } from '@/lib/sandbox/shared/read-capped';
+
 /** Reading form bodies and client credentials the way the emulated servers do. */
 
 /** Form bodies larger than this are refused (413) rather than buffered. */
@@ -11,37 +13,14 @@ export type FormBody =
   /** A body with another Content-Type: Keycloak then sees no form parameters at all. */
   | { kind: 'not-form' };
 
-async function readCapped(body: ReadableStream<Uint8Array>): Promise<string | undefined> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxFormBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
 /**
  * Reads an `application/x-www-form-urlencoded` body, whatever the method: a GET that carries a body (the 1up
  * seed's `curl -X GET -d …`) is read like a POST. `none` when the request has no body at all.
  */
 export async function readFormBody(request: Request): Promise<FormBody> {
   if (request.body === null) return { kind: 'none' };
-  const text = await readCapped(request.body);
-  if (text === undefined) return { kind: 'too-large' };
+  const text = await readCappedText(request.body, maxFormBytes);
+  if (text === null) return { kind: 'too-large' };
   const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/x-www-form-urlencoded') return { kind: 'not-form' };
   return { kind: 'form', params: new URLSearchParams(text) };

@@ -1,4 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
+import { readCappedText } from '@/lib/sandbox/shared/read-capped';
 import type { SmartClient } from './clients';
 
 /**
@@ -64,7 +65,7 @@ async function fetchJwks(uri: string, timeoutMs: number, maxBytes: number): Prom
     await response.body?.cancel();
     return failed(`it answered HTTP ${response.status}`);
   }
-  const text = await readCapped(response, maxBytes);
+  const text = response.body ? await readCappedText(response.body, maxBytes) : '';
   if (text === null) return failed(`the document is larger than ${maxBytes} bytes`);
   let body: unknown;
   try {
@@ -76,23 +77,4 @@ async function fetchJwks(uri: string, timeoutMs: number, maxBytes: number): Prom
     return failed('the answer is not a JWKS (no "keys" array)');
   }
   return { jwks: body as JSONWebKeySet };
-}
-
-/** The body as text, or null as soon as it passes `maxBytes` (the rest is not read). */
-async function readCapped(response: Response, maxBytes: number): Promise<string | null> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
