@@ -3,7 +3,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Disclosure } from '@/components/ui/disclosure';
 import { Select } from '@/components/ui/select';
-import { assertionFaultLabels, assertionFaultSchema, type AssertionFault } from '@/lib/api-client/smart-schemas';
+import { assertionFaultLabels, assertionFaultNames, assertionFaultSchema, type AssertionFault } from '@/lib/api-client/smart-schemas';
 import type { TokenDto } from '@/lib/api-client/schemas';
 import { BodyFormatChoice } from './body-format-choice';
 import type { BodyFormat } from './credential-options';
@@ -57,10 +57,13 @@ function FaultyAssertion({ pending, onSend }: { pending: boolean; onSend: (fault
       <Select id="assertion-fault" className="mt-2" value={fault} onChange={(e) => setFault(assertionFaultSchema.parse(e.target.value))}>
         {assertionFaultSchema.options.map((option) => (
           <option key={option} value={option}>
-            {assertionFaultLabels[option]}
+            {assertionFaultNames[option]}
           </option>
         ))}
       </Select>
+      <p className="mt-1 text-xs leading-5 text-zinc-500" data-testid="assertion-fault-detail">
+        Sends an assertion with {assertionFaultLabels[fault]}.
+      </p>
       <Button size="sm" className="mt-2 w-full" disabled={pending} onClick={() => onSend(fault)} data-testid="send-faulty-assertion">
         Send it
       </Button>

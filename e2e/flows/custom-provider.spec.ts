@@ -93,6 +93,9 @@ test('custom provider: ES384 key → discover the built-in SMART sandbox → liv
   // A broken assertion on purpose: the sandbox refuses it, the console says why and shows what it sent.
   await page.getByText('Try a broken assertion').click();
   await page.getByLabel('What to break').selectOption('unknown_kid');
+  await expect(page.getByTestId('assertion-fault-detail')).toHaveText('Sends an assertion with a kid that is not in your JWKS.');
+  await page.getByTestId('send-faulty-assertion').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screens/custom-provider-4d-broken-assertion-choice.png' });
   await page.getByTestId('send-faulty-assertion').click();
   await expect(page.getByTestId('token-error')).toContainText('client assertion was not accepted');
   await expect(page.getByTestId('token-error')).toContainText(/kid/);

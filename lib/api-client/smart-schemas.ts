@@ -184,10 +184,19 @@ export type ClientAssertionDto = z.infer<typeof clientAssertionDtoSchema>;
 export const assertionFaultSchema = z.enum(['wrong_aud', 'unknown_kid', 'iss_not_sub', 'expired', 'replayed_jti']);
 export type AssertionFault = z.infer<typeof assertionFaultSchema>;
 
+/** Short names for a narrow menu; `assertionFaultLabels` says what each sends ("an assertion with …"). */
+export const assertionFaultNames: Record<AssertionFault, string> = {
+  wrong_aud: 'Wrong aud',
+  unknown_kid: 'Unknown kid',
+  iss_not_sub: 'iss ≠ sub',
+  expired: 'Expired',
+  replayed_jti: 'Replayed jti',
+};
+
 export const assertionFaultLabels: Record<AssertionFault, string> = {
-  wrong_aud: 'aud is the server’s origin, not its token URL',
-  unknown_kid: 'kid names a key that is not in the JWKS',
-  iss_not_sub: 'iss differs from sub',
-  expired: 'exp five minutes in the past',
-  replayed_jti: 'the previous assertion’s jti, sent again',
+  wrong_aud: 'an aud of the server’s origin instead of its token URL',
+  unknown_kid: 'a kid that is not in your JWKS',
+  iss_not_sub: 'an iss that differs from sub',
+  expired: 'an exp five minutes in the past',
+  replayed_jti: 'the jti of the previous assertion again',
 };

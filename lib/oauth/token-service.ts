@@ -70,7 +70,7 @@ export async function getClientCredentialsToken(
             code: 'accepted_faulty_assertion',
             field: 'client_assertion',
             severity: 'warning',
-            message: `The server accepted an assertion it should have refused (${assertionFaultLabels[options.assertionFault]}); SMART Backend Services servers must reject it.`,
+            message: `The server accepted an assertion with ${assertionFaultLabels[options.assertionFault]}; a SMART Backend Services server must refuse it.`,
             known: false,
           },
         ],

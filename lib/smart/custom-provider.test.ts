@@ -57,7 +57,7 @@ describe('customProviderToProvider', () => {
       record({ clientSecret: '', keyKid: 'kid-1', config: { grant: 'client_credentials', clientAuth: 'private_key_jwt', pkce: 'none', scopes: ['system/*.rs'], launch: 'standalone' } }),
     );
     expect(provider.grant).toMatchObject({ grantType: 'client_credentials', clientAuth: 'private_key_jwt', extraParams: { grant_type: 'client_credentials' }, scopes: ['system/*.rs'], smartAudience: false });
-    expect(provider.presets[0]?.notes).toMatch(/client assertion signed with key kid-1/);
+    expect(provider.presets[0]?.notes).toMatch(/signed client assertion \(key kid-1…\)/);
   });
 
   it('sends no SMART aud to a plain OAuth server (no SMART configuration)', () => {

@@ -126,7 +126,7 @@ function clientNote(record: CustomProviderRecord): string {
   const auth = {
     client_secret_basic: 'client secret in HTTP Basic',
     client_secret_post: 'client secret in the form body',
-    private_key_jwt: `a client assertion signed with key ${record.keyKid?.slice(0, 12) ?? '(none chosen)'}…`,
+    private_key_jwt: `a signed client assertion (key ${record.keyKid ? `${record.keyKid.slice(0, 12)}…` : 'not chosen'})`,
     none: 'no client authentication (public client)',
   }[record.config.clientAuth];
   return `Saved in your workspace; authenticates with ${auth}.`;
