@@ -1,5 +1,6 @@
 import { getConsoleAuth } from './auth';
 import { ConsoleAuthConfigError } from './auth/config';
+import { allowedHosts, ConsoleOriginConfigError } from './http/origin';
 import { resolveSessionPasswords, SessionSecretError } from './session/secret';
 
 /**
@@ -9,14 +10,16 @@ import { resolveSessionPasswords, SessionSecretError } from './session/secret';
 export function checkStartupConfiguration(): void {
   try {
     resolveSessionPasswords();
+    const hosts = allowedHosts(process.env);
     const auth = getConsoleAuth();
     console.log(
       auth.enabled
         ? `> Console sign-in: ${auth.providers.map((p) => p.name).join(', ')}; callback ${auth.origin}/api/auth/callback/<${auth.providers.map((p) => p.id).join('|')}>`
         : '> No console sign-in configured: serve this console on localhost only.',
     );
+    console.log(`> Answers at ${[...hosts.keys()].join(', ')} (any other Host: 421)`);
   } catch (error) {
-    if (!(error instanceof SessionSecretError || error instanceof ConsoleAuthConfigError)) throw error;
+    if (!(error instanceof SessionSecretError || error instanceof ConsoleAuthConfigError || error instanceof ConsoleOriginConfigError)) throw error;
     console.error(`\nThe console cannot start: ${error.message}\n`);
     process.exit(1);
   }

@@ -30,7 +30,7 @@ export function ensureDependencies() {
   runOrExit('npm', ['install', '--no-audit', '--no-fund']);
 }
 
-const SOURCES = ['app', 'components', 'lib', 'public', 'instrumentation.ts', 'next.config.mjs', 'package-lock.json', 'tailwind.config.ts', 'postcss.config.mjs', 'tsconfig.json'];
+const SOURCES = ['app', 'components', 'lib', 'public', 'instrumentation.ts', 'proxy.ts', 'next.config.mjs', 'package-lock.json', 'tailwind.config.ts', 'postcss.config.mjs', 'tsconfig.json'];
 
 function sourceFingerprint() {
   const hash = createHash('sha256');

@@ -1,10 +1,18 @@
-// The production server: Next's request handler behind a plain Node HTTP server, for one reason — Next drops the
-// body of a GET before route handlers see it, and 1upHealth's docs send the token request as `curl -X GET -d …`.
-// Such a request to a built-in Keycloak token endpoint is passed on as the POST Keycloak would need, with
-// `X-Original-Method: GET` so the sandbox can say what it received. Everything else goes to Next unchanged.
+// The production server: Next's request handler behind a plain Node HTTP server, for what Next cannot do itself:
+// - Next drops the body of a GET before route handlers see it, and 1upHealth's docs send the token request as
+//   `curl -X GET -d …`. Such a request to a built-in Keycloak token endpoint is passed on as the POST Keycloak would
+//   need, with `X-Original-Method: GET` so the sandbox can say what it received.
+// - A path with broken percent-encoding makes Next answer a bare 500 before any route or proxy.ts runs: it gets a
+//   400 with the usual security headers here instead (SECURITY.md rules 11 and 12).
+// - A body announced larger than any route takes is refused from its Content-Length before a byte is read: Next
+//   buffers request bodies for proxy.ts, so a route's own cap would only apply once the whole body had arrived.
+// - Without TRUST_PROXY=1 no proxy is in front, so X-Forwarded-* come from the client: they are dropped before Next
+//   builds its request URL from them (rule 13).
+// Everything else goes to Next unchanged.
 import { createServer } from 'node:http';
 import next from 'next';
 import { resolveBindAddress } from '../lib/auth/bind-address.mjs';
+import { refusal } from '../lib/http/security-headers.mjs';
 
 const KEYCLOAK_TOKEN_PATH = /^\/sandbox\/1uphealth\/auth\/realms\/[^/]+\/protocol\/openid-connect\/token(?:\?|$)/;
 
@@ -23,8 +31,40 @@ function hasBody(req) {
   return length > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
+/** Whether every %-escape of the path decodes to UTF-8; the query is the routes' to judge. */
+function hasValidPercentEncoding(url) {
+  const path = url.split('?')[0];
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function send(res, response) {
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(await response.text());
+}
+
+const trustProxy = process.env.TRUST_PROXY === '1';
+/** The largest body any route takes (a FHIR request's 1 MB body in its JSON envelope); next.config.mjs agrees. */
+const MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024;
+
 await app.prepare();
 createServer((req, res) => {
+  if (!hasValidPercentEncoding(req.url ?? '/')) {
+    void send(res, refusal(400, '400 Bad Request: the path has a malformed percent-encoding (RFC 3986 §2.1).'));
+    return;
+  }
+  if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BODY_BYTES) {
+    res.shouldKeepAlive = false;
+    void send(res, refusal(413, `413 Content Too Large: this console takes request bodies of at most ${MAX_REQUEST_BODY_BYTES / 1024 / 1024} MiB.`));
+    return;
+  }
+  if (!trustProxy) {
+    for (const name of Object.keys(req.headers)) if (name.startsWith('x-forwarded-')) delete req.headers[name];
+  }
   if (req.method === 'GET' && hasBody(req) && KEYCLOAK_TOKEN_PATH.test(req.url ?? '')) {
     req.headers['x-original-method'] = 'GET';
     req.method = 'POST';

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema, simulatedFailureSchema } from '@/lib/api-client/schemas';
 import { providers } from '@/lib/providers';
-import { newSessionCookie, serializeSessionCookie } from '@/lib/session/cookie';
+import { getVault } from '@/lib/session';
+import { newRandomId, newSessionCookie, serializeSessionCookie } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
 import * as fhirDownload from './fhir/[providerId]/download/route';
 import * as fhirProxy from './fhir/[providerId]/route';
@@ -45,7 +46,9 @@ beforeAll(async () => {
 });
 /** A session cookie of a fresh session: each route gets its own, so one route's state cannot steer another's. */
 async function freshSessionCookie(): Promise<string> {
-  const setCookie = await serializeSessionCookie(newSessionCookie(), false, resolveSessionPasswords());
+  const cookie = newSessionCookie();
+  await getVault().putSessionHandle(cookie.handle, newRandomId());
+  const setCookie = await serializeSessionCookie(cookie, false, resolveSessionPasswords());
   return setCookie.split(';')[0]!;
 }
 afterAll(() => upstream.close());

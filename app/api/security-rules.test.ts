@@ -1,5 +1,7 @@
 import { sealData } from 'iron-session';
+import { encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INTERNAL_CALLER_HEADER } from '@/lib/http/internal-caller';
 import { getVault } from '@/lib/session';
 import { workspaceSchema } from '@/lib/smart/workspace';
 import { readSessionCookie } from '@/lib/session/cookie';
@@ -43,8 +45,9 @@ async function sessionWithToken(): Promise<string> {
   return minted.cookie!;
 }
 
-async function sidOf(cookie: string): Promise<string> {
-  return (await readSessionCookie(cookie, false, resolveSessionPasswords()))!.sid;
+/** The vault id of the session a cookie opens; null when its handle was ended. */
+async function sidOf(cookie: string): Promise<string | null> {
+  return getVault().openSessionHandle((await readSessionCookie(cookie, false, resolveSessionPasswords()))!.handle);
 }
 
 type Route = { name: string; method: string; handler: unknown; path: string; params: Record<string, string>; body?: unknown };
@@ -79,7 +82,7 @@ const csrfCases: [string, Record<string, string>][] = [
 describe('SECURITY 3: CSRF', () => {
   it(`SECURITY 3: ${stateChanging.length} state-changing routes × ${csrfCases.length} forged requests → 403 csrf_rejected, no upstream call, nothing changed`, async () => {
     const cookie = await sessionWithToken();
-    const sid = await sidOf(cookie);
+    const sid = (await sidOf(cookie))!;
     const tokenBefore = await getVault().getToken(sid, 'bcda');
     const exchangesBefore = (await getVault().listExchanges(sid)).length;
     const hitsBefore = upstream.hits.length;
@@ -131,9 +134,13 @@ describe('SECURITY 7: redirects', () => {
     }
 
     const hostile = ['//evil.example', '/\\evil.example', '/%2F%2Fevil.example', '%2F%2Fevil.example', 'https://evil.example/', 'javascript:alert(1)', '/\t/evil.example', '\\\\evil.example'];
+    // Each callback replaces the session's cookie handle (SECURITY 16): the next one goes with the new cookie.
+    let cookie = started.cookie;
     for (const value of hostile) {
       const query = new URLSearchParams({ code: 'x', state: 'y', returnTo: value, return_to: value, next: value, redirect: value, redirect_uri: value });
-      const { response } = await callRoute(callback.GET as never, { method: 'GET', path: `/api/oauth/bluebutton/callback?${query}`, params: { providerId: 'bluebutton' }, headers: {}, cookie: started.cookie });
+      const called = await callRoute(callback.GET as never, { method: 'GET', path: `/api/oauth/bluebutton/callback?${query}`, params: { providerId: 'bluebutton' }, headers: {}, cookie });
+      const { response } = called;
+      cookie = called.cookie ?? cookie;
       expect(response.status, value).toBe(303);
       const location = new URL(response.headers.get('location')!);
       expect(location.origin, value).toBe(ORIGIN);
@@ -146,7 +153,7 @@ describe('SECURITY 7: redirects', () => {
 describe('SECURITY 10: session integrity', () => {
   it('SECURITY 10: a tampered cookie or one sealed with a retired password reads as anonymous (clear 4xx JSON, never 500) and gets a new sid', async () => {
     const cookie = await sessionWithToken();
-    const sid = await sidOf(cookie);
+    const sid = (await sidOf(cookie))!;
     const [name, value] = cookie.split('=') as [string, string];
     const flipped = value.slice(0, 40) + (value[40] === 'A' ? 'B' : 'A') + value.slice(41);
     const retired = await sealData({ sid, createdAt: Date.now() }, { password: { '1': 'a-retired-password-of-32-characters-or-more' }, ttl: 3600 });
@@ -165,7 +172,7 @@ describe('SECURITY 10: session integrity', () => {
 
   it('SECURITY 10: logout deletes the vault entry and clears the cookie; the old cookie then finds nothing and a new session gets a new sid', async () => {
     const cookie = await sessionWithToken();
-    const sid = await sidOf(cookie);
+    const sid = (await sidOf(cookie))!;
     await callRoute(fhirProxy.POST as never, { path: '/api/fhir/bcda', params: { providerId: 'bcda' }, body: { environmentId: 'builtin', path: '/api/v2/metadata' }, cookie });
     expect((await getVault().listExchanges(sid)).length).toBeGreaterThan(0);
 
@@ -177,5 +184,127 @@ describe('SECURITY 10: session integrity', () => {
     const replayed = await callRoute(session.GET as never, { method: 'GET', path: '/api/session', headers: {}, cookie });
     expect(replayed.json).toMatchObject({ tokens: [], exchanges: [] });
     expect(await sidOf(await sessionWithToken())).not.toBe(sid);
+  });
+
+  it('SECURITY 16: the OAuth callback replaces the session id: the cookie from before the login opens nothing afterwards, the session keeps its tokens', async () => {
+    const before = await sessionWithToken();
+    const sid = (await sidOf(before))!;
+    const started = await callRoute(authorize.POST as never, {
+      path: '/api/oauth/bluebutton/authorize',
+      params: { providerId: 'bluebutton' },
+      body: { environmentId: 'builtin', credential: { kind: 'preset', presetId: 'demo-demographic' } },
+      cookie: before,
+    });
+    expect(started.response.status).toBe(200);
+    const back = await callRoute(callback.GET as never, { method: 'GET', path: '/api/oauth/bluebutton/callback?code=x&state=y', params: { providerId: 'bluebutton' }, headers: {}, cookie: before });
+    expect(back.response.status).toBe(303);
+    expect(back.cookie).toBeDefined();
+    expect(back.cookie).not.toBe(before);
+    expect(await sidOf(before)).toBeNull();
+    expect(await sidOf(back.cookie!)).toBe(sid);
+
+    const planted = await callRoute(session.GET as never, { method: 'GET', path: '/api/session', headers: {}, cookie: before });
+    expect(planted.json).toMatchObject({ sessionTag: null, tokens: [] });
+    const kept = await callRoute(session.GET as never, { method: 'GET', path: '/api/session', headers: {}, cookie: back.cookie });
+    expect((kept.json as { tokens: { providerId: string }[] }).tokens.map((t) => t.providerId)).toContain('bcda');
+  });
+
+  it('SECURITY 16: logout ends the session id server-side: an old copy of the cookie opens nothing and takes no new token', async () => {
+    const cookie = await sessionWithToken();
+    const sid = (await sidOf(cookie))!;
+    const out = await callRoute(session.DELETE as never, { method: 'DELETE', path: '/api/session', headers: pageHeaders, cookie });
+    expect(out.response.status).toBe(200);
+    expect(await sidOf(cookie)).toBeNull();
+
+    const reused = await callRoute(token.POST as never, { path: '/api/oauth/bcda/token', params: { providerId: 'bcda' }, body: bcdaToken, cookie });
+    expect(reused.response.status).toBe(200);
+    expect(reused.cookie).toBeDefined();
+    expect(reused.cookie).not.toBe(cookie);
+    expect(await getVault().getToken(sid, 'bcda')).toBeNull();
+    expect(await sidOf(reused.cookie!)).not.toBe(sid);
+    const listed = await callRoute(session.GET as never, { method: 'GET', path: '/api/session', headers: {}, cookie });
+    expect(listed.json).toMatchObject({ sessionTag: null, tokens: [], exchanges: [] });
+  });
+});
+
+describe('SECURITY 16: one gate for everything', () => {
+  const nextAuthSecret = 'a-next-auth-secret-of-at-least-32-chars';
+  const user = { issuer: 'http://127.0.0.1:4455', subject: 'alice', providerId: 'oidc', name: 'Alice', email: null, signedInAt: 1_000 };
+  const signInEnv = {
+    CONSOLE_AUTH_OIDC_ISSUER: user.issuer,
+    CONSOLE_AUTH_OIDC_CLIENT_ID: 'console',
+    CONSOLE_AUTH_OIDC_CLIENT_SECRET: 'idp-secret',
+    NEXTAUTH_URL: ORIGIN,
+    NEXTAUTH_SECRET: nextAuthSecret,
+  };
+  const withSignIn = async (run: () => Promise<void>) => {
+    const saved = Object.fromEntries(Object.keys(signInEnv).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, signInEnv);
+    try {
+      await run();
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  };
+
+  it('SECURITY 16: with sign-in on, a built-in sandbox answers a signed-in browser and the console server, nobody else', async () => {
+    await withSignIn(async () => {
+      const signedIn = `next-auth.session-token=${await encode({ token: { ...user }, secret: nextAuthSecret })}`;
+      const metadata = `${upstream.origin}/sandbox/bcda/api/v2/metadata`;
+      const tokenUrl = `${upstream.origin}/sandbox/bcda/auth/token`;
+      const before = upstream.hits.length;
+
+      for (const attempt of [
+        fetch(metadata),
+        fetch(tokenUrl, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('2462c96b-6427-4efb-aed7-118e20c2e997:825598c105bd1fe021c9eb9d41b30e82beb7a505a1184282e69891f76aa0a396dc9d20f35c9df4a5').toString('base64')}` } }),
+        fetch(metadata, { headers: { [INTERNAL_CALLER_HEADER]: 'forged' } }),
+        fetch(metadata, { headers: { cookie: `next-auth.session-token=${await encode({ token: { ...user }, secret: 'another-secret-of-at-least-32-characters' })}` } }),
+      ]) {
+        const refused = await attempt;
+        expect(refused.status).toBe(401);
+        expect((await refused.json()).error.code).toBe('sign_in_required');
+      }
+      expect(upstream.hits.length - before).toBe(4);
+
+      expect((await fetch(metadata, { headers: { cookie: signedIn } })).status).toBe(200);
+      // The console server's own calls carry its proof: a signed-in user's token request goes through.
+      const minted = await callRoute(token.POST as never, {
+        path: '/api/oauth/bcda/token',
+        params: { providerId: 'bcda' },
+        body: bcdaToken,
+        headers: { ...pageHeaders, cookie: signedIn },
+      });
+      expect(minted.response.status).toBe(200);
+      expect((minted.json as { token: { format: string } }).token.format).toBe('jwt');
+    });
+  });
+});
+
+describe('SECURITY 11: bad input gets a clear error', () => {
+  it('SECURITY 11: a CR, LF or NUL in a FHIR request header is a 400 that says so, and calls no one', async () => {
+    const cookie = await sessionWithToken();
+    for (const value of ['application/fhir+json\r\nX-Injected: 1', 'a\nb', 'a\rb', 'a\u0000b']) {
+      const before = upstream.hits.length;
+      const sent = await callRoute(fhirProxy.POST as never, {
+        path: '/api/fhir/bcda',
+        params: { providerId: 'bcda' },
+        body: { environmentId: 'builtin', path: '/api/v2/metadata', headers: { Accept: value } },
+        cookie,
+      });
+      expect(sent.response.status, JSON.stringify(value)).toBe(400);
+      expect((sent.json as { error: { code: string; message: string } }).error).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('line break') });
+      expect(upstream.hits.length).toBe(before);
+    }
+    const badName = await callRoute(fhirProxy.POST as never, {
+      path: '/api/fhir/bcda',
+      params: { providerId: 'bcda' },
+      body: { environmentId: 'builtin', path: '/api/v2/metadata', headers: { 'Accept\r\nX': 'a' } },
+      cookie,
+    });
+    expect(badName.response.status).toBe(400);
+    expect((badName.json as { error: { message: string } }).error.message).toContain('header name');
   });
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { expect, test, type BrowserContext, type Cookie, type Page } from '@playwright/test';
+import { type BrowserContext, type Cookie, type Page } from '@playwright/test';
+import { expect, test, watchContentSecurityPolicy } from '../support/test';
 import { freePort } from '../../test/free-port';
 import { browserVisibleText, findTokenByFingerprint, FULL_JWT, presetSecrets, recordResponses, sessionFingerprints } from '../support/secrets';
 
@@ -66,8 +67,7 @@ test.beforeAll(async () => {
     CONSOLE_AUTH_OIDC_NAME: 'Acme SSO',
   });
   await waitFor(`${idpUrl}/.well-known/openid-configuration`, idp);
-  // The sandboxes answer without console sign-in: this is also the readiness check.
-  await waitFor(`${consoleUrl}/sandbox/bcda/api/v2/metadata`, server);
+  await waitFor(`${consoleUrl}/sign-in`, server);
 });
 
 test.afterAll(() => {
@@ -83,6 +83,7 @@ let page: Page;
 
 test.beforeAll(async ({ browser }) => {
   context = await browser.newContext({ baseURL: consoleUrl, viewport: { width: 1440, height: 1000 } });
+  await watchContentSecurityPolicy(context);
   page = await context.newPage();
 });
 
@@ -135,7 +136,7 @@ function consoleCookie(cookies: Cookie[]): Cookie | undefined {
   return cookies.find((c) => c.name === 'console_session');
 }
 
-test('without sign-in, pages go to the sign-in page and every BFF route answers 401 JSON; the sandboxes stay open', async ({ request }) => {
+test('SECURITY 16: without sign-in, pages go to the sign-in page, every BFF route and built-in sandbox answers 401 JSON', async ({ request }) => {
   await page.goto('/');
   await expect(page).toHaveURL(`${consoleUrl}/sign-in`);
   await expect(page.getByRole('heading', { name: 'Sign in to Health OAuth Console' })).toBeVisible();
@@ -157,9 +158,15 @@ test('without sign-in, pages go to the sign-in page and every BFF route answers 
     expect(await response.json()).toEqual({ error: { code: 'sign_in_required', message: 'Sign in to use this console.', hint: expect.any(String) } });
   }
 
-  const sandbox = await request.get(`${consoleUrl}/sandbox/bcda/api/v2/metadata`);
-  expect(sandbox.status()).toBe(200);
-  expect((await sandbox.json()).resourceType).toBe('CapabilityStatement');
+  // The sandboxes mint tokens: with sign-in on they answer the signed-in browser and the console server only.
+  for (const sandbox of [
+    await request.get(`${consoleUrl}/sandbox/bcda/api/v2/metadata`),
+    await request.post(`${consoleUrl}/sandbox/candid/api/auth/v2/token`, { data: { client_id: 'x', client_secret: 'y' } }),
+    await request.get(`${consoleUrl}/sandbox/bluebutton/v2/o/authorize?client_id=x`, { maxRedirects: 0 }),
+  ]) {
+    expect(sandbox.status(), sandbox.url()).toBe(401);
+    expect((await sandbox.json()).error.code).toBe('sign_in_required');
+  }
 });
 
 test('user A signs in at the IdP, gets a token, and no secret or token reaches the browser', async () => {

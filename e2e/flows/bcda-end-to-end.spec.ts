@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/test';
 import { browserVisibleText, FULL_JWT, presetSecrets, recordResponses } from '../support/secrets';
 
 test('BCDA on the built-in sandbox: token → claims → countdown → metadata → $export → preview, no secret in the browser', async ({ page, context }) => {

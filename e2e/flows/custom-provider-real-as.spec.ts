@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from '../support/test';
 import { freePort } from '../../test/free-port';
 import { E2E_ISSUED_SECRETS_NAME, readIssued } from '../support/log-scan';
 import { browserVisibleText, findTokenByFingerprint, FULL_JWT, recordResponses, sessionFingerprints, type SeenByBrowser } from '../support/secrets';

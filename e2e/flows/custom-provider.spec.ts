@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/test';
 import { discoveryDtoSchema } from '../../lib/api-client/smart-schemas';
 import { browserVisibleText, findTokenByFingerprint, FULL_JWT, recordResponses, sessionFingerprints } from '../support/secrets';
 

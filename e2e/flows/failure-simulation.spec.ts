@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { type Locator, type Page } from '@playwright/test';
+import { expect, test, watchContentSecurityPolicy } from '../support/test';
 
 async function openBcdaBuiltin(page: Page) {
   await page.goto('/');
@@ -29,6 +30,7 @@ test('failure simulation on the built-in BCDA sandbox: on, explained, off — an
 
   // Another browser (another session) is not affected.
   const other = await browser.newContext();
+  await watchContentSecurityPolicy(other);
   try {
     const otherPage = await other.newPage();
     await openBcdaBuiltin(otherPage);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { candid } from '../../lib/providers/candid';
 import { oneuphealth } from '../../lib/providers/oneuphealth';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/test';
 
 async function getToken(page: import('@playwright/test').Page, presetId: string) {
   await page.getByLabel('Environment').selectOption('builtin');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test } from '../support/test';
 import type { ExchangeDto, SessionDto, TokenResponseDto } from '../../lib/api-client/schemas';
 import { startRedisServer, type RedisServer } from '../../test/redis-server';
 import { startConsole, type ConsoleProcess } from '../support/console-process';

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { type APIRequestContext } from '@playwright/test';
+import { expect, test } from '../support/test';
 
 const post = (request: APIRequestContext, baseURL: string, path: string, data: unknown) =>
   request.post(path, {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { type APIRequestContext } from '@playwright/test';
+import { expect, test } from '../support/test';
 import { sealData } from 'iron-session';
 import { choose } from '../support/console';
 import { E2E_ISSUED_SECRETS_NAME, readIssued } from '../support/log-scan';

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from '../support/test';
 
 /**
  * Upstream faults (issue #7): with each transport fault of the built-in sandbox switched on, the token request

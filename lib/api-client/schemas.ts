@@ -300,6 +300,14 @@ export type AuthorizeResponse = z.infer<typeof authorizeResponseSchema>;
 export const tokenResponseDtoSchema = z.object({ token: tokenDtoSchema, serverNow: z.number() });
 export type TokenResponseDto = z.infer<typeof tokenResponseDtoSchema>;
 
+/** A header name is an RFC 9110 §5.1 token. */
+const HTTP_HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
+/** RFC 9110 §5.5: a field value never holds CR, LF or NUL, which would end the header (request splitting). */
+const httpHeaderValueSchema = z
+  .string()
+  .max(1024)
+  .refine((value) => !/[\r\n\0]/.test(value), 'A header value cannot contain a line break (CR or LF) or NUL (RFC 9110 §5.5).');
+
 export const fhirProxyRequestSchema = z.object({
   /** Defaults to the environment of the session's live token for this provider, else the built-in sandbox. */
   environmentId: z.string().min(1).max(64).optional(),
@@ -308,7 +316,10 @@ export const fhirProxyRequestSchema = z.object({
   method: z.enum(['GET', 'POST', 'DELETE']).default('GET'),
   /** Relative to the environment's origin, e.g. `/api/v2/metadata`; absolute URLs are refused. */
   path: z.string().min(1).max(2048),
-  headers: z.record(z.string(), z.string().max(1024)).default({}),
+  headers: z
+    .record(z.string(), httpHeaderValueSchema)
+    .refine((headers) => Object.keys(headers).every((name) => HTTP_HEADER_NAME.test(name)), 'A header name is letters, digits and !#$%&\'*+.^_`|~- only (RFC 9110 §5.1).')
+    .default({}),
   body: z.string().max(1_000_000).optional(),
   /** For NDJSON responses: how many lines to return; the rest of the stream is not read. */
   previewLines: z.number().int().min(1).max(200).default(20),

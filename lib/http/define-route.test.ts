@@ -73,14 +73,106 @@ describe('defineRoute', () => {
     expect(tampered.status).toBe(200);
     expect(tampered.headers.get('set-cookie')).toBeNull();
 
-    const session = newSessionCookie();
-    const cookie = (await serializeSessionCookie(session, false, resolveSessionPasswords())).split(';')[0]!;
-    await optional(new Request(`${origin}/api/x`, { headers: { cookie } }), noParams);
-    expect(seen).toEqual([null, session.sid]);
+    const forged = (await serializeSessionCookie(newSessionCookie(), false, resolveSessionPasswords())).split(';')[0]!;
+    await optional(new Request(`${origin}/api/x`, { headers: { cookie: forged } }), noParams);
 
-    const create = defineRoute({ session: 'create' }, async ({ session: s }) => ({ sid: s.sid.length }));
+    const create = defineRoute({ session: 'create' }, async ({ session: s }) => ({ sid: s.sid }));
     const created = await create(post('{}'), noParams);
     expect(created.headers.get('set-cookie')).toMatch(/^console_session=Fe26\.2\*.*HttpOnly; SameSite=Lax/);
+    const { sid } = await created.json();
+    await optional(new Request(`${origin}/api/x`, { headers: { cookie: created.headers.get('set-cookie')!.split(';')[0]! } }), noParams);
+    // A well-sealed cookie whose handle the vault never issued opens nothing either.
+    expect(seen).toEqual([null, null, sid]);
+  });
+
+  it('SECURITY 16: rotating a session keeps its data under a new handle; the old cookie opens nothing', async () => {
+    const create = defineRoute({ session: 'create' }, async ({ session }) => ({ sid: session.sid }));
+    const first = await create(post('{}'), noParams);
+    const oldCookie = first.headers.get('set-cookie')!.split(';')[0]!;
+    const { sid } = await first.json();
+
+    const rotate = defineRoute({ session: 'optional' }, async ({ session, rotateSession }) => {
+      await rotateSession();
+      return { sid: session?.sid };
+    });
+    const rotated = await rotate(new Request(`${origin}/api/x`, { headers: { cookie: oldCookie } }), noParams);
+    expect((await rotated.json()).sid).toBe(sid);
+    const newCookie = rotated.headers.get('set-cookie')!.split(';')[0]!;
+    expect(newCookie).not.toBe(oldCookie);
+
+    const seen: (string | null)[] = [];
+    const optional = defineRoute({ session: 'optional' }, async ({ session }) => seen.push(session?.sid ?? null));
+    await optional(new Request(`${origin}/api/x`, { headers: { cookie: newCookie } }), noParams);
+    const stale = await optional(new Request(`${origin}/api/x`, { headers: { cookie: oldCookie } }), noParams);
+    expect(seen).toEqual([sid, null]);
+    expect(stale.headers.get('set-cookie')).toMatch(/^console_session=; .*Max-Age=0/);
+  });
+
+  it('SECURITY 11: refuses a body announced larger than the cap from Content-Length, before reading it', async () => {
+    const handler = vi.fn(async () => ({}));
+    const route = defineRoute({ session: 'none', body: z.object({}) }, handler);
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new Uint8Array(64 * 1024));
+      },
+    });
+    const request = new Request(`${origin}/api/x`, { method: 'POST', headers: { ...sameOrigin, 'content-length': '500000000' }, body: endless, duplex: 'half' } as RequestInit);
+    const response = await route(request, noParams);
+    expect(response.status).toBe(413);
+    expect((await response.json()).error).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('larger than') });
+    expect(pulled).toBeLessThanOrEqual(1);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('SECURITY 11: stops reading a chunked body as soon as it passes the cap', async () => {
+    const route = defineRoute({ session: 'none', body: z.object({}) }, async () => ({}));
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new Uint8Array(64 * 1024));
+      },
+    });
+    const request = new Request(`${origin}/api/x`, { method: 'POST', headers: sameOrigin, body: endless, duplex: 'half' } as RequestInit);
+    const response = await route(request, noParams);
+    expect(response.status).toBe(413);
+    expect(pulled).toBeLessThan(40);
+  });
+
+  it('SECURITY 13: answers a Host the console was not configured for with 421, before CSRF, session or handler', async () => {
+    const handler = vi.fn(async () => ({}));
+    const route = defineRoute({ session: 'create' }, handler);
+    const rebound = 'http://rebind.attacker.example:3000';
+    for (const request of [
+      new Request(`${rebound}/api/smart/keys`, { headers: { host: 'rebind.attacker.example:3000', origin: rebound, 'sec-fetch-site': 'same-origin' } }),
+      post('{}', { ...sameOrigin, host: 'rebind.attacker.example:3000', origin: rebound, 'sec-fetch-site': 'same-origin' }),
+      post('{}', { ...sameOrigin, host: 'localhost:3001', origin: 'http://localhost:3001' }),
+    ]) {
+      const response = await route(request, noParams);
+      expect(response.status).toBe(421);
+      expect((await response.json()).error.code).toBe('misdirected_request');
+      expect(response.headers.get('set-cookie')).toBeNull();
+    }
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('SECURITY 13: X-Forwarded-Proto changes nothing without TRUST_PROXY: no https origin, no __Host- cookie', async () => {
+    const route = defineRoute({ session: 'create' }, async () => ({}));
+    const forwarded = post('{}', { ...sameOrigin, 'x-forwarded-proto': 'https', origin: 'https://localhost:3000' });
+    const refused = await route(forwarded, noParams);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('set-cookie')).toBeNull();
+
+    vi.stubEnv('TRUST_PROXY', '1');
+    try {
+      const trusted = await route(post('{}', { ...sameOrigin, 'x-forwarded-proto': 'https', origin: 'https://localhost:3000' }), noParams);
+      expect(trusted.status).toBe(200);
+      expect(trusted.headers.get('set-cookie')).toMatch(/^__Host-console_session=.*; Secure$/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
 
@@ -129,12 +221,12 @@ describe('defineRoute with console sign-in configured', () => {
   });
 
   it('a signed-in user gets a session bound to their sign-in', async () => {
-    const route = defineRoute({ session: 'create' }, async ({ session }) => ({ sid: session.sid }));
+    const route = defineRoute({ session: 'create' }, async ({ session }) => ({ handle: session.cookie.handle }));
     const response = await route(post('{}', { ...sameOrigin, cookie: await signedIn(alice) }), noParams);
     expect(response.status).toBe(200);
     const session = await sessionOf(response);
     expect(session?.owner).toEqual({ user: expect.any(String), signedInAt: alice.signedInAt });
-    expect((await response.json()).sid).toBe(session?.sid);
+    expect((await response.json()).handle).toBe(session?.handle);
   });
 
   it("another user's cookie, or an earlier sign-in's, opens nothing: a fresh session, a new sid", async () => {
@@ -151,7 +243,7 @@ describe('defineRoute with console sign-in configured', () => {
       const response = await create(post('{}', { ...sameOrigin, cookie: `${await signedIn(user)}; ${aliceCookie}` }), noParams);
       const { sid } = await response.json();
       expect(sid).not.toBe(aliceSid);
-      expect((await sessionOf(response))?.sid).toBe(sid);
+      expect(await sessionOf(response)).not.toBeNull();
     }
 
     const seen: (string | null)[] = [];

@@ -6,12 +6,13 @@ import { getConsoleAuth } from '@/lib/auth';
 import { sessionBelongsTo, sessionOwnerOf } from '@/lib/auth/session-binding';
 import { readSignedInUser } from '@/lib/auth/signed-in-user';
 import { log } from '@/lib/log';
-import { clearSessionCookie, newSessionCookie, readSessionCookie, serializeSessionCookie, type SessionCookie, type SessionOwner } from '@/lib/session/cookie';
+import { getVault } from '@/lib/session';
+import { clearSessionCookie, newRandomId, newSessionCookie, readSessionCookie, serializeSessionCookie, type SessionCookie, type SessionOwner } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
 import { VaultUnavailableError } from '@/lib/session/store';
 import { checkCsrf } from './csrf';
 import { HttpError } from './errors';
-import { isSecureRequest, requestOrigin } from './origin';
+import { consoleOrigin, isSecureRequest, MisdirectedRequestError } from './origin';
 import { OutboundPolicyError } from './outbound';
 
 /**
@@ -30,11 +31,23 @@ interface RouteSpec<P extends z.ZodType, B extends z.ZodType> {
   session: SessionMode;
 }
 
+/** The console session a request belongs to. */
+export interface OpenSession {
+  /** The session's id in the vault: its tokens, timeline and pending flows are kept under it. Never sent out. */
+  sid: string;
+  cookie: SessionCookie;
+}
+
 interface HandlerContext<P extends z.ZodType, B extends z.ZodType, S extends SessionMode> {
   request: Request;
   params: z.infer<P>;
   body: z.infer<B>;
-  session: S extends 'create' ? SessionCookie : SessionCookie | null;
+  session: S extends 'create' ? OpenSession : OpenSession | null;
+  /**
+   * Gives the session a new cookie handle and ends the old one (the session's data stays): an old copy of the
+   * cookie, or one planted before a login, opens nothing afterwards (ASVS 7.2.4, session fixation).
+   */
+  rotateSession: () => Promise<void>;
   /** The signed-in user the request is for; null when console sign-in is off. */
   owner: SessionOwner | null;
   requestId: string;
@@ -50,36 +63,47 @@ export function defineRoute<P extends z.ZodType = z.ZodUndefined, B extends z.Zo
 ): (request: Request, context: RouteContext) => Promise<Response> {
   return async (request, context) => {
     const requestId = randomUUID();
-    const setCookies: string[] = [];
+    /** The session cookie this answer sets: a new or rotated handle, or a clearing one. */
+    let sessionCookieHeader: string | null = null;
     try {
+      const origin = consoleOrigin(request);
       const secure = isSecureRequest(request);
       const owner = await requireSignIn(request);
       const stateChanging = request.method !== 'GET' && request.method !== 'HEAD';
       if (spec.csrf ?? stateChanging) {
-        const csrf = checkCsrf(request, requestOrigin(request));
+        const csrf = checkCsrf(request, origin);
         if (!csrf.ok) throw new HttpError(403, 'csrf_rejected', `Request refused: ${csrf.reason}.`, { hint: 'Use the console page; cross-site requests are refused.' });
       }
       const params = spec.params ? parseOrThrow(spec.params, await context.params, 'not_found', 404) : undefined;
       const body = spec.body ? parseOrThrow(spec.body, await readJson(request), 'validation_failed', 400) : undefined;
 
-      let session: SessionCookie | null = null;
+      /** A new cookie handle for session `sid`, in the vault before the cookie goes out so any instance finds it. */
+      const issueHandle = async (sid: string): Promise<OpenSession> => {
+        const cookie = newSessionCookie(Date.now(), owner ?? undefined);
+        await getVault().putSessionHandle(cookie.handle, sid);
+        sessionCookieHeader = await serializeSessionCookie(cookie, secure, resolveSessionPasswords());
+        return { sid, cookie };
+      };
+      let session: OpenSession | null = null;
       if (spec.session !== 'none') {
-        const passwords = resolveSessionPasswords();
-        const found = await readSessionCookie(request.headers.get('cookie'), secure, passwords);
-        session = found && sessionBelongsTo(found, owner) ? found : null;
-        if (!session && spec.session === 'create') {
-          session = newSessionCookie(Date.now(), owner ?? undefined);
-          setCookies.push(await serializeSessionCookie(session, secure, passwords));
-        } else if (found && !session) {
-          setCookies.push(clearSessionCookie(secure));
-        }
+        const found = await readSessionCookie(request.headers.get('cookie'), secure, resolveSessionPasswords());
+        const sid = found && sessionBelongsTo(found, owner) ? await getVault().openSessionHandle(found.handle) : null;
+        session = found && sid ? { sid, cookie: found } : null;
+        if (!session && spec.session === 'create') session = await issueHandle(newRandomId());
+        else if (found && !session) sessionCookieHeader = clearSessionCookie(secure);
       }
+      const rotateSession = async () => {
+        if (!session) return;
+        const ended = session.cookie.handle;
+        session = await issueHandle(session.sid);
+        await getVault().endSessionHandle(ended);
+      };
 
-      const result = await handler({ request, params, body, session, owner, requestId } as HandlerContext<P, B, S>);
+      const result = await handler({ request, params, body, session, rotateSession, owner, requestId } as HandlerContext<P, B, S>);
       const response = result instanceof Response ? result : Response.json(result ?? { ok: true });
-      return finish(response, setCookies);
+      return finish(response, sessionCookieHeader);
     } catch (error) {
-      return finish(errorResponse(error, requestId, request), setCookies);
+      return finish(errorResponse(error, requestId, request), sessionCookieHeader);
     }
   };
 }
@@ -98,16 +122,15 @@ async function requireSignIn(request: Request): Promise<SessionOwner | null> {
   return sessionOwnerOf(user);
 }
 
-function finish(response: Response, setCookies: string[]): Response {
+function finish(response: Response, sessionCookieHeader: string | null): Response {
   // no-transform: the JSON goes to a page on the same host; gzipping it cost more CPU than it saves on the wire.
   response.headers.set('Cache-Control', 'no-store, no-transform');
-  for (const cookie of setCookies) response.headers.append('Set-Cookie', cookie);
+  if (sessionCookieHeader) response.headers.append('Set-Cookie', sessionCookieHeader);
   return response;
 }
 
 async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw new HttpError(413, 'bad_request', 'The request body is too large.');
+  const text = await readCappedText(request, MAX_BODY_BYTES);
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;
@@ -124,7 +147,37 @@ function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, code: 'not
   throw new HttpError(status, code, code === 'not_found' ? 'Not found.' : `Invalid request: ${first ? `${first.path}: ${first.message}` : 'see issues'}.`, { issues });
 }
 
+/**
+ * The body as text, refused with 413 before a byte is read when Content-Length announces more than `maxBytes`, and
+ * as soon as a chunked body passes it: a client announcing 500 MB gets its answer at once.
+ */
+async function readCappedText(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () => new HttpError(413, 'payload_too_large', `The request body is larger than ${Math.round(maxBytes / 1000)} kB, the most this route takes.`);
+  const announced = request.headers.get('content-length');
+  if (announced !== null && (!/^\d+$/.test(announced.trim()) || Number(announced) > maxBytes)) {
+    throw /^\d+$/.test(announced.trim()) ? tooLarge() : new HttpError(400, 'bad_request', 'The Content-Length header is not a number.');
+  }
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 function errorResponse(error: unknown, requestId: string, request: Request): Response {
+  if (error instanceof MisdirectedRequestError) {
+    return Response.json({ error: { code: 'misdirected_request', message: error.message } } satisfies ApiError, { status: 421 });
+  }
   if (error instanceof HttpError) {
     return Response.json(error.toBody(), { status: error.status, headers: error.headers });
   }

@@ -3,6 +3,8 @@ import type { ApiError } from '@/lib/api-client/schemas';
 /** The closed list of error codes the BFF answers with. */
 export type ApiErrorCode =
   | 'bad_request'
+  | 'misdirected_request'
+  | 'payload_too_large'
   | 'validation_failed'
   | 'csrf_rejected'
   | 'sign_in_required'

@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { assertPublicLiteral, publicOnlyLookup } from './address-policy';
+import { internalCallerHeaders } from './internal-caller';
 import type { OutboundRequest } from './outbound';
 import { OutboundPolicyError } from './outbound-policy-error';
 
@@ -15,7 +16,7 @@ export function send(request: OutboundRequest, signal: AbortSignal): Promise<Inc
   return new Promise((resolve, reject) => {
     const call = request.url.protocol === 'https:' ? httpsRequest : httpRequest;
     const headers: Record<string, string> = {};
-    for (const [name, value] of request.headers) headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    for (const [name, value] of [...request.headers, ...internalCallerHeaders(request.url)]) headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
     if (request.publicAddressesOnly) {
       try {
         assertPublicLiteral(request.url.hostname);

@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { ExchangeDto } from '@/lib/api-client/schemas';
+import { internalCallerHeaders } from './internal-caller';
 import { redactHeaders, redactText, redactUrl } from './redact';
 import { send, toFetchResponse } from './node-request';
 import { OutboundPolicyError } from './outbound-policy-error';
@@ -90,7 +91,7 @@ export async function sendOutbound(
       ? toFetchResponse(await send(request, signal))
       : await fetch(request.url, {
           method: request.method,
-          headers: request.headers,
+          headers: [...request.headers, ...internalCallerHeaders(request.url)],
           body: request.body,
           redirect: 'manual',
           signal,

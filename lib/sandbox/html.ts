@@ -1,6 +1,7 @@
 /**
- * Small server-rendered pages for the built-in sandboxes' login and consent screens: plain HTML with inline
- * styles (the console's CSP allows inline styles and same-origin form posts), every value escaped.
+ * Small server-rendered pages for the built-in sandboxes' login and consent screens: plain HTML with inline styles
+ * and no script (their CSP in lib/http/security-headers.mjs allows exactly that, and same-origin form posts), every
+ * value escaped.
  */
 
 export function escapeHtml(value: string): string {

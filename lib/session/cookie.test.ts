@@ -15,7 +15,7 @@ describe('session cookie', () => {
     expect(header).not.toMatch(/Domain=/i);
     expect(header).not.toContain('Secure');
     expect(header.length).toBeLessThan(600);
-    expect(header).not.toContain(session.sid);
+    expect(header).not.toContain(session.handle);
     const value = header.split(';')[0]!;
     expect(await readSessionCookie(`other=1; ${value}`, false, passwords)).toEqual(session);
   });

@@ -5,8 +5,10 @@ import { z } from 'zod';
 import type { PasswordMap } from './secret';
 
 /**
- * The session cookie holds only a random session id, its creation time and, with console sign-in, the sign-in
- * it belongs to, sealed with iron. Tokens never go in it (SECURITY.md: cookie holds an id, not tokens).
+ * The session cookie holds only a random handle, its creation time and, with console sign-in, the sign-in it
+ * belongs to, sealed with iron. Tokens never go in it (SECURITY.md: cookie holds an id, not tokens). The handle opens
+ * the session only while the vault says so: logout ends it, and the OAuth callback and a sign-in replace it
+ * (SECURITY.md rule 16, ASVS 7.2.4 / 7.4.1), so an old copy of the cookie opens nothing.
  */
 
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
@@ -23,7 +25,8 @@ const sessionOwnerSchema = z.object({
 export type SessionOwner = z.infer<typeof sessionOwnerSchema>;
 
 const sessionCookieSchema = z.object({
-  sid: z.string().regex(/^[A-Za-z0-9_-]{22,}$/),
+  /** The session's bearer credential; the vault maps it to the session id its data is kept under. */
+  handle: z.string().regex(/^[A-Za-z0-9_-]{22,}$/),
   createdAt: z.number(),
   /** Absent when console sign-in is off. */
   owner: sessionOwnerSchema.optional(),
@@ -31,7 +34,12 @@ const sessionCookieSchema = z.object({
 export type SessionCookie = z.infer<typeof sessionCookieSchema>;
 
 export function newSessionCookie(now = Date.now(), owner?: SessionOwner): SessionCookie {
-  return { sid: randomBytes(18).toString('base64url'), createdAt: now, ...(owner ? { owner } : {}) };
+  return { handle: newRandomId(), createdAt: now, ...(owner ? { owner } : {}) };
+}
+
+/** 144 random bits, URL-safe: a session id or a cookie handle. */
+export function newRandomId(): string {
+  return randomBytes(18).toString('base64url');
 }
 
 /** What the page may know of a session id: enough to tell two sessions apart, not enough to be one. */

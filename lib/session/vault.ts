@@ -1,4 +1,5 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   apiErrorSchema,
@@ -82,6 +83,7 @@ export const pendingFlowSchema = z.object({
 export type PendingFlow = z.infer<typeof pendingFlowSchema>;
 
 const simulationsSchema = z.object({ failures: z.array(simulatedFailureSchema) });
+const sessionHandleSchema = z.object({ sid: z.string() });
 
 const HISTORY_MAX_EXCHANGES = 200;
 const HISTORY_TTL_SECONDS = 12 * 60 * 60;
@@ -99,6 +101,25 @@ export class SessionVault {
     private readonly passwords: PasswordMap,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Binds a session cookie's handle to the session it opens, for at most the session's life. */
+  async putSessionHandle(handle: string, sid: string, ttlSeconds: number = SESSION_TTL_SECONDS): Promise<void> {
+    const key = handleKey(handle);
+    await this.store.set(key, this.seal(key, { sid }, ttlSeconds), ttlSeconds);
+  }
+
+  /** The session a cookie's handle opens; null once logout or a rotation ended the handle, or when it expired. */
+  async openSessionHandle(handle: string): Promise<string | null> {
+    const key = handleKey(handle);
+    const sealed = await this.store.get(key);
+    const parsed = sealed ? sessionHandleSchema.safeParse(this.unseal(key, sealed)) : null;
+    return parsed?.success ? parsed.data.sid : null;
+  }
+
+  /** Ends a handle: the cookie that carries it opens nothing from now on, on every instance. */
+  async endSessionHandle(handle: string): Promise<void> {
+    await this.store.delete(handleKey(handle));
+  }
 
   /** Keeps the history of a token the provider ended; a new token for the provider replaces it. */
   async putEndedToken(sid: string, ended: EndedTokenDto): Promise<void> {
@@ -268,6 +289,11 @@ export class SessionVault {
   private unseal(storeKey: string, sealed: string): unknown {
     return unsealVaultEntry(storeKey, sealed, this.passwords, this.now());
   }
+}
+
+/** Keyed by a hash: the store (a Redis operator) never sees a handle it could put in a cookie. */
+function handleKey(handle: string): string {
+  return `handle:${createHash('sha256').update(handle).digest('base64url')}`;
 }
 
 function tokenKey(sid: string, providerId: string): string {

@@ -1,5 +1,5 @@
 import { defineRoute } from '@/lib/http/define-route';
-import { requestOrigin } from '@/lib/http/origin';
+import { consoleOrigin } from '@/lib/http/origin';
 import { toProviderDto } from '@/lib/providers/dto';
 import { builtinSandboxesEnabled } from '@/lib/sandbox';
 import { getVault } from '@/lib/session';
@@ -12,7 +12,7 @@ export const dynamic = 'force-dynamic';
 /** The console's providers and the ones this user added by discovery, without any secret. */
 export const GET = defineRoute({ session: 'none' }, async ({ request, owner }): Promise<ProvidersResponse> => {
   const builtin = builtinSandboxesEnabled();
-  const publicOrigin = requestOrigin(request);
+  const publicOrigin = consoleOrigin(request);
   const catalogue = await loadCatalogue(getVault(), workspaceOwner(owner));
   return {
     providers: catalogue

@@ -29,9 +29,16 @@ export const GET = defineRoute({ session: 'optional' }, async ({ session, owner 
   return { serverNow: Date.now(), sessionTag: sessionTag(session.sid), tokens: tokens.map((t) => describeStoredToken(t)), exchanges, flowErrors, simulations, endedTokens };
 });
 
-/** Forget the session: its tokens and history leave the vault, the cookie is cleared. */
+/**
+ * Forget the session (ASVS 7.4.1): its tokens and history leave the vault, its cookie handle is ended server-side
+ * (an old copy of the cookie opens nothing) and the cookie is cleared.
+ */
 export const DELETE = defineRoute({ session: 'optional' }, async ({ session, request, owner }) => {
-  if (session) await getVault().clear(session.sid, await providerIdsOf(owner));
+  if (session) {
+    const vault = getVault();
+    await vault.endSessionHandle(session.cookie.handle);
+    await vault.clear(session.sid, await providerIdsOf(owner));
+  }
   const response = Response.json({ ok: true });
   response.headers.append('Set-Cookie', clearSessionCookie(isSecureRequest(request)));
   return response;

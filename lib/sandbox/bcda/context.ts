@@ -1,4 +1,4 @@
-import { requestOrigin } from '@/lib/http/origin';
+import { addressedOrigin } from '@/lib/http/origin';
 import type { SigningKey } from '../shared/signing-key';
 import type { JobStore } from './job-store';
 import type { RateLimiter } from '../shared/rate-limit';
@@ -21,5 +21,5 @@ export interface BcdaContext {
  * request's scheme and Host header; ours adds the mount path.
  */
 export function getBaseUrl(context: BcdaContext, request: Request): string {
-  return `${requestOrigin(request)}${context.mountPath}`;
+  return `${addressedOrigin(request)}${context.mountPath}`;
 }

@@ -1,4 +1,4 @@
-import { requestOrigin } from '@/lib/http/origin';
+import { addressedOrigin } from '@/lib/http/origin';
 import type { BlueButtonStore } from './store';
 
 /** The state and settings one sandbox instance shares across its handlers. */
@@ -24,5 +24,5 @@ export interface BlueButtonContext {
  * the browser-facing origin (Host header) plus the mount path.
  */
 export function getBaseUrl(context: BlueButtonContext, request: Request): string {
-  return `${requestOrigin(request)}${context.mountPath}`;
+  return `${addressedOrigin(request)}${context.mountPath}`;
 }

@@ -1,4 +1,4 @@
-import { requestOrigin } from '@/lib/http/origin';
+import { addressedOrigin } from '@/lib/http/origin';
 import type { CandidSigningKey } from './keys';
 import type { RateLimiter } from '../shared/rate-limit';
 
@@ -16,7 +16,7 @@ export interface CandidContext {
 
 /** The public base URL of the sandbox for this request: the console's origin plus the mount path. */
 export function getBaseUrl(context: CandidContext, request: Request): string {
-  return `${requestOrigin(request)}${context.mountPath}`;
+  return `${addressedOrigin(request)}${context.mountPath}`;
 }
 
 /** "5 hours", "90 minutes", "45 seconds": a lifetime in the words of Candid's docs. */

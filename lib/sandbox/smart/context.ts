@@ -1,4 +1,4 @@
-import { requestOrigin } from '@/lib/http/origin';
+import { addressedOrigin } from '@/lib/http/origin';
 import type { JtiReplayStore } from '@/lib/smart/assertion-verifier';
 import type { SigningKey } from '../shared/signing-key';
 import { demoClients, type ClientRegistry, type SmartClient } from './clients';
@@ -38,7 +38,7 @@ export interface ServerUrls {
  * console's server on 127.0.0.1 each see documents that name the address they used.
  */
 export function serverUrls(context: SmartContext, request: Request): ServerUrls {
-  const origin = requestOrigin(request);
+  const origin = addressedOrigin(request);
   const issuer = `${origin}${context.mountPath}`;
   return {
     origin,

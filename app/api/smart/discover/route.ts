@@ -1,6 +1,6 @@
 import { discoverRequestSchema, type DiscoveryDto } from '@/lib/api-client/smart-schemas';
 import { defineRoute } from '@/lib/http/define-route';
-import { requestOrigin } from '@/lib/http/origin';
+import { consoleOrigin } from '@/lib/http/origin';
 import { getVault } from '@/lib/session';
 import { discoverForSession, toDiscoveryDto } from '@/lib/smart/custom-provider-service';
 
@@ -8,6 +8,6 @@ export const dynamic = 'force-dynamic';
 
 /** Reads a server's SMART configuration and OpenID metadata for the add-a-provider form; nothing is saved. */
 export const POST = defineRoute({ body: discoverRequestSchema, session: 'create' }, async ({ body, session, request }): Promise<DiscoveryDto> => {
-  const { result } = await discoverForSession({ vault: getVault(), sid: session.sid, publicOrigin: requestOrigin(request) }, body.url);
+  const { result } = await discoverForSession({ vault: getVault(), sid: session.sid, publicOrigin: consoleOrigin(request) }, body.url);
   return toDiscoveryDto(result);
 });

@@ -1,7 +1,7 @@
 import { clientKeyRequestSchema, type ClientKeysResponse } from '@/lib/api-client/smart-schemas';
 import { defineRoute } from '@/lib/http/define-route';
 import { HttpError } from '@/lib/http/errors';
-import { requestOrigin } from '@/lib/http/origin';
+import { consoleOrigin } from '@/lib/http/origin';
 import { getVault } from '@/lib/session';
 import { toClientKeyDto } from '@/lib/smart/client-key-dto';
 import { ClientKeyImportError, generateClientKey, importClientKey } from '@/lib/smart/client-keys';
@@ -12,7 +12,7 @@ export const dynamic = 'force-dynamic';
 /** This user's signing keys (public halves) and the URL their JWKS is published at. */
 export const GET = defineRoute({ session: 'none' }, async ({ owner, request }): Promise<ClientKeysResponse> => {
   const workspace = await ensureWorkspace(getVault(), workspaceOwner(owner));
-  return { jwksUrl: jwksUrlOf(requestOrigin(request), workspace), keys: workspace.keys.map((key) => toClientKeyDto(key, workspace.providers)) };
+  return { jwksUrl: jwksUrlOf(consoleOrigin(request), workspace), keys: workspace.keys.map((key) => toClientKeyDto(key, workspace.providers)) };
 });
 
 /** Generates a key pair on the server, or imports a private key; only the public half comes back. */
@@ -31,7 +31,7 @@ export const POST = defineRoute({ body: clientKeyRequestSchema, session: 'none' 
     if (current.keys.length >= MAX_CLIENT_KEYS) throw tooManyKeys();
     return { workspace: { ...current, keys: [...current.keys, key] }, result: null };
   });
-  return { key: toClientKeyDto(key, workspace.providers), jwksUrl: jwksUrlOf(requestOrigin(request), workspace) };
+  return { key: toClientKeyDto(key, workspace.providers), jwksUrl: jwksUrlOf(consoleOrigin(request), workspace) };
 });
 
 function tooManyKeys(): HttpError {

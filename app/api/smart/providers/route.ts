@@ -1,6 +1,6 @@
 import { customProviderInputSchema, type CustomProviderDto } from '@/lib/api-client/smart-schemas';
 import { defineRoute } from '@/lib/http/define-route';
-import { requestOrigin } from '@/lib/http/origin';
+import { consoleOrigin } from '@/lib/http/origin';
 import { redirectUriFor } from '@/lib/oauth/authorization-code';
 import { getVault } from '@/lib/session';
 import { toCustomProviderDto } from '@/lib/smart/custom-provider';
@@ -12,14 +12,14 @@ export const dynamic = 'force-dynamic';
 /** The providers this user added by discovery; secrets stay on the server. */
 export const GET = defineRoute({ session: 'none' }, async ({ owner, request }): Promise<{ providers: CustomProviderDto[] }> => {
   const workspace = await readWorkspace(getVault(), workspaceOwner(owner));
-  const origin = requestOrigin(request);
+  const origin = consoleOrigin(request);
   return { providers: workspace.providers.map((record) => toCustomProviderDto(record, redirectUriFor(origin, record.id))) };
 });
 
 /** Saves a new provider: the server is discovered again here, and the configuration checked against it. */
 export const POST = defineRoute({ body: customProviderInputSchema, session: 'create' }, async ({ body, owner, session, request }): Promise<{ provider: CustomProviderDto }> => {
   const vault = getVault();
-  const publicOrigin = requestOrigin(request);
+  const publicOrigin = consoleOrigin(request);
   const ownerKey = workspaceOwner(owner);
   // Discovery happens outside the workspace lock (it may take seconds); the write re-checks what it relies on.
   const record = await buildCustomProviderRecord({ vault, sid: session.sid, publicOrigin }, body, await readWorkspace(vault, ownerKey));

@@ -1,6 +1,6 @@
 import { registerClientRequestSchema, type RegisterClientResponse } from '@/lib/api-client/smart-schemas';
 import { defineRoute } from '@/lib/http/define-route';
-import { requestOrigin } from '@/lib/http/origin';
+import { consoleOrigin } from '@/lib/http/origin';
 import { redirectUriFor } from '@/lib/oauth/authorization-code';
 import { getVault } from '@/lib/session';
 import { registerClient } from '@/lib/smart/custom-provider-service';
@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 /** RFC 7591: registers a private_key_jwt client with this user's JWKS URL at the discovered server. */
 export const POST = defineRoute({ body: registerClientRequestSchema, session: 'create' }, async ({ body, owner, session, request }): Promise<RegisterClientResponse> => {
   const vault = getVault();
-  const publicOrigin = requestOrigin(request);
+  const publicOrigin = consoleOrigin(request);
   const workspace = await ensureWorkspace(vault, workspaceOwner(owner));
   return registerClient({ vault, sid: session.sid, publicOrigin }, workspace, {
     ...body,

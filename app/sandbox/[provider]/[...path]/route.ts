@@ -1,3 +1,6 @@
+import { getConsoleAuth } from '@/lib/auth';
+import { readSignedInUser } from '@/lib/auth/signed-in-user';
+import { isInternalCaller } from '@/lib/http/internal-caller';
 import { builtinSandboxesEnabled, getSandboxHandler } from '@/lib/sandbox';
 import { recordIssuedSecrets } from '@/lib/sandbox/shared/issued-secrets';
 import { withTransportFaults } from '@/lib/sandbox/shared/transport-faults';
@@ -27,9 +30,24 @@ function getSandboxPath(request: Request, provider: string, segments: string[]):
   return `/${segments.map(encodeURIComponent).join('/')}`;
 }
 
+/**
+ * With console sign-in on, a built-in sandbox answers only a signed-in user's browser (its login and consent pages)
+ * and the console server itself (SECURITY.md rule 16): it mints tokens, so it is as private as the console.
+ */
+async function refusedCaller(request: Request): Promise<Response | null> {
+  const auth = getConsoleAuth();
+  if (!auth.enabled || isInternalCaller(request) || (await readSignedInUser(request.headers.get('cookie'), auth))) return null;
+  return Response.json(
+    { error: { code: 'sign_in_required', message: 'The built-in sandboxes of this console answer its signed-in users and the console itself.', hint: 'Sign in to the console, or call the real provider.' } },
+    { status: 401, headers: { 'Cache-Control': 'no-store' } },
+  );
+}
+
 async function dispatch(request: Request, context: RouteContext): Promise<Response> {
   const { provider, path } = await context.params;
   if (!builtinSandboxesEnabled()) return notFound('Built-in sandboxes are turned off (BUILTIN_SANDBOXES).');
+  const refused = await refusedCaller(request);
+  if (refused) return refused;
   const sandbox = getSandboxHandler(provider);
   if (!sandbox) return notFound(`No built-in sandbox for provider "${provider}".`);
   return withTransportFaults(request, async () => recordIssuedSecrets(await sandbox.handle(request, getSandboxPath(request, provider, path))));

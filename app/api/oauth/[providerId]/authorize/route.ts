@@ -1,7 +1,7 @@
 import { providerParamsSchema } from '@/lib/api-client/route-params';
 import { authorizeRequestSchema, type AuthorizeResponse } from '@/lib/api-client/schemas';
 import { defineRoute } from '@/lib/http/define-route';
-import { isSecureRequest, requestOrigin } from '@/lib/http/origin';
+import { isSecureRequest, consoleOrigin } from '@/lib/http/origin';
 import { startAuthorization } from '@/lib/oauth/authorization-code';
 import { resolveFlow } from '@/lib/oauth/flow';
 import { requireProviderEntry, withClientKey } from '@/lib/smart/catalogue';
@@ -22,7 +22,7 @@ export const POST = defineRoute(
     const vault = getVault();
     const entry = await requireProviderEntry(vault, workspaceOwner(owner), params.providerId);
     const flow = withClientKey(resolveFlow(entry.provider, body.environmentId, body.credential), entry);
-    const started = await startAuthorization({ vault, sid: session.sid }, flow, requestOrigin(request));
+    const started = await startAuthorization({ vault, sid: session.sid }, flow, consoleOrigin(request));
     const response = Response.json({ authorizeUrl: started.authorizeUrl, redirectUri: started.redirectUri } satisfies AuthorizeResponse);
     response.headers.append('Set-Cookie', await serializeTransactionCookie(flow.provider.id, started.state, isSecureRequest(request), resolveSessionPasswords()));
     return response;

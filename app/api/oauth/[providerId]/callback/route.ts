@@ -1,7 +1,7 @@
 import { providerParamsSchema } from '@/lib/api-client/route-params';
 import { defineRoute } from '@/lib/http/define-route';
 import { HttpError } from '@/lib/http/errors';
-import { isSecureRequest, requestOrigin } from '@/lib/http/origin';
+import { isSecureRequest, consoleOrigin } from '@/lib/http/origin';
 import { log } from '@/lib/log';
 import { completeAuthorization } from '@/lib/oauth/authorization-code';
 import { flowOfCredential } from '@/lib/oauth/session-tokens';
@@ -16,12 +16,14 @@ export const dynamic = 'force-dynamic';
 /**
  * The provider sends the browser here. Whatever happens, the browser goes back to the console page (a fixed,
  * same-origin path) and the transaction cookie is deleted; a failure is kept in the vault for the page to explain.
+ * The session's cookie handle is replaced before anything else: a cookie planted before the login (cookies on
+ * localhost are shared by every port) or copied from this browser opens nothing afterwards (ASVS 7.2.4).
  */
-export const GET = defineRoute({ params: providerParamsSchema, session: 'optional' }, async ({ params, session, request, owner }) => {
+export const GET = defineRoute({ params: providerParamsSchema, session: 'optional' }, async ({ params, session, rotateSession, request, owner }) => {
   const entry = await requireProviderEntry(getVault(), workspaceOwner(owner), params.providerId);
   const { provider } = entry;
   const secure = isSecureRequest(request);
-  const back = new URL(`/?provider=${encodeURIComponent(provider.id)}`, requestOrigin(request));
+  const back = new URL(`/?provider=${encodeURIComponent(provider.id)}`, consoleOrigin(request));
   const response = new Response(null, { status: 303, headers: { Location: back.toString() } });
   response.headers.append('Set-Cookie', clearTransactionCookie(provider.id, secure));
   if (!session) {
@@ -29,6 +31,7 @@ export const GET = defineRoute({ params: providerParamsSchema, session: 'optiona
     response.headers.set('Location', back.toString());
     return response;
   }
+  await rotateSession();
   const vault = getVault();
   const query = Object.fromEntries(new URL(request.url).searchParams);
   const expectedState = await readTransactionCookie(request.headers.get('cookie'), provider.id, secure, resolveSessionPasswords());

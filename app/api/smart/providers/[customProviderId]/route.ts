@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { customProviderIdSchema, customProviderInputSchema, type CustomProviderDto } from '@/lib/api-client/smart-schemas';
 import { defineRoute } from '@/lib/http/define-route';
 import { HttpError } from '@/lib/http/errors';
-import { requestOrigin } from '@/lib/http/origin';
+import { consoleOrigin } from '@/lib/http/origin';
 import { redirectUriFor } from '@/lib/oauth/authorization-code';
 import { getVault } from '@/lib/session';
 import { toCustomProviderDto } from '@/lib/smart/custom-provider';
@@ -21,7 +21,7 @@ export const PUT = defineRoute(
   { params: paramsSchema, body: customProviderInputSchema, session: 'create' },
   async ({ params, body, owner, session, request }): Promise<{ provider: CustomProviderDto }> => {
     const vault = getVault();
-    const publicOrigin = requestOrigin(request);
+    const publicOrigin = consoleOrigin(request);
     const ownerKey = workspaceOwner(owner);
     const snapshot = await readWorkspace(vault, ownerKey);
     const existing = snapshot.providers.find((p) => p.id === params.customProviderId);

@@ -1,0 +1,32 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { checkHost } from '@/lib/http/origin';
+import { contentSecurityPolicy, misdirectedResponse, newCspNonce, noContentPolicy, policyKindOf, sandboxPagePolicy } from '@/lib/http/security-headers.mjs';
+
+/**
+ * Runs before every request the console serves (pages, API, JWKS, sandboxes, static files):
+ * - refuses a Host the console was not configured for with 421 (SECURITY.md rule 13, DNS rebinding);
+ * - gives each answer its Content-Security-Policy (rule 12): pages a fresh nonce, which Next reads from the
+ *   request's CSP header and puts on every script it renders; the sandboxes' pages and the JSON answers theirs.
+ * Authorization is not decided here: route handlers and pages check sign-in themselves (STYLE.md 11).
+ */
+export function proxy(request: NextRequest): Response {
+  const host = checkHost(request.headers.get('host'), request.headers.get('x-forwarded-proto'));
+  if (!host.ok) return misdirectedResponse(host.reason);
+
+  const kind = policyKindOf(request.nextUrl.pathname);
+  if (kind !== 'page') {
+    const response = NextResponse.next();
+    response.headers.set('Content-Security-Policy', kind === 'sandbox' ? sandboxPagePolicy : noContentPolicy);
+    return response;
+  }
+  const policy = contentSecurityPolicy(newCspNonce(), process.env.NODE_ENV !== 'production');
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('content-security-policy', policy);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set('Content-Security-Policy', policy);
+  return response;
+}
+
+export const config = {
+  matcher: '/:path*',
+};
