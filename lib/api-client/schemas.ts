@@ -39,6 +39,18 @@ export const providerEnvironmentDtoSchema = z.object({
   note: z.string().optional(),
 });
 
+/**
+ * What binds an authorization code to the browser that asked for it (SECURITY.md rule 14): PKCE S256, or, where
+ * the server is known to refuse PKCE (`pkceRefusal` says how that is known), an OpenID Connect nonce, or nothing,
+ * with the `risk` the page names.
+ */
+export const codeBindingDtoSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('pkce_s256') }),
+  z.object({ method: z.literal('oidc_nonce'), pkceRefusal: z.string() }),
+  z.object({ method: z.literal('none'), pkceRefusal: z.string(), risk: z.string() }),
+]);
+export type CodeBindingDto = z.infer<typeof codeBindingDtoSchema>;
+
 export const grantDtoSchema = z.object({
   grantType: z.enum(['client_credentials', 'authorization_code']),
   clientAuth: z.enum(['basic', 'form', 'json', 'private_key_jwt', 'none']),
@@ -46,7 +58,7 @@ export const grantDtoSchema = z.object({
   body: z.enum(['empty', 'form', 'json']),
   bodyChoices: z.array(z.enum(['form', 'json'])).optional(),
   scopes: z.array(z.string()),
-  pkce: z.enum(['S256', 'none']),
+  codeBinding: codeBindingDtoSchema,
   stateMinLength: z.number(),
   refresh: z.object({ supported: z.boolean(), rotates: z.boolean() }),
 });
