@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertionFaultSchema } from './smart-schemas';
 import { bulkExportCapabilitySchema } from '@/lib/providers/schema';
+import { simulatedFailureSchema } from '@/lib/contract/simulated-failures';
 
 /**
  * The DTOs that cross from the BFF to the browser. Isomorphic: route handlers build them, the page parses them.
@@ -209,27 +210,9 @@ export const exchangeDtoSchema = z.object({
 });
 export type ExchangeDto = z.infer<typeof exchangeDtoSchema>;
 
-/**
- * A failure the built-in sandboxes can be asked to simulate, for demos and learning. Switched on per session and
- * provider; the BFF sends them to the sandbox in `X-Console-Simulate`, and only to the built-in sandbox.
- */
-export const simulatedFailureSchema = z.enum([
-  'invalid_client',
-  'expired_token',
-  'revoked_refresh',
-  'rate_limit_storm',
-  'refused_scope',
-  'slow_token',
-  'server_error',
-  'no_answer',
-  'malformed_json',
-  'truncated_body',
-  'connection_reset',
-  'slow_body',
-  'api_rate_limit',
-  'api_server_error',
-]);
-export type SimulatedFailure = z.infer<typeof simulatedFailureSchema>;
+// The simulated failures are one table in lib/contract (the card, the BFF and the sandboxes read it); re-exported
+// here beside the DTOs that carry them.
+export { simulatedFailureSchema, type SimulatedFailure } from '@/lib/contract/simulated-failures';
 
 /** The failures switched on for one provider's built-in sandbox in this session. */
 export const simulationsDtoSchema = z.object({ providerId: z.string(), failures: z.array(simulatedFailureSchema) });
