@@ -191,11 +191,10 @@ describe('SECURITY 14: codes bound to their browser', () => {
       // Session B starts its own run; its callback gets A's code with B's own state (and the same issuer).
       const runB = await start();
       const stateB = new URL((runB.json as { authorizeUrl: string }).authorizeUrl).searchParams.get('state')!;
-      const sidB = await sidOf(runB.cookie!);
       const injected = new URLSearchParams(redirectA.search);
       injected.set('state', stateB);
       const hitsBefore = upstream.hits.length;
-      const { response } = await callRoute(callback.GET as never, {
+      const { response, cookie: rotatedB } = await callRoute(callback.GET as never, {
         method: 'GET',
         path: `/api/oauth/${providerId}/callback?${injected}`,
         params: { providerId },
@@ -203,6 +202,9 @@ describe('SECURITY 14: codes bound to their browser', () => {
         cookie: cookiesSetBy(runB.response),
       });
       expect(response.status).toBe(303);
+      // Session B as it is after the callback (should the callback rotate its id, rule 16), and as it was before.
+      const sidB = await sidOf(rotatedB ?? runB.cookie!);
+      expect(await getVault().getToken(await sidOf(runB.cookie!), providerId)).toBeNull();
 
       // The token request was made (state and issuer passed) and the provider refused it.
       expect(upstream.hits.slice(hitsBefore).filter((hit) => hit.startsWith('POST '))).toHaveLength(1);
@@ -212,6 +214,13 @@ describe('SECURITY 14: codes bound to their browser', () => {
       expect(await getVault().getToken(sidB, providerId)).toBeNull();
       const [failure] = await getVault().takeFlowErrors(sidB, [providerId]);
       expect(failure?.error.error.code).toBe('upstream_rejected');
+
+      // The same flow completes in the browser it belongs to: a third run's own code lands in its own session.
+      const runC = await start();
+      const redirectC = await signInAtSandbox(browserFetch, (runC.json as { authorizeUrl: string }).authorizeUrl, login);
+      const own = await callRoute(callback.GET as never, { method: 'GET', path: `/api/oauth/${providerId}/callback${redirectC.search}`, params: { providerId }, headers: {}, cookie: cookiesSetBy(runC.response) });
+      expect(own.response.status).toBe(303);
+      expect(await getVault().getToken(await sidOf(own.cookie ?? runC.cookie!), providerId)).not.toBeNull();
     },
   );
 });
