@@ -64,6 +64,21 @@ export async function startUpstream(extra?: (req: IncomingMessage, res: ServerRe
   return upstream;
 }
 
+/**
+ * A request the browser sends to a built-in sandbox on the console's public origin (an authorize page, a sign-in
+ * form), handled by the sandbox route as Next would, with the Host the browser uses.
+ */
+export async function browserFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const target = new URL(url, ORIGIN);
+  if (target.origin !== ORIGIN) throw new Error(`the browser would leave the console for ${target.origin}`);
+  const [, mount = '', provider = '', ...path] = target.pathname.split('/');
+  if (mount !== 'sandbox') throw new Error(`not a sandbox page: ${target.pathname}`);
+  const method = init.method ?? 'GET';
+  const handler = (sandboxRoute as unknown as Record<string, Handler>)[method];
+  if (!handler) return new Response(null, { status: 405 });
+  return handler(new Request(target, init), { params: Promise.resolve({ provider, path }) });
+}
+
 /** The headers of a same-origin request from the console page. */
 export const pageHeaders = { 'x-console-request': '1', origin: ORIGIN, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' };
 

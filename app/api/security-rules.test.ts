@@ -7,7 +7,9 @@ import { workspaceSchema } from '@/lib/smart/workspace';
 import { readSessionCookie } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
 import { builtinRedirectUris } from '@/lib/sandbox/redirect-uris';
-import { callRoute, ORIGIN, pageHeaders, startUpstream, type Listener } from '@/test/route-harness';
+import { grantOf, providers } from '@/lib/providers';
+import { browserFetch, callRoute, ORIGIN, pageHeaders, startUpstream, type Listener } from '@/test/route-harness';
+import { signInAtSandbox } from '@/test/sandbox-browser';
 import * as fhirDownload from './fhir/[providerId]/download/route';
 import * as fhirProxy from './fhir/[providerId]/route';
 import * as authorize from './oauth/[providerId]/authorize/route';
@@ -27,7 +29,8 @@ import * as smartRegister from './smart/register/route';
 /**
  * SECURITY.md rules proven at the route handlers, with the built-in sandboxes on a counting loopback upstream:
  * CSRF refusals call no one (rule 3), the callback always returns to a fixed same-origin path (rule 7), forged or
- * retired-password cookies read as anonymous and logout empties the vault (rule 10).
+ * retired-password cookies read as anonymous and logout empties the vault (rule 10), a code issued to one session
+ * cannot be redeemed through another (rule 14).
  */
 
 let upstream: Listener;
@@ -148,6 +151,85 @@ describe('SECURITY 7: redirects', () => {
       expect([...location.searchParams.keys()].sort(), value).toEqual(['provider']);
     }
   });
+});
+
+/** Every built-in provider's credential set that runs an authorization-code flow on its built-in sandbox. */
+const authorizationCodePresets = providers.flatMap((provider) =>
+  provider.environments.some((env) => env.kind === 'builtin')
+    ? provider.presets
+        .filter((preset) => preset.environments.includes('builtin') && grantOf(provider, preset.id).grantType === 'authorization_code')
+        .map((preset) => ({ providerId: provider.id, presetId: preset.id, login: preset.sandboxUsers[0]! }))
+    : [],
+);
+
+/** The session and transaction cookies an answer sets, as the browser sends them back. */
+function cookiesSetBy(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .join('; ');
+}
+
+describe('SECURITY 14: codes bound to their browser', () => {
+  it('derives the providers from the registry: every built-in authorization-code provider is covered', () => {
+    const withCodeGrant = providers.filter(
+      (p) => p.environments.some((env) => env.kind === 'builtin') && [p.grant, ...p.presets.map((preset) => preset.grant)].some((g) => g?.grantType === 'authorization_code'),
+    );
+    expect(new Set(authorizationCodePresets.map((p) => p.providerId))).toEqual(new Set(withCodeGrant.map((p) => p.id)));
+    // HealthSherpa documents no PKCE: the case this guards.
+    expect(authorizationCodePresets.map((p) => p.providerId)).toContain('healthsherpa');
+    for (const { login } of authorizationCodePresets) expect(login, 'a sandbox login to sign in with').toBeDefined();
+  });
+
+  it.each(authorizationCodePresets)(
+    'SECURITY 14: a $providerId code issued to session A and redeemed through session B fails: no token lands in B ($presetId)',
+    async ({ providerId, presetId, login }) => {
+      const authorizeBody = { environmentId: 'builtin', credential: { kind: 'preset', presetId } };
+      const start = () => callRoute(authorize.POST as never, { path: `/api/oauth/${providerId}/authorize`, params: { providerId }, body: authorizeBody });
+
+      // Session A signs in at the sandbox; its code is taken before A's callback ever runs (a leaked code).
+      const runA = await start();
+      expect(runA.response.status).toBe(200);
+      const authorizeA = new URL((runA.json as { authorizeUrl: string }).authorizeUrl);
+      const redirectA = await signInAtSandbox(browserFetch, authorizeA.toString(), login);
+      const codeA = redirectA.searchParams.get('code');
+      expect(codeA, redirectA.toString()).toBeTruthy();
+
+      // Session B starts its own run; its callback gets A's code with B's own state (and the same issuer).
+      const runB = await start();
+      const stateB = new URL((runB.json as { authorizeUrl: string }).authorizeUrl).searchParams.get('state')!;
+      const injected = new URLSearchParams(redirectA.search);
+      injected.set('state', stateB);
+      const hitsBefore = upstream.hits.length;
+      const { response, cookie: rotatedB } = await callRoute(callback.GET as never, {
+        method: 'GET',
+        path: `/api/oauth/${providerId}/callback?${injected}`,
+        params: { providerId },
+        headers: {},
+        cookie: cookiesSetBy(runB.response),
+      });
+      expect(response.status).toBe(303);
+      // Session B as it is after the callback (should the callback rotate its id, rule 16), and as it was before.
+      const sidB = await sidOf(rotatedB ?? runB.cookie!);
+      expect(await getVault().getToken(await sidOf(runB.cookie!), providerId)).toBeNull();
+
+      // The token request was made (state and issuer passed) and the provider refused it.
+      expect(upstream.hits.slice(hitsBefore).filter((hit) => hit.startsWith('POST '))).toHaveLength(1);
+      const exchanges = await getVault().listExchanges(sidB);
+      expect(exchanges.map((e) => [e.kind, e.status])).toEqual([['token', expect.any(Number)]]);
+      expect(exchanges[0]!.status, exchanges[0]!.response?.body ?? '').toBeGreaterThanOrEqual(400);
+      expect(await getVault().getToken(sidB, providerId)).toBeNull();
+      const [failure] = await getVault().takeFlowErrors(sidB, [providerId]);
+      expect(failure?.error.error.code).toBe('upstream_rejected');
+
+      // The same flow completes in the browser it belongs to: a third run's own code lands in its own session.
+      const runC = await start();
+      const redirectC = await signInAtSandbox(browserFetch, (runC.json as { authorizeUrl: string }).authorizeUrl, login);
+      const own = await callRoute(callback.GET as never, { method: 'GET', path: `/api/oauth/${providerId}/callback${redirectC.search}`, params: { providerId }, headers: {}, cookie: cookiesSetBy(runC.response) });
+      expect(own.response.status).toBe(303);
+      expect(await getVault().getToken(await sidOf(own.cookie ?? runC.cookie!), providerId)).not.toBeNull();
+    },
+  );
 });
 
 describe('SECURITY 10: session integrity', () => {

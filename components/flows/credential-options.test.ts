@@ -17,7 +17,7 @@ const clientCredentials: GrantDto = {
   httpMethod: 'POST',
   body: 'empty',
   scopes: [],
-  pkce: 'none',
+  codeBinding: { method: 'pkce_s256' },
   stateMinLength: 0,
   refresh: { supported: false, rotates: false },
 };
@@ -99,13 +99,18 @@ describe('describeGrant', () => {
         ...clientCredentials,
         grantType: 'authorization_code',
         body: 'form',
-        pkce: 'S256',
         refresh: { supported: true, rotates: true },
       }),
     ).toBe('authorization_code · PKCE S256 · HTTP Basic at the token endpoint · refresh tokens rotate');
-    expect(
-      describeGrant({ ...clientCredentials, grantType: 'authorization_code', clientAuth: 'form', body: 'form' }),
-    ).toBe('authorization_code · no PKCE · client secret in the token request form · no refresh tokens');
+  });
+  it('says what binds the code where the server refuses PKCE', () => {
+    const refused = { ...clientCredentials, grantType: 'authorization_code' as const, clientAuth: 'form' as const, body: 'form' as const };
+    expect(describeGrant({ ...refused, codeBinding: { method: 'oidc_nonce', pkceRefusal: 'Refuses code_challenge.' } })).toBe(
+      'authorization_code · no PKCE (server refuses it): OIDC nonce binds the code · client secret in the token request form · no refresh tokens',
+    );
+    expect(describeGrant({ ...refused, codeBinding: { method: 'none', pkceRefusal: 'Refuses code_challenge.', risk: 'Unbound.' } })).toBe(
+      'authorization_code · no PKCE (server refuses it): nothing binds the code · client secret in the token request form · no refresh tokens',
+    );
   });
 });
 

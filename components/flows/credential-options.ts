@@ -73,6 +73,12 @@ const clientAuthWords = {
 
 const bodyWords = { empty: 'empty body', form: 'form body', json: 'JSON body' } as const;
 
+const codeBindingWords: Record<GrantDto['codeBinding']['method'], string> = {
+  pkce_s256: 'PKCE S256',
+  oidc_nonce: 'no PKCE (server refuses it): OIDC nonce binds the code',
+  none: 'no PKCE (server refuses it): nothing binds the code',
+};
+
 function describeRefresh(refresh: GrantDto['refresh']): string | null {
   if (!refresh.supported) return null;
   return refresh.rotates ? 'refresh tokens rotate' : 'reusable refresh tokens';
@@ -87,8 +93,7 @@ export function describeGrant(grant: GrantDto): string {
   const auth = clientAuthWords[grant.grantType][grant.clientAuth];
   const refresh = describeRefresh(grant.refresh);
   if (grant.grantType === 'authorization_code') {
-    const pkce = grant.pkce === 'S256' ? 'PKCE S256' : 'no PKCE';
-    return ['authorization_code', pkce, auth, refresh ?? 'no refresh tokens'].join(' · ');
+    return ['authorization_code', codeBindingWords[grant.codeBinding.method], auth, refresh ?? 'no refresh tokens'].join(' · ');
   }
   const body =
     grant.bodyChoices && grant.bodyChoices.length > 1

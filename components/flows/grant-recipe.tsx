@@ -22,10 +22,11 @@ export function GrantRecipe({ provider, grant, endpoints }: GrantRecipeProps) {
         <ol className="mt-1.5 space-y-1.5">
           <RecipeStep number={1} who="Browser" method="GET" url={endpoints.authorizeUrl ?? '(no authorize endpoint)'}>
             response_type=code · state{grant.stateMinLength > 0 && ` (≥ ${grant.stateMinLength} chars)`}
-            {grant.pkce === 'S256' && ' · code_challenge (S256)'}
+            {grant.codeBinding.method === 'pkce_s256' && ' · code_challenge (S256)'}
+            {grant.codeBinding.method === 'oidc_nonce' && ' · nonce'}
           </RecipeStep>
           <RecipeStep number={2} who="Server" method={grant.httpMethod} url={endpoints.tokenUrl}>
-            grant_type=authorization_code · code · redirect_uri{grant.pkce === 'S256' && ' · code_verifier'}
+            grant_type=authorization_code · code · redirect_uri{grant.codeBinding.method === 'pkce_s256' && ' · code_verifier'}
             {clientAuthFields[grant.clientAuth]}
           </RecipeStep>
         </ol>
@@ -47,11 +48,37 @@ export function GrantRecipe({ provider, grant, endpoints }: GrantRecipeProps) {
           )}
         </>
       )}
+      {grant.grantType === 'authorization_code' && <CodeBindingNote binding={grant.codeBinding} />}
       <p className="mt-2 text-xs text-zinc-500">
         Documented lifetime {formatLifetime(provider.documentedTokenLifetimeSeconds)}.{' '}
         {provider.tokenReuse.reuseLiveToken && grant.grantType === 'client_credentials' &&
           'The server reuses a live token for the same credentials.'}
       </p>
+    </div>
+  );
+}
+
+/** What binds the code to this browser when it is not PKCE: the nonce, or the risk named (SECURITY.md rule 14). */
+function CodeBindingNote({ binding }: { binding: GrantDto['codeBinding'] }) {
+  if (binding.method === 'pkce_s256') return null;
+  const unbound = binding.method === 'none';
+  return (
+    <div
+      role="note"
+      data-testid="code-binding"
+      className={`mt-2 rounded-md px-2.5 py-2 text-xs leading-5 ${unbound ? 'bg-amber-50 text-amber-900 ring-1 ring-amber-200' : 'bg-zinc-50 text-zinc-700'}`}
+    >
+      <p className="font-medium">
+        {unbound
+          ? 'No PKCE, and nothing else binds the code to this browser.'
+          : 'No PKCE: the ID token’s nonce binds the code to this browser instead.'}
+      </p>
+      <p>
+        {unbound
+          ? binding.risk
+          : 'Each run sends a fresh nonce; an ID token whose nonce differs (a code from another run) is refused and no token is kept.'}
+      </p>
+      <p className="mt-1 text-zinc-500">Why no PKCE: {binding.pkceRefusal}</p>
     </div>
   );
 }

@@ -8,7 +8,7 @@ const clientCredentials: GrantDto = {
   httpMethod: 'POST',
   body: 'form',
   scopes: ['user/*.rs'],
-  pkce: 'none',
+  codeBinding: { method: 'pkce_s256' },
   stateMinLength: 0,
   refresh: { supported: false, rotates: false },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertionFaultSchema } from './smart-schemas';
 import { bulkExportCapabilitySchema } from '@/lib/providers/schema';
+import { simulatedFailureSchema } from '@/lib/contract/simulated-failures';
 
 /**
  * The DTOs that cross from the BFF to the browser. Isomorphic: route handlers build them, the page parses them.
@@ -39,6 +40,18 @@ export const providerEnvironmentDtoSchema = z.object({
   note: z.string().optional(),
 });
 
+/**
+ * What binds an authorization code to the browser that asked for it (SECURITY.md rule 14): PKCE S256, or, where
+ * the server is known to refuse PKCE (`pkceRefusal` says how that is known), an OpenID Connect nonce, or nothing,
+ * with the `risk` the page names.
+ */
+export const codeBindingDtoSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('pkce_s256') }),
+  z.object({ method: z.literal('oidc_nonce'), pkceRefusal: z.string() }),
+  z.object({ method: z.literal('none'), pkceRefusal: z.string(), risk: z.string() }),
+]);
+export type CodeBindingDto = z.infer<typeof codeBindingDtoSchema>;
+
 export const grantDtoSchema = z.object({
   grantType: z.enum(['client_credentials', 'authorization_code']),
   clientAuth: z.enum(['basic', 'form', 'json', 'private_key_jwt', 'none']),
@@ -46,7 +59,7 @@ export const grantDtoSchema = z.object({
   body: z.enum(['empty', 'form', 'json']),
   bodyChoices: z.array(z.enum(['form', 'json'])).optional(),
   scopes: z.array(z.string()),
-  pkce: z.enum(['S256', 'none']),
+  codeBinding: codeBindingDtoSchema,
   stateMinLength: z.number(),
   refresh: z.object({ supported: z.boolean(), rotates: z.boolean() }),
 });
@@ -197,27 +210,9 @@ export const exchangeDtoSchema = z.object({
 });
 export type ExchangeDto = z.infer<typeof exchangeDtoSchema>;
 
-/**
- * A failure the built-in sandboxes can be asked to simulate, for demos and learning. Switched on per session and
- * provider; the BFF sends them to the sandbox in `X-Console-Simulate`, and only to the built-in sandbox.
- */
-export const simulatedFailureSchema = z.enum([
-  'invalid_client',
-  'expired_token',
-  'revoked_refresh',
-  'rate_limit_storm',
-  'refused_scope',
-  'slow_token',
-  'server_error',
-  'no_answer',
-  'malformed_json',
-  'truncated_body',
-  'connection_reset',
-  'slow_body',
-  'api_rate_limit',
-  'api_server_error',
-]);
-export type SimulatedFailure = z.infer<typeof simulatedFailureSchema>;
+// The simulated failures are one table in lib/contract (the card, the BFF and the sandboxes read it); re-exported
+// here beside the DTOs that carry them.
+export { simulatedFailureSchema, type SimulatedFailure } from '@/lib/contract/simulated-failures';
 
 /** The failures switched on for one provider's built-in sandbox in this session. */
 export const simulationsDtoSchema = z.object({ providerId: z.string(), failures: z.array(simulatedFailureSchema) });

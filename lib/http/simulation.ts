@@ -1,22 +1,9 @@
 import 'server-only';
-import type { ProviderDto, SimulatedFailure } from '@/lib/api-client/schemas';
+import type { ProviderDto } from '@/lib/api-client/schemas';
+import { tokenSideFailures, type SimulatedFailure } from '@/lib/contract/simulated-failures';
 import { simulateHeader } from '@/lib/sandbox/shared/simulation';
 
 type EnvironmentKind = ProviderDto['environments'][number]['kind'];
-
-/** The failures that change what a token endpoint answers (the others act on the API, or on refresh only). */
-const tokenSideFailures: ReadonlySet<SimulatedFailure> = new Set([
-  'invalid_client',
-  'rate_limit_storm',
-  'slow_token',
-  'server_error',
-  // The transport faults hit every endpoint, the token endpoint too.
-  'no_answer',
-  'malformed_json',
-  'truncated_body',
-  'connection_reset',
-  'slow_body',
-]);
 
 /**
  * The request header that asks a built-in sandbox to simulate the session's failures; none for any other

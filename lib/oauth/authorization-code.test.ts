@@ -3,13 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '@/lib/http/errors';
+import { grantOf, providers } from '@/lib/providers';
+import { toProviderDto } from '@/lib/providers/dto';
 import { resolveEnvironment } from '@/lib/providers/resolve';
 import { providerSchema, type ProviderInput } from '@/lib/providers/schema';
 import { MemoryVaultStore } from '@/lib/session/stores/memory';
 import { SessionVault, type StoredToken } from '@/lib/session/vault';
 import { completeAuthorization, startAuthorization } from './authorization-code';
-import type { ResolvedFlow } from './flow';
+import { resolveFlow, type ResolvedFlow } from './flow';
 import { refreshSessionToken } from './refresh';
+
+/** A code the fake server redeems with an ID token whose nonce is the rest of the code. */
+const nonceCodePrefix = 'nonce-code:';
+const unsignedJwt = (claims: Record<string, unknown>) =>
+  [{ alg: 'RS256', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.c2ln';
 
 /** A minimal rotating authorization server on loopback: counts token calls and remembers what it was sent. */
 let server: Server;
@@ -32,10 +39,13 @@ beforeAll(async () => {
           const used = form.get('refresh_token') ?? '';
           if (usedRefreshTokens.has(used)) return reply(400, { error: 'invalid_grant' });
           usedRefreshTokens.add(used);
-        } else if (form.get('code') !== 'good-code') {
+        } else if (form.get('code') !== 'good-code' && !form.get('code')?.startsWith(nonceCodePrefix)) {
           return reply(400, { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid' });
         }
-        reply(200, { access_token: `at-${calls.length}-xxxxxxxx`, token_type: 'Bearer', expires_in: 3600, refresh_token: `rt-${calls.length}-yyyyyyyy`, scope: 'openid', patient: '-1' });
+        // A code issued with a nonce: the ID token carries it (OIDC Core §3.1.3.6), as the server saw it at authorize.
+        const nonce = form.get('code')?.startsWith(nonceCodePrefix) ? form.get('code')!.slice(nonceCodePrefix.length) : undefined;
+        const idToken = nonce === undefined ? {} : { id_token: unsignedJwt({ iss: origin, sub: 'patient-1', aud: 'client-1', iat: 1, exp: 4102444800, nonce }) };
+        reply(200, { access_token: `at-${calls.length}-xxxxxxxx`, token_type: 'Bearer', expires_in: 3600, refresh_token: `rt-${calls.length}-yyyyyyyy`, scope: 'openid', patient: '-1', ...idToken });
       }, 30);
     });
   });
@@ -106,8 +116,86 @@ describe('startAuthorization', () => {
     await completeAuthorization(ctx, 'demo', { code: 'good-code', state: started.state }, started.state, () => flow);
     const verifier = calls.at(-1)!.get('code_verifier')!;
     expect(createHash('sha256').update(verifier).digest('base64url')).toBe(url.searchParams.get('code_challenge'));
-    // S256 or none: a provider file cannot ask for `plain`.
+    // S256 or a stated refusal: a provider file cannot ask for `plain`.
     expect(providerSchema.safeParse({ ...providerInput, grant: { ...providerInput.grant, pkce: 'plain' } }).success).toBe(false);
+  });
+
+  it('SECURITY 14: every built-in provider’s authorization-code run carries PKCE S256, in every environment, whatever the provider documents', async () => {
+    const runs = providers.flatMap((p) =>
+      p.presets.flatMap((preset) =>
+        grantOf(p, preset.id).grantType === 'authorization_code' ? preset.environments.map((environmentId) => ({ p, environmentId, credential: { kind: 'preset' as const, presetId: preset.id } })) : [],
+      ),
+    );
+    const customRuns = providers
+      .filter((p) => p.grant.grantType === 'authorization_code' && p.allowCustomCredentials)
+      .flatMap((p) => p.environments.map((e) => ({ p, environmentId: e.id, credential: { kind: 'custom' as const, clientId: 'mine', clientSecret: 'my-secret' } })));
+    // HealthSherpa documents no PKCE: the case this guards.
+    expect(runs.map((r) => r.p.id)).toContain('healthsherpa');
+    for (const { p, environmentId, credential } of [...runs, ...customRuns]) {
+      const { ctx } = setup();
+      const started = await startAuthorization(ctx, resolveFlow(p, environmentId, credential, origin), 'http://localhost:3000');
+      const query = new URL(started.authorizeUrl).searchParams;
+      expect(query.get('code_challenge_method'), `${p.id} ${environmentId} ${credential.kind}`).toBe('S256');
+      expect(query.get('code_challenge'), `${p.id} ${environmentId}`).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(query.has('nonce')).toBe(false);
+    }
+  });
+
+  it('SECURITY 14: a provider file opts out of PKCE only by stating that its server refuses it, and then names what binds the code', () => {
+    const withPkce = (pkce: unknown, scopes = providerInput.grant.scopes) => providerSchema.safeParse({ ...providerInput, grant: { ...providerInput.grant, scopes, pkce } });
+    expect(providerSchema.parse({ ...providerInput, grant: { ...providerInput.grant, pkce: undefined } }).grant.pkce).toBe('S256');
+    expect(withPkce('none').success).toBe(false);
+    expect(withPkce({ codeBinding: 'none' }, ['partner']).success).toBe(false);
+    expect(withPkce({ serverRefusesPkce: true, reason: '', codeBinding: 'none' }, ['partner']).success).toBe(false);
+    expect(withPkce({ serverRefusesPkce: true, reason: 'Answers invalid_request to code_challenge.', codeBinding: 'none' }, ['partner']).success).toBe(true);
+    // The nonce needs an ID token (openid); with openid, the nonce it is.
+    expect(withPkce({ serverRefusesPkce: true, reason: 'Refuses it.', codeBinding: 'oidc_nonce' }, ['partner']).success).toBe(false);
+    expect(withPkce({ serverRefusesPkce: true, reason: 'Refuses it.', codeBinding: 'none' }, ['openid']).success).toBe(false);
+    expect(withPkce({ serverRefusesPkce: true, reason: 'Refuses it.', codeBinding: 'oidc_nonce' }, ['openid']).success).toBe(true);
+    // The page names the risk, or the nonce, and why there is no PKCE.
+    const unbound = providerSchema.parse({ ...providerInput, grant: { ...providerInput.grant, scopes: ['partner'], pkce: { serverRefusesPkce: true, reason: 'Refuses it.', codeBinding: 'none' } } });
+    expect(toProviderDto(unbound, true, 'http://localhost:3000').grant.codeBinding).toEqual({ method: 'none', pkceRefusal: 'Refuses it.', risk: expect.stringContaining('RFC 9700 §2.1.1') });
+  });
+
+  it('SECURITY 14: a provider that refuses PKCE and has openid gets a fresh nonce per run; an ID token with another run’s nonce is refused and nothing is kept', async () => {
+    const refusing = providerSchema.parse({
+      ...providerInput,
+      grant: { ...providerInput.grant, pkce: { serverRefusesPkce: true, reason: 'Its authorize endpoint answers invalid_request to code_challenge.', codeBinding: 'oidc_nonce' } },
+    });
+    const { ctx, vault, sid, flow } = setup();
+    const nonceFlow: ResolvedFlow = { ...flow, provider: refusing, grant: refusing.grant };
+    const a = new URL((await startAuthorization(ctx, nonceFlow, 'http://localhost:3000')).authorizeUrl).searchParams;
+    const b = new URL((await startAuthorization(ctx, nonceFlow, 'http://localhost:3000')).authorizeUrl).searchParams;
+    expect(a.has('code_challenge')).toBe(false);
+    expect(a.get('nonce')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(b.get('nonce')).not.toBe(a.get('nonce'));
+
+    // Run B's callback with the code issued to run A (whose ID token carries A's nonce): refused, nothing kept.
+    const before = calls.length;
+    const injected = await rejection(completeAuthorization(ctx, 'demo', { code: nonceCodePrefix + a.get('nonce'), state: b.get('state')! }, b.get('state')!, () => nonceFlow));
+    expect(injected).toMatchObject({ code: 'state_mismatch', message: expect.stringContaining('nonce') });
+    expect(calls.length - before).toBe(1);
+    expect(calls.at(-1)!.has('code_verifier')).toBe(false);
+    expect(await vault.getToken(sid, 'demo')).toBeNull();
+
+    // A code whose ID token has no nonce at all is refused too; run A's own code passes.
+    const c = new URL((await startAuthorization(ctx, nonceFlow, 'http://localhost:3000')).authorizeUrl).searchParams;
+    expect((await rejection(completeAuthorization(ctx, 'demo', { code: 'good-code', state: c.get('state')! }, c.get('state')!, () => nonceFlow))).code).toBe('state_mismatch');
+    const token = await completeAuthorization(ctx, 'demo', { code: nonceCodePrefix + a.get('nonce'), state: a.get('state')! }, a.get('state')!, () => nonceFlow);
+    expect(token.idToken?.claims.nonce).toBe(a.get('nonce'));
+    expect((await vault.getToken(sid, 'demo'))?.accessToken).toBe(token.accessToken);
+  });
+
+  it('a provider that refuses PKCE without openid sends neither challenge nor nonce, and the page names the risk', async () => {
+    const unbound = providerSchema.parse({
+      ...providerInput,
+      grant: { ...providerInput.grant, scopes: ['partner'], pkce: { serverRefusesPkce: true, reason: 'Refuses code_challenge.', codeBinding: 'none' } },
+    });
+    const { ctx, flow } = setup();
+    const query = new URL((await startAuthorization(ctx, { ...flow, provider: unbound, grant: unbound.grant }, 'http://localhost:3000')).authorizeUrl).searchParams;
+    expect(query.has('code_challenge')).toBe(false);
+    expect(query.has('nonce')).toBe(false);
+    expect(toProviderDto(unbound, true, 'http://localhost:3000').grant.codeBinding.method).toBe('none');
   });
 
   it('SECURITY 4: state is random (≥ 128 bits), different for every run', async () => {

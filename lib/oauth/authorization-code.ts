@@ -1,6 +1,8 @@
 import 'server-only';
 import * as oauth from 'oauth4webapi';
+import { createHash } from 'node:crypto';
 import { HttpError, type ApiErrorCode } from '@/lib/http/errors';
+import { codeBindingOf } from '@/lib/providers/code-binding';
 import { builtinOrigin, resolveEnvironment, type ResolvedEnvironment } from '@/lib/providers/resolve';
 import type { PendingFlow, StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
@@ -20,8 +22,27 @@ export interface StartedAuthorization {
 }
 
 /**
- * Starts an authorization-code run (RFC 6749 §4.1): a fresh state (≥ 128 bits) and, where the provider takes
- * it, a PKCE S256 verifier (RFC 7636), kept server-side under the state; the browser gets only the authorize URL.
+ * The OpenID Connect `nonce` of a run: derived from its state, so it is as fresh and single-use as the state and
+ * is kept with the pending run (which the state keys) without a field of its own. The binding needs the nonce to
+ * be this run's, not secret: it travels in the authorize URL anyway (OIDC Core §3.1.2.1, §15.5.2).
+ */
+function runNonce(state: string): string {
+  return createHash('sha256').update(`oidc-nonce:${state}`).digest('base64url');
+}
+
+/**
+ * The nonce a pending run sent, if any. A run sends one exactly when it sends no PKCE and asks for `openid`: a
+ * provider file may leave PKCE out only with another binding, and with `openid` that binding is the nonce
+ * (lib/providers/schema.ts). Read from what the run sent, not from the provider's settings now.
+ */
+function expectedNonce(pending: PendingFlow, state: string): string | undefined {
+  return !pending.codeVerifier && pending.scopes.includes('openid') ? runNonce(state) : undefined;
+}
+
+/**
+ * Starts an authorization-code run (RFC 6749 §4.1): a fresh state (≥ 128 bits) and a PKCE S256 verifier (RFC
+ * 7636) on every run, kept server-side under the state; the browser gets only the authorize URL. Only a provider
+ * known to refuse PKCE gets none, and then an OpenID Connect nonce where there is an ID token (RFC 9700 §2.1.1).
  * @param publicOrigin the console's origin as the browser sees it: built-in sandboxes' authorize pages are
  *   reached by the browser there, not over the server's loopback.
  */
@@ -39,7 +60,8 @@ export async function startAuthorization(
     throw new HttpError(400, 'bad_request', `${provider.name} has no authorization endpoint in ${flow.env.environment.label}.`);
   }
   const state = oauth.generateRandomState();
-  const codeVerifier = grant.pkce === 'S256' ? oauth.generateRandomCodeVerifier() : undefined;
+  const binding = codeBindingOf(grant);
+  const codeVerifier = binding.method === 'pkce_s256' ? oauth.generateRandomCodeVerifier() : undefined;
   const redirectUri = redirectUriFor(publicOrigin, provider.id);
 
   const url = new URL(browserEnv.authorizeUrl);
@@ -52,6 +74,7 @@ export async function startAuthorization(
     url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
     url.searchParams.set('code_challenge_method', 'S256');
   }
+  if (binding.method === 'oidc_nonce') url.searchParams.set('nonce', runNonce(state));
   // SMART App Launch: the server checks it serves the FHIR base named here, so a token cannot be aimed elsewhere.
   if (grant.smartAudience) url.searchParams.set('aud', browserEnv.fhirBaseUrl.toString());
   for (const [name, value] of Object.entries(grant.authorizeParams)) url.searchParams.set(name, value);
@@ -101,7 +124,8 @@ export type CallbackParams = Record<string, string | undefined>;
 /**
  * Finishes a run at the callback: the state must name a pending run of this session and provider (single use),
  * an `iss` must match where the request went (RFC 9207), an error from the provider is explained, and the code
- * is exchanged server-side with the verifier and client secret. Returns the stored token.
+ * is exchanged server-side with the verifier and client secret. A run bound by a nonce instead of PKCE keeps the
+ * token only when the ID token carries this run's nonce. Returns the stored token.
  */
 export async function completeAuthorization(
   ctx: TokenEndpointContext,
@@ -142,8 +166,26 @@ export async function completeAuthorization(
     clientAssertion: prepared.clientAssertion,
     requestDeviations: recipeDeviations(flow.grant, flow.provider.knownDeviations),
   });
+  const nonce = expectedNonce(pending, state);
+  if (nonce !== undefined) checkIdTokenNonce(token, nonce);
   await ctx.vault.putToken(ctx.sid, token);
   return token;
+}
+
+/**
+ * The code binding of a run without PKCE (OIDC Core §3.1.3.7 step 11): the ID token must carry the nonce this
+ * run sent, or the code was issued to another run and its tokens are not kept. The ID token came straight from
+ * the token endpoint, so its claims are read as received (§3.1.3.7 step 6) whether or not its signature could be
+ * checked.
+ */
+function checkIdTokenNonce(token: StoredToken, nonce: string): void {
+  const hint = 'Without PKCE, the ID token’s nonce is what ties the code to the run that asked for it; a code from another browser’s run is refused and no token is kept. Start the authorization again.';
+  if (!token.idToken) {
+    throw callbackError(400, 'state_mismatch', 'The token response carries no ID token, so nothing shows the code was issued to this run.', hint);
+  }
+  if (token.idToken.claims.nonce !== nonce) {
+    throw callbackError(400, 'state_mismatch', 'The ID token’s nonce is not the one this run sent: the code was issued to another run.', hint);
+  }
 }
 
 function callbackError(status: number, code: ApiErrorCode, message: string, hint: string): HttpError {

@@ -1,4 +1,5 @@
 import type { GrantDto, ProviderDto } from '@/lib/api-client/schemas';
+import { codeBindingOf } from './code-binding';
 import { resolveEnvironment } from './resolve';
 import type { GrantRecipe, Provider } from './schema';
 
@@ -10,7 +11,7 @@ function toGrantDto(grant: GrantRecipe): GrantDto {
     body: grant.body,
     bodyChoices: grant.bodyChoices,
     scopes: grant.scopes,
-    pkce: grant.pkce,
+    codeBinding: codeBindingOf(grant),
     stateMinLength: grant.stateMinLength,
     refresh: grant.refresh,
   };

@@ -13,7 +13,7 @@ describe('the HealthSherpa provider file', () => {
     expect(providerSchema.safeParse(healthsherpa).success).toBe(true);
   });
 
-  it('describes the authorization code grant with the secret in the form body and rotating refresh tokens', () => {
+  it('describes the authorization code grant with the secret in the form body, PKCE S256 and rotating refresh tokens', () => {
     expect(healthsherpa.grant).toMatchObject({
       grantType: 'authorization_code',
       clientAuth: 'form',
@@ -21,7 +21,7 @@ describe('the HealthSherpa provider file', () => {
       body: 'form',
       extraParams: {},
       scopes: ['partner_api_v2'],
-      pkce: 'none',
+      pkce: 'S256',
       stateMinLength: 0,
       refresh: { supported: true, rotates: true },
     });
@@ -66,8 +66,14 @@ describe('the HealthSherpa provider file', () => {
 
   it('documents the deviations the console should show', () => {
     expect(healthsherpa.knownDeviations.map((d) => d.code)).toEqual(
-      expect.arrayContaining(['token_looks_like_jwt', 'api_error_envelope', 'separate_api_host', 'refresh_rotation']),
+      expect.arrayContaining(['token_looks_like_jwt', 'api_error_envelope', 'separate_api_host', 'refresh_rotation', 'pkce_undocumented']),
     );
+  });
+
+  it('sends PKCE although HealthSherpa documents none, and says so on the page', () => {
+    const dto = toProviderDto(healthsherpa, true, 'http://127.0.0.1:3000');
+    expect(dto.grant.codeBinding).toEqual({ method: 'pkce_s256' });
+    expect(dto.knownDeviations.find((d) => d.code === 'pkce_undocumented')?.detail).toContain('RFC 9700 §2.1.1');
   });
 
   it('keeps the secret out of the DTO', () => {

@@ -8,8 +8,9 @@ const apiHostNote =
   'HealthSherpa’s OpenAPI file also names /oauth/authorize and /oauth/token on the API host.';
 
 /**
- * HealthSherpa for Medicare, Partner API v2. Authorization code with the client secret in the form body,
- * scope `partner_api_v2`, 1-hour opaque Doorkeeper tokens and rotating refresh tokens. The OAuth endpoints and
+ * HealthSherpa for Medicare, Partner API v2. Authorization code with the client secret in the form body (and
+ * PKCE S256, which HealthSherpa does not document), scope `partner_api_v2`, 1-hour opaque Doorkeeper tokens and
+ * rotating refresh tokens. The OAuth endpoints and
  * the API live on different hosts.
  * @see ../shared/seeds/healthsherpa-authentication.md
  * @see ../shared/PROVIDERS.md section "5. HealthSherpa"
@@ -73,7 +74,8 @@ const healthsherpaInput: ProviderInput = {
     extraParams: {},
     scopes: ['partner_api_v2'],
     headers: { Accept: 'application/json' },
-    pkce: 'none',
+    // HealthSherpa documents no PKCE; the console sends S256 anyway (knownDeviations: pkce_undocumented).
+    pkce: 'S256',
     stateMinLength: 0,
     refresh: { supported: true, rotates: true },
   },
@@ -165,6 +167,13 @@ const healthsherpaInput: ProviderInput = {
       detail:
         'RFC 6750 §3 has a 401 carry WWW-Authenticate with error="invalid_token". The Partner API answers 401 with a JSON envelope instead: {"error":{"message":"The access token is invalid.","code":"invalid_token"}} for a bad, expired or revoked token and code "missing_authorization" without an Authorization header. A newer doc page describes Doorkeeper’s {"error","error_description"} for 401/403; the built-in sandbox follows the authentication page.',
       source: 'seeds/healthsherpa-authentication.md, Troubleshooting',
+    },
+    {
+      code: 'pkce_undocumented',
+      summary: 'HealthSherpa documents no PKCE; the console sends S256 anyway',
+      detail:
+        'The authentication page describes the authorization-code flow without code_challenge or code_verifier. Its OAuth server (Doorkeeper) checks a challenge when one is sent, so the console sends PKCE S256 on every run, as RFC 9700 §2.1.1 asks: a code that leaks from this browser, or is injected into another session, cannot be redeemed without this run’s verifier. A Doorkeeper without its PKCE columns ignores the challenge: the flow still works, but then nothing binds the code. The built-in sandbox checks it as Doorkeeper does.',
+      source: 'seeds/healthsherpa-authentication.md; RFC 9700 §2.1.1',
     },
     {
       code: 'separate_api_host',

@@ -53,6 +53,21 @@ export const environmentSchema = z.object({
 });
 export type Environment = z.infer<typeof environmentSchema>;
 
+/**
+ * What a provider file says when its server is known to refuse PKCE: the only way to leave it out. The console
+ * then binds the code another way where it can (an OpenID Connect `nonce`, when `openid` is in the scopes) and
+ * otherwise names the risk on the page.
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-2.1.1
+ */
+export const pkceOptOutSchema = z.object({
+  serverRefusesPkce: z.literal(true).describe('The server is known to refuse an authorization request that carries a code_challenge.'),
+  reason: z.string().min(1).describe('How that is known: the documentation, an observed refusal, the user’s own configuration.'),
+  codeBinding: z
+    .enum(['oidc_nonce', 'none'])
+    .describe('What binds the code to its browser instead: an OpenID Connect nonce (needs openid in the scopes), or nothing, a risk the page names.'),
+});
+export type PkceOptOut = z.infer<typeof pkceOptOutSchema>;
+
 export const grantRecipeSchema = z.object({
   grantType: z.enum(['client_credentials', 'authorization_code']),
   clientAuth: clientAuthMethodSchema,
@@ -65,8 +80,11 @@ export const grantRecipeSchema = z.object({
   extraParams: z.record(z.string(), z.string()),
   scopes: z.array(z.string()),
   headers: z.record(z.string(), z.string()),
-  /** Authorization code only: PKCE method the provider takes (RFC 7636); `none` where it has no PKCE. */
-  pkce: z.enum(['S256', 'none']).default('none'),
+  /**
+   * Authorization code only: PKCE S256 (RFC 7636) on every request, whatever the provider documents (RFC 9700
+   * §2.1.1): it binds the code to the run that asked for it. Left out only with a stated refusal.
+   */
+  pkce: z.union([z.literal('S256'), pkceOptOutSchema]).default('S256'),
   /** Authorization code only: the shortest `state` the provider accepts (Blue Button: 16). */
   stateMinLength: z.number().int().min(0).default(0),
   /** Authorization code only: SMART App Launch's `aud` = the FHIR base URL on the authorize request. */
@@ -75,6 +93,16 @@ export const grantRecipeSchema = z.object({
   authorizeParams: z.record(z.string(), z.string()).default({}),
   /** Whether the provider issues refresh tokens and whether each refresh returns a new one (rotation). */
   refresh: z.object({ supported: z.boolean(), rotates: z.boolean() }).default({ supported: false, rotates: false }),
+}).superRefine((grant, ctx) => {
+  if (grant.pkce === 'S256') return;
+  // OIDC Core §3.1.2.1: a nonce needs an ID token, so openid; with openid there is no reason to bind nothing.
+  const openid = grant.scopes.includes('openid');
+  if (grant.pkce.codeBinding === 'oidc_nonce' && !openid) {
+    ctx.addIssue({ code: 'custom', path: ['pkce', 'codeBinding'], message: 'oidc_nonce binds the code through the ID token: add openid to the scopes, or say none' });
+  }
+  if (grant.pkce.codeBinding === 'none' && openid) {
+    ctx.addIssue({ code: 'custom', path: ['pkce', 'codeBinding'], message: 'openid is in the scopes: bind the code with oidc_nonce' });
+  }
 });
 export type GrantRecipe = z.infer<typeof grantRecipeSchema>;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toProviderDto } from '@/lib/providers/dto';
 import { resolveEnvironment } from '@/lib/providers/resolve';
 import { customProviderToProvider, toCustomProviderDto, type CustomProviderRecord } from './custom-provider';
 
@@ -44,6 +45,18 @@ describe('customProviderToProvider', () => {
     const { grant, presets } = customProviderToProvider(record());
     expect(grant).toMatchObject({ grantType: 'authorization_code', clientAuth: 'basic', pkce: 'S256', smartAudience: true, refresh: { supported: true } });
     expect(presets[0]).toMatchObject({ id: 'saved', clientId: 'app-1', clientSecret: 's3cr3t-value', environments: ['discovered'] });
+  });
+
+  it('SECURITY 14: PKCE set to none becomes the stated opt-out: a nonce binds the code with openid, else the page names the risk', () => {
+    const noPkce = (scopes: string[]) => customProviderToProvider(record({ config: { ...record().config, pkce: 'none', scopes } }));
+    const withOpenid = noPkce(['openid', 'patient/*.rs']);
+    expect(withOpenid.grant.pkce).toEqual({ serverRefusesPkce: true, reason: expect.stringContaining('“none”'), codeBinding: 'oidc_nonce' });
+    expect(toProviderDto(withOpenid, true, 'https://console.example').grant.codeBinding).toMatchObject({ method: 'oidc_nonce' });
+    const without = toProviderDto(noPkce(['patient/*.rs']), true, 'https://console.example').grant.codeBinding;
+    expect(without).toEqual({ method: 'none', pkceRefusal: expect.stringContaining('“none”'), risk: expect.stringContaining('Nothing binds the authorization code') });
+    // Client credentials has no code to bind: its "none" is not an opt-out.
+    const backend = customProviderToProvider(record({ clientSecret: '', keyKid: 'kid-1', config: { grant: 'client_credentials', clientAuth: 'private_key_jwt', pkce: 'none', scopes: ['system/*.rs'], launch: 'standalone' } }));
+    expect(backend.grant.pkce).toBe('S256');
   });
 
   it('asks offline access with prompt=consent (OpenID Connect Core §11), and only then', () => {

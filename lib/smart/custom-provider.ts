@@ -87,7 +87,14 @@ export function customProviderToProvider(record: CustomProviderRecord): Provider
       extraParams: config.grant === 'client_credentials' ? { grant_type: 'client_credentials' } : {},
       scopes: config.scopes,
       headers: { Accept: 'application/json' },
-      pkce: config.pkce === 'S256' ? 'S256' : 'none',
+      pkce:
+        config.grant === 'authorization_code' && config.pkce !== 'S256'
+          ? {
+              serverRefusesPkce: true,
+              reason: 'PKCE is set to “none” in this provider’s configuration, so the console sends no code_challenge to it.',
+              codeBinding: config.scopes.includes('openid') ? 'oidc_nonce' : 'none',
+            }
+          : 'S256',
       smartAudience: config.grant === 'authorization_code' && smart,
       // OpenID Connect Core §11: offline access is asked with prompt=consent, or the server drops offline_access.
       authorizeParams: config.scopes.includes('openid') && config.scopes.includes('offline_access') ? { prompt: 'consent' } : {},

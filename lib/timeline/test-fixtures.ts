@@ -81,7 +81,7 @@ export function makeProvider(overrides: Partial<ProviderDto> = {}): ProviderDto 
     httpMethod: 'POST',
     body: 'empty',
     scopes: [],
-    pkce: 'none',
+    codeBinding: { method: 'pkce_s256' },
     stateMinLength: 0,
     refresh: { supported: false, rotates: false },
   };

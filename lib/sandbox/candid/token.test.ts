@@ -73,6 +73,7 @@ describe('POST /api/auth/v2/token', () => {
       azp: billing.clientId,
       org_id: billing.facts.organizationId,
       permissions: ['read:encounters', 'write:encounters', 'read:payers'],
+      jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
   });
 

@@ -76,7 +76,8 @@ export async function parseTokenRequestBody(request: Request): Promise<ParsedCre
  * Mints an Auth0-style client-credentials access token: RS256 with `kid`, `iss` (the sandbox's base URL; real
  * tokens are issued by https://candidhealth.auth0.com/), `sub` = `<client_id>@clients`, `aud`, `iat`, `exp`,
  * `gty: client-credentials`, `azp`, plus the organisation (`org_id`, Auth0's organisation claim) and the key's
- * `permissions` (Auth0 RBAC). Candid's real claim set is unconfirmed.
+ * `permissions` (Auth0 RBAC), and a random `jti` (RFC 7519 §4.1.7): RS256 signs deterministically, so without it
+ * two callers minting in the same second got the same token. Candid's real claim set is unconfirmed.
  */
 export async function mintAccessToken(
   key: SigningKey,
@@ -94,6 +95,7 @@ export async function mintAccessToken(
     azp: account.clientId,
     org_id: account.organizationId,
     permissions: account.permissions,
+    jti: crypto.randomUUID(),
   })
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
     .sign(key.privateKey);

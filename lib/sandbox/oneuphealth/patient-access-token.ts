@@ -70,6 +70,8 @@ async function issueTokens(
       .setAudience(grant.clientId)
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + patientAccessTokenLifetimeSeconds)
+      // RFC 7519 §4.1.7: RS256 is deterministic, so two sign-ins of one member in the same second would get one token.
+      .setJti(crypto.randomUUID())
       .sign(key.privateKey);
   }
   return body;

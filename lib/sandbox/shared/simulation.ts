@@ -1,4 +1,4 @@
-import { simulatedFailureSchema, type SimulatedFailure } from '@/lib/api-client/schemas';
+import { simulatedFailureSchema, type SimulatedFailure } from '@/lib/contract/simulated-failures';
 
 /**
  * Failure simulation for demos and learning: the console's BFF names the failures a session switched on in
@@ -13,6 +13,7 @@ export const simulateHeader = 'X-Console-Simulate';
 /** How long `slow_token` holds the token endpoint's answer: long enough to watch, well under the BFF's timeout. */
 export const slowTokenDelayMs = 4_000;
 
+/** The values the console's table defines (lib/contract/simulated-failures.ts); the sandboxes know no others. */
 const known = new Set<string>(simulatedFailureSchema.options);
 
 /** The failures a request asks for; unknown values (and an absent header) are ignored. */

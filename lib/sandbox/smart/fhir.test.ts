@@ -82,5 +82,12 @@ describe('the FHIR API and scope enforcement', () => {
     expect((await send(sandbox, '/fhir/Patient', simulating('expired_token', bearer(access_token)))).status).toBe(401);
     expect((await send(sandbox, '/fhir/Patient', simulating('api_rate_limit', bearer(access_token)))).status).toBe(429);
     expect((await send(sandbox, '/fhir/Patient', simulating('expired_token'))).headers.get('www-authenticate')).toBe('Bearer realm="SMART sandbox"');
+    // RFC 6750 §3: the challenge carries printable ASCII only, the body the words as written.
+    const refused = await send(sandbox, '/fhir/Patient', simulating('refused_scope', bearer(access_token)));
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toBe(
+      'Bearer realm="SMART sandbox", error="insufficient_scope", error_description="The access token\'s scopes do not permit this request."',
+    );
+    expect(JSON.stringify(await refused.json())).toContain('The access token’s scopes');
   });
 });

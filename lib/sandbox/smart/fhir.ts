@@ -17,7 +17,9 @@ const realm = 'SMART sandbox';
 function challenge(error?: string, description?: string): Record<string, string> {
   const parts = [`realm="${realm}"`];
   if (error) parts.push(`error="${error}"`);
-  if (description) parts.push(`error_description="${description.replace(/["\\]/g, '')}"`);
+  // RFC 6750 §3: error_description is printable ASCII without `"` and `\` (a header cannot carry more; a curly
+  // apostrophe made the simulated refused_scope throw instead of answering).
+  if (description) parts.push(`error_description="${description.replace(/[‘’]/g, "'").replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '')}"`);
   return { 'WWW-Authenticate': `Bearer ${parts.join(', ')}` };
 }
 

@@ -38,7 +38,8 @@ export async function mintAccessToken(key: SigningKey, urls: ServerUrls, nowMs: 
 
 /**
  * An OpenID Connect id_token: `iss`, `sub`, `aud` = the client, `exp`, `iat`, `fhirUser` when that scope was
- * granted, and the authorize request's `nonce`.
+ * granted, the authorize request's `nonce`, and a random `jti` (RFC 7519 §4.1.7) so that two sign-ins in the same
+ * second never share one (RS256 signs deterministically).
  * @see https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html#scopes-for-requesting-identity-data
  */
 export async function mintIdToken(
@@ -58,6 +59,7 @@ export async function mintIdToken(
     .setAudience(input.clientId)
     .setIssuedAt(iat)
     .setExpirationTime(iat + 3600)
+    .setJti(randomId())
     .sign(key.privateKey);
 }
 
