@@ -1,6 +1,5 @@
 import 'server-only';
 import * as oauth from 'oauth4webapi';
-import { createHash } from 'node:crypto';
 import { HttpError, type ApiErrorCode } from '@/lib/http/errors';
 import { codeBindingOf } from '@/lib/providers/code-binding';
 import { builtinOrigin, resolveEnvironment, type ResolvedEnvironment } from '@/lib/providers/resolve';
@@ -19,24 +18,6 @@ export interface StartedAuthorization {
   authorizeUrl: string;
   state: string;
   redirectUri: string;
-}
-
-/**
- * The OpenID Connect `nonce` of a run: derived from its state, so it is as fresh and single-use as the state and
- * is kept with the pending run (which the state keys) without a field of its own. The binding needs the nonce to
- * be this run's, not secret: it travels in the authorize URL anyway (OIDC Core §3.1.2.1, §15.5.2).
- */
-function runNonce(state: string): string {
-  return createHash('sha256').update(`oidc-nonce:${state}`).digest('base64url');
-}
-
-/**
- * The nonce a pending run sent, if any. A run sends one exactly when it sends no PKCE and asks for `openid`: a
- * provider file may leave PKCE out only with another binding, and with `openid` that binding is the nonce
- * (lib/providers/schema.ts). Read from what the run sent, not from the provider's settings now.
- */
-function expectedNonce(pending: PendingFlow, state: string): string | undefined {
-  return !pending.codeVerifier && pending.scopes.includes('openid') ? runNonce(state) : undefined;
 }
 
 /**
@@ -74,7 +55,9 @@ export async function startAuthorization(
     url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
     url.searchParams.set('code_challenge_method', 'S256');
   }
-  if (binding.method === 'oidc_nonce') url.searchParams.set('nonce', runNonce(state));
+  // OIDC Core §3.1.2.1: where PKCE cannot bind the code, the ID token must carry this run's nonce (§15.5.2).
+  const nonce = binding.method === 'oidc_nonce' ? oauth.generateRandomNonce() : undefined;
+  if (nonce) url.searchParams.set('nonce', nonce);
   // SMART App Launch: the server checks it serves the FHIR base named here, so a token cannot be aimed elsewhere.
   if (grant.smartAudience) url.searchParams.set('aud', browserEnv.fhirBaseUrl.toString());
   for (const [name, value] of Object.entries(grant.authorizeParams)) url.searchParams.set(name, value);
@@ -89,6 +72,7 @@ export async function startAuthorization(
       clientSecret: credential.kind === 'custom' ? credential.clientSecret : undefined,
     },
     codeVerifier,
+    nonce,
     redirectUri,
     issuer: browserEnv.environment.issuer ?? browserEnv.baseUrl,
     scopes: grant.scopes,
@@ -166,8 +150,7 @@ export async function completeAuthorization(
     clientAssertion: prepared.clientAssertion,
     requestDeviations: recipeDeviations(flow.grant, flow.provider.knownDeviations),
   });
-  const nonce = expectedNonce(pending, state);
-  if (nonce !== undefined) checkIdTokenNonce(token, nonce);
+  if (pending.nonce !== undefined) checkIdTokenNonce(token, pending.nonce);
   await ctx.vault.putToken(ctx.sid, token);
   return token;
 }

@@ -74,6 +74,8 @@ export const pendingFlowSchema = z.object({
     clientSecret: z.string().optional(),
   }),
   codeVerifier: z.string().optional(),
+  /** Where PKCE cannot bind the code: the OpenID Connect nonce the ID token must carry. */
+  nonce: z.string().optional(),
   redirectUri: z.string(),
   /** Where the authorization request went: an `iss` in the callback must name it (RFC 9207). */
   issuer: z.string(),
