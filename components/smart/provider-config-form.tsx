@@ -254,7 +254,7 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
                     aria-describedby="smart-key-confirm-why"
                   />
                   <span>
-                    Sign for this server: let this key sign client assertions for <span className="font-mono break-all">{servers.now}</span>
+                    Sign for this server: the key may sign client assertions for the provider at <span className="font-mono break-all">{servers.now}</span>
                   </span>
                 </label>
                 <p id="smart-key-confirm-why" className="mt-1 text-amber-800">
