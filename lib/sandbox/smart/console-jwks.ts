@@ -48,8 +48,8 @@ export function consoleJwksFetchUrl(jwksUri: string, env: NodeJS.ProcessEnv = pr
     return {
       problem:
         `jwks_uri "${jwksUri}" is refused: this sandbox reads keys only from the console's own JWKS URL ` +
-        `(${origins.map((origin) => `${origin}/jwks/{id}`).join(', ')}), so that registering a client cannot make it ` +
-        'call other addresses (SSRF). Use the JWKS URL shown under Client keys, or register the keys inline as jwks.',
+        "(/jwks/{id} on the console's address, as shown under Client keys), so that registering a client cannot make " +
+        'it call other addresses (SSRF). Register that URL, or the keys inline as jwks.',
     };
   }
   return { url: `${internal}${jwksPathOf(id)}` };
