@@ -77,7 +77,9 @@ export async function buildCustomProviderRecord(
   // the token endpoint's, known from discovery, after it.
   const savedBinding = existing ? savedCredentialBinding(existing, targetOf(existing.discoveryUrl, ctx.publicOrigin).url) : undefined;
   const named = credentialBindingOf({ discoveryUrl: targetOf(input.discoveryUrl, ctx.publicOrigin).url, tokenEndpoint: '', fhirBaseUrl });
-  if (existing && savedBinding) assertCredentialMayFollow(existing, input, bindingChanges(savedBinding, { discovery: named.discovery, fhir: named.fhir }));
+  // A URL that is not http(s) is left to the checks below, which explain it better; nothing is sent to it.
+  const early = Object.fromEntries(Object.entries({ discovery: named.discovery, fhir: named.fhir }).filter(([, value]) => /^https?:\/\//.test(value)));
+  if (existing && savedBinding) assertCredentialMayFollow(existing, input, bindingChanges(savedBinding, early));
 
   const { target, result } = await discoverForSession(ctx, input.discoveryUrl);
   if (!result.ok || !result.server) {
