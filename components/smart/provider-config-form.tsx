@@ -12,6 +12,7 @@ import { OneTimeSecret } from '@/lib/api-client/one-time-secret';
 import { useRegisterClient, useSaveCustomProvider } from '@/lib/api-client/smart-hooks';
 import type { ClientKeyDto, CustomProviderDto, DiscoveredServerDto } from '@/lib/api-client/smart-schemas';
 import { checkConfiguration } from '@/lib/smart/config-checks';
+import { describeServers } from '@/lib/smart/credential-binding';
 import { FindingCounts, FindingList } from './finding-list';
 import {
   changeGrant,
@@ -23,6 +24,7 @@ import {
   prefersV1Scopes,
   provisionalRedirectUri,
   scopeSyntax,
+  serverChangeOf,
   shortenKid,
   toCustomProviderInput,
   toIntendedConfiguration,
@@ -55,6 +57,8 @@ const clientAuthLabels: Record<ClientAuth, string> = {
  */
 export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved, onCancel }: ProviderConfigFormProps) {
   const [form, setForm] = useState<ProviderFormState>(() => (saved ? formFromSaved(saved) : initialFormState(discoveryUrl, server, keys)));
+  /** The server change the user confirmed the key for; a later change of URL needs a new confirmation. */
+  const [keyConfirmedFor, setKeyConfirmedFor] = useState<string | null>(null);
   const secretRef = useRef<HTMLInputElement>(null);
   const save = useSaveCustomProvider();
   const register = useRegisterClient();
@@ -77,6 +81,15 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
   const canRegister = !!server.registration_endpoint && form.clientAuth === 'private_key_jwt';
   // An app client registers its redirect URI, which exists only once the provider is saved.
   const registerBlocked = keys.length === 0 ? 'Generate a client key first' : authCode && !saved ? 'Save first: an app client registers its redirect URI, known after saving' : null;
+  // SECURITY.md rule 15: a saved secret or key belongs to the server it was saved for; pointing the provider at
+  // another one asks for the secret again, or for the key to be confirmed for it.
+  const serverChange = saved ? serverChangeOf(saved, { discoveryUrl, fhirBaseUrl: form.fhirBaseUrl, server }, origin) : [];
+  const servers = serverChange.length > 0 ? describeServers(serverChange) : null;
+  const changeKey = JSON.stringify(serverChange);
+  const secretNeededAgain = servers !== null && usesSecret(form.clientAuth) && saved?.hasClientSecret === true;
+  const keyNeedsConfirming = servers !== null && form.clientAuth === 'private_key_jwt';
+  const keyConfirmed = keyNeedsConfirming && keyConfirmedFor === changeKey;
+  const credentialMoves = secretNeededAgain ? 'enter the client secret again' : keyNeedsConfirming ? 'confirm the signing key for it' : null;
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -86,7 +99,10 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
     const secret = secretInput && usesSecret(form.clientAuth) ? secretInput.value : '';
     if (secretInput) secretInput.value = '';
     save.mutate(
-      { id: saved?.id ?? null, input: { ...input, ...(secret !== '' ? { clientSecret: new OneTimeSecret(secret) } : {}) } },
+      {
+        id: saved?.id ?? null,
+        input: { ...input, ...(secret !== '' ? { clientSecret: new OneTimeSecret(secret) } : {}), ...(keyConfirmed ? { keyConfirmedForNewServer: true } : {}) },
+      },
       { onSuccess: onSaved },
     );
   };
@@ -188,7 +204,12 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
         {usesSecret(form.clientAuth) && (
           <Field
             htmlFor="smart-client-secret"
-            label="Client secret"
+            label={secretNeededAgain ? 'Client secret — needed again' : 'Client secret'}
+            error={
+              secretNeededAgain && servers
+                ? `The saved secret was given for ${servers.was}; this server is ${servers.now}. A saved secret goes only to the server it was entered for: enter it again to use it here.`
+                : undefined
+            }
             hint={saved?.hasClientSecret ? 'Saved — leave empty to keep it.' : 'Write-only: sent once to the console server, never shown again.'}
           >
             <TextInput
@@ -196,7 +217,10 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
               ref={secretRef}
               type="password"
               autoComplete="new-password"
-              placeholder={saved?.hasClientSecret ? 'saved — leave empty to keep' : ''}
+              aria-invalid={secretNeededAgain || undefined}
+              aria-describedby={secretNeededAgain ? 'smart-client-secret-error' : undefined}
+              placeholder={saved?.hasClientSecret && !secretNeededAgain ? 'saved — leave empty to keep' : ''}
+              data-testid="smart-client-secret"
             />
           </Field>
         )}
@@ -219,10 +243,39 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
                 </option>
               ))}
             </Select>
+            {keyNeedsConfirming && servers && (
+              <div className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-900" data-testid="key-confirmation">
+                <label className="flex items-start gap-2">
+                  <input
+                    type="checkbox"
+                    className="mt-0.5"
+                    checked={keyConfirmed}
+                    onChange={(e) => setKeyConfirmedFor(e.target.checked ? changeKey : null)}
+                    aria-describedby="smart-key-confirm-why"
+                  />
+                  <span>
+                    Sign for this server: the key may sign client assertions for the provider at <span className="font-mono break-all">{servers.now}</span>
+                  </span>
+                </label>
+                <p id="smart-key-confirm-why" className="mt-1 text-amber-800">
+                  The key was confirmed for {servers.was}. A saved key signs only for the server it was confirmed for, so changing a URL
+                  needs your confirmation.
+                </p>
+              </div>
+            )}
           </Field>
         )}
 
-        <Field htmlFor="smart-fhir-base" className="sm:col-span-2" label="FHIR base URL (optional)" hint="Where FHIR requests go; empty means the URL you discovered.">
+        <Field
+          htmlFor="smart-fhir-base"
+          className="sm:col-span-2"
+          label="FHIR base URL (optional)"
+          hint={
+            servers && credentialMoves
+              ? `Where FHIR requests go; empty means the URL you discovered. This points the provider at another server (${servers.now}), so ${credentialMoves}: a saved secret or key stays with the server it was saved for.`
+              : 'Where FHIR requests go; empty means the URL you discovered.'
+          }
+        >
           <TextInput id="smart-fhir-base" value={form.fhirBaseUrl} onChange={(e) => set('fhirBaseUrl', e.target.value)} placeholder={discoveryUrl} className="font-mono text-xs" />
         </Field>
       </div>

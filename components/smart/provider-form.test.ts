@@ -13,6 +13,7 @@ import {
   formFromSaved,
   initialFormState,
   parseScopes,
+  serverChangeOf,
   shortenKid,
   sortFindings,
   toCustomProviderInput,
@@ -171,6 +172,38 @@ describe('form state', () => {
     const state = formFromSaved(saved);
     expect(state).toMatchObject({ name: 'EHR', environmentKind: 'production', keyKid: 'k-es', fhirBaseUrl: '', scopes: 'system/*.rs' });
     expect(toCustomProviderInput(state, saved.discoveryUrl, [key('k-es', 'ES384', '2025')], saved.redirectUri).config).toEqual(saved.config);
+  });
+});
+
+describe('a change of server (SECURITY.md rule 15)', () => {
+  const saved = { discoveryUrl: 'https://ehr.example/fhir', fhirBaseUrl: 'https://ehr.example/fhir', environmentKind: 'sandbox' as const, server: smartV2 };
+  const page = 'http://localhost:3000';
+
+  it('sees no change while every origin stays, whatever the paths', () => {
+    expect(serverChangeOf(saved, { discoveryUrl: saved.discoveryUrl, fhirBaseUrl: '', server: smartV2 }, page)).toEqual([]);
+    expect(serverChangeOf(saved, { discoveryUrl: saved.discoveryUrl, fhirBaseUrl: 'https://ehr.example/other/R4', server: { token_endpoint: 'https://ehr.example/oauth2/token' } }, page)).toEqual([]);
+  });
+
+  it('names the FHIR base and a moved token endpoint, each with its old and new origin', () => {
+    expect(serverChangeOf(saved, { discoveryUrl: saved.discoveryUrl, fhirBaseUrl: 'https://evil.example/fhir', server: smartV2 }, page)).toEqual([
+      { role: 'fhir', was: 'https://ehr.example', now: 'https://evil.example' },
+    ]);
+    expect(serverChangeOf(saved, { discoveryUrl: saved.discoveryUrl, fhirBaseUrl: '', server: { token_endpoint: 'https://evil.example/token' } }, page)).toEqual([
+      { role: 'token', was: 'https://ehr.example', now: 'https://evil.example' },
+    ]);
+  });
+
+  it('counts a built-in sandbox on the page’s origin as the loopback origin the server calls it on', () => {
+    const builtin = {
+      discoveryUrl: 'http://localhost:3000/sandbox/smart/fhir',
+      fhirBaseUrl: 'http://127.0.0.1:3000/sandbox/smart/fhir',
+      environmentKind: 'builtin' as const,
+      server: { ...smartV2, token_endpoint: 'http://127.0.0.1:3000/sandbox/smart/auth/token' },
+    };
+    expect(serverChangeOf(builtin, { discoveryUrl: builtin.discoveryUrl, fhirBaseUrl: '', server: builtin.server }, page)).toEqual([]);
+    expect(serverChangeOf(builtin, { discoveryUrl: builtin.discoveryUrl, fhirBaseUrl: 'http://127.0.0.1:9/fhir', server: builtin.server }, page)).toEqual([
+      { role: 'fhir', was: 'http://127.0.0.1:3000', now: 'http://127.0.0.1:9' },
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { ClientKeyDto, CustomProviderDto, CustomProviderInput, DiscoveredServerDto } from '@/lib/api-client/smart-schemas';
 import { classifyScope, type ConfigFinding, type IntendedConfiguration, type ServerFacts } from '@/lib/smart/config-checks';
+import { bindingChanges, credentialBindingOf, type BindingChange, type CredentialBinding } from '@/lib/smart/credential-binding';
 
 /**
  * The pure half of the "Add a SMART / OAuth provider" form: defaults chosen from discovered metadata, and the
@@ -192,6 +193,31 @@ export function toCustomProviderInput(
     ...(state.clientAuth === 'private_key_jwt' && state.keyKid !== '' ? { keyKid: state.keyKid } : {}),
     config: toIntendedConfiguration(state, keys, savedRedirectUri),
   };
+}
+
+/**
+ * SECURITY.md rule 15 as the form sees it before saving: which origins of the server a saved secret or key belongs
+ * to (discovery URL, token endpoint, FHIR base) the edit changes. The console server decides on save; like it, a
+ * built-in sandbox's URL on this page's origin counts as the loopback origin the server calls it on.
+ */
+export function serverChangeOf(
+  saved: Pick<CustomProviderDto, 'discoveryUrl' | 'fhirBaseUrl' | 'environmentKind' | 'server'>,
+  edit: { discoveryUrl: string; fhirBaseUrl: string; server: Pick<DiscoveredServerDto, 'token_endpoint'> },
+  pageOrigin: string,
+): BindingChange[] {
+  const before = credentialBindingOf({ discoveryUrl: saved.discoveryUrl, tokenEndpoint: saved.server.token_endpoint ?? '', fhirBaseUrl: saved.fhirBaseUrl });
+  const after = credentialBindingOf({
+    discoveryUrl: edit.discoveryUrl,
+    tokenEndpoint: edit.server.token_endpoint ?? '',
+    fhirBaseUrl: edit.fhirBaseUrl.trim() || edit.discoveryUrl,
+  });
+  if (saved.environmentKind !== 'builtin') return bindingChanges(before, after);
+  const internal = before.token;
+  const asCalled = (binding: CredentialBinding): CredentialBinding => {
+    const map = (origin: string) => (origin === pageOrigin ? internal : origin);
+    return { discovery: map(binding.discovery), token: map(binding.token), fhir: map(binding.fhir) };
+  };
+  return bindingChanges(asCalled(before), asCalled(after));
 }
 
 /** Server facts for the checks: the merged discovery metadata without its bookkeeping. */

@@ -91,10 +91,18 @@ export const customProviderInputSchema = z.object({
   fhirBaseUrl: z.string().trim().max(2048).optional(),
   environmentKind: z.enum(['sandbox', 'production']).default('sandbox'),
   clientId: z.string().trim().min(1, 'The client id the provider registered').max(512),
-  /** Write-only. On update, absent (or empty) keeps the saved one. */
+  /**
+   * Write-only. On update, absent (or empty) keeps the saved one while the server stays the same; an update that
+   * points the provider at another server needs it again (SECURITY.md rule 15).
+   */
   clientSecret: z.string().max(4096).optional(),
   /** private_key_jwt: the kid of the console key that signs the assertions. */
   keyKid: z.string().max(128).optional(),
+  /**
+   * private_key_jwt, on update: the user confirmed that the key may sign for the server this save points to, when
+   * it differs from the server the key was confirmed for (SECURITY.md rule 15). A new secret is its own confirmation.
+   */
+  keyConfirmedForNewServer: z.boolean().optional(),
   config: intendedConfigurationSchema,
 });
 export type CustomProviderInput = z.input<typeof customProviderInputSchema>;

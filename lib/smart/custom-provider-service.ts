@@ -10,7 +10,8 @@ import { builtinOrigin } from '@/lib/providers/resolve';
 import { builtinSandboxesEnabled } from '@/lib/sandbox';
 import type { SessionVault } from '@/lib/session/vault';
 import { checkConfiguration } from './config-checks';
-import type { CustomProviderRecord } from './custom-provider';
+import { bindingChanges, credentialBindingOf, describeServers, type BindingChange } from './credential-binding';
+import { savedCredentialBinding, type CustomProviderRecord } from './custom-provider';
 import { discoverServer, type DiscoveryResult } from './discovery';
 import { checkAdvertisedUrl, discoveryTarget, type DiscoveryTarget } from './discovery-target';
 import { MAX_CUSTOM_PROVIDERS, jwksUrlOf, newCustomProviderId, type Workspace } from './workspace';
@@ -70,6 +71,16 @@ export async function buildCustomProviderRecord(
   if (!existing && workspace.providers.length >= MAX_CUSTOM_PROVIDERS) {
     throw new HttpError(409, 'conflict', `You have ${MAX_CUSTOM_PROVIDERS} providers saved, the most a workspace keeps.`, { hint: 'Delete one you no longer use.' });
   }
+  const { config } = input;
+  const fhirBaseUrl = targetOf(input.fhirBaseUrl?.trim() || input.discoveryUrl, ctx.publicOrigin).url.replace(/\/+$/, '');
+  // Rule 15: the origins the input names are checked before discovery, so that another server hears nothing at all;
+  // the token endpoint's, known from discovery, after it.
+  const savedBinding = existing ? savedCredentialBinding(existing, targetOf(existing.discoveryUrl, ctx.publicOrigin).url) : undefined;
+  const named = credentialBindingOf({ discoveryUrl: targetOf(input.discoveryUrl, ctx.publicOrigin).url, tokenEndpoint: '', fhirBaseUrl });
+  // A URL that is not http(s) is left to the checks below, which explain it better; nothing is sent to it.
+  const early = Object.fromEntries(Object.entries({ discovery: named.discovery, fhir: named.fhir }).filter(([, value]) => /^https?:\/\//.test(value)));
+  if (existing && savedBinding) assertCredentialMayFollow(existing, input, bindingChanges(savedBinding, early));
+
   const { target, result } = await discoverForSession(ctx, input.discoveryUrl);
   if (!result.ok || !result.server) {
     throw new HttpError(422, 'discovery_failed', result.refused?.message ?? `Nothing usable was found under ${result.base ?? input.discoveryUrl}.`, {
@@ -78,7 +89,6 @@ export async function buildCustomProviderRecord(
   }
   const server = result.server;
   const origin = builtinOrigin();
-  const { config } = input;
   const endpoint = (field: 'token_endpoint' | 'authorization_endpoint', needed: string) => {
     const value = server[field];
     if (!value) throw new HttpError(422, 'discovery_failed', `The server advertises no ${field}, which ${needed} needs.`, { hint: 'Check the URL, or pick the other grant.' });
@@ -91,15 +101,19 @@ export async function buildCustomProviderRecord(
     if (server[field] && !checkAdvertisedUrl(server[field], target, origin).ok) delete server[field];
   }
 
-  const fhirBaseUrl = targetOf(input.fhirBaseUrl?.trim() || input.discoveryUrl, ctx.publicOrigin).url.replace(/\/+$/, '');
   const fhirCheck = checkAdvertisedUrl(fhirBaseUrl, target, origin);
   if (!fhirCheck.ok) throw new HttpError(400, 'validation_failed', `The FHIR base URL will not be called: ${fhirCheck.message}`);
 
   if (config.pkce === 'plain') {
     throw new HttpError(400, 'validation_failed', 'PKCE "plain" protects nothing a network observer cannot see; the console sends S256 only.', { hint: 'Choose S256, or none if the server has no PKCE.' });
   }
-  const usesSecret = config.clientAuth === 'client_secret_basic' || config.clientAuth === 'client_secret_post';
-  const clientSecret = usesSecret ? input.clientSecret || existing?.clientSecret || '' : '';
+  const credentialBinding = credentialBindingOf({ discoveryUrl: target.url, tokenEndpoint: server.token_endpoint ?? '', fhirBaseUrl });
+  const changes = savedBinding ? bindingChanges(savedBinding, credentialBinding) : [];
+  if (existing) assertCredentialMayFollow(existing, input, changes);
+
+  const usesSecret = secretAuth(config.clientAuth);
+  // The saved secret is kept only while the server is the one it was given for.
+  const clientSecret = usesSecret ? input.clientSecret || (changes.length === 0 ? existing?.clientSecret : '') || '' : '';
   if (usesSecret && !clientSecret) {
     throw new HttpError(400, 'validation_failed', `${config.clientAuth} needs the client secret the provider issued.`);
   }
@@ -127,12 +141,47 @@ export async function buildCustomProviderRecord(
     clientId: input.clientId,
     clientSecret,
     keyKid,
+    credentialBinding,
     config: { ...config, redirectUri: config.grant === 'authorization_code' ? redirectUri : undefined },
     server,
     findings: checkConfiguration(server, { ...config, redirectUri: config.grant === 'authorization_code' ? redirectUri : undefined }),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
+}
+
+const secretAuth = (clientAuth: CustomProviderInput['config']['clientAuth']) => clientAuth === 'client_secret_basic' || clientAuth === 'client_secret_post';
+
+/**
+ * SECURITY.md rule 15: an edit that points a provider at another server (`changes`) must bring the secret again, or
+ * confirm the key for the new server; otherwise it is refused before anything is saved or sent with the credential.
+ */
+function assertCredentialMayFollow(existing: CustomProviderRecord, input: CustomProviderInput, changes: readonly BindingChange[]): void {
+  if (changes.length === 0) return;
+  const servers = describeServers(changes);
+  const { clientAuth } = input.config;
+  if (secretAuth(clientAuth) && !input.clientSecret && existing.clientSecret) {
+    throw new HttpError(
+      400,
+      'validation_failed',
+      `The saved client secret was given for ${servers.was}; this server is ${servers.now}. Enter the client secret again to use it with this server.`,
+      {
+        hint: 'A saved secret is sent only to the server it was entered for, so that changing a URL cannot send it somewhere else. Nothing was saved, and the secret was sent nowhere.',
+        issues: [{ path: 'clientSecret', message: 'Enter the client secret again: the server changed.' }],
+      },
+    );
+  }
+  if (clientAuth === 'private_key_jwt' && input.keyConfirmedForNewServer !== true) {
+    throw new HttpError(
+      400,
+      'validation_failed',
+      `The signing key was confirmed for ${servers.was}; this server is ${servers.now}. Confirm that the key may sign client assertions for this server.`,
+      {
+        hint: 'A saved key signs only for the server it was confirmed for, so that changing a URL cannot make it sign for another. Tick “Sign for this server” under Signing key and save again. Nothing was saved.',
+        issues: [{ path: 'keyConfirmedForNewServer', message: 'Confirm the signing key for the new server.' }],
+      },
+    );
+  }
 }
 
 /** What a record built outside the workspace lock relies on, checked again under it before it is written. */

@@ -7,6 +7,7 @@ import {
 } from '@/lib/api-client/smart-schemas';
 import { providerSchema, type Provider } from '@/lib/providers/schema';
 import { intendedConfigurationSchema, type IntendedConfiguration } from './config-checks';
+import { credentialBindingOf, credentialBindingSchema, type CredentialBinding } from './credential-binding';
 
 /**
  * A provider the user added by discovery (issue #8), as saved in their workspace, and the provider file it stands
@@ -27,6 +28,11 @@ export const customProviderRecordSchema = z.object({
   /** Server-side only; '' for private_key_jwt and public clients. */
   clientSecret: z.string(),
   keyKid: z.string().optional(),
+  /**
+   * The server the secret (or the key's use) was saved for (SECURITY.md rule 15). Absent on records saved before
+   * the rule: those are bound to their endpoints as they stand.
+   */
+  credentialBinding: credentialBindingSchema.optional(),
   config: intendedConfigurationSchema,
   server: discoveredServerSchema,
   findings: z.array(configFindingSchema),
@@ -34,6 +40,17 @@ export const customProviderRecordSchema = z.object({
   updatedAt: z.string(),
 });
 export type CustomProviderRecord = z.infer<typeof customProviderRecordSchema>;
+
+/**
+ * The server a record's secret or key belongs to. `discoveryUrl` is the record's, as the console calls it (a
+ * built-in sandbox's on the loopback origin); for a record saved before rule 15, its endpoints as they stand.
+ */
+export function savedCredentialBinding(record: CustomProviderRecord, discoveryUrl: string = record.discoveryUrl): CredentialBinding {
+  return (
+    record.credentialBinding ??
+    credentialBindingOf({ discoveryUrl, tokenEndpoint: record.server.token_endpoint ?? '', fhirBaseUrl: record.fhirBaseUrl })
+  );
+}
 
 const recipeClientAuth = {
   client_secret_basic: 'basic',
@@ -119,14 +136,12 @@ export function customProviderToProvider(record: CustomProviderRecord): Provider
   });
 }
 
-/** What the browser may know of a saved custom provider: everything but the secret. */
+/** What the browser may know of a saved custom provider: everything but the secret (and the server-side binding). */
 export function toCustomProviderDto(record: CustomProviderRecord, redirectUri: string): CustomProviderDto {
   const { clientSecret, ...rest } = record;
-  return {
-    ...rest,
-    hasClientSecret: clientSecret.length > 0,
-    redirectUri,
-  };
+  const dto = { ...rest, hasClientSecret: clientSecret.length > 0, redirectUri };
+  delete dto.credentialBinding;
+  return dto;
 }
 
 function clientNote(record: CustomProviderRecord): string {

@@ -6,6 +6,7 @@ import type { SessionOwner } from '@/lib/session/cookie';
 import type { SessionVault } from '@/lib/session/vault';
 import { publicJwks, storedClientKeySchema } from './client-keys';
 import { customProviderRecordSchema } from './custom-provider';
+import { JWKS_ID_PATTERN, jwksPathOf } from './jwks-route';
 
 /**
  * A user's workspace: the providers they added and the keys their clients sign with (issue #8). Kept server-side
@@ -19,7 +20,7 @@ const LOCK_TTL_MS = 10_000;
 const LOCK_WAIT_MS = 10_000;
 
 export const workspaceSchema = z.object({
-  jwksId: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  jwksId: z.string().regex(JWKS_ID_PATTERN),
   keys: z.array(storedClientKeySchema),
   providers: z.array(customProviderRecordSchema),
 });
@@ -30,7 +31,7 @@ export function workspaceOwner(owner: SessionOwner | null): string {
 }
 
 export function jwksUrlOf(publicOrigin: string, workspace: Pick<Workspace, 'jwksId'>): string {
-  return `${publicOrigin}/jwks/${workspace.jwksId}`;
+  return `${publicOrigin}${jwksPathOf(workspace.jwksId)}`;
 }
 
 /** The workspace, or an empty one (not yet saved) when the user has none. */

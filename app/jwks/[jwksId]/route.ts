@@ -1,9 +1,8 @@
 import { getVault } from '@/lib/session';
 import { VaultUnavailableError } from '@/lib/session/store';
+import { JWKS_ID_PATTERN } from '@/lib/smart/jwks-route';
 
 export const dynamic = 'force-dynamic';
-
-const JWKS_ID = /^[A-Za-z0-9_-]{22}$/;
 
 /**
  * A workspace's public JWKS, for providers to fetch when they verify its client assertions (SMART Backend Services
@@ -12,7 +11,7 @@ const JWKS_ID = /^[A-Za-z0-9_-]{22}$/;
 export async function GET(_request: Request, context: { params: Promise<{ jwksId: string }> }): Promise<Response> {
   const { jwksId } = await context.params;
   const headers = { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=60', 'Access-Control-Allow-Origin': '*' };
-  if (!JWKS_ID.test(jwksId)) return Response.json({ error: 'not_found' }, { status: 404, headers });
+  if (!JWKS_ID_PATTERN.test(jwksId)) return Response.json({ error: 'not_found' }, { status: 404, headers });
   try {
     const jwks = await getVault().getPublishedJwks(jwksId);
     if (!jwks) return Response.json({ error: 'not_found' }, { status: 404, headers });

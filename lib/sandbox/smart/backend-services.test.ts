@@ -1,9 +1,13 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, importJWK, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateClientKey, publicJwks, type StoredClientKey } from '@/lib/smart/client-keys';
+import { freePort } from '@/test/free-port';
 import { simulating } from '../shared/test-helpers';
+import { JWKS_UNREADABLE } from './client-jwks';
+import { createClientRegistry } from './clients';
+import type { SmartSandbox } from './index';
 import {
   backendTokenRequest,
   bearer,
@@ -13,7 +17,9 @@ import {
   formPost,
   registerBackendClient,
   send,
+  setEnv,
   testBase,
+  testJwksId,
   tokenUrl,
 } from './test-helpers';
 
@@ -156,37 +162,66 @@ describe('SMART Backend Services: client_credentials with private_key_jwt', () =
 });
 
 describe('a Backend Services client registered by jwks_uri', () => {
-  let server: Server | undefined;
-  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+  const servers: Served[] = [];
+  let restoreEnv: () => void = () => undefined;
+  afterEach(async () => {
+    restoreEnv();
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
 
-  async function serveJwks(current: () => { keys: unknown[] }): Promise<{ uri: string; hits: () => number }> {
-    let hits = 0;
-    server = createServer((_request, response) => {
-      hits += 1;
-      response.writeHead(200, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify(current()));
+  async function serve(answer: (response: ServerResponse) => void): Promise<Served> {
+    const hits: string[] = [];
+    const server = createServer((request, response) => {
+      hits.push(`${request.method} ${request.url}`);
+      answer(response);
     });
-    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    return { uri: `http://127.0.0.1:${port}/jwks.json`, hits: () => hits };
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const served = {
+      origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      hits,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+    servers.push(served);
+    return served;
   }
 
-  it('fetches the keys, caches them, and refetches at once when an assertion names a new kid', async () => {
-    const { sandbox, clock } = createTestSandbox();
+  /** The console: where the server reaches itself (CONSOLE_INTERNAL_ORIGIN), on the default port 3000 for the page. */
+  function consoleAt(origin: string) {
+    restoreEnv = setEnv({ PORT: '3000', CONSOLE_INTERNAL_ORIGIN: origin, CONSOLE_PUBLIC_ORIGIN: undefined });
+  }
+
+  const answers: Record<string, (response: ServerResponse) => void> = {
+    'an HTTP 500': (response) => response.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error'),
+    'an HTML page': (response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<html><title>admin</title></html>'),
+    'JSON that is not a JWKS': (response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}'),
+    'a redirect': (response) => response.writeHead(302, { Location: 'http://169.254.169.254/latest/meta-data/' }).end(),
+  };
+
+  async function tokenError(sandbox: SmartSandbox, clientId: string, key: StoredClientKey, now: number): Promise<string> {
+    const response = await send(sandbox, '/auth/token', await backendTokenRequest(clientId, key, { now }));
+    const body = (await response.json()) as { error: string; error_description: string };
+    expect({ status: response.status, error: body.error }).toEqual({ status: 401, error: 'invalid_client' });
+    return body.error_description;
+  }
+
+  it('fetches the keys from the console’s own address, caches them, and refetches at once when an assertion names a new kid', async () => {
     const first = await generateClientKey('ES384');
     const second = await generateClientKey('RS384');
     let keys: StoredClientKey[] = [first];
-    const jwks = await serveJwks(() => publicJwks(keys));
-    const { clientId } = await registerBackendClient(sandbox, { jwksUri: jwks.uri, key: first });
+    const consoleServer = await serve((response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(publicJwks(keys))));
+    consoleAt(consoleServer.origin);
+    const { sandbox, clock } = createTestSandbox();
+    // As the page shows it: the browser's origin, not the address the server reaches itself at.
+    const { clientId } = await registerBackendClient(sandbox, { jwksUri: `http://localhost:3000/jwks/${testJwksId}`, key: first });
 
     expect((await send(sandbox, '/auth/token', await backendTokenRequest(clientId, first, { now: clock.now() }))).status).toBe(200);
     expect((await send(sandbox, '/auth/token', await backendTokenRequest(clientId, first, { now: clock.now() }))).status).toBe(200);
-    expect(jwks.hits()).toBe(1);
+    expect(consoleServer.hits).toEqual([`GET /jwks/${testJwksId}`]);
 
     // The client rotates: the new key is published and used straight away.
     keys = [first, second];
     expect((await send(sandbox, '/auth/token', await backendTokenRequest(clientId, second, { now: clock.now() }))).status).toBe(200);
-    expect(jwks.hits()).toBe(2);
+    expect(consoleServer.hits).toHaveLength(2);
 
     // The old key is withdrawn; after the cache's 60 s the server sees that.
     keys = [second];
@@ -199,24 +234,60 @@ describe('a Backend Services client registered by jwks_uri', () => {
     );
   });
 
-  it('says so when the jwks_uri cannot be read', async () => {
-    const { sandbox, clock } = createTestSandbox();
+  it('SECURITY 16: a client whose stored jwks_uri points elsewhere on loopback makes no request there, and its error says nothing of what listens', async () => {
     const key = await generateClientKey('ES384');
-    server = createServer((_request, response) => {
-      response.writeHead(302, { Location: 'http://169.254.169.254/' });
-      response.end();
-    });
-    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const { clientId } = await registerBackendClient(sandbox, { jwksUri: `http://127.0.0.1:${port}/jwks`, key });
-    await expectOAuthError(
-      await send(sandbox, '/auth/token', await backendTokenRequest(clientId, key, { now: clock.now() })),
-      401,
-      'invalid_client',
-      /could not be read .* redirects are not followed/,
+    const consoleServer = await serve((response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(publicJwks([key]))));
+    consoleAt(consoleServer.origin);
+    const canaries = await Promise.all(Object.values(answers).map((answer) => serve(answer)));
+    const closedPort = await freePort();
+    // Registration refuses these addresses, so they are planted in the store as an older registration would be.
+    const planted = [
+      `http://127.0.0.1:${closedPort}/x`,
+      `http://127.0.0.1:${closedPort}/jwks/${testJwksId}`,
+      ...canaries.flatMap((canary) => [`${canary.origin}/x`, `${canary.origin}/jwks/${testJwksId}`]),
+    ];
+    const clients = createClientRegistry();
+    planted.forEach((jwksUri, index) =>
+      clients.add({ clientId: `planted-${index}`, clientName: 'planted', authMethod: 'private_key_jwt', grantTypes: ['client_credentials'], redirectUris: [], scopes: ['system/*.rs'], jwksUri }),
     );
+    const { sandbox, clock } = createTestSandbox({ clients });
+
+    const errors = new Set<string>();
+    for (const [index] of planted.entries()) errors.add(await tokenError(sandbox, `planted-${index}`, key, clock.now()));
+
+    expect(canaries.map((canary) => canary.hits)).toEqual(canaries.map(() => []));
+    expect(consoleServer.hits).toEqual([]);
+    expect([...errors]).toEqual([JWKS_UNREADABLE]);
+    expect(JWKS_UNREADABLE).not.toMatch(/\d{2,}|127\.0\.0\.1|HTTP|JSON|redirect|reach/i);
+  });
+
+  it('SECURITY 16: reading the keys fails with one and the same text for a closed port, a 500, a non-JSON answer, a redirect and an oversized answer', async () => {
+    const key = await generateClientKey('ES384');
+    const outcomes: string[] = [];
+    const closedPort = await freePort();
+    const origins = [
+      `http://127.0.0.1:${closedPort}`,
+      ...(await Promise.all(Object.values(answers).map((answer) => serve(answer)))).map((server) => server.origin),
+      (await serve((response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(`{"keys":[],"pad":"${'x'.repeat(300 * 1024)}"}`))).origin,
+    ];
+    for (const origin of origins) {
+      consoleAt(origin);
+      const { sandbox, clock } = createTestSandbox();
+      // The console's own JWKS URL on the address the server reaches itself at: allowed, and fetched there.
+      const { clientId } = await registerBackendClient(sandbox, { jwksUri: `${origin}/jwks/${testJwksId}`, key });
+      outcomes.push(await tokenError(sandbox, clientId, key, clock.now()));
+      restoreEnv();
+    }
+    expect(new Set(outcomes)).toEqual(new Set([JWKS_UNREADABLE]));
+    expect(outcomes).toHaveLength(6);
   });
 });
+
+interface Served {
+  origin: string;
+  hits: string[];
+  close(): Promise<void>;
+}
 
 async function signAssertion(key: StoredClientKey, claims: { iss: string; sub: string; aud: string; exp: number }): Promise<string> {
   return new SignJWT({ ...claims, jti: crypto.randomUUID(), iat: claims.exp - 60 })

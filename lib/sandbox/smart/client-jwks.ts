@@ -1,13 +1,23 @@
 import type { JSONWebKeySet } from 'jose';
 import { readCappedText } from '@/lib/sandbox/shared/read-capped';
 import type { SmartClient } from './clients';
+import { consoleJwksFetchUrl } from './console-jwks';
 
 /**
- * The public keys of a private_key_jwt client: its registered `jwks`, or its `jwks_uri` fetched with a 5 s timeout,
- * no redirects and a size cap, cached for 60 s. An assertion naming a `kid` the cached set lacks triggers one
- * refetch, so a key the client just rotated in works at once.
+ * The public keys of a private_key_jwt client: its registered `jwks`, or the console JWKS its `jwks_uri` names,
+ * fetched from the console's own address only (./console-jwks) with a 5 s timeout, no redirects and a size cap,
+ * cached for 60 s. An assertion naming a `kid` the cached set lacks triggers one refetch, so a key the client just
+ * rotated in works at once.
  * @see https://hl7.org/fhir/smart-app-launch/client-confidential-asymmetric.html#signature-verification
  */
+
+/**
+ * The one answer for every way reading a jwks_uri can fail (refused address, no answer, an HTTP status, a redirect,
+ * too large, not JSON, not a JWKS): the client learns nothing about what answered, or whether anything did.
+ */
+export const JWKS_UNREADABLE =
+  "The client's JWKS could not be read from its jwks_uri. This server reads keys only from the console's own JWKS URL " +
+  '(/jwks/{id}, as shown under Client keys); check that the key set still exists there, or register the keys inline as jwks.';
 
 export interface JwksCache {
   /** The client's keys, or why they could not be had. */
@@ -28,8 +38,11 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
   return {
     async keysFor(client, kid, nowMs) {
       if (client.jwks) return { jwks: client.jwks };
-      const uri = client.jwksUri;
-      if (!uri) return { problem: `The client "${client.clientId}" registered neither jwks nor jwks_uri.` };
+      if (!client.jwksUri) return { problem: `The client "${client.clientId}" registered neither jwks nor jwks_uri.` };
+      // Checked again at use: a registration kept from before a configuration change, or put in the store directly.
+      const target = consoleJwksFetchUrl(client.jwksUri);
+      if ('problem' in target) return { problem: JWKS_UNREADABLE };
+      const uri = target.url;
       const cached = cache.get(uri);
       const knowsKid = (jwks: JSONWebKeySet) => kid === undefined || jwks.keys.some((key) => key.kid === kid);
       if (cached && nowMs - cached.fetchedAt < ttlMs && knowsKid(cached.jwks)) return { jwks: cached.jwks };
@@ -44,7 +57,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
 }
 
 async function fetchJwks(uri: string, timeoutMs: number, maxBytes: number): Promise<{ jwks: JSONWebKeySet } | { problem: string }> {
-  const failed = (why: string) => ({ problem: `The client's JWKS could not be read from ${uri}: ${why}.` });
+  const unreadable = { problem: JWKS_UNREADABLE };
   let response: Response;
   try {
     response = await fetch(uri, {
@@ -53,28 +66,21 @@ async function fetchJwks(uri: string, timeoutMs: number, maxBytes: number): Prom
       cache: 'no-store',
       signal: AbortSignal.timeout(timeoutMs),
     });
-  } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    return failed(timedOut ? `no answer within ${timeoutMs / 1000} s` : 'the server could not be reached');
-  }
-  if (response.status >= 300 && response.status < 400) {
-    await response.body?.cancel();
-    return failed(`it answered ${response.status} (a redirect), and redirects are not followed`);
+  } catch {
+    return unreadable;
   }
   if (response.status !== 200) {
-    await response.body?.cancel();
-    return failed(`it answered HTTP ${response.status}`);
+    await response.body?.cancel().catch(() => undefined);
+    return unreadable;
   }
-  const text = response.body ? await readCappedText(response.body, maxBytes) : '';
-  if (text === null) return failed(`the document is larger than ${maxBytes} bytes`);
+  const text = response.body ? await readCappedText(response.body, maxBytes).catch(() => null) : '';
+  if (text === null) return unreadable;
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return failed('the answer is not JSON');
+    return unreadable;
   }
-  if (typeof body !== 'object' || body === null || !Array.isArray((body as { keys?: unknown }).keys)) {
-    return failed('the answer is not a JWKS (no "keys" array)');
-  }
+  if (typeof body !== 'object' || body === null || !Array.isArray((body as { keys?: unknown }).keys)) return unreadable;
   return { jwks: body as JSONWebKeySet };
 }

@@ -18,7 +18,7 @@ export interface SmartClient {
   scopes: readonly string[];
   /** private_key_jwt: the client's public keys, inline … */
   jwks?: JSONWebKeySet;
-  /** … or where to fetch them. */
+  /** … or the console JWKS URL naming them (fetched from the console's own address only: ./console-jwks). */
   jwksUri?: string;
   /** Seconds since the epoch; registered clients only. */
   issuedAt?: number;

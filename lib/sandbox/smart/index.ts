@@ -3,7 +3,7 @@ import { createMemoryJtiStore } from '@/lib/smart/assertion-verifier';
 import { builtinRedirectUris } from '../redirect-uris';
 import { createSigningKey, lazySigningKey } from '../shared/signing-key';
 import { createJwksCache, type JwksCacheOptions } from './client-jwks';
-import { createClientRegistry } from './clients';
+import { createClientRegistry, type ClientRegistry } from './clients';
 import type { SmartContext } from './context';
 import { routeRequest } from './router';
 import { createStore } from './store';
@@ -18,6 +18,8 @@ export interface SmartSandboxOptions {
   redirectUris?: () => readonly string[];
   /** How many dynamically registered clients are kept (the oldest is forgotten). Defaults to 500. */
   maxRegisteredClients?: number;
+  /** The registered clients. Defaults to an empty registry of `maxRegisteredClients`; tests pass one to plant a client. */
+  clients?: ClientRegistry;
   jwks?: JwksCacheOptions;
 }
 
@@ -39,7 +41,7 @@ export function createSmartSandbox(options: SmartSandboxOptions = {}): SmartSand
     mountPath: options.mountPath ?? '/sandbox/smart',
     redirectUris: options.redirectUris ?? (() => builtinRedirectUris('smart')),
     getSigningKey: lazySigningKey(() => createSigningKey('RS256')),
-    clients: createClientRegistry(options.maxRegisteredClients),
+    clients: options.clients ?? createClientRegistry(options.maxRegisteredClients),
     store: createStore(),
     jtis: createMemoryJtiStore(),
     jwksCache: createJwksCache(options.jwks),

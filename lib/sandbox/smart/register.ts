@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SmartClient, TokenEndpointAuthMethod } from './clients';
+import { consoleJwksFetchUrl } from './console-jwks';
 import { randomId, serverUrls, type SmartContext } from './context';
 import { json, methodNotAllowed, oauthError } from './responses';
 import { parseResourceScope, scopeProblem, splitScope } from './scopes';
@@ -66,30 +67,6 @@ function redirectUriProblem(value: string): string | undefined {
   return `redirect_uri "${value}" must be https, or http on a loopback host (127.0.0.1, localhost, [::1]).`;
 }
 
-/**
- * A jwks_uri this sandbox will fetch: http(s) on a loopback host, or on the console's configured public origin
- * (`CONSOLE_PUBLIC_ORIGIN`, where a hosted console publishes its users' JWKS). Not the Host header's origin: a
- * caller chooses that. Anything else is refused, so registering a client cannot make the sandbox call other hosts.
- */
-function jwksUriProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `jwks_uri "${value}" is not an absolute URL.`;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `jwks_uri "${value}" must be an http(s) URL.`;
-  if (url.username || url.password) return 'jwks_uri must not carry a user name or password.';
-  if (url.hash || value.includes('#')) return 'jwks_uri must not have a fragment.';
-  const publicOrigin = configuredPublicOrigin();
-  if (loopbackHosts.has(url.hostname) || url.origin === publicOrigin) return undefined;
-  return (
-    `jwks_uri "${value}" is refused: this sandbox only fetches keys from a loopback host (127.0.0.1, localhost, [::1])` +
-    `${publicOrigin ? ` or from the console's public origin (${publicOrigin})` : ''}, so that registering a client cannot make it call other hosts (SSRF). ` +
-    'Register the keys inline as jwks instead.'
-  );
-}
-
 /** RFC 7591 §2 leaves grant_types defaulting to authorization_code; a private_key_jwt client with no redirect_uris is a backend service. */
 function defaultGrantTypes(body: Registration, method: TokenEndpointAuthMethod): string[] {
   if (method === 'private_key_jwt' && !body.redirect_uris?.length) return ['client_credentials'];
@@ -121,8 +98,8 @@ function buildClient(body: Registration, ownOrigin: string, nowMs: number): Smar
       return invalidMetadata('A private_key_jwt client registers exactly one of jwks_uri or jwks (RFC 7591 §2).');
     }
     if (body.jwks_uri !== undefined) {
-      const problem = jwksUriProblem(body.jwks_uri);
-      if (problem) return invalidMetadata(problem);
+      const accepted = consoleJwksFetchUrl(body.jwks_uri);
+      if ('problem' in accepted) return invalidMetadata(accepted.problem);
     }
   } else if (body.jwks !== undefined || body.jwks_uri !== undefined) {
     return invalidMetadata(`jwks and jwks_uri are only for private_key_jwt clients; token_endpoint_auth_method is ${method}.`);
@@ -191,14 +168,4 @@ export async function handleRegister(context: SmartContext, request: Request): P
   if (client instanceof Response) return client;
   context.clients.add(client);
   return json(registrationResponse(client), 201);
-}
-
-function configuredPublicOrigin(): string | undefined {
-  const configured = process.env.CONSOLE_PUBLIC_ORIGIN?.trim();
-  if (!configured) return undefined;
-  try {
-    return new URL(configured).origin;
-  } catch {
-    return undefined;
-  }
 }

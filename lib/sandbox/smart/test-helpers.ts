@@ -51,6 +51,25 @@ export async function expectOAuthError(response: Response, status: number, error
   if (description) expect(body.error_description).toMatch(description);
 }
 
+/** A JWKS id of the console's shape (`/jwks/{id}`), fixed so a test can name it. */
+export const testJwksId = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+/**
+ * Sets environment variables for one test (`undefined` removes one) and returns the function that puts the old
+ * values back. The SMART sandbox reads PORT, CONSOLE_INTERNAL_ORIGIN and CONSOLE_PUBLIC_ORIGIN per request.
+ */
+export function setEnv(vars: Record<string, string | undefined>): () => void {
+  const before = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  apply(vars);
+  return () => apply(before);
+}
+
 /** A Backend Services client registered with an ES384 key, inline or by `jwks_uri`. */
 export async function registerBackendClient(sandbox: SmartSandbox, options: { jwksUri?: string; key?: StoredClientKey; scope?: string } = {}) {
   const key = options.key ?? (await generateClientKey('ES384'));
