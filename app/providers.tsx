@@ -2,7 +2,12 @@
 
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { z } from 'zod';
 import { isApiClientError, shouldRetryQuery } from '@/lib/api-client/api-client-error';
+
+// zod's compiled parsers probe for eval with `Function("")`, which the page's CSP forbids (SECURITY.md rule 12):
+// parse without them rather than have every page report a violation.
+z.config({ jitless: true });
 
 /**
  * The console sign-in ended (expired, or signed out in another tab): back to the sign-in page, as a full load so

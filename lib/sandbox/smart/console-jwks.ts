@@ -1,3 +1,4 @@
+import { checkHost } from '@/lib/http/origin';
 import { builtinOrigin } from '@/lib/providers/resolve';
 import { jwksIdOfPath, jwksPathOf } from '@/lib/smart/jwks-route';
 
@@ -8,27 +9,9 @@ import { jwksIdOfPath, jwksPathOf } from '@/lib/smart/jwks-route';
  * from `builtinOrigin()`, where the console's server reaches itself, whichever host the client named.
  */
 
-const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
-
-/**
- * The origins that are this console: plain http on a loopback host at its port (`PORT`, 3000 by default), where
- * the server reaches itself (`CONSOLE_INTERNAL_ORIGIN`), and its configured public origin (`CONSOLE_PUBLIC_ORIGIN`).
- * Never the Host header of a request: a caller chooses that.
- */
-export function consoleOrigins(env: NodeJS.ProcessEnv = process.env): string[] {
-  const port = env.PORT?.trim() || '3000';
-  const origins = new Set(LOOPBACK_HOSTS.flatMap((host) => originOf(`http://${host}:${port}`) ?? []));
-  const internal = internalOrigin(env);
-  if (internal) origins.add(internal);
-  const configured = env.CONSOLE_PUBLIC_ORIGIN?.trim();
-  const publicOrigin = configured ? originOf(configured) : undefined;
-  if (publicOrigin) origins.add(publicOrigin);
-  return [...origins];
-}
-
 /**
  * Where the keys a registered jwks_uri names are read: `builtinOrigin()/jwks/{id}` when the URI is the console's
- * own JWKS route on one of `consoleOrigins()`, else why it is refused (for the registration answer).
+ * own JWKS route on one of the console's addresses (`checkHost`), else why it is refused (for the registration answer).
  */
 export function consoleJwksFetchUrl(jwksUri: string, env: NodeJS.ProcessEnv = process.env): { url: string } | { problem: string } {
   let url: URL;
@@ -41,10 +24,11 @@ export function consoleJwksFetchUrl(jwksUri: string, env: NodeJS.ProcessEnv = pr
   if (url.username || url.password) return { problem: 'jwks_uri must not carry a user name or password.' };
   if (jwksUri.includes('#')) return { problem: 'jwks_uri must not have a fragment.' };
   if (jwksUri.includes('?')) return { problem: 'jwks_uri must not have a query: the console publishes keys at /jwks/{id} alone.' };
-  const origins = consoleOrigins(env);
+  // The console's own addresses (lib/http/origin.ts), with the scheme configured for them; never the Host header.
+  const own = checkHost(url.host, null, env);
   const id = jwksIdOfPath(url.pathname);
   const internal = internalOrigin(env);
-  if (!origins.includes(url.origin) || id === undefined || !internal) {
+  if (!own.ok || own.origin !== url.origin || id === undefined || !internal) {
     return {
       problem:
         `jwks_uri "${jwksUri}" is refused: this sandbox reads keys only from the console's own JWKS URL ` +
