@@ -133,7 +133,8 @@ test('SECURITY 12: pages carry a per-request nonce policy without unsafe-inline 
   await page.goto('/');
   await expect(page.getByTestId('get-token')).toBeVisible();
   // Markup injection, the usual XSS: an event-handler attribute runs without a policy, and must not run with ours.
-  await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<img alt="" src="data:," onload="window.__injected = true">'));
+  const pixel = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+  await page.evaluate((src) => document.body.insertAdjacentHTML('beforeend', `<img alt="" src="${src}" onload="window.__injected = true">`), pixel);
   await expect.poll(() => cspViolations.length).toBeGreaterThanOrEqual(1);
   expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected === true)).toBe(false);
   expect(cspViolations.every((v) => v.startsWith('script-src'))).toBe(true);
