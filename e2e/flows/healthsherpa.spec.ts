@@ -1,20 +1,11 @@
-import { type Page } from '@playwright/test';
 import { expect, test } from '../support/test';
-import { choose } from '../support/console';
+import { choose, signInAtHealthSherpa } from '../support/console';
 import { browserVisibleText, findTokenByFingerprint, presetSecrets, recordResponses, sessionFingerprints } from '../support/secrets';
-
-/** Starts the authorization and signs in as the first demo agent, up to the consent page. */
-async function signIn(page: Page) {
-  await page.getByTestId('authorize').click();
-  await page.getByLabel('Email').fill('agent@demo-agency.test');
-  await page.getByLabel('Password').fill('Sherpa-Demo-1!');
-  await page.getByRole('button', { name: 'Log in' }).click();
-}
 
 test('HealthSherpa: agent login and consent, create a contact, refresh twice with rotation — no secret or token in the browser', async ({ page, context }) => {
   const seen = recordResponses(page);
   await choose(page, 'healthsherpa', 'demo-partner-app');
-  await signIn(page);
+  await signInAtHealthSherpa(page);
   await page.getByRole('button', { name: 'Authorize' }).click();
 
   await expect(page.getByTestId('token-panel')).toBeVisible();
@@ -39,7 +30,7 @@ test('HealthSherpa: agent login and consent, create a contact, refresh twice wit
 
 test('HealthSherpa: denying consent comes back explained', async ({ page }) => {
   await choose(page, 'healthsherpa', 'demo-partner-app');
-  await signIn(page);
+  await signInAtHealthSherpa(page);
   await page.getByRole('button', { name: 'Deny' }).click();
   const error = page.getByTestId('flow-error');
   await expect(error).toContainText('access_denied');
@@ -48,7 +39,7 @@ test('HealthSherpa: denying consent comes back explained', async ({ page }) => {
 
 test('HealthSherpa: a replayed callback is refused as a state mismatch', async ({ page }) => {
   await choose(page, 'healthsherpa', 'demo-partner-app');
-  await signIn(page);
+  await signInAtHealthSherpa(page);
   const callback = page.waitForRequest((r) => r.url().includes('/api/oauth/healthsherpa/callback'));
   await page.getByRole('button', { name: 'Authorize' }).click();
   const callbackUrl = (await callback).url();
@@ -59,7 +50,7 @@ test('HealthSherpa: a replayed callback is refused as a state mismatch', async (
 
 test('HealthSherpa: a revoked refresh token (simulated) ends the token, and its lifecycle closes with "revoked"', async ({ page }) => {
   await choose(page, 'healthsherpa', 'demo-partner-app');
-  await signIn(page);
+  await signInAtHealthSherpa(page);
   await page.getByRole('button', { name: 'Authorize' }).click();
   await expect(page.getByTestId('token-panel')).toBeVisible();
   await page.getByTestId('refresh-token').click();

@@ -3,6 +3,7 @@ import { type APIRequestContext, type Page } from '@playwright/test';
 import { expect, test } from '../support/test';
 import type { ExchangeDto, SessionDto, TokenResponseDto } from '../../lib/api-client/schemas';
 import { startRedisServer, type RedisServer } from '../../test/redis-server';
+import { signInAtHealthSherpa } from '../support/console';
 import { startConsole, type ConsoleProcess } from '../support/console-process';
 
 // Issue #7, "Vault on Redis": two console processes share one real redis-server. Both instances call the built-in
@@ -147,10 +148,7 @@ test('refresh single-flight across instances: 10 parallel refreshes split over A
   await page.getByLabel('Provider').selectOption('healthsherpa');
   await page.getByLabel('Environment').selectOption('builtin');
   await page.getByLabel('Credential set').selectOption('demo-partner-app');
-  await page.getByTestId('authorize').click();
-  await page.getByLabel('Email').fill('agent@demo-agency.test');
-  await page.getByLabel('Password').fill('Sherpa-Demo-1!');
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await signInAtHealthSherpa(page);
   await page.getByRole('button', { name: 'Authorize' }).click();
   await expect(page.getByTestId('token-panel')).toBeVisible();
   const before = (await getSession(page.request, consoleB.origin)).tokens.find((t) => t.providerId === 'healthsherpa');

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { choose } from '../support/console';
+import { choose, signInAtHealthSherpa } from '../support/console';
 import { expect, test } from '../support/test';
 
 /**
@@ -149,10 +149,7 @@ test('SECURITY 16: the OAuth callback replaces the session id: a copy of the coo
   const before = (await context.cookies()).find((c) => c.name === 'console_session')!;
 
   await choose(page, 'healthsherpa', 'demo-partner-app');
-  await page.getByTestId('authorize').click();
-  await page.getByLabel('Email').fill('agent@demo-agency.test');
-  await page.getByLabel('Password').fill('Sherpa-Demo-1!');
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await signInAtHealthSherpa(page);
   await page.getByRole('button', { name: 'Authorize' }).click();
   await expect(page.getByTestId('token-panel')).toBeVisible();
 

@@ -8,6 +8,14 @@ export async function choose(page: Page, providerId: string, presetId: string, e
   await page.getByLabel('Credential set').selectOption(presetId);
 }
 
+/** Starts a HealthSherpa authorization and signs in as the first demo agent, up to the consent page. */
+export async function signInAtHealthSherpa(page: Page): Promise<void> {
+  await page.getByTestId('authorize').click();
+  await page.getByLabel('Email').fill('agent@demo-agency.test');
+  await page.getByLabel('Password').fill('Sherpa-Demo-1!');
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
 /** Sends one request from the FHIR panel and waits for its status. */
 export async function sendRequest(page: Page, path: string, method = 'GET'): Promise<void> {
   const panel = page.getByTestId('fhir-panel');

@@ -14,6 +14,7 @@ import { checkCsrf } from './csrf';
 import { HttpError } from './errors';
 import { consoleOrigin, isSecureRequest, MisdirectedRequestError } from './origin';
 import { OutboundPolicyError } from './outbound';
+import { readCappedText } from './read-capped';
 
 /**
  * The one wrapper every route handler goes through: console sign-in (when configured), CSRF, session, zod parsing
@@ -130,7 +131,7 @@ function finish(response: Response, sessionCookieHeader: string | null): Respons
 }
 
 async function readJson(request: Request): Promise<unknown> {
-  const text = await readCappedText(request, MAX_BODY_BYTES);
+  const text = await readBodyText(request, MAX_BODY_BYTES);
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;
@@ -151,27 +152,15 @@ function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, code: 'not
  * The body as text, refused with 413 before a byte is read when Content-Length announces more than `maxBytes`, and
  * as soon as a chunked body passes it: a client announcing 500 MB gets its answer at once.
  */
-async function readCappedText(request: Request, maxBytes: number): Promise<string> {
+async function readBodyText(request: Request, maxBytes: number): Promise<string> {
   const tooLarge = () => new HttpError(413, 'payload_too_large', `The request body is larger than ${Math.round(maxBytes / 1000)} kB, the most this route takes.`);
-  const announced = request.headers.get('content-length');
-  if (announced !== null && (!/^\d+$/.test(announced.trim()) || Number(announced) > maxBytes)) {
-    throw /^\d+$/.test(announced.trim()) ? tooLarge() : new HttpError(400, 'bad_request', 'The Content-Length header is not a number.');
-  }
+  const announced = request.headers.get('content-length')?.trim();
+  if (announced !== undefined && !/^\d+$/.test(announced)) throw new HttpError(400, 'bad_request', 'The Content-Length header is not a number.');
+  if (announced !== undefined && Number(announced) > maxBytes) throw tooLarge();
   if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const text = await readCappedText(request.body, maxBytes);
+  if (text === null) throw tooLarge();
+  return text;
 }
 
 function errorResponse(error: unknown, requestId: string, request: Request): Response {

@@ -1,4 +1,4 @@
-import { readCappedText } from '@/lib/sandbox/shared/read-capped';
+import { readCappedText } from '@/lib/http/read-capped';
 
 /** Reading form bodies and client credentials the way the emulated servers do. */
 

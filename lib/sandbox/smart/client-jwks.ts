@@ -1,5 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
-import { readCappedText } from '@/lib/sandbox/shared/read-capped';
+import { readCappedText } from '@/lib/http/read-capped';
 import type { SmartClient } from './clients';
 import { consoleJwksFetchUrl } from './console-jwks';
 
