@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto';
+import 'server-only';
+import { keyedFingerprint, type Fingerprint } from './fingerprint';
+import { fingerprintKey } from './fingerprint-key';
 
 /**
  * Redaction for everything the console records or shows: exchanges in the timeline, error bodies, logs.
@@ -22,14 +24,14 @@ const FORM_FIELD = new RegExp(`(^|[?&\\s])(${[...SECRET_FIELDS, 'code'].join('|'
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/=]{8,}/gi;
 const SENSITIVE_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 
-/** A stable, non-reversible name for a secret: the first 12 hex digits of its SHA-256 and its length. */
-export function fingerprint(secret: string): { sha256Prefix: string; length: number } {
-  return { sha256Prefix: createHash('sha256').update(secret).digest('hex').slice(0, 12), length: secret.length };
+/** A stable, non-reversible name for a secret: the first 12 hex digits of its HMAC-SHA256 under the server's key. */
+export function fingerprint(secret: string): Fingerprint {
+  return keyedFingerprint(secret, fingerprintKey());
 }
 
 function placeholder(secret: string): string {
-  const { sha256Prefix, length } = fingerprint(secret);
-  return `[redacted sha256:${sha256Prefix} ${length} chars]`;
+  const { hmacPrefix, length } = fingerprint(secret);
+  return `[redacted hmac:${hmacPrefix} ${length} chars]`;
 }
 
 /** The forms a secret can take on the wire besides itself. */

@@ -66,7 +66,7 @@ describe('toHar', () => {
       response: {
         status: 200,
         statusText: 'OK',
-        content: { size: 640, mimeType: 'application/json', text: expect.stringContaining('[redacted sha256:') },
+        content: { size: 640, mimeType: 'application/json', text: expect.stringContaining('[redacted hmac:') },
         redirectURL: '',
         headersSize: -1,
         bodySize: 640,

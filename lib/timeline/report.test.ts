@@ -12,7 +12,7 @@ describe('toSupportReport', () => {
         scope: 'system/*.read openid',
         responseFacts: { patient: '-20140000008325' },
         refresh: {
-          fingerprint: { sha256Prefix: 'aaaaaaaaaaaa', length: 40 },
+          fingerprint: { hmacPrefix: 'aaaaaaaaaaaa', length: 40 },
           rotates: true,
           history: [{ at: Date.UTC(2026, 7, 23, 14, 10, 0), usedFingerprint: 'aaaaaaaaaaaa', newFingerprint: 'bbbbbbbbbbbb' }],
         },
@@ -41,7 +41,7 @@ describe('toSupportReport', () => {
     expect(report).toContain('| Environment | Built-in sandbox (`builtin`) |');
     expect(report).toContain('| Credentials | Extra-small ACO, client id `2462c96b-6427-4efb-aed7-118e20c2e997` |');
     expect(report).toContain('| Grant | client_credentials (client auth basic, POST empty body) |');
-    expect(report).toContain('| Token | jwt, type `bearer`, sha256:fedcba987654 512 chars |');
+    expect(report).toContain('| Token | jwt, type `bearer`, hmac:fedcba987654 512 chars |');
     expect(report).toContain('| Issued | 2026-08-23T14:03:27.000Z |');
     expect(report).toContain('| Expires | 2026-08-23T14:23:27.000Z |');
     expect(report).toContain('| expires_in as sent | `"1200"` (string) |');
@@ -53,7 +53,7 @@ describe('toSupportReport', () => {
   it('lists deviations with known-quirk flags and the refresh history', () => {
     expect(report).toContain('- `expires_in_string` (expires_in, warning): expires_in is a string (known quirk of this provider)');
     expect(report).toContain('- `token_type_case` (token_type, info): lower-case bearer (not documented for this provider)');
-    expect(report).toContain('- 2026-08-23T14:10:00.000Z: used sha256:aaaaaaaaaaaa, new refresh token sha256:bbbbbbbbbbbb');
+    expect(report).toContain('- 2026-08-23T14:10:00.000Z: used hmac:aaaaaaaaaaaa, new refresh token hmac:bbbbbbbbbbbb');
   });
 
   it('tables every exchange, escaping pipes', () => {
