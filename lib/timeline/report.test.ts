@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ExchangeDto } from '@/lib/api-client/schemas';
+import { formsOf, RECORDED_CASES, recordCases } from '@/test/recorded-exchanges';
 import { REPORT_BODY_LIMIT, REPORT_FOOTER, toSupportReport } from './report';
 import { LOOKS_SECRET, makeExchange, makeProvider, makeSession, makeToken, SECRET_MARK } from './test-fixtures';
 
@@ -95,5 +97,26 @@ describe('toSupportReport', () => {
     expect(other).toContain('## gone');
     expect(other).toContain('No refresh token issued.');
     for (const text of [report, other]) for (const pattern of LOOKS_SECRET) expect(text).not.toMatch(pattern);
+  });
+});
+
+describe('toSupportReport of exchanges recorded through the real redaction', () => {
+  let exchanges: ExchangeDto[] = [];
+  beforeAll(async () => {
+    exchanges = await recordCases();
+  });
+
+  it.each(RECORDED_CASES.map((c, index) => ({ ...c, index })))('SECURITY 15: a secret in $place is not in the report', ({ secret, index }) => {
+    const report = toSupportReport({ session: makeSession({ tokens: [], exchanges: [exchanges[index]!] }), providers: [makeProvider()], generatedAt });
+    // Each recorded exchange failed (401), so its headers and bodies are in the report.
+    expect(report).toContain('## Failed exchanges');
+    for (const form of formsOf(secret)) expect(report.includes(form), `${form.slice(0, 12)}…`).toBe(false);
+    expect(report).toMatch(/\[redacted|%5Bredacted/);
+  });
+
+  it('SECURITY 15: the report of every case holds no secret and nothing that looks like one', () => {
+    const report = toSupportReport({ session: makeSession({ tokens: [makeToken()], exchanges }), providers: [makeProvider()], generatedAt });
+    for (const { secret } of RECORDED_CASES) for (const form of formsOf(secret)) expect(report.includes(form), `${form.slice(0, 12)}…`).toBe(false);
+    for (const pattern of LOOKS_SECRET) expect(report).not.toMatch(pattern);
   });
 });
