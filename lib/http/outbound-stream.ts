@@ -127,7 +127,8 @@ export async function openOutboundStream(
           if (settled) return;
           lastChunkAt = performance.now();
           bytes += chunk.byteLength;
-          for (const part of redactor.push(chunk)) out.enqueue(part);
+          const passed = redactor.push(chunk);
+          if (passed) out.enqueue(passed);
           if ((out.desiredSize ?? 1) <= 0) source.pause();
         });
         source.once('end', () => {

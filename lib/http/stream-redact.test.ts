@@ -26,7 +26,10 @@ function echoBody(token: string): Buffer {
 
 function run(redactor: StreamRedactor, chunks: Buffer[]): Buffer {
   const out: Buffer[] = [];
-  for (const chunk of chunks) out.push(...redactor.push(Buffer.from(chunk)));
+  for (const chunk of chunks) {
+    const passed = redactor.push(Buffer.from(chunk));
+    if (passed) out.push(passed);
+  }
   const rest = redactor.end();
   if (rest) out.push(rest);
   return Buffer.concat(out);
@@ -80,9 +83,22 @@ describe('StreamRedactor', () => {
   it('passes chunks through untouched when there is no secret', () => {
     const redactor = new StreamRedactor([]);
     const chunk = Buffer.from(`line with ${JWT}\n`);
-    expect(redactor.push(chunk)).toEqual([chunk]);
-    expect(redactor.push(chunk)[0]).toBe(chunk);
+    expect(redactor.push(chunk)).toBe(chunk);
+    expect(redactor.push(chunk)).toBe(chunk);
     expect(redactor.end()).toBeNull();
+  });
+
+  it('passes a chunk on as it came, in one piece, unless its end is the start of a secret', () => {
+    const redactor = new StreamRedactor([JWT]);
+    const plain = Buffer.from('{"resourceType":"Patient","id":"1"}\n');
+    expect(redactor.push(plain)).toBe(plain);
+    // Ends with the token's first 30 bytes: those wait for the next chunk, the rest passes.
+    const split = Buffer.from(`{"note":"${JWT.slice(0, 30)}`);
+    expect(redactor.push(split)?.toString()).toBe('{"note":"');
+    expect(redactor.push(Buffer.from(`${JWT.slice(30)}"}\n`))?.toString()).toBe(`[redacted${'*'.repeat(JWT.length - 10)}]"}\n`);
+    // The last byte alone can begin a secret too.
+    expect(redactor.push(Buffer.from('x e'))?.toString()).toBe('x ');
+    expect(redactor.end()?.toString()).toBe('e');
   });
 
   it('does not touch data that only resembles the token', () => {
