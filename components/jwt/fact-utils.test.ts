@@ -48,7 +48,7 @@ describe('buildTokenResponseRows', () => {
     tokenType: 'Bearer',
     expiresInRaw: 3600,
     scope: 'openid patient/Coverage.rs',
-    refresh: { fingerprint: { sha256Prefix: 'abcd', length: 30 }, rotates: true, history: [] },
+    refresh: { fingerprint: { hmacPrefix: 'abcd', length: 30 }, rotates: true, history: [] },
     responseFacts: { patient: '-20140000000001', access_grant_expiration: '2026-09-05 19:17:53Z' },
   } as unknown as TokenDto;
 
@@ -64,7 +64,7 @@ describe('buildTokenResponseRows', () => {
       ['access_grant_expiration', false],
     ]);
     expect(rows[0]?.value).toEqual({ kind: 'held', text: 'Ab3d…9xYz' });
-    expect(rows[3]?.value).toEqual({ kind: 'held', text: 'sha256:abcd… · 30 chars' });
+    expect(rows[3]?.value).toEqual({ kind: 'held', text: 'hmac:abcd… · 30 chars' });
     expect(rows[2]?.value).toMatchObject({ kind: 'duration', seconds: 3600 });
     expect(JSON.stringify(rows)).not.toContain('refresh_token_value');
   });

@@ -4,18 +4,18 @@ type RefreshEntry = NonNullable<TokenDto['refresh']>['history'][number];
 
 export interface RefreshRow {
   at: number;
-  /** `sha256:3f9a1c0d…` of the refresh token sent. */
+  /** `hmac:3f9a1c0d…` of the refresh token sent. */
   used: string;
   /** The new refresh token's, or null when the provider kept the old one. */
   replacement: string | null;
   outcome: 'rotated' | 'kept';
-  /** `used sha256:abc… → new sha256:def…`, or `used sha256:abc… · kept`. */
+  /** `used hmac:abc… → new hmac:def…`, or `used hmac:abc… · kept`. */
   summary: string;
 }
 
-/** `sha256:3f9a1c0d…`: a fingerprint prefix as the rest of the page shows one. */
+/** `hmac:3f9a1c0d…`: a fingerprint prefix as the rest of the page shows one. */
 export function formatFingerprintPrefix(prefix: string): string {
-  return `sha256:${prefix}…`;
+  return `hmac:${prefix}…`;
 }
 
 /** One refresh of the history: which refresh token went out and whether a new one came back (rotation). */

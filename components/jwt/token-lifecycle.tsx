@@ -48,7 +48,7 @@ export function TokenLifecycle({ token, now }: { token: TokenDto; now: number })
   const mint = useGetToken();
   const busy = refresh.isPending || mint.isPending;
   const action = now > 0 ? renewalAction(token, now, { lastAttemptFailed: failure !== null }) : null;
-  const tokenKey = `${token.fingerprint.sha256Prefix}:${token.expiresAt}`;
+  const tokenKey = `${token.fingerprint.hmacPrefix}:${token.expiresAt}`;
 
   useEffect(() => {
     if (!autoRenew || busy || !action || attemptedFor.current === tokenKey) return;

@@ -3,7 +3,7 @@ import { describeRawValue, formatFingerprint } from './token-utils';
 
 describe('formatFingerprint', () => {
   it('shows prefix and length', () => {
-    expect(formatFingerprint({ sha256Prefix: '3f9a1c0d', length: 612 })).toBe('sha256:3f9a1c0d… · 612 chars');
+    expect(formatFingerprint({ hmacPrefix: '3f9a1c0d', length: 612 })).toBe('hmac:3f9a1c0d… · 612 chars');
   });
 });
 

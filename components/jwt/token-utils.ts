@@ -1,8 +1,8 @@
 import type { TokenDto } from '@/lib/api-client/schemas';
 
-/** `sha256:3f9a1c0d… · 612 chars`: enough to tell two tokens apart without showing either. */
+/** `hmac:3f9a1c0d… · 612 chars`: enough to tell two tokens apart without showing either. */
 export function formatFingerprint(fingerprint: TokenDto['fingerprint']): string {
-  return `sha256:${fingerprint.sha256Prefix}… · ${fingerprint.length} chars`;
+  return `hmac:${fingerprint.hmacPrefix}… · ${fingerprint.length} chars`;
 }
 
 /** `expires_in` as the provider typed it: `"1200" (string)` tells the reader more than `1200`. */

@@ -186,7 +186,7 @@ test('user A signs in at the IdP, gets a token, and no secret or token reaches t
   const everything = texts.join('\n');
   for (const secret of [...presetSecrets, CLIENT_SECRET, SESSION_SECRET]) expect(everything).not.toContain(secret);
   expect(everything).not.toMatch(FULL_JWT);
-  expect(findTokenByFingerprint(texts, await sessionFingerprints(page))).toBeNull();
+  expect(findTokenByFingerprint(texts, await sessionFingerprints(page), SESSION_SECRET)).toBeNull();
   const cookies = await context.cookies(consoleUrl);
   expect(cookies.find((c) => c.name === 'next-auth.session-token')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
   expect(await page.evaluate(() => document.cookie)).not.toMatch(/next-auth\.session-token|console_session/);

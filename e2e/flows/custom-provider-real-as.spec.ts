@@ -78,7 +78,7 @@ async function ok<T = Record<string, unknown>>(page: Page, method: string, path:
 }
 
 interface Fingerprint {
-  sha256Prefix: string;
+  hmacPrefix: string;
   length: number;
 }
 
@@ -289,7 +289,7 @@ test('authorization code + PKCE with private_key_jwt: log in and consent at the 
 
   const first = await ok<{ token: Token }>(page, 'POST', `/api/oauth/${id}/refresh`);
   const second = await ok<{ token: Token }>(page, 'POST', `/api/oauth/${id}/refresh`);
-  const fingerprints = [token, first.token, second.token].map((t) => t.refresh?.fingerprint.sha256Prefix);
+  const fingerprints = [token, first.token, second.token].map((t) => t.refresh?.fingerprint.hmacPrefix);
   expect(new Set(fingerprints).size, 'each refresh answered with a new refresh token').toBe(3);
   expect(first.token.refresh?.history).toHaveLength(1);
   expect(second.token.refresh?.history).toHaveLength(2);

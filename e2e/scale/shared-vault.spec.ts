@@ -66,7 +66,7 @@ test('two consoles share sessions through Redis; restarting one loses nothing; R
 
   await test.step('console B: the same token, claims and timeline; its FHIR call uses that token', async () => {
     await page.goto(`${consoleB.origin}/`);
-    await expect(page.getByTestId('token-fingerprint')).toContainText(token.fingerprint.sha256Prefix);
+    await expect(page.getByTestId('token-fingerprint')).toContainText(token.fingerprint.hmacPrefix);
     await expect(page.getByTestId('claims-table')).toContainText(token.jti);
     await expect(page.getByTestId('timeline')).toContainText('/auth/token');
     const session = await getSession(page.request, consoleB.origin);
@@ -81,7 +81,7 @@ test('two consoles share sessions through Redis; restarting one loses nothing; R
     await consoleA.kill();
     await consoleA.restart();
     await page.goto(`${consoleA.origin}/`);
-    await expect(page.getByTestId('token-fingerprint')).toContainText(token.fingerprint.sha256Prefix);
+    await expect(page.getByTestId('token-fingerprint')).toContainText(token.fingerprint.hmacPrefix);
     await expect(page.getByTestId('claims-table')).toContainText(token.jti);
     // B's FHIR call is in A's timeline too: one history, whichever instance answers.
     await expect(page.getByTestId('timeline')).toContainText('/metadata');
@@ -102,7 +102,7 @@ test('two consoles share sessions through Redis; restarting one loses nothing; R
       await expect(alert).toContainText('HTTP 503');
       await expect(alert).toContainText('Nothing was lost');
       // The page keeps what it had: the token panel is still there.
-      await expect(page.getByTestId('token-fingerprint')).toContainText(token.fingerprint.sha256Prefix);
+      await expect(page.getByTestId('token-fingerprint')).toContainText(token.fingerprint.hmacPrefix);
 
       // Each instance answers within about the command timeout (2 s), with the error shape and Retry-After.
       for (const origin of [consoleA.origin, consoleB.origin]) {
@@ -169,9 +169,9 @@ test('refresh single-flight across instances: 10 parallel refreshes split over A
       return ((await response.json()) as TokenResponseDto).token;
     }),
   );
-  const fingerprints = new Set(answers.map((t) => t.fingerprint.sha256Prefix));
+  const fingerprints = new Set(answers.map((t) => t.fingerprint.hmacPrefix));
   expect(fingerprints.size).toBe(1);
-  expect(fingerprints.has(before!.fingerprint.sha256Prefix)).toBe(false);
+  expect(fingerprints.has(before!.fingerprint.hmacPrefix)).toBe(false);
   for (const answer of answers) expect(answer.refresh?.history).toHaveLength(1);
 
   const session = await getSession(page.request, consoleA.origin);

@@ -44,7 +44,10 @@ test('SECURITY 1: no access, refresh or ID token, client secret or PKCE verifier
     for (const secret of [...tokens, ...presetSecrets]) expect(text.includes(secret), `${secret.slice(0, 4)}… in the browser`).toBe(false);
     expect(text.match(FULL_JWT)?.[0]).toBeUndefined();
   }
-  expect(findTokenByFingerprint(texts, await sessionFingerprints(page))).toBeNull();
+  const fingerprints = await sessionFingerprints(page);
+  // The finder fingerprints with the e2e server's key: it must recognise the session's own tokens, or it proves nothing.
+  expect(findTokenByFingerprint([tokens.join(' ')], fingerprints)).not.toBeNull();
+  expect(findTokenByFingerprint(texts, fingerprints)).toBeNull();
 
   // PKCE: the browser saw the S256 challenge; no string it saw is the verifier behind it.
   const authorize = sent.map((s) => s.split('\n')[0]!).find((u) => u.includes('code_challenge='));

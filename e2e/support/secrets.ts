@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { BrowserContext, Page, Response } from '@playwright/test';
+import { deriveFingerprintKey, keyedFingerprint } from '../../lib/http/fingerprint';
 import { bcda } from '../../lib/providers/bcda';
 import { bluebutton } from '../../lib/providers/bluebutton';
 import { candid } from '../../lib/providers/candid';
 import { healthsherpa } from '../../lib/providers/healthsherpa';
 import { oneuphealth } from '../../lib/providers/oneuphealth';
 import { smart } from '../../lib/providers/smart';
+import { E2E_SESSION_SECRET } from './server-env';
 
 /** Every preset secret of every provider: none of them may ever reach the browser. */
 export const presetSecrets = [bcda, bluebutton, candid, healthsherpa, oneuphealth, smart].flatMap((p) => p.presets.map((preset) => preset.clientSecret)).filter((secret) => secret.length > 0);
@@ -54,20 +55,23 @@ export async function browserVisibleText(page: Page, context: BrowserContext, se
 }
 
 export interface Fingerprint {
-  sha256Prefix: string;
+  hmacPrefix: string;
   length: number;
 }
 
 /**
  * Opaque tokens have no shape to search for, so look for them by fingerprint: every word of a token's length in
- * the text is hashed and compared with the fingerprint the console shows. A match means the token itself leaked.
+ * the text is fingerprinted as the server does (HMAC-SHA256 under the key HKDF derives from the SESSION_SECRET the
+ * test configured for its server) and compared with the fingerprint the console shows. A match means the token itself
+ * leaked. A wrong secret would find nothing, so specs that know the issued tokens also check that this finds them.
  */
-export function findTokenByFingerprint(texts: string[], fingerprints: Fingerprint[]): string | null {
+export function findTokenByFingerprint(texts: string[], fingerprints: Fingerprint[], sessionSecret: string = E2E_SESSION_SECRET): string | null {
+  const key = deriveFingerprintKey(sessionSecret);
   for (const fp of fingerprints) {
     const word = new RegExp(`(?<![A-Za-z0-9_~.+/=-])[A-Za-z0-9_~.+/=-]{${fp.length}}(?![A-Za-z0-9_~.+/=-])`, 'g');
     for (const text of texts) {
       for (const match of text.matchAll(word)) {
-        if (createHash('sha256').update(match[0]).digest('hex').startsWith(fp.sha256Prefix)) return match[0];
+        if (keyedFingerprint(match[0], key).hmacPrefix === fp.hmacPrefix) return match[0];
       }
     }
   }

@@ -11,7 +11,7 @@ const tokenDto = {
   maskedToken: 'eyJ…xyz',
   grantType: 'client_credentials',
   responseFacts: {},
-  fingerprint: { sha256Prefix: 'abcd1234', length: 600 },
+  fingerprint: { hmacPrefix: 'abcd1234', length: 600 },
   format: 'jwt',
   verification: { status: 'unverifiable', reason: 'no JWKS' },
   expiresInRaw: '1200',

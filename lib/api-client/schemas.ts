@@ -141,6 +141,12 @@ export const tokenVerificationSchema = z.object({
 });
 export type TokenVerification = z.infer<typeof tokenVerificationSchema>;
 
+/**
+ * A token's name on the page: a prefix of HMAC-SHA256 under a key only the server holds (SECURITY.md rule 15), never a
+ * plain hash, and its length. It changes when SESSION_SECRET rotates.
+ */
+export const tokenFingerprintSchema = z.object({ hmacPrefix: z.string(), length: z.number().int() });
+
 export const tokenDtoSchema = z.object({
   providerId: z.string(),
   environmentId: z.string(),
@@ -150,7 +156,7 @@ export const tokenDtoSchema = z.object({
   /** Present when the provider issued a refresh token: its fingerprint and every refresh so far. */
   refresh: z
     .object({
-      fingerprint: z.object({ sha256Prefix: z.string(), length: z.number().int() }),
+      fingerprint: tokenFingerprintSchema,
       rotates: z.boolean(),
       history: z.array(z.object({ at: z.number(), usedFingerprint: z.string(), newFingerprint: z.string().nullable() })),
     })
@@ -162,7 +168,7 @@ export const tokenDtoSchema = z.object({
   tokenType: z.string(),
   /** e.g. `eyJhbGci…Xk3Q` — never the whole token. */
   maskedToken: z.string(),
-  fingerprint: z.object({ sha256Prefix: z.string(), length: z.number().int() }),
+  fingerprint: tokenFingerprintSchema,
   format: z.enum(['jwt', 'opaque']),
   jwt: z
     .object({ header: z.record(z.string(), z.unknown()), claims: z.record(z.string(), z.unknown()) })

@@ -19,7 +19,7 @@ function token(patch: Partial<TokenDto>): TokenDto {
     clientId: 'c',
     tokenType: 'bearer',
     maskedToken: 'eyJ…',
-    fingerprint: { sha256Prefix: 'ab', length: 10 },
+    fingerprint: { hmacPrefix: 'ab', length: 10 },
     format: 'jwt',
     verification: { status: 'verified', reason: '' },
     expiresInRaw: '1200',
@@ -50,7 +50,7 @@ describe('planTokenRenewal', () => {
       providerId: '1uphealth',
       presetId: 'patient-access',
       grantType: 'authorization_code',
-      refresh: { fingerprint: { sha256Prefix: 'cd', length: 32 }, rotates: false, history: [] },
+      refresh: { fingerprint: { hmacPrefix: 'cd', length: 32 }, rotates: false, history: [] },
     });
     expect(planTokenRenewal(oneUpDto, { environmentId: 'builtin', presetId: 'patient-access' }, refreshable)).toEqual({ kind: 'refresh' });
     // Not when the token belongs to another credential set.

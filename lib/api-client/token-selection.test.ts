@@ -7,7 +7,7 @@ const token = (over: Partial<TokenDto>): TokenDto =>
     providerId: 'bcda',
     environmentId: 'builtin',
     issuedAt: 0,
-    fingerprint: { sha256Prefix: 'aaaa', length: 10 },
+    fingerprint: { hmacPrefix: 'aaaa', length: 10 },
     ...over,
   }) as TokenDto;
 
@@ -16,14 +16,14 @@ describe('pickSessionToken', () => {
     const tokens = [
       token({ issuedAt: 1 }),
       token({ issuedAt: 3, environmentId: 'sandbox' }),
-      token({ issuedAt: 2, fingerprint: { sha256Prefix: 'bbbb', length: 10 } }),
+      token({ issuedAt: 2, fingerprint: { hmacPrefix: 'bbbb', length: 10 } }),
     ];
     expect(pickSessionToken(tokens, 'bcda', 'builtin')?.issuedAt).toBe(2);
     expect(pickSessionToken(tokens, 'other', 'builtin')).toBeUndefined();
   });
   it('compares by fingerprint', () => {
     expect(isSameToken(token({}), token({ issuedAt: 5 }))).toBe(true);
-    expect(isSameToken(token({}), token({ fingerprint: { sha256Prefix: 'bbbb', length: 10 } }))).toBe(false);
+    expect(isSameToken(token({}), token({ fingerprint: { hmacPrefix: 'bbbb', length: 10 } }))).toBe(false);
   });
 });
 
@@ -64,7 +64,7 @@ describe('chooseShownToken', () => {
     expect(chooseShownToken(minted, undefined)).toBe(minted);
   });
   it('shows the session’s token when it is newer (a refresh)', () => {
-    const refreshed = { token: token({ issuedAt: 9, fingerprint: { sha256Prefix: 'cccc', length: 10 } }), clockOffsetMs: 2 };
+    const refreshed = { token: token({ issuedAt: 9, fingerprint: { hmacPrefix: 'cccc', length: 10 } }), clockOffsetMs: 2 };
     expect(chooseShownToken(minted, refreshed)).toBe(refreshed);
     expect(chooseShownToken(undefined, refreshed)).toBe(refreshed);
     expect(chooseShownToken(undefined, undefined)).toBeUndefined();

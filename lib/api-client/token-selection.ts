@@ -38,7 +38,7 @@ export function isSameToken(a: TokenDto, b: TokenDto): boolean {
   return (
     a.providerId === b.providerId &&
     a.environmentId === b.environmentId &&
-    a.fingerprint.sha256Prefix === b.fingerprint.sha256Prefix &&
+    a.fingerprint.hmacPrefix === b.fingerprint.hmacPrefix &&
     a.fingerprint.length === b.fingerprint.length
   );
 }

@@ -29,7 +29,7 @@ function exchange(over: Partial<ExchangeDto> & { body?: string; responseHeaders?
 function token(over: Partial<TokenDto> = {}): TokenDto {
   return {
     providerId: 'bcda', environmentId: 'builtin', grantType: 'client_credentials', responseFacts: {},
-    credentialLabel: 'XS', clientId: bcda.presets[0]!.clientId, tokenType: 'bearer', maskedToken: 'eyJ…', fingerprint: { sha256Prefix: 'ab', length: 700 },
+    credentialLabel: 'XS', clientId: bcda.presets[0]!.clientId, tokenType: 'bearer', maskedToken: 'eyJ…', fingerprint: { hmacPrefix: 'ab', length: 700 },
     format: 'jwt', verification: { status: 'verified', reason: '' }, expiresInRaw: '1200', issuedAt: 0, expiresAt: 1_200_000, deviations: [], reused: false,
     reuses: [],
     ...over,

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOWNLOAD_KIND_HEADER, DOWNLOAD_UPSTREAM_STATUS_HEADER, fhirProxyResponseSchema, type ExchangeDto } from '@/lib/api-client/schemas';
 import { HttpError } from '@/lib/http/errors';
@@ -5,7 +7,7 @@ import { bcda } from '@/lib/providers/bcda';
 import { resolveEnvironment } from '@/lib/providers/resolve';
 import type { StoredToken } from '@/lib/session/vault';
 import { startLoopbackBcda } from '@/test/loopback-sandbox';
-import { openFhirDownload } from './download';
+import { downloadContentType, openFhirDownload } from './download';
 
 const builtin = bcda.environments.find((e) => e.id === 'builtin')!;
 const preset = bcda.presets.find((p) => p.id === 'extra-small')!;
@@ -90,5 +92,82 @@ describe('openFhirDownload against the built-in BCDA sandbox over loopback', () 
     const [patientFile] = await exportFiles(await sessionToken());
     const response = await openFhirDownload(env(), token, patientFile!, async () => undefined);
     expect(response.headers.get(DOWNLOAD_UPSTREAM_STATUS_HEADER)).toBe('401');
+  });
+});
+
+/**
+ * A hostile or careless file server: it writes back the bearer token it was sent, in the forms a page could use
+ * (raw, percent-encoded, base64, `Bearer <token>`), each split across two writes at the offset the path names, and
+ * answers with the Content-Type the query asks for.
+ */
+describe('openFhirDownload against an upstream that echoes the token', () => {
+  let echo: Server;
+  let origin = '';
+  beforeAll(async () => {
+    echo = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://echo');
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      const cut = Number(/cut-(\d+)/.exec(url.pathname)?.[1] ?? 0);
+      const type = url.searchParams.get('type');
+      res.writeHead(200, type === null ? {} : { 'Content-Type': type });
+      const pieces = [
+        `{"resourceType":"Patient","id":"1"}\n`,
+        `{"echo":"${token}"}\n`,
+        `{"header":"Authorization: Bearer ${token}"}\n`,
+        `{"encoded":"${encodeURIComponent(token)}"}\n`,
+        `{"base64":"${Buffer.from(token).toString('base64')}"}\n`,
+        `{"basicLike":"${Buffer.from(`Bearer ${token}`).toString('base64')}"}\n`,
+      ].join('');
+      // Two writes with a pause between them arrive as two chunks: the token straddles the boundary.
+      res.write(pieces.slice(0, cut));
+      setTimeout(() => res.end(pieces.slice(cut)), 5);
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => echo.close(() => resolve())));
+
+  const env = () => resolveEnvironment(bcda, builtin, origin);
+  const token = { accessToken: 'eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiJlY2hvIn0.c2lnbmF0dXJlLW9mLWVjaG8tdG9rZW4', environmentId: 'builtin' } as StoredToken;
+
+  it('SECURITY 15: the session token never reaches the page through /download, split at any chunk boundary, in any form', async () => {
+    const forms = [
+      token.accessToken,
+      encodeURIComponent(token.accessToken),
+      Buffer.from(token.accessToken).toString('base64'),
+      Buffer.from(`Bearer ${token.accessToken}`).toString('base64'),
+      `Bearer ${token.accessToken}`,
+    ];
+    // The echoed body is 550 bytes: every offset from the first byte to the last.
+    for (let cut = 0; cut <= 560; cut += 1) {
+      const response = await openFhirDownload(env(), token, `/data/job/cut-${cut}.ndjson?type=application/fhir%2Bndjson`, async () => undefined);
+      expect(response.headers.get(DOWNLOAD_KIND_HEADER)).toBe('stream');
+      const text = await response.text();
+      expect(text, `cut ${cut}`).toContain('{"resourceType":"Patient","id":"1"}');
+      for (const form of forms) expect(text.includes(form), `cut ${cut}: ${form.slice(0, 16)}…`).toBe(false);
+      expect(text).toContain('[redacted***');
+    }
+  }, 60_000);
+
+  it.each([
+    ['application/fhir+ndjson', 'application/fhir+ndjson'],
+    ['application/fhir+ndjson; charset=utf-8', 'application/fhir+ndjson'],
+    ['application/ndjson', 'application/ndjson'],
+    ['application/x-ndjson', 'application/ndjson'],
+    ['APPLICATION/JSON', 'application/json'],
+    ['application/octet-stream', 'application/octet-stream'],
+    ['text/html', 'application/octet-stream'],
+    ['image/svg+xml', 'application/octet-stream'],
+    ['text/javascript', 'application/octet-stream'],
+    ['application/fhir+json', 'application/octet-stream'],
+    [null, 'application/octet-stream'],
+  ])('serves an upstream %s as %s, as an attachment, nosniff', async (upstreamType, served) => {
+    const query = upstreamType === null ? '' : `?type=${encodeURIComponent(upstreamType)}`;
+    const response = await openFhirDownload(env(), token, `/data/job/cut-0.ndjson${query}`, async () => undefined);
+    expect(response.headers.get('content-type')).toBe(served);
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="cut-0.ndjson"');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(downloadContentType(upstreamType)).toBe(served);
+    await response.arrayBuffer();
   });
 });

@@ -17,13 +17,21 @@ import { buildFhirCall, toProxyResponse } from './proxy';
 const HEADERS_TIMEOUT_MS = 30_000;
 /** The longest silence tolerated inside a body before the download is called broken. */
 const IDLE_TIMEOUT_MS = 30_000;
+/**
+ * The only types a download is served as: what Bulk Data files are (FHIR Bulk Data §output: `application/fhir+ndjson`)
+ * and plain data. Anything else (HTML, SVG, script) could render or run on the console's origin if opened.
+ */
+const DOWNLOAD_TYPES = new Set(['application/fhir+ndjson', 'application/ndjson', 'application/json', 'application/octet-stream']);
+/** Other names in use for the same formats. */
+const DOWNLOAD_TYPE_ALIASES: Record<string, string> = { 'application/x-ndjson': 'application/ndjson' };
 
 /**
  * Streams one file (a bulk export's NDJSON output) from the environment to the page with the session's token.
- * The BFF holds one chunk at a time, never the file: peak memory does not grow with the file's size. A 2xx is
- * passed on as the body; any other answer comes back as a `FhirProxyResponse` so the page can explain it (a 401
- * after the token expired, BCDA's 410 for a job past 24 hours). Aborting `signal` (the page went away) stops the
- * upstream read.
+ * The BFF holds one chunk at a time, never the file: peak memory does not grow with the file's size. The token is
+ * redacted from the body as it passes (an upstream echoing it), and the file is served only as NDJSON, JSON or
+ * octet-stream, as an attachment. A 2xx is passed on as the body; any other answer comes back as a
+ * `FhirProxyResponse` so the page can explain it (a 401 after the token expired, BCDA's 410 for a job past 24 hours).
+ * Aborting `signal` (the page went away) stops the upstream read.
  */
 export async function openFhirDownload(
   env: ResolvedEnvironment,
@@ -67,7 +75,7 @@ export async function openFhirDownload(
   const { stream } = result;
   const upstream = new Headers(stream.headers);
   const responseHeaders = new Headers({
-    'Content-Type': stream.contentType ?? 'application/fhir+ndjson',
+    'Content-Type': downloadContentType(stream.contentType),
     'Content-Disposition': `attachment; filename="${fileNameOf(url)}"`,
     'X-Content-Type-Options': 'nosniff',
     [DOWNLOAD_KIND_HEADER]: 'stream',
@@ -79,6 +87,16 @@ export async function openFhirDownload(
   const length = upstream.get('content-length');
   if (length && !upstream.get('content-encoding')) responseHeaders.set('Content-Length', length);
   return new Response(stream.body, { status: 200, headers: responseHeaders });
+}
+
+/**
+ * The Content-Type a download is served with: the upstream's media type when it is one of `DOWNLOAD_TYPES` (its
+ * parameters dropped), `application/octet-stream` otherwise, missing included. Always with `attachment` and `nosniff`.
+ */
+export function downloadContentType(upstream: string | null): string {
+  const essence = upstream?.split(';')[0]?.trim().toLowerCase() ?? '';
+  const type = DOWNLOAD_TYPE_ALIASES[essence] ?? essence;
+  return DOWNLOAD_TYPES.has(type) ? type : 'application/octet-stream';
 }
 
 /** A safe file name for Content-Disposition: the URL's last segment, limited to plain characters. */

@@ -71,7 +71,7 @@ export function toProxyResponse(
     contentType: response.contentType,
     exchangeId: exchange.id,
     size: response.bytesRead,
-    ...shapeBody(usable ? redactText(response.text, [usable.accessToken]) : response.text, response.contentType, response.bytesRead, response.truncated, previewLines),
+    ...shapeBody(redactText(response.text, usable ? [usable.accessToken] : []), response.contentType, response.bytesRead, response.truncated, previewLines),
   };
 }
 

@@ -15,6 +15,7 @@ import { HttpError } from './errors';
 import { consoleOrigin, isSecureRequest, MisdirectedRequestError } from './origin';
 import { OutboundPolicyError } from './outbound';
 import { readCappedText } from './read-capped';
+import { redactStrings } from './redact';
 
 /**
  * The one wrapper every route handler goes through: console sign-in (when configured), CSRF, session, zod parsing
@@ -168,24 +169,25 @@ function errorResponse(error: unknown, requestId: string, request: Request): Res
     return Response.json({ error: { code: 'misdirected_request', message: error.message } } satisfies ApiError, { status: 421 });
   }
   if (error instanceof HttpError) {
-    return Response.json(error.toBody(), { status: error.status, headers: error.headers });
+    // SECURITY.md rule 15, the last line for every error body below: what a message quotes goes out redacted.
+    return Response.json(redactStrings(error.toBody()), { status: error.status, headers: error.headers });
   }
   if (error instanceof VaultUnavailableError) {
     log.warn({ requestId, path: new URL(request.url).pathname, err: describe(error) }, 'session store unavailable');
     return Response.json(
-      {
+      redactStrings({
         error: {
           code: 'vault_unavailable',
           message: error.message,
           hint: 'Nothing was lost: the console reconnects by itself. Try again in a few seconds.',
           requestId,
         },
-      } satisfies ApiError,
+      } satisfies ApiError),
       { status: 503, headers: { 'Retry-After': '2' } },
     );
   }
   if (error instanceof OutboundPolicyError) {
-    return Response.json({ error: { code: 'path_not_allowed', message: error.message } } satisfies ApiError, { status: 400 });
+    return Response.json(redactStrings({ error: { code: 'path_not_allowed', message: error.message } } satisfies ApiError), { status: 400 });
   }
   log.error({ requestId, method: request.method, path: new URL(request.url).pathname, err: describe(error) }, 'unhandled error in route');
   return Response.json(

@@ -15,6 +15,7 @@ import {
 } from './outbound';
 import { decode, headerPairs, send, toFetchResponse } from './node-request';
 import { redactHeaders } from './redact';
+import { StreamRedactor } from './stream-redact';
 
 export interface OutboundStream {
   status: number;
@@ -26,8 +27,9 @@ export interface OutboundStream {
   /** The id the exchange will be recorded under when the body ends. */
   exchangeId: string;
   /**
-   * The body as it arrives, never buffered whole. Stalls longer than the idle timeout and aborts of `signal` end it
-   * with an error; its end (complete, failed or cancelled) records the exchange once, with the bytes that passed.
+   * The body as it arrives, never buffered whole, with the exchange's secrets redacted (`StreamRedactor`). Stalls
+   * longer than the idle timeout and aborts of `signal` end it with an error; its end (complete, failed or cancelled)
+   * records the exchange once, with the bytes that passed.
    */
   body: ReadableStream<Uint8Array>;
 }
@@ -43,9 +45,10 @@ const BUFFERED_BYTES = 1024 * 1024;
 
 /**
  * Like `sendOutbound` but hands the body on as a stream, for files far larger than the BFF should hold (bulk
- * NDJSON). The same policy applies: origin allowlist, no redirects, a timeout for the headers, redaction, and an
- * exchange recorded when the body ends. It speaks node:http(s) rather than fetch: at hundreds of MB/s, fetch's
- * web-stream plumbing costs about twice the CPU per megabyte (measured by `npm run bench`).
+ * NDJSON). The same policy applies: origin allowlist, no redirects, a timeout for the headers, redaction (of the
+ * recorded exchange and of the body passed on), and an exchange recorded when the body ends. It speaks node:http(s)
+ * rather than fetch: at hundreds of MB/s, fetch's web-stream plumbing costs about twice the CPU per megabyte
+ * (measured by `npm run bench`).
  */
 export async function openOutboundStream(
   request: OutboundRequest & { idleTimeoutMs: number; signal?: AbortSignal },
@@ -84,6 +87,8 @@ export async function openOutboundStream(
   const status = res.statusCode;
   const headers = headerPairs(res);
   const source = decode(res);
+  // SECURITY.md rule 15: an upstream that echoes the token it was sent must not hand it to the page.
+  const redactor = new StreamRedactor(context.secrets);
   let bytes = 0;
   let recorded = false;
   const record = (error?: string) => {
@@ -122,12 +127,15 @@ export async function openOutboundStream(
           if (settled) return;
           lastChunkAt = performance.now();
           bytes += chunk.byteLength;
-          out.enqueue(chunk);
+          const passed = redactor.push(chunk);
+          if (passed) out.enqueue(passed);
           if ((out.desiredSize ?? 1) <= 0) source.pause();
         });
         source.once('end', () => {
           if (settled) return;
           settled = true;
+          const rest = redactor.end();
+          if (rest) out.enqueue(rest);
           record();
           out.close();
         });
@@ -136,6 +144,9 @@ export async function openOutboundStream(
           settled = true;
           const message = brokenOff(error);
           record(message);
+          // The held-back bytes hold no whole secret: the page gets every byte that arrived, as at a normal end.
+          const rest = redactor.end();
+          if (rest) out.enqueue(rest);
           out.error(new Error(message));
         };
         source.once('error', fail);

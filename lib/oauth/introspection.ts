@@ -2,6 +2,7 @@ import 'server-only';
 import type { IntrospectionDto } from '@/lib/api-client/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { sendOutbound } from '@/lib/http/outbound';
+import { redactText } from '@/lib/http/redact';
 import type { StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
 import type { TokenEndpointContext } from './token-endpoint';
@@ -58,6 +59,15 @@ export async function introspectSessionToken(ctx: TokenEndpointContext, stored: 
     });
   }
   const { active, ...rest } = body as { active: boolean } & Record<string, unknown>;
-  const claims = Object.fromEntries(Object.entries(rest).filter(([key]) => !/token|secret/i.test(key)));
+  // SECURITY.md rule 15: claim values reach the page, and an echoing server may repeat what it was sent in them.
+  const claims = Object.fromEntries(Object.entries(rest).filter(([key]) => !/token|secret/i.test(key)).map(([key, value]) => [key, redactValue(value, secrets)]));
   return { active, claims, exchangeId: result.exchange.id, checkedAt: Date.now() };
+}
+
+/** Every string of a claim value (RFC 7662 §2.2 allows nested JSON) with the request's secrets redacted. */
+function redactValue(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secrets)]));
+  return value;
 }

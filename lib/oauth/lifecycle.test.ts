@@ -6,14 +6,14 @@ const minute = 60_000;
 function token(over: Partial<TokenDto> = {}): TokenDto {
   return {
     providerId: 'bcda', environmentId: 'builtin', presetId: 'extra-small', grantType: 'client_credentials', responseFacts: {},
-    credentialLabel: 'XS', clientId: 'c', tokenType: 'bearer', maskedToken: 'eyJ…', fingerprint: { sha256Prefix: 'ab', length: 700 },
+    credentialLabel: 'XS', clientId: 'c', tokenType: 'bearer', maskedToken: 'eyJ…', fingerprint: { hmacPrefix: 'ab', length: 700 },
     format: 'jwt', verification: { status: 'verified', reason: '' }, expiresInRaw: '1200', issuedAt: 0, expiresAt: 20 * minute,
     deviations: [], reused: false, reuses: [],
     ...over,
   };
 }
 const refreshable = (over: Partial<TokenDto> = {}) =>
-  token({ grantType: 'authorization_code', presetId: 'demo', refresh: { fingerprint: { sha256Prefix: 'r1', length: 30 }, rotates: true, history: [] }, ...over });
+  token({ grantType: 'authorization_code', presetId: 'demo', refresh: { fingerprint: { hmacPrefix: 'r1', length: 30 }, rotates: true, history: [] }, ...over });
 
 describe('renewalAction on a fake clock', () => {
   it('does nothing while the token has more than a minute to live', () => {
@@ -46,7 +46,7 @@ describe('lifecycleOf', () => {
       issuedAt: 10 * minute,
       expiresAt: 70 * minute,
       reuses: [5 * minute],
-      refresh: { fingerprint: { sha256Prefix: 'r2', length: 30 }, rotates: true, history: [{ at: 10 * minute, usedFingerprint: 'r1', newFingerprint: 'r2' }] },
+      refresh: { fingerprint: { hmacPrefix: 'r2', length: 30 }, rotates: true, history: [{ at: 10 * minute, usedFingerprint: 'r1', newFingerprint: 'r2' }] },
     });
     expect(lifecycleOf(t, 80 * minute).map((e) => e.type)).toEqual(['reused', 'issued', 'rotated', 'expired']);
     expect(lifecycleOf(token(), 1 * minute).map((e) => e.type)).toEqual(['issued']);
@@ -54,7 +54,7 @@ describe('lifecycleOf', () => {
   });
 
   it('says when a refresh kept the same refresh token', () => {
-    const t = refreshable({ refresh: { fingerprint: { sha256Prefix: 'r1', length: 30 }, rotates: false, history: [{ at: 5, usedFingerprint: 'r1', newFingerprint: null }] } });
+    const t = refreshable({ refresh: { fingerprint: { hmacPrefix: 'r1', length: 30 }, rotates: false, history: [{ at: 5, usedFingerprint: 'r1', newFingerprint: null }] } });
     expect(lifecycleOf(t, 0).find((e) => e.type === 'refreshed')?.detail).toContain('kept the same refresh token');
   });
 });

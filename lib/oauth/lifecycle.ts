@@ -48,8 +48,8 @@ function historyEvents(
       at: refresh.at,
       type: refresh.newFingerprint ? 'rotated' : 'refreshed',
       detail: refresh.newFingerprint
-        ? `Refreshed with sha256:${refresh.usedFingerprint}…, which is now retired; sha256:${refresh.newFingerprint}… replaces it.`
-        : `Refreshed with sha256:${refresh.usedFingerprint}…; the provider kept the same refresh token.`,
+        ? `Refreshed with hmac:${refresh.usedFingerprint}…, which is now retired; hmac:${refresh.newFingerprint}… replaces it.`
+        : `Refreshed with hmac:${refresh.usedFingerprint}…; the provider kept the same refresh token.`,
     });
   }
   for (const at of reuses) events.push({ at, type: 'reused', detail: 'Reused instead of minting a new one.' });

@@ -84,7 +84,7 @@ async function runRefresh(ctx: TokenEndpointContext, stored: StoredToken, flow: 
       ...token,
       refreshHistory: [
         ...stored.refreshHistory,
-        { at: token.issuedAt, usedFingerprint: fingerprint(used).sha256Prefix, newFingerprint: rotated ? fingerprint(token.refreshToken!).sha256Prefix : null },
+        { at: token.issuedAt, usedFingerprint: fingerprint(used).hmacPrefix, newFingerprint: rotated ? fingerprint(token.refreshToken!).hmacPrefix : null },
       ],
     };
     await ctx.vault.putToken(ctx.sid, refreshed);

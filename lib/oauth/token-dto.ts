@@ -4,10 +4,20 @@ import { fingerprint } from '@/lib/http/redact';
 import { decodeJwtParts } from '@/lib/jwt/decode';
 import type { StoredToken } from '@/lib/session/vault';
 
-/** The start and end of a token: enough to tell tokens apart on screen, far too little to use one. */
+/** Never more than this many characters of a token: the page needs to tell tokens apart, not to read them. */
+const MAX_SHOWN = 14;
+/** At least this many characters always stay hidden, so what is shown never narrows a guess to a search. */
+const MIN_HIDDEN = 20;
+
+/**
+ * The start and end of a token: at most a quarter of it and at most 14 characters, with at least 20 hidden, so a
+ * token of 20 characters or fewer shows nothing (issue #13: an 18-character token with 14 characters shown came back
+ * from its fingerprint by brute force).
+ */
 export function maskToken(token: string): string {
-  if (token.length <= 16) return `${token.slice(0, 2)}…`;
-  return `${token.slice(0, 10)}…${token.slice(-4)}`;
+  const shown = Math.max(0, Math.min(MAX_SHOWN, Math.floor(token.length / 4), token.length - MIN_HIDDEN));
+  const tail = Math.floor(shown / 3);
+  return `${token.slice(0, shown - tail)}…${tail > 0 ? token.slice(-tail) : ''}`;
 }
 
 /** The browser's view of a stored token: claims, expiry, fingerprint — never the token. */

@@ -69,8 +69,9 @@ export async function callTokenEndpoint(
   const { response } = result;
   const body = readJsonObject(response.text);
   const issued = [body?.access_token, body?.refresh_token, body?.id_token].filter((v): v is string => typeof v === 'string' && v.length > 0);
+  const secrets = [...options.secrets, ...issued];
   // Tokens must not land in the timeline, even in a form the field-based redaction misses.
-  const exchange = redactExchangeBody(result.exchange, [...options.secrets, ...issued]);
+  const exchange = redactExchangeBody(result.exchange, secrets);
   await record(exchange);
 
   if (response.status !== 200) {
@@ -78,7 +79,8 @@ export async function callTokenEndpoint(
     const explained = explainTokenError({
       status: response.status,
       contentType: response.contentType,
-      body: response.text,
+      // SECURITY.md rule 15: the words for the page come from the redacted body; an echoing server repeats the secret.
+      body: redactText(response.text, secrets),
       retryAfter,
       providerName: provider.name,
       clientAuth: flow.grant.clientAuth,
@@ -132,13 +134,15 @@ export async function callTokenEndpoint(
     refreshHistory: options.previous?.refreshHistory ?? [],
     reuses: [],
     idToken,
-    responseFacts: responseFacts(body),
-    tokenType: parsed.value.tokenType,
-    expiresInRaw: parsed.value.expiresInRaw,
+    // What the provider said reaches the page as it said it, minus any secret it repeated (SECURITY.md rule 15).
+    responseFacts: responseFacts(body, secrets),
+    tokenType: redactText(parsed.value.tokenType, secrets),
+    expiresInRaw: typeof parsed.value.expiresInRaw === 'string' ? redactText(parsed.value.expiresInRaw, secrets) : parsed.value.expiresInRaw,
     issuedAt,
     expiresAt: issuedAt + parsed.value.expiresInSeconds * 1000,
-    scope: parsed.value.scope ?? options.previous?.scope,
-    deviations: [...options.requestDeviations, ...parsed.value.deviations],
+    scope: parsed.value.scope === undefined ? options.previous?.scope : redactText(parsed.value.scope, secrets),
+    // Deviation messages quote the provider's values (token_type, expires_in), which reach the page.
+    deviations: [...options.requestDeviations, ...parsed.value.deviations.map((d) => ({ ...d, message: redactText(d.message, secrets) }))],
     verification,
     clientAssertion: options.clientAssertion,
     exchangeId: exchange.id,
@@ -153,11 +157,12 @@ async function describeIdToken(idToken: string, keys: ReturnType<typeof jwksSour
   return { ...decoded, verification: await verifyAccessToken(idToken, keys) };
 }
 
-function responseFacts(body: Record<string, unknown> | null): StoredToken['responseFacts'] {
+function responseFacts(body: Record<string, unknown> | null, secrets: readonly string[]): StoredToken['responseFacts'] {
   const facts: StoredToken['responseFacts'] = {};
   for (const [key, value] of Object.entries(body ?? {})) {
     if (STANDARD_FIELDS.has(key) || /token|secret|password|assertion/i.test(key)) continue;
-    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) facts[key] = value as string | number | boolean | null;
+    if (typeof value === 'string') facts[key] = redactText(value, secrets);
+    else if (value === null || typeof value === 'number' || typeof value === 'boolean') facts[key] = value;
   }
   return facts;
 }

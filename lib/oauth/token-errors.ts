@@ -1,4 +1,5 @@
 import type { ApiErrorCode } from '@/lib/http/errors';
+import { redactText } from '@/lib/http/redact';
 import type { ClientAuthMethod } from '@/lib/providers/schema';
 import { explainAssertionRejection } from '@/lib/smart/assertion-errors';
 
@@ -24,13 +25,16 @@ export interface TokenErrorInput {
 
 /**
  * Explains a token endpoint's error in words, whether it follows RFC 6749 §5.2 (`{"error": …}`) or not
- * (BCDA answers plain text).
+ * (BCDA answers plain text). The words quote the body, so they are built from it after redaction (SECURITY.md rule
+ * 15): callers pass the body already redacted of the secrets they sent; secret-named fields and credentials after
+ * an auth scheme are redacted here too.
  */
 export function explainTokenError(input: TokenErrorInput): TokenErrorExplanation {
-  const oauth = readOAuthError(input.body);
+  const body = redactText(input.body);
+  const oauth = readOAuthError(body);
   const said = oauth
     ? `${oauth.error}${oauth.description ? `: ${oauth.description}` : ''}`
-    : summarizeBody(input.body, input.contentType);
+    : summarizeBody(body, input.contentType);
   const where = `${input.providerName}'s token endpoint answered ${input.status}${said ? ` (${said})` : ''}`;
   const credentialsLocation =
     input.clientAuth === 'basic'
@@ -58,7 +62,7 @@ export function explainTokenError(input: TokenErrorInput): TokenErrorExplanation
           ? ' Production credentials do not work on a sandbox.'
           : '';
     if (input.clientAuth === 'private_key_jwt') {
-      const explained = explainAssertionRejection(input.body);
+      const explained = explainAssertionRejection(body);
       return {
         status: 424,
         code: 'upstream_rejected',

@@ -55,7 +55,7 @@ describe('getClientCredentialsToken against the built-in BCDA sandbox over loopb
     expect(recorded).not.toContain(token.accessToken);
     for (const secret of presetSecrets) expect(recorded).not.toContain(secret);
     expect(exchanges[0]?.request.headers).toContainEqual(['Authorization', 'Basic [redacted]']);
-    expect(exchanges[0]?.response?.body).toMatch(/^\{"access_token": "\[redacted sha256:[0-9a-f]{12} \d+ chars\]", "expires_in": "1200", "token_type":"bearer"\}$/);
+    expect(exchanges[0]?.response?.body).toMatch(/^\{"access_token": "\[redacted hmac:[0-9a-f]{12} \d+ chars\]", "expires_in": "1200", "token_type":"bearer"\}$/);
   });
 
   it('SECURITY 8: reuses a live client-credentials token for the same credential set unless asked for a new one', async () => {

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ExchangeDto } from '@/lib/api-client/schemas';
+import { formsOf, RECORDED_CASES, recordCases } from '@/test/recorded-exchanges';
 import { exportFileName } from './file-name';
 import { harLogSchema, toHar } from './har';
 import { LOOKS_SECRET, makeExchange, makeSession, SECRET_MARK, SECRET_MARK_ENCODED } from './test-fixtures';
@@ -66,7 +68,7 @@ describe('toHar', () => {
       response: {
         status: 200,
         statusText: 'OK',
-        content: { size: 640, mimeType: 'application/json', text: expect.stringContaining('[redacted sha256:') },
+        content: { size: 640, mimeType: 'application/json', text: expect.stringContaining('[redacted hmac:') },
         redirectURL: '',
         headersSize: -1,
         bodySize: 640,
@@ -106,6 +108,27 @@ describe('toHar', () => {
     const empty = toHar(makeSession({ exchanges: [] }), meta);
     expect(empty.log.entries).toEqual([]);
     expect(empty.log.pages[0]?.startedDateTime).toBe('2026-08-23T14:05:00.000Z');
+  });
+});
+
+describe('toHar of exchanges recorded through the real redaction', () => {
+  let exchanges: ExchangeDto[] = [];
+  beforeAll(async () => {
+    exchanges = await recordCases();
+  });
+
+  it.each(RECORDED_CASES.map((c, index) => ({ ...c, index })))('SECURITY 15: a secret in $place is not in the HAR', ({ secret, index }) => {
+    const entry = toHar(makeSession({ exchanges: [exchanges[index]!] }), meta).log.entries[0];
+    const text = JSON.stringify(entry);
+    for (const form of formsOf(secret)) expect(text.includes(form), `${form.slice(0, 12)}…`).toBe(false);
+    // Where it was, a mark stands.
+    expect(text).toMatch(/\[redacted|%5Bredacted/);
+  });
+
+  it('SECURITY 15: the whole HAR of every case holds no secret and nothing that looks like one', () => {
+    const text = JSON.stringify(toHar(makeSession({ exchanges }), meta));
+    for (const { secret } of RECORDED_CASES) for (const form of formsOf(secret)) expect(text.includes(form), `${form.slice(0, 12)}…`).toBe(false);
+    for (const pattern of LOOKS_SECRET) expect(text).not.toMatch(pattern);
   });
 });
 

@@ -121,7 +121,7 @@ export function toHar(session: SessionDto, meta: HarMeta): HarLog {
       creator: { name: meta.creator, version: meta.creatorVersion ?? '' },
       pages: [{ startedDateTime: new Date(pageStart).toISOString(), id: PAGE_ID, title: meta.pageTitle, pageTimings: {} }],
       entries: session.exchanges.map(toHarEntry),
-      comment: 'Recorded server-side by the console; secrets are replaced by [redacted sha256:… N chars] marks.',
+      comment: 'Recorded server-side by the console; secrets are replaced by [redacted hmac:… N chars] marks.',
     },
   };
 }

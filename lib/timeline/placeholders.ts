@@ -1,11 +1,14 @@
 /**
  * The server's redaction marks (lib/http/redact.ts), as they appear in exchanges: `[redacted]` in headers,
- * `[redacted sha256:abcdef012345 80 chars]` in bodies and URLs, percent-encoded inside form bodies and query strings.
+ * `[redacted hmac:abcdef012345 80 chars]` in bodies and URLs, percent-encoded inside form bodies and query strings.
  * Isomorphic: parses text only, never sees a secret.
  */
 
-/** `[redacted]` or `[redacted sha256:<hex> <n> chars]`. */
-export const PLACEHOLDER_SOURCE = String.raw`\[redacted(?: sha256:[0-9a-f]+ \d+ chars)?\]`;
+/**
+ * `[redacted]` or `[redacted hmac:<hex> <n> chars]`; `sha256:` is the form of marks recorded before fingerprints were
+ * keyed, which a vault may still hold.
+ */
+export const PLACEHOLDER_SOURCE = String.raw`\[redacted(?: (?:hmac|sha256):[0-9a-f]+ \d+ chars)?\]`;
 
 const WHOLE_PLACEHOLDER = new RegExp(`^${PLACEHOLDER_SOURCE}$`);
 

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ExchangeDto } from '@/lib/api-client/schemas';
+import { formsOf, RECORDED_CASES, recordCases } from '@/test/recorded-exchanges';
 import { REPORT_BODY_LIMIT, REPORT_FOOTER, toSupportReport } from './report';
 import { LOOKS_SECRET, makeExchange, makeProvider, makeSession, makeToken, SECRET_MARK } from './test-fixtures';
 
@@ -12,7 +14,7 @@ describe('toSupportReport', () => {
         scope: 'system/*.read openid',
         responseFacts: { patient: '-20140000008325' },
         refresh: {
-          fingerprint: { sha256Prefix: 'aaaaaaaaaaaa', length: 40 },
+          fingerprint: { hmacPrefix: 'aaaaaaaaaaaa', length: 40 },
           rotates: true,
           history: [{ at: Date.UTC(2026, 7, 23, 14, 10, 0), usedFingerprint: 'aaaaaaaaaaaa', newFingerprint: 'bbbbbbbbbbbb' }],
         },
@@ -41,7 +43,7 @@ describe('toSupportReport', () => {
     expect(report).toContain('| Environment | Built-in sandbox (`builtin`) |');
     expect(report).toContain('| Credentials | Extra-small ACO, client id `2462c96b-6427-4efb-aed7-118e20c2e997` |');
     expect(report).toContain('| Grant | client_credentials (client auth basic, POST empty body) |');
-    expect(report).toContain('| Token | jwt, type `bearer`, sha256:fedcba987654 512 chars |');
+    expect(report).toContain('| Token | jwt, type `bearer`, hmac:fedcba987654 512 chars |');
     expect(report).toContain('| Issued | 2026-08-23T14:03:27.000Z |');
     expect(report).toContain('| Expires | 2026-08-23T14:23:27.000Z |');
     expect(report).toContain('| expires_in as sent | `"1200"` (string) |');
@@ -53,7 +55,7 @@ describe('toSupportReport', () => {
   it('lists deviations with known-quirk flags and the refresh history', () => {
     expect(report).toContain('- `expires_in_string` (expires_in, warning): expires_in is a string (known quirk of this provider)');
     expect(report).toContain('- `token_type_case` (token_type, info): lower-case bearer (not documented for this provider)');
-    expect(report).toContain('- 2026-08-23T14:10:00.000Z: used sha256:aaaaaaaaaaaa, new refresh token sha256:bbbbbbbbbbbb');
+    expect(report).toContain('- 2026-08-23T14:10:00.000Z: used hmac:aaaaaaaaaaaa, new refresh token hmac:bbbbbbbbbbbb');
   });
 
   it('tables every exchange, escaping pipes', () => {
@@ -95,5 +97,26 @@ describe('toSupportReport', () => {
     expect(other).toContain('## gone');
     expect(other).toContain('No refresh token issued.');
     for (const text of [report, other]) for (const pattern of LOOKS_SECRET) expect(text).not.toMatch(pattern);
+  });
+});
+
+describe('toSupportReport of exchanges recorded through the real redaction', () => {
+  let exchanges: ExchangeDto[] = [];
+  beforeAll(async () => {
+    exchanges = await recordCases();
+  });
+
+  it.each(RECORDED_CASES.map((c, index) => ({ ...c, index })))('SECURITY 15: a secret in $place is not in the report', ({ secret, index }) => {
+    const report = toSupportReport({ session: makeSession({ tokens: [], exchanges: [exchanges[index]!] }), providers: [makeProvider()], generatedAt });
+    // Each recorded exchange failed (401), so its headers and bodies are in the report.
+    expect(report).toContain('## Failed exchanges');
+    for (const form of formsOf(secret)) expect(report.includes(form), `${form.slice(0, 12)}…`).toBe(false);
+    expect(report).toMatch(/\[redacted|%5Bredacted/);
+  });
+
+  it('SECURITY 15: the report of every case holds no secret and nothing that looks like one', () => {
+    const report = toSupportReport({ session: makeSession({ tokens: [makeToken()], exchanges }), providers: [makeProvider()], generatedAt });
+    for (const { secret } of RECORDED_CASES) for (const form of formsOf(secret)) expect(report.includes(form), `${form.slice(0, 12)}…`).toBe(false);
+    for (const pattern of LOOKS_SECRET) expect(report).not.toMatch(pattern);
   });
 });

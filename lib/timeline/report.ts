@@ -4,7 +4,7 @@ import type { ExchangeDto, GrantDto, ProviderDto, SessionDto, TokenDto } from '@
 /** Bodies in the failed-exchange sections are cut here: a ticket needs the error, not the whole bundle. */
 export const REPORT_BODY_LIMIT = 2048;
 
-export const REPORT_FOOTER = 'Secrets are redacted by the console; placeholders look like [redacted sha256:… N chars].';
+export const REPORT_FOOTER = 'Secrets are redacted by the console; placeholders look like [redacted hmac:… N chars].';
 
 export interface SupportReportInput {
   session: SessionDto;
@@ -40,7 +40,7 @@ function tokenSection(token: TokenDto, provider: ProviderDto | undefined): strin
     ['Environment', `${environment?.label ?? token.environmentId} (\`${token.environmentId}\`)`],
     ['Credentials', `${token.credentialLabel}, client id \`${token.clientId}\``],
     ['Grant', grant ? `${token.grantType} (client auth ${grant.clientAuth}, ${grant.httpMethod} ${grant.body} body)` : token.grantType],
-    ['Token', `${token.format}, type \`${token.tokenType}\`, sha256:${token.fingerprint.sha256Prefix} ${token.fingerprint.length} chars`],
+    ['Token', `${token.format}, type \`${token.tokenType}\`, hmac:${token.fingerprint.hmacPrefix} ${token.fingerprint.length} chars`],
     ['Issued', iso(token.issuedAt)],
     ['Expires', iso(token.expiresAt)],
     ['expires_in as sent', asSent(token.expiresInRaw)],
@@ -59,11 +59,11 @@ function tokenSection(token: TokenDto, provider: ProviderDto | undefined): strin
   }
   out.push('', '### Refresh history', '');
   if (!token.refresh) out.push('No refresh token issued.');
-  else if (token.refresh.history.length === 0) out.push(`Refresh token sha256:${token.refresh.fingerprint.sha256Prefix}; not refreshed yet.`);
+  else if (token.refresh.history.length === 0) out.push(`Refresh token hmac:${token.refresh.fingerprint.hmacPrefix}; not refreshed yet.`);
   else {
     for (const h of token.refresh.history) {
-      const rotated = h.newFingerprint === null ? 'kept the same refresh token' : `new refresh token sha256:${h.newFingerprint}`;
-      out.push(`- ${iso(h.at)}: used sha256:${h.usedFingerprint}, ${rotated}`);
+      const rotated = h.newFingerprint === null ? 'kept the same refresh token' : `new refresh token hmac:${h.newFingerprint}`;
+      out.push(`- ${iso(h.at)}: used hmac:${h.usedFingerprint}, ${rotated}`);
     }
   }
   out.push('');

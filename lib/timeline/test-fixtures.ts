@@ -1,7 +1,7 @@
 import { sessionDtoSchema, type ExchangeDto, type ProviderDto, type SessionDto, type TokenDto } from '@/lib/api-client/schemas';
 
 /** Marks as lib/http/redact.ts writes them: raw in JSON, percent-encoded in form bodies and query strings. */
-export const SECRET_MARK = '[redacted sha256:0123456789ab 80 chars]';
+export const SECRET_MARK = '[redacted hmac:0123456789ab 80 chars]';
 export const SECRET_MARK_ENCODED = encodeURIComponent(SECRET_MARK);
 
 export function makeExchange(overrides: Partial<ExchangeDto> = {}): ExchangeDto {
@@ -28,7 +28,7 @@ export function makeExchange(overrides: Partial<ExchangeDto> = {}): ExchangeDto 
     },
     response: {
       headers: [['content-type', 'application/json']],
-      body: `{"access_token": "[redacted sha256:fedcba987654 512 chars]", "expires_in": "1200", "token_type":"bearer"}`,
+      body: `{"access_token": "[redacted hmac:fedcba987654 512 chars]", "expires_in": "1200", "token_type":"bearer"}`,
       bodyTruncated: false,
       size: 640,
     },
@@ -47,7 +47,7 @@ export function makeToken(overrides: Partial<TokenDto> = {}): TokenDto {
     clientId: '2462c96b-6427-4efb-aed7-118e20c2e997',
     tokenType: 'bearer',
     maskedToken: 'eyJhbGci…Xk3Q',
-    fingerprint: { sha256Prefix: 'fedcba987654', length: 512 },
+    fingerprint: { hmacPrefix: 'fedcba987654', length: 512 },
     format: 'jwt',
     verification: { status: 'verified', reason: 'RS512 signature checked against the JWKS', alg: 'RS512' },
     expiresInRaw: '1200',

@@ -60,7 +60,7 @@ export async function bffToken(user, providerId, credential, { forceNew = true }
     throw new Error(`BFF token exchange (${providerId}): HTTP ${result.status} ${result.body.toString('utf8').slice(0, 300)}`);
   }
   const dto = json(result, `BFF token exchange (${providerId})`);
-  const fingerprint = dto?.token?.fingerprint?.sha256Prefix;
+  const fingerprint = dto?.token?.fingerprint?.hmacPrefix;
   if (typeof fingerprint !== 'string') throw new Error(`BFF token exchange (${providerId}): no token fingerprint in the answer.`);
   return { fingerprint, reused: dto.token.reused === true, ms: result.ms };
 }

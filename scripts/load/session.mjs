@@ -1,6 +1,6 @@
 // One simulated console user for the load run: its own cookie, its calls spread over the console instances, and
 // every answer checked against what this session itself obtained. Raw tokens never reach this process (the BFF
-// does not return them); a token is known by its fingerprint (sha256 prefix + length) and its JWT claims.
+// does not return them); a token is known by its fingerprint (HMAC prefix + length) and its JWT claims.
 import { json, send } from '../bench/http.mjs';
 
 const ONEUP_BASE = '/v1/bison/bulk-export/bulk-data/r4';
@@ -146,7 +146,7 @@ function checkSession(who, session, { profile, fp, jti, own, registry }) {
       own.exchanges.add(exchange.id);
     }
     if (!own.exchanges.has(exchange.id)) throw leak(`the timeline shows exchange ${exchange.id} (${exchange.method} ${exchange.url}), which this session did not cause.`);
-    for (const match of (exchange.response?.body ?? '').matchAll(/"access_token"\s*:\s*"\[redacted sha256:([0-9a-f]{12}) (\d+) chars\]"/g)) {
+    for (const match of (exchange.response?.body ?? '').matchAll(/"access_token"\s*:\s*"\[redacted hmac:([0-9a-f]{12}) (\d+) chars\]"/g)) {
       if (!own.fingerprints.has(`${match[1]}:${match[2]}`)) throw leak(`the timeline shows a token answer with token ${match[1]}, not one of this session's.`);
     }
   }
@@ -156,7 +156,7 @@ function checkSession(who, session, { profile, fp, jti, own, registry }) {
 }
 
 function fingerprintOf(token) {
-  return `${token?.fingerprint?.sha256Prefix}:${token?.fingerprint?.length}`;
+  return `${token?.fingerprint?.hmacPrefix}:${token?.fingerprint?.length}`;
 }
 
 function excerpt(result) {
