@@ -3,6 +3,8 @@ import { fhirInstant } from './fhir-codes';
 /**
  * Searchset Bundles paged the way Blue Button pages them: `_count` (default 10) and `startIndex`, with
  * `first`, `previous`, `next`, `last` and `self` links carrying `_format`, `startIndex`, `_count` and the search.
+ * Like the real ones they carry no `total` (paging goes by the links), and `self` names the search path with its
+ * trailing slash and the page's parameters sorted by name.
  * @see ../shared/fixtures/bluebutton/eob_search_v2.json
  */
 
@@ -33,8 +35,6 @@ export function readPage(params: URLSearchParams): Page {
 export interface SearchsetInput {
   /** Absolute URL of the resource type's search, e.g. `https://…/v2/fhir/ExplanationOfBenefit`. */
   searchUrl: string;
-  /** The URL the client called, echoed as the `self` link. */
-  selfUrl: string;
   /** Search parameters repeated in every paging link, e.g. `[['patient', '-2014…']]`. */
   searchParams: ReadonlyArray<[string, string]>;
   resources: readonly unknown[];
@@ -42,14 +42,18 @@ export interface SearchsetInput {
   nowMs: number;
 }
 
+function pageParams(input: SearchsetInput, startIndex: number): [string, string][] {
+  return [['_format', 'application/json+fhir'], ['startIndex', String(startIndex)], ['_count', String(input.page.count)], ...input.searchParams];
+}
+
 function pageLink(input: SearchsetInput, relation: string, startIndex: number) {
-  const params = new URLSearchParams([
-    ['_format', 'application/json+fhir'],
-    ['startIndex', String(startIndex)],
-    ['_count', String(input.page.count)],
-    ...input.searchParams,
-  ]);
-  return { relation, url: `${input.searchUrl}?${params.toString()}` };
+  return { relation, url: `${input.searchUrl}?${new URLSearchParams(pageParams(input, startIndex)).toString()}` };
+}
+
+/** The real `self`: `…/Type/?` and this page's parameters sorted by name (Python's sort: by code point, stable). */
+function selfLink(input: SearchsetInput) {
+  const sorted = pageParams(input, input.page.startIndex).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { relation: 'self', url: `${input.searchUrl}/?${new URLSearchParams(sorted).toString()}` };
 }
 
 /** A `searchset` Bundle holding one page of `resources`, with paging links on the sandbox base URL. */
@@ -60,14 +64,13 @@ export function createSearchsetBundle(input: SearchsetInput): Record<string, unk
   const links = [pageLink(input, 'first', 0)];
   if (startIndex > 0) links.push(pageLink(input, 'previous', Math.max(0, Math.min(startIndex, total) - count)));
   if (startIndex + count < total) links.push(pageLink(input, 'next', startIndex + count));
-  links.push(pageLink(input, 'last', lastStart), { relation: 'self', url: input.selfUrl });
+  links.push(pageLink(input, 'last', lastStart), selfLink(input));
   const entries = input.resources.slice(startIndex, startIndex + count).map((resource) => ({ resource }));
   return {
     resourceType: 'Bundle',
     id: crypto.randomUUID(),
     meta: { lastUpdated: fhirInstant(input.nowMs) },
     type: 'searchset',
-    total,
     link: links,
     // FHIR JSON has no empty arrays: a page with no results has no `entry` at all.
     ...(entries.length > 0 ? { entry: entries } : {}),

@@ -4,7 +4,7 @@ import { bearer, createTestSandbox, getTokens, send, testBase, toSandboxPath } f
 interface Bundle {
   resourceType: string;
   type: string;
-  total: number;
+  total?: number;
   link: Array<{ relation: string; url: string }>;
   entry?: Array<{ resource: { resourceType: string; id: string; patient?: { reference: string } } }>;
 }
@@ -24,9 +24,9 @@ describe('FHIR searches', () => {
     const { sandbox } = createTestSandbox();
     const tokens = await getTokens(sandbox);
     let bundle = await bundleAt(await send(sandbox, '/v2/fhir/ExplanationOfBenefit/', bearer(tokens.access_token)));
-    expect(bundle.total).toBeGreaterThanOrEqual(25);
-    expect(bundle.total).toBeLessThanOrEqual(60);
-    expect(link(bundle, 'self')).toBe(`${testBase}/v2/fhir/ExplanationOfBenefit/`);
+    // As at Blue Button: no `total` (paging goes by the links), `self` with the slash and the sorted query.
+    expect(bundle).not.toHaveProperty('total');
+    expect(link(bundle, 'self')).toBe(`${testBase}/v2/fhir/ExplanationOfBenefit/?_count=10&_format=application%2Fjson%2Bfhir&patient=${tokens.patient}&startIndex=0`);
     expect(link(bundle, 'first')).toBe(
       `${testBase}/v2/fhir/ExplanationOfBenefit?_format=application%2Fjson%2Bfhir&startIndex=0&_count=10&patient=${tokens.patient}`,
     );
@@ -47,7 +47,8 @@ describe('FHIR searches', () => {
       expect(link(bundle, 'previous')).toBeDefined();
     }
     expect(pages).toBe(Math.ceil(ids.length / 10));
-    expect(ids).toHaveLength(bundle.total);
+    expect(ids.length).toBeGreaterThanOrEqual(25);
+    expect(ids.length).toBeLessThanOrEqual(60);
     expect(new Set(ids).size).toBe(ids.length);
     expect(link(bundle, 'last')).toContain(`startIndex=${(pages - 1) * 10}&_count=10`);
     expect(new Set(ids.map((id) => id.split('-')[0]))).toEqual(new Set(['carrier', 'inpatient', 'outpatient', 'pde']));
@@ -64,9 +65,9 @@ describe('FHIR searches', () => {
     expect(pde.entry?.every((entry) => entry.resource.id.startsWith('pde-'))).toBe(true);
     expect(link(pde, 'first')).toContain('&type=pde');
     const system = await bundleAt(
-      await send(sandbox, `/v2/fhir/ExplanationOfBenefit?type=${encodeURIComponent('https://bluebutton.cms.gov/resources/codesystem/eob-type|pde')}`, bearer(tokens.access_token)),
+      await send(sandbox, `/v2/fhir/ExplanationOfBenefit?type=${encodeURIComponent('https://bluebutton.cms.gov/resources/codesystem/eob-type|pde')}&_count=100`, bearer(tokens.access_token)),
     );
-    expect(system.total).toBe(pde.total);
+    expect(system.entry?.map((entry) => entry.resource.id)).toEqual(pde.entry?.map((entry) => entry.resource.id));
   });
 
   it('returns one Patient and the Part A, B and D Coverage of the token’s beneficiary', async () => {
@@ -74,7 +75,7 @@ describe('FHIR searches', () => {
     const tokens = await getTokens(sandbox, { username: 'BBUser00007', password: 'PW00007!' });
     expect(tokens.patient).toBe('-20140000000008');
     const patients = await bundleAt(await send(sandbox, '/v2/fhir/Patient/?_id=-20140000000001', bearer(tokens.access_token)));
-    expect(patients.total).toBe(1);
+    expect(patients.entry).toHaveLength(1);
     expect(patients.entry?.[0]?.resource.id).toBe('-20140000000008');
     const coverage = await bundleAt(await send(sandbox, '/v2/fhir/Coverage', bearer(tokens.access_token)));
     expect(coverage.entry?.map((entry) => entry.resource.id)).toEqual(['part-a--20140000000008', 'part-b--20140000000008', 'part-d--20140000000008']);

@@ -14,8 +14,6 @@ import type { SyntheticUser } from './users';
 export interface FhirRequest {
   /** `https://…/v2/fhir` on this sandbox. */
   fhirBaseUrl: string;
-  /** The called URL, for the Bundle's `self` link. */
-  selfUrl: string;
   params: URLSearchParams;
   nowMs: number;
   token: AccessTokenRecord;
@@ -49,7 +47,6 @@ function search(request: FhirRequest, type: FhirResourceType, resources: readonl
   return fhirJson(
     createSearchsetBundle({
       searchUrl: `${request.fhirBaseUrl}/${type}`,
-      selfUrl: request.selfUrl,
       searchParams,
       resources,
       page: readPage(request.params),

@@ -43,7 +43,7 @@ function withBearer(context: BlueButtonContext, request: Request, handler: Authe
   return user ? handler(result.token, user) : drfNotFound();
 }
 
-function routeFhir(context: BlueButtonContext, request: Request, path: string, rest: string[]): Response | Promise<Response> {
+function routeFhir(context: BlueButtonContext, request: Request, rest: string[]): Response | Promise<Response> {
   const baseUrl = getBaseUrl(context, request);
   const [first, second, ...extra] = rest;
   if (first === 'metadata' && second === undefined) {
@@ -57,7 +57,7 @@ function routeFhir(context: BlueButtonContext, request: Request, path: string, r
   return onlyGet(request, () =>
     withBearer(context, request, (token, user) =>
       handleFhirResource(
-        { fhirBaseUrl: `${baseUrl}/v2/fhir`, selfUrl: `${baseUrl}${path}${url.search}`, params: url.searchParams, nowMs: context.now(), token, user },
+        { fhirBaseUrl: `${baseUrl}/v2/fhir`, params: url.searchParams, nowMs: context.now(), token, user },
         first,
         second,
       ),
@@ -93,7 +93,7 @@ export async function routeRequest(context: BlueButtonContext, request: Request,
   }
   if (openIdPaths.has(key)) return onlyGet(request, () => djangoJson(createOpenIdConfiguration(getBaseUrl(context, request)), 200));
   const [first, second, third, fourth, ...extra] = segments;
-  if (first === 'v2' && second === 'fhir') return routeFhir(context, request, path, segments.slice(2));
+  if (first === 'v2' && second === 'fhir') return routeFhir(context, request, segments.slice(2));
   if (first === 'v2' && second === 'o' && third === 'expire_authenticated_user' && fourth && extra.length === 0) {
     return handleExpireGrant(context, request, fourth);
   }
