@@ -10,6 +10,9 @@ const nextConfig = {
   serverExternalPackages: ['pino'],
   // Next buffers request bodies for proxy.ts; no route takes more than this (scripts/server.mjs refuses larger).
   experimental: { proxyClientMaxBodySize: '2mb' },
+  // The built-in sandboxes answer trailing-slash paths as their providers do (Blue Button documents `/v2/o/token/`),
+  // never with Next's 308; proxy.ts keeps the canonical redirect for the console's own paths.
+  skipTrailingSlashRedirect: true,
   async headers() {
     return [
       { source: '/:path*', headers },

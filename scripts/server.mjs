@@ -6,6 +6,9 @@
 //   400 with the usual security headers here instead (SECURITY.md rules 11 and 12).
 // - A body announced larger than any route takes is refused from its Content-Length before a byte is read: Next
 //   buffers request bodies for proxy.ts, so a route's own cap would only apply once the whole body had arrived.
+// - The built-in sandboxes answer with their providers' headers, not Next's: the router's `Vary: rsc,
+//   next-router-…` is dropped from `/sandbox/` answers (issue #14), and `Vary: Accept-Encoding` kept only on a
+//   compressed body.
 // - Without TRUST_PROXY=1 no proxy is in front, so X-Forwarded-* come from the client: they are dropped before Next
 //   builds its request URL from them (rule 13).
 // Everything else goes to Next unchanged.
@@ -42,6 +45,27 @@ function hasValidPercentEncoding(url) {
   }
 }
 
+/** Next's own request headers that its router lists in `Vary`; no provider sends them. */
+const NEXT_VARY = /^(rsc|next-router-[a-z-]+|next-url)$/i;
+
+/** Rewrites `Vary` just before the head goes out, after Next and its compression have set theirs. */
+function withoutNextVary(res) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (...args) {
+    const vary = res.getHeader('vary');
+    if (vary !== undefined) {
+      const compressed = res.getHeader('content-encoding') !== undefined;
+      const kept = String(vary)
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v && !NEXT_VARY.test(v) && (compressed || v.toLowerCase() !== 'accept-encoding'));
+      if (kept.length > 0) res.setHeader('vary', kept.join(', '));
+      else res.removeHeader('vary');
+    }
+    return writeHead.apply(this, args);
+  };
+}
+
 async function send(res, response) {
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(await response.text());
@@ -65,6 +89,7 @@ createServer((req, res) => {
   if (!trustProxy) {
     for (const name of Object.keys(req.headers)) if (name.startsWith('x-forwarded-')) delete req.headers[name];
   }
+  if (req.url?.startsWith('/sandbox/')) withoutNextVary(res);
   if (req.method === 'GET' && hasBody(req) && KEYCLOAK_TOKEN_PATH.test(req.url ?? '')) {
     req.headers['x-original-method'] = 'GET';
     req.method = 'POST';

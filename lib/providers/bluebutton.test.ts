@@ -40,8 +40,8 @@ describe('the Blue Button provider file', () => {
 
   it('resolves the built-in sandbox under the console and the real hosts as documented', () => {
     const [builtin, sandbox, production] = bluebutton.environments.map((e) => resolveEnvironment(bluebutton, e, 'http://127.0.0.1:3000'));
-    expect(builtin?.tokenUrl.toString()).toBe('http://127.0.0.1:3000/sandbox/bluebutton/v2/o/token');
-    expect(builtin?.authorizeUrl?.toString()).toBe('http://127.0.0.1:3000/sandbox/bluebutton/v2/o/authorize');
+    expect(builtin?.tokenUrl.toString()).toBe('http://127.0.0.1:3000/sandbox/bluebutton/v2/o/token/');
+    expect(builtin?.authorizeUrl?.toString()).toBe('http://127.0.0.1:3000/sandbox/bluebutton/v2/o/authorize/');
     expect(builtin?.fhirBaseUrl.toString()).toBe('http://127.0.0.1:3000/sandbox/bluebutton/v2/fhir');
     expect(sandbox?.tokenUrl.toString()).toBe('https://sandbox.bluebutton.cms.gov/v2/o/token/');
     expect(sandbox?.authorizeUrl?.toString()).toBe('https://sandbox.bluebutton.cms.gov/v2/o/authorize/');

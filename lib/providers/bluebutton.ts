@@ -51,11 +51,11 @@ const bluebuttonInput: ProviderInput = {
       kind: 'builtin',
       label: 'Built-in sandbox',
       origin: null,
-      // No trailing slashes here: Next.js answers `/…/token/` with a 308 to `/…/token`, which the BFF's
-      // `redirect: 'manual'` client would not follow. Blue Button itself accepts both (`^token/?$`).
-      tokenPath: '/v2/o/token',
-      introspectionPath: '/v2/o/introspect',
-      authorizePath: '/v2/o/authorize',
+      // The documented forms, as against the real hosts: the sandbox serves them directly, and the slash-less
+      // ones too (Blue Button's `^token/?$`), with no redirect between them.
+      tokenPath: '/v2/o/token/',
+      introspectionPath: '/v2/o/introspect/',
+      authorizePath: '/v2/o/authorize/',
       fhirBasePath: '/v2/fhir',
       allowedPathPrefixes: fhirPrefixes,
       note:

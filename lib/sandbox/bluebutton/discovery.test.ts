@@ -19,7 +19,7 @@ describe('discovery documents and metadata (no token needed)', () => {
     ]);
     expect(body).toMatchObject({
       authorization_endpoint: `${testBase}/v2/o/authorize`,
-      token_endpoint: `${testBase}/v2/o/token`,
+      token_endpoint: `${testBase}/v2/o/token/`,
       grant_types_supported: ['authorization_code'],
       response_types_supported: ['code', 'token'],
       code_challenge_methods_supported: ['S256'],

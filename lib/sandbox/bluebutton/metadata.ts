@@ -70,8 +70,9 @@ export function createCapabilityStatement(baseUrl: string, nowMs: number): Recor
             {
               url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
               extension: [
-                { url: 'token', valueUri: `${baseUrl}/v2/o/token` },
-                { url: 'authorize', valueUri: `${baseUrl}/v2/o/authorize` },
+                // As the real CapabilityStatement names them (../shared/fixtures/bluebutton/fhir_meta_v2.json).
+                { url: 'token', valueUri: `${baseUrl}/v2/o/token/` },
+                { url: 'authorize', valueUri: `${baseUrl}/v2/o/authorize/` },
               ],
             },
           ],

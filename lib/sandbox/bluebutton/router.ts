@@ -20,7 +20,7 @@ import type { AccessTokenRecord } from './store';
 
 /**
  * Path segments after the mount point, each percent-decoded once. A trailing slash is dropped: Blue Button's
- * routes take both forms (`^token/?$`), and Next.js strips it with a redirect anyway.
+ * routes take both forms (`^token/?$`) and answer both alike, with no redirect.
  */
 export function splitPath(path: string): string[] {
   const segments = path.replace(/^\/+/, '').split('/').map(decodeSegment);

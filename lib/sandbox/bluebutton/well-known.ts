@@ -1,11 +1,9 @@
 import { scopesSupported } from './scopes';
 
 /**
- * Discovery documents, built as `apps/wellknown/views/openid.py` builds them, on this sandbox's base URL.
- *
- * Blue Button publishes `token_endpoint` with a trailing slash; here it has none, because Next.js answers a
- * trailing-slash path with a 308 that a token request made with `redirect: 'manual'` would not follow. The
- * sandbox accepts both forms.
+ * Discovery documents, built as `apps/wellknown/views/openid.py` builds them, on this sandbox's base URL: the
+ * authorization and revocation endpoints with their trailing slash stripped (`.rstrip("/")`), the token endpoint as
+ * Django reverses it, with its slash. The sandbox serves both forms of each, as Blue Button does.
  * @see ../shared/PROVIDERS.md "smart-configuration (v2)"
  */
 
@@ -24,7 +22,7 @@ function endpoints(baseUrl: string) {
   return {
     authorization_endpoint: `${baseUrl}/v2/o/authorize`,
     revocation_endpoint: `${baseUrl}/v2/o/revoke_token`,
-    token_endpoint: `${baseUrl}/v2/o/token`,
+    token_endpoint: `${baseUrl}/v2/o/token/`,
   };
 }
 
