@@ -7,14 +7,15 @@
 // - A body announced larger than any route takes is refused from its Content-Length before a byte is read: Next
 //   buffers request bodies for proxy.ts, so a route's own cap would only apply once the whole body had arrived.
 // - The built-in sandboxes answer with their providers' headers, not Next's: the router's `Vary: rsc,
-//   next-router-…` is dropped from `/sandbox/` answers (issue #14), and `Vary: Accept-Encoding` kept only on a
-//   compressed body.
+//   next-router-…` is dropped from `/sandbox/` answers (issue #14), `Vary: Accept-Encoding` kept only on a
+//   compressed body, and a sandbox's Content-Encoding (BCDA's gzip files), which Next drops, is put back.
 // - Without TRUST_PROXY=1 no proxy is in front, so X-Forwarded-* come from the client: they are dropped before Next
 //   builds its request URL from them (rule 13).
 // Everything else goes to Next unchanged.
 import { createServer } from 'node:http';
 import next from 'next';
 import { resolveBindAddress } from '../lib/auth/bind-address.mjs';
+import { CONTENT_ENCODING_RESTORED_ENV, SANDBOX_CONTENT_ENCODING_HEADER } from '../lib/http/content-encoding.mjs';
 import { refusal } from '../lib/http/security-headers.mjs';
 
 const KEYCLOAK_TOKEN_PATH = /^\/sandbox\/1uphealth\/auth\/realms\/[^/]+\/protocol\/openid-connect\/token(?:\?|$)/;
@@ -26,6 +27,8 @@ if (bind.error) {
   process.exit(1);
 }
 const { hostname } = bind;
+// This server puts a sandbox's Content-Encoding back (below): the sandbox route may let it through.
+process.env[CONTENT_ENCODING_RESTORED_ENV] = '1';
 const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 
@@ -48,10 +51,18 @@ function hasValidPercentEncoding(url) {
 /** Next's own request headers that its router lists in `Vary`; no provider sends them. */
 const NEXT_VARY = /^(rsc|next-router-[a-z-]+|next-url)$/i;
 
-/** Rewrites `Vary` just before the head goes out, after Next and its compression have set theirs. */
-function withoutNextVary(res) {
+/**
+ * Just before the head of a sandbox answer goes out (after Next and its compression have set theirs): the sandbox's
+ * Content-Encoding back in place, and `Vary` without Next's own tokens.
+ */
+function asTheProviderSentIt(res) {
   const writeHead = res.writeHead;
   res.writeHead = function (...args) {
+    const encoding = res.getHeader(SANDBOX_CONTENT_ENCODING_HEADER);
+    if (encoding !== undefined) {
+      res.removeHeader(SANDBOX_CONTENT_ENCODING_HEADER);
+      res.setHeader('content-encoding', encoding);
+    }
     const vary = res.getHeader('vary');
     if (vary !== undefined) {
       const compressed = res.getHeader('content-encoding') !== undefined;
@@ -89,7 +100,7 @@ createServer((req, res) => {
   if (!trustProxy) {
     for (const name of Object.keys(req.headers)) if (name.startsWith('x-forwarded-')) delete req.headers[name];
   }
-  if (req.url?.startsWith('/sandbox/')) withoutNextVary(res);
+  if (req.url?.startsWith('/sandbox/')) asTheProviderSentIt(res);
   if (req.method === 'GET' && hasBody(req) && KEYCLOAK_TOKEN_PATH.test(req.url ?? '')) {
     req.headers['x-original-method'] = 'GET';
     req.method = 'POST';

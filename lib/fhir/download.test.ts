@@ -60,6 +60,37 @@ describe('openFhirDownload against the built-in BCDA sandbox over loopback', () 
     expect(JSON.stringify(recorded)).not.toContain(token.accessToken);
   });
 
+  it('asks BCDA for gzip when the page takes it, and gives the page the same bytes, decoded, without a stale length', async () => {
+    const token = await sessionToken();
+    const [patientFile] = await exportFiles(token);
+    const recorded: ExchangeDto[] = [];
+    const plain = await (await openFhirDownload(env(), token, patientFile!, async () => undefined)).text();
+    const response = await openFhirDownload(env(), token, patientFile!, async (e) => void recorded.push(e), { acceptGzip: true });
+    expect(response.headers.get('content-encoding')).toBeNull();
+    expect(response.headers.get('content-length')).toBeNull();
+    expect(await response.text()).toBe(plain);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(recorded[0]?.request.headers).toContainEqual(['Accept-Encoding', 'gzip']);
+    expect(recorded[0]?.response?.headers).toContainEqual(['content-encoding', 'gzip']);
+  });
+
+  it('never asks its own process’s sandbox for gzip: on loopback compressing and decoding would only cost CPU', async () => {
+    const token = await sessionToken();
+    const [patientFile] = await exportFiles(token);
+    const recorded: ExchangeDto[] = [];
+    const previous = process.env.PORT;
+    process.env.PORT = new URL(sandbox.origin).port;
+    try {
+      await (await openFhirDownload(env(), token, patientFile!, async (e) => void recorded.push(e), { acceptGzip: true })).text();
+    } finally {
+      if (previous === undefined) delete process.env.PORT;
+      else process.env.PORT = previous;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(recorded[0]?.request.headers.map(([name]) => name.toLowerCase())).not.toContain('accept-encoding');
+    expect(recorded[0]?.response?.headers.map(([name]) => name.toLowerCase())).not.toContain('content-encoding');
+  });
+
   it('a job outlives its token: a fresh token of the same ACO downloads the same file', async () => {
     const [, coverageFile] = await exportFiles(await sessionToken());
     const response = await openFhirDownload(env(), await sessionToken(), coverageFile!, async () => undefined);

@@ -9,7 +9,7 @@ import {
 import { HttpError } from '@/lib/http/errors';
 import { openOutboundStream } from '@/lib/http/outbound-stream';
 import { simulationHeaders } from '@/lib/http/simulation';
-import type { ResolvedEnvironment } from '@/lib/providers/resolve';
+import { isThisServer, type ResolvedEnvironment } from '@/lib/providers/resolve';
 import type { StoredToken } from '@/lib/session/vault';
 import { buildFhirCall, toProxyResponse } from './proxy';
 
@@ -38,10 +38,14 @@ export async function openFhirDownload(
   token: StoredToken | null,
   path: string,
   recordExchange: (exchange: ExchangeDto) => Promise<void>,
-  options: { signal?: AbortSignal; simulations?: readonly SimulatedFailure[] } = {},
+  options: { signal?: AbortSignal; simulations?: readonly SimulatedFailure[]; acceptGzip?: boolean } = {},
 ): Promise<Response> {
   const { url, headers, usable } = buildFhirCall(env, token, { path, headers: {} }, 'application/fhir+ndjson');
   headers.push(...simulationHeaders(env.environment.kind, options.simulations));
+  // As a proxy does, the page's preference goes on (RFC 9110 §12.5.3): a compressed file crosses the network in a
+  // fraction of the bytes; the body is decoded here, where the token is redacted from it, and reaches the page plain.
+  // Never to this process's own sandboxes: there compressing and decoding would only cost CPU.
+  if (options.acceptGzip && !isThisServer(env.apiOrigin)) headers.push(['Accept-Encoding', 'gzip']);
   const result = await openOutboundStream(
     {
       method: 'GET',

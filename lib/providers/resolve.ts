@@ -28,6 +28,11 @@ export function builtinOrigin(env: NodeJS.ProcessEnv = process.env): string {
   return `http://127.0.0.1:${env.PORT ?? '3000'}`;
 }
 
+/** Whether `origin` is this very process (its loopback address on its own port), not another server. */
+export function isThisServer(origin: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return origin === `http://127.0.0.1:${env.PORT ?? '3000'}`;
+}
+
 /**
  * Absolute endpoints of an environment, with a preset's overrides applied (a flow on another host or path).
  * @param internalOrigin where the server reaches the built-in sandboxes; a page-facing URL passes the browser's origin.

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from '../ensure.mjs';
-import { json, send } from './http.mjs';
+import { ACCEPT_ENCODING, json, send } from './http.mjs';
 
 export const ONEUP_PRESET = 'provider-access';
 export const ONEUP_TOKEN_PATH = '/sandbox/1uphealth/auth/realms/dev-portal/protocol/openid-connect/token';
@@ -106,10 +106,13 @@ export async function exportEob(upstream, token, agent) {
   }
 }
 
-/** Downloads a file directly with a bearer token, counting and dropping the bytes. */
-export async function directDownload(url, token, agent) {
+/**
+ * Downloads a file directly with a bearer token, counting and dropping the (decoded) bytes. `acceptEncoding`:
+ * `gzip, deflate` asks BCDA to compress, `identity` not.
+ */
+export async function directDownload(url, token, agent, acceptEncoding) {
   const result = await send(url, {
-    headers: { Authorization: `Bearer ${token}`, Accept: 'application/fhir+ndjson' },
+    headers: { Authorization: `Bearer ${token}`, Accept: 'application/fhir+ndjson', 'Accept-Encoding': acceptEncoding },
     agent,
     consume: 'count',
     timeoutMs: 600_000,
@@ -118,9 +121,12 @@ export async function directDownload(url, token, agent) {
   return result;
 }
 
-/** Downloads the same file through `POST /api/fhir/bcda/download`, which must stream it (not describe an error). */
-export async function bffDownload(user, path) {
-  const result = await user.post('/api/fhir/bcda/download', { environmentId: 'builtin', path }, 'count');
+/**
+ * Downloads the same file through `POST /api/fhir/bcda/download`, which must stream it (not describe an error). The
+ * BFF passes a gzip preference on to BCDA and decodes the file itself; the page always gets it plain.
+ */
+export async function bffDownload(user, path, acceptEncoding = ACCEPT_ENCODING) {
+  const result = await user.post('/api/fhir/bcda/download', { environmentId: 'builtin', path }, 'count', { 'Accept-Encoding': acceptEncoding });
   if (result.status !== 200 || result.headers['x-console-download'] !== 'stream') {
     throw new Error(`BFF download: HTTP ${result.status}, x-console-download ${result.headers['x-console-download'] ?? 'absent'}.`);
   }

@@ -93,12 +93,13 @@ export function json(result, what) {
 export function createBffUser(origin, agent) {
   let cookie = null;
   return {
-    async post(path, payload, consume = 'keep') {
+    async post(path, payload, consume = 'keep', extraHeaders = {}) {
       const headers = {
         'Content-Type': 'application/json',
         'x-console-request': '1',
         Origin: origin,
         ...(cookie ? { Cookie: cookie } : {}),
+        ...extraHeaders,
       };
       const result = await send(`${origin}${path}`, { method: 'POST', headers, body: JSON.stringify(payload), agent, consume });
       const setCookie = result.headers['set-cookie'];

@@ -93,11 +93,12 @@ export async function measureTokenExchange({ upstream, agents, credentials, bffU
 
 /**
  * Throughput of one bulk file, downloaded whole, direct vs through the BFF, alternating, `runs` each after one
- * warm-up download per side. Throughput = decoded bytes / seconds from request to last byte.
+ * warm-up download per side. Throughput = decoded bytes / seconds from request to last byte. Both sides send the
+ * same `Accept-Encoding`: with gzip, BCDA compresses and the client (direct) or the BFF decodes.
  */
-export async function measureThroughput({ file, directToken, bffUser, agents, runs }) {
-  const direct = () => directDownload(file.url, directToken, agents.direct);
-  const bff = () => bffDownload(bffUser, file.path);
+export async function measureThroughput({ file, directToken, bffUser, agents, runs, acceptEncoding }) {
+  const direct = () => directDownload(file.url, directToken, agents.direct, acceptEncoding);
+  const bff = () => bffDownload(bffUser, file.path, acceptEncoding);
   await direct();
   await bff();
   const rates = { direct: [], bff: [] };
@@ -133,7 +134,7 @@ export async function measureStreamingRss({ serverPid, file, bffUser, intervalMs
     samples++;
   }, intervalMs);
   try {
-    const result = await bffDownload(bffUser, file.path);
+    const result = await bffDownload(bffUser, file.path, 'identity');
     peak = Math.max(peak, total());
     return { baseline, peak, growth: peak - baseline, bytes: result.bytes, rate: result.bytes / (result.ms / 1000), samples, processes: pids.length };
   } finally {

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createBcdaSandbox } from './index';
 import { createTestClock } from '../shared/test-helpers';
@@ -76,6 +77,36 @@ describe('export job lifecycle', () => {
       headers: { Authorization: `Bearer ${freshToken}` },
     });
     expect(expiredFile.status).toBe(410);
+  });
+
+  it('gzips a file when the request accepts gzip, as BCDA does, and sends it plain otherwise', async () => {
+    const { clock, token, poll, sandbox } = await startExport();
+    clock.advance(2000);
+    const manifest = (await (await poll()).json()) as Manifest;
+    const path = toSandboxPath(manifest.output.find((file) => file.type === 'ExplanationOfBenefit')?.url ?? '');
+    const fetchWith = (acceptEncoding?: string) =>
+      send(sandbox, path, { headers: { Authorization: `Bearer ${token}`, ...(acceptEncoding ? { 'Accept-Encoding': acceptEncoding } : {}) } });
+
+    const plain = await fetchWith();
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const plainBytes = Buffer.from(await plain.arrayBuffer());
+    expect(plainBytes.length).toBeGreaterThan(1000);
+
+    for (const accepted of ['gzip', 'gzip, deflate, br', 'br;q=1, gzip;q=0.5', '*']) {
+      const compressed = await fetchWith(accepted);
+      expect(compressed.status, accepted).toBe(200);
+      expect(compressed.headers.get('content-type')).toBe('application/fhir+ndjson');
+      expect(compressed.headers.get('content-encoding'), accepted).toBe('gzip');
+      expect(compressed.headers.get('vary')).toBe('Accept-Encoding');
+      const raw = Buffer.from(await compressed.arrayBuffer());
+      expect(raw.length).toBeLessThan(plainBytes.length / 3);
+      expect(gunzipSync(raw).equals(plainBytes), accepted).toBe(true);
+    }
+    for (const refused of ['identity', 'gzip;q=0', 'br', 'deflate']) {
+      const answer = await fetchWith(refused);
+      expect(answer.headers.get('content-encoding'), refused).toBeNull();
+      await answer.body?.cancel();
+    }
   });
 
   it('cancels a running job: DELETE 202, then status 404 "Job has been cancelled."', async () => {

@@ -104,7 +104,7 @@ export async function routeRequest(context: BcdaContext, request: Request, path:
   }
   if (first === 'api' && isApiVersion(second)) return routeApi(context, request, second, segments.slice(2));
   if (first === 'data' && second !== undefined && third !== undefined && extra.length === 0) {
-    return only(request, ['GET'], () => withBearer(context, request, (account) => handleDataFile(context, second, third, account)));
+    return only(request, ['GET'], () => withBearer(context, request, (account) => handleDataFile(context, request, second, third, account)));
   }
   return routeNotFound();
 }

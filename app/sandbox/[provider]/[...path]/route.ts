@@ -1,5 +1,6 @@
 import { getConsoleAuth } from '@/lib/auth';
 import { readSignedInUser } from '@/lib/auth/signed-in-user';
+import { CONTENT_ENCODING_RESTORED_ENV, SANDBOX_CONTENT_ENCODING_HEADER } from '@/lib/http/content-encoding.mjs';
 import { isInternalCaller } from '@/lib/http/internal-caller';
 import { builtinSandboxesEnabled, getSandboxHandler } from '@/lib/sandbox';
 import { recordIssuedSecrets } from '@/lib/sandbox/shared/issued-secrets';
@@ -43,6 +44,24 @@ async function refusedCaller(request: Request): Promise<Response | null> {
   );
 }
 
+/**
+ * Next drops `Content-Encoding` (and `Content-Length`) from a route handler's answer. Under `scripts/server.mjs`,
+ * which puts it back, a sandbox's encoding travels in {@link SANDBOX_CONTENT_ENCODING_HEADER}; without it (`next dev`)
+ * the sandbox is asked for an unencoded body instead, so a compressed body never goes out unlabelled.
+ */
+async function carryContentEncoding(request: Request, answer: (request: Request) => Promise<Response>): Promise<Response> {
+  if (process.env[CONTENT_ENCODING_RESTORED_ENV] !== '1') {
+    if (!request.headers.has('accept-encoding')) return answer(request);
+    const headers = new Headers(request.headers);
+    headers.delete('accept-encoding');
+    return answer(new Request(request, { headers }));
+  }
+  const response = await answer(request);
+  const encoding = response.headers.get('content-encoding');
+  if (encoding) response.headers.set(SANDBOX_CONTENT_ENCODING_HEADER, encoding);
+  return response;
+}
+
 async function dispatch(request: Request, context: RouteContext): Promise<Response> {
   const { provider, path } = await context.params;
   if (!builtinSandboxesEnabled()) return notFound('Built-in sandboxes are turned off (BUILTIN_SANDBOXES).');
@@ -50,7 +69,9 @@ async function dispatch(request: Request, context: RouteContext): Promise<Respon
   if (refused) return refused;
   const sandbox = getSandboxHandler(provider);
   if (!sandbox) return notFound(`No built-in sandbox for provider "${provider}".`);
-  return withTransportFaults(request, async () => recordIssuedSecrets(await sandbox.handle(request, getSandboxPath(request, provider, path))));
+  return withTransportFaults(request, () =>
+    carryContentEncoding(request, async (asked) => recordIssuedSecrets(await sandbox.handle(asked, getSandboxPath(asked, provider, path)))),
+  );
 }
 
 // Every method reaches the sandbox, which answers 405 where the emulated API would.

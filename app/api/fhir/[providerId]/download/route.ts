@@ -2,6 +2,7 @@ import { providerParamsSchema } from '@/lib/api-client/route-params';
 import { fhirDownloadRequestSchema } from '@/lib/api-client/schemas';
 import { openFhirDownload } from '@/lib/fhir/download';
 import { resolveFhirTarget } from '@/lib/fhir/target';
+import { acceptsGzip } from '@/lib/http/accept-encoding';
 import { defineRoute } from '@/lib/http/define-route';
 import { requireProviderEntry } from '@/lib/smart/catalogue';
 import { workspaceOwner } from '@/lib/smart/workspace';
@@ -20,6 +21,7 @@ export const POST = defineRoute(
     return openFhirDownload(env, token, body.path, (exchange) => vault.recordExchange(session.sid, exchange), {
       signal: request.signal,
       simulations,
+      acceptGzip: acceptsGzip(request.headers.get('accept-encoding')),
     });
   },
 );
