@@ -211,6 +211,15 @@ const bcdaInput: ProviderInput = {
       headers: { Accept: 'application/json' },
       description: 'Answers 200 when the bearer token is valid.',
     },
+    {
+      id: 'attribution-status',
+      group: 'account',
+      label: 'Attribution status',
+      method: 'GET',
+      path: '/api/v2/attribution_status',
+      headers: { Accept: 'application/json' },
+      description: 'When the ACO’s attribution was last ingested: the monthly (`default`) and `runout` files.',
+    },
   ],
   bulkExport: {
     bases: [
@@ -247,8 +256,7 @@ const bcdaInput: ProviderInput = {
           { id: 'runout', label: 'runout: claims run-out of last year’s enrollees' },
         ],
         resourceTypes: ['Patient', 'Coverage', 'ExplanationOfBenefit', 'Observation'],
-        environments: ['sandbox', 'production'],
-        note: 'STU3; the built-in sandbox does not emulate v1.',
+        note: 'FHIR STU3 (3.0.2): the built-in sandbox writes the same synthetic beneficiaries in STU3 shapes, with a laboratory Observation each.',
       },
     ],
     outputFormats: ['application/fhir+ndjson', 'application/ndjson', 'ndjson'],

@@ -4,6 +4,7 @@ import { createGzip } from 'node:zlib';
 import { acceptsGzip } from '@/lib/http/accept-encoding';
 import type { BcdaAccount } from './credentials';
 import type { BcdaContext } from './context';
+import { fhirVersionOf } from './export-request';
 import { getJobStatus } from './job-store';
 import { requireOwnedJob } from './job-handlers';
 import { createNdjsonStream } from './ndjson-stream';
@@ -33,7 +34,7 @@ export function handleDataFile(context: BcdaContext, request: Request, jobIdText
   if (status === 'Expired') return operationOutcomeResponse(410);
   const file = status === 'Completed' ? job.files.find((candidate) => candidate.name === fileName) : undefined;
   if (!file) return goTextError(404);
-  const source = createLineSource({ acoId: job.acoId, enrollees: job.enrollees }, file.type, job.sinceMs);
+  const source = createLineSource({ acoId: job.acoId, enrollees: job.enrollees }, file.type, job.sinceMs, fhirVersionOf(job.version));
   const body = createNdjsonStream(source);
   if (!acceptsGzip(request.headers.get('accept-encoding'))) {
     return new Response(body, { status: 200, headers: { 'Content-Type': 'application/fhir+ndjson' } });

@@ -224,6 +224,26 @@ describe('open endpoints', () => {
     expect(operations).toEqual(['patient-export', 'group-export']);
   });
 
+  it('answers attribution_status on every version with a token, as BCDA documents it', async () => {
+    const clock = createTestClock();
+    const sandbox = createBcdaSandbox({ now: clock.now });
+    const token = await getAccessToken(sandbox, 'extra-small');
+    for (const version of ['v1', 'v2', 'v3']) {
+      const answer = await send(sandbox, `/api/${version}/attribution_status`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(answer.status, version).toBe(200);
+      expect(answer.headers.get('content-type')).toBe('application/json');
+      expect(await answer.json()).toEqual({
+        ingestion_dates: [
+          { timestamp: '2026-08-01T00:00:00Z', type: 'default' },
+          { timestamp: '2026-01-01T00:00:00Z', type: 'runout' },
+        ],
+      });
+    }
+    const anonymous = await send(sandbox, '/api/v2/attribution_status');
+    expect(anonymous.status).toBe(401);
+    expect((await send(sandbox, '/api/v2/attribution_status', { method: 'POST', headers: { Authorization: `Bearer ${token}` } })).status).toBe(405);
+  });
+
   it('serves _version, _health and _auth', async () => {
     const sandbox = createBcdaSandbox();
     expect(await (await send(sandbox, '/_version')).json()).toHaveProperty('version');
@@ -232,8 +252,49 @@ describe('open endpoints', () => {
   });
 
   it('answers unknown paths with Go’s 404 text', async () => {
-    const response = await send(createBcdaSandbox(), '/api/v1/metadata');
-    expect(response.status).toBe(404);
-    expect(await response.text()).toBe('404 page not found\n');
+    for (const path of ['/api/v4/metadata', '/api/v2/Observation/$export', '/nope']) {
+      const response = await send(createBcdaSandbox(), path);
+      expect(response.status, path).toBe(404);
+      expect(await response.text()).toBe('404 page not found\n');
+    }
+  });
+});
+
+describe('v1: BCDA’s FHIR STU3 API (issue #14)', () => {
+  it('mounts /api/v1: an STU3 CapabilityStatement, and an export of its four types written in STU3', async () => {
+    const clock = createTestClock();
+    const sandbox = createBcdaSandbox({ now: clock.now, jobDurationMs: () => 0 });
+    const metadata = (await (await send(sandbox, '/api/v1/metadata')).json()) as { fhirVersion: string };
+    expect(metadata.fhirVersion).toBe('3.0.2');
+    expect(((await (await send(sandbox, '/api/v2/metadata')).json()) as { fhirVersion: string }).fhirVersion).toBe('4.0.1');
+
+    const token = await getAccessToken(sandbox, 'extra-small');
+    const kickoff = await send(sandbox, '/api/v1/Patient/$export?_type=Patient,Coverage,ExplanationOfBenefit,Observation', { headers: bulkHeaders(token) });
+    expect(kickoff.status).toBe(202);
+    expect(kickoff.headers.get('content-location')).toMatch(/\/api\/v1\/jobs\/\d+$/);
+    const manifest = (await (await send(sandbox, toSandboxPath(kickoff.headers.get('content-location')!), { headers: { Authorization: `Bearer ${token}` } })).json()) as Manifest;
+    expect(manifest.output.map((file) => file.type)).toEqual(['Patient', 'Coverage', 'ExplanationOfBenefit', 'Observation']);
+    const first = async (type: string) => {
+      const file = manifest.output.find((candidate) => candidate.type === type)!;
+      const text = await (await send(sandbox, toSandboxPath(file.url), { headers: { Authorization: `Bearer ${token}` } })).text();
+      return JSON.parse(text.split('\n')[0]!) as Record<string, unknown> & { meta: Record<string, unknown> };
+    };
+    const eob = (await first('ExplanationOfBenefit')) as Record<string, unknown> & { meta: Record<string, unknown>; item: Array<Record<string, unknown>> };
+    expect(eob).not.toHaveProperty('use');
+    expect(eob).not.toHaveProperty('total');
+    expect(eob.meta).not.toHaveProperty('profile');
+    expect(eob.totalCost).toMatchObject({ system: 'urn:iso:std:iso:4217', code: 'USD' });
+    expect(eob.insurance).toMatchObject({ coverage: { reference: expect.stringMatching(/^Coverage\//) } });
+    expect(eob.outcome).toEqual({ coding: [{ system: 'http://hl7.org/fhir/remittance-outcome', code: 'complete' }] });
+    expect(eob.item[0]).toHaveProperty('service');
+    expect(eob.item[0]).not.toHaveProperty('productOrService');
+    expect(eob.item[0]).toHaveProperty('diagnosisLinkId');
+    const coverage = await first('Coverage');
+    expect(coverage).not.toHaveProperty('class');
+    expect(coverage.grouping).toMatchObject({ subGroup: 'Medicare', subPlan: expect.stringMatching(/^Part [ABD]$/) });
+    expect(await first('Observation')).toMatchObject({ resourceType: 'Observation', status: 'final', valueQuantity: { unit: '%' } });
+
+    const notOnV2 = await send(sandbox, '/api/v2/Patient/$export?_type=Observation', { headers: bulkHeaders(token) });
+    expect(notOnV2.status).toBe(400);
   });
 });

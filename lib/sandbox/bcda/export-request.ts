@@ -11,12 +11,18 @@ import type { BcdaResourceType } from './synthetic-data';
  */
 
 /** API versions the sandbox serves. v1 (STU3) is not emulated. */
-export const supportedApiVersions = ['v2', 'v3'] as const;
+export const supportedApiVersions = ['v1', 'v2', 'v3'] as const;
 export type ApiVersion = (typeof supportedApiVersions)[number];
+
+/** v1 is BCDA's FHIR STU3 API; v2 and v3 serve R4 (../shared/PROVIDERS.md, "Hosts and versions"). */
+export function fhirVersionOf(version: ApiVersion): 'R4' | 'STU3' {
+  return version === 'v1' ? 'STU3' : 'R4';
+}
 
 // Fixed orders: Go prints these from maps, so the real order varies between runs.
 const outputFormats = ['ndjson', 'application/fhir+ndjson', 'application/ndjson'];
 const resourceTypesByVersion: Record<ApiVersion, readonly BcdaResourceType[]> = {
+  v1: ['Patient', 'Coverage', 'ExplanationOfBenefit', 'Observation'],
   v2: ['Patient', 'Coverage', 'ExplanationOfBenefit', 'Claim', 'ClaimResponse'],
   v3: ['Patient', 'Coverage', 'ExplanationOfBenefit'],
 };

@@ -1,4 +1,5 @@
 import { deterministicUuid } from '../shared/hash';
+import type { ApiVersion } from './export-request';
 import type { BcdaResourceType } from './synthetic-data';
 
 /** Files and finished jobs are kept 24 hours after completion (`ARCHIVE_THRESHOLD_HR`). */
@@ -19,7 +20,7 @@ export interface ExportJob {
   id: number;
   acoId: string;
   enrollees: number;
-  version: string;
+  version: ApiVersion;
   /** The kick-off URL as received, reported back as the manifest's `request`. */
   requestUrl: string;
   resourceTypes: BcdaResourceType[];

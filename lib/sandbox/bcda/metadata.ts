@@ -4,10 +4,12 @@ import { formatRfc3339Seconds } from './go-format';
 export const sandboxVersion = 'builtin-sandbox';
 
 /**
- * BCDA's CapabilityStatement for `/api/{v2|v3}/metadata`, as built in `bcda/web/v2` (`r4.CapabilityStatement`),
- * with `date` and `releaseDate` set to now. `baseUrl` is the sandbox root, so the token URI is `{base}/auth/token`.
+ * BCDA's CapabilityStatement for `/api/{v}/metadata`, as built in `bcda/web/v2` (`r4.CapabilityStatement`), with
+ * `date` and `releaseDate` set to now. `baseUrl` is the sandbox root, so the token URI is `{base}/auth/token`. v1
+ * serves FHIR STU3 (../shared/PROVIDERS.md), whose CapabilityStatement has the same fields here but for
+ * `fhirVersion` and the security-service code system's STU3 URL.
  */
-export function createCapabilityStatement(baseUrl: string, nowMs: number): Record<string, unknown> {
+export function createCapabilityStatement(baseUrl: string, nowMs: number, fhir: 'R4' | 'STU3' = 'R4'): Record<string, unknown> {
   const now = formatRfc3339Seconds(nowMs);
   return {
     resourceType: 'CapabilityStatement',
@@ -22,7 +24,7 @@ export function createCapabilityStatement(baseUrl: string, nowMs: number): Recor
         'The Beneficiary Claims Data API (BCDA) enables Accountable Care Organizations (ACOs) participating in the Shared Savings Program to retrieve Medicare Part A, Part B, and Part D claims data for their prospectively assigned or assignable beneficiaries.',
       url: baseUrl,
     },
-    fhirVersion: '4.0.1',
+    fhirVersion: fhir === 'STU3' ? '3.0.2' : '4.0.1',
     format: ['application/json', 'application/fhir+json'],
     rest: [
       {
@@ -31,7 +33,13 @@ export function createCapabilityStatement(baseUrl: string, nowMs: number): Recor
           cors: true,
           service: [
             {
-              coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth', display: 'OAuth' }],
+              coding: [
+                {
+                  system: fhir === 'STU3' ? 'http://hl7.org/fhir/restful-security-service' : 'http://terminology.hl7.org/CodeSystem/restful-security-service',
+                  code: 'OAuth',
+                  display: 'OAuth',
+                },
+              ],
               text: 'OAuth',
             },
           ],

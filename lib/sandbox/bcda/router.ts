@@ -6,7 +6,7 @@ import type { BcdaAccount } from './credentials';
 import { getBaseUrl, type BcdaContext } from './context';
 import { handleDataFile } from './data-files';
 import { handleExportKickoff } from './export-kickoff';
-import { supportedApiVersions, type ApiVersion } from './export-request';
+import { fhirVersionOf, supportedApiVersions, type ApiVersion } from './export-request';
 import { handleJobCancel, handleJobList, handleJobStatus, requireOwnedJob } from './job-handlers';
 import { createCapabilityStatement, sandboxVersion } from './metadata';
 import { jsonResponse, methodNotAllowed, routeNotFound } from './responses';
@@ -60,7 +60,9 @@ function routeApi(context: BcdaContext, request: Request, version: ApiVersion, r
   const [first, second, third, ...extra] = rest;
   if (first === 'metadata' && second === undefined) {
     return only(request, ['GET'], () =>
-      withOptionalBearer(context, request, () => jsonResponse(createCapabilityStatement(getBaseUrl(context, request), context.now()))),
+      withOptionalBearer(context, request, () =>
+        jsonResponse(createCapabilityStatement(getBaseUrl(context, request), context.now(), fhirVersionOf(version))),
+      ),
     );
   }
   if (first === 'Patient' && second === '$export' && third === undefined) {
@@ -74,7 +76,26 @@ function routeApi(context: BcdaContext, request: Request, version: ApiVersion, r
     );
   }
   if (first === 'jobs' && rest.length <= 2) return routeJobs(context, request, rest.slice(1));
+  if (first === 'attribution_status' && second === undefined) {
+    return only(request, ['GET'], () => withBearer(context, request, () => jsonResponse(attributionStatus(context.now()))));
+  }
   return routeNotFound();
+}
+
+/**
+ * `GET /api/{v}/attribution_status`: when the ACO's attribution files were last ingested (../shared/PROVIDERS.md).
+ * The sandbox's synthetic attribution is ingested monthly: the default file on the 1st of this month, the runout
+ * file on the 1st of this year, at midnight UTC (Go's RFC 3339 form).
+ */
+export function attributionStatus(nowMs: number): { ingestion_dates: { timestamp: string; type: 'default' | 'runout' }[] } {
+  const now = new Date(nowMs);
+  const at = (month: number) => new Date(Date.UTC(now.getUTCFullYear(), month, 1)).toISOString().replace('.000Z', 'Z');
+  return {
+    ingestion_dates: [
+      { timestamp: at(now.getUTCMonth()), type: 'default' },
+      { timestamp: at(0), type: 'runout' },
+    ],
+  };
 }
 
 const welcome = { success: 'Welcome to the Beneficiary Claims Data API!' };

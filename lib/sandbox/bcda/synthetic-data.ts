@@ -1,4 +1,5 @@
 import { between, combineSeed, fnv1a, mulberry32, pick, type Random } from '../shared/hash';
+import { linesToStu3 } from './stu3';
 
 /**
  * Deterministic synthetic Medicare data in CARIN Blue Button shapes: Patient, Coverage, ExplanationOfBenefit and,
@@ -10,8 +11,10 @@ import { between, combineSeed, fnv1a, mulberry32, pick, type Random } from '../s
  * that keeps the 30,000-enrollee set fast to stream.
  */
 
-export const bcdaResourceTypes = ['Patient', 'Coverage', 'ExplanationOfBenefit', 'Claim', 'ClaimResponse'] as const;
+export const bcdaResourceTypes = ['Patient', 'Coverage', 'ExplanationOfBenefit', 'Claim', 'ClaimResponse', 'Observation'] as const;
 export type BcdaResourceType = (typeof bcdaResourceTypes)[number];
+/** The types every version serves in R4 shape; Observation is v1's (STU3) only. */
+type R4ResourceType = Exclude<BcdaResourceType, 'Observation'>;
 
 /** Whose data to generate: a model entity's CMS id and its number of enrollees. */
 export interface SyntheticDataset {
@@ -215,7 +218,7 @@ function datasetKey(acoId: string): DatasetKey {
 }
 
 // Distinct salts give each resource type its own random stream, so filtering one never shifts another.
-const salts = { patient: 0x50415449, eob: 0x454f4221, claim: 0x434c4149 } as const;
+const salts = { patient: 0x50415449, eob: 0x454f4221, claim: 0x434c4149, observation: 0x4f425356 } as const;
 
 interface PatientFacts {
   id: string;
@@ -560,7 +563,7 @@ function renderClaimResponse(claim: ClaimDraw, patient: string): string {
 
 type PatientRenderer = (key: DatasetKey, index: number, sinceMs: number) => string;
 
-const renderers: Record<BcdaResourceType, PatientRenderer> = {
+const renderers: Record<R4ResourceType, PatientRenderer> = {
   Patient(key, index, sinceMs) {
     const patient = drawPatient(key, index);
     return patient.lastUpdatedMs >= sinceMs ? renderPatient(patient) : '';
@@ -589,12 +592,43 @@ const renderers: Record<BcdaResourceType, PatientRenderer> = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------------------------
+// Observation (v1, STU3 only)
+
+const a1cCoding = coding('http://loinc.org', '4548-4', 'Hemoglobin A1c/Hemoglobin.total in Blood');
+const laboratoryCategory = `[{"coding":[${coding('http://hl7.org/fhir/observation-category', 'laboratory', 'Laboratory')}]}]`;
+
+/** One laboratory result per beneficiary, in STU3: a hemoglobin A1c, as a claims-linked lab value would be. */
+function renderObservationStu3(key: DatasetKey, index: number, sinceMs: number): string {
+  const random = mulberry32(combineSeed(key.seed, index, salts.observation));
+  const day = between(random, dayNumber(2025, 1, 1), dayNumber(2025, 11, 30));
+  const lastUpdatedMs = Math.min((day + between(random, 1, 10)) * msPerDay, lastUpdateDay * msPerDay + msPerDay - 1);
+  if (lastUpdatedMs < sinceMs) return '';
+  const patient = patientId(key, index);
+  const value = (between(random, 48, 95) / 10).toFixed(1);
+  return (
+    `{"resourceType":"Observation","id":"a1c-${patient}","meta":{"lastUpdated":"${isoInstant(lastUpdatedMs)}"},` +
+    `"status":"final","category":${laboratoryCategory},"code":{"coding":[${a1cCoding}]},"subject":{"reference":"Patient/${patient}"},` +
+    `"effectiveDateTime":"${isoDate(day)}","valueQuantity":{"value":${value},"unit":"%","system":"http://unitsofmeasure.org","code":"%"}}\n`
+  );
+}
+
 /**
- * The NDJSON lines of one resource type for a data set. `sinceMs` keeps only resources whose `meta.lastUpdated`
- * is at or after it, like BCDA's `_since` (passed to Blue Button as `_lastUpdated=ge…`).
+ * The NDJSON lines of one resource type for a data set, in R4 (v2, v3) or STU3 (v1). `sinceMs` keeps only resources
+ * whose `meta.lastUpdated` is at or after it, like BCDA's `_since` (passed to Blue Button as `_lastUpdated=ge…`).
  */
-export function createLineSource(dataset: SyntheticDataset, type: BcdaResourceType, sinceMs = Number.NEGATIVE_INFINITY): LineSource {
+export function createLineSource(
+  dataset: SyntheticDataset,
+  type: BcdaResourceType,
+  sinceMs = Number.NEGATIVE_INFINITY,
+  fhir: 'R4' | 'STU3' = 'R4',
+): LineSource {
   const key = datasetKey(dataset.acoId);
+  if (type === 'Observation') {
+    if (fhir !== 'STU3') throw new Error('Observation is exported by v1 (STU3) only.');
+    return { count: dataset.enrollees, linesAt: (index) => renderObservationStu3(key, index, sinceMs) };
+  }
   const render = renderers[type];
+  if (fhir === 'STU3') return { count: dataset.enrollees, linesAt: (index) => linesToStu3(render(key, index, sinceMs)) };
   return { count: dataset.enrollees, linesAt: (index) => render(key, index, sinceMs) };
 }
