@@ -31,6 +31,15 @@ export function BundlePager({ bundle, paths, pending, onPage }: BundlePagerProps
             </>
           )}
         </span>
+        {bundle.total === undefined && bundle.type === 'searchset' && (
+          <span
+            className="text-[11px] text-zinc-500"
+            title="Bundle.total is optional (FHIR R4 Bundle.total, 0..1): this server does not count the matches. Follow the pages to see them all."
+            data-testid="bundle-no-total"
+          >
+            no total reported
+          </span>
+        )}
         {paged ? (
           <span className="ml-auto flex flex-wrap items-center gap-1" role="group" aria-label="Pages">
             {pagingRelations.map((relation) => {

@@ -59,8 +59,9 @@ describe('buildKickoffRequest', () => {
       const result = buildKickoffRequest(bcdaBulk, env, input(patch), NOW);
       return result.ok ? null : result.field;
     };
-    expect(refuse({ baseId: 'v1' })).toBe('baseId'); // v1 is not emulated by the built-in sandbox
-    expect(refuse({ baseId: 'v1' }, 'sandbox')).toBeNull();
+    expect(refuse({ baseId: 'v4' })).toBe('baseId');
+    expect(refuse({ baseId: 'v1' })).toBeNull();
+    expect(refuse({ baseId: 'v1', types: ['Claim'] })).toBe('types'); // STU3 v1 has no Claim
     expect(refuse({ level: 'system' })).toBe('level');
     expect(refuse({ level: 'group', groupId: '' })).toBe('groupId');
     expect(refuse({ level: 'group', groupId: 'a/b' })).toBe('groupId');
@@ -70,8 +71,8 @@ describe('buildKickoffRequest', () => {
     expect(refuse({ outputFormat: 'text/csv' })).toBe('outputFormat');
   });
 
-  it('offers BCDA v1 only where it exists', () => {
-    expect(getBasesFor(bcdaBulk, 'builtin').map((base) => base.id)).toEqual(['v2', 'v3']);
+  it('offers BCDA v1 (STU3) on the built-in sandbox as on the real hosts', () => {
+    expect(getBasesFor(bcdaBulk, 'builtin').map((base) => base.id)).toEqual(['v2', 'v3', 'v1']);
     expect(getBasesFor(bcdaBulk, 'production').map((base) => base.id)).toEqual(['v2', 'v3', 'v1']);
   });
 });
