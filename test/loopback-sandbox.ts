@@ -5,12 +5,22 @@ import { pipeline } from 'node:stream/promises';
 import { createBcdaSandbox, type BcdaSandboxOptions } from '@/lib/sandbox/bcda';
 import { withTransportFaults } from '@/lib/sandbox/shared/transport-faults';
 
+/** A built-in sandbox as the app mounts it: a Request and the path after the mount point in, a Response out. */
+interface MountableSandbox {
+  handle(request: Request, path: string): Promise<Response>;
+}
+
+export interface LoopbackSandbox {
+  /** `http://127.0.0.1:<port>`; the sandbox answers under `${origin}${mountPath}`. */
+  origin: string;
+  close: () => Promise<void>;
+}
+
 /**
- * Serves a fresh built-in BCDA sandbox on a loopback port, mounted at /sandbox/bcda as in the app (with the
- * simulated transport faults), so BFF code can be tested over real HTTP exactly as it talks to a remote provider.
+ * Serves a built-in sandbox on a loopback port, mounted at `mountPath` as in the app (with the simulated transport
+ * faults), so BFF code and providers' own SDKs can be tested over real HTTP exactly as they talk to a remote provider.
  */
-export async function startLoopbackBcda(options: BcdaSandboxOptions = {}): Promise<{ origin: string; close: () => Promise<void> }> {
-  const sandbox = createBcdaSandbox(options);
+export async function startLoopbackSandbox(mountPath: string, sandbox: MountableSandbox): Promise<LoopbackSandbox> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const method = req.method ?? 'GET';
@@ -18,7 +28,9 @@ export async function startLoopbackBcda(options: BcdaSandboxOptions = {}): Promi
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
     const request = new Request(url, { method, headers, body, duplex: 'half' } as RequestInit);
-    const response = await withTransportFaults(request, () => sandbox.handle(request, url.pathname.replace(/^\/sandbox\/bcda/, '')));
+    const response = url.pathname.startsWith(`${mountPath}/`)
+      ? await withTransportFaults(request, () => sandbox.handle(request, url.pathname.slice(mountPath.length)))
+      : new Response(null, { status: 404 });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (!response.body) return void res.end();
     // A body that fails ends the connection, as in the app (a simulated reset or truncation).
@@ -30,4 +42,9 @@ export async function startLoopbackBcda(options: BcdaSandboxOptions = {}): Promi
     origin: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A fresh built-in BCDA sandbox on a loopback port, mounted at /sandbox/bcda. */
+export function startLoopbackBcda(options: BcdaSandboxOptions = {}): Promise<LoopbackSandbox> {
+  return startLoopbackSandbox('/sandbox/bcda', createBcdaSandbox(options));
 }

@@ -2,17 +2,21 @@ import { between, deterministicUuid, type Random } from '../shared/hash';
 import { pick, seededRandom } from './seeded-random';
 
 /**
- * Deterministic synthetic billing data in the shapes of Candid's API (candid-python
- * `encounters/resources/v_4/types/encounter.py`, `payers/resources/v_3/types/payer.py`): a subset of the
- * fields, with the enum values the SDK declares. Every value is a function of (organisation id, index), never of
- * the clock, so the same request always gives the same bytes.
+ * Deterministic synthetic billing data in the shapes of Candid's API, as its TypeScript SDK's serialization schemas
+ * define them (candidhealth 1.33 `serialization/resources/encounters/resources/v4/types/Encounter`,
+ * `payers/resources/v3/types/Payer`): every required field, a subset of the optional ones, the enum values the SDK
+ * declares. test/fidelity/candid-sdk.test.ts holds the sandbox to those schemas. Every value is a function of
+ * (organisation id, index), never of the clock, so the same request always gives the same bytes.
  */
 
+/** `StreetAddressLongZip` (providers, facility); patients' `StreetAddressShortZip` has the same fields, ZIP+4 optional. */
 export interface StreetAddress {
-  address_1: string;
+  address1: string;
+  address2?: string;
   city: string;
   state: string;
   zip_code: string;
+  zip_plus_four_code: string;
 }
 
 export interface Payer {
@@ -65,6 +69,8 @@ export interface ServiceLine {
   paid_amount_cents?: number;
   patient_responsibility_cents?: number;
   diagnosis_id_zero: string;
+  /** `DateRangeOptionalEnd`: a one-day visit starts and ends on its date of service. */
+  date_of_service_range: { start_date: string; end_date: string };
   date_of_service: string;
   created_at: string;
 }
@@ -100,6 +106,7 @@ export interface Patient {
   phone_numbers: unknown[];
   phone_consent: boolean;
   email_consent: boolean;
+  auto_charge_consent: boolean;
   non_insurance_payers: unknown[];
   non_insurance_payers_info: unknown[];
 }
@@ -135,6 +142,7 @@ export interface Encounter {
   patient_histories: unknown[];
   patient_payments: unknown[];
   tags: unknown[];
+  schema_instances: unknown[];
   place_of_service_code: string;
   patient_authorized_release: boolean;
   benefits_assigned_to_provider: boolean;
@@ -272,11 +280,15 @@ export function syntheticNpi(random: Random): string {
 type Place = (typeof places)[number];
 
 function syntheticAddress(random: Random, place: Place): StreetAddress {
+  const address1 = `${between(random, 100, 9899)} ${pick(random, streets)}`;
+  const zipCode = `${place.zip}${digits(random, 2)}`;
   return {
-    address_1: `${between(random, 100, 9899)} ${pick(random, streets)}`,
+    address1,
     city: place.city,
     state: place.state,
-    zip_code: `${place.zip}${digits(random, 2)}`,
+    zip_code: zipCode,
+    // Its own seed, so that adding it left every other generated value as it was.
+    zip_plus_four_code: digits(seededRandom(`zip4:${address1}:${zipCode}`), 4),
   };
 }
 
@@ -296,6 +308,7 @@ function syntheticPatient(org: SyntheticOrganization, patientIndex: number, plac
     phone_numbers: [],
     phone_consent: false,
     email_consent: false,
+    auto_charge_consent: false,
     non_insurance_payers: [],
     non_insurance_payers_info: [],
   };
@@ -415,6 +428,7 @@ export function createEncounter(org: SyntheticOrganization, index: number, baseU
         }
       : {}),
     diagnosis_id_zero: principal.diagnosis_id,
+    date_of_service_range: { start_date: dateOfService, end_date: dateOfService },
     date_of_service: dateOfService,
     created_at: createdAt,
   };
@@ -469,6 +483,7 @@ export function createEncounter(org: SyntheticOrganization, index: number, baseU
     patient_histories: [],
     patient_payments: [],
     tags: [],
+    schema_instances: [],
     place_of_service_code: random() < 0.3 ? '10' : '11',
     patient_authorized_release: true,
     benefits_assigned_to_provider: true,
