@@ -1,17 +1,17 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '@/lib/http/errors';
 import { grantOf, providers } from '@/lib/providers';
 import { toProviderDto } from '@/lib/providers/dto';
 import { resolveEnvironment } from '@/lib/providers/resolve';
-import { providerSchema, type ProviderInput } from '@/lib/providers/schema';
+import { providerSchema } from '@/lib/providers/schema';
 import { MemoryVaultStore } from '@/lib/session/stores/memory';
 import { SessionVault, type StoredToken } from '@/lib/session/vault';
 import { completeAuthorization, startAuthorization } from './authorization-code';
 import { resolveFlow, type ResolvedFlow } from './flow';
 import { refreshSessionToken } from './refresh';
+import { demoProviderInput, listenOnLoopback } from './test-helpers';
 
 /** A code the fake server redeems with an ID token whose nonce is the rest of the code. */
 const nonceCodePrefix = 'nonce-code:';
@@ -49,29 +49,11 @@ beforeAll(async () => {
       }, 30);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = await listenOnLoopback(server);
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const providerInput: ProviderInput = {
-  id: 'demo',
-  name: 'Demo AS',
-  summary: 'test',
-  docs: [],
-  environments: [{ id: 'builtin', kind: 'builtin', label: 'Built-in', origin: null, tokenPath: '/token', authorizePath: '/authorize', fhirBasePath: '/fhir', allowedPathPrefixes: ['/fhir/'] }],
-  grant: {
-    grantType: 'authorization_code', clientAuth: 'basic', httpMethod: 'POST', body: 'form', extraParams: {}, scopes: ['openid'], headers: {},
-    pkce: 'S256', stateMinLength: 16, refresh: { supported: true, rotates: true },
-  },
-  documentedTokenLifetimeSeconds: 3600,
-  tokenFormat: 'opaque',
-  tokenReuse: { reuseLiveToken: false, reason: '' },
-  presets: [],
-  allowCustomCredentials: true,
-  defaultRequests: [],
-  knownDeviations: [],
-};
+const providerInput = demoProviderInput();
 const provider = providerSchema.parse(providerInput);
 
 function setup() {

@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveEnvironment } from '@/lib/providers/resolve';
-import { providerSchema, type ProviderInput } from '@/lib/providers/schema';
+import { providerSchema } from '@/lib/providers/schema';
 import { MemoryVaultStore } from '@/lib/session/stores/memory';
 import { SessionVault, type StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
 import { introspectSessionToken } from './introspection';
+import { demoProviderInput, listenOnLoopback } from './test-helpers';
 
 const ACCESS_TOKEN = 'opaque-access-token-to-introspect-0123456789';
 const CLIENT_SECRET = 'introspection-client-secret+/~0123456789';
@@ -32,31 +32,14 @@ beforeAll(async () => {
       );
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = await listenOnLoopback(server);
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const providerInput: ProviderInput = {
-  id: 'demo',
-  name: 'Demo AS',
-  summary: 'test',
-  docs: [],
-  environments: [
-    { id: 'builtin', kind: 'builtin', label: 'Built-in', origin: null, tokenPath: '/token', introspectionPath: '/introspect', fhirBasePath: '/fhir', allowedPathPrefixes: ['/fhir/'] },
-  ],
-  grant: {
-    grantType: 'client_credentials', clientAuth: 'basic', httpMethod: 'POST', body: 'form', extraParams: {}, scopes: [], headers: {},
-    pkce: 'S256', stateMinLength: 0, refresh: { supported: false, rotates: false },
-  },
-  documentedTokenLifetimeSeconds: 3600,
-  tokenFormat: 'opaque',
-  tokenReuse: { reuseLiveToken: false, reason: '' },
-  presets: [],
-  allowCustomCredentials: true,
-  defaultRequests: [],
-  knownDeviations: [],
-};
+const providerInput = demoProviderInput({
+  environment: { introspectionPath: '/introspect' },
+  grant: { grantType: 'client_credentials', scopes: [], stateMinLength: 0, refresh: { supported: false, rotates: false } },
+});
 
 describe('introspectSessionToken', () => {
   it('SECURITY 15: claims an echoing introspection endpoint returns reach the page without the token or the client secret', async () => {

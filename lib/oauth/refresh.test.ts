@@ -1,14 +1,13 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '@/lib/http/redact';
 import { resolveEnvironment } from '@/lib/providers/resolve';
-import { providerSchema, type ProviderInput } from '@/lib/providers/schema';
 import { MemoryVaultStore } from '@/lib/session/stores/memory';
-import { SessionVault, type StoredToken } from '@/lib/session/vault';
+import { SessionVault } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
 import { lifecycleOf } from './lifecycle';
 import { refreshSessionToken } from './refresh';
+import { demoProvider, listenOnLoopback, storedTokenFixture } from './test-helpers';
 import { toTokenDto } from './token-dto';
 
 /**
@@ -34,53 +33,23 @@ beforeAll(async () => {
       res.end(JSON.stringify(answer));
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = await listenOnLoopback(server);
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const providerInput: ProviderInput = {
-  id: 'demo',
-  name: 'Demo AS',
-  summary: 'test',
-  docs: [],
-  environments: [{ id: 'builtin', kind: 'builtin', label: 'Built-in', origin: null, tokenPath: '/token', authorizePath: '/authorize', fhirBasePath: '/fhir', allowedPathPrefixes: ['/fhir/'] }],
-  grant: {
-    grantType: 'authorization_code', clientAuth: 'basic', httpMethod: 'POST', body: 'form', extraParams: {}, scopes: ['openid'], headers: {},
-    pkce: 'S256', stateMinLength: 16, refresh: { supported: true, rotates: false },
-  },
-  documentedTokenLifetimeSeconds: 3600,
-  tokenFormat: 'opaque',
-  tokenReuse: { reuseLiveToken: false, reason: '' },
-  presets: [],
-  allowCustomCredentials: true,
-  defaultRequests: [],
-  knownDeviations: [],
-};
-const provider = providerSchema.parse(providerInput);
+const provider = demoProvider({ grant: { refresh: { supported: true, rotates: false } } });
 
 async function refreshWith(refreshToken: string) {
   const vault = new SessionVault(new MemoryVaultStore(), { '1': 'z'.repeat(32) });
   const sid = `sid-${Math.random().toString(36).slice(2)}`;
   const env = resolveEnvironment(provider, provider.environments[0]!, origin);
   const flow: ResolvedFlow = { provider, env, grant: provider.grant, credential: { kind: 'custom', label: 'mine', clientId: 'client-1', clientSecret: 'secret-1-abcdef' } };
-  const first: StoredToken = {
-    providerId: 'demo',
-    environmentId: 'builtin',
-    grantType: 'authorization_code',
-    credential: { kind: 'custom', clientId: 'client-1', label: 'mine', clientSecret: 'secret-1-abcdef' },
+  const first = storedTokenFixture({
     accessToken: 'at-0-first-access-token',
     refreshToken,
-    refreshHistory: [],
-    reuses: [],
-    responseFacts: {},
-    tokenType: 'Bearer',
-    expiresInRaw: 3600,
     issuedAt: Date.now() - 3_600_000,
     expiresAt: Date.now() - 1000,
-    deviations: [],
-    verification: { status: 'unverifiable', reason: 'opaque token' },
-  };
+  });
   await vault.putToken(sid, first);
   const refreshed = await refreshSessionToken({ vault, sid }, first, flow);
   const stored = (await vault.getToken(sid, 'demo'))!;

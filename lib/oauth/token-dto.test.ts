@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveFingerprintKey } from '@/lib/http/fingerprint';
-import type { StoredToken } from '@/lib/session/vault';
+import { storedTokenFixture } from './test-helpers';
 import { maskToken, toTokenDto } from './token-dto';
 
 const originalSecret = process.env.SESSION_SECRET;
@@ -49,23 +49,12 @@ describe('toTokenDto', () => {
   it('SECURITY 15: the fingerprints the page gets are keyed HMACs of the access and refresh tokens, never plain hashes', () => {
     const accessToken = tokenOf(18);
     const refreshToken = tokenOf(40);
-    const stored = {
+    const stored = storedTokenFixture({
       providerId: 'bcda',
-      environmentId: 'builtin',
-      grantType: 'authorization_code',
       credential: { kind: 'preset', presetId: 'x', clientId: 'c', label: 'X' },
       accessToken,
       refreshToken,
-      refreshHistory: [],
-      reuses: [],
-      responseFacts: {},
-      tokenType: 'Bearer',
-      expiresInRaw: 3600,
-      issuedAt: 0,
-      expiresAt: 3_600_000,
-      deviations: [],
-      verification: { status: 'unverifiable', reason: 'opaque' },
-    } as unknown as StoredToken;
+    });
     const password = 'token-dto-test-session-secret-of-40-chars!';
     process.env.SESSION_SECRET = password;
     const dto = toTokenDto(stored);

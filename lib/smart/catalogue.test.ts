@@ -3,28 +3,20 @@ import { HttpError } from '@/lib/http/errors';
 import { resolveFlow, type ResolvedFlow } from '@/lib/oauth/flow';
 import { withClientKey } from './catalogue';
 import { customProviderToProvider, type CustomProviderRecord } from './custom-provider';
+import { customProviderRecord } from './test-helpers';
 
-const record = (overrides: Partial<CustomProviderRecord> = {}): CustomProviderRecord => ({
-  id: 'custom-abcdefghij',
-  name: 'Payer sandbox',
-  discoveryUrl: 'https://fhir.payer.example/r4',
-  fhirBaseUrl: 'https://fhir.payer.example/r4',
-  environmentKind: 'sandbox',
-  clientId: 'app-1',
-  clientSecret: 's3cr3t-value',
-  credentialBinding: { discovery: 'https://fhir.payer.example', token: 'https://auth.payer.example', fhir: 'https://fhir.payer.example' },
-  config: { grant: 'client_credentials', clientAuth: 'client_secret_basic', pkce: 'none', scopes: ['system/*.rs'], launch: 'standalone' },
-  server: {
-    token_endpoint: 'https://auth.payer.example/token',
-    introspection_endpoint: 'https://auth.payer.example/introspect',
-    smart_versions: ['v2'],
-    sources: {},
-  },
-  findings: [],
-  createdAt: '2026-11-23T00:00:00.000Z',
-  updatedAt: '2026-11-23T00:00:00.000Z',
-  ...overrides,
-});
+const record = (overrides: Partial<CustomProviderRecord> = {}): CustomProviderRecord =>
+  customProviderRecord({
+    credentialBinding: { discovery: 'https://fhir.payer.example', token: 'https://auth.payer.example', fhir: 'https://fhir.payer.example' },
+    config: { grant: 'client_credentials', clientAuth: 'client_secret_basic', pkce: 'none', scopes: ['system/*.rs'], launch: 'standalone' },
+    server: {
+      token_endpoint: 'https://auth.payer.example/token',
+      introspection_endpoint: 'https://auth.payer.example/introspect',
+      smart_versions: ['v2'],
+      sources: {},
+    },
+    ...overrides,
+  });
 
 function flowOf(saved: CustomProviderRecord): ResolvedFlow {
   return resolveFlow(customProviderToProvider(saved), 'discovered', { kind: 'preset', presetId: 'saved' });

@@ -2,31 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { toProviderDto } from '@/lib/providers/dto';
 import { resolveEnvironment } from '@/lib/providers/resolve';
 import { customProviderToProvider, toCustomProviderDto, type CustomProviderRecord } from './custom-provider';
+import { customProviderRecord } from './test-helpers';
 
-const record = (overrides: Partial<CustomProviderRecord> = {}): CustomProviderRecord => ({
-  id: 'custom-abcdefghij',
-  name: 'Payer sandbox',
-  discoveryUrl: 'https://fhir.payer.example/r4',
-  fhirBaseUrl: 'https://fhir.payer.example/r4',
-  environmentKind: 'sandbox',
-  clientId: 'app-1',
-  clientSecret: 's3cr3t-value',
-  config: { grant: 'authorization_code', clientAuth: 'client_secret_basic', pkce: 'S256', scopes: ['openid', 'offline_access', 'patient/*.rs'], launch: 'standalone' },
-  server: {
-    issuer: 'https://auth.payer.example/realms/r4',
-    authorization_endpoint: 'https://auth.payer.example/realms/r4/protocol/openid-connect/auth',
-    token_endpoint: 'https://auth.payer.example/realms/r4/protocol/openid-connect/token',
-    jwks_uri: 'https://auth.payer.example/realms/r4/protocol/openid-connect/certs',
-    capabilities: ['launch-standalone', 'permission-v2'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
-    smart_versions: ['v2'],
-    sources: { token_endpoint: ['smart-configuration', 'openid-configuration'] },
-  },
-  findings: [],
-  createdAt: '2026-11-23T00:00:00.000Z',
-  updatedAt: '2026-11-23T00:00:00.000Z',
-  ...overrides,
-});
+const record = (overrides: Partial<CustomProviderRecord> = {}): CustomProviderRecord =>
+  customProviderRecord({
+    config: { grant: 'authorization_code', clientAuth: 'client_secret_basic', pkce: 'S256', scopes: ['openid', 'offline_access', 'patient/*.rs'], launch: 'standalone' },
+    server: {
+      issuer: 'https://auth.payer.example/realms/r4',
+      authorization_endpoint: 'https://auth.payer.example/realms/r4/protocol/openid-connect/auth',
+      token_endpoint: 'https://auth.payer.example/realms/r4/protocol/openid-connect/token',
+      jwks_uri: 'https://auth.payer.example/realms/r4/protocol/openid-connect/certs',
+      capabilities: ['launch-standalone', 'permission-v2'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      smart_versions: ['v2'],
+      sources: { token_endpoint: ['smart-configuration', 'openid-configuration'] },
+    },
+    ...overrides,
+  });
 
 describe('customProviderToProvider', () => {
   it('turns discovered endpoints on other hosts into one environment the flows can run', () => {
