@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiErrorSchema, simulatedFailureSchema } from '@/lib/api-client/schemas';
+import { apiErrorSchema, simulatedFailureSchema } from '@/lib/contract/schemas';
 import { providers } from '@/lib/providers';
 import { getVault } from '@/lib/session';
 import { newRandomId, newSessionCookie, serializeSessionCookie } from '@/lib/session/cookie';

@@ -3,7 +3,7 @@
 import { signOut } from 'next-auth/react';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import type { ConsoleViewer } from '@/lib/api-client/schemas';
+import type { ConsoleViewer } from '@/lib/contract/schemas';
 
 type SignedIn = Extract<ConsoleViewer, { signIn: 'on' }>['user'];
 

@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { useForgetSession, useSession } from '@/lib/api-client/hooks';
-import type { ConsoleViewer } from '@/lib/api-client/schemas';
+import type { ConsoleViewer } from '@/lib/contract/schemas';
 import { ConsoleHeader } from './console-header';
 import { ConsoleWorkbench } from './console-workbench';
 

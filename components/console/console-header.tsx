@@ -1,7 +1,7 @@
 import { SignedInUserMenu } from '@/components/auth/signed-in-user-menu';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import type { ConsoleViewer } from '@/lib/api-client/schemas';
+import type { ConsoleViewer } from '@/lib/contract/schemas';
 
 export interface ConsoleHeaderProps {
   viewer: ConsoleViewer;

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import type { GrantDto, ProviderDto, TokenDto } from '@/lib/api-client/schemas';
+import type { GrantDto, ProviderDto, TokenDto } from '@/lib/contract/schemas';
 
 export interface NoTokenCardProps {
   provider: ProviderDto;

@@ -2,7 +2,7 @@
 
 import { useCallback, useState } from 'react';
 import type { ApiErrorBody } from '@/lib/api-client/api-client-error';
-import type { SessionDto } from '@/lib/api-client/schemas';
+import type { SessionDto } from '@/lib/contract/schemas';
 
 export type FlowErrors = Readonly<Record<string, ApiErrorBody>>;
 

@@ -21,7 +21,7 @@ import { getEffectiveEndpoints, getEffectiveGrant, getFlowTarget } from '@/lib/a
 import { useAuthorize, useGetToken, useRefreshToken, useSession } from '@/lib/api-client/hooks';
 import { epochToMs } from '@/lib/api-client/relative-time';
 import { getProviderSimulations } from '@/lib/api-client/simulations';
-import type { ProviderDto, ProvidersResponse, TokenDto } from '@/lib/api-client/schemas';
+import type { ProviderDto, ProvidersResponse, TokenDto } from '@/lib/contract/schemas';
 import { queryKeys } from '@/lib/api-client/query-keys';
 import { chooseShownToken, findProviderToken, tokenMatchesSelection } from '@/lib/api-client/token-selection';
 import { EndedTokenHistory } from '@/components/jwt/ended-token-history';

@@ -6,7 +6,7 @@ import { Card } from '@/components/ui/card';
 import { Disclosure } from '@/components/ui/disclosure';
 import { EmptyState } from '@/components/ui/empty-state';
 import type { FlowTarget } from '@/lib/api-client/effective-flow';
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { ProviderDto } from '@/lib/contract/schemas';
 import { useTokenRenewal } from '@/lib/api-client/use-token-renewal';
 import { BulkJob } from './bulk-job';
 import type { ActiveBulkJob } from './bulk-job-types';

@@ -1,7 +1,7 @@
 import type { FlowTarget } from '@/lib/api-client/effective-flow';
 import { toEnvironmentPath } from '@/lib/api-client/environment-path';
 import { getHeader } from '@/lib/api-client/headers';
-import type { FhirProxyResponse } from '@/lib/api-client/schemas';
+import type { FhirProxyResponse } from '@/lib/contract/schemas';
 
 /** A kick-off that answered 202: what the page needs to follow the job it started. */
 export interface ActiveBulkJob {

@@ -2,7 +2,7 @@
 
 import { Button } from '@/components/ui/button';
 import type { FlowTarget } from '@/lib/api-client/effective-flow';
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { ProviderDto } from '@/lib/contract/schemas';
 import { useBulkJob } from '@/lib/api-client/use-bulk-job';
 import { isJobSettled, MAX_POLLS, MAX_TRANSIENT_RETRIES, type JobNote, type JobState } from '@/lib/bulk/job-machine';
 import { BulkAnswer } from './bulk-answer';

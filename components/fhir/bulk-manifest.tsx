@@ -3,7 +3,7 @@ import { KeyValueList } from '@/components/ui/key-value-list';
 import { parseExpiresHeader, type BulkManifest as Manifest } from '@/lib/api-client/bulk-export';
 import { formatDateTime, formatRelativeTime } from '@/lib/api-client/relative-time';
 import type { FlowTarget } from '@/lib/api-client/effective-flow';
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { ProviderDto } from '@/lib/contract/schemas';
 import { BulkFileRow } from './bulk-file-row';
 
 export interface BulkManifestProps {

@@ -11,7 +11,7 @@ import { useFhirRequest, useSession } from '@/lib/api-client/hooks';
 import { reconcileQueryParams, withQueryParams, type QueryParam } from '@/lib/api-client/query-params';
 import { getRequestHistory, type HistoryEntry } from '@/lib/api-client/request-history';
 import { checkRequestPath } from '@/lib/api-client/request-path';
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { ProviderDto } from '@/lib/contract/schemas';
 import { useState } from 'react';
 import { BulkExportCard } from './bulk-export-card';
 import { toActiveBulkJob, type ActiveBulkJob } from './bulk-job-types';

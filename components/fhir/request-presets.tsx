@@ -1,7 +1,7 @@
 import { Badge } from '@/components/ui/badge';
 import { cn } from '@/components/ui/cn';
 import { InlineCodeText } from '@/components/ui/inline-code-text';
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { ProviderDto } from '@/lib/contract/schemas';
 
 type DefaultRequest = ProviderDto['defaultRequests'][number];
 type RequestGroup = NonNullable<DefaultRequest['group']>;

@@ -5,7 +5,7 @@ import { CodeBlock } from '@/components/ui/code-block';
 import { cn } from '@/components/ui/cn';
 import { CopyButton } from '@/components/ui/copy-button';
 import { JsonTree } from '@/components/ui/json-tree';
-import type { FhirProxyResponse } from '@/lib/api-client/schemas';
+import type { FhirProxyResponse } from '@/lib/contract/schemas';
 import { NdjsonPreview } from './ndjson-preview';
 
 type JsonView = 'tree' | 'raw';

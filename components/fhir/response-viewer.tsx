@@ -6,7 +6,7 @@ import { useExchangeDiagnoses } from '@/components/diagnostics/use-exchange-diag
 import { Disclosure } from '@/components/ui/disclosure';
 import { HeadersTable } from '@/components/ui/headers-table';
 import { StatusCode } from '@/components/ui/status-code';
-import type { FhirProxyResponse } from '@/lib/api-client/schemas';
+import type { FhirProxyResponse } from '@/lib/contract/schemas';
 import { suggestFhirPathExpressions } from '@/lib/fhirpath/suggestions';
 import { FhirPathBox } from './fhirpath-box';
 import { findOperationOutcomeIssues, formatBytes, formatDuration } from './fhir-utils';

@@ -1,5 +1,5 @@
 import { Button } from '@/components/ui/button';
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { ProviderDto } from '@/lib/contract/schemas';
 import { SandboxUsers } from './sandbox-users';
 
 type SandboxUser = ProviderDto['presets'][number]['sandboxUsers'][number];

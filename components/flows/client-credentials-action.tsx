@@ -3,8 +3,8 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Disclosure } from '@/components/ui/disclosure';
 import { Select } from '@/components/ui/select';
-import { assertionFaultLabels, assertionFaultNames, assertionFaultSchema, type AssertionFault } from '@/lib/api-client/smart-schemas';
-import type { TokenDto } from '@/lib/api-client/schemas';
+import { assertionFaultLabels, assertionFaultNames, assertionFaultSchema, type AssertionFault } from '@/lib/contract/smart';
+import type { TokenDto } from '@/lib/contract/schemas';
 import { BodyFormatChoice } from './body-format-choice';
 import type { BodyFormat } from './credential-options';
 

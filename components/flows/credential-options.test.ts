@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GrantDto, ProviderDto, TokenDto } from '@/lib/api-client/schemas';
+import type { GrantDto, ProviderDto, TokenDto } from '@/lib/contract/schemas';
 import {
   CUSTOM_CREDENTIALS,
   describeGrant,

@@ -1,4 +1,4 @@
-import type { GrantDto, ProviderDto, TokenDto } from '@/lib/api-client/schemas';
+import type { GrantDto, ProviderDto, TokenDto } from '@/lib/contract/schemas';
 
 export type Preset = ProviderDto['presets'][number];
 

@@ -4,7 +4,7 @@ import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { Select } from '@/components/ui/select';
 import { TextInput } from '@/components/ui/text-input';
-import type { GrantDto } from '@/lib/api-client/schemas';
+import type { GrantDto } from '@/lib/contract/schemas';
 import { CUSTOM_CREDENTIALS, grantTypeLabel, type Preset } from './credential-options';
 
 export interface CustomCredentialErrors {

@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { ProviderDto } from '@/lib/contract/schemas';
 
 type Kind = ProviderDto['environments'][number]['kind'];
 

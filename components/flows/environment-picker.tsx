@@ -2,7 +2,7 @@ import { Card } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { Select } from '@/components/ui/select';
 import type { FlowEndpoints } from '@/lib/api-client/effective-flow';
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { ProviderDto } from '@/lib/contract/schemas';
 import { EnvironmentKindBadge } from './environment-kind-badge';
 
 type Environment = ProviderDto['environments'][number];

@@ -6,7 +6,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { useSetSimulations } from '@/lib/api-client/hooks';
-import type { SimulatedFailure } from '@/lib/api-client/schemas';
+import type { SimulatedFailure } from '@/lib/contract/schemas';
 import { simulatedFailureOptions, toggleFailure } from '@/lib/api-client/simulations';
 
 export interface FailureSimulationProps {

@@ -4,7 +4,7 @@ import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Card } from '@/components/ui/card';
 import type { ApiClientError, ApiErrorBody } from '@/lib/api-client/api-client-error';
 import type { FlowEndpoints } from '@/lib/api-client/effective-flow';
-import type { GrantDto, ProviderDto, TokenDto } from '@/lib/api-client/schemas';
+import type { GrantDto, ProviderDto, TokenDto } from '@/lib/contract/schemas';
 import { AuthorizeAction } from './authorize-action';
 import { ClientCredentialsAction, type ClientCredentialsActionProps } from './client-credentials-action';
 import { FlowErrorCard } from './flow-error-card';

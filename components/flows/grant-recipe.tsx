@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { FlowEndpoints } from '@/lib/api-client/effective-flow';
-import type { GrantDto, ProviderDto } from '@/lib/api-client/schemas';
+import type { GrantDto, ProviderDto } from '@/lib/contract/schemas';
 import { describeGrant } from './credential-options';
 
 export interface GrantRecipeProps {

@@ -1,6 +1,6 @@
 import { InlineCodeText } from '@/components/ui/inline-code-text';
 import { Disclosure } from '@/components/ui/disclosure';
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { ProviderDto } from '@/lib/contract/schemas';
 
 /** The provider file's documented departures from the specs, each expandable to its detail and source. */
 export function KnownDeviations({ provider }: { provider: ProviderDto }) {

@@ -2,7 +2,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Select } from '@/components/ui/select';
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { ProviderDto } from '@/lib/contract/schemas';
 import { grantTypeLabel } from './credential-options';
 import { ExternalLink } from './external-link';
 

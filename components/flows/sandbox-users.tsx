@@ -1,4 +1,4 @@
-import type { ProviderDto } from '@/lib/api-client/schemas';
+import type { ProviderDto } from '@/lib/contract/schemas';
 
 type SandboxUser = ProviderDto['presets'][number]['sandboxUsers'][number];
 

@@ -5,13 +5,13 @@ import type { ApiClientError, ApiErrorBody } from '@/lib/api-client/api-client-e
 import type { FlowEndpoints } from '@/lib/api-client/effective-flow';
 import type { AuthorizeInput, CredentialInput, TokenRequestInput } from '@/lib/api-client/fetchers';
 import { OneTimeSecret } from '@/lib/api-client/one-time-secret';
-import { tokenRequestSchema, type GrantDto, type ProviderDto, type TokenDto } from '@/lib/api-client/schemas';
+import { tokenRequestSchema, type GrantDto, type ProviderDto, type TokenDto } from '@/lib/contract/schemas';
 import { CUSTOM_CREDENTIALS, getPresetsFor, resolveBodyFormat, type BodyFormat } from './credential-options';
 import { CredentialPicker, type CustomCredentialErrors } from './credential-picker';
 import { EnvironmentPicker } from './environment-picker';
 import { GetTokenCard } from './get-token-card';
 import { ProviderPicker } from './provider-picker';
-import type { AssertionFault } from '@/lib/api-client/smart-schemas';
+import type { AssertionFault } from '@/lib/contract/smart';
 
 type Environment = ProviderDto['environments'][number];
 

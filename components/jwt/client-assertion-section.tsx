@@ -1,6 +1,6 @@
 'use client';
 
-import type { TokenDto } from '@/lib/api-client/schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 import { orderClaims } from './claim-utils';
 import { ClaimsTable } from './claims-table';
 import { useServerNow } from './use-server-now';

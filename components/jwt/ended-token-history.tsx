@@ -1,6 +1,6 @@
 'use client';
 
-import type { EndedTokenDto } from '@/lib/api-client/schemas';
+import type { EndedTokenDto } from '@/lib/contract/schemas';
 import { lifecycleOfEnded } from '@/lib/oauth/lifecycle';
 import { LifecycleEvents } from './token-lifecycle';
 

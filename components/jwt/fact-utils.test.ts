@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenDto } from '@/lib/api-client/schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 import { buildTokenResponseRows, describeFactValue, formatSeconds, parseDateLike } from './fact-utils';
 
 describe('parseDateLike', () => {

@@ -1,5 +1,5 @@
 import { epochToMs } from '@/lib/api-client/relative-time';
-import type { TokenDto } from '@/lib/api-client/schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 import { describeRawValue, formatFingerprint } from './token-utils';
 
 type FactValue = TokenDto['responseFacts'][string];

@@ -5,7 +5,7 @@ import { Button } from '@/components/ui/button';
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { useProviders } from '@/lib/api-client/hooks';
 import { useIntrospection } from '@/lib/api-client/introspection';
-import type { TokenDto } from '@/lib/api-client/schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 
 /**
  * For opaque tokens: ask the provider what it knows of the token (RFC 7662), where the environment offers

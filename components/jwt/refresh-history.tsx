@@ -1,6 +1,6 @@
 import { Badge } from '@/components/ui/badge';
 import { epochToMs, formatClockTime, formatRelativeTime } from '@/lib/api-client/relative-time';
-import type { TokenDto } from '@/lib/api-client/schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 import { describeRefreshHistory } from './refresh-utils';
 
 type History = NonNullable<TokenDto['refresh']>['history'];

@@ -1,4 +1,4 @@
-import type { TokenDto } from '@/lib/api-client/schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 
 type RefreshEntry = NonNullable<TokenDto['refresh']>['history'][number];
 

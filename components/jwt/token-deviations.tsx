@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import type { TokenDeviation } from '@/lib/api-client/schemas';
+import type { TokenDeviation } from '@/lib/contract/schemas';
 
 /** What the token response did differently from RFC 6749, as the server's parser saw it. */
 export function TokenDeviations({ deviations, providerName }: { deviations: TokenDeviation[]; providerName: string }) {

@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import type { TokenDto } from '@/lib/api-client/schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 import { buildTokenResponseRows, RESPONSE_FIELD_DESCRIPTIONS } from './fact-utils';
 import { FactValue } from './fact-value';
 

@@ -6,7 +6,7 @@ import { ApiErrorCard } from '@/components/ui/api-error-card';
 import type { ApiClientError } from '@/lib/api-client/api-client-error';
 import { useGetToken, useRefreshToken } from '@/lib/api-client/hooks';
 import { formatClockTime, formatRelativeTime } from '@/lib/api-client/relative-time';
-import type { TokenDto } from '@/lib/api-client/schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 import { lifecycleOf, renewalAction, type LifecycleEvent, type LifecycleEventType } from '@/lib/oauth/lifecycle';
 
 const tone: Record<LifecycleEventType, BadgeTone> = {

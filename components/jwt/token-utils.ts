@@ -1,4 +1,4 @@
-import type { TokenDto } from '@/lib/api-client/schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 
 /** `hmac:3f9a1c0d… · 612 chars`: enough to tell two tokens apart without showing either. */
 export function formatFingerprint(fingerprint: TokenDto['fingerprint']): string {

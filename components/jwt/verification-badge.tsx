@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import type { TokenVerification } from '@/lib/api-client/schemas';
+import type { TokenVerification } from '@/lib/contract/schemas';
 
 const presentation = {
   verified: { tone: 'green', label: 'Signature verified' },

@@ -7,7 +7,7 @@ import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { TextInput } from '@/components/ui/text-input';
 import { useClientKeys, useCustomProviders, useDiscover } from '@/lib/api-client/smart-hooks';
-import type { CustomProviderDto } from '@/lib/api-client/smart-schemas';
+import type { CustomProviderDto } from '@/lib/contract/smart';
 import { ClientKeysCard } from './client-keys-card';
 import { DiscoveryResult } from './discovery-result';
 import { ProviderConfigForm } from './provider-config-form';

@@ -15,7 +15,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { OneTimeSecret } from '@/lib/api-client/one-time-secret';
 import { formatDateTime } from '@/lib/api-client/relative-time';
 import { useClientKeys, useCreateClientKey, useDeleteClientKey } from '@/lib/api-client/smart-hooks';
-import type { ClientKeyDto } from '@/lib/api-client/smart-schemas';
+import type { ClientKeyDto } from '@/lib/contract/smart';
 import { shortenKid } from './provider-form';
 
 /**

@@ -2,7 +2,7 @@ import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Disclosure } from '@/components/ui/disclosure';
 import { KeyValueList, type KeyValueItem } from '@/components/ui/key-value-list';
 import { StatusCode } from '@/components/ui/status-code';
-import type { DiscoveredServerDto, DiscoveryDto } from '@/lib/api-client/smart-schemas';
+import type { DiscoveredServerDto, DiscoveryDto } from '@/lib/contract/smart';
 import { FindingCounts, FindingList } from './finding-list';
 import { countFindings } from './provider-form';
 

@@ -10,7 +10,7 @@ import { Select } from '@/components/ui/select';
 import { TextInput } from '@/components/ui/text-input';
 import { OneTimeSecret } from '@/lib/api-client/one-time-secret';
 import { useRegisterClient, useSaveCustomProvider } from '@/lib/api-client/smart-hooks';
-import type { ClientKeyDto, CustomProviderDto, DiscoveredServerDto } from '@/lib/api-client/smart-schemas';
+import type { ClientKeyDto, CustomProviderDto, DiscoveredServerDto } from '@/lib/contract/smart';
 import { checkConfiguration } from '@/lib/smart/config-checks';
 import { describeServers } from '@/lib/smart/credential-binding';
 import { FindingCounts, FindingList } from './finding-list';

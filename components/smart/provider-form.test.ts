@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClientKeyDto, CustomProviderDto, DiscoveredServerDto } from '@/lib/api-client/smart-schemas';
+import type { ClientKeyDto, CustomProviderDto, DiscoveredServerDto } from '@/lib/contract/smart';
 import { checkConfiguration } from '@/lib/smart/config-checks';
 import {
   builtinSmartSandboxUrl,

@@ -1,5 +1,6 @@
-import type { ClientKeyDto, CustomProviderDto, CustomProviderInput, DiscoveredServerDto } from '@/lib/api-client/smart-schemas';
-import { classifyScope, type ConfigFinding, type IntendedConfiguration, type ServerFacts } from '@/lib/smart/config-checks';
+import type { ClientKeyDto, CustomProviderDto, CustomProviderInput, DiscoveredServerDto } from '@/lib/contract/smart';
+import type { IntendedConfiguration } from '@/lib/contract/smart';
+import { classifyScope, type ConfigFinding, type ServerFacts } from '@/lib/smart/config-checks';
 import { bindingChanges, credentialBindingOf, type BindingChange, type CredentialBinding } from '@/lib/smart/credential-binding';
 
 /**

@@ -10,7 +10,7 @@ import { Disclosure } from '@/components/ui/disclosure';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Spinner } from '@/components/ui/spinner';
 import { useCustomProviders, useDeleteCustomProvider } from '@/lib/api-client/smart-hooks';
-import type { CustomProviderDto } from '@/lib/api-client/smart-schemas';
+import type { CustomProviderDto } from '@/lib/contract/smart';
 import { FindingCounts, FindingList } from './finding-list';
 import { countFindings } from './provider-form';
 

@@ -1,5 +1,5 @@
 import { HeadersTable } from '@/components/ui/headers-table';
-import type { ExchangeDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto } from '@/lib/contract/schemas';
 import { formatBytes } from '@/components/fhir/fhir-utils';
 import { ExchangeBody } from './exchange-body';
 

@@ -7,7 +7,7 @@ import { Chevron } from '@/components/ui/disclosure';
 import { StatusCode } from '@/components/ui/status-code';
 import { formatDuration } from '@/components/fhir/fhir-utils';
 import { epochToMs, formatClockTime } from '@/lib/api-client/relative-time';
-import type { ExchangeDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto } from '@/lib/contract/schemas';
 import { CopyCurl } from './copy-curl';
 import { ExchangeDetail } from './exchange-detail';
 import { splitUrl } from './timeline-utils';

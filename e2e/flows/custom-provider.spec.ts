@@ -1,5 +1,5 @@
 import { expect, test } from '../support/test';
-import { discoveryDtoSchema } from '../../lib/api-client/smart-schemas';
+import { discoveryDtoSchema } from '../../lib/contract/smart';
 import { browserVisibleText, findTokenByFingerprint, FULL_JWT, recordResponses, sessionFingerprints } from '../support/secrets';
 
 const shot = (name: string) => ({ path: `test-results/screens/custom-provider-${name}.png`, fullPage: true });

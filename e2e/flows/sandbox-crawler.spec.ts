@@ -1,4 +1,4 @@
-import type { ProviderDto } from '../../lib/api-client/schemas';
+import type { ProviderDto } from '../../lib/contract/schemas';
 import { expect, test } from '../support/test';
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type APIRequestContext, type Page } from '@playwright/test';
 import { expect, test } from '../support/test';
-import type { ExchangeDto, SessionDto, TokenResponseDto } from '../../lib/api-client/schemas';
+import type { ExchangeDto, SessionDto, TokenResponseDto } from '../../lib/contract/schemas';
 import { startRedisServer, type RedisServer } from '../../test/redis-server';
 import { signInAtHealthSherpa } from '../support/console';
 import { startConsole, type ConsoleProcess } from '../support/console-process';

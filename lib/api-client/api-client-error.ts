@@ -1,4 +1,4 @@
-import type { ApiError } from './schemas';
+import type { ApiError } from '@/lib/contract/schemas';
 
 export type ApiErrorBody = ApiError['error'];
 

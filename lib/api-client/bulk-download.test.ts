@@ -3,7 +3,7 @@ import { getDownloadEffect, initialDownloadState, reduceDownload, type FileDownl
 import { ApiClientError } from './api-client-error';
 import { DownloadAbortedError, DownloadInterruptedError, downloadBulkFile, MAX_KEPT_BYTES, PROGRESS_INTERVAL_MS } from './bulk-download';
 import { toDownloadErrorEvent, toDownloadEvent } from './bulk-events';
-import { DOWNLOAD_EXCHANGE_HEADER, DOWNLOAD_KIND_HEADER, DOWNLOAD_UPSTREAM_STATUS_HEADER, type FhirProxyResponse } from './schemas';
+import { DOWNLOAD_EXCHANGE_HEADER, DOWNLOAD_KIND_HEADER, DOWNLOAD_UPSTREAM_STATUS_HEADER, type FhirProxyResponse } from '@/lib/contract/schemas';
 
 const encoder = new TextEncoder();
 const lines = Array.from({ length: 25 }, (_, i) => JSON.stringify({ resourceType: 'Patient', id: `p${i}` }));

@@ -8,7 +8,7 @@ import {
   fhirProxyResponseSchema,
   type FhirDownloadRequest,
   type FhirProxyResponse,
-} from './schemas';
+} from '@/lib/contract/schemas';
 
 /**
  * Downloads one bulk file through `POST /api/fhir/{providerId}/download`, reading the stream chunk by chunk:

@@ -2,7 +2,7 @@ import type { FileDownloadEvent } from '@/lib/bulk/download-machine';
 import type { JobEvent, UpstreamAnswer } from '@/lib/bulk/job-machine';
 import { isApiClientError } from './api-client-error';
 import { DownloadAbortedError, DownloadInterruptedError, type DownloadAnswer, type DownloadedFile } from './bulk-download';
-import type { FhirProxyResponse } from './schemas';
+import type { FhirProxyResponse } from '@/lib/contract/schemas';
 
 /** Translates what the api-client returned or threw into the events of the bulk state machines. */
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getEnvironmentPrefix, toEnvironmentPath } from './environment-path';
-import type { providerEnvironmentDtoSchema } from './schemas';
+import type { providerEnvironmentDtoSchema } from '@/lib/contract/schemas';
 
 type EnvironmentUrls = Pick<z.infer<typeof providerEnvironmentDtoSchema>, 'tokenUrl' | 'fhirBaseUrl'>;
 

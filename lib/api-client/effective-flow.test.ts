@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getEffectiveEndpoints, getEffectiveGrant, getFlowTarget } from './effective-flow';
-import type { GrantDto, ProviderDto } from './schemas';
+import type { GrantDto, ProviderDto } from '@/lib/contract/schemas';
 
 const clientCredentials: GrantDto = {
   grantType: 'client_credentials',

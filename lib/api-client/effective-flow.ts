@@ -1,4 +1,4 @@
-import type { GrantDto, ProviderDto } from './schemas';
+import type { GrantDto, ProviderDto } from '@/lib/contract/schemas';
 
 export type ProviderEnvironment = ProviderDto['environments'][number];
 export type ProviderPreset = ProviderDto['presets'][number];

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { providerEnvironmentDtoSchema } from './schemas';
+import type { providerEnvironmentDtoSchema } from '@/lib/contract/schemas';
 
 type EnvironmentUrls = Pick<z.infer<typeof providerEnvironmentDtoSchema>, 'tokenUrl' | 'fhirBaseUrl'>;
 

@@ -19,10 +19,10 @@ import {
   type SimulatedFailure,
   type SimulationsDto,
   type TokenResponseDto,
-} from './schemas';
+} from '@/lib/contract/schemas';
 import { z } from 'zod';
 import { ApiClientError } from './api-client-error';
-import type { AssertionFault } from './smart-schemas';
+import type { AssertionFault } from '@/lib/contract/smart';
 
 /**
  * A server answer plus the difference between the server clock and this browser's clock, measured when the answer

@@ -26,7 +26,7 @@ import type {
   SimulatedFailure,
   SimulationsDto,
   TokenResponseDto,
-} from './schemas';
+} from '@/lib/contract/schemas';
 import { replaceProviderToken } from './token-selection';
 
 export function useProviders() {

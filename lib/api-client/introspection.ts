@@ -3,7 +3,7 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ApiClientError } from './api-client-error';
 import { apiRequest } from './request';
-import { introspectionDtoSchema, type IntrospectionDto } from './schemas';
+import { introspectionDtoSchema, type IntrospectionDto } from '@/lib/contract/schemas';
 
 export function postIntrospection(providerId: string): Promise<IntrospectionDto> {
   return apiRequest(`/api/oauth/${encodeURIComponent(providerId)}/introspect`, introspectionDtoSchema, { method: 'POST' });

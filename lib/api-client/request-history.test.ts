@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getRequestHistory } from './request-history';
-import type { ExchangeDto } from './schemas';
+import type { ExchangeDto } from '@/lib/contract/schemas';
 
 const root = 'http://127.0.0.1:3000/sandbox/bluebutton';
 const target = { environmentId: 'builtin', endpoints: { tokenUrl: `${root}/v2/o/token`, fhirBaseUrl: `${root}/v2/fhir` } };

@@ -1,7 +1,7 @@
 import type { FlowTarget } from './effective-flow';
 import { toEnvironmentPath } from './environment-path';
-import { FHIR_USER_HEADERS } from './headers';
-import type { ExchangeDto } from './schemas';
+import { FHIR_USER_HEADERS } from '@/lib/contract/headers';
+import type { ExchangeDto } from '@/lib/contract/schemas';
 
 export type HistoryMethod = 'GET' | 'POST' | 'DELETE';
 

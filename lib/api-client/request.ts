@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ApiClientError } from './api-client-error';
-import { apiErrorSchema } from './schemas';
+import { apiErrorSchema } from '@/lib/contract/schemas';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

@@ -1,5 +1,5 @@
 import { simulatedFailureTable, type SimulatedFailure } from '@/lib/contract/simulated-failures';
-import type { SimulationsDto } from './schemas';
+import type { SimulationsDto } from '@/lib/contract/schemas';
 
 /**
  * What the "Simulate a failure" card offers: each failure's label and what the console will show when it is on,

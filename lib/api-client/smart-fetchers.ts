@@ -18,7 +18,7 @@ import {
   type CustomProviderInput,
   type DiscoveryDto,
   type RegisterClientResponse,
-} from './smart-schemas';
+} from '@/lib/contract/smart';
 
 /**
  * Fetchers for custom SMART/OAuth providers and client keys (issue #8). Every answer is zod-parsed by

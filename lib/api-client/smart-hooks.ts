@@ -16,7 +16,7 @@ import {
   type CustomProviderSave,
   type RegisterClientInput,
 } from './smart-fetchers';
-import type { ClientKeysResponse, CustomProviderDto, DiscoveryDto, RegisterClientResponse } from './smart-schemas';
+import type { ClientKeysResponse, CustomProviderDto, DiscoveryDto, RegisterClientResponse } from '@/lib/contract/smart';
 
 /** Discovery and registration leave exchanges in the session timeline. */
 function useInvalidateSession() {

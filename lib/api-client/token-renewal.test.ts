@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bcda } from '@/lib/providers/bcda';
 import { toProviderDto } from '@/lib/providers/dto';
 import { oneuphealth } from '@/lib/providers/oneuphealth';
-import type { TokenDto } from './schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 import { planTokenRenewal } from './token-renewal';
 
 const bcdaDto = toProviderDto(bcda, true, 'http://127.0.0.1:3000');

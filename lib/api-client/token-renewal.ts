@@ -1,5 +1,5 @@
 import { getEffectiveGrant, type FlowTarget } from './effective-flow';
-import type { ProviderDto, TokenDto } from './schemas';
+import type { ProviderDto, TokenDto } from '@/lib/contract/schemas';
 import { tokenMatchesSelection } from './token-selection';
 
 /**

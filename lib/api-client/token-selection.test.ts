@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenDto } from './schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 import { chooseShownToken, findProviderToken, isSameToken, pickSessionToken, replaceProviderToken, tokenMatchesSelection } from './token-selection';
 
 const token = (over: Partial<TokenDto>): TokenDto =>

@@ -1,4 +1,4 @@
-import type { TokenDto } from './schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 
 /** The newest token of the session for a provider and environment, if any. */
 export function pickSessionToken(

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type { FlowTarget } from './effective-flow';
 import { useGetToken, useRefreshToken, useSession } from './hooks';
-import type { ProviderDto } from './schemas';
+import type { ProviderDto } from '@/lib/contract/schemas';
 import { planTokenRenewal } from './token-renewal';
 import { findProviderToken } from './token-selection';
 

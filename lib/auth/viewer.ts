@@ -1,5 +1,5 @@
 import 'server-only';
-import type { ConsoleViewer } from '@/lib/api-client/schemas';
+import type { ConsoleViewer } from '@/lib/contract/schemas';
 import { getConsoleAuth } from '.';
 import { readSignedInUser } from './signed-in-user';
 

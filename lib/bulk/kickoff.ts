@@ -1,4 +1,4 @@
-import type { BulkExportCapability, BulkExportLevel } from '@/lib/providers/schema';
+import type { BulkExportCapability, BulkExportLevel } from '@/lib/contract/bulk-export';
 
 /**
  * Builds a Bulk Data kick-off request from the form's choices and a provider's bulk capability.

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { simulatedFailureSchema as reexportedSchema } from '@/lib/api-client/schemas';
+import { simulatedFailureSchema as reexportedSchema } from '@/lib/contract/schemas';
 import { simulatedFailureOptions, toggleFailure } from '@/lib/api-client/simulations';
 import { simulatesTokenFailure } from '@/lib/http/simulation';
-import { readSimulatedFailures, simulateHeader } from '@/lib/sandbox/shared/simulation';
-import { simulatedFailureSchema, simulatedFailureTable, tokenSideFailures } from './simulated-failures';
+import { readSimulatedFailures } from '@/lib/sandbox/shared/simulation';
+import { simulatedFailureSchema, simulatedFailureTable, simulateHeader, tokenSideFailures } from './simulated-failures';
 
 describe('the one table of simulated failures', () => {
   const values = simulatedFailureTable.map((row) => row.value);

@@ -130,3 +130,6 @@ export type SimulatedFailure = z.infer<typeof simulatedFailureSchema>;
 export const tokenSideFailures: ReadonlySet<SimulatedFailure> = new Set(
   simulatedFailureTable.filter((row) => row.actsOn === 'token_endpoint' || row.actsOn === 'transport').map((row) => row.value),
 );
+
+/** The request header the BFF sends a built-in sandbox the failures in: a comma-separated list of {@link SimulatedFailure} values. */
+export const simulateHeader = 'X-Console-Simulate';

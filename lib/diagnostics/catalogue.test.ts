@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExchangeDto, ProviderDto, TokenDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto, ProviderDto, TokenDto } from '@/lib/contract/schemas';
 import { toProviderDto } from '@/lib/providers/dto';
 import { bcda } from '@/lib/providers/bcda';
 import { bluebutton } from '@/lib/providers/bluebutton';

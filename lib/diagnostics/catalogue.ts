@@ -1,4 +1,4 @@
-import type { ExchangeDto, ProviderDto, TokenDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto, ProviderDto, TokenDto } from '@/lib/contract/schemas';
 
 /**
  * Known failures, each with how it is recognised and what fixes it. Pure and isomorphic: the page runs it over

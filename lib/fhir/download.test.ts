@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOWNLOAD_KIND_HEADER, DOWNLOAD_UPSTREAM_STATUS_HEADER, fhirProxyResponseSchema, type ExchangeDto } from '@/lib/api-client/schemas';
+import { DOWNLOAD_KIND_HEADER, DOWNLOAD_UPSTREAM_STATUS_HEADER, fhirProxyResponseSchema, type ExchangeDto } from '@/lib/contract/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { bcda } from '@/lib/providers/bcda';
 import { resolveEnvironment } from '@/lib/providers/resolve';

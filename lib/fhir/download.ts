@@ -5,7 +5,7 @@ import {
   DOWNLOAD_UPSTREAM_STATUS_HEADER,
   type ExchangeDto,
   type SimulatedFailure,
-} from '@/lib/api-client/schemas';
+} from '@/lib/contract/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { openOutboundStream } from '@/lib/http/outbound-stream';
 import { simulationHeaders } from '@/lib/http/simulation';

@@ -1,6 +1,6 @@
 import 'server-only';
-import { FHIR_USER_HEADERS } from '@/lib/api-client/headers';
-import type { ExchangeDto, FhirProxyRequest, FhirProxyResponse, SimulatedFailure } from '@/lib/api-client/schemas';
+import { FHIR_USER_HEADERS } from '@/lib/contract/headers';
+import type { ExchangeDto, FhirProxyRequest, FhirProxyResponse, SimulatedFailure } from '@/lib/contract/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { sendOutbound, type OutboundResponse } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ApiError } from '@/lib/api-client/schemas';
+import type { ApiError } from '@/lib/contract/schemas';
 import { getConsoleAuth } from '@/lib/auth';
 import { sessionBelongsTo, sessionOwnerOf } from '@/lib/auth/session-binding';
 import { readSignedInUser } from '@/lib/auth/signed-in-user';

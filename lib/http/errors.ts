@@ -1,4 +1,4 @@
-import type { ApiError } from '@/lib/api-client/schemas';
+import type { ApiError } from '@/lib/contract/schemas';
 
 /** The closed list of error codes the BFF answers with. */
 export type ApiErrorCode =

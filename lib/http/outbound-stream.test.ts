@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExchangeDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto } from '@/lib/contract/schemas';
 import { OutboundPolicyError } from './outbound';
 import { openOutboundStream, type OutboundStreamResult } from './outbound-stream';
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { IncomingMessage } from 'node:http';
-import type { ExchangeDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto } from '@/lib/contract/schemas';
 import {
   DEFAULT_TIMEOUT_MS,
   describeNetworkFailure,

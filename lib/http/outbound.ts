@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import type { ExchangeDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto } from '@/lib/contract/schemas';
 import { internalCallerHeaders } from './internal-caller';
 import { redactHeaders, redactText, redactUrl } from './redact';
 import { send, toFetchResponse } from './node-request';

@@ -1,7 +1,6 @@
 import 'server-only';
-import type { ProviderDto } from '@/lib/api-client/schemas';
-import { tokenSideFailures, type SimulatedFailure } from '@/lib/contract/simulated-failures';
-import { simulateHeader } from '@/lib/sandbox/shared/simulation';
+import type { ProviderDto } from '@/lib/contract/schemas';
+import { simulateHeader, tokenSideFailures, type SimulatedFailure } from '@/lib/contract/simulated-failures';
 
 type EnvironmentKind = ProviderDto['environments'][number]['kind'];
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import { createLocalJWKSet, errors, importJWK, jwtVerify, type JSONWebKeySet } from 'jose';
-import type { TokenVerification } from '@/lib/api-client/schemas';
+import type { TokenVerification } from '@/lib/contract/schemas';
 import { decodeJwtParts } from './decode';
 
 export type JwksSource =

@@ -1,7 +1,7 @@
 import 'server-only';
-import type { ClientAssertionDto } from '@/lib/api-client/smart-schemas';
+import type { ClientAssertionDto } from '@/lib/contract/smart';
 import { HttpError } from '@/lib/http/errors';
-import type { AssertionFault } from '@/lib/api-client/smart-schemas';
+import type { AssertionFault } from '@/lib/contract/smart';
 import { mintFaultyAssertion } from '@/lib/smart/assertion-faults';
 import { mintClientAssertion, type MintedClientAssertion } from '@/lib/smart/client-assertion';
 import type { ResolvedFlow } from './flow';

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { TokenRequest } from '@/lib/api-client/schemas';
+import type { TokenRequest } from '@/lib/contract/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { requireEnvironment } from '@/lib/providers/lookup';
 import { builtinOrigin, resolveEnvironment, type ResolvedEnvironment } from '@/lib/providers/resolve';

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { IntrospectionDto } from '@/lib/api-client/schemas';
+import type { IntrospectionDto } from '@/lib/contract/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { sendOutbound } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { exportJWK, importSPKI, importX509, type JSONWebKeySet } from 'jose';
-import type { ExchangeDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto } from '@/lib/contract/schemas';
 import { sendOutbound } from '@/lib/http/outbound';
 import type { JwksSource } from '@/lib/jwt/verify';
 import type { ResolvedEnvironment } from '@/lib/providers/resolve';

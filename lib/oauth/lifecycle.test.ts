@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenDto } from '@/lib/api-client/schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 import { lifecycleOf, lifecycleOfEnded, renewalAction, RENEW_BEFORE_MS } from './lifecycle';
 
 const minute = 60_000;

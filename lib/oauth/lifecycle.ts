@@ -1,4 +1,4 @@
-import type { EndedTokenDto, TokenDto } from '@/lib/api-client/schemas';
+import type { EndedTokenDto, TokenDto } from '@/lib/contract/schemas';
 
 /**
  * A token's life as the page shows it, and what auto-renew should do next. Pure: the page runs it every tick on

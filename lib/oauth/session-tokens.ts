@@ -1,5 +1,5 @@
 import 'server-only';
-import type { TokenDto } from '@/lib/api-client/schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { getProvider, grantOf } from '@/lib/providers';
 import type { SessionVault, StoredToken } from '@/lib/session/vault';

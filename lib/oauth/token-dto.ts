@@ -1,5 +1,5 @@
 import 'server-only';
-import type { TokenDto } from '@/lib/api-client/schemas';
+import type { TokenDto } from '@/lib/contract/schemas';
 import { fingerprint } from '@/lib/http/redact';
 import { decodeJwtParts } from '@/lib/jwt/decode';
 import type { StoredToken } from '@/lib/session/vault';

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { ExchangeDto, SimulatedFailure, TokenDeviation } from '@/lib/api-client/schemas';
+import type { ExchangeDto, SimulatedFailure, TokenDeviation } from '@/lib/contract/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { readJsonObject } from '@/lib/http/json-object';
 import { sendOutbound } from '@/lib/http/outbound';

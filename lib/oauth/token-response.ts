@@ -1,4 +1,4 @@
-import type { TokenDeviation } from '@/lib/api-client/schemas';
+import type { TokenDeviation } from '@/lib/contract/schemas';
 import { decodeJwtParts } from '@/lib/jwt/decode';
 import type { KnownDeviation } from '@/lib/providers/schema';
 

@@ -3,7 +3,7 @@ import { sendFhirRequest } from '@/lib/fhir/proxy';
 import { HttpError } from '@/lib/http/errors';
 import { bcda } from '@/lib/providers/bcda';
 import { resolveEnvironment } from '@/lib/providers/resolve';
-import type { TokenRequest } from '@/lib/api-client/schemas';
+import type { TokenRequest } from '@/lib/contract/schemas';
 import { resolveFlow } from './flow';
 import { MemoryVaultStore } from '@/lib/session/stores/memory';
 import { SessionVault } from '@/lib/session/vault';

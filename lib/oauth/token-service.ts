@@ -1,5 +1,5 @@
 import 'server-only';
-import { assertionFaultLabels, type AssertionFault } from '@/lib/api-client/smart-schemas';
+import { assertionFaultLabels, type AssertionFault } from '@/lib/contract/smart';
 import { HttpError } from '@/lib/http/errors';
 import { simulatesTokenFailure } from '@/lib/http/simulation';
 import type { StoredToken } from '@/lib/session/vault';

@@ -1,4 +1,4 @@
-import type { CodeBindingDto } from '@/lib/api-client/schemas';
+import type { CodeBindingDto } from '@/lib/contract/schemas';
 import type { GrantRecipe } from './schema';
 
 /**

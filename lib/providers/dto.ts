@@ -1,4 +1,4 @@
-import type { GrantDto, ProviderDto } from '@/lib/api-client/schemas';
+import type { GrantDto, ProviderDto } from '@/lib/contract/schemas';
 import { codeBindingOf } from './code-binding';
 import { resolveEnvironment } from './resolve';
 import type { GrantRecipe, Provider } from './schema';

@@ -6,7 +6,7 @@ import { providers } from '@/lib/providers';
 import type { CredentialPreset } from '@/lib/providers/schema';
 import { browserFetch, ORIGIN } from '@/test/route-harness';
 import { signInAtSandbox } from '@/test/sandbox-browser';
-import { simulateHeader } from './shared/simulation';
+import { simulateHeader } from '@/lib/contract/simulated-failures';
 
 /**
  * Every built-in sandbox acts on every simulated failure where the one table (lib/contract/simulated-failures.ts)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExchangeDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto } from '@/lib/contract/schemas';
 import { MemoryVaultStore } from './stores/memory';
 import { SessionVault, type StoredToken } from './vault';
 

@@ -13,7 +13,7 @@ import {
   type ExchangeDto,
   type SimulatedFailure,
   type SimulationsDto,
-} from '@/lib/api-client/schemas';
+} from '@/lib/contract/schemas';
 import { SESSION_TTL_SECONDS } from './cookie';
 import type { PasswordMap } from './secret';
 import type { VaultStore } from './store';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { importJWK, SignJWT } from 'jose';
-import type { AssertionFault } from '@/lib/api-client/smart-schemas';
+import type { AssertionFault } from '@/lib/contract/smart';
 import { mintClientAssertion, type MintedClientAssertion } from './client-assertion';
 import type { StoredClientKey } from './client-keys';
 

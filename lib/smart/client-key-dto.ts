@@ -1,4 +1,4 @@
-import type { ClientKeyDto } from '@/lib/api-client/smart-schemas';
+import type { ClientKeyDto } from '@/lib/contract/smart';
 import { publicClientJwk, type StoredClientKey } from './client-keys';
 import type { CustomProviderRecord } from './custom-provider';
 

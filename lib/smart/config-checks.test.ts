@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_FINDING_CODES, checkConfiguration, classifyScope, type ConfigFindingCode, type IntendedConfiguration, type ServerFacts } from './config-checks';
+import type { IntendedConfiguration } from '@/lib/contract/smart';
+import { CONFIG_FINDING_CODES, checkConfiguration, classifyScope, type ConfigFindingCode, type ServerFacts } from './config-checks';
 
 const full: ServerFacts = {
   issuer: 'https://auth.example.org',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { IntendedConfiguration } from '@/lib/contract/smart';
 import type { DiscoveredServer } from './discovery';
 import { classifyHost } from './url-policy';
 
@@ -10,16 +10,6 @@ import { classifyHost } from './url-policy';
  * @see https://hl7.org/fhir/smart-app-launch/backend-services.html
  */
 
-export const intendedConfigurationSchema = z.object({
-  grant: z.enum(['authorization_code', 'client_credentials']).describe('client_credentials = SMART Backend Services'),
-  clientAuth: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']),
-  pkce: z.enum(['S256', 'plain', 'none']),
-  assertionAlg: z.enum(['RS384', 'ES384']).optional().describe('Signing algorithm of the client assertion (private_key_jwt)'),
-  scopes: z.array(z.string().max(512)).max(200),
-  redirectUri: z.string().max(2048).optional(),
-  launch: z.enum(['standalone', 'ehr']),
-});
-export type IntendedConfiguration = z.infer<typeof intendedConfigurationSchema>;
 
 /** The server as the checks see it: what discovery (or a saved provider) knows. */
 export type ServerFacts = Omit<DiscoveredServer, 'sources' | 'smart_versions'> & Partial<Pick<DiscoveredServer, 'smart_versions'>>;

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
-import type { DiscoveryDto, customProviderInputSchema, RegisterClientResponse } from '@/lib/api-client/smart-schemas';
+import type { DiscoveryDto, customProviderInputSchema, RegisterClientResponse } from '@/lib/contract/smart';
 import { HttpError } from '@/lib/http/errors';
 import { readJsonObject } from '@/lib/http/json-object';
 import { sendOutbound } from '@/lib/http/outbound';

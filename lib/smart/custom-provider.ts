@@ -4,9 +4,9 @@ import {
   discoveredServerSchema,
   type CustomProviderDto,
   type DiscoveredServerDto,
-} from '@/lib/api-client/smart-schemas';
+} from '@/lib/contract/smart';
 import { providerSchema, type Provider } from '@/lib/providers/schema';
-import { intendedConfigurationSchema, type IntendedConfiguration } from './config-checks';
+import { intendedConfigurationSchema, type IntendedConfiguration } from '@/lib/contract/smart';
 import { credentialBindingOf, credentialBindingSchema, type CredentialBinding } from './credential-binding';
 
 /**

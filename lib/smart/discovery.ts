@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import type { ExchangeDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto } from '@/lib/contract/schemas';
 import { sendOutbound, type OutboundResult } from '@/lib/http/outbound';
 import { checkOutboundUrl, type UrlPolicyOptions } from './url-policy';
 

@@ -1,5 +1,5 @@
 import { epochToMs } from '@/lib/api-client/relative-time';
-import type { ExchangeDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto } from '@/lib/contract/schemas';
 import { toSegments, variableForField, type Segment } from './placeholders';
 
 /**

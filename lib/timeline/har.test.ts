@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ExchangeDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto } from '@/lib/contract/schemas';
 import { formsOf, RECORDED_CASES, recordCases } from '@/test/recorded-exchanges';
 import { exportFileName } from './file-name';
 import { harLogSchema, toHar } from './har';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { epochToMs } from '@/lib/api-client/relative-time';
-import type { ExchangeDto, SessionDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto, SessionDto } from '@/lib/contract/schemas';
 
 /**
  * HAR 1.2, the subset the console writes. Underscore fields are HAR's custom-field convention.

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ExchangeDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto } from '@/lib/contract/schemas';
 import { formsOf, RECORDED_CASES, recordCases } from '@/test/recorded-exchanges';
 import { REPORT_BODY_LIMIT, REPORT_FOOTER, toSupportReport } from './report';
 import { LOOKS_SECRET, makeExchange, makeProvider, makeSession, makeToken, SECRET_MARK } from './test-fixtures';

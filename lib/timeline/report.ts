@@ -1,5 +1,5 @@
 import { epochToMs } from '@/lib/api-client/relative-time';
-import type { ExchangeDto, GrantDto, ProviderDto, SessionDto, TokenDto } from '@/lib/api-client/schemas';
+import type { ExchangeDto, GrantDto, ProviderDto, SessionDto, TokenDto } from '@/lib/contract/schemas';
 
 /** Bodies in the failed-exchange sections are cut here: a ticket needs the error, not the whole bundle. */
 export const REPORT_BODY_LIMIT = 2048;

@@ -1,4 +1,4 @@
-import { sessionDtoSchema, type ExchangeDto, type ProviderDto, type SessionDto, type TokenDto } from '@/lib/api-client/schemas';
+import { sessionDtoSchema, type ExchangeDto, type ProviderDto, type SessionDto, type TokenDto } from '@/lib/contract/schemas';
 
 /** Marks as lib/http/redact.ts writes them: raw in JSON, percent-encoded in form bodies and query strings. */
 export const SECRET_MARK = '[redacted hmac:0123456789ab 80 chars]';

@@ -5,7 +5,7 @@ import { builtinSandboxesEnabled } from '@/lib/sandbox';
 import { getVault } from '@/lib/session';
 import { loadCatalogue } from '@/lib/smart/catalogue';
 import { workspaceOwner } from '@/lib/smart/workspace';
-import type { ProvidersResponse } from '@/lib/api-client/schemas';
+import type { ProvidersResponse } from '@/lib/contract/schemas';
 
 export const dynamic = 'force-dynamic';
 

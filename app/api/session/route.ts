@@ -5,7 +5,7 @@ import { loadCatalogue } from '@/lib/smart/catalogue';
 import { workspaceOwner } from '@/lib/smart/workspace';
 import { getVault } from '@/lib/session';
 import { clearSessionCookie, sessionTag } from '@/lib/session/cookie';
-import type { SessionDto } from '@/lib/api-client/schemas';
+import type { SessionDto } from '@/lib/contract/schemas';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,4 +1,4 @@
-import { simulatedFailureSchema, type SimulatedFailure } from '@/lib/contract/simulated-failures';
+import { simulatedFailureSchema, simulateHeader, type SimulatedFailure } from '@/lib/contract/simulated-failures';
 
 /**
  * Failure simulation for demos and learning: the console's BFF names the failures a session switched on in
@@ -7,8 +7,6 @@ import { simulatedFailureSchema, type SimulatedFailure } from '@/lib/contract/si
  * holds the parts every sandbox shares: reading the header, the order of the checks, and the slow-token wait.
  */
 
-/** The request header that carries the failures, a comma-separated list of {@link SimulatedFailure} values. */
-export const simulateHeader = 'X-Console-Simulate';
 
 /** How long `slow_token` holds the token endpoint's answer: long enough to watch, well under the BFF's timeout. */
 export const slowTokenDelayMs = 4_000;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExchangeDto, SimulatedFailure } from '@/lib/api-client/schemas';
+import type { ExchangeDto, SimulatedFailure } from '@/lib/contract/schemas';
 import { sendFhirRequest } from '@/lib/fhir/proxy';
 import { HttpError } from '@/lib/http/errors';
 import { sendOutbound } from '@/lib/http/outbound';
@@ -10,7 +10,7 @@ import { resolveEnvironment } from '@/lib/providers/resolve';
 import { SessionVault } from '@/lib/session/vault';
 import { MemoryVaultStore } from '@/lib/session/stores/memory';
 import { startLoopbackBcda } from '@/test/loopback-sandbox';
-import { simulateHeader } from './simulation';
+import { simulateHeader } from '@/lib/contract/simulated-failures';
 import { withTransportFaults } from './transport-faults';
 
 let sandbox: Awaited<ReturnType<typeof startLoopbackBcda>>;

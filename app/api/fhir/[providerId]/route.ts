@@ -1,5 +1,5 @@
-import { providerParamsSchema } from '@/lib/api-client/route-params';
-import { fhirProxyRequestSchema, type FhirProxyResponse } from '@/lib/api-client/schemas';
+import { providerParamsSchema } from '@/lib/contract/route-params';
+import { fhirProxyRequestSchema, type FhirProxyResponse } from '@/lib/contract/schemas';
 import { sendFhirRequest } from '@/lib/fhir/proxy';
 import { resolveFhirTarget } from '@/lib/fhir/target';
 import { defineRoute } from '@/lib/http/define-route';

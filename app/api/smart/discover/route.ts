@@ -1,4 +1,4 @@
-import { discoverRequestSchema, type DiscoveryDto } from '@/lib/api-client/smart-schemas';
+import { discoverRequestSchema, type DiscoveryDto } from '@/lib/contract/smart';
 import { defineRoute } from '@/lib/http/define-route';
 import { consoleOrigin } from '@/lib/http/origin';
 import { getVault } from '@/lib/session';

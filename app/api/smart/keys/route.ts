@@ -1,4 +1,4 @@
-import { clientKeyRequestSchema, type ClientKeysResponse } from '@/lib/api-client/smart-schemas';
+import { clientKeyRequestSchema, type ClientKeysResponse } from '@/lib/contract/smart';
 import { defineRoute } from '@/lib/http/define-route';
 import { HttpError } from '@/lib/http/errors';
 import { consoleOrigin } from '@/lib/http/origin';

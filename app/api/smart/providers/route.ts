@@ -1,4 +1,4 @@
-import { customProviderInputSchema, type CustomProviderDto } from '@/lib/api-client/smart-schemas';
+import { customProviderInputSchema, type CustomProviderDto } from '@/lib/contract/smart';
 import { defineRoute } from '@/lib/http/define-route';
 import { consoleOrigin } from '@/lib/http/origin';
 import { redirectUriFor } from '@/lib/oauth/authorization-code';

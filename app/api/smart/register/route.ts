@@ -1,4 +1,4 @@
-import { registerClientRequestSchema, type RegisterClientResponse } from '@/lib/api-client/smart-schemas';
+import { registerClientRequestSchema, type RegisterClientResponse } from '@/lib/contract/smart';
 import { defineRoute } from '@/lib/http/define-route';
 import { consoleOrigin } from '@/lib/http/origin';
 import { redirectUriFor } from '@/lib/oauth/authorization-code';

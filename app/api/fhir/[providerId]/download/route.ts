@@ -1,5 +1,5 @@
-import { providerParamsSchema } from '@/lib/api-client/route-params';
-import { fhirDownloadRequestSchema } from '@/lib/api-client/schemas';
+import { providerParamsSchema } from '@/lib/contract/route-params';
+import { fhirDownloadRequestSchema } from '@/lib/contract/schemas';
 import { openFhirDownload } from '@/lib/fhir/download';
 import { resolveFhirTarget } from '@/lib/fhir/target';
 import { acceptsGzip } from '@/lib/http/accept-encoding';

@@ -1,5 +1,5 @@
-import { providerParamsSchema } from '@/lib/api-client/route-params';
-import { authorizeRequestSchema, type AuthorizeResponse } from '@/lib/api-client/schemas';
+import { providerParamsSchema } from '@/lib/contract/route-params';
+import { authorizeRequestSchema, type AuthorizeResponse } from '@/lib/contract/schemas';
 import { defineRoute } from '@/lib/http/define-route';
 import { isSecureRequest, consoleOrigin } from '@/lib/http/origin';
 import { startAuthorization } from '@/lib/oauth/authorization-code';

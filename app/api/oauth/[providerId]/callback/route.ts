@@ -1,4 +1,4 @@
-import { providerParamsSchema } from '@/lib/api-client/route-params';
+import { providerParamsSchema } from '@/lib/contract/route-params';
 import { defineRoute } from '@/lib/http/define-route';
 import { HttpError } from '@/lib/http/errors';
 import { isSecureRequest, consoleOrigin } from '@/lib/http/origin';

@@ -1,5 +1,5 @@
-import { providerParamsSchema } from '@/lib/api-client/route-params';
-import type { IntrospectionDto } from '@/lib/api-client/schemas';
+import { providerParamsSchema } from '@/lib/contract/route-params';
+import type { IntrospectionDto } from '@/lib/contract/schemas';
 import { defineRoute } from '@/lib/http/define-route';
 import { introspectSessionToken } from '@/lib/oauth/introspection';
 import { requireSessionToken } from '@/lib/oauth/session-tokens';

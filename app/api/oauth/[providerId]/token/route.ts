@@ -1,5 +1,5 @@
-import { providerParamsSchema } from '@/lib/api-client/route-params';
-import { tokenRequestSchema, type TokenResponseDto } from '@/lib/api-client/schemas';
+import { providerParamsSchema } from '@/lib/contract/route-params';
+import { tokenRequestSchema, type TokenResponseDto } from '@/lib/contract/schemas';
 import { defineRoute } from '@/lib/http/define-route';
 import { resolveFlow } from '@/lib/oauth/flow';
 import { describeStoredToken } from '@/lib/oauth/session-tokens';

@@ -1,5 +1,5 @@
-import { providerParamsSchema } from '@/lib/api-client/route-params';
-import { simulationsRequestSchema, type SimulationsDto } from '@/lib/api-client/schemas';
+import { providerParamsSchema } from '@/lib/contract/route-params';
+import { simulationsRequestSchema, type SimulationsDto } from '@/lib/contract/schemas';
 import { defineRoute } from '@/lib/http/define-route';
 import { HttpError } from '@/lib/http/errors';
 import { requireProvider } from '@/lib/providers/lookup';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { customProviderIdSchema, customProviderInputSchema, type CustomProviderDto } from '@/lib/api-client/smart-schemas';
+import { customProviderIdSchema, customProviderInputSchema, type CustomProviderDto } from '@/lib/contract/smart';
 import { defineRoute } from '@/lib/http/define-route';
 import { HttpError } from '@/lib/http/errors';
 import { consoleOrigin } from '@/lib/http/origin';

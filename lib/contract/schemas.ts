@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { assertionFaultSchema } from './smart-schemas';
-import { bulkExportCapabilitySchema } from '@/lib/providers/schema';
+import { assertionFaultSchema } from './smart';
+import { bulkExportCapabilitySchema } from './bulk-export';
 import { simulatedFailureSchema } from '@/lib/contract/simulated-failures';
 
 /**

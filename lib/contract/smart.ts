@@ -1,11 +1,23 @@
 import { z } from 'zod';
-import { intendedConfigurationSchema } from '@/lib/smart/config-checks';
+
 
 /**
  * What the browser and the BFF exchange about custom (discovered) SMART/OAuth providers and the console's client
  * keys (issue #8). Secrets never appear here: a saved client secret is only `hasClientSecret`, a private key only
  * its public half.
  */
+
+/** The client configuration a user intends, checked against what a server advertises (lib/smart/config-checks). */
+export const intendedConfigurationSchema = z.object({
+  grant: z.enum(['authorization_code', 'client_credentials']).describe('client_credentials = SMART Backend Services'),
+  clientAuth: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']),
+  pkce: z.enum(['S256', 'plain', 'none']),
+  assertionAlg: z.enum(['RS384', 'ES384']).optional().describe('Signing algorithm of the client assertion (private_key_jwt)'),
+  scopes: z.array(z.string().max(512)).max(200),
+  redirectUri: z.string().max(2048).optional(),
+  launch: z.enum(['standalone', 'ehr']),
+});
+export type IntendedConfiguration = z.infer<typeof intendedConfigurationSchema>;
 
 const severitySchema = z.enum(['error', 'warning', 'info']);
 const documentKindSchema = z.enum(['smart-configuration', 'openid-configuration']);
