@@ -3,7 +3,7 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { z } from 'zod';
-import { isApiClientError, shouldRetryQuery } from '@/lib/api-client/api-client-error';
+import { isApiClientError, shouldRetryQuery } from '@/lib/client/api-client-error';
 
 // zod's compiled parsers probe for eval with `Function("")`, which the page's CSP forbids (SECURITY.md rule 12):
 // parse without them rather than have every page report a violation.

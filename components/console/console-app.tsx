@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { useForgetSession, useSession } from '@/lib/api-client/hooks';
+import { useForgetSession, useSession } from '@/lib/client/hooks';
 import type { ConsoleViewer } from '@/lib/contract/schemas';
 import { ConsoleHeader } from './console-header';
 import { ConsoleWorkbench } from './console-workbench';

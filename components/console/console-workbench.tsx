@@ -2,7 +2,7 @@
 
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Button } from '@/components/ui/button';
-import { useProviders } from '@/lib/api-client/hooks';
+import { useProviders } from '@/lib/client/hooks';
 import { ConsoleSkeleton } from './console-skeleton';
 import { Workbench } from './workbench';
 

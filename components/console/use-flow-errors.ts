@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useState } from 'react';
-import type { ApiErrorBody } from '@/lib/api-client/api-client-error';
+import type { ApiErrorBody } from '@/lib/client/api-client-error';
 import type { SessionDto } from '@/lib/contract/schemas';
 
 export type FlowErrors = Readonly<Record<string, ApiErrorBody>>;

@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
-import type { Diagnosis } from '@/lib/diagnostics/catalogue';
+import type { Diagnosis } from '@/lib/client/diagnostics/catalogue';
 
 const tone: Record<Diagnosis['severity'], BadgeTone> = { error: 'red', warning: 'amber', info: 'blue' };
 const frame: Record<Diagnosis['severity'], string> = {

@@ -1,8 +1,8 @@
 'use client';
 
 import { useMemo } from 'react';
-import { useProviders, useSession } from '@/lib/api-client/hooks';
-import { diagnoseExchange, type Diagnosis } from '@/lib/diagnostics/catalogue';
+import { useProviders, useSession } from '@/lib/client/hooks';
+import { diagnoseExchange, type Diagnosis } from '@/lib/client/diagnostics/catalogue';
 
 /** Diagnoses of one recorded exchange of this session, by id (from a FHIR response or an error). */
 export function useExchangeDiagnoses(exchangeId: string | undefined): Diagnosis[] {

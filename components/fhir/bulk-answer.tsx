@@ -1,7 +1,7 @@
 import { CodeBlock } from '@/components/ui/code-block';
 import { JsonTree } from '@/components/ui/json-tree';
 import { StatusCode } from '@/components/ui/status-code';
-import type { UpstreamAnswer } from '@/lib/bulk/job-machine';
+import type { UpstreamAnswer } from '@/lib/client/bulk/job-machine';
 import type { ReactNode } from 'react';
 import { getOperationOutcomeIssues } from './fhir-utils';
 import { OperationOutcome } from './operation-outcome';

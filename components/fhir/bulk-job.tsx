@@ -1,10 +1,10 @@
 'use client';
 
 import { Button } from '@/components/ui/button';
-import type { FlowTarget } from '@/lib/api-client/effective-flow';
+import type { FlowTarget } from '@/lib/client/effective-flow';
 import type { ProviderDto } from '@/lib/contract/schemas';
-import { useBulkJob } from '@/lib/api-client/use-bulk-job';
-import { isJobSettled, MAX_POLLS, MAX_TRANSIENT_RETRIES, type JobNote, type JobState } from '@/lib/bulk/job-machine';
+import { useBulkJob } from '@/lib/client/use-bulk-job';
+import { isJobSettled, MAX_POLLS, MAX_TRANSIENT_RETRIES, type JobNote, type JobState } from '@/lib/client/bulk/job-machine';
 import { BulkAnswer } from './bulk-answer';
 import { BulkManifest } from './bulk-manifest';
 import { BulkProgress } from './bulk-progress';

@@ -1,8 +1,8 @@
 import { Badge } from '@/components/ui/badge';
 import { KeyValueList } from '@/components/ui/key-value-list';
-import { parseExpiresHeader, type BulkManifest as Manifest } from '@/lib/api-client/bulk-export';
-import { formatDateTime, formatRelativeTime } from '@/lib/api-client/relative-time';
-import type { FlowTarget } from '@/lib/api-client/effective-flow';
+import { parseExpiresHeader, type BulkManifest as Manifest } from '@/lib/client/bulk-export';
+import { formatDateTime, formatRelativeTime } from '@/lib/client/relative-time';
+import type { FlowTarget } from '@/lib/client/effective-flow';
 import type { ProviderDto } from '@/lib/contract/schemas';
 import { BulkFileRow } from './bulk-file-row';
 

@@ -3,8 +3,8 @@
 import { formatCountdown } from '@/components/jwt/countdown-utils';
 import { useServerNow } from '@/components/jwt/use-server-now';
 import { ProgressBar } from '@/components/ui/progress-bar';
-import { formatClockTime } from '@/lib/api-client/relative-time';
-import type { BulkProgress as Progress } from '@/lib/api-client/bulk-export';
+import { formatClockTime } from '@/lib/client/relative-time';
+import type { BulkProgress as Progress } from '@/lib/client/bulk-export';
 
 export interface BulkProgressProps {
   progress: Progress;

@@ -1,6 +1,6 @@
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { pagingRelations, type BundleSummary, type PagingRelation } from '@/lib/api-client/bundle';
+import { pagingRelations, type BundleSummary, type PagingRelation } from '@/lib/client/bundle';
 
 export interface BundlePagerProps {
   bundle: BundleSummary;

@@ -4,7 +4,7 @@ import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { JsonTree } from '@/components/ui/json-tree';
 import { TextInput } from '@/components/ui/text-input';
-import { evaluateFhirPath, loadFhirPathEngine, type FhirPathEngine, type FhirPathOutcome } from '@/lib/fhirpath/evaluate';
+import { evaluateFhirPath, loadFhirPathEngine, type FhirPathEngine, type FhirPathOutcome } from '@/lib/client/fhirpath/evaluate';
 
 type EngineState = { status: 'idle' | 'loading' } | { status: 'ready'; engine: FhirPathEngine } | { status: 'failed'; message: string };
 

@@ -1,7 +1,7 @@
 import { Badge } from '@/components/ui/badge';
 import { Chevron } from '@/components/ui/disclosure';
 import { JsonTree } from '@/components/ui/json-tree';
-import { isInvalidLine } from '@/lib/bulk/ndjson-tally';
+import { isInvalidLine } from '@/lib/client/bulk/ndjson-tally';
 import { formatBytes, summarizeResource } from './fhir-utils';
 
 export interface NdjsonLines {

@@ -1,6 +1,6 @@
 import { Button } from '@/components/ui/button';
 import { TextInput } from '@/components/ui/text-input';
-import type { QueryParam } from '@/lib/api-client/query-params';
+import type { QueryParam } from '@/lib/client/query-params';
 
 export interface QueryParamsEditorProps {
   params: readonly QueryParam[];

@@ -5,10 +5,10 @@ import { Select } from '@/components/ui/select';
 import { TextInput } from '@/components/ui/text-input';
 import { cn } from '@/components/ui/cn';
 import { Disclosure } from '@/components/ui/disclosure';
-import { parseHeaderLines } from '@/lib/api-client/headers';
+import { parseHeaderLines } from '@/lib/client/headers';
 import { FHIR_USER_HEADERS } from '@/lib/contract/headers';
-import type { QueryParam } from '@/lib/api-client/query-params';
-import type { RequestPathCheck } from '@/lib/api-client/request-path';
+import type { QueryParam } from '@/lib/client/query-params';
+import type { RequestPathCheck } from '@/lib/client/request-path';
 import { QueryParamsEditor } from './query-params-editor';
 
 export type FhirMethod = 'GET' | 'POST' | 'DELETE';

@@ -4,8 +4,8 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { StatusCode } from '@/components/ui/status-code';
-import { epochToMs, formatClockTime, formatDateTime } from '@/lib/api-client/relative-time';
-import type { HistoryEntry } from '@/lib/api-client/request-history';
+import { epochToMs, formatClockTime, formatDateTime } from '@/lib/client/relative-time';
+import type { HistoryEntry } from '@/lib/client/request-history';
 import { formatDuration } from './fhir-utils';
 
 export interface RequestHistoryProps {

@@ -7,7 +7,7 @@ import { Disclosure } from '@/components/ui/disclosure';
 import { HeadersTable } from '@/components/ui/headers-table';
 import { StatusCode } from '@/components/ui/status-code';
 import type { FhirProxyResponse } from '@/lib/contract/schemas';
-import { suggestFhirPathExpressions } from '@/lib/fhirpath/suggestions';
+import { suggestFhirPathExpressions } from '@/lib/client/fhirpath/suggestions';
 import { FhirPathBox } from './fhirpath-box';
 import { findOperationOutcomeIssues, formatBytes, formatDuration } from './fhir-utils';
 import { OperationOutcome } from './operation-outcome';

@@ -1,7 +1,7 @@
 import { Card } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { Select } from '@/components/ui/select';
-import type { FlowEndpoints } from '@/lib/api-client/effective-flow';
+import type { FlowEndpoints } from '@/lib/client/effective-flow';
 import type { ProviderDto } from '@/lib/contract/schemas';
 import { EnvironmentKindBadge } from './environment-kind-badge';
 

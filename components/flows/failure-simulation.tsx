@@ -5,9 +5,9 @@ import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
-import { useSetSimulations } from '@/lib/api-client/hooks';
+import { useSetSimulations } from '@/lib/client/hooks';
 import type { SimulatedFailure } from '@/lib/contract/schemas';
-import { simulatedFailureOptions, toggleFailure } from '@/lib/api-client/simulations';
+import { simulatedFailureOptions, toggleFailure } from '@/lib/client/simulations';
 
 export interface FailureSimulationProps {
   providerId: string;

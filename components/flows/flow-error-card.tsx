@@ -1,6 +1,6 @@
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Button } from '@/components/ui/button';
-import { ApiClientError, type ApiErrorBody } from '@/lib/api-client/api-client-error';
+import { ApiClientError, type ApiErrorBody } from '@/lib/client/api-client-error';
 
 export interface FlowErrorCardProps {
   providerName: string;

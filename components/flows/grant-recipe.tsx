@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { FlowEndpoints } from '@/lib/api-client/effective-flow';
+import type { FlowEndpoints } from '@/lib/client/effective-flow';
 import type { GrantDto, ProviderDto } from '@/lib/contract/schemas';
 import { describeGrant } from './credential-options';
 

@@ -1,10 +1,10 @@
 'use client';
 
 import { useRef, useState, type FormEvent } from 'react';
-import type { ApiClientError, ApiErrorBody } from '@/lib/api-client/api-client-error';
-import type { FlowEndpoints } from '@/lib/api-client/effective-flow';
-import type { AuthorizeInput, CredentialInput, TokenRequestInput } from '@/lib/api-client/fetchers';
-import { OneTimeSecret } from '@/lib/api-client/one-time-secret';
+import type { ApiClientError, ApiErrorBody } from '@/lib/client/api-client-error';
+import type { FlowEndpoints } from '@/lib/client/effective-flow';
+import type { AuthorizeInput, CredentialInput, TokenRequestInput } from '@/lib/client/fetchers';
+import { OneTimeSecret } from '@/lib/client/one-time-secret';
 import { tokenRequestSchema, type GrantDto, type ProviderDto, type TokenDto } from '@/lib/contract/schemas';
 import { CUSTOM_CREDENTIALS, getPresetsFor, resolveBodyFormat, type BodyFormat } from './credential-options';
 import { CredentialPicker, type CustomCredentialErrors } from './credential-picker';

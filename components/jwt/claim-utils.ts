@@ -1,4 +1,4 @@
-import { epochToMs } from '@/lib/api-client/relative-time';
+import { epochToMs } from '@/lib/client/relative-time';
 
 /** RFC 7519 §4.1 NumericDate claims, plus OIDC `auth_time`. */
 export const TIME_CLAIMS: ReadonlySet<string> = new Set(['exp', 'iat', 'nbf', 'auth_time']);

@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import { formatDateTime, formatRelativeTime } from '@/lib/api-client/relative-time';
+import { formatDateTime, formatRelativeTime } from '@/lib/client/relative-time';
 import { describeClaimValue } from './claim-utils';
 
 /** One claim's value: times with local date and "in 19 min", JSON (also JSON inside a string) pretty-printed. */

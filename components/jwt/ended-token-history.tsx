@@ -1,7 +1,7 @@
 'use client';
 
 import type { EndedTokenDto } from '@/lib/contract/schemas';
-import { lifecycleOfEnded } from '@/lib/oauth/lifecycle';
+import { lifecycleOfEnded } from '@/lib/client/lifecycle';
 import { LifecycleEvents } from './token-lifecycle';
 
 /** The life of the provider's last token after the provider ended it: no token is left, only its story. */

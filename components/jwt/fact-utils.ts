@@ -1,4 +1,4 @@
-import { epochToMs } from '@/lib/api-client/relative-time';
+import { epochToMs } from '@/lib/client/relative-time';
 import type { TokenDto } from '@/lib/contract/schemas';
 import { describeRawValue, formatFingerprint } from './token-utils';
 

@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import { formatDateTime, formatRelativeTime } from '@/lib/api-client/relative-time';
+import { formatDateTime, formatRelativeTime } from '@/lib/client/relative-time';
 import { formatSeconds, type FactDisplay } from './fact-utils';
 
 /** One field of a token response: times with local date and "in 13 months", lifetimes in words, secrets held back. */

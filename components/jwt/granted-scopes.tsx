@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import { diffScopes, parseScope } from '@/lib/api-client/scopes';
+import { diffScopes, parseScope } from '@/lib/client/scopes';
 
 export interface GrantedScopesProps {
   /** `scope` of the token response as sent, if any. */

@@ -3,8 +3,8 @@
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ApiErrorCard } from '@/components/ui/api-error-card';
-import { useProviders } from '@/lib/api-client/hooks';
-import { useIntrospection } from '@/lib/api-client/introspection';
+import { useProviders } from '@/lib/client/hooks';
+import { useIntrospection } from '@/lib/client/introspection';
 import type { TokenDto } from '@/lib/contract/schemas';
 
 /**

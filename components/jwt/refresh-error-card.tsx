@@ -1,6 +1,6 @@
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Button } from '@/components/ui/button';
-import type { ApiClientError } from '@/lib/api-client/api-client-error';
+import type { ApiClientError } from '@/lib/client/api-client-error';
 
 export interface RefreshErrorCardProps {
   error: ApiClientError;

@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import { epochToMs, formatClockTime, formatRelativeTime } from '@/lib/api-client/relative-time';
+import { epochToMs, formatClockTime, formatRelativeTime } from '@/lib/client/relative-time';
 import type { TokenDto } from '@/lib/contract/schemas';
 import { describeRefreshHistory } from './refresh-utils';
 

@@ -1,6 +1,6 @@
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import type { ApiClientError } from '@/lib/api-client/api-client-error';
+import type { ApiClientError } from '@/lib/client/api-client-error';
 import type { TokenDto } from '@/lib/contract/schemas';
 import { RefreshErrorCard } from './refresh-error-card';
 import { RefreshHistory } from './refresh-history';

@@ -3,11 +3,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { ApiErrorCard } from '@/components/ui/api-error-card';
-import type { ApiClientError } from '@/lib/api-client/api-client-error';
-import { useGetToken, useRefreshToken } from '@/lib/api-client/hooks';
-import { formatClockTime, formatRelativeTime } from '@/lib/api-client/relative-time';
+import type { ApiClientError } from '@/lib/client/api-client-error';
+import { useGetToken, useRefreshToken } from '@/lib/client/hooks';
+import { formatClockTime, formatRelativeTime } from '@/lib/client/relative-time';
 import type { TokenDto } from '@/lib/contract/schemas';
-import { lifecycleOf, renewalAction, type LifecycleEvent, type LifecycleEventType } from '@/lib/oauth/lifecycle';
+import { lifecycleOf, renewalAction, type LifecycleEvent, type LifecycleEventType } from '@/lib/client/lifecycle';
 
 const tone: Record<LifecycleEventType, BadgeTone> = {
   issued: 'green',

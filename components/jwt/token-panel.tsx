@@ -3,7 +3,7 @@
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
-import { epochToMs, formatDateTime } from '@/lib/api-client/relative-time';
+import { epochToMs, formatDateTime } from '@/lib/client/relative-time';
 import type { TokenDto } from '@/lib/contract/schemas';
 import { CLAIM_DESCRIPTIONS, HEADER_DESCRIPTIONS, orderClaims } from './claim-utils';
 import { ClaimsTable } from './claims-table';

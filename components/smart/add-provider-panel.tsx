@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { TextInput } from '@/components/ui/text-input';
-import { useClientKeys, useCustomProviders, useDiscover } from '@/lib/api-client/smart-hooks';
+import { useClientKeys, useCustomProviders, useDiscover } from '@/lib/client/smart-hooks';
 import type { CustomProviderDto } from '@/lib/contract/smart';
 import { ClientKeysCard } from './client-keys-card';
 import { DiscoveryResult } from './discovery-result';

@@ -12,9 +12,9 @@ import { controlClass } from '@/components/ui/field';
 import { JsonTree } from '@/components/ui/json-tree';
 import { Select } from '@/components/ui/select';
 import { Spinner } from '@/components/ui/spinner';
-import { OneTimeSecret } from '@/lib/api-client/one-time-secret';
-import { formatDateTime } from '@/lib/api-client/relative-time';
-import { useClientKeys, useCreateClientKey, useDeleteClientKey } from '@/lib/api-client/smart-hooks';
+import { OneTimeSecret } from '@/lib/client/one-time-secret';
+import { formatDateTime } from '@/lib/client/relative-time';
+import { useClientKeys, useCreateClientKey, useDeleteClientKey } from '@/lib/client/smart-hooks';
 import type { ClientKeyDto } from '@/lib/contract/smart';
 import { shortenKid } from './provider-form';
 

@@ -9,7 +9,7 @@ import { Card } from '@/components/ui/card';
 import { Disclosure } from '@/components/ui/disclosure';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Spinner } from '@/components/ui/spinner';
-import { useCustomProviders, useDeleteCustomProvider } from '@/lib/api-client/smart-hooks';
+import { useCustomProviders, useDeleteCustomProvider } from '@/lib/client/smart-hooks';
 import type { CustomProviderDto } from '@/lib/contract/smart';
 import { FindingCounts, FindingList } from './finding-list';
 import { countFindings } from './provider-form';

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { CodeBlock } from '@/components/ui/code-block';
 import type { ExchangeDto } from '@/lib/contract/schemas';
-import { toCurl } from '@/lib/timeline/curl';
+import { toCurl } from '@/lib/client/timeline/curl';
 import { copyText } from './download-text';
 
 type CopyState = { curl: string; copied: boolean } | null;

@@ -2,10 +2,10 @@
 
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { useProviders, useSession } from '@/lib/api-client/hooks';
-import { exportFileName } from '@/lib/timeline/file-name';
-import { toHar } from '@/lib/timeline/har';
-import { toSupportReport } from '@/lib/timeline/report';
+import { useProviders, useSession } from '@/lib/client/hooks';
+import { exportFileName } from '@/lib/client/timeline/file-name';
+import { toHar } from '@/lib/client/timeline/har';
+import { toSupportReport } from '@/lib/client/timeline/report';
 import { downloadText } from './download-text';
 
 const CREATOR = 'Health OAuth console';

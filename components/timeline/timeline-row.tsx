@@ -6,7 +6,7 @@ import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Chevron } from '@/components/ui/disclosure';
 import { StatusCode } from '@/components/ui/status-code';
 import { formatDuration } from '@/components/fhir/fhir-utils';
-import { epochToMs, formatClockTime } from '@/lib/api-client/relative-time';
+import { epochToMs, formatClockTime } from '@/lib/client/relative-time';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 import { CopyCurl } from './copy-curl';
 import { ExchangeDetail } from './exchange-detail';

@@ -2,7 +2,7 @@ import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import type { ApiClientError } from '@/lib/api-client/api-client-error';
+import type { ApiClientError } from '@/lib/client/api-client-error';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 import { TimelineExport } from './timeline-export';
 import { TimelineRow } from './timeline-row';

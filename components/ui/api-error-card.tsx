@@ -1,4 +1,4 @@
-import type { ApiClientError } from '@/lib/api-client/api-client-error';
+import type { ApiClientError } from '@/lib/client/api-client-error';
 import { Badge } from './badge';
 import { CodeBlock } from './code-block';
 import { cn } from './cn';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { simulatedFailureSchema as reexportedSchema } from '@/lib/contract/schemas';
-import { simulatedFailureOptions, toggleFailure } from '@/lib/api-client/simulations';
+import { simulatedFailureOptions, toggleFailure } from '@/lib/client/simulations';
 import { simulatesTokenFailure } from '@/lib/http/simulation';
 import { readSimulatedFailures } from '@/lib/sandbox/shared/simulation';
 import { simulatedFailureSchema, simulatedFailureTable, simulateHeader, tokenSideFailures } from './simulated-failures';

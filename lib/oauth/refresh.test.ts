@@ -5,7 +5,7 @@ import { resolveEnvironment } from '@/lib/providers/resolve';
 import { MemoryVaultStore } from '@/lib/session/stores/memory';
 import { SessionVault } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
-import { lifecycleOf } from './lifecycle';
+import { lifecycleOf } from '@/lib/client/lifecycle';
 import { refreshSessionToken } from './refresh';
 import { demoProvider, listenOnLoopback, storedTokenFixture } from './test-helpers';
 import { toTokenDto } from './token-dto';

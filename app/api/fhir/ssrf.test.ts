@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toPagingPath } from '@/lib/api-client/bundle';
-import { toEnvironmentPath } from '@/lib/api-client/environment-path';
+import { toPagingPath } from '@/lib/client/bundle';
+import { toEnvironmentPath } from '@/lib/client/environment-path';
 import { sendOutbound, OutboundPolicyError } from '@/lib/http/outbound';
 import { openOutboundStream } from '@/lib/http/outbound-stream';
 import { bcda } from '@/lib/providers/bcda';

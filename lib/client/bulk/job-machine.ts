@@ -1,5 +1,5 @@
-import { bulkManifestSchema, parseXProgress, type BulkManifest, type BulkProgress } from '@/lib/api-client/bulk-export';
-import { getHeader, type HeaderList } from '@/lib/api-client/headers';
+import { bulkManifestSchema, parseXProgress, type BulkManifest, type BulkProgress } from '@/lib/client/bulk-export';
+import { getHeader, type HeaderList } from '@/lib/client/headers';
 
 /**
  * The life of one bulk-export job after its kick-off answered 202, as a pure reducer: status polling that honours

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { epochToMs } from '@/lib/api-client/relative-time';
+import { epochToMs } from '@/lib/client/relative-time';
 import type { ExchangeDto, SessionDto } from '@/lib/contract/schemas';
 
 /**

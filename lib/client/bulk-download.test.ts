@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getDownloadEffect, initialDownloadState, reduceDownload, type FileDownloadState } from '@/lib/bulk/download-machine';
+import { getDownloadEffect, initialDownloadState, reduceDownload, type FileDownloadState } from '@/lib/client/bulk/download-machine';
 import { ApiClientError } from './api-client-error';
 import { DownloadAbortedError, DownloadInterruptedError, downloadBulkFile, MAX_KEPT_BYTES, PROGRESS_INTERVAL_MS } from './bulk-download';
 import { toDownloadErrorEvent, toDownloadEvent } from './bulk-events';

@@ -2,7 +2,7 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useReducer, useRef, useState } from 'react';
-import { getDownloadEffect, initialDownloadState, reduceDownload, type FileDownloadState } from '@/lib/bulk/download-machine';
+import { getDownloadEffect, initialDownloadState, reduceDownload, type FileDownloadState } from '@/lib/client/bulk/download-machine';
 import { downloadBulkFile, type DownloadedFile } from './bulk-download';
 import { toDownloadErrorEvent, toDownloadEvent } from './bulk-events';
 import type { FlowTarget } from './effective-flow';
@@ -26,7 +26,7 @@ export interface BulkFileDownloadControls {
 }
 
 /**
- * Downloads one manifest file through the BFF with the download state machine (lib/bulk/download-machine.ts):
+ * Downloads one manifest file through the BFF with the download state machine (lib/client/bulk/download-machine.ts):
  * starts each attempt once, renews the token after a 401 and tries again, aborts on Cancel and on unmount.
  */
 export function useBulkFileDownload({ providerId, target, path, previewLines, renewToken }: BulkFileDownloadInput): BulkFileDownloadControls {

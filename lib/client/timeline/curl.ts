@@ -1,4 +1,4 @@
-import { epochToMs } from '@/lib/api-client/relative-time';
+import { epochToMs } from '@/lib/client/relative-time';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 import { toSegments, variableForField, type Segment } from './placeholders';
 

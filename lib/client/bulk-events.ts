@@ -1,5 +1,5 @@
-import type { FileDownloadEvent } from '@/lib/bulk/download-machine';
-import type { JobEvent, UpstreamAnswer } from '@/lib/bulk/job-machine';
+import type { FileDownloadEvent } from '@/lib/client/bulk/download-machine';
+import type { JobEvent, UpstreamAnswer } from '@/lib/client/bulk/job-machine';
 import { isApiClientError } from './api-client-error';
 import { DownloadAbortedError, DownloadInterruptedError, type DownloadAnswer, type DownloadedFile } from './bulk-download';
 import type { FhirProxyResponse } from '@/lib/contract/schemas';

@@ -1,4 +1,4 @@
-import { epochToMs } from '@/lib/api-client/relative-time';
+import { epochToMs } from '@/lib/client/relative-time';
 import type { ExchangeDto, GrantDto, ProviderDto, SessionDto, TokenDto } from '@/lib/contract/schemas';
 
 /** Bodies in the failed-exchange sections are cut here: a ticket needs the error, not the whole bundle. */

@@ -2,7 +2,7 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useReducer, useRef } from 'react';
-import { createJobState, getJobEffect, reduceJob, type JobState } from '@/lib/bulk/job-machine';
+import { createJobState, getJobEffect, reduceJob, type JobState } from '@/lib/client/bulk/job-machine';
 import { toStatusErrorEvent, toUpstreamAnswer } from './bulk-events';
 import type { FlowTarget } from './effective-flow';
 import { postFhirRequest } from './fetchers';
@@ -24,7 +24,7 @@ export interface BulkJobControls {
 }
 
 /**
- * Follows one bulk-export job through the FHIR proxy with the job state machine (lib/bulk/job-machine.ts): runs
+ * Follows one bulk-export job through the FHIR proxy with the job state machine (lib/client/bulk/job-machine.ts): runs
  * the poll, renew and cancel effects it names, one at a time, and nothing after the component unmounts.
  * @see https://hl7.org/fhir/uv/bulkdata/export.html#bulk-data-status-request
  */

@@ -1,4 +1,4 @@
-import { createNdjsonCounter, type NdjsonTally } from '@/lib/bulk/ndjson-tally';
+import { createNdjsonCounter, type NdjsonTally } from '@/lib/client/bulk/ndjson-tally';
 import { ApiClientError } from './api-client-error';
 import {
   apiErrorSchema,
