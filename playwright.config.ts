@@ -9,6 +9,8 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: './e2e',
+  // Maps `server-only` to a no-op for the provider files the specs import (e2e/tsconfig.json).
+  tsconfig: './e2e/tsconfig.json',
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,

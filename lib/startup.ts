@@ -1,7 +1,9 @@
+import 'server-only';
 import { getConsoleAuth } from './auth';
 import { ConsoleAuthConfigError } from './auth/config';
 import { allowedHosts, ConsoleOriginConfigError } from './http/origin';
-import { resolveSessionPasswords, SessionSecretError } from './session/secret';
+import { log } from './log';
+import { resolveSessionPasswords, SessionSecretError, usesGeneratedSessionSecret } from './session/secret';
 
 /**
  * Refuses to start with a clear message, rather than failing on the first request: in production without
@@ -10,6 +12,9 @@ import { resolveSessionPasswords, SessionSecretError } from './session/secret';
 export function checkStartupConfiguration(): void {
   try {
     resolveSessionPasswords();
+    if (usesGeneratedSessionSecret()) {
+      log.warn('SESSION_SECRET is not set: generated a random session secret for this process. Sessions end when it restarts.');
+    }
     const hosts = allowedHosts(process.env);
     const auth = getConsoleAuth();
     console.log(

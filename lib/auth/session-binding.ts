@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHash } from 'node:crypto';
 import type { SessionCookie, SessionOwner } from '@/lib/session/cookie';
 import type { SignedInUser } from './signed-in-user';

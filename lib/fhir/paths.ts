@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * The grammar of a path the BFF may call on an environment (SECURITY.md rule 9: SSRF). A path is relative to
  * the environment's base, starts with one of its allowed prefixes, and has no way to climb out of it.

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Whether an `Accept-Encoding` value takes gzip (RFC 9110 §12.5.3): `gzip`, `x-gzip` or `*` with a weight above 0,
  * the most specific one deciding.

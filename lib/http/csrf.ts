@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * CSRF for route handlers, which get no check from Next.js (SECURITY.md rule 3): a state-changing request needs
  * the custom header (a cross-site form cannot set it and a cross-site fetch cannot without a preflight we never

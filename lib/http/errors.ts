@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ApiError } from '@/lib/contract/schemas';
 
 /** The closed list of error codes the BFF answers with. */

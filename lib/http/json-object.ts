@@ -1,3 +1,4 @@
+import 'server-only';
 /** The text as a JSON object, or null when it is not JSON or not an object (an array, a string …). */
 export function readJsonObject(text: string): Record<string, unknown> | null {
   try {

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * The addresses this console answers as (SECURITY.md rule 13). A page whose name re-resolves to 127.0.0.1 (DNS
  * rebinding) sends its own Host and Origin, so neither can say who we are: the console knows its names from

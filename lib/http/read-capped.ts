@@ -1,3 +1,4 @@
+import 'server-only';
 /** A body as UTF-8 text, or null as soon as it passes `maxBytes`: the rest is not read, the stream is cancelled. */
 export async function readCappedText(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<string | null> {
   const reader = body.getReader();

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ApiErrorCode } from '@/lib/http/errors';
 import { redactText } from '@/lib/http/redact';
 import type { ClientAuthMethod } from '@/lib/providers/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { TokenDeviation } from '@/lib/contract/schemas';
 import type { GrantRecipe, KnownDeviation } from '@/lib/providers/schema';
 import { JWT_BEARER_ASSERTION_TYPE } from '@/lib/smart/assertion-type';

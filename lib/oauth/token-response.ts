@@ -1,3 +1,4 @@
+import 'server-only';
 import type { TokenDeviation } from '@/lib/contract/schemas';
 import { decodeJwtParts } from '@/lib/jwt/decode';
 import type { KnownDeviation } from '@/lib/providers/schema';

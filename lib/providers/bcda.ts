@@ -1,3 +1,4 @@
+import 'server-only';
 import { providerSchema, type ProviderInput } from './schema';
 
 const sandboxEnvironments = ['builtin', 'sandbox'];

@@ -1,3 +1,4 @@
+import 'server-only';
 import { providerSchema, type ProviderInput } from './schema';
 
 const allScopes = ['openid', 'profile', 'patient/Patient.rs', 'patient/ExplanationOfBenefit.rs', 'patient/Coverage.rs'];

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { CodeBindingDto } from '@/lib/contract/schemas';
 import type { GrantRecipe } from './schema';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { GrantDto, ProviderDto } from '@/lib/contract/schemas';
 import { codeBindingOf } from './code-binding';
 import { resolveEnvironment } from './resolve';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { providerSchema, type ProviderInput } from './schema';
 
 /** The body of the seed's create-contact curl, shown with the default request (the schema has no body field). */

@@ -1,6 +1,6 @@
 import 'server-only';
 import { HttpError } from '@/lib/http/errors';
-import { builtinSandboxesEnabled } from '@/lib/sandbox';
+import { builtinSandboxesEnabled } from '@/lib/providers/builtin-sandboxes';
 import { getEnvironment, getProvider } from './index';
 import { resolveEnvironment, type ResolvedEnvironment } from './resolve';
 import type { Provider } from './schema';

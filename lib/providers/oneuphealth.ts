@@ -1,3 +1,4 @@
+import 'server-only';
 import { providerSchema, type ProviderInput } from './schema';
 
 /** Keycloak's token and key paths in 1up's `dev-portal` realm (Provider Access, Payer-to-Payer, bulk export). */

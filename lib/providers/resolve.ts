@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Environment, EnvironmentOverride, Provider } from './schema';
 
 /** Absolute endpoints of one environment of one provider. */

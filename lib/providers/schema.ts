@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import { bulkExportCapabilitySchema } from '@/lib/contract/bulk-export';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { providerSchema, type ProviderInput } from './schema';
 
 const scopes = ['openid', 'fhirUser', 'launch/patient', 'offline_access', 'patient/*.rs'];

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Small server-rendered pages for the built-in sandboxes' login and consent screens: plain HTML with inline styles
  * and no script (their CSP in lib/http/security-headers.mjs allows exactly that, and same-origin form posts), every

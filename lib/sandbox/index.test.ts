@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { builtinSandboxesEnabled, getSandboxHandler } from './index';
+import { builtinSandboxesEnabled } from '@/lib/providers/builtin-sandboxes';
+import { getSandboxHandler } from './index';
 
 describe('sandbox registry', () => {
   it('returns the shared BCDA sandbox and nothing for unknown providers', () => {

@@ -1,7 +1,6 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { log } from '@/lib/log';
 
 /** iron's password map: the highest id seals, every id unseals (SECURITY.md: password rotation). */
 export type PasswordMap = Record<string, string>;
@@ -37,7 +36,6 @@ export function resolveSessionPasswords(env: NodeJS.ProcessEnv = process.env): P
   const g = globalThis as GlobalWithSecret;
   if (!g[GENERATED]) {
     g[GENERATED] = { '1': randomBytes(32).toString('hex') };
-    log.warn('SESSION_SECRET is not set: generated a random session secret for this process. Sessions end when it restarts.');
   }
   return g[GENERATED];
 }
@@ -61,4 +59,9 @@ export function parseSessionSecret(raw: string): PasswordMap {
   const result = passwordSchema.safeParse(raw);
   if (!result.success) throw new SessionSecretError(`SESSION_SECRET is too short: ${result.error.issues[0]?.message}.`);
   return { '1': raw };
+}
+
+/** Whether this process runs on a session secret it generated (development without SESSION_SECRET). */
+export function usesGeneratedSessionSecret(): boolean {
+  return (globalThis as GlobalWithSecret)[GENERATED] !== undefined;
 }

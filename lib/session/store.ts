@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Where sealed vault entries live. The memory store is the default; a Redis store implements the same
  * interface for several console instances. Values are opaque sealed strings: a store never sees plaintext.

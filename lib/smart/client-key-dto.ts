@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ClientKeyDto } from '@/lib/contract/smart';
 import { publicClientJwk, type StoredClientKey } from './client-keys';
 import type { CustomProviderRecord } from './custom-provider';

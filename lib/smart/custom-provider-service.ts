@@ -7,7 +7,7 @@ import { sendOutbound } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';
 import { redirectUriFor } from '@/lib/oauth/authorization-code';
 import { builtinOrigin } from '@/lib/providers/resolve';
-import { builtinSandboxesEnabled } from '@/lib/sandbox';
+import { builtinSandboxesEnabled } from '@/lib/providers/builtin-sandboxes';
 import type { SessionVault } from '@/lib/session/vault';
 import { checkConfiguration } from './config-checks';
 import { bindingChanges, credentialBindingOf, describeServers, type BindingChange } from './credential-binding';

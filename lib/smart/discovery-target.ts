@@ -1,3 +1,4 @@
+import 'server-only';
 import { checkOutboundUrl } from './url-policy';
 
 /**

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * The path grammar of the console's public JWKS route, `/jwks/{jwksId}` (app/jwks/[jwksId]/route.ts): one
  * definition for the route, the URL a workspace shows and registers, and the built-in SMART sandbox, which fetches

@@ -1,7 +1,7 @@
 import { defineRoute } from '@/lib/http/define-route';
 import { consoleOrigin } from '@/lib/http/origin';
 import { toProviderDto } from '@/lib/providers/dto';
-import { builtinSandboxesEnabled } from '@/lib/sandbox';
+import { builtinSandboxesEnabled } from '@/lib/providers/builtin-sandboxes';
 import { getVault } from '@/lib/session';
 import { loadCatalogue } from '@/lib/smart/catalogue';
 import { workspaceOwner } from '@/lib/smart/workspace';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { addressedOrigin } from '@/lib/http/origin';
 import type { SigningKey } from '../shared/signing-key';
 import type { JobStore } from './job-store';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { BcdaAccount } from './credentials';
 import { getBaseUrl, type BcdaContext } from './context';
 import { resolveResourceTypes, validateBulkHeaders, validateExportQuery, type ApiVersion } from './export-request';

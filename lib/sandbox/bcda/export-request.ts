@@ -1,3 +1,4 @@
+import 'server-only';
 import type { BcdaAccount } from './credentials';
 import { parseRfc3339 } from './go-format';
 import { operationOutcomeResponse } from './operation-outcome';

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Go's time formats, which BCDA exposes verbatim: `time.Time.String()` in the job `Expires` header and
  * RFC 3339 with nanoseconds (`json.Marshal` of a `time.Time`) in the manifest.

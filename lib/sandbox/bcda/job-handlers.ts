@@ -1,3 +1,4 @@
+import 'server-only';
 import type { BcdaAccount } from './credentials';
 import { deterministicUuid } from '../shared/hash';
 import { getBaseUrl, type BcdaContext } from './context';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { deterministicUuid } from '../shared/hash';
 import type { ApiVersion } from './export-request';
 import type { BcdaResourceType } from './synthetic-data';

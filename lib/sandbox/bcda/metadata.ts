@@ -1,3 +1,4 @@
+import 'server-only';
 import { formatRfc3339Seconds } from './go-format';
 
 /** The build string the sandbox reports in `/_version`, `/_auth` and the CapabilityStatement. */

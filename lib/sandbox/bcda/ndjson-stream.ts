@@ -1,3 +1,4 @@
+import 'server-only';
 import type { LineSource } from './synthetic-data';
 
 /** About 64 KiB per chunk: large enough to amortise encoding, small enough to keep memory flat. */

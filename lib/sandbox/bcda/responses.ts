@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Response helpers that reproduce what BCDA's Go handlers put on the wire: `http.Error` text bodies,
  * chi's 404/405, and plain JSON.

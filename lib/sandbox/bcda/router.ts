@@ -1,3 +1,4 @@
+import 'server-only';
 import { decodeSegment } from '../shared/path';
 import { createJwks } from '../shared/signing-key';
 import { simulatedApiFailure, withTokenSimulation } from '../shared/simulation';

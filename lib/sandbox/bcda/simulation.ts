@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ApiFailureResponses, TokenFailureResponses } from '../shared/simulation';
 import { findAccountByCredentials } from './credentials';
 import { operationOutcomeResponse } from './operation-outcome';

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * BCDA's v1 API serves FHIR STU3 (3.0.2), as Blue Button's v1 data was (../shared/PROVIDERS.md, "Hosts and
  * versions"). The sandbox draws the same synthetic beneficiaries and claims for every version and writes them in

@@ -1,3 +1,4 @@
+import 'server-only';
 import { between, combineSeed, fnv1a, mulberry32, pick, type Random } from '../shared/hash';
 import { linesToStu3 } from './stu3';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { SignJWT } from 'jose';
 import { findAccountByCredentials, type BcdaAccount } from './credentials';
 import type { BcdaContext } from './context';

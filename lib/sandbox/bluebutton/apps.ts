@@ -1,3 +1,4 @@
+import 'server-only';
 import { bluebutton } from '@/lib/providers/bluebutton';
 import { createCredentialMatcher } from '../shared/credentials';
 import { demographicScopes, expandAppScopes } from './scopes';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { redirectMismatchNote } from '../redirect-uris';
 import { findAppByClientId, type BlueButtonApp } from './apps';
 import type { BlueButtonContext } from './context';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { BlueButtonContext } from './context';
 import { drfJson, permissionDenied } from './responses';
 import { grantKey, type AccessTokenRecord } from './store';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { fhirInstant } from './fhir-codes';
 
 /**

@@ -1,3 +1,4 @@
+import 'server-only';
 import { between, type Random } from '../shared/hash';
 import { digitString } from './deterministic';
 import { bbCodeSystem, bbVariables, c4bb, coding, dayToDate, fhirInstant, type Coding } from './fhir-codes';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { coverageReference, eobMeta, eobType, syntheticNpi, type ClaimSeed } from './claim-common';
 import { between } from '../shared/hash';
 import { digitString, money, pick } from './deterministic';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { parseBasicCredentials } from '../shared/basic-auth';
 import { authenticateApp, type BlueButtonApp } from './apps';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { findAppByClientId } from './apps';
 import type { BlueButtonContext } from './context';
 import { readForm, withQuery } from './form';

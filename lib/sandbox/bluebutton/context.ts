@@ -1,3 +1,4 @@
+import 'server-only';
 import { addressedOrigin } from '@/lib/http/origin';
 import type { BlueButtonStore } from './store';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 /** Seeded randomness for the synthetic data: the same seed text always yields the same values. */
 
 import { between, fnv1a, mulberry32, type Random } from '../shared/hash';

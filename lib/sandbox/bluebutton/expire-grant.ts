@@ -1,3 +1,4 @@
+import 'server-only';
 import { authenticateClient } from './client-auth';
 import type { BlueButtonContext } from './context';
 import { methodNotAllowed } from './responses';

@@ -1,3 +1,4 @@
+import 'server-only';
 /** Small builders for the CARIN Blue Button / BFD shapes the synthetic resources use. */
 
 export const bbVariables = 'https://bluebutton.cms.gov/resources/variables';

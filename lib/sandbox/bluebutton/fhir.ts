@@ -1,3 +1,4 @@
+import 'server-only';
 import { createSearchsetBundle, readPage } from './bundle';
 import { canRead, type FhirResourceType } from './scopes';
 import { drfJson, drfNotFound, fhirJson, permissionDenied } from './responses';

@@ -1,3 +1,4 @@
+import 'server-only';
 /** Reads a request body as `application/x-www-form-urlencoded`, whatever its Content-Type says (Django reads POST so). */
 export async function readForm(request: Request): Promise<URLSearchParams> {
   return new URLSearchParams(await request.text());

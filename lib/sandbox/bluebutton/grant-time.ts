@@ -1,3 +1,4 @@
+import 'server-only';
 /** Calendar arithmetic for data-access grants. */
 
 /** `ms` plus whole calendar months in UTC, the day clamped to the target month (Jan 31 + 1 month = Feb 28/29). */

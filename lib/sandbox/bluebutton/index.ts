@@ -1,3 +1,4 @@
+import 'server-only';
 import { builtinRedirectUris } from '../redirect-uris';
 import type { BlueButtonContext } from './context';
 import { routeRequest } from './router';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { findAppByClientId } from './apps';
 import { consentPath, loginPath } from './authorize';
 import type { BlueButtonContext } from './context';

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * The FHIR CapabilityStatement at `/v2/fhir/metadata`, as in ../shared/fixtures/bluebutton/fhir_meta_v2.json,
  * with its OAuth URIs pointing at this sandbox. Needs no token.

@@ -1,3 +1,4 @@
+import 'server-only';
 import { html, htmlPage, usernamePasswordFields, type SafeHtml } from '../html';
 import type { BlueButtonApp } from './apps';
 import { demographicScopes, scopeDescriptions } from './scopes';

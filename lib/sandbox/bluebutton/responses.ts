@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Bodies as Blue Button's Django stack puts them on the wire. Three serialisers are involved:
  * - oauthlib token errors and Django's `JsonResponse` use Python's `json.dumps` defaults: `", "` and `": "`

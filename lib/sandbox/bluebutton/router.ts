@@ -1,3 +1,4 @@
+import 'server-only';
 import { decodeSegment } from '../shared/path';
 import { simulatedApiFailure, withTokenSimulation } from '../shared/simulation';
 import { consentPath, handleAuthorize, loginPath } from './authorize';

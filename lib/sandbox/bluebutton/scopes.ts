@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Blue Button's scopes: what the server advertises, which of them are "personal info" the beneficiary may
  * withhold, and what each lets an app read.

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ApiFailureResponses, TokenFailureResponses } from '../shared/simulation';
 import { expiredTokenResponse } from './bearer';
 import { drfJson, oauthError, permissionDenied } from './responses';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { createCarrierEob } from './claims-carrier';
 import { createInstitutionalEob } from './claims-institutional';
 import { createPdeEob } from './claims-pde';

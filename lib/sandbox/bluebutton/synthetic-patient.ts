@@ -1,3 +1,4 @@
+import 'server-only';
 import { between, type Random } from '../shared/hash';
 import { createRandom, pick } from './deterministic';
 import { bbVariables, c4bb, coding, dayToDate, fhirInstant, variableCoding, variableExtension } from './fhir-codes';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { BlueButtonApp } from './apps';
 import { authenticateClient } from './client-auth';
 import type { BlueButtonContext } from './context';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { canReadProfile } from './scopes';
 import { between } from '../shared/hash';
 import { createRandom } from './deterministic';

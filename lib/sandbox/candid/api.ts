@@ -1,3 +1,4 @@
+import 'server-only';
 import { getBaseUrl, type CandidContext } from './context';
 import type { CandidAccount } from './credentials';
 import { paginate, readPageQuery } from './paging';

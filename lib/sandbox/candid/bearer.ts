@@ -1,3 +1,4 @@
+import 'server-only';
 import { errors, jwtVerify } from 'jose';
 import { findAccountByClientId, type CandidAccount } from './credentials';
 import { describeLifetime, type CandidContext } from './context';

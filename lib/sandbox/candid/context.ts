@@ -1,3 +1,4 @@
+import 'server-only';
 import { addressedOrigin } from '@/lib/http/origin';
 import type { CandidSigningKey } from './keys';
 import type { RateLimiter } from '../shared/rate-limit';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import { createCredentialMatcher } from '../shared/credentials';
 import { candid } from '@/lib/providers/candid';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { createFixedWindowLimiter } from '../shared/rate-limit';
 import { lazySigningKey } from '../shared/signing-key';
 import type { CandidContext } from './context';

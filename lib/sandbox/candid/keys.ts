@@ -1,3 +1,4 @@
+import 'server-only';
 import { exportSPKI } from 'jose';
 import { createSigningKey, type SigningKey } from '../shared/signing-key';
 

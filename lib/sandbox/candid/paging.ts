@@ -1,3 +1,4 @@
+import 'server-only';
 import type { RequestValidationError } from './responses';
 
 /** Candid's list endpoints: "Maximum number of entities per page, defaults to 100." */

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Response helpers in the shape of Candid's Fern-generated API: typed errors travel as
  * `{"errorName": "<Name>", "content": …}` and successes as plain JSON.

@@ -1,3 +1,4 @@
+import 'server-only';
 import { handleEncounterList, handleEncounterRead, handlePayerList, handlePayerRead } from './api';
 import { decodeSegment } from '../shared/path';
 import { createJwks } from '../shared/signing-key';

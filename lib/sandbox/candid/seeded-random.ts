@@ -1,3 +1,4 @@
+import 'server-only';
 import { fnv1a, mix32, mulberry32, type Random } from '../shared/hash';
 
 /** mulberry32 seeded from `text`, the seed mixed once more so similar texts start far apart. */

@@ -1,3 +1,4 @@
+import 'server-only';
 import { between, deterministicUuid, type Random } from '../shared/hash';
 import { pick, seededRandom } from './seeded-random';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { SignJWT } from 'jose';
 import { findAccountByCredentials, type CandidAccount } from './credentials';
 import { getBaseUrl, type CandidContext } from './context';

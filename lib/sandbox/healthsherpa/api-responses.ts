@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Partner API v2 responses: JSON with the `{"error":{"message","code"}}` envelope the authentication page shows
  * (PROVIDERS.md writes it `{error: {code, message}}`; the keys are the same).

@@ -1,3 +1,4 @@
+import 'server-only';
 import { redirectMismatchNote } from '../redirect-uris';
 import { authenticateAgent, findAgent, findApp } from './clients';
 import type { HealthSherpaContext } from './context';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { HealthSherpaContext } from './context';
 import { authenticateHeader } from './doorkeeper';
 import type { TokenRecord } from './oauth-store';

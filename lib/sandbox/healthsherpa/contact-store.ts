@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Contact } from './contact';
 import { seedContacts } from './synthetic-contacts';
 

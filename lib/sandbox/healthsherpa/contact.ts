@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * A Partner API v2 contact and the create-contact validation. Field rules are the docs' (PROVIDERS.md §5:
  * `birth_date` in four formats, 10-digit `phone`, `sex` as male/female/M/F/m/f; `external_id`, `first_name` and

@@ -1,3 +1,4 @@
+import 'server-only';
 import { apiError, apiJson } from './api-responses';
 import { contactSlug, normalizeBirthDate, normalizeMedicareNumber, normalizePhone, parseContactInput, type Contact } from './contact';
 import { maxContactsPerAgent } from './contact-store';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ContactStore } from './contact-store';
 import type { OAuthStore } from './oauth-store';
 

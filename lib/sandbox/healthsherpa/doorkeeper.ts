@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * What HealthSherpa's OAuth server (Doorkeeper, inferred) puts on the wire when it refuses: the error codes and
  * English descriptions of Doorkeeper's `config/locales/en.yml`, the JSON body and headers of `ErrorResponse`,

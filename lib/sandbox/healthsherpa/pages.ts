@@ -1,3 +1,4 @@
+import 'server-only';
 import { html, htmlPage, type SafeHtml } from '@/lib/sandbox/html';
 import { healthsherpa } from '@/lib/providers/healthsherpa';
 import type { HealthSherpaAgent, HealthSherpaApp } from './clients';

@@ -1,3 +1,4 @@
+import 'server-only';
 /** Request parameters the way Rails reads them for Doorkeeper's controllers. */
 
 // Bodies are small forms; anything larger is not a real OAuth request.

@@ -1,3 +1,4 @@
+import 'server-only';
 /** Secrets the sandbox hands out, and the comparisons it makes on them. */
 
 import { secretsEqual, sha256 } from '../shared/credentials';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { fnv1a, mulberry32 } from '../shared/hash';
 
 /** A seeded generator of integers: mulberry32, tiny and good enough for synthetic data. */

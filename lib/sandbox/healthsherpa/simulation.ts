@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ApiFailureResponses, TokenFailureResponses } from '../shared/simulation';
 import { apiError, apiJson } from './api-responses';
 import { rejectionResponse } from './bearer';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { contactSlug, type Contact } from './contact';
 import { deterministicUuid } from '../shared/hash';
 import { seededRandom } from './seeded-random';

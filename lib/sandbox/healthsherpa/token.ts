@@ -1,3 +1,4 @@
+import 'server-only';
 import { authenticateApp, type HealthSherpaApp } from './clients';
 import type { HealthSherpaContext } from './context';
 import { doorkeeperError, invalidRequest, missingParam, tokenErrorResponse } from './doorkeeper';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { errors, jwtVerify } from 'jose';
 import type { OneUpContext } from './context';
 import { findKeycloakClient, type KeycloakClient } from './clients';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { deterministicUuid } from '../shared/hash';
 import { simulatedApiFailure } from '../shared/simulation';
 import { authenticateKeycloakBearer } from './bearer';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { z } from 'zod';
 import { oneuphealth } from '@/lib/providers/oneuphealth';

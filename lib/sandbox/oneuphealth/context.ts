@@ -1,3 +1,4 @@
+import 'server-only';
 import { addressedOrigin } from '@/lib/http/origin';
 import type { ExportJobStore } from './export-jobs';
 import type { SigningKey } from '../shared/signing-key';

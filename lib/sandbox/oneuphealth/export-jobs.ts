@@ -1,3 +1,4 @@
+import 'server-only';
 import { createNdjsonStream } from '../bcda/ndjson-stream';
 import type { KeycloakClient } from './clients';
 import type { OneUpContext } from './context';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { deterministicUuid } from '../shared/hash';
 import { fhirResponse, operationOutcome } from './responses';
 import { getMemberResources, getPatientId, type Dataset, type FhirResource, type OneUpResourceType } from './synthetic-data';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { readCappedText } from '@/lib/http/read-capped';
 
 /** Reading form bodies and client credentials the way the emulated servers do. */

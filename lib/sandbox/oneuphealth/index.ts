@@ -1,3 +1,4 @@
+import 'server-only';
 import { builtinRedirectUris } from '../redirect-uris';
 import { lazySigningKey } from '../shared/signing-key';
 import type { OneUpContext } from './context';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { SignJWT } from 'jose';
 import { getBaseUrl, type OneUpContext } from './context';
 import {

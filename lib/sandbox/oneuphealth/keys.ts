@@ -1,3 +1,4 @@
+import 'server-only';
 import { createSigningKey, type SigningKey } from '../shared/signing-key';
 
 /**

@@ -1,3 +1,4 @@
+import 'server-only';
 /** CapabilityStatements and discovery documents of the two emulated FHIR servers and the Keycloak realm. */
 
 const oauthUrisExtension = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { redirectMismatchNote } from '../redirect-uris';
 import type { OneUpContext } from './context';
 import { demoPlanUsers, findDemoPlanUser, findPatientAccessApp } from './clients';

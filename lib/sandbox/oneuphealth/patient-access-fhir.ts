@@ -1,3 +1,4 @@
+import 'server-only';
 import { simulatedApiFailure } from '../shared/simulation';
 import { getBearerToken, unauthorized } from './bearer';
 import { getBaseUrl, type OneUpContext } from './context';

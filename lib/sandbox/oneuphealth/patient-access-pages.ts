@@ -1,3 +1,4 @@
+import 'server-only';
 import { html, htmlPage, type SafeHtml } from '../html';
 import type { DemoPlanUser } from './clients';
 import type { Member } from './synthetic-data';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { getBaseUrl, type OneUpContext } from './context';

@@ -1,3 +1,4 @@
+import 'server-only';
 /** Response helpers shared by the Keycloak realm, the FHIR servers and the demo plan's OAuth endpoints. */
 
 const noStore = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ApiFailureResponses, TokenFailureResponses } from '../shared/simulation';
 import { unauthorized } from './bearer';
 import { badClientDescription } from './keycloak-token';

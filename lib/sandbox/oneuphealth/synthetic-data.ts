@@ -1,3 +1,4 @@
+import 'server-only';
 import type { LineSource } from '../bcda/synthetic-data';
 import { between, combineSeed, deterministicUuid, fnv1a, mulberry32, pick, type Random } from '../shared/hash';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * HTTP Basic client credentials (RFC 6749 §2.3.1), shared by the sandboxes whose token endpoints take them.
  */

@@ -1,3 +1,4 @@
+import 'server-only';
 /** Constant-time matching of client credentials, shared by the sandboxes that check a client id and secret. */
 
 const encoder = new TextEncoder();

@@ -1,3 +1,4 @@
+import 'server-only';
 /** Small non-cryptographic hashes and a seeded generator, shared by the sandboxes' deterministic synthetic data. */
 
 /** 32-bit FNV-1a of a string, optionally continuing from `seed`. */

@@ -1,3 +1,4 @@
+import 'server-only';
 /** Outcome of counting one request against a limit. */
 export interface RateLimitDecision {
   allowed: boolean;

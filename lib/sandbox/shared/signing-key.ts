@@ -1,3 +1,4 @@
+import 'server-only';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 
 /** The RSA signature algorithms the sandboxes sign their tokens with. */

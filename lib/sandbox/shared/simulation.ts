@@ -1,3 +1,4 @@
+import 'server-only';
 import { simulatedFailureSchema, simulateHeader, type SimulatedFailure } from '@/lib/contract/simulated-failures';
 
 /**

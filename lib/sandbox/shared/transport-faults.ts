@@ -1,3 +1,4 @@
+import 'server-only';
 import { readSimulatedFailures, waitUnlessAborted } from './simulation';
 
 /**

@@ -1,3 +1,4 @@
+import 'server-only';
 import { redirectMismatchNote } from '../redirect-uris';
 import type { SmartClient } from './clients';
 import { findClient, randomId, serverUrls, type ServerUrls, type SmartContext } from './context';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { decodeJwtParts } from '@/lib/jwt/decode';
 import { verifyClientAssertion } from '@/lib/smart/assertion-verifier';
 import { parseBasicCredentials } from '../shared/basic-auth';

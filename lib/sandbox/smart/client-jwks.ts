@@ -1,3 +1,4 @@
+import 'server-only';
 import type { JSONWebKeySet } from 'jose';
 import { readCappedText } from '@/lib/http/read-capped';
 import type { SmartClient } from './clients';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { JSONWebKeySet } from 'jose';
 import { smart } from '@/lib/providers/smart';
 

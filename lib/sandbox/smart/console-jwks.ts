@@ -1,3 +1,4 @@
+import 'server-only';
 import { checkHost } from '@/lib/http/origin';
 import { builtinOrigin } from '@/lib/providers/resolve';
 import { jwksIdOfPath, jwksPathOf } from '@/lib/smart/jwks-route';

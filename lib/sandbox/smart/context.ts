@@ -1,3 +1,4 @@
+import 'server-only';
 import { addressedOrigin } from '@/lib/http/origin';
 import type { JtiReplayStore } from '@/lib/smart/assertion-verifier';
 import type { SigningKey } from '../shared/signing-key';

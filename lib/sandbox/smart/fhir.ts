@@ -1,3 +1,4 @@
+import 'server-only';
 import { simulatedApiFailure, type ApiFailureResponses } from '../shared/simulation';
 import type { ServerUrls, SmartContext } from './context';
 import { fhirJson, methodNotAllowed, operationOutcome } from './responses';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { authenticateClient } from './client-auth';
 import { serverUrls, type SmartContext } from './context';
 import { json, methodNotAllowed, oauthError } from './responses';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { html, htmlPage, usernamePasswordFields, type SafeHtml } from '../html';
 import { sandboxPassword, syntheticPatients } from './synthetic-data';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import type { SmartClient, TokenEndpointAuthMethod } from './clients';
 import { consoleJwksFetchUrl } from './console-jwks';

@@ -1,3 +1,4 @@
+import 'server-only';
 /** The wire shapes of the SMART sandbox: OAuth JSON, FHIR JSON and OperationOutcome, redirects. */
 
 const noStore = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };

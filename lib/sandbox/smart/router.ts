@@ -1,3 +1,4 @@
+import 'server-only';
 import { createJwks } from '../shared/signing-key';
 import { decodeSegment } from '../shared/path';
 import { withTokenSimulation } from '../shared/simulation';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { classifyScope } from '@/lib/smart/config-checks';
 
 /**

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { TokenFailureResponses } from '../shared/simulation';
 import { oauthError } from './responses';
 

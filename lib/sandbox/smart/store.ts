@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * The emulator's memory: authorizations in progress, codes, refresh tokens and the grants ("families") they
  * descend from. Everything is keyed by random values the sandbox generated, never by anything a caller chose.

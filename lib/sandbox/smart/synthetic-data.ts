@@ -1,3 +1,4 @@
+import 'server-only';
 import { between, fnv1a, mulberry32 } from '../shared/hash';
 
 /**

@@ -1,3 +1,4 @@
+import 'server-only';
 import { JWT_BEARER_ASSERTION_TYPE } from '@/lib/smart/assertion-type';
 import { verifyS256 } from '../shared/pkce';
 import { authenticateClient } from './client-auth';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { SigningKey } from '../shared/signing-key';
 import type { ServerUrls, SmartContext } from './context';

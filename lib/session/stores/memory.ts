@@ -1,3 +1,4 @@
+import 'server-only';
 import type { VaultStore } from '../store';
 
 interface Entry<T> {

@@ -2,7 +2,8 @@ import { getConsoleAuth } from '@/lib/auth';
 import { readSignedInUser } from '@/lib/auth/signed-in-user';
 import { CONTENT_ENCODING_RESTORED_ENV, SANDBOX_CONTENT_ENCODING_HEADER } from '@/lib/http/content-encoding.mjs';
 import { isInternalCaller } from '@/lib/http/internal-caller';
-import { builtinSandboxesEnabled, getSandboxHandler } from '@/lib/sandbox';
+import { builtinSandboxesEnabled } from '@/lib/providers/builtin-sandboxes';
+import { getSandboxHandler } from '@/lib/sandbox';
 import { recordIssuedSecrets } from '@/lib/sandbox/shared/issued-secrets';
 import { withTransportFaults } from '@/lib/sandbox/shared/transport-faults';
 

@@ -3,7 +3,7 @@ import { simulationsRequestSchema, type SimulationsDto } from '@/lib/contract/sc
 import { defineRoute } from '@/lib/http/define-route';
 import { HttpError } from '@/lib/http/errors';
 import { requireProvider } from '@/lib/providers/lookup';
-import { builtinSandboxesEnabled, getSandboxHandler } from '@/lib/sandbox';
+import { builtinSandboxesEnabled } from '@/lib/providers/builtin-sandboxes';
 import { getVault } from '@/lib/session';
 
 export const dynamic = 'force-dynamic';
@@ -21,7 +21,7 @@ export const PUT = defineRoute(
         hint: 'Unset BUILTIN_SANDBOXES=off to use them.',
       });
     }
-    if (!getSandboxHandler(provider.id) || !provider.environments.some((env) => env.kind === 'builtin')) {
+    if (!provider.environments.some((env) => env.kind === 'builtin')) {
       throw new HttpError(400, 'bad_request', `${provider.name} has no built-in sandbox, so its failures cannot be simulated.`);
     }
     const failures = await getVault().setSimulations(session.sid, provider.id, body.failures);
