@@ -18,6 +18,7 @@ import * as introspect from './oauth/[providerId]/introspect/route';
 import * as refresh from './oauth/[providerId]/refresh/route';
 import * as token from './oauth/[providerId]/token/route';
 import * as session from './session/route';
+import * as flowErrors from './session/flow-errors/[providerId]/route';
 import * as simulations from './session/simulations/[providerId]/route';
 import * as smartDiscover from './smart/discover/route';
 import * as smartKey from './smart/keys/[kid]/route';
@@ -62,6 +63,7 @@ const stateChanging: Route[] = [
   { name: 'FHIR proxy', method: 'POST', handler: fhirProxy.POST, path: '/api/fhir/bcda', params: { providerId: 'bcda' }, body: { environmentId: 'builtin', path: '/api/v2/metadata' } },
   { name: 'download', method: 'POST', handler: fhirDownload.POST, path: '/api/fhir/bcda/download', params: { providerId: 'bcda' }, body: { environmentId: 'builtin', path: '/data/1/x.ndjson' } },
   { name: 'simulations', method: 'PUT', handler: simulations.PUT, path: '/api/session/simulations/bcda', params: { providerId: 'bcda' }, body: { failures: [] } },
+  { name: 'dismiss flow error', method: 'DELETE', handler: flowErrors.DELETE, path: '/api/session/flow-errors/bluebutton', params: { providerId: 'bluebutton' } },
   { name: 'logout', method: 'DELETE', handler: session.DELETE, path: '/api/session', params: {} },
   { name: 'discover', method: 'POST', handler: smartDiscover.POST, path: '/api/smart/discover', params: {}, body: { url: `${ORIGIN}/sandbox/smart/fhir` } },
   { name: 'save provider', method: 'POST', handler: smartProviders.POST, path: '/api/smart/providers', params: {}, body: { name: 'x', discoveryUrl: `${ORIGIN}/sandbox/smart/fhir`, clientId: 'x', config: { grant: 'client_credentials', clientAuth: 'private_key_jwt', pkce: 'none', scopes: [], launch: 'standalone' } } },
@@ -219,7 +221,7 @@ describe('SECURITY 14: codes bound to their browser', () => {
       expect(exchanges.map((e) => [e.kind, e.status])).toEqual([['token', expect.any(Number)]]);
       expect(exchanges[0]!.status, exchanges[0]!.response?.body ?? '').toBeGreaterThanOrEqual(400);
       expect(await getVault().getToken(sidB, providerId)).toBeNull();
-      const [failure] = await getVault().takeFlowErrors(sidB, [providerId]);
+      const [failure] = await getVault().listFlowErrors(sidB, [providerId]);
       expect(failure?.error.error.code).toBe('upstream_rejected');
 
       // The same flow completes in the browser it belongs to: a third run's own code lands in its own session.

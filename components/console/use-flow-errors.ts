@@ -1,36 +1,37 @@
 'use client';
 
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { ApiErrorBody } from '@/lib/client/api-client-error';
+import { useDismissFlowError } from '@/lib/client/hooks';
 import type { SessionDto } from '@/lib/contract/schemas';
 
 export type FlowErrors = Readonly<Record<string, ApiErrorBody>>;
 
 /**
- * Failed authorization callbacks, per provider. The BFF reports each one in a single session answer only (the next
- * refetch no longer has it), so they are kept here until dismissed or a new run starts.
+ * Failed authorization callbacks, per provider: the session's (the server keeps each until it is dismissed, a new
+ * run starts or it expires, so every tab and every refetch sees it) and the ones only the page knows of (`initial`,
+ * e.g. a callback that came back without the session cookie).
  */
 export function useFlowErrors(session: SessionDto | undefined, initial: FlowErrors) {
-  const [errors, setErrors] = useState<FlowErrors>(initial);
-  const [seen, setSeen] = useState<SessionDto | undefined>(undefined);
-  // Adjusting state while rendering (not in an effect): a new session answer is folded in before it paints.
-  if (session !== seen) {
-    setSeen(session);
-    if (session && session.flowErrors.length > 0) {
-      setErrors((previous) => ({
-        ...previous,
-        ...Object.fromEntries(session.flowErrors.map((entry) => [entry.providerId, entry.error.error])),
-      }));
-    }
-  }
-  const dismiss = useCallback((providerId: string) => {
-    setErrors((previous) => {
-      if (!(providerId in previous)) return previous;
-      const next = { ...previous };
-      delete next[providerId];
-      return next;
-    });
-  }, []);
+  const [local, setLocal] = useState<FlowErrors>(initial);
+  const dismissOnServer = useDismissFlowError();
+  const errors = useMemo<FlowErrors>(
+    () => ({ ...local, ...Object.fromEntries((session?.flowErrors ?? []).map((entry) => [entry.providerId, entry.error.error])) }),
+    [local, session],
+  );
+  const { mutate } = dismissOnServer;
+  const dismiss = useCallback(
+    (providerId: string) => {
+      setLocal((previous) => {
+        if (!(providerId in previous)) return previous;
+        const next = { ...previous };
+        delete next[providerId];
+        return next;
+      });
+      if (session?.flowErrors.some((entry) => entry.providerId === providerId)) mutate(providerId);
+    },
+    [session, mutate],
+  );
   return { errors, dismiss };
 }
 

@@ -12,7 +12,7 @@ export interface FlowErrorCardProps {
 
 /**
  * An authorization that came back failed (consent denied, state mismatch, code refused, no session cookie). The
- * BFF reports each one once; the page keeps it until dismissed or a new run starts.
+ * session keeps it, for every tab and across reloads, until it is dismissed or a new run starts.
  */
 export function FlowErrorCard({ providerName, error, formId, onDismiss }: FlowErrorCardProps) {
   return (

@@ -28,13 +28,27 @@ test('HealthSherpa: agent login and consent, create a contact, refresh twice wit
   expect(findTokenByFingerprint(texts, await sessionFingerprints(page))).toBeNull();
 });
 
-test('HealthSherpa: denying consent comes back explained', async ({ page }) => {
+test('HealthSherpa: denying consent comes back explained, and the explanation stays until dismissed', async ({ page, context }) => {
   await choose(page, 'healthsherpa', 'demo-partner-app');
   await signInAtHealthSherpa(page);
   await page.getByRole('button', { name: 'Deny' }).click();
   const error = page.getByTestId('flow-error');
   await expect(error).toContainText('access_denied');
   await expect(error).toContainText(/declined/);
+
+  // Reading the session does not consume it: a second tab and a reload both still explain it.
+  const second = await context.newPage();
+  await second.goto('/?provider=healthsherpa');
+  await expect(second.getByTestId('flow-error')).toContainText('access_denied');
+  await second.close();
+  await page.reload();
+  await expect(error).toContainText('access_denied');
+
+  await error.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(error).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('authorize')).toBeVisible();
+  await expect(error).toHaveCount(0);
 });
 
 test('HealthSherpa: a replayed callback is refused as a state mismatch', async ({ page }) => {

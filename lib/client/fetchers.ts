@@ -158,6 +158,11 @@ export function postFhirRequest(
   });
 }
 
+/** Dismisses the explained failure of the provider's last authorization callback. `DELETE /api/session/flow-errors/{providerId}`. */
+export function deleteFlowError(providerId: string): Promise<{ ok: true }> {
+  return apiRequest(`/api/session/flow-errors/${encodeURIComponent(providerId)}`, z.object({ ok: z.literal(true) }), { method: 'DELETE' });
+}
+
 /**
  * Replaces the failures the provider's built-in sandbox simulates for this session (an empty list: all off).
  * `PUT /api/session/simulations/{providerId}`, CSRF header included.

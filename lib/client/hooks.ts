@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { ApiClientError } from './api-client-error';
 import {
+  deleteFlowError,
   deleteSession,
   fetchProviders,
   fetchSession,
@@ -141,6 +142,24 @@ export function useSetSimulations() {
       );
     },
     onSettled: invalidateSession,
+  });
+}
+
+/**
+ * Dismisses a provider's explained callback failure: it leaves the cached session at once (reading the session
+ * never deletes it; this does), and the server forgets it. Never retried.
+ */
+export function useDismissFlowError() {
+  const queryClient = useQueryClient();
+  return useMutation<{ ok: true }, ApiClientError, string>({
+    mutationFn: (providerId) => deleteFlowError(providerId),
+    onMutate: async (providerId) => {
+      // A session read already under way would bring the error back.
+      await queryClient.cancelQueries({ queryKey: queryKeys.session.all });
+      queryClient.setQueryData<WithClock<SessionDto>>(queryKeys.session.all, (session) =>
+        session ? { ...session, flowErrors: session.flowErrors.filter((entry) => entry.providerId !== providerId) } : session,
+      );
+    },
   });
 }
 

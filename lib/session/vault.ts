@@ -181,16 +181,25 @@ export class SessionVault {
     await this.store.set(flowErrorKey(sid, providerId), this.seal(flowErrorKey(sid, providerId), error, PENDING_FLOW_TTL_SECONDS), PENDING_FLOW_TTL_SECONDS);
   }
 
-  async takeFlowErrors(sid: string, providerIds: readonly string[]): Promise<{ providerId: string; error: ApiError }[]> {
+  /**
+   * The failed callbacks still to explain, per provider. Reading leaves them in place (a second tab or a background
+   * refetch sees them too); `dropFlowError` ends one when the user dismisses it or starts a new run, and they expire
+   * with the authorization window.
+   */
+  async listFlowErrors(sid: string, providerIds: readonly string[]): Promise<{ providerId: string; error: ApiError }[]> {
     const found = await Promise.all(
       providerIds.map(async (providerId) => {
-        const sealed = await this.store.take(flowErrorKey(sid, providerId));
+        const sealed = await this.store.get(flowErrorKey(sid, providerId));
         if (!sealed) return null;
         const parsed = apiErrorSchema.safeParse(this.unseal(flowErrorKey(sid, providerId), sealed));
         return parsed.success ? { providerId, error: parsed.data } : null;
       }),
     );
     return found.filter((f): f is { providerId: string; error: ApiError } => f !== null);
+  }
+
+  async dropFlowError(sid: string, providerId: string): Promise<void> {
+    await this.store.delete(flowErrorKey(sid, providerId));
   }
 
   async getTokens(sid: string, providerIds: readonly string[]): Promise<StoredToken[]> {

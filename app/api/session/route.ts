@@ -22,7 +22,7 @@ export const GET = defineRoute({ session: 'optional' }, async ({ session, owner 
   const [tokens, exchanges, flowErrors, simulations, endedTokens] = await Promise.all([
     vault.getTokens(session.sid, providerIds),
     vault.listExchanges(session.sid),
-    vault.takeFlowErrors(session.sid, providerIds),
+    vault.listFlowErrors(session.sid, providerIds),
     vault.listSimulations(session.sid, providerIds),
     vault.getEndedTokens(session.sid, providerIds),
   ]);

@@ -23,6 +23,8 @@ export const POST = defineRoute(
     const entry = await requireProviderEntry(vault, workspaceOwner(owner), params.providerId);
     const flow = withClientKey(resolveFlow(entry.provider, body.environmentId, body.credential), entry);
     const started = await startAuthorization({ vault, sid: session.sid }, flow, consoleOrigin(request));
+    // A new run: the failure of the last one is no longer the news.
+    await vault.dropFlowError(session.sid, flow.provider.id);
     const response = Response.json({ authorizeUrl: started.authorizeUrl, redirectUri: started.redirectUri } satisfies AuthorizeResponse);
     response.headers.append('Set-Cookie', await serializeTransactionCookie(flow.provider.id, started.state, isSecureRequest(request), resolveSessionPasswords()));
     return response;

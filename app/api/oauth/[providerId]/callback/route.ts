@@ -40,6 +40,7 @@ export const GET = defineRoute({ params: providerParamsSchema, session: 'optiona
     await completeAuthorization({ vault, sid: session.sid, simulations }, provider.id, query, expectedState, (pending) =>
       flowOfCredential(entry, pending.environmentId, pending.credential),
     );
+    await vault.dropFlowError(session.sid, provider.id);
   } catch (error) {
     if (!(error instanceof HttpError)) {
       log.error({ err: error instanceof Error ? error.message : String(error) }, 'authorization callback failed');
