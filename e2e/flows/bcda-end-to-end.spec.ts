@@ -92,3 +92,24 @@ test('a wrong secret shows BCDA’s 401 explained, and the typed secret never co
     for (const secret of presetSecrets) expect(text).not.toContain(secret);
   }
 });
+
+test('Get token is one request from the page: its answer carries the session, and the page reads nothing more', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('Provider').selectOption('bcda');
+  await page.getByLabel('Environment').selectOption('builtin');
+  await page.getByLabel('Credential set').selectOption('extra-small');
+  await page.waitForLoadState('networkidle');
+  const apiCalls: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/')) apiCalls.push(`${request.method()} ${url.pathname}`);
+  });
+
+  await page.getByTestId('get-token').click();
+  await expect(page.getByTestId('token-panel')).toBeVisible();
+  await expect(page.getByTestId('claims-table')).toContainText('SBXBD001');
+  // The timeline shows the token exchange from the same answer.
+  await expect(page.getByTestId('timeline')).toContainText('/auth/token');
+  await page.waitForTimeout(1_500);
+  expect(apiCalls).toEqual(['POST /api/oauth/bcda/token']);
+});

@@ -22,13 +22,16 @@ const tokenDto = {
     reuses: [],
 };
 
+/** The session a token answer carries: the token and its exchange. */
+const sessionWith = (token: typeof tokenDto) => ({ serverNow: Date.now(), sessionTag: 'tag', tokens: [token], exchanges: [], flowErrors: [], simulations: [], endedTokens: [] });
+
 afterEach(() => {
   vi.unstubAllGlobals();
 });
 
 describe('postToken', () => {
   it('sends the custom secret once in the body and measures the clock offset', async () => {
-    const fetchMock = vi.fn<typeof fetch>(() => Promise.resolve(Response.json({ token: tokenDto, serverNow: Date.now() + 5000 })));
+    const fetchMock = vi.fn<typeof fetch>(() => Promise.resolve(Response.json({ token: tokenDto, serverNow: Date.now() + 5000, session: sessionWith(tokenDto) })));
     vi.stubGlobal('fetch', fetchMock);
     const secret = new OneTimeSecret('s3cr3t');
     const result = await postToken('bcda', {
@@ -62,7 +65,7 @@ describe('postToken', () => {
 
 describe('postToken body format', () => {
   it('sends bodyFormat when chosen', async () => {
-    const fetchMock = vi.fn<typeof fetch>(() => Promise.resolve(Response.json({ token: tokenDto, serverNow: Date.now() })));
+    const fetchMock = vi.fn<typeof fetch>(() => Promise.resolve(Response.json({ token: tokenDto, serverNow: Date.now(), session: sessionWith(tokenDto) })));
     vi.stubGlobal('fetch', fetchMock);
     await postToken('candid', { environmentId: 'builtin', credential: { kind: 'preset', presetId: 'demo' }, bodyFormat: 'form' });
     expect(JSON.parse(String(fetchMock.mock.calls[0]![1]?.body))).toMatchObject({ bodyFormat: 'form' });

@@ -28,7 +28,6 @@ import type {
   SimulationsDto,
   TokenResponseDto,
 } from '@/lib/contract/schemas';
-import { replaceProviderToken } from './token-selection';
 
 export function useProviders() {
   return useQuery<ProvidersResponse, ApiClientError>({
@@ -57,11 +56,26 @@ export interface GetTokenVariables {
   input: TokenRequestInput;
 }
 
-export function useGetToken() {
+/**
+ * The session a token answer carries replaces the cached one (one request per click: the answer has the new token,
+ * the timeline and anything the token ended). A failure changed the timeline too, so then the session is read.
+ */
+function useSessionFromTokenAnswer() {
+  const queryClient = useQueryClient();
   const invalidateSession = useInvalidateSession();
+  return {
+    onSuccess: (answer: WithClock<TokenResponseDto>) => {
+      queryClient.setQueryData<WithClock<SessionDto>>(queryKeys.session.all, { ...answer.session, clockOffsetMs: answer.session.serverNow - Date.now() });
+    },
+    onError: invalidateSession,
+  };
+}
+
+export function useGetToken() {
+  const sessionFromAnswer = useSessionFromTokenAnswer();
   return useMutation<WithClock<TokenResponseDto>, ApiClientError, GetTokenVariables>({
     mutationFn: ({ providerId, input }) => postToken(providerId, input),
-    onSettled: invalidateSession,
+    ...sessionFromAnswer,
   });
 }
 
@@ -91,21 +105,15 @@ export function useAuthorize() {
 }
 
 /**
- * Refreshes the provider's token on the server. The answer replaces the provider's token in the cached session
- * at once; the session is refetched either way (the timeline has a new exchange, and after `reauth_required`
- * the BFF has dropped the tokens). Never retried.
+ * Refreshes the provider's token on the server; the answer's session (the rotated token, the new exchange) replaces
+ * the cached one. After a failure (e.g. `reauth_required`, when the BFF has dropped the tokens) the session is read.
+ * Never retried.
  */
 export function useRefreshToken() {
-  const queryClient = useQueryClient();
-  const invalidateSession = useInvalidateSession();
+  const sessionFromAnswer = useSessionFromTokenAnswer();
   return useMutation<WithClock<TokenResponseDto>, ApiClientError, { providerId: string }>({
     mutationFn: ({ providerId }) => postRefresh(providerId),
-    onSuccess: ({ token }) => {
-      queryClient.setQueryData<WithClock<SessionDto>>(queryKeys.session.all, (session) =>
-        session ? { ...session, tokens: replaceProviderToken(session.tokens, token) } : session,
-      );
-    },
-    onSettled: invalidateSession,
+    ...sessionFromAnswer,
   });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TokenDto } from '@/lib/contract/schemas';
-import { chooseShownToken, findProviderToken, isSameToken, pickSessionToken, replaceProviderToken, tokenMatchesSelection } from './token-selection';
+import { chooseShownToken, findProviderToken, isSameToken, pickSessionToken, tokenMatchesSelection } from './token-selection';
 
 const token = (over: Partial<TokenDto>): TokenDto =>
   ({
@@ -43,17 +43,6 @@ describe('tokenMatchesSelection', () => {
     expect(tokenMatchesSelection(preset, 'sandbox', 'patient-access')).toBe(false);
     expect(tokenMatchesSelection(token({}), 'builtin', undefined)).toBe(true);
     expect(tokenMatchesSelection(token({}), 'builtin', 'patient-access')).toBe(false);
-  });
-});
-
-describe('replaceProviderToken', () => {
-  it('swaps only that provider’s token', () => {
-    const tokens = [token({ issuedAt: 1 }), token({ providerId: 'candid', issuedAt: 1 })];
-    const next = replaceProviderToken(tokens, token({ issuedAt: 9 }));
-    expect(next.map((t) => [t.providerId, t.issuedAt])).toEqual([
-      ['candid', 1],
-      ['bcda', 9],
-    ]);
   });
 });
 

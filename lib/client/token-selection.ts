@@ -43,11 +43,6 @@ export function isSameToken(a: TokenDto, b: TokenDto): boolean {
   );
 }
 
-/** The session's tokens with one provider's token replaced (after a refresh answered with the new one). */
-export function replaceProviderToken(tokens: readonly TokenDto[], token: TokenDto): TokenDto[] {
-  return [...tokens.filter((t) => t.providerId !== token.providerId), token];
-}
-
 /** A token DTO with the clock offset measured when it arrived. */
 export interface ClockedToken {
   token: TokenDto;

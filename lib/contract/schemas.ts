@@ -298,7 +298,8 @@ export type AuthorizeRequest = z.input<typeof authorizeRequestSchema>;
 export const authorizeResponseSchema = z.object({ authorizeUrl: z.string(), redirectUri: z.string() });
 export type AuthorizeResponse = z.infer<typeof authorizeResponseSchema>;
 
-export const tokenResponseDtoSchema = z.object({ token: tokenDtoSchema, serverNow: z.number() });
+/** A new or refreshed token, and the session it leaves (timeline, ended tokens …), so the page needs no second read. */
+export const tokenResponseDtoSchema = z.object({ token: tokenDtoSchema, serverNow: z.number(), session: sessionDtoSchema });
 export type TokenResponseDto = z.infer<typeof tokenResponseDtoSchema>;
 
 /** A header name is an RFC 9110 §5.1 token. */

@@ -2,6 +2,7 @@ import { providerParamsSchema } from '@/lib/contract/route-params';
 import type { TokenResponseDto } from '@/lib/contract/schemas';
 import { defineRoute } from '@/lib/http/define-route';
 import { refreshSessionToken } from '@/lib/oauth/refresh';
+import { readSessionView } from '@/lib/oauth/session-view';
 import { describeStoredToken, requireSessionToken } from '@/lib/oauth/session-tokens';
 import { requireProviderEntry } from '@/lib/smart/catalogue';
 import { workspaceOwner } from '@/lib/smart/workspace';
@@ -17,5 +18,5 @@ export const POST = defineRoute({ params: providerParamsSchema, session: 'create
   const { stored, flow } = await requireSessionToken(vault, session.sid, entry, 'refresh');
   const simulations = await vault.getSimulations(session.sid, provider.id);
   const token = await refreshSessionToken({ vault, sid: session.sid, simulations }, stored, flow);
-  return { token: describeStoredToken(token), serverNow: Date.now() };
+  return { token: describeStoredToken(token), serverNow: Date.now(), session: await readSessionView(session.sid, owner) };
 });

@@ -2,6 +2,7 @@ import { providerParamsSchema } from '@/lib/contract/route-params';
 import { tokenRequestSchema, type TokenResponseDto } from '@/lib/contract/schemas';
 import { defineRoute } from '@/lib/http/define-route';
 import { resolveFlow } from '@/lib/oauth/flow';
+import { readSessionView } from '@/lib/oauth/session-view';
 import { describeStoredToken } from '@/lib/oauth/session-tokens';
 import { getClientCredentialsToken } from '@/lib/oauth/token-service';
 import { requireProviderEntry, withClientKey } from '@/lib/smart/catalogue';
@@ -19,6 +20,6 @@ export const POST = defineRoute(
     const flow = withClientKey(resolveFlow(entry.provider, body.environmentId, body.credential), entry);
     const simulations = await vault.getSimulations(session.sid, flow.provider.id);
     const outcome = await getClientCredentialsToken({ vault, sid: session.sid, simulations }, flow, body);
-    return { token: describeStoredToken(outcome.token, outcome.reused), serverNow: Date.now() };
+    return { token: describeStoredToken(outcome.token, outcome.reused), serverNow: Date.now(), session: await readSessionView(session.sid, owner) };
   },
 );
