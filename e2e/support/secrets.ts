@@ -1,15 +1,10 @@
 import type { BrowserContext, Page, Response } from '@playwright/test';
 import { deriveFingerprintKey, keyedFingerprint } from '../../lib/http/fingerprint';
-import { bcda } from '../../lib/providers/bcda';
-import { bluebutton } from '../../lib/providers/bluebutton';
-import { candid } from '../../lib/providers/candid';
-import { healthsherpa } from '../../lib/providers/healthsherpa';
-import { oneuphealth } from '../../lib/providers/oneuphealth';
-import { smart } from '../../lib/providers/smart';
+import { providers } from '../../lib/providers';
 import { E2E_SESSION_SECRET } from './server-env';
 
 /** Every preset secret of every provider: none of them may ever reach the browser. */
-export const presetSecrets = [bcda, bluebutton, candid, healthsherpa, oneuphealth, smart].flatMap((p) => p.presets.map((preset) => preset.clientSecret)).filter((secret) => secret.length > 0);
+export const presetSecrets = providers.flatMap((p) => p.presets.map((preset) => preset.clientSecret)).filter((secret) => secret.length > 0);
 
 /** A compact JWS: a full access token in any form the page could see. */
 export const FULL_JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/;

@@ -10,6 +10,7 @@ import { getKeycloakToken, send as sendOneUp } from '@/lib/sandbox/oneuphealth/t
 import { createTestClock } from '@/lib/sandbox/shared/test-helpers';
 import { createTestSandbox as createSmartSandbox, getUserTokens as getSmartTokens, send as sendSmart } from '@/lib/sandbox/smart/test-helpers';
 import { bcda } from './bcda';
+import { providers } from './index';
 import { bluebutton } from './bluebutton';
 import { candid } from './candid';
 import { healthsherpa } from './healthsherpa';
@@ -38,8 +39,13 @@ async function expectAllAnswer(requests: readonly DefaultRequest[], send: Send, 
   return answered;
 }
 
-describe('default requests on the built-in sandboxes', () => {
-  it('BCDA: metadata, every $export variant (202), the job list and the token check', async () => {
+/**
+ * How each provider's default requests run on its built-in sandbox: a token as its flow gets one, then every request.
+ * Keyed by provider id; a provider without an entry fails the test below, so a new provider's examples are exercised.
+ */
+const runOnBuiltinSandbox: Record<string, () => Promise<void>> = {
+  // Metadata, every $export variant (202), the job list and the token check.
+  bcda: async () => {
     const clock = createTestClock();
     const sandbox = createBcdaSandbox({ now: clock.now });
     const token = await getBcdaToken(sandbox, 'extra-small');
@@ -47,46 +53,52 @@ describe('default requests on the built-in sandboxes', () => {
     for (const request of bcda.defaultRequests.filter((r) => r.bulkExport)) {
       expect(answered).toContainEqual([request.id, 202]);
     }
-  });
-
-  it('Blue Button: searches, Part D filter, userinfo and discovery', async () => {
+  },
+  // Searches, the Part D filter, userinfo and discovery.
+  bluebutton: async () => {
     const { sandbox } = createBlueButtonSandbox();
     const { access_token } = await getBlueButtonTokens(sandbox);
     await expectAllAnswer(bluebutton.defaultRequests, (path, init) => sendBlueButton(sandbox, path, init), access_token);
-  });
-
-  it('Candid: encounters and payers', async () => {
+  },
+  // Encounters and payers.
+  candid: async () => {
     const sandbox = createCandidSandbox();
     const token = await getCandidToken(sandbox, 'demo-billing');
     await expectAllAnswer(candid.defaultRequests, (path, init) => sendCandid(sandbox, path, init), token);
-  });
-
-  it('1upHealth: the bison bulk server’s searches and exports (Patient Access ones need a member’s sign-in: discovery only)', async () => {
+  },
+  // The bison bulk server's searches and exports (Patient Access ones need a member's sign-in: discovery only).
+  '1uphealth': async () => {
     const clock = createTestClock();
     const sandbox = createOneUpHealthSandbox({ now: clock.now });
     const token = await getKeycloakToken(sandbox);
     const bison = oneuphealth.defaultRequests.filter((r) => !r.path.startsWith('/r4/') || r.group === 'discovery');
     await expectAllAnswer(bison, (path, init) => sendOneUp(sandbox, path, init), token);
-  });
-
-  it('HealthSherpa: list, page, create and both searches', async () => {
+  },
+  // List, page, create and both searches.
+  healthsherpa: async () => {
     const { sandbox } = createHealthSherpaSandbox();
     const { access_token } = await getHealthSherpaTokens(sandbox);
     await expectAllAnswer(healthsherpa.defaultRequests, (path, init) => sendHealthSherpa(sandbox, path, init), access_token);
-  });
-
-  it('SMART reference server: discovery and the patient’s own Patient and Observation searches', async () => {
+  },
+  // Discovery and the patient's own Patient and Observation searches.
+  smart: async () => {
     const { sandbox } = createSmartSandbox();
     const { access_token } = await getSmartTokens(sandbox);
     await expectAllAnswer(smart.defaultRequests, (path, init) => sendSmart(sandbox, path, init), access_token);
+  },
+};
+
+describe('default requests on the built-in sandboxes', () => {
+  it.each(providers.map((provider) => [provider.id, provider] as const))('%s: every default request answers on its built-in sandbox', async (id) => {
+    const run = runOnBuiltinSandbox[id];
+    expect(run, `${id} has default requests but no way to run them on its sandbox in this test`).toBeDefined();
+    await run!();
   });
 
-  it('groups every example so the library reads by purpose', () => {
-    for (const provider of [bcda, bluebutton, candid, healthsherpa, oneuphealth, smart]) {
-      for (const request of provider.defaultRequests) {
-        expect(request.group, `${provider.id}/${request.id}`).toBeDefined();
-        if (request.bulkExport) expect(request.group).toBe('bulk');
-      }
+  it.each(providers.map((provider) => [provider.id, provider] as const))('%s: every example has a group, bulk ones the bulk group', (_id, provider) => {
+    for (const request of provider.defaultRequests) {
+      expect(request.group, `${provider.id}/${request.id}`).toBeDefined();
+      if (request.bulkExport) expect(request.group).toBe('bulk');
     }
   });
 });
