@@ -222,6 +222,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
               token={shown.token}
               clockOffsetMs={shown.clockOffsetMs}
               providerName={provider.name}
+              claimGlossary={provider.claimGlossary}
               environmentLabel={environment.label}
               requestedScopes={requestedScopesOf(getEffectiveGrant(provider, shown.token.presetId).scopes)}
               refresh={refreshControls}

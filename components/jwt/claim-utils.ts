@@ -3,7 +3,7 @@ import { epochToMs } from '@/lib/client/relative-time';
 /** RFC 7519 §4.1 NumericDate claims, plus OIDC `auth_time`. */
 export const TIME_CLAIMS: ReadonlySet<string> = new Set(['exp', 'iat', 'nbf', 'auth_time']);
 
-/** Short meanings of well-known claims; BCDA's private claims are marked as such. */
+/** Short meanings of registered claims (RFC 7519 §4.1, OIDC, RFC 8693); a provider's own come from its file. */
 export const CLAIM_DESCRIPTIONS: Readonly<Record<string, string>> = {
   iss: 'issuer: who minted the token',
   sub: 'subject: who the token is about',
@@ -17,15 +17,6 @@ export const CLAIM_DESCRIPTIONS: Readonly<Record<string, string>> = {
   scp: 'granted scopes',
   azp: 'authorized party (client)',
   client_id: 'client id',
-  cid: 'client id (BCDA)',
-  sys: 'system id (BCDA)',
-  dat: "data: the ACO's CMS ids",
-  use: 'token use (BCDA: AccessToken)',
-  aco: 'ACO id (BCDA, legacy)',
-  id: 'token id (BCDA, legacy)',
-  gid: 'group id (BCDA, legacy)',
-  oid: 'owner id (BCDA, legacy)',
-  system_data: 'system data (BCDA, legacy)',
 };
 
 /** RFC 7515 §4.1 JOSE header parameters. */

@@ -1,5 +1,6 @@
 'use client';
 
+import { useMemo } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
@@ -26,6 +27,8 @@ export interface TokenPanelProps {
   /** serverNow − Date.now() when the token's DTO arrived. */
   clockOffsetMs: number;
   providerName: string;
+  /** What the provider's own claims mean, from its provider file. */
+  claimGlossary: Readonly<Record<string, string>>;
   environmentLabel: string;
   /** The scopes the token's flow asked for, to compare with the granted ones; null to skip the comparison. */
   requestedScopes: readonly string[] | null;
@@ -37,8 +40,9 @@ export interface TokenPanelProps {
  * The token the server holds for this session: expiry on the server clock, fingerprint, the decoded JWT or (opaque
  * tokens) what the token response said, granted scopes, the refresh token and deviations.
  */
-export function TokenPanel({ token, clockOffsetMs, providerName, environmentLabel, requestedScopes, refresh }: TokenPanelProps) {
+export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, environmentLabel, requestedScopes, refresh }: TokenPanelProps) {
   const now = useServerNow(clockOffsetMs);
+  const claimDescriptions = useMemo(() => ({ ...CLAIM_DESCRIPTIONS, ...claimGlossary }), [claimGlossary]);
   const expiresAt = epochToMs(token.expiresAt);
   const issuedAt = epochToMs(token.issuedAt);
   const countdown = now > 0 ? getCountdown(expiresAt, now, issuedAt) : null;
@@ -157,7 +161,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, environmentLabe
               caption="JWT claims"
               data-testid="claims-table"
               entries={orderClaims(token.jwt.claims)}
-              descriptions={CLAIM_DESCRIPTIONS}
+              descriptions={claimDescriptions}
               now={now}
             />
           </section>
@@ -201,7 +205,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, environmentLabe
           </h3>
           <VerificationBadge verification={token.idToken.verification} />
           <div className="mt-2">
-            <ClaimsTable caption="ID token claims" entries={orderClaims(token.idToken.claims)} descriptions={CLAIM_DESCRIPTIONS} now={now} />
+            <ClaimsTable caption="ID token claims" entries={orderClaims(token.idToken.claims)} descriptions={claimDescriptions} now={now} />
           </div>
         </section>
       )}

@@ -18,6 +18,8 @@ test('BCDA on the built-in sandbox: token → claims → countdown → metadata 
   await expect(claims).toContainText('ssas');
   await expect(claims).toContainText('2462c96b-6427-4efb-aed7-118e20c2e997');
   await expect(claims).toContainText('SBXBD001');
+  // BCDA's own claims explained from its provider file's glossary.
+  await expect(claims.getByRole('row', { name: /^cid / })).toContainText('client id (BCDA)');
   await expect(tokenPanel).toContainText(/verified/i);
 
   // The countdown starts near 20:00 and ticks.

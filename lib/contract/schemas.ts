@@ -114,6 +114,8 @@ export const providerDtoSchema = z.object({
   knownDeviations: z.array(
     z.object({ code: z.string(), summary: z.string(), detail: z.string(), source: z.string().optional() }),
   ),
+  /** What the provider's own token claims mean (`cid`, `dat` … for BCDA). */
+  claimGlossary: z.record(z.string(), z.string()),
 });
 export type ProviderDto = z.infer<typeof providerDtoSchema>;
 

@@ -263,6 +263,18 @@ const bcdaInput: ProviderInput = {
     outputFormats: ['application/fhir+ndjson', 'application/ndjson', 'ndjson'],
     cancel: { supported: true, note: 'DELETE on the job URL answers 202; a job that is no longer running answers 410.' },
   },
+  // SSAS tokens' own claims (bcda-ssas-app ssas/tokens.go); the legacy ones are from BCDA's older token format.
+  claimGlossary: {
+    cid: 'client id (BCDA)',
+    sys: 'system id (BCDA)',
+    dat: "data: the ACO's CMS ids (BCDA, JSON in a string)",
+    use: 'token use (BCDA: AccessToken)',
+    aco: 'ACO id (BCDA, legacy)',
+    id: 'token id (BCDA, legacy)',
+    gid: 'group id (BCDA, legacy)',
+    oid: 'owner id (BCDA, legacy)',
+    system_data: 'system data (BCDA, legacy)',
+  },
   knownDeviations: [
     {
       code: 'expires_in_string',

@@ -63,5 +63,6 @@ export function toProviderDto(provider: Provider, builtinEnabled: boolean, publi
     defaultRequests: provider.defaultRequests,
     bulkExport: provider.bulkExport,
     knownDeviations: provider.knownDeviations,
+    claimGlossary: provider.claimGlossary,
   };
 }

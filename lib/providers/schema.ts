@@ -196,6 +196,8 @@ export const providerSchema = z.object({
   /** Bulk `$export` as the kick-off form offers it; absent for providers without bulk export. */
   bulkExport: bulkExportCapabilitySchema.optional(),
   knownDeviations: z.array(knownDeviationSchema),
+  /** What the provider's own (private) token claims mean, shown beside the decoded claims. */
+  claimGlossary: z.record(z.string().min(1), z.string().min(1)).default({}),
 });
 export type Provider = z.infer<typeof providerSchema>;
 export type ProviderInput = z.input<typeof providerSchema>;

@@ -96,6 +96,7 @@ export function makeProvider(overrides: Partial<ProviderDto> = {}): ProviderDto 
     grant,
     redirectUri: 'http://localhost:3100/api/oauth/bcda/callback',
     documentedTokenLifetimeSeconds: 1200,
+    claimGlossary: {},
     tokenReuse: { reuseLiveToken: true, reason: 'BCDA tokens live 20 minutes' },
     presets: [
       {
