@@ -65,6 +65,22 @@ export const grantDtoSchema = z.object({
 });
 export type GrantDto = z.infer<typeof grantDtoSchema>;
 
+/**
+ * What the page's diagnoses add for one provider, from its provider file: the generic checks are the console's, the
+ * provider's rules and wording are data.
+ */
+export const diagnosticNotesSchema = z.object({
+  /** An extra finding when production refuses the client (BCDA: credentials rotate every 90 days). */
+  productionClientRejected: z.object({ title: z.string(), explanation: z.string(), fix: z.string() }).optional(),
+  /** A refresh refused because the user's grant ended: the provider's error text (a regex source) and the grant's life. */
+  grantEnded: z.object({ pattern: z.string(), lifetime: z.string() }).optional(),
+  /** Why a lower-case `bearer` fails at this provider. */
+  bearerCase: z.string().optional(),
+  /** How long the provider keeps bulk export files. */
+  exportRetention: z.string().optional(),
+});
+export type DiagnosticNotes = z.infer<typeof diagnosticNotesSchema>;
+
 export const providerDtoSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -116,6 +132,7 @@ export const providerDtoSchema = z.object({
   ),
   /** What the provider's own token claims mean (`cid`, `dat` … for BCDA). */
   claimGlossary: z.record(z.string(), z.string()),
+  diagnosticNotes: diagnosticNotesSchema,
 });
 export type ProviderDto = z.infer<typeof providerDtoSchema>;
 

@@ -275,6 +275,15 @@ const bcdaInput: ProviderInput = {
     oid: 'owner id (BCDA, legacy)',
     system_data: 'system data (BCDA, legacy)',
   },
+  diagnosticNotes: {
+    productionClientRejected: {
+      title: 'BCDA production credentials rotate every 90 days',
+      explanation: 'Credentials that worked before and now answer 401 may have passed their 90-day life.',
+      fix: 'Rotate the credentials in the BCDA portal (or ask your ACO’s administrator) and use the new secret.',
+    },
+    bearerCase: 'BCDA requires “Bearer” with a capital B.',
+    exportRetention: 'BCDA keeps export files for 24 hours after the job completes; this job or file is past that.',
+  },
   knownDeviations: [
     {
       code: 'expires_in_string',

@@ -204,6 +204,13 @@ const bluebuttonInput: ProviderInput = {
       description: 'The OpenID Connect discovery document: issuer, endpoints, supported scopes. Needs no token.',
     },
   ],
+  diagnosticNotes: {
+    // bluebutton-web-server's answer to a refresh after the beneficiary's grant ended.
+    grantEnded: {
+      pattern: 'authorization for accessing user data has expired|re-authenticate',
+      lifetime: 'Blue Button grants last 13 months (or one hour for one-time apps).',
+    },
+  },
   knownDeviations: [
     {
       code: 'opaque_token',

@@ -64,5 +64,6 @@ export function toProviderDto(provider: Provider, builtinEnabled: boolean, publi
     bulkExport: provider.bulkExport,
     knownDeviations: provider.knownDeviations,
     claimGlossary: provider.claimGlossary,
+    diagnosticNotes: provider.diagnosticNotes,
   };
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { bulkExportCapabilitySchema } from '@/lib/contract/bulk-export';
+import { diagnosticNotesSchema } from '@/lib/contract/schemas';
 
 /**
  * The shape of a provider file. Providers are data, not branches: every quirk the console has to honour
@@ -198,6 +199,8 @@ export const providerSchema = z.object({
   knownDeviations: z.array(knownDeviationSchema),
   /** What the provider's own (private) token claims mean, shown beside the decoded claims. */
   claimGlossary: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /** The provider's rules and wording for the page's diagnoses (see `DiagnosticNotes`). */
+  diagnosticNotes: diagnosticNotesSchema.default({}),
 });
 export type Provider = z.infer<typeof providerSchema>;
 export type ProviderInput = z.input<typeof providerSchema>;

@@ -65,9 +65,26 @@ describe('diagnoseExchange', () => {
     expect(expired[0]?.fix).toContain('minted again');
   });
 
-  it('flags a lower-case bearer scheme', () => {
-    const found = diagnoseExchange(exchange({ kind: 'fhir', status: 401, request: { headers: [['Authorization', 'bearer [redacted]']], body: null } }), { provider: bcdaDto, token: undefined });
+  it('flags a lower-case bearer scheme, in the provider file’s words where it has them', () => {
+    const lowerCase = exchange({ kind: 'fhir', status: 401, request: { headers: [['Authorization', 'bearer [redacted]']], body: null } });
+    const found = diagnoseExchange(lowerCase, { provider: bcdaDto, token: undefined });
     expect(ids(found)).toEqual(['lowercase_bearer']);
+    expect(found[0]?.explanation).toContain(bcda.diagnosticNotes.bearerCase);
+    const elsewhere = diagnoseExchange({ ...lowerCase, providerId: 'bluebutton' }, { provider: bbDto, token: undefined });
+    expect(elsewhere[0]?.explanation).toContain('CMS Blue Button 2.0 may require “Bearer”');
+  });
+
+  it('reads provider rules from the provider file only: the same failures elsewhere get the generic diagnosis', () => {
+    const productionRefusal = exchange({ environmentId: 'production', status: 401, body: 'Unauthorized' });
+    const noNotes = { ...bcdaDto, diagnosticNotes: {} };
+    expect(ids(diagnoseExchange(productionRefusal, { provider: bcdaDto, token: undefined }))).toContain('credentials_rotation');
+    expect(ids(diagnoseExchange(productionRefusal, { provider: noNotes, token: undefined }))).not.toContain('credentials_rotation');
+    const gone = exchange({ kind: 'fhir', status: 410, url: 'http://x/sandbox/bcda/data/3/a.ndjson' });
+    expect(diagnoseExchange(gone, { provider: bcdaDto, token: undefined })[0]?.explanation).toBe(bcda.diagnosticNotes.exportRetention);
+    expect(diagnoseExchange(gone, { provider: noNotes, token: undefined })[0]?.explanation).toContain('410 Gone');
+    const ended = exchange({ status: 400, request: { headers: [], body: 'grant_type=refresh_token' }, body: '{"error": "invalid_grant", "error_description": "The authorization for accessing user data has expired."}' });
+    expect(ids(diagnoseExchange(ended, { provider: bbDto, token: undefined }))).toEqual(['grant_expired']);
+    expect(ids(diagnoseExchange(ended, { provider: { ...bbDto, diagnosticNotes: {} }, token: undefined }))).toEqual(['refresh_token_dead']);
   });
 
   it('links a 403 to the scope the beneficiary refused', () => {

@@ -83,6 +83,7 @@ export function diagnoseExchange(exchange: ExchangeDto, ctx: ExchangeContext): D
   const add = (d: Diagnosis) => found.push(d);
   const status = exchange.status;
   const name = ctx.provider?.name ?? exchange.providerId;
+  const notes = ctx.provider?.diagnosticNotes ?? {};
   const body = exchange.response?.body ?? null;
   const said = bodyError(body);
   const text = `${said.error ?? ''} ${said.description ?? ''} ${body ?? ''}`.toLowerCase();
@@ -126,25 +127,19 @@ export function diagnoseExchange(exchange: ExchangeDto, ctx: ExchangeContext): D
         explanation: `${name}’s token endpoint answered ${status}${said.error ? ` (${said.error}${said.description ? `: ${said.description}` : ''})` : said.description ? ` (“${said.description}”)` : ''}: the client ID or secret was not accepted.`,
         fix: 'Check the ID and secret for typos and trailing spaces, that they belong to this environment, and that they are sent the way the provider expects (Basic header, form or JSON body).',
       });
-      if (kind === 'production' && ctx.provider?.id === 'bcda') {
-        add({
-          id: 'credentials_rotation',
-          severity: 'info',
-          title: 'BCDA production credentials rotate every 90 days',
-          explanation: 'Credentials that worked before and now answer 401 may have passed their 90-day life.',
-          fix: 'Rotate the credentials in the BCDA portal (or ask your ACO’s administrator) and use the new secret.',
-        });
+      if (kind === 'production' && notes.productionClientRejected) {
+        add({ id: 'credentials_rotation', severity: 'info', ...notes.productionClientRejected });
       }
     }
     if (said.error === 'invalid_grant') {
       const exchangeCode = (exchange.request.body ?? '').includes('authorization_code');
-      const grantEnded = /authorization for accessing user data has expired|re-authenticate/.test(text);
+      const grantEnded = notes.grantEnded !== undefined && new RegExp(notes.grantEnded.pattern, 'i').test(text);
       if (grantEnded) {
         add({
           id: 'grant_expired',
           severity: 'error',
           title: 'The beneficiary’s data-access grant has ended',
-          explanation: `${name} refused the refresh: “${said.description ?? 'invalid_grant'}”. Blue Button grants last 13 months (or one hour for one-time apps).`,
+          explanation: `${name} refused the refresh: “${said.description ?? 'invalid_grant'}”. ${notes.grantEnded?.lifetime ?? ''}`.trim(),
           fix: 'Send the user through Authorize again; they must sign in and consent anew.',
         });
       } else if (exchangeCode && /redirect/.test(text)) {
@@ -190,7 +185,7 @@ export function diagnoseExchange(exchange: ExchangeDto, ctx: ExchangeContext): D
         id: 'lowercase_bearer',
         severity: 'error',
         title: 'Lower-case “bearer”',
-        explanation: 'The Authorization scheme was sent in lower case; BCDA requires “Bearer” with a capital B.',
+        explanation: `The Authorization scheme was sent in lower case; ${notes.bearerCase ?? `${name} may require “Bearer” with a capital B, as most servers compare it exactly.`}`,
         fix: 'Send “Authorization: Bearer <token>”.',
       });
     }
@@ -239,8 +234,8 @@ export function diagnoseExchange(exchange: ExchangeDto, ctx: ExchangeContext): D
       id: 'export_file_expired',
       severity: 'warning',
       title: 'The export has expired',
-      explanation: 'BCDA keeps export files for 24 hours after the job completes; this job or file is past that.',
-      fix: 'Start a new $export and download its files within 24 hours.',
+      explanation: notes.exportRetention ?? `${name} no longer serves this job or file (410 Gone): export files are kept for a limited time.`,
+      fix: 'Start a new $export and download its files while they are kept.',
     });
   }
 

@@ -97,6 +97,7 @@ export function makeProvider(overrides: Partial<ProviderDto> = {}): ProviderDto 
     redirectUri: 'http://localhost:3100/api/oauth/bcda/callback',
     documentedTokenLifetimeSeconds: 1200,
     claimGlossary: {},
+    diagnosticNotes: {},
     tokenReuse: { reuseLiveToken: true, reason: 'BCDA tokens live 20 minutes' },
     presets: [
       {
