@@ -1,7 +1,8 @@
 // The production server: Next's request handler behind a plain Node HTTP server, for what Next cannot do itself:
-// - Next drops the body of a GET before route handlers see it, and 1upHealth's docs send the token request as
-//   `curl -X GET -d …`. Such a request to a built-in Keycloak token endpoint is passed on as the POST Keycloak would
-//   need, with `X-Original-Method: GET` so the sandbox can say what it received.
+// - Next drops the body of a GET before route handlers see it, and some providers' docs send one (1upHealth's
+//   `curl -X GET -d …` token request). A GET with a body to a built-in sandbox is passed on as a POST with
+//   `X-Original-Method: GET`; the sandbox mount gives it back to the sandbox as the GET it was, body kept only where
+//   the emulated server reads it (each sandbox says where: `readsGetBody`).
 // - A path with broken percent-encoding makes Next answer a bare 500 before any route or proxy.ts runs: it gets a
 //   400 with the usual security headers here instead (SECURITY.md rules 11 and 12).
 // - A body announced larger than any route takes is refused from its Content-Length before a byte is read: Next
@@ -17,8 +18,6 @@ import next from 'next';
 import { resolveBindAddress } from '../lib/auth/bind-address.mjs';
 import { CONTENT_ENCODING_RESTORED_ENV, SANDBOX_CONTENT_ENCODING_HEADER } from '../lib/http/content-encoding.mjs';
 import { refusal } from '../lib/http/security-headers.mjs';
-
-const KEYCLOAK_TOKEN_PATH = /^\/sandbox\/1uphealth\/auth\/realms\/[^/]+\/protocol\/openid-connect\/token(?:\?|$)/;
 
 const port = Number(process.env.PORT ?? 3000);
 const bind = resolveBindAddress(process.env);
@@ -101,7 +100,7 @@ createServer((req, res) => {
     for (const name of Object.keys(req.headers)) if (name.startsWith('x-forwarded-')) delete req.headers[name];
   }
   if (req.url?.startsWith('/sandbox/')) asTheProviderSentIt(res);
-  if (req.method === 'GET' && hasBody(req) && KEYCLOAK_TOKEN_PATH.test(req.url ?? '')) {
+  if (req.method === 'GET' && hasBody(req) && req.url?.startsWith('/sandbox/')) {
     req.headers['x-original-method'] = 'GET';
     req.method = 'POST';
   }

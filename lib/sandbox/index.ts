@@ -9,6 +9,11 @@ import { getSmartSandbox } from './smart';
 /** What every built-in sandbox exposes: a fetch-style handler for the path after its mount point. */
 export interface SandboxHandler {
   handle(request: Request, path: string): Promise<Response>;
+  /**
+   * Whether the emulated server reads the body of a GET to `path` (1upHealth's Keycloak token endpoint, as its docs'
+   * `curl -X GET -d …` sends it). Absent: no path does, and such a body is dropped, as most servers ignore it.
+   */
+  readsGetBody?(path: string): boolean;
 }
 
 const sandboxes: Record<string, () => SandboxHandler> = {

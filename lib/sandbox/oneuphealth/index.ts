@@ -5,7 +5,7 @@ import type { OneUpContext } from './context';
 import { createExportJobStore, defaultJobDurationMs } from './export-jobs';
 import { createKeycloakSigningKey } from './keys';
 import { createPatientAccessStore } from './patient-access-store';
-import { routeRequest } from './router';
+import { isKeycloakTokenPath, routeRequest } from './router';
 
 /** Settings for one emulator instance; every field has a default, tests override them. */
 export interface OneUpHealthSandboxOptions {
@@ -26,6 +26,8 @@ export interface OneUpHealthSandboxOptions {
 /** A fetch-style handler: a Request and the path after the mount point in, a Response out. */
 export interface OneUpHealthSandbox {
   handle(request: Request, path: string): Promise<Response>;
+  /** Only the Keycloak token endpoint reads a GET's body. */
+  readsGetBody(path: string): boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export function createOneUpHealthSandbox(options: OneUpHealthSandboxOptions = {}
     jobDurationMs: options.jobDurationMs ?? defaultJobDurationMs,
     patientAccess: createPatientAccessStore(),
   };
-  return { handle: (request, path) => routeRequest(context, request, path) };
+  return { handle: (request, path) => routeRequest(context, request, path), readsGetBody: isKeycloakTokenPath };
 }
 
 const globalKey = Symbol.for('console.sandbox.1uphealth');

@@ -30,6 +30,15 @@ async function jwks(context: OneUpContext, request: Request): Promise<Response> 
   return jsonResponse(createJwks(await context.getSigningKey()));
 }
 
+/**
+ * The realm's token endpoint, which also reads the form body of a GET: the docs send the token request as
+ * `curl -X GET -d …` (a known deviation in the provider file).
+ */
+export function isKeycloakTokenPath(path: string): boolean {
+  const [first, second, realm, ...rest] = splitPath(path);
+  return first === 'auth' && second === 'realms' && realm !== undefined && rest.join('/') === 'protocol/openid-connect/token';
+}
+
 /** `/auth/realms/{realm}/…`: Keycloak's token, certs and discovery endpoints of realm `dev-portal`. */
 function routeKeycloak(context: OneUpContext, request: Request, realm: string, rest: string[]): Response | Promise<Response> {
   if (realm !== realmName) return jsonResponse({ error: 'Realm does not exist' }, 404);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { oneuphealth } from '@/lib/providers/oneuphealth';
 import { DELETE, GET, POST, PUT } from './route';
 
 function context(provider: string, path: string[]) {
@@ -32,6 +33,21 @@ describe('/sandbox/[provider]/[...path]', () => {
     expect(put.status).toBe(405);
     const del = await DELETE(new Request('http://localhost:3000/sandbox/bcda/auth/token', { method: 'DELETE' }), context('bcda', ['auth', 'token']));
     expect(del.status).toBe(405);
+  });
+
+  it('gives a GET with a body (passed on as a marked POST) back as the GET it was: body kept only where the sandbox reads it', async () => {
+    const preset = oneuphealth.presets.find((p) => p.id === 'provider-access')!;
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: preset.clientId, client_secret: preset.clientSecret, scope: 'bulk-data|user/*.rs' });
+    const asServerMjsSendsIt = (url: string) =>
+      new Request(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Original-Method': 'GET' }, body: form.toString() });
+    const tokenPath = ['auth', 'realms', 'dev-portal', 'protocol', 'openid-connect', 'token'];
+    const token = await POST(asServerMjsSendsIt(`http://localhost:3000/sandbox/1uphealth/${tokenPath.join('/')}`), context('1uphealth', tokenPath));
+    expect(token.status).toBe(200);
+    expect(await token.json()).toMatchObject({ token_type: 'Bearer' });
+    // Elsewhere the body is dropped and the GET answered as a GET (not 405 for a POST).
+    const metadata = await POST(asServerMjsSendsIt('http://localhost:3000/sandbox/bcda/api/v2/metadata'), context('bcda', ['api', 'v2', 'metadata']));
+    expect(metadata.status).toBe(200);
+    expect(((await metadata.json()) as { resourceType: string }).resourceType).toBe('CapabilityStatement');
   });
 
   it('404s with the JSON error shape for an unknown provider', async () => {

@@ -3,7 +3,7 @@ import { readSignedInUser } from '@/lib/auth/signed-in-user';
 import { CONTENT_ENCODING_RESTORED_ENV, SANDBOX_CONTENT_ENCODING_HEADER } from '@/lib/http/content-encoding.mjs';
 import { isInternalCaller } from '@/lib/http/internal-caller';
 import { builtinSandboxesEnabled } from '@/lib/providers/builtin-sandboxes';
-import { getSandboxHandler } from '@/lib/sandbox';
+import { getSandboxHandler, type SandboxHandler } from '@/lib/sandbox';
 import { recordIssuedSecrets } from '@/lib/sandbox/shared/issued-secrets';
 import { withTransportFaults } from '@/lib/sandbox/shared/transport-faults';
 
@@ -63,6 +63,19 @@ async function carryContentEncoding(request: Request, answer: (request: Request)
   return response;
 }
 
+/**
+ * `scripts/server.mjs` passes a GET with a body on as a POST marked `X-Original-Method: GET` (Next would drop the
+ * body). The sandbox gets it back as the GET it was: as that POST, body kept, where the emulated server reads a GET's
+ * body, and as a plain GET elsewhere, the body dropped as most servers ignore it.
+ */
+function asSent(request: Request, sandbox: SandboxHandler, path: string): Request {
+  if (request.method !== 'POST' || request.headers.get('x-original-method')?.toUpperCase() !== 'GET') return request;
+  if (sandbox.readsGetBody?.(path)) return request;
+  const headers = new Headers(request.headers);
+  for (const name of ['x-original-method', 'content-length', 'content-type', 'transfer-encoding']) headers.delete(name);
+  return new Request(request.url, { method: 'GET', headers });
+}
+
 async function dispatch(request: Request, context: RouteContext): Promise<Response> {
   const { provider, path } = await context.params;
   if (!builtinSandboxesEnabled()) return notFound('Built-in sandboxes are turned off (BUILTIN_SANDBOXES).');
@@ -70,9 +83,9 @@ async function dispatch(request: Request, context: RouteContext): Promise<Respon
   if (refused) return refused;
   const sandbox = getSandboxHandler(provider);
   if (!sandbox) return notFound(`No built-in sandbox for provider "${provider}".`);
-  return withTransportFaults(request, () =>
-    carryContentEncoding(request, async (asked) => recordIssuedSecrets(await sandbox.handle(asked, getSandboxPath(asked, provider, path)))),
-  );
+  const sandboxPath = getSandboxPath(request, provider, path);
+  const sent = asSent(request, sandbox, sandboxPath);
+  return withTransportFaults(sent, () => carryContentEncoding(sent, async (asked) => recordIssuedSecrets(await sandbox.handle(asked, sandboxPath))));
 }
 
 // Every method reaches the sandbox, which answers 405 where the emulated API would.
