@@ -10,6 +10,7 @@ import { getVault } from '@/lib/session';
 import { clearSessionCookie, newRandomId, newSessionCookie, readSessionCookie, serializeSessionCookie, type SessionCookie, type SessionOwner } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
 import { VaultUnavailableError } from '@/lib/session/store';
+import { workspaceOwner } from '@/lib/smart/workspace';
 import { checkCsrf } from './csrf';
 import { HttpError } from './errors';
 import { consoleOrigin, isSecureRequest, MisdirectedRequestError } from './origin';
@@ -23,7 +24,7 @@ import { redactStrings } from './redact';
  * (or a Response).
  */
 
-type SessionMode = 'none' | 'optional' | 'create';
+export type SessionMode = 'none' | 'optional' | 'create';
 
 interface RouteSpec<P extends z.ZodType, B extends z.ZodType> {
   params?: P;
@@ -40,7 +41,7 @@ export interface OpenSession {
   cookie: SessionCookie;
 }
 
-interface HandlerContext<P extends z.ZodType, B extends z.ZodType, S extends SessionMode> {
+export interface HandlerContext<P extends z.ZodType, B extends z.ZodType, S extends SessionMode> {
   request: Request;
   params: z.infer<P>;
   body: z.infer<B>;
@@ -52,6 +53,8 @@ interface HandlerContext<P extends z.ZodType, B extends z.ZodType, S extends Ses
   rotateSession: () => Promise<void>;
   /** The signed-in user the request is for; null when console sign-in is off. */
   owner: SessionOwner | null;
+  /** Whose saved providers and keys the request sees: the signed-in user's, or the shared `local` workspace. */
+  workspaceId: string;
   requestId: string;
 }
 
@@ -101,7 +104,7 @@ export function defineRoute<P extends z.ZodType = z.ZodUndefined, B extends z.Zo
         await getVault().endSessionHandle(ended);
       };
 
-      const result = await handler({ request, params, body, session, rotateSession, owner, requestId } as HandlerContext<P, B, S>);
+      const result = await handler({ request, params, body, session, rotateSession, owner, workspaceId: workspaceOwner(owner), requestId } as HandlerContext<P, B, S>);
       const response = result instanceof Response ? result : Response.json(result ?? { ok: true });
       return finish(response, sessionCookieHeader);
     } catch (error) {

@@ -3,14 +3,11 @@ import type { SessionDto } from '@/lib/contract/schemas';
 import { getVault } from '@/lib/session';
 import { sessionTag } from '@/lib/session/cookie';
 import { loadCatalogue } from '@/lib/smart/catalogue';
-import { workspaceOwner } from '@/lib/smart/workspace';
 import { describeStoredToken } from './session-tokens';
 
-type Owner = Parameters<typeof workspaceOwner>[0];
-
-/** Every provider the session may hold a token for: the console's and the user's own. */
-export async function sessionProviderIds(owner: Owner): Promise<string[]> {
-  return (await loadCatalogue(getVault(), workspaceOwner(owner))).map((entry) => entry.provider.id);
+/** Every provider the session may hold a token for: the console's and those saved in the workspace. */
+export async function sessionProviderIds(workspaceId: string): Promise<string[]> {
+  return (await loadCatalogue(getVault(), workspaceId)).map((entry) => entry.provider.id);
 }
 
 /**
@@ -18,9 +15,9 @@ export async function sessionProviderIds(owner: Owner): Promise<string[]> {
  * simulated failures and ended tokens. `GET /api/session` answers it, and so does every call that changes it (a new
  * token, a refresh), so the page updates its cache from the answer instead of reading the session again.
  */
-export async function readSessionView(sid: string, owner: Owner): Promise<SessionDto> {
+export async function readSessionView(sid: string, workspaceId: string): Promise<SessionDto> {
   const vault = getVault();
-  const providerIds = await sessionProviderIds(owner);
+  const providerIds = await sessionProviderIds(workspaceId);
   const [tokens, exchanges, flowErrors, simulations, endedTokens] = await Promise.all([
     vault.getTokens(sid, providerIds),
     vault.listExchanges(sid),

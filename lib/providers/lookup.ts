@@ -1,15 +1,9 @@
 import 'server-only';
 import { HttpError } from '@/lib/http/errors';
 import { builtinSandboxesEnabled } from '@/lib/providers/builtin-sandboxes';
-import { getEnvironment, getProvider } from './index';
+import { getEnvironment } from './index';
 import { resolveEnvironment, type ResolvedEnvironment } from './resolve';
 import type { Provider } from './schema';
-
-export function requireProvider(providerId: string): Provider {
-  const provider = getProvider(providerId);
-  if (!provider) throw new HttpError(404, 'not_found', `Unknown provider "${providerId}".`);
-  return provider;
-}
 
 /** The environment a request names, refused when unknown or when it is a switched-off built-in sandbox. */
 export function requireEnvironment(provider: Provider, environmentId: string): ResolvedEnvironment {

@@ -4,16 +4,15 @@ import { toProviderDto } from '@/lib/providers/dto';
 import { builtinSandboxesEnabled } from '@/lib/providers/builtin-sandboxes';
 import { getVault } from '@/lib/session';
 import { loadCatalogue } from '@/lib/smart/catalogue';
-import { workspaceOwner } from '@/lib/smart/workspace';
 import type { ProvidersResponse } from '@/lib/contract/schemas';
 
 export const dynamic = 'force-dynamic';
 
 /** The console's providers and the ones this user added by discovery, without any secret. */
-export const GET = defineRoute({ session: 'none' }, async ({ request, owner }): Promise<ProvidersResponse> => {
+export const GET = defineRoute({ session: 'none' }, async ({ request, workspaceId }): Promise<ProvidersResponse> => {
   const builtin = builtinSandboxesEnabled();
   const publicOrigin = consoleOrigin(request);
-  const catalogue = await loadCatalogue(getVault(), workspaceOwner(owner));
+  const catalogue = await loadCatalogue(getVault(), workspaceId);
   return {
     providers: catalogue
       .filter(({ record }) => builtin || record?.environmentKind !== 'builtin')

@@ -1,12 +1,9 @@
-import { providerParamsSchema } from '@/lib/contract/route-params';
 import { authorizeRequestSchema, type AuthorizeResponse } from '@/lib/contract/schemas';
-import { defineRoute } from '@/lib/http/define-route';
+import { defineProviderRoute } from '@/lib/http/provider-route';
 import { isSecureRequest, consoleOrigin } from '@/lib/http/origin';
 import { startAuthorization } from '@/lib/oauth/authorization-code';
 import { resolveFlow } from '@/lib/oauth/flow';
-import { requireProviderEntry, withClientKey } from '@/lib/smart/catalogue';
-import { workspaceOwner } from '@/lib/smart/workspace';
-import { getVault } from '@/lib/session';
+import { withClientKey } from '@/lib/smart/catalogue';
 import { serializeTransactionCookie } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
 
@@ -16,11 +13,9 @@ export const dynamic = 'force-dynamic';
  * Starts an authorization-code run: state and PKCE stay on the server, the browser gets the authorize URL to
  * navigate to and a sealed transaction cookie that binds the run to it.
  */
-export const POST = defineRoute(
-  { params: providerParamsSchema, body: authorizeRequestSchema, session: 'create' },
-  async ({ params, body, session, request, owner }) => {
-    const vault = getVault();
-    const entry = await requireProviderEntry(vault, workspaceOwner(owner), params.providerId);
+export const POST = defineProviderRoute(
+  { body: authorizeRequestSchema, session: 'create' },
+  async ({ body, session, request, vault, entry }) => {
     const flow = withClientKey(resolveFlow(entry.provider, body.environmentId, body.credential), entry);
     const started = await startAuthorization({ vault, sid: session.sid }, flow, consoleOrigin(request));
     // A new run: the failure of the last one is no longer the news.

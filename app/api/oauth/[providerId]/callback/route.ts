@@ -1,13 +1,10 @@
-import { providerParamsSchema } from '@/lib/contract/route-params';
-import { defineRoute } from '@/lib/http/define-route';
+import { defineProviderRoute } from '@/lib/http/provider-route';
 import { HttpError } from '@/lib/http/errors';
 import { isSecureRequest, consoleOrigin } from '@/lib/http/origin';
 import { log } from '@/lib/log';
 import { completeAuthorization } from '@/lib/oauth/authorization-code';
 import { flowOfCredential } from '@/lib/oauth/session-tokens';
-import { requireProviderEntry } from '@/lib/smart/catalogue';
-import { workspaceOwner } from '@/lib/smart/workspace';
-import { getVault } from '@/lib/session';
+
 import { clearTransactionCookie, readTransactionCookie } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
 
@@ -19,9 +16,7 @@ export const dynamic = 'force-dynamic';
  * The session's cookie handle is replaced before anything else: a cookie planted before the login (cookies on
  * localhost are shared by every port) or copied from this browser opens nothing afterwards (ASVS 7.2.4).
  */
-export const GET = defineRoute({ params: providerParamsSchema, session: 'optional' }, async ({ params, session, rotateSession, request, owner }) => {
-  const entry = await requireProviderEntry(getVault(), workspaceOwner(owner), params.providerId);
-  const { provider } = entry;
+export const GET = defineProviderRoute({ session: 'optional' }, async ({ session, rotateSession, request, vault, entry, provider, simulations }) => {
   const secure = isSecureRequest(request);
   const back = new URL(`/?provider=${encodeURIComponent(provider.id)}`, consoleOrigin(request));
   const response = new Response(null, { status: 303, headers: { Location: back.toString() } });
@@ -32,11 +27,9 @@ export const GET = defineRoute({ params: providerParamsSchema, session: 'optiona
     return response;
   }
   await rotateSession();
-  const vault = getVault();
   const query = Object.fromEntries(new URL(request.url).searchParams);
   const expectedState = await readTransactionCookie(request.headers.get('cookie'), provider.id, secure, resolveSessionPasswords());
   try {
-    const simulations = await vault.getSimulations(session.sid, provider.id);
     await completeAuthorization({ vault, sid: session.sid, simulations }, provider.id, query, expectedState, (pending) =>
       flowOfCredential(entry, pending.environmentId, pending.credential),
     );

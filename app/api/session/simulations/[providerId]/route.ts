@@ -1,10 +1,7 @@
-import { providerParamsSchema } from '@/lib/contract/route-params';
 import { simulationsRequestSchema, type SimulationsDto } from '@/lib/contract/schemas';
-import { defineRoute } from '@/lib/http/define-route';
+import { defineProviderRoute } from '@/lib/http/provider-route';
 import { HttpError } from '@/lib/http/errors';
-import { requireProvider } from '@/lib/providers/lookup';
 import { builtinSandboxesEnabled } from '@/lib/providers/builtin-sandboxes';
-import { getVault } from '@/lib/session';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,19 +9,15 @@ export const dynamic = 'force-dynamic';
  * Switches simulated failures on (or off, with an empty list) for the provider's built-in sandbox, in this session
  * only. The BFF then names them in `X-Console-Simulate` on every call to that sandbox; real providers never see it.
  */
-export const PUT = defineRoute(
-  { params: providerParamsSchema, body: simulationsRequestSchema, session: 'create' },
-  async ({ params, body, session }): Promise<SimulationsDto> => {
-    const provider = requireProvider(params.providerId);
-    if (!builtinSandboxesEnabled()) {
-      throw new HttpError(400, 'sandbox_disabled', 'Failures can only be simulated on the built-in sandboxes, and they are switched off on this console.', {
-        hint: 'Unset BUILTIN_SANDBOXES=off to use them.',
-      });
-    }
-    if (!provider.environments.some((env) => env.kind === 'builtin')) {
-      throw new HttpError(400, 'bad_request', `${provider.name} has no built-in sandbox, so its failures cannot be simulated.`);
-    }
-    const failures = await getVault().setSimulations(session.sid, provider.id, body.failures);
-    return { providerId: provider.id, failures };
-  },
-);
+export const PUT = defineProviderRoute({ body: simulationsRequestSchema, session: 'create' }, async ({ body, session, vault, provider }): Promise<SimulationsDto> => {
+  if (!builtinSandboxesEnabled()) {
+    throw new HttpError(400, 'sandbox_disabled', 'Failures can only be simulated on the built-in sandboxes, and they are switched off on this console.', {
+      hint: 'Unset BUILTIN_SANDBOXES=off to use them.',
+    });
+  }
+  if (!provider.environments.some((env) => env.kind === 'builtin')) {
+    throw new HttpError(400, 'bad_request', `${provider.name} has no built-in sandbox, so its failures cannot be simulated.`);
+  }
+  const failures = await vault.setSimulations(session.sid, provider.id, body.failures);
+  return { providerId: provider.id, failures };
+});

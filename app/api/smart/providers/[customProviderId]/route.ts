@@ -7,7 +7,7 @@ import { redirectUriFor } from '@/lib/oauth/authorization-code';
 import { getVault } from '@/lib/session';
 import { toCustomProviderDto } from '@/lib/smart/custom-provider';
 import { assertStillValid, buildCustomProviderRecord } from '@/lib/smart/custom-provider-service';
-import { readWorkspace, updateWorkspace, workspaceOwner } from '@/lib/smart/workspace';
+import { readWorkspace, updateWorkspace } from '@/lib/smart/workspace';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,10 +19,10 @@ const notFound = (id: string) =>
 /** Changes a saved provider; an empty client secret keeps the saved one. */
 export const PUT = defineRoute(
   { params: paramsSchema, body: customProviderInputSchema, session: 'create' },
-  async ({ params, body, owner, session, request }): Promise<{ provider: CustomProviderDto }> => {
+  async ({ params, body, workspaceId, session, request }): Promise<{ provider: CustomProviderDto }> => {
     const vault = getVault();
     const publicOrigin = consoleOrigin(request);
-    const ownerKey = workspaceOwner(owner);
+    const ownerKey = workspaceId;
     const snapshot = await readWorkspace(vault, ownerKey);
     const existing = snapshot.providers.find((p) => p.id === params.customProviderId);
     if (!existing) throw notFound(params.customProviderId);
@@ -38,9 +38,9 @@ export const PUT = defineRoute(
 );
 
 /** Forgets a saved provider, and this session's token for it. */
-export const DELETE = defineRoute({ params: paramsSchema, session: 'optional' }, async ({ params, owner, session }) => {
+export const DELETE = defineRoute({ params: paramsSchema, session: 'optional' }, async ({ params, workspaceId, session }) => {
   const vault = getVault();
-  await updateWorkspace(vault, workspaceOwner(owner), (workspace) => {
+  await updateWorkspace(vault, workspaceId, (workspace) => {
     if (!workspace.providers.some((p) => p.id === params.customProviderId)) throw notFound(params.customProviderId);
     return { workspace: { ...workspace, providers: workspace.providers.filter((p) => p.id !== params.customProviderId) }, result: null };
   });
