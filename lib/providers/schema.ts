@@ -26,7 +26,7 @@ export const environmentSchema = z.object({
   label: z.string().min(1),
   /** Absolute origin (https://host) for remote environments; null for the built-in sandbox, resolved at run time. */
   origin: z.url().nullable(),
-  /** Where the API lives when it is not on the OAuth host (HealthSherpa: api.medicare.healthsherpa.com). */
+  /** Where the API lives when it is not on the OAuth host (an `api.` host beside the authorization server). */
   apiOrigin: z.url().optional(),
   tokenPath: pathSchema,
   fhirBasePath: pathSchema,
