@@ -8,9 +8,48 @@ import { simulatedFailureSchema } from '@/lib/contract/simulated-failures';
  * None of them may carry a client secret, an access token or a refresh token (../shared/SECURITY.md rule 1).
  */
 
+/**
+ * The closed list of error codes: those the BFF answers with (`{ error: { code, message, hint? } }`), then the
+ * browser's own for a request that got no such answer or was not sent.
+ */
+export const apiErrorCodeSchema = z.enum([
+  'bad_request',
+  'misdirected_request',
+  'payload_too_large',
+  'validation_failed',
+  'csrf_rejected',
+  'sign_in_required',
+  'not_found',
+  'method_not_allowed',
+  'no_session',
+  'no_token',
+  'preset_not_for_environment',
+  'sandbox_disabled',
+  'path_not_allowed',
+  'upstream_rejected',
+  'upstream_rate_limited',
+  'upstream_error',
+  'upstream_unreachable',
+  'upstream_timeout',
+  'invalid_token_response',
+  'reauth_required',
+  'state_mismatch',
+  'authorization_denied',
+  'vault_unavailable',
+  'discovery_failed',
+  'conflict',
+  'internal_error',
+  // The browser's: no answer, an answer that is not the contract's, an incomplete form it did not send, anything else.
+  'network_error',
+  'invalid_response',
+  'invalid_request',
+  'client_error',
+]);
+export type ApiErrorCode = z.infer<typeof apiErrorCodeSchema>;
+
 export const apiErrorSchema = z.object({
   error: z.object({
-    code: z.string(),
+    code: apiErrorCodeSchema,
     message: z.string(),
     hint: z.string().optional(),
     /** What the upstream answered, redacted, when the error came from a provider. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionDto } from '@/lib/contract/schemas';
+import type { ApiError, SessionDto } from '@/lib/contract/schemas';
 import { getVault } from '@/lib/session';
 import { readSessionCookie } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => upstream.close());
 
-const failure = { error: { code: 'access_denied', message: 'The user denied the consent at Blue Button.' } };
+const failure: ApiError = { error: { code: 'authorization_denied', message: 'The user denied the consent at Blue Button.' } };
 
 async function newSession(): Promise<{ cookie: string; sid: string }> {
   const minted = await callRoute(token.POST as never, {

@@ -1,3 +1,4 @@
+import type { ApiError } from '@/lib/contract/schemas';
 import { defineProviderRoute } from '@/lib/http/provider-route';
 import { HttpError } from '@/lib/http/errors';
 import { isSecureRequest, consoleOrigin } from '@/lib/http/origin';
@@ -38,7 +39,7 @@ export const GET = defineProviderRoute({ session: 'optional' }, async ({ session
     if (!(error instanceof HttpError)) {
       log.error({ err: error instanceof Error ? error.message : String(error) }, 'authorization callback failed');
     }
-    const body = error instanceof HttpError ? error.toBody() : { error: { code: 'internal_error', message: 'The callback failed in the console. The log has the details.' } };
+    const body: ApiError = error instanceof HttpError ? error.toBody() : { error: { code: 'internal_error', message: 'The callback failed in the console. The log has the details.' } };
     await vault.putFlowError(session.sid, provider.id, body);
   }
   return response;
