@@ -6,8 +6,8 @@ import { redactText } from '@/lib/http/redact';
 import type { StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
 import type { TokenEndpointContext } from './token-endpoint';
-import { JWT_BEARER_ASSERTION_TYPE } from '@/lib/smart/assertion-type';
 import { mintFlowAssertion } from './client-authentication';
+import { authenticateClient } from './token-request';
 
 /**
  * Asks the provider what it knows of the session's access token (RFC 7662), for opaque tokens that carry no
@@ -19,24 +19,14 @@ export async function introspectSessionToken(ctx: TokenEndpointContext, stored: 
   if (!env.introspectionUrl) {
     throw new HttpError(400, 'bad_request', `${provider.name} offers no token introspection in ${env.environment.label}.`);
   }
-  const form = new URLSearchParams({ token: stored.accessToken, token_type_hint: 'access_token' });
-  const headers: [string, string][] = [['Accept', 'application/json'], ['Content-Type', 'application/x-www-form-urlencoded']];
   const secrets = [stored.accessToken, credential.clientSecret];
-  if (grant.clientAuth === 'basic') {
-    headers.push(['Authorization', `Basic ${Buffer.from(`${credential.clientId}:${credential.clientSecret}`).toString('base64')}`]);
-  } else if (grant.clientAuth === 'private_key_jwt') {
-    // Authenticated as at the token endpoint: a fresh assertion whose aud is the token URL, which servers accept
-    // for their other endpoints too (RFC 7523 §3: aud identifies the authorization server).
-    const { assertion } = await mintFlowAssertion(flow);
-    form.set('client_assertion_type', JWT_BEARER_ASSERTION_TYPE);
-    form.set('client_assertion', assertion);
-    secrets.push(assertion);
-  } else if (grant.clientAuth === 'none') {
-    form.set('client_id', credential.clientId);
-  } else {
-    form.set('client_id', credential.clientId);
-    form.set('client_secret', credential.clientSecret);
-  }
+  // private_key_jwt: a fresh assertion whose aud is the token URL, which servers accept for their other endpoints
+  // too (RFC 7523 §3: aud identifies the authorization server).
+  const clientAssertion = grant.clientAuth === 'private_key_jwt' ? (await mintFlowAssertion(flow)).assertion : undefined;
+  if (clientAssertion) secrets.push(clientAssertion);
+  const authentication = authenticateClient(grant.clientAuth, { clientId: credential.clientId, clientSecret: credential.clientSecret, clientAssertion });
+  const form = new URLSearchParams({ token: stored.accessToken, token_type_hint: 'access_token', ...authentication.params });
+  const headers: [string, string][] = [['Accept', 'application/json'], ['Content-Type', 'application/x-www-form-urlencoded'], ...authentication.headers];
   const result = await sendOutbound(
     { method: 'POST', url: env.introspectionUrl, headers, body: form.toString(), allowedOrigin: env.origin, timeoutMs: 10_000, publicAddressesOnly: env.environment.userSupplied },
     { kind: 'text', maxBytes: 64 * 1024 },

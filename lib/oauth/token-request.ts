@@ -10,6 +10,30 @@ export interface ClientCredentials {
   clientAssertion?: string;
 }
 
+/**
+ * How the client authenticates to the authorization server, as the provider's recipe says (RFC 6749 §2.3.1; RFC 7523
+ * §2.2 for private_key_jwt): an Authorization header, or parameters for the request body. The same at the token
+ * and the introspection endpoint (RFC 7662 §2.1).
+ */
+export function authenticateClient(
+  clientAuth: GrantRecipe['clientAuth'],
+  credentials: ClientCredentials,
+): { headers: [string, string][]; params: Record<string, string> } {
+  switch (clientAuth) {
+    case 'basic':
+      // As the BCDA seed and `curl --user` do: base64 of the raw "id:secret".
+      return { headers: [['Authorization', `Basic ${Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64')}`]], params: {} };
+    case 'private_key_jwt':
+      // SMART Backend Services sends no client_id: the assertion's iss and sub name the client.
+      if (!credentials.clientAssertion) throw new TypeError('private_key_jwt needs a client assertion minted for this request');
+      return { headers: [], params: { client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: credentials.clientAssertion } };
+    case 'none':
+      return { headers: [], params: { client_id: credentials.clientId } };
+    default:
+      return { headers: [], params: { client_id: credentials.clientId, client_secret: credentials.clientSecret } };
+  }
+}
+
 export interface TokenHttpRequest {
   method: 'GET' | 'POST';
   url: URL;
@@ -38,21 +62,9 @@ export function buildTokenRequest(
   const params: Record<string, string> = isClientCredentials ? { ...recipe.extraParams } : { ...grantParams };
   if (isClientCredentials && recipe.scopes.length > 0) params.scope = recipe.scopes.join(' ');
 
-  if (recipe.clientAuth === 'basic') {
-    // As the BCDA seed and `curl --user` do: base64 of the raw "id:secret".
-    const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
-    headers.push(['Authorization', `Basic ${basic}`]);
-  } else if (recipe.clientAuth === 'private_key_jwt') {
-    // SMART Backend Services sends no client_id: the assertion's iss and sub name the client.
-    if (!credentials.clientAssertion) throw new TypeError('private_key_jwt needs a client assertion minted for this request');
-    params.client_assertion_type = JWT_BEARER_ASSERTION_TYPE;
-    params.client_assertion = credentials.clientAssertion;
-  } else if (recipe.clientAuth === 'none') {
-    params.client_id = credentials.clientId;
-  } else {
-    params.client_id = credentials.clientId;
-    params.client_secret = credentials.clientSecret;
-  }
+  const authentication = authenticateClient(recipe.clientAuth, credentials);
+  headers.push(...authentication.headers);
+  Object.assign(params, authentication.params);
 
   const format = bodyFormat ?? (recipe.body === 'empty' && !isClientCredentials ? 'form' : recipe.body);
   let body: string | undefined;
