@@ -1,6 +1,6 @@
 import type { FlowTarget } from '@/lib/client/effective-flow';
 import { toEnvironmentPath } from '@/lib/client/environment-path';
-import { getHeader } from '@/lib/client/headers';
+import { getHeader } from '@/lib/contract/headers';
 import type { FhirProxyResponse } from '@/lib/contract/schemas';
 
 /** A kick-off that answered 202: what the page needs to follow the job it started. */

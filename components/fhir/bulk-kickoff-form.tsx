@@ -9,7 +9,7 @@ import { TextInput } from '@/components/ui/text-input';
 import { toUpstreamAnswer } from '@/lib/client/bulk-events';
 import type { FlowTarget } from '@/lib/client/effective-flow';
 import { getEnvironmentRoot } from '@/lib/client/environment-path';
-import { getHeader } from '@/lib/client/headers';
+import { getHeader } from '@/lib/contract/headers';
 import { useFhirRequest } from '@/lib/client/hooks';
 import type { ProviderDto } from '@/lib/contract/schemas';
 import { buildKickoffRequest, getBasesFor, type KickoffInput } from '@/lib/client/bulk/kickoff';

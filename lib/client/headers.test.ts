@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatHeaderLines, getHeader, parseHeaderLines } from './headers';
+import { formatHeaderLines, parseHeaderLines } from './headers';
 
-describe('headers', () => {
-  it('looks names up case-insensitively', () => {
-    expect(getHeader([['Content-Location', '/x'], ['x-progress', 'Pending']], 'content-location')).toBe('/x');
-    expect(getHeader([], 'x')).toBeUndefined();
-  });
+describe('header lines', () => {
   it('round-trips Name: value lines', () => {
     const headers = { Accept: 'application/fhir+json', Prefer: 'respond-async' };
     expect(parseHeaderLines(formatHeaderLines(headers))).toEqual(headers);

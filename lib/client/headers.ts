@@ -1,12 +1,3 @@
-/** Header lists arrive as `[name, value]` pairs; names compare case-insensitively (RFC 9110 §5.1). */
-export type HeaderList = ReadonlyArray<readonly [string, string]>;
-
-/** The first value of `name`, or undefined. */
-export function getHeader(headers: HeaderList, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  return headers.find(([key]) => key.toLowerCase() === wanted)?.[1];
-}
-
 /** Parses `Name: value` lines (blank lines and lines without a colon are skipped). */
 export function parseHeaderLines(text: string): Record<string, string> {
   const headers: Record<string, string> = {};

@@ -8,6 +8,7 @@ import { simulationHeaders } from '@/lib/http/simulation';
 import type { ResolvedEnvironment } from '@/lib/providers/resolve';
 import type { StoredToken } from '@/lib/session/vault';
 import { checkEnvironmentPath, joinEnvironmentUrl } from './paths';
+import { getHeader } from '@/lib/contract/headers';
 
 const FHIR_TIMEOUT_MS = 30_000;
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -104,7 +105,7 @@ export function buildFhirCall(
     }
     headers.push([name, value]);
   }
-  if (!headers.some(([n]) => n.toLowerCase() === 'accept')) headers.push(['Accept', defaultAccept]);
+  if (getHeader(headers, 'accept') === undefined) headers.push(['Accept', defaultAccept]);
   const usable = token && token.environmentId === env.environment.id ? token : null;
   // BCDA requires the capital B of "Bearer" whatever token_type said.
   if (usable) headers.push(['Authorization', `Bearer ${usable.accessToken}`]);

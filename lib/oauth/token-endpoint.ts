@@ -13,6 +13,7 @@ import { jwksSource } from './jwks';
 import { explainTokenError } from './token-errors';
 import type { TokenHttpRequest } from './token-request';
 import { parseTokenResponse } from './token-response';
+import { getHeader } from '@/lib/contract/headers';
 
 const TOKEN_TIMEOUT_MS = 15_000;
 /** RFC 6749 §5.1 fields and the secrets; everything else scalar in a token response is a fact worth showing. */
@@ -75,7 +76,7 @@ export async function callTokenEndpoint(
   await record(exchange);
 
   if (response.status !== 200) {
-    const retryAfter = header(response.headers, 'retry-after');
+    const retryAfter = (getHeader(response.headers, 'retry-after') ?? null);
     const explained = explainTokenError({
       status: response.status,
       contentType: response.contentType,
@@ -102,7 +103,7 @@ export async function callTokenEndpoint(
   }
 
   const parsed = parseTokenResponse(
-    { contentType: response.contentType, cacheControl: header(response.headers, 'cache-control'), body: response.text },
+    { contentType: response.contentType, cacheControl: (getHeader(response.headers, 'cache-control') ?? null), body: response.text },
     { documentedLifetimeSeconds: provider.documentedTokenLifetimeSeconds, knownDeviations: provider.knownDeviations, providerName: provider.name },
   );
   if (!parsed.ok) {
@@ -165,11 +166,6 @@ function responseFacts(body: Record<string, unknown> | null, secrets: readonly s
     else if (value === null || typeof value === 'number' || typeof value === 'boolean') facts[key] = value;
   }
   return facts;
-}
-
-
-function header(headers: [string, string][], name: string): string | null {
-  return headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? null;
 }
 
 function redactExchangeBody(exchange: ExchangeDto, secrets: string[]): ExchangeDto {

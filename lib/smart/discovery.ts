@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 import { sendOutbound, type OutboundResult } from '@/lib/http/outbound';
 import { checkOutboundUrl, type UrlPolicyOptions } from './url-policy';
+import { getHeader } from '@/lib/contract/headers';
 
 /**
  * Discovery for a custom provider (issue #8): read the SMART configuration and the OIDC / OAuth metadata of a
@@ -322,7 +323,7 @@ async function fetchDocument(kind: DocumentKind, href: string, options: Discover
   const { response, exchange } = result;
   const base = { kind, url: href, httpStatus: response.status, exchange, problems: [] as FieldProblem[] };
   if (response.status >= 300 && response.status < 400) {
-    const location = response.headers.find(([k]) => k.toLowerCase() === 'location')?.[1];
+    const location = getHeader(response.headers, 'location');
     return { ...base, status: 'redirect', location, message: `redirect ${response.status}, not followed` };
   }
   if (response.status === 404) return { ...base, status: 'not_found', message: 'not found (404)' };

@@ -1,5 +1,5 @@
 import { bulkManifestSchema, parseXProgress, type BulkManifest, type BulkProgress } from '@/lib/client/bulk-export';
-import { getHeader, type HeaderList } from '@/lib/client/headers';
+import { getHeader, type HeaderList } from '@/lib/contract/headers';
 
 /**
  * The life of one bulk-export job after its kick-off answered 202, as a pure reducer: status polling that honours

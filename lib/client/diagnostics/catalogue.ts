@@ -1,4 +1,5 @@
 import type { ExchangeDto, ProviderDto, TokenDto } from '@/lib/contract/schemas';
+import { getHeader } from '@/lib/contract/headers';
 
 /**
  * Known failures, each with how it is recognised and what fixes it. Pure and isomorphic: the page runs it over
@@ -39,9 +40,6 @@ export interface ExchangeContext {
   /** The session's token for the exchange's provider, if any. */
   token: TokenDto | undefined;
 }
-
-const header = (headers: [string, string][], name: string) =>
-  headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
 
 function bodyError(body: string | null | undefined): { error?: string; description?: string } {
   if (!body) return {};
@@ -171,7 +169,7 @@ export function diagnoseExchange(exchange: ExchangeDto, ctx: ExchangeContext): D
   }
 
   if (exchange.kind === 'fhir' && status === 401) {
-    const authorization = header(exchange.request.headers, 'authorization');
+    const authorization = getHeader(exchange.request.headers, 'authorization');
     if (!authorization) {
       add({
         id: 'missing_bearer',
@@ -219,7 +217,7 @@ export function diagnoseExchange(exchange: ExchangeDto, ctx: ExchangeContext): D
   }
 
   if (status === 429) {
-    const retryAfter = header(exchange.response?.headers ?? [], 'retry-after');
+    const retryAfter = getHeader(exchange.response?.headers ?? [], 'retry-after');
     add({
       id: 'rate_limited',
       severity: 'warning',
@@ -240,7 +238,7 @@ export function diagnoseExchange(exchange: ExchangeDto, ctx: ExchangeContext): D
   }
 
   if (status >= 500) {
-    const retryAfter = header(exchange.response?.headers ?? [], 'retry-after');
+    const retryAfter = getHeader(exchange.response?.headers ?? [], 'retry-after');
     add({
       id: 'server_error',
       severity: 'error',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { epochToMs } from '@/lib/client/relative-time';
 import type { ExchangeDto, SessionDto } from '@/lib/contract/schemas';
+import { getHeader } from '@/lib/contract/headers';
 
 /**
  * HAR 1.2, the subset the console writes. Underscore fields are HAR's custom-field convention.
@@ -128,10 +129,10 @@ export function toHar(session: SessionDto, meta: HarMeta): HarLog {
 
 /** One exchange as a HAR entry; a network failure is `status: 0` with the reason in `_error`. */
 export function toHarEntry(exchange: ExchangeDto): HarEntry {
-  const requestType = headerValue(exchange.request.headers, 'content-type');
+  const requestType = getHeader(exchange.request.headers, 'content-type');
   const body = exchange.request.body;
   const response = exchange.response;
-  const responseType = response ? headerValue(response.headers, 'content-type') : undefined;
+  const responseType = response ? getHeader(response.headers, 'content-type') : undefined;
   const content: HarEntry['response']['content'] = {
     size: response?.size ?? 0,
     mimeType: responseType ?? 'x-unknown',
@@ -160,7 +161,7 @@ export function toHarEntry(exchange: ExchangeDto): HarEntry {
       cookies: [],
       headers: response ? toNameValues(response.headers) : [],
       content,
-      redirectURL: (response && headerValue(response.headers, 'location')) ?? '',
+      redirectURL: (response && getHeader(response.headers, 'location')) ?? '',
       headersSize: -1,
       bodySize: response ? response.size : -1,
     },
@@ -180,10 +181,6 @@ function toNameValues(headers: readonly [string, string][]): { name: string; val
   return headers.map(([name, value]) => ({ name, value }));
 }
 
-function headerValue(headers: readonly [string, string][], name: string): string | undefined {
-  return headers.find(([n]) => n.toLowerCase() === name)?.[1];
-}
-
 /** Query parameters as sent (percent-decoded, as browsers' HAR exports show them). */
 function queryStringOf(url: string): { name: string; value: string }[] {
   try {
@@ -196,4 +193,3 @@ function queryStringOf(url: string): { name: string; value: string }[] {
 function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
 }
-
