@@ -7,10 +7,9 @@ import { toProviderDto } from '@/lib/providers/dto';
 import { resolveEnvironment } from '@/lib/providers/resolve';
 import { providerSchema } from '@/lib/providers/schema';
 import { MemoryVaultStore } from '@/lib/session/stores/memory';
-import { SessionVault, type StoredToken } from '@/lib/session/vault';
+import { SessionVault } from '@/lib/session/vault';
 import { completeAuthorization, startAuthorization } from './authorization-code';
 import { resolveFlow, type ResolvedFlow } from './flow';
-import { refreshSessionToken } from './refresh';
 import { demoProviderInput, listenOnLoopback } from './test-helpers';
 
 /** A code the fake server redeems with an ID token whose nonce is the rest of the code. */
@@ -22,7 +21,6 @@ const unsignedJwt = (claims: Record<string, unknown>) =>
 let server: Server;
 let origin = '';
 const calls: URLSearchParams[] = [];
-const usedRefreshTokens = new Set<string>();
 beforeAll(async () => {
   server = createServer((req, res) => {
     let body = '';
@@ -35,11 +33,7 @@ beforeAll(async () => {
         res.end(JSON.stringify(json));
       };
       setTimeout(() => {
-        if (form.get('grant_type') === 'refresh_token') {
-          const used = form.get('refresh_token') ?? '';
-          if (usedRefreshTokens.has(used)) return reply(400, { error: 'invalid_grant' });
-          usedRefreshTokens.add(used);
-        } else if (form.get('code') !== 'good-code' && !form.get('code')?.startsWith(nonceCodePrefix)) {
+        if (form.get('code') !== 'good-code' && !form.get('code')?.startsWith(nonceCodePrefix)) {
           return reply(400, { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid' });
         }
         // A code issued with a nonce: the ID token carries it (OIDC Core §3.1.3.6), as the server saw it at authorize.
@@ -291,75 +285,5 @@ describe('completeAuthorization', () => {
     const refused = await rejection(completeAuthorization(ctx, 'demo', { code: 'bad-code', state: b.state }, b.state, resolveWith(flow)));
     expect(refused.code).toBe('upstream_rejected');
     expect(refused.extra.hint).toContain('PKCE verifier');
-  });
-});
-
-describe('refreshSessionToken', () => {
-  it('SECURITY 8: ten parallel refreshes of an expired token make exactly one upstream refresh; all ten get the rotated token, stored before anyone is answered', async () => {
-    const { ctx, flow, vault, sid } = setup();
-    const { state } = await startAuthorization(ctx, flow, 'http://localhost:3000');
-    const issued = await completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, () => flow);
-    const first = { ...issued, expiresAt: Date.now() - 1000 };
-    await vault.putToken(sid, first);
-    const before = calls.length;
-    const storedWhenAnswered: (string | undefined)[] = [];
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        refreshSessionToken(ctx, first, flow).then(async (t) => {
-          storedWhenAnswered.push((await vault.getToken(sid, 'demo'))?.refreshToken);
-          return t;
-        }),
-      ),
-    );
-    expect(calls.length - before).toBe(1);
-    expect(calls.at(-1)!.get('grant_type')).toBe('refresh_token');
-    const stored = (await vault.getToken(sid, 'demo')) as StoredToken;
-    expect(stored.accessToken).not.toBe(first.accessToken);
-    for (const result of results) {
-      expect(result.accessToken).toBe(stored.accessToken);
-      expect(result.refreshToken).toBe(stored.refreshToken);
-    }
-    expect(storedWhenAnswered).toEqual(Array(10).fill(stored.refreshToken));
-    expect(stored.refreshToken).not.toBe(first.refreshToken);
-    expect(stored.refreshHistory).toHaveLength(1);
-    expect(stored.refreshHistory[0]?.newFingerprint).not.toBeNull();
-  });
-
-  it('SECURITY 8: waits while another console instance (same store) refreshes, then uses its token without a second refresh', async () => {
-    const { ctx, flow, store, sid } = setup();
-    const { state } = await startAuthorization(ctx, flow, 'http://localhost:3000');
-    const first = await completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, () => flow);
-    const otherInstance = new SessionVault(store, { '1': 'z'.repeat(32) });
-    const lock = await otherInstance.lockRefresh(sid, 'demo', 5000);
-    expect(lock).not.toBeNull();
-    const before = calls.length;
-    const waiting = refreshSessionToken(ctx, first, flow);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(calls.length).toBe(before); // Still waiting for the lock.
-    const theirs = { ...first, accessToken: 'rotated-by-the-other-instance', issuedAt: first.issuedAt + 1 };
-    await otherInstance.putToken(sid, theirs);
-    await lock!.release();
-    expect((await waiting).accessToken).toBe('rotated-by-the-other-instance');
-    expect(calls.length).toBe(before);
-  });
-
-  it('SECURITY 8: invalid_grant drops the tokens and answers reauth_required, with no retry', async () => {
-    const { ctx, flow, vault, sid } = setup();
-    const { state } = await startAuthorization(ctx, flow, 'http://localhost:3000');
-    const first = await completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, () => flow);
-    const rotated = await refreshSessionToken(ctx, first, flow);
-    // A caller holding the stale token gets the rotated one instead of spending the used refresh token.
-    expect(await refreshSessionToken(ctx, first, flow)).toEqual(rotated);
-    // The vault holds a token whose refresh token the provider already rotated away.
-    await vault.putToken(sid, first);
-    const error = await rejection(refreshSessionToken(ctx, first, flow));
-    expect(error).toMatchObject({ status: 409, code: 'reauth_required' });
-    expect(await vault.getToken(sid, 'demo')).toBeNull();
-    const [ended] = await vault.getEndedTokens(sid, ['demo']);
-    expect(ended).toMatchObject({ providerId: 'demo', credentialLabel: 'mine', reason: expect.stringContaining('no longer valid') });
-    expect(JSON.stringify(ended)).not.toContain(first.refreshToken!);
-    const recorded = JSON.stringify(await vault.listExchanges(sid));
-    expect(recorded).not.toContain(first.refreshToken!);
-    expect(recorded).not.toContain('secret-1-abcdef');
   });
 });
