@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HttpError } from '@/lib/http/errors';
 import { grantOf, providers } from '@/lib/providers';
 import { toProviderDto } from '@/lib/providers/dto';
 import { resolveEnvironment } from '@/lib/providers/resolve';
@@ -11,6 +10,7 @@ import { SessionVault } from '@/lib/session/vault';
 import { completeAuthorization, startAuthorization } from './authorization-code';
 import { resolveFlow, type ResolvedFlow } from './flow';
 import { demoProviderInput, listenOnLoopback } from './test-helpers';
+import { catchHttpError } from '@/test/http-error';
 
 /** A code the fake server redeems with an ID token whose nonce is the rest of the code. */
 const nonceCodePrefix = 'nonce-code:';
@@ -57,12 +57,6 @@ function setup() {
   const env = resolveEnvironment(provider, provider.environments[0]!, origin);
   const flow: ResolvedFlow = { provider, env, grant: provider.grant, credential: { kind: 'custom', label: 'mine', clientId: 'client-1', clientSecret: 'secret-1-abcdef' } };
   return { store, vault, sid, flow, ctx: { vault, sid } };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<HttpError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(HttpError);
-  return error as HttpError;
 }
 
 describe('startAuthorization', () => {
@@ -148,7 +142,7 @@ describe('startAuthorization', () => {
 
     // Run B's callback with the code issued to run A (whose ID token carries A's nonce): refused, nothing kept.
     const before = calls.length;
-    const injected = await rejection(completeAuthorization(ctx, 'demo', { code: nonceCodePrefix + a.get('nonce'), state: b.get('state')! }, b.get('state')!, () => nonceFlow));
+    const injected = await catchHttpError(completeAuthorization(ctx, 'demo', { code: nonceCodePrefix + a.get('nonce'), state: b.get('state')! }, b.get('state')!, () => nonceFlow));
     expect(injected).toMatchObject({ code: 'state_mismatch', message: expect.stringContaining('nonce') });
     expect(calls.length - before).toBe(1);
     expect(calls.at(-1)!.has('code_verifier')).toBe(false);
@@ -156,7 +150,7 @@ describe('startAuthorization', () => {
 
     // A code whose ID token has no nonce at all is refused too; run A's own code passes.
     const c = new URL((await startAuthorization(ctx, nonceFlow, 'http://localhost:3000')).authorizeUrl).searchParams;
-    expect((await rejection(completeAuthorization(ctx, 'demo', { code: 'good-code', state: c.get('state')! }, c.get('state')!, () => nonceFlow))).code).toBe('state_mismatch');
+    expect((await catchHttpError(completeAuthorization(ctx, 'demo', { code: 'good-code', state: c.get('state')! }, c.get('state')!, () => nonceFlow))).code).toBe('state_mismatch');
     const token = await completeAuthorization(ctx, 'demo', { code: nonceCodePrefix + a.get('nonce'), state: a.get('state')! }, a.get('state')!, () => nonceFlow);
     expect(token.idToken?.claims.nonce).toBe(a.get('nonce'));
     expect((await vault.getToken(sid, 'demo'))?.accessToken).toBe(token.accessToken);
@@ -206,7 +200,7 @@ describe('completeAuthorization', () => {
     expect(token.refreshToken).toMatch(/^rt-/);
     expect(token.responseFacts).toEqual({ patient: '-1' });
     expect((await vault.getToken(sid, 'demo'))?.accessToken).toBe(token.accessToken);
-    const replay = await rejection(completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, resolveWith(flow)));
+    const replay = await catchHttpError(completeAuthorization(ctx, 'demo', { code: 'good-code', state }, state, resolveWith(flow)));
     expect(replay.message).toContain('already used');
   });
 
@@ -217,7 +211,7 @@ describe('completeAuthorization', () => {
   ])('SECURITY 4: refuses %o (cookie state %s) before any token request', async (params, cookieState, message) => {
     const { ctx, flow } = setup();
     const before = calls.length;
-    const error = await rejection(completeAuthorization(ctx, 'demo', params, cookieState, resolveWith(flow)));
+    const error = await catchHttpError(completeAuthorization(ctx, 'demo', params, cookieState, resolveWith(flow)));
     expect(error.code).toBe('state_mismatch');
     expect(error.message).toContain(message);
     expect(calls.length).toBe(before);
@@ -231,14 +225,14 @@ describe('completeAuthorization', () => {
     await completeAuthorization(ctx, 'demo', { code: 'good-code', state: a.state }, a.state, resolveWith(flow));
     const afterFirst = calls.length;
     expect(afterFirst - before).toBe(1);
-    expect((await rejection(completeAuthorization(ctx, 'demo', { code: 'good-code', state: a.state }, a.state, resolveWith(flow)))).message).toContain('already used');
+    expect((await catchHttpError(completeAuthorization(ctx, 'demo', { code: 'good-code', state: a.state }, a.state, resolveWith(flow)))).message).toContain('already used');
     // Another session (same vault, same state and cookie value) finds nothing.
     const b = await startAuthorization(ctx, flow, 'http://localhost:3000');
     const otherSession = { vault, sid: `sid-other-${Math.random().toString(36).slice(2)}` };
-    expect((await rejection(completeAuthorization(otherSession, 'demo', { code: 'good-code', state: b.state }, b.state, resolveWith(flow)))).code).toBe('state_mismatch');
+    expect((await catchHttpError(completeAuthorization(otherSession, 'demo', { code: 'good-code', state: b.state }, b.state, resolveWith(flow)))).code).toBe('state_mismatch');
     // Another provider's callback cannot spend it.
     const c = await startAuthorization(ctx, flow, 'http://localhost:3000');
-    expect((await rejection(completeAuthorization(ctx, 'other', { code: 'good-code', state: c.state }, c.state, resolveWith(flow)))).code).toBe('state_mismatch');
+    expect((await catchHttpError(completeAuthorization(ctx, 'other', { code: 'good-code', state: c.state }, c.state, resolveWith(flow)))).code).toBe('state_mismatch');
     expect(calls.length).toBe(afterFirst);
   });
 
@@ -249,7 +243,7 @@ describe('completeAuthorization', () => {
       const started = await startAuthorization(ctx, flow, 'http://localhost:3000');
       vi.setSystemTime(Date.now() + 11 * 60 * 1000);
       const before = calls.length;
-      const expired = await rejection(completeAuthorization(ctx, 'demo', { code: 'good-code', state: started.state }, started.state, resolveWith(flow)));
+      const expired = await catchHttpError(completeAuthorization(ctx, 'demo', { code: 'good-code', state: started.state }, started.state, resolveWith(flow)));
       expect(expired).toMatchObject({ code: 'state_mismatch', message: expect.stringContaining('expired') });
       expect(calls.length).toBe(before);
     } finally {
@@ -264,7 +258,7 @@ describe('completeAuthorization', () => {
     const before = calls.length;
     for (const iss of ['https://evil.example', flow.env.baseUrl, `${issuer}/`, issuer.toUpperCase(), '']) {
       const run = await startAuthorization(ctx, flow, 'http://localhost:3000');
-      const mixUp = await rejection(completeAuthorization(ctx, 'demo', { code: 'good-code', state: run.state, iss }, run.state, resolveWith(flow)));
+      const mixUp = await catchHttpError(completeAuthorization(ctx, 'demo', { code: 'good-code', state: run.state, iss }, run.state, resolveWith(flow)));
       expect(mixUp.code, iss).toBe('state_mismatch');
       expect(mixUp.message, iss).toContain('issuer');
     }
@@ -279,10 +273,10 @@ describe('completeAuthorization', () => {
   it('explains a denied consent and a refused code', async () => {
     const { ctx, flow } = setup();
     const a = await startAuthorization(ctx, flow, 'http://localhost:3000');
-    const denied = await rejection(completeAuthorization(ctx, 'demo', { error: 'access_denied', state: a.state }, a.state, resolveWith(flow)));
+    const denied = await catchHttpError(completeAuthorization(ctx, 'demo', { error: 'access_denied', state: a.state }, a.state, resolveWith(flow)));
     expect(denied).toMatchObject({ status: 403, code: 'authorization_denied' });
     const b = await startAuthorization(ctx, flow, 'http://localhost:3000');
-    const refused = await rejection(completeAuthorization(ctx, 'demo', { code: 'bad-code', state: b.state }, b.state, resolveWith(flow)));
+    const refused = await catchHttpError(completeAuthorization(ctx, 'demo', { code: 'bad-code', state: b.state }, b.state, resolveWith(flow)));
     expect(refused.code).toBe('upstream_rejected');
     expect(refused.extra.hint).toContain('PKCE verifier');
   });
