@@ -270,6 +270,21 @@ describe('completeAuthorization', () => {
     expect(token.accessToken).toMatch(/^at-/);
   });
 
+  it('refuses a callback that gives a parameter twice (oauth4webapi), with no token request', async () => {
+    const { ctx, flow } = setup();
+    const before = calls.length;
+    for (const repeated of ['code', 'iss', 'error']) {
+      const run = await startAuthorization(ctx, flow, 'http://localhost:3000');
+      const search = new URLSearchParams({ code: 'good-code', state: run.state });
+      if (repeated === 'iss') search.append('iss', 'http://localhost:3000/sandbox/demo');
+      if (repeated === 'error') search.append('error', 'access_denied');
+      search.append(repeated, repeated === 'code' ? 'other-code' : repeated === 'iss' ? 'https://evil.example' : 'server_error');
+      const refused = await catchHttpError(completeAuthorization(ctx, 'demo', search, run.state, resolveWith(flow)));
+      expect(refused.status, repeated).toBe(400);
+    }
+    expect(calls.length).toBe(before);
+  });
+
   it('explains a denied consent and a refused code', async () => {
     const { ctx, flow } = setup();
     const a = await startAuthorization(ctx, flow, 'http://localhost:3000');

@@ -103,22 +103,27 @@ function browserView(flow: ResolvedFlow, publicOrigin: string): ResolvedEnvironm
   return { ...env, environment, baseUrl: moved(env.baseUrl), authorizeUrl: environment.authorizeUrl ? new URL(environment.authorizeUrl) : undefined, fhirBaseUrl: new URL(moved(env.fhirBaseUrl.toString())) };
 }
 
-export type CallbackParams = Record<string, string | undefined>;
+export type CallbackParams = Record<string, string | undefined> | URLSearchParams;
 
 /**
- * Finishes a run at the callback: the state must name a pending run of this session and provider (single use),
- * an `iss` must match where the request went (RFC 9207), an error from the provider is explained, and the code
- * is exchanged server-side with the verifier and client secret. A run bound by a nonce instead of PKCE keeps the
- * token only when the ID token carries this run's nonce. Returns the stored token.
+ * Finishes a run at the callback: the state must name a pending run of this session and provider (single use);
+ * then oauth4webapi's strict check of the authorization response (RFC 9207: an `iss` must be where the request
+ * went; no parameter twice; an error answer is an error) and the code is exchanged server-side with the verifier
+ * and client secret. A run bound by a nonce instead of PKCE keeps the token only when the ID token carries this
+ * run's nonce. Returns the stored token.
  */
 export async function completeAuthorization(
   ctx: TokenEndpointContext,
   providerId: string,
-  params: CallbackParams,
+  callbackParams: CallbackParams,
   expectedState: string | null,
   resolve: (pending: PendingFlow) => ResolvedFlow | Promise<ResolvedFlow>,
 ): Promise<StoredToken> {
-  const state = params.state;
+  const search =
+    callbackParams instanceof URLSearchParams
+      ? callbackParams
+      : new URLSearchParams(Object.entries(callbackParams).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const state = search.getAll('state').length === 1 ? (search.get('state') ?? undefined) : undefined;
   if (!state) throw callbackError(400, 'state_mismatch', 'The callback carries no state.', 'The provider must return the state it was sent; without it the console cannot tell the answer is for this run. Start again.');
   if (!expectedState || state !== expectedState) {
     throw callbackError(400, 'state_mismatch', 'The callback’s state does not match the run this browser started.', 'A tampered, stale or foreign state is refused before any token request (CSRF protection). Start the authorization again.');
@@ -127,32 +132,53 @@ export async function completeAuthorization(
   if (!pending || pending.providerId !== providerId) {
     throw callbackError(400, 'state_mismatch', 'This state was already used or has expired.', 'Each state works once and for 10 minutes. Start the authorization again.');
   }
-  if (params.iss !== undefined && params.iss !== pending.issuer) {
-    throw callbackError(400, 'state_mismatch', `The callback names issuer "${params.iss}", not "${pending.issuer}" where the request went.`, 'Possible mix-up attack (RFC 9207): the answer is refused.');
-  }
-  if (params.error) {
-    const denied = params.error === 'access_denied';
-    throw callbackError(
-      denied ? 403 : 400,
-      denied ? 'authorization_denied' : 'upstream_rejected',
-      `The provider answered the authorization with ${params.error}${params.error_description ? `: ${params.error_description.replace(/\.$/, '')}` : ''}.`,
-      denied ? 'The user declined at the consent screen. Authorize again and allow access.' : 'The authorization request was refused; check the client id, redirect URI and scopes.',
-    );
-  }
-  if (!params.code) throw callbackError(400, 'bad_request', 'The callback carries neither a code nor an error.', 'Start the authorization again.');
+  const code = validateCallback(search, pending, state);
 
   const flow = await resolve(pending);
-  const grantParams: Record<string, string> = { grant_type: 'authorization_code', code: params.code, redirect_uri: pending.redirectUri };
+  const grantParams: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: pending.redirectUri };
   if (pending.codeVerifier) grantParams.code_verifier = pending.codeVerifier;
   const prepared = await prepareTokenRequest(flow, grantParams);
   const { token } = await callTokenEndpoint(ctx, flow, prepared.request, {
-    secrets: [...prepared.secrets, params.code, ...(pending.codeVerifier ? [pending.codeVerifier] : [])],
+    secrets: [...prepared.secrets, code, ...(pending.codeVerifier ? [pending.codeVerifier] : [])],
     clientAssertion: prepared.clientAssertion,
     requestDeviations: recipeDeviations(flow.grant, flow.provider.knownDeviations),
   });
   if (pending.nonce !== undefined) checkIdTokenNonce(token, pending.nonce);
   await ctx.vault.putToken(ctx.sid, token);
   return token;
+}
+
+/**
+ * oauth4webapi's validation of the authorization response (RFC 6749 §4.1.2, RFC 9207 §2.4): a parameter given twice,
+ * an `iss` other than the issuer the request went to, or an error answer is refused; the words are the console's.
+ * Returns the code.
+ */
+function validateCallback(search: URLSearchParams, pending: PendingFlow, state: string): string {
+  // oauth4webapi lets an empty `iss` pass as absent; an `iss` given must name the issuer exactly (RFC 9207 §2.4).
+  const iss = search.get('iss');
+  if (iss !== null && iss !== pending.issuer) {
+    throw callbackError(400, 'state_mismatch', `The callback names issuer "${iss}", not "${pending.issuer}" where the request went.`, 'Possible mix-up attack (RFC 9207): the answer is refused.');
+  }
+  let validated: URLSearchParams;
+  try {
+    validated = oauth.validateAuthResponse({ issuer: pending.issuer }, { client_id: pending.credential.clientId }, search, state);
+  } catch (error) {
+    if (error instanceof oauth.AuthorizationResponseError) {
+      const denied = error.error === 'access_denied';
+      throw callbackError(
+        denied ? 403 : 400,
+        denied ? 'authorization_denied' : 'upstream_rejected',
+        `The provider answered the authorization with ${error.error}${error.error_description ? `: ${error.error_description.replace(/\.$/, '')}` : ''}.`,
+        denied ? 'The user declined at the consent screen. Authorize again and allow access.' : 'The authorization request was refused; check the client id, redirect URI and scopes.',
+      );
+    }
+    throw callbackError(400, 'bad_request', `The callback is not a valid authorization response: ${error instanceof Error ? error.message : String(error)}.`, 'Start the authorization again.');
+  }
+  const codes = validated.getAll('code');
+  if (codes.length > 1) throw callbackError(400, 'bad_request', 'The callback is not a valid authorization response: "code" parameter must be provided only once.', 'Start the authorization again.');
+  const [code] = codes;
+  if (!code) throw callbackError(400, 'bad_request', 'The callback carries neither a code nor an error.', 'Start the authorization again.');
+  return code;
 }
 
 /**

@@ -28,7 +28,7 @@ export const GET = defineProviderRoute({ session: 'optional' }, async ({ session
     return response;
   }
   await rotateSession();
-  const query = Object.fromEntries(new URL(request.url).searchParams);
+  const query = new URL(request.url).searchParams;
   const expectedState = await readTransactionCookie(request.headers.get('cookie'), provider.id, secure, resolveSessionPasswords());
   try {
     await completeAuthorization({ vault, sid: session.sid, simulations }, provider.id, query, expectedState, (pending) =>
