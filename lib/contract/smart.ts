@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-
 /**
  * What the browser and the BFF exchange about custom (discovered) SMART/OAuth providers and the console's client
  * keys (issue #8). Secrets never appear here: a saved client secret is only `hasClientSecret`, a private key only
@@ -20,28 +19,46 @@ export const intendedConfigurationSchema = z.object({
 export type IntendedConfiguration = z.infer<typeof intendedConfigurationSchema>;
 
 const severitySchema = z.enum(['error', 'warning', 'info']);
-const documentKindSchema = z.enum(['smart-configuration', 'openid-configuration']);
+/** The discovery documents the console reads. */
+export const documentKindSchema = z.enum(['smart-configuration', 'openid-configuration']);
+export type DocumentKind = z.infer<typeof documentKindSchema>;
 
-/** The merged server metadata, snake_case as in the documents. */
+/** The endpoint fields discovery reads (SMART App Launch 2.x §Using well-known, RFC 8414 §2, OIDC Discovery §3). */
+export const ENDPOINT_FIELDS = [
+  'authorization_endpoint',
+  'token_endpoint',
+  'jwks_uri',
+  'introspection_endpoint',
+  'revocation_endpoint',
+  'registration_endpoint',
+  'management_endpoint',
+  'userinfo_endpoint',
+] as const;
+export type EndpointField = (typeof ENDPOINT_FIELDS)[number];
+
+/** The list fields discovery reads. */
+export const LIST_FIELDS = [
+  'grant_types_supported',
+  'token_endpoint_auth_methods_supported',
+  'token_endpoint_auth_signing_alg_values_supported',
+  'code_challenge_methods_supported',
+  'scopes_supported',
+  'capabilities',
+  'response_types_supported',
+] as const;
+export type ListField = (typeof LIST_FIELDS)[number];
+
+const metadataFields = ['issuer', ...ENDPOINT_FIELDS, ...LIST_FIELDS] as const;
+
+/** The merged server metadata, snake_case as in the documents: what the BFF keeps and the page shows. */
 export const discoveredServerSchema = z.object({
   issuer: z.string().optional(),
-  authorization_endpoint: z.string().optional(),
-  token_endpoint: z.string().optional(),
-  jwks_uri: z.string().optional(),
-  introspection_endpoint: z.string().optional(),
-  revocation_endpoint: z.string().optional(),
-  registration_endpoint: z.string().optional(),
-  management_endpoint: z.string().optional(),
-  userinfo_endpoint: z.string().optional(),
-  grant_types_supported: z.array(z.string()).optional(),
-  token_endpoint_auth_methods_supported: z.array(z.string()).optional(),
-  token_endpoint_auth_signing_alg_values_supported: z.array(z.string()).optional(),
-  code_challenge_methods_supported: z.array(z.string()).optional(),
-  scopes_supported: z.array(z.string()).optional(),
-  capabilities: z.array(z.string()).optional(),
-  response_types_supported: z.array(z.string()).optional(),
+  ...Object.fromEntries(ENDPOINT_FIELDS.map((field) => [field, z.string().optional()])) as Record<EndpointField, z.ZodOptional<z.ZodString>>,
+  ...Object.fromEntries(LIST_FIELDS.map((field) => [field, z.array(z.string()).optional()])) as Record<ListField, z.ZodOptional<z.ZodArray<z.ZodString>>>,
+  /** SMART permission grammars the server says it accepts (from `permission-v1` / `permission-v2`). */
   smart_versions: z.array(z.enum(['v1', 'v2'])),
-  sources: z.record(z.string(), z.array(documentKindSchema)),
+  /** Which documents said each field; the SMART configuration wins where they disagree. */
+  sources: z.partialRecord(z.enum(metadataFields), z.array(documentKindSchema)),
 });
 export type DiscoveredServerDto = z.infer<typeof discoveredServerSchema>;
 

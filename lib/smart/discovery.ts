@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import type { ExchangeDto } from '@/lib/contract/schemas';
+import { ENDPOINT_FIELDS, LIST_FIELDS, type DiscoveredServerDto, type DocumentKind, type EndpointField, type ListField } from '@/lib/contract/smart';
 import { sendOutbound, type OutboundResult } from '@/lib/http/outbound';
 import { checkOutboundUrl, type UrlPolicyOptions } from './url-policy';
 import { getHeader } from '@/lib/contract/headers';
@@ -13,30 +14,7 @@ import { getHeader } from '@/lib/contract/headers';
  * @see https://www.rfc-editor.org/rfc/rfc8414 (OAuth 2.0 Authorization Server Metadata)
  */
 
-export type DocumentKind = 'smart-configuration' | 'openid-configuration';
-
-export const ENDPOINT_FIELDS = [
-  'authorization_endpoint',
-  'token_endpoint',
-  'jwks_uri',
-  'introspection_endpoint',
-  'revocation_endpoint',
-  'registration_endpoint',
-  'management_endpoint',
-  'userinfo_endpoint',
-] as const;
-export type EndpointField = (typeof ENDPOINT_FIELDS)[number];
-
-export const LIST_FIELDS = [
-  'grant_types_supported',
-  'token_endpoint_auth_methods_supported',
-  'token_endpoint_auth_signing_alg_values_supported',
-  'code_challenge_methods_supported',
-  'scopes_supported',
-  'capabilities',
-  'response_types_supported',
-] as const;
-export type ListField = (typeof LIST_FIELDS)[number];
+export type { DocumentKind };
 
 /** One document's fields, each parsed on its own so one bad field does not hide the rest. */
 export type ParsedDocument = { issuer?: string } & Partial<Record<EndpointField, string>> & Partial<Record<ListField, string[]>>;
@@ -131,12 +109,8 @@ export interface DiscoveryFinding {
 }
 
 /** The merged view; snake_case keys as in the metadata documents. */
-export type DiscoveredServer = ParsedDocument & {
-  /** SMART permission grammars the server says it accepts (from `permission-v1` / `permission-v2`). */
-  smart_versions: ('v1' | 'v2')[];
-  /** Which documents said each field; the SMART configuration wins where they disagree. */
-  sources: Partial<Record<keyof ParsedDocument, DocumentKind[]>>;
-};
+/** The merged view: one definition, in the contract (the BFF stores it, the page shows it). */
+export type DiscoveredServer = DiscoveredServerDto;
 
 export interface Disagreement {
   field: keyof ParsedDocument;
