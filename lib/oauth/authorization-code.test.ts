@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { grantOf, providers } from '@/lib/providers';
@@ -9,7 +8,7 @@ import { MemoryVaultStore } from '@/lib/session/stores/memory';
 import { SessionVault } from '@/lib/session/vault';
 import { completeAuthorization, startAuthorization } from './authorization-code';
 import { resolveFlow, type ResolvedFlow } from './flow';
-import { demoProviderInput, listenOnLoopback } from './test-helpers';
+import { demoProviderInput, startFormEndpoint } from './test-helpers';
 import { catchHttpError } from '@/test/http-error';
 
 /** A code the fake server redeems with an ID token whose nonce is the rest of the code. */
@@ -18,34 +17,22 @@ const unsignedJwt = (claims: Record<string, unknown>) =>
   [{ alg: 'RS256', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.c2ln';
 
 /** A minimal rotating authorization server on loopback: counts token calls and remembers what it was sent. */
-let server: Server;
 let origin = '';
-const calls: URLSearchParams[] = [];
+let calls: URLSearchParams[] = [];
+let close: () => Promise<void>;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const form = new URLSearchParams(body);
-      calls.push(form);
-      const reply = (status: number, json: unknown) => {
-        res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-        res.end(JSON.stringify(json));
-      };
-      setTimeout(() => {
-        if (form.get('code') !== 'good-code' && !form.get('code')?.startsWith(nonceCodePrefix)) {
-          return reply(400, { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid' });
-        }
-        // A code issued with a nonce: the ID token carries it (OIDC Core §3.1.3.6), as the server saw it at authorize.
-        const nonce = form.get('code')?.startsWith(nonceCodePrefix) ? form.get('code')!.slice(nonceCodePrefix.length) : undefined;
-        const idToken = nonce === undefined ? {} : { id_token: unsignedJwt({ iss: origin, sub: 'patient-1', aud: 'client-1', iat: 1, exp: 4102444800, nonce }) };
-        reply(200, { access_token: `at-${calls.length}-xxxxxxxx`, token_type: 'Bearer', expires_in: 3600, refresh_token: `rt-${calls.length}-yyyyyyyy`, scope: 'openid', patient: '-1', ...idToken });
-      }, 30);
-    });
-  });
-  origin = await listenOnLoopback(server);
+  ({ origin, calls, close } = await startFormEndpoint((form) => {
+    const code = form.get('code');
+    if (code !== 'good-code' && !code?.startsWith(nonceCodePrefix)) {
+      return { status: 400, json: { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid' } };
+    }
+    // A code issued with a nonce: the ID token carries it (OIDC Core §3.1.3.6), as the server saw it at authorize.
+    const nonce = code.startsWith(nonceCodePrefix) ? code.slice(nonceCodePrefix.length) : undefined;
+    const idToken = nonce === undefined ? {} : { id_token: unsignedJwt({ iss: origin, sub: 'patient-1', aud: 'client-1', iat: 1, exp: 4102444800, nonce }) };
+    return { status: 200, json: { access_token: `at-${calls.length}-xxxxxxxx`, token_type: 'Bearer', expires_in: 3600, refresh_token: `rt-${calls.length}-yyyyyyyy`, scope: 'openid', patient: '-1', ...idToken } };
+  }, 30));
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => close());
 
 const providerInput = demoProviderInput();
 const provider = providerSchema.parse(providerInput);

@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveEnvironment } from '@/lib/providers/resolve';
 import { providerSchema } from '@/lib/providers/schema';
@@ -6,35 +5,30 @@ import { MemoryVaultStore } from '@/lib/session/stores/memory';
 import { SessionVault, type StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
 import { introspectSessionToken } from './introspection';
-import { demoProviderInput, listenOnLoopback } from './test-helpers';
+import { demoProviderInput, startFormEndpoint } from './test-helpers';
 
 const ACCESS_TOKEN = 'opaque-access-token-to-introspect-0123456789';
 const CLIENT_SECRET = 'introspection-client-secret+/~0123456789';
 
 /** An RFC 7662 endpoint that says the token is active and repeats what it was sent in its claims. */
-let server: Server;
 let origin = '';
+let close: () => Promise<void>;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const authorization = req.headers.authorization ?? '';
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          active: true,
-          scope: 'patient/*.read',
-          echo: body,
-          header: authorization,
-          nested: { seen: [new URLSearchParams(body).get('token'), Buffer.from(authorization.replace(/^Basic /, ''), 'base64').toString()] },
-        }),
-      );
-    });
-  });
-  origin = await listenOnLoopback(server);
+  ({ origin, close } = await startFormEndpoint((form, request, body) => {
+    const authorization = request.headers.authorization ?? '';
+    return {
+      status: 200,
+      json: {
+        active: true,
+        scope: 'patient/*.read',
+        echo: body,
+        header: authorization,
+        nested: { seen: [form.get('token'), Buffer.from(authorization.replace(/^Basic /, ''), 'base64').toString()] },
+      },
+    };
+  }));
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => close());
 
 const providerInput = demoProviderInput({
   environment: { introspectionPath: '/introspect' },

@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '@/lib/http/redact';
 import { resolveEnvironment } from '@/lib/providers/resolve';
@@ -7,7 +6,7 @@ import { SessionVault } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
 import { lifecycleOf } from '@/lib/client/lifecycle';
 import { refreshSessionToken } from './refresh';
-import { demoProvider, listenOnLoopback, storedTokenFixture } from './test-helpers';
+import { demoProvider, startFormEndpoint, storedTokenFixture } from './test-helpers';
 import { toTokenDto } from './token-dto';
 
 /**
@@ -17,37 +16,24 @@ import { toTokenDto } from './token-dto';
  * `rt-none-…` gets no refresh_token, anything else is rotated; `rt-once-…` works once (RFC 9700 §4.14.2), then
  * `invalid_grant`. It answers after 30 ms, so parallel refreshes overlap.
  */
-let server: Server;
 let origin = '';
 let issued = 0;
-const calls: URLSearchParams[] = [];
+let calls: URLSearchParams[] = [];
+let close: () => Promise<void>;
 const spent = new Set<string>();
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const form = new URLSearchParams(body);
-      calls.push(form);
-      const used = form.get('refresh_token') ?? '';
-      setTimeout(() => {
-        if (used.startsWith('rt-once-') && spent.has(used)) {
-          res.writeHead(400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-          return res.end(JSON.stringify({ error: 'invalid_grant' }));
-        }
-        spent.add(used);
-        issued += 1;
-        const answer: Record<string, unknown> = { access_token: `at-${issued}-refreshed-access-token`, token_type: 'Bearer', expires_in: 3600 };
-        if (used.startsWith('rt-same-')) answer.refresh_token = used;
-        else if (!used.startsWith('rt-none-')) answer.refresh_token = `rt-rotated-${issued}-yyyyyyyyyyyy`;
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-        res.end(JSON.stringify(answer));
-      }, 30);
-    });
-  });
-  origin = await listenOnLoopback(server);
+  ({ origin, calls, close } = await startFormEndpoint((form) => {
+    const used = form.get('refresh_token') ?? '';
+    if (used.startsWith('rt-once-') && spent.has(used)) return { status: 400, json: { error: 'invalid_grant' } };
+    spent.add(used);
+    issued += 1;
+    const answer: Record<string, unknown> = { access_token: `at-${issued}-refreshed-access-token`, token_type: 'Bearer', expires_in: 3600 };
+    if (used.startsWith('rt-same-')) answer.refresh_token = used;
+    else if (!used.startsWith('rt-none-')) answer.refresh_token = `rt-rotated-${issued}-yyyyyyyyyyyy`;
+    return { status: 200, json: answer };
+  }, 30));
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => close());
 
 const provider = demoProvider({ grant: { refresh: { supported: true, rotates: false } } });
 

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { providerSchema, type ProviderInput } from '@/lib/providers/schema';
 import type { StoredToken } from '@/lib/session/vault';
@@ -64,4 +64,30 @@ export function storedTokenFixture(overrides: Partial<StoredToken> & Pick<Stored
     verification: { status: 'unverifiable', reason: 'opaque token' },
     ...overrides,
   } as StoredToken;
+}
+
+/**
+ * A fake authorization-server endpoint on loopback: every request's form body is recorded in `calls` and answered
+ * with the JSON `answer` gives (no-store), after `delayMs` so parallel callers overlap.
+ */
+export async function startFormEndpoint(
+  answer: (form: URLSearchParams, request: IncomingMessage, body: string) => { status: number; json: unknown },
+  delayMs = 0,
+): Promise<{ origin: string; calls: URLSearchParams[]; close: () => Promise<void> }> {
+  const calls: URLSearchParams[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const form = new URLSearchParams(body);
+      calls.push(form);
+      setTimeout(() => {
+        const { status, json } = answer(form, req, body);
+        res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify(json));
+      }, delayMs);
+    });
+  });
+  const origin = await listenOnLoopback(server);
+  return { origin, calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
