@@ -7,12 +7,12 @@ const tests = ['**/*.test.ts', '**/*.test.tsx', '**/test-helpers.ts'];
  * Modules the browser may import besides lib/contract and lib/client: pure and isomorphic, they see no secret, token,
  * environment variable or vault (the SMART form runs the same configuration checks as the server).
  */
-const isomorphic = ['./smart/config-checks.ts', './smart/url-policy.ts', './smart/credential-binding.ts', './jwt/decode.ts'];
+const isomorphic = ['./smart/config-checks.ts', './smart/url-policy.ts', './smart/credential-binding.ts'];
 
 /**
  * The fence (STYLE.md "Layout"): the contract imports neither side; the browser reaches the server only through the
- * contract; production code never imports a sandbox. `npm test` runs lint, and lib/contract/fence.test.ts proves each
- * zone fires.
+ * contract; a sandbox imports only the contract and provider files; production code never imports a sandbox.
+ * `npm test` runs lint, and test/fence.test.ts proves each zone fires.
  */
 export const fenceZones = [
   {
@@ -26,6 +26,14 @@ export const fenceZones = [
     from: './lib',
     except: ['./contract', './client', ...isomorphic],
     message: 'Browser code reaches the server only through lib/contract (DTOs) and lib/client (fetchers, hooks).',
+  },
+  {
+    target: './lib/sandbox',
+    from: './',
+    except: ['./lib/sandbox', './lib/contract', './lib/providers', './node_modules'],
+    message:
+      'A built-in sandbox depends only on lib/contract and the provider files; what it must know of the console comes ' +
+      'from its mount (lib/sandbox/host.ts), so an emulator never shares code with the client it tests.',
   },
   {
     target: ['./lib', './app', './proxy.ts', './instrumentation.ts'],

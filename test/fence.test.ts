@@ -55,6 +55,17 @@ describe('the server/browser fence is enforced by lint', () => {
     expect(await fenceViolations('app/sandbox/fence-probe-{n}.ts', "import { getSandboxHandler } from '@/lib/sandbox';\nexport const probe = getSandboxHandler;\n")).toEqual([]);
   });
 
+  it('a sandbox imports only the contract, the provider files and other sandbox code', async () => {
+    expect(await fenceViolations('lib/sandbox/bcda/fence-probe-{n}.ts', "import { addressedOrigin } from '@/lib/http/origin';\nexport const probe = addressedOrigin;\n")).toEqual(['import/no-restricted-paths']);
+    expect(await fenceViolations('lib/sandbox/smart/fence-probe-{n}.ts', "import { mintClientAssertion } from '@/lib/smart/client-assertion';\nexport const probe = mintClientAssertion;\n")).toEqual(['import/no-restricted-paths']);
+    expect(
+      await fenceViolations(
+        'lib/sandbox/bcda/fence-probe-{n}.ts',
+        "import { acceptsGzip } from '@/lib/contract/headers';\nimport { bcda } from '@/lib/providers/bcda';\nimport { getBaseUrl } from './context';\nexport const probe = [acceptsGzip, bcda, getBaseUrl];\n",
+      ),
+    ).toEqual([]);
+  });
+
   it('an import cycle fails lint', async () => {
     const a = "import { b } from './fence-cycle-b-{n}';\nexport const a = () => b;\n";
     const b = "import { a } from './fence-cycle-a-{n}';\nexport const b = () => a;\n";

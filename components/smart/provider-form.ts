@@ -1,6 +1,7 @@
 import type { ClientKeyDto, CustomProviderDto, CustomProviderInput, DiscoveredServerDto } from '@/lib/contract/smart';
 import type { IntendedConfiguration } from '@/lib/contract/smart';
-import { classifyScope, type ConfigFinding, type ServerFacts } from '@/lib/smart/config-checks';
+import { classifyScope } from '@/lib/contract/smart';
+import type { ConfigFinding, ServerFacts } from '@/lib/smart/config-checks';
 import { bindingChanges, credentialBindingOf, type BindingChange, type CredentialBinding } from '@/lib/smart/credential-binding';
 
 /**

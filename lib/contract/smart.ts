@@ -237,3 +237,19 @@ export const assertionFaultLabels: Record<AssertionFault, string> = {
   expired: 'an exp five minutes in the past',
   replayed_jti: 'the jti of the previous assertion again',
 };
+
+// SMART v1: context/Type.(read|write|*). v2: context/Type.cruds (letters in that order) with an optional ?query.
+const V1_SCOPE = /^(patient|user|system)\/(\*|[A-Z][A-Za-z]{0,63})\.(read|write|\*)$/;
+const V2_SCOPE = /^(patient|user|system)\/(\*|[A-Z][A-Za-z]{0,63})\.(?=[cruds])c?r?u?d?s?(\?[^\s?]+)?$/;
+const RESOURCE_LIKE = /^(patient|user|system)\//;
+
+export type ScopeKind = 'v1' | 'v2' | 'other' | 'malformed';
+
+/** Classifies one scope by the SMART grammars; anything not `context/…` is `other` (servers may define their own). */
+export function classifyScope(scope: string): ScopeKind {
+  if (V1_SCOPE.test(scope)) return 'v1';
+  if (V2_SCOPE.test(scope)) return 'v2';
+  if (RESOURCE_LIKE.test(scope)) return 'malformed';
+  if (scope === '' || /\s/.test(scope)) return 'malformed';
+  return 'other';
+}

@@ -15,7 +15,7 @@ import { checkCsrf } from './csrf';
 import { HttpError } from './errors';
 import { consoleOrigin, isSecureRequest, MisdirectedRequestError } from './origin';
 import { OutboundPolicyError } from './outbound';
-import { readCappedText } from './read-capped';
+import { readCappedText } from '@/lib/contract/capped-body';
 import { redactStrings } from './redact';
 
 /**

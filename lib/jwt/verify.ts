@@ -1,7 +1,7 @@
 import 'server-only';
 import { createLocalJWKSet, errors, importJWK, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { TokenVerification } from '@/lib/contract/schemas';
-import { decodeJwtParts } from './decode';
+import { decodeJwtParts } from '@/lib/contract/jwt';
 
 export type JwksSource =
   | { kind: 'jwks'; load: (options: { refresh: boolean; alg: string }) => Promise<JSONWebKeySet> }

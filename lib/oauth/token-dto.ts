@@ -1,7 +1,7 @@
 import 'server-only';
 import type { TokenDto } from '@/lib/contract/schemas';
 import { fingerprint } from '@/lib/http/redact';
-import { decodeJwtParts } from '@/lib/jwt/decode';
+import { decodeJwtParts } from '@/lib/contract/jwt';
 import type { StoredToken } from '@/lib/session/vault';
 
 /** Never more than this many characters of a token: the page needs to tell tokens apart, not to read them. */

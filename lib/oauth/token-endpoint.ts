@@ -5,7 +5,7 @@ import { readJsonObject } from '@/lib/http/json-object';
 import { sendOutbound } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';
 import { simulationHeaders } from '@/lib/http/simulation';
-import { decodeJwtParts } from '@/lib/jwt/decode';
+import { decodeJwtParts } from '@/lib/contract/jwt';
 import { verifyAccessToken } from '@/lib/jwt/verify';
 import type { SessionVault, StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';

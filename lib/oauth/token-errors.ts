@@ -2,7 +2,7 @@ import 'server-only';
 import type { ApiErrorCode } from '@/lib/http/errors';
 import { redactText } from '@/lib/http/redact';
 import type { ClientAuthMethod } from '@/lib/providers/schema';
-import { explainAssertionRejection } from '@/lib/smart/assertion-errors';
+import { explainAssertionRejection } from '@/lib/contract/assertion-rejections';
 
 /** What the BFF tells the page when a token endpoint says no. */
 export interface TokenErrorExplanation {

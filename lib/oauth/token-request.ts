@@ -1,7 +1,7 @@
 import 'server-only';
 import type { TokenDeviation } from '@/lib/contract/schemas';
 import type { GrantRecipe, KnownDeviation } from '@/lib/providers/schema';
-import { JWT_BEARER_ASSERTION_TYPE } from '@/lib/smart/assertion-type';
+import { JWT_BEARER_ASSERTION_TYPE } from '@/lib/contract/oauth';
 
 export interface ClientCredentials {
   clientId: string;

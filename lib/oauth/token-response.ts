@@ -1,6 +1,6 @@
 import 'server-only';
 import type { TokenDeviation } from '@/lib/contract/schemas';
-import { decodeJwtParts } from '@/lib/jwt/decode';
+import { decodeJwtParts } from '@/lib/contract/jwt';
 import type { KnownDeviation } from '@/lib/providers/schema';
 
 /**

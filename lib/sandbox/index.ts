@@ -4,6 +4,7 @@ import { getBlueButtonSandbox } from './bluebutton';
 import { getCandidSandbox } from './candid';
 import { getHealthSherpaSandbox } from './healthsherpa';
 import { getOneUpHealthSandbox } from './oneuphealth';
+import type { ConsoleHost } from './host';
 import { getSmartSandbox } from './smart';
 
 /** What every built-in sandbox exposes: a fetch-style handler for the path after its mount point. */
@@ -16,7 +17,7 @@ export interface SandboxHandler {
   readsGetBody?(path: string): boolean;
 }
 
-const sandboxes: Record<string, () => SandboxHandler> = {
+const sandboxes: Record<string, (consoleHost: ConsoleHost) => SandboxHandler> = {
   bcda: getBcdaSandbox,
   bluebutton: getBlueButtonSandbox,
   candid: getCandidSandbox,
@@ -25,7 +26,7 @@ const sandboxes: Record<string, () => SandboxHandler> = {
   smart: getSmartSandbox,
 };
 
-/** The built-in sandbox for a provider id, or undefined when the provider has none. */
-export function getSandboxHandler(providerId: string): SandboxHandler | undefined {
-  return Object.hasOwn(sandboxes, providerId) ? sandboxes[providerId]?.() : undefined;
+/** The built-in sandbox for a provider id, mounted by `consoleHost`, or undefined when the provider has none. */
+export function getSandboxHandler(providerId: string, consoleHost: ConsoleHost): SandboxHandler | undefined {
+  return Object.hasOwn(sandboxes, providerId) ? sandboxes[providerId]?.(consoleHost) : undefined;
 }

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { generateClientKey, publicJwks, type StoredClientKey } from './client-keys';
-import { backendServicesTokenForm, JWT_BEARER_ASSERTION_TYPE, mintClientAssertion } from './client-assertion';
+import { JWT_BEARER_ASSERTION_TYPE } from '@/lib/contract/oauth';
+import { backendServicesTokenForm, mintClientAssertion } from './client-assertion';
 
 const TOKEN_URL = 'https://ehr.example.org/oauth2/token';
 const NOW = new Date('2025-01-01T12:00:00Z');

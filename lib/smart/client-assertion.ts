@@ -1,13 +1,7 @@
 import 'server-only';
 import { importJWK, SignJWT } from 'jose';
 import type { StoredClientKey } from './client-keys';
-
-import { JWT_BEARER_ASSERTION_TYPE } from './assertion-type';
-
-export { JWT_BEARER_ASSERTION_TYPE };
-
-/** SMART Backend Services: `exp` no more than five minutes in the future. */
-export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
+import { JWT_BEARER_ASSERTION_TYPE, MAX_ASSERTION_LIFETIME_SECONDS } from '@/lib/contract/oauth';
 
 export interface ClientAssertionHeader {
   alg: StoredClientKey['alg'];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IntendedConfiguration } from '@/lib/contract/smart';
-import { CONFIG_FINDING_CODES, checkConfiguration, classifyScope, type ConfigFindingCode, type ServerFacts } from './config-checks';
+import { classifyScope } from '@/lib/contract/smart';
+import { CONFIG_FINDING_CODES, checkConfiguration, type ConfigFindingCode, type ServerFacts } from './config-checks';
 
 const full: ServerFacts = {
   issuer: 'https://auth.example.org',

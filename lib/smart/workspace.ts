@@ -6,7 +6,7 @@ import type { SessionOwner } from '@/lib/session/cookie';
 import type { SessionVault } from '@/lib/session/vault';
 import { publicJwks, storedClientKeySchema } from './client-keys';
 import { customProviderRecordSchema } from './custom-provider';
-import { JWKS_ID_PATTERN, jwksPathOf } from './jwks-route';
+import { JWKS_ID_PATTERN, jwksPathOf } from '@/lib/contract/route-params';
 
 /**
  * A user's workspace: the providers they added and the keys their clients sign with (issue #8). Kept server-side

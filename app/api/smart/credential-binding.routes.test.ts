@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeJwtParts } from '@/lib/jwt/decode';
+import { decodeJwtParts } from '@/lib/contract/jwt';
 import { getVault } from '@/lib/session';
 import { updateWorkspace } from '@/lib/smart/workspace';
 import { callRoute, listen, type Listener } from '@/test/route-harness';

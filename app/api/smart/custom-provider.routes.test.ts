@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeJwtParts } from '@/lib/jwt/decode';
-import { createMemoryJtiStore, verifyClientAssertion } from '@/lib/smart/assertion-verifier';
+import { decodeJwtParts } from '@/lib/contract/jwt';
+import { createMemoryJtiStore, verifyClientAssertion } from '@/lib/sandbox/smart/assertion-verifier';
 import { callRoute, listen, ORIGIN, type Listener } from '@/test/route-harness';
 import * as jwksRoute from '../../jwks/[jwksId]/route';
 import * as providersRoute from '../providers/route';

@@ -1,6 +1,6 @@
 import { getVault } from '@/lib/session';
 import { VaultUnavailableError } from '@/lib/session/store';
-import { JWKS_ID_PATTERN } from '@/lib/smart/jwks-route';
+import { JWKS_ID_PATTERN } from '@/lib/contract/route-params';
 
 export const dynamic = 'force-dynamic';
 

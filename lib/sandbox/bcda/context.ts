@@ -1,5 +1,4 @@
 import 'server-only';
-import { addressedOrigin } from '@/lib/http/origin';
 import type { SigningKey } from '../shared/signing-key';
 import type { JobStore } from './job-store';
 import type { RateLimiter } from '../shared/rate-limit';
@@ -22,5 +21,5 @@ export interface BcdaContext {
  * request's scheme and Host header; ours adds the mount path.
  */
 export function getBaseUrl(context: BcdaContext, request: Request): string {
-  return `${addressedOrigin(request)}${context.mountPath}`;
+  return `${new URL(request.url).origin}${context.mountPath}`;
 }

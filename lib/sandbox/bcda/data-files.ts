@@ -2,7 +2,7 @@ import 'server-only';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { createGzip } from 'node:zlib';
-import { acceptsGzip } from '@/lib/http/accept-encoding';
+import { acceptsGzip } from '@/lib/contract/headers';
 import type { BcdaAccount } from './credentials';
 import type { BcdaContext } from './context';
 import { fhirVersionOf } from './export-request';

@@ -1,5 +1,4 @@
 import 'server-only';
-import { addressedOrigin } from '@/lib/http/origin';
 import type { BlueButtonStore } from './store';
 
 /** The state and settings one sandbox instance shares across its handlers. */
@@ -25,5 +24,5 @@ export interface BlueButtonContext {
  * the browser-facing origin (Host header) plus the mount path.
  */
 export function getBaseUrl(context: BlueButtonContext, request: Request): string {
-  return `${addressedOrigin(request)}${context.mountPath}`;
+  return `${new URL(request.url).origin}${context.mountPath}`;
 }

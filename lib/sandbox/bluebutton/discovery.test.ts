@@ -43,16 +43,6 @@ describe('discovery documents and metadata (no token needed)', () => {
     },
   );
 
-  it('builds absolute URLs from the Host header', async () => {
-    const { sandbox } = createTestSandbox();
-    const response = await sandbox.handle(
-      new Request('http://0.0.0.0:3000/sandbox/bluebutton/v2/fhir/metadata', { headers: { Host: 'console.example:8443' } }),
-      '/v2/fhir/metadata',
-    );
-    const body = (await response.json()) as { implementation: { url: string } };
-    expect(body.implementation.url).toBe('http://console.example:8443/sandbox/bluebutton/v2/fhir');
-  });
-
   it('serves an R4 CapabilityStatement for Patient, Coverage and ExplanationOfBenefit', async () => {
     const { sandbox } = createTestSandbox();
     const response = await send(sandbox, '/v2/fhir/metadata');

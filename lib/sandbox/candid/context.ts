@@ -1,5 +1,4 @@
 import 'server-only';
-import { addressedOrigin } from '@/lib/http/origin';
 import type { CandidSigningKey } from './keys';
 import type { RateLimiter } from '../shared/rate-limit';
 
@@ -17,7 +16,7 @@ export interface CandidContext {
 
 /** The public base URL of the sandbox for this request: the console's origin plus the mount path. */
 export function getBaseUrl(context: CandidContext, request: Request): string {
-  return `${addressedOrigin(request)}${context.mountPath}`;
+  return `${new URL(request.url).origin}${context.mountPath}`;
 }
 
 /** "5 hours", "90 minutes", "45 seconds": a lifetime in the words of Candid's docs. */

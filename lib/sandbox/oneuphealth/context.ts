@@ -1,5 +1,4 @@
 import 'server-only';
-import { addressedOrigin } from '@/lib/http/origin';
 import type { ExportJobStore } from './export-jobs';
 import type { SigningKey } from '../shared/signing-key';
 import type { PatientAccessStore } from './patient-access-store';
@@ -28,5 +27,5 @@ export interface OneUpContext {
  * path. It stands in for both https://gateway.1up.health and https://auth.1updemohealthplan.com.
  */
 export function getBaseUrl(context: OneUpContext, request: Request): string {
-  return `${addressedOrigin(request)}${context.mountPath}`;
+  return `${new URL(request.url).origin}${context.mountPath}`;
 }

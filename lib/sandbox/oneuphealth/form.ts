@@ -1,5 +1,5 @@
 import 'server-only';
-import { readCappedText } from '@/lib/http/read-capped';
+import { readCappedText } from '@/lib/contract/capped-body';
 
 /** Reading form bodies and client credentials the way the emulated servers do. */
 

@@ -1,6 +1,6 @@
 import 'server-only';
-import { decodeJwtParts } from '@/lib/jwt/decode';
-import { verifyClientAssertion } from '@/lib/smart/assertion-verifier';
+import { decodeJwtParts } from '@/lib/contract/jwt';
+import { verifyClientAssertion } from './assertion-verifier';
 import { parseBasicCredentials } from '../shared/basic-auth';
 import { secretsEqual } from '../shared/credentials';
 import type { SmartClient, TokenEndpointAuthMethod } from './clients';

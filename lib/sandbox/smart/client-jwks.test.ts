@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { consoleHost } from '@/lib/http/console-host';
 import { createJwksCache, JWKS_UNREADABLE } from './client-jwks';
 import { setEnv, testJwksId } from './test-helpers';
 
@@ -35,7 +36,7 @@ describe('client JWKS fetching', () => {
       };
       pump();
     });
-    const cache = createJwksCache({ maxBytes: 1024 });
+    const cache = createJwksCache(consoleHost, { maxBytes: 1024 });
     const client = { clientId: 'c', jwksUri: uri } as Parameters<typeof cache.keysFor>[0];
     const result = await cache.keysFor(client, 'kid', Date.now());
     expect(result).toEqual({ problem: JWKS_UNREADABLE });

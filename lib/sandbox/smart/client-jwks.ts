@@ -1,7 +1,8 @@
 import 'server-only';
 import type { JSONWebKeySet } from 'jose';
-import { readCappedText } from '@/lib/http/read-capped';
+import { readCappedText } from '@/lib/contract/capped-body';
 import type { SmartClient } from './clients';
+import type { ConsoleHost } from '../host';
 import { consoleJwksFetchUrl } from './console-jwks';
 
 /**
@@ -33,7 +34,7 @@ export interface JwksCacheOptions {
   capacity?: number;
 }
 
-export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
+export function createJwksCache(consoleHost: ConsoleHost, options: JwksCacheOptions = {}): JwksCache {
   const { ttlMs = 60_000, timeoutMs = 5_000, maxBytes = 256 * 1024, capacity = 500 } = options;
   const cache = new Map<string, { jwks: JSONWebKeySet; fetchedAt: number }>();
   return {
@@ -41,7 +42,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       if (client.jwks) return { jwks: client.jwks };
       if (!client.jwksUri) return { problem: `The client "${client.clientId}" registered neither jwks nor jwks_uri.` };
       // Checked again at use: a registration kept from before a configuration change, or put in the store directly.
-      const target = consoleJwksFetchUrl(client.jwksUri);
+      const target = consoleJwksFetchUrl(client.jwksUri, consoleHost);
       if ('problem' in target) return { problem: JWKS_UNREADABLE };
       const uri = target.url;
       const cached = cache.get(uri);

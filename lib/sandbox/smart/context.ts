@@ -1,6 +1,6 @@
 import 'server-only';
-import { addressedOrigin } from '@/lib/http/origin';
-import type { JtiReplayStore } from '@/lib/smart/assertion-verifier';
+import type { JtiReplayStore } from './assertion-verifier';
+import type { ConsoleHost } from '../host';
 import type { SigningKey } from '../shared/signing-key';
 import { demoClients, type ClientRegistry, type SmartClient } from './clients';
 import type { JwksCache } from './client-jwks';
@@ -20,6 +20,8 @@ export interface SmartContext {
   /** Client assertion `jti`s already used (RFC 7523 §3). */
   jtis: JtiReplayStore;
   jwksCache: JwksCache;
+  /** The console that mounts this sandbox: the only place a registered jwks_uri may point. */
+  consoleHost: ConsoleHost;
 }
 
 /** This server's URLs as the request reached it: the issuer, the FHIR base and the endpoints. */
@@ -39,7 +41,7 @@ export interface ServerUrls {
  * console's server on 127.0.0.1 each see documents that name the address they used.
  */
 export function serverUrls(context: SmartContext, request: Request): ServerUrls {
-  const origin = addressedOrigin(request);
+  const origin = new URL(request.url).origin;
   const issuer = `${origin}${context.mountPath}`;
   return {
     origin,

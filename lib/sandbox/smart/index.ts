@@ -1,5 +1,6 @@
 import 'server-only';
-import { createMemoryJtiStore } from '@/lib/smart/assertion-verifier';
+import { createMemoryJtiStore } from './assertion-verifier';
+import type { ConsoleHost } from '../host';
 import { builtinRedirectUris } from '../redirect-uris';
 import { createSigningKey, lazySigningKey } from '../shared/signing-key';
 import { createJwksCache, type JwksCacheOptions } from './client-jwks';
@@ -10,6 +11,8 @@ import { createStore } from './store';
 
 /** Settings for one emulator instance; every field has a production default, tests override them. */
 export interface SmartSandboxOptions {
+  /** The console that mounts the sandbox (lib/sandbox/host.ts). */
+  consoleHost: ConsoleHost;
   /** Clock in epoch milliseconds. Defaults to `Date.now`. */
   now?: () => number;
   /** Public path the sandbox is mounted at. Defaults to `/sandbox/smart`. */
@@ -35,7 +38,7 @@ export interface SmartSandbox {
  * signing key, clients, codes and tokens.
  * @see https://hl7.org/fhir/smart-app-launch/
  */
-export function createSmartSandbox(options: SmartSandboxOptions = {}): SmartSandbox {
+export function createSmartSandbox(options: SmartSandboxOptions): SmartSandbox {
   const context: SmartContext = {
     now: options.now ?? Date.now,
     mountPath: options.mountPath ?? '/sandbox/smart',
@@ -44,7 +47,8 @@ export function createSmartSandbox(options: SmartSandboxOptions = {}): SmartSand
     clients: options.clients ?? createClientRegistry(options.maxRegisteredClients),
     store: createStore(),
     jtis: createMemoryJtiStore(),
-    jwksCache: createJwksCache(options.jwks),
+    jwksCache: createJwksCache(options.consoleHost, options.jwks),
+    consoleHost: options.consoleHost,
   };
   return { handle: (request, path) => routeRequest(context, request, path) };
 }
@@ -55,7 +59,7 @@ const globalKey = Symbol.for('console.sandbox.smart');
  * The process-wide sandbox instance. It lives on `globalThis` because Next.js may evaluate route modules more
  * than once, and clients, codes and tokens must be shared between them.
  */
-export function getSmartSandbox(): SmartSandbox {
+export function getSmartSandbox(consoleHost: ConsoleHost): SmartSandbox {
   const holder = globalThis as typeof globalThis & { [globalKey]?: SmartSandbox };
-  return (holder[globalKey] ??= createSmartSandbox());
+  return (holder[globalKey] ??= createSmartSandbox({ consoleHost }));
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateClientKey, publicJwks } from '@/lib/smart/client-keys';
+import { consoleHost } from '@/lib/http/console-host';
 import { createSmartSandbox } from './index';
 import { createTestSandbox, expectOAuthError, jsonPost, redirectUri, send, setEnv, testJwksId } from './test-helpers';
 
@@ -152,7 +153,7 @@ describe('POST /auth/register (RFC 7591)', () => {
   });
 
   it('keeps at most the configured number of registrations, forgetting the oldest', async () => {
-    const sandbox = createSmartSandbox({ maxRegisteredClients: 2, redirectUris: () => [redirectUri] });
+    const sandbox = createSmartSandbox({ consoleHost, maxRegisteredClients: 2, redirectUris: () => [redirectUri] });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const response = await send(sandbox, '/auth/register', jsonPost(appMetadata));

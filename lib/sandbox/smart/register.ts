@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import type { SmartClient, TokenEndpointAuthMethod } from './clients';
+import type { ConsoleHost } from '../host';
 import { consoleJwksFetchUrl } from './console-jwks';
 import { randomId, serverUrls, type SmartContext } from './context';
 import { json, methodNotAllowed, oauthError } from './responses';
@@ -75,7 +76,7 @@ function defaultGrantTypes(body: Registration, method: TokenEndpointAuthMethod):
 }
 
 /** Checks the metadata as a whole and builds the client, or answers why it cannot be registered. */
-function buildClient(body: Registration, ownOrigin: string, nowMs: number): SmartClient | Response {
+function buildClient(body: Registration, ownOrigin: string, nowMs: number, consoleHost: ConsoleHost): SmartClient | Response {
   const method = body.token_endpoint_auth_method ?? 'client_secret_basic';
   const grantTypes = [...new Set(body.grant_types ?? defaultGrantTypes(body, method))];
   const backend = grantTypes.includes('client_credentials');
@@ -99,7 +100,7 @@ function buildClient(body: Registration, ownOrigin: string, nowMs: number): Smar
       return invalidMetadata('A private_key_jwt client registers exactly one of jwks_uri or jwks (RFC 7591 §2).');
     }
     if (body.jwks_uri !== undefined) {
-      const accepted = consoleJwksFetchUrl(body.jwks_uri);
+      const accepted = consoleJwksFetchUrl(body.jwks_uri, consoleHost);
       if ('problem' in accepted) return invalidMetadata(accepted.problem);
     }
   } else if (body.jwks !== undefined || body.jwks_uri !== undefined) {
@@ -165,7 +166,7 @@ export async function handleRegister(context: SmartContext, request: Request): P
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return invalidMetadata('The registration request must be a JSON object.');
   const parsed = registrationSchema.safeParse(raw);
   if (!parsed.success) return invalidMetadata(describeIssue(parsed.error));
-  const client = buildClient(parsed.data, serverUrls(context, request).origin, context.now());
+  const client = buildClient(parsed.data, serverUrls(context, request).origin, context.now(), context.consoleHost);
   if (client instanceof Response) return client;
   context.clients.add(client);
   return json(registrationResponse(client), 201);

@@ -1,5 +1,5 @@
 import 'server-only';
-import { classifyScope } from '@/lib/smart/config-checks';
+import { classifyScope } from '@/lib/contract/smart';
 
 /**
  * SMART scopes as this server reads them: v1 (`patient/Observation.read`) and v2 (`patient/Observation.rs`)

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { consoleHost } from '@/lib/http/console-host';
 import { smart } from '@/lib/providers/smart';
 import { generateClientKey, publicJwks, type StoredClientKey } from '@/lib/smart/client-keys';
 import { mintClientAssertion } from '@/lib/smart/client-assertion';
@@ -23,9 +24,9 @@ export function getPreset(id: 'confidential-app' | 'public-app'): Preset {
 }
 
 /** A sandbox on a test clock whose demo apps register the test redirect URI. */
-export function createTestSandbox(options: SmartSandboxOptions = {}) {
+export function createTestSandbox(options: Partial<SmartSandboxOptions> = {}) {
   const clock = createTestClock();
-  const sandbox = createSmartSandbox({ now: clock.now, redirectUris: () => [redirectUri], ...options });
+  const sandbox = createSmartSandbox({ consoleHost, now: clock.now, redirectUris: () => [redirectUri], ...options });
   return { sandbox, clock };
 }
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import { JWT_BEARER_ASSERTION_TYPE } from '@/lib/smart/assertion-type';
+import { JWT_BEARER_ASSERTION_TYPE } from '@/lib/contract/oauth';
 import { verifyS256 } from '../shared/pkce';
 import { authenticateClient } from './client-auth';
 import type { SmartClient } from './clients';

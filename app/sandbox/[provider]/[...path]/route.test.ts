@@ -50,6 +50,21 @@ describe('/sandbox/[provider]/[...path]', () => {
     expect(((await metadata.json()) as { resourceType: string }).resourceType).toBe('CapabilityStatement');
   });
 
+  it('hands the sandbox its request at the address it was called at (the Host), body and all', async () => {
+    const calledAs = { Host: 'console.example:8443' };
+    const metadata = await GET(new Request('http://0.0.0.0:3000/sandbox/bluebutton/v2/fhir/metadata', { headers: calledAs }), context('bluebutton', ['v2', 'fhir', 'metadata']));
+    expect(((await metadata.json()) as { implementation: { url: string } }).implementation.url).toBe('http://console.example:8443/sandbox/bluebutton/v2/fhir');
+
+    const preset = oneuphealth.presets.find((p) => p.id === 'provider-access')!;
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: preset.clientId, client_secret: preset.clientSecret, scope: 'bulk-data|user/*.rs' });
+    const tokenPath = ['auth', 'realms', 'dev-portal', 'protocol', 'openid-connect', 'token'];
+    const token = await POST(
+      new Request(`http://0.0.0.0:3000/sandbox/1uphealth/${tokenPath.join('/')}`, { method: 'POST', headers: { ...calledAs, 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() }),
+      context('1uphealth', tokenPath),
+    );
+    expect(token.status).toBe(200);
+  });
+
   it('404s with the JSON error shape for an unknown provider', async () => {
     const response = await GET(new Request('http://localhost:3000/sandbox/acme/x'), context('acme', ['x']));
     expect(response.status).toBe(404);

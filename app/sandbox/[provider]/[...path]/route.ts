@@ -3,6 +3,8 @@ import { readSignedInUser } from '@/lib/auth/signed-in-user';
 import { CONTENT_ENCODING_RESTORED_ENV, SANDBOX_CONTENT_ENCODING_HEADER } from '@/lib/http/content-encoding.mjs';
 import { isInternalCaller } from '@/lib/http/internal-caller';
 import { builtinSandboxesEnabled } from '@/lib/providers/builtin-sandboxes';
+import { consoleHost } from '@/lib/http/console-host';
+import { addressedOrigin } from '@/lib/http/origin';
 import { getSandboxHandler, type SandboxHandler } from '@/lib/sandbox';
 import { recordIssuedSecrets } from '@/lib/sandbox/shared/issued-secrets';
 import { withTransportFaults } from '@/lib/sandbox/shared/transport-faults';
@@ -76,15 +78,27 @@ function asSent(request: Request, sandbox: SandboxHandler, path: string): Reques
   return new Request(request.url, { method: 'GET', headers });
 }
 
+/**
+ * A sandbox reads the address it was called at from its request's URL, as the providers it emulates echo theirs in
+ * the URLs they answer with: the browser on localhost and the console's server on 127.0.0.1 each see their own.
+ */
+function atAddressedOrigin(request: Request): Request {
+  const url = new URL(request.url);
+  const origin = addressedOrigin(request);
+  if (url.origin === origin) return request;
+  const init = { method: request.method, headers: request.headers, body: request.body, signal: request.signal, duplex: 'half' };
+  return new Request(`${origin}${url.pathname}${url.search}`, init as RequestInit);
+}
+
 async function dispatch(request: Request, context: RouteContext): Promise<Response> {
   const { provider, path } = await context.params;
   if (!builtinSandboxesEnabled()) return notFound('Built-in sandboxes are turned off (BUILTIN_SANDBOXES).');
   const refused = await refusedCaller(request);
   if (refused) return refused;
-  const sandbox = getSandboxHandler(provider);
+  const sandbox = getSandboxHandler(provider, consoleHost);
   if (!sandbox) return notFound(`No built-in sandbox for provider "${provider}".`);
   const sandboxPath = getSandboxPath(request, provider, path);
-  const sent = asSent(request, sandbox, sandboxPath);
+  const sent = asSent(atAddressedOrigin(request), sandbox, sandboxPath);
   return withTransportFaults(sent, () => carryContentEncoding(sent, async (asked) => recordIssuedSecrets(await sandbox.handle(asked, sandboxPath))));
 }
 

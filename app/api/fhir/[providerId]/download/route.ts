@@ -1,7 +1,7 @@
 import { fhirDownloadRequestSchema } from '@/lib/contract/schemas';
 import { openFhirDownload } from '@/lib/fhir/download';
 import { resolveFhirTarget } from '@/lib/fhir/target';
-import { acceptsGzip } from '@/lib/http/accept-encoding';
+import { acceptsGzip } from '@/lib/contract/headers';
 import { defineProviderRoute } from '@/lib/http/provider-route';
 
 export const dynamic = 'force-dynamic';

@@ -1,8 +1,8 @@
 import 'server-only';
 import { compactVerify, createLocalJWKSet, errors, type JSONWebKeySet } from 'jose';
-import { decodeJwtParts } from '@/lib/jwt/decode';
-import { assertionRejection, type AssertionRejection } from './assertion-errors';
-import { JWT_BEARER_ASSERTION_TYPE, MAX_ASSERTION_LIFETIME_SECONDS } from './client-assertion';
+import { decodeJwtParts } from '@/lib/contract/jwt';
+import { assertionRejection, type AssertionRejection } from '@/lib/contract/assertion-rejections';
+import { JWT_BEARER_ASSERTION_TYPE, MAX_ASSERTION_LIFETIME_SECONDS } from '@/lib/contract/oauth';
 
 /**
  * Remembers the `jti`s of accepted assertions until they expire, so a second use is refused. `claim` must be atomic:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertionRejectionCatalogue, assertionRejectionCodes, explainAssertionRejection, type AssertionRejectionCode } from './assertion-errors';
+import { assertionRejectionCatalogue, assertionRejectionCodes, explainAssertionRejection, type AssertionRejectionCode } from '@/lib/contract/assertion-rejections';
 
 // Phrasings modelled on real token endpoints; the oidc-provider ones are its exact strings (lib/shared/jwt_client_auth.js).
 const samples: { name: string; body: unknown; codes: AssertionRejectionCode[] }[] = [

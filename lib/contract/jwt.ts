@@ -1,5 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 
+/** Reading a JWT's header and claims without verifying them: what both sides do to show or route on a token. */
+
 export interface DecodedJwt {
   header: Record<string, unknown>;
   claims: Record<string, unknown>;

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importJWK, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
-import { generateClientKey, publicJwks, type StoredClientKey } from './client-keys';
-import { mintClientAssertion } from './client-assertion';
+import { generateClientKey, publicJwks, type StoredClientKey } from '@/lib/smart/client-keys';
+import { mintClientAssertion } from '@/lib/smart/client-assertion';
 import { createMemoryJtiStore, verifyClientAssertion, type VerifyClientAssertionOptions } from './assertion-verifier';
-import type { AssertionRejectionCode } from './assertion-errors';
+import type { AssertionRejectionCode } from '@/lib/contract/assertion-rejections';
 
 const TOKEN_URL = 'https://ehr.example.org/oauth2/token';
 const CLIENT = 'client-1';
