@@ -1,13 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import {
-  configFindingSchema,
-  discoveredServerSchema,
-  type CustomProviderDto,
-  type DiscoveredServerDto,
-} from '@/lib/contract/smart';
+import { customProviderDtoSchema, type CustomProviderDto, type DiscoveredServerDto, type IntendedConfiguration } from '@/lib/contract/smart';
 import { providerSchema, type Provider } from '@/lib/providers/schema';
-import { intendedConfigurationSchema, type IntendedConfiguration } from '@/lib/contract/smart';
 import { credentialBindingOf, credentialBindingSchema, type CredentialBinding } from './credential-binding';
 
 /**
@@ -19,26 +13,18 @@ import { credentialBindingOf, credentialBindingSchema, type CredentialBinding } 
 export const CUSTOM_ENVIRONMENT_ID = 'discovered';
 export const CUSTOM_PRESET_ID = 'saved';
 
-export const customProviderRecordSchema = z.object({
-  id: z.string().regex(/^custom-[a-z0-9]{10}$/),
-  name: z.string(),
-  discoveryUrl: z.string(),
-  fhirBaseUrl: z.string(),
-  environmentKind: z.enum(['sandbox', 'production', 'builtin']),
-  clientId: z.string(),
+/**
+ * The saved record is the contract's DTO with the secret in place of `hasClientSecret`, the server the secret belongs
+ * to, and no `redirectUri` (derived per request): one definition of every field the page also sees.
+ */
+export const customProviderRecordSchema = customProviderDtoSchema.omit({ hasClientSecret: true, redirectUri: true }).extend({
   /** Server-side only; '' for private_key_jwt and public clients. */
   clientSecret: z.string(),
-  keyKid: z.string().optional(),
   /**
    * The server the secret (or the key's use) was saved for (SECURITY.md rule 15). Absent on records saved before
    * the rule: those are bound to their endpoints as they stand.
    */
   credentialBinding: credentialBindingSchema.optional(),
-  config: intendedConfigurationSchema,
-  server: discoveredServerSchema,
-  findings: z.array(configFindingSchema),
-  createdAt: z.string(),
-  updatedAt: z.string(),
 });
 export type CustomProviderRecord = z.infer<typeof customProviderRecordSchema>;
 
