@@ -56,6 +56,23 @@ const config = [
     },
   },
   {
+    // One owner of token state in the browser (lib/client/token-owner.ts): only it asks the BFF for tokens.
+    files: ['components/**', 'lib/client/**', 'app/**'],
+    ignores: [...tests, 'lib/client/token-owner.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['@/lib/client/fetchers', './fetchers'].map((name) => ({
+            name,
+            importNames: ['postToken', 'postRefresh'],
+            message: 'Token requests belong to the token owner (lib/client/token-owner.ts): use useTokenOwnerContext().',
+          })),
+        },
+      ],
+    },
+  },
+  {
     // The sandbox mount and the sandboxes themselves are where a sandbox is imported.
     files: ['lib/sandbox/**', 'app/sandbox/**'],
     ignores: tests,

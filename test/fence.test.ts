@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ async function fenceViolations(path: string, code: string, companions: Record<st
     for (const [file, text] of files) writeFileSync(file, text);
     const [probe] = files;
     const [result] = await eslint.lintText(probe![1], { filePath: probe![0] });
-    return (result?.messages ?? []).map((message) => message.ruleId ?? message.message).filter((rule) => rule.startsWith('import/no-'));
+    return (result?.messages ?? []).map((message) => message.ruleId ?? message.message).filter((rule) => rule.startsWith('import/no-') || rule === 'no-restricted-imports');
   } finally {
     for (const [file] of files) rmSync(file, { force: true });
   }
@@ -64,6 +64,19 @@ describe('the server/browser fence is enforced by lint', () => {
         "import { acceptsGzip } from '@/lib/contract/headers';\nimport { bcda } from '@/lib/providers/bcda';\nimport { getBaseUrl } from './context';\nexport const probe = [acceptsGzip, bcda, getBaseUrl];\n",
       ),
     ).toEqual([]);
+  });
+
+  it('only the token owner asks the BFF for tokens', async () => {
+    const asksForToken = "import { postToken } from '@/lib/client/fetchers';\nexport const probe = postToken;\n";
+    expect(await fenceViolations('components/jwt/fence-probe-{n}.tsx', asksForToken)).toEqual(['no-restricted-imports']);
+    expect(await fenceViolations('lib/client/fence-probe-{n}.ts', "import { postRefresh } from './fetchers';\nexport const probe = postRefresh;\n")).toEqual(['no-restricted-imports']);
+    expect(await fenceViolations('components/jwt/fence-probe-{n}.tsx', "import { fetchSession } from '@/lib/client/fetchers';\nexport const probe = fetchSession;\n")).toEqual([]);
+    // The owner itself (linted as it stands on disk, with the probe's import added).
+    const ownerSource = readFileSync(join(root, 'lib/client/token-owner.ts'), 'utf8');
+    const probe = "import { postToken as probeToken } from '@/lib/client/fetchers';\nexport const probe = probeToken;\n";
+    const [owner] = await eslint.lintText(`${probe}${ownerSource}`, { filePath: join(root, 'lib/client/token-owner.ts') });
+    expect(owner?.fatalErrorCount).toBe(0);
+    expect((owner?.messages ?? []).map((message) => message.ruleId)).not.toContain('no-restricted-imports');
   });
 
   it('an import cycle fails lint', async () => {

@@ -18,12 +18,13 @@ import { useIsLive } from '@/components/jwt/use-is-live';
 import { Timeline } from '@/components/timeline/timeline';
 import { readConsoleLocation, withConsoleProvider, type ConsoleLocation } from '@/lib/client/console-location';
 import { getEffectiveEndpoints, getEffectiveGrant, getFlowTarget } from '@/lib/client/effective-flow';
-import { useAuthorize, useGetToken, useRefreshToken, useSession } from '@/lib/client/hooks';
+import { useAuthorize, useSession } from '@/lib/client/hooks';
 import { epochToMs } from '@/lib/client/relative-time';
 import { getProviderSimulations } from '@/lib/client/simulations';
 import type { ProviderDto, ProvidersResponse, TokenDto } from '@/lib/contract/schemas';
 import { queryKeys } from '@/lib/client/query-keys';
-import { chooseShownToken, findProviderToken, tokenMatchesSelection } from '@/lib/client/token-selection';
+import { TokenOwnerContext, useTokenOwner } from '@/lib/client/token-owner';
+import { findProviderToken } from '@/lib/client/token-selection';
 import { EndedTokenHistory } from '@/components/jwt/ended-token-history';
 import { NoTokenCard } from './no-token-card';
 import { getNoSessionError, useFlowErrors, type FlowErrors } from './use-flow-errors';
@@ -50,9 +51,7 @@ function replaceLocationProvider(providerId: string | null) {
 export function Workbench({ catalogue }: WorkbenchProps) {
   const { providers, builtinSandboxes } = catalogue;
   const session = useSession();
-  const getToken = useGetToken();
   const authorize = useAuthorize();
-  const refresh = useRefreshToken();
 
   const [initialLocation] = useState(readLocation);
   const [selection, setSelection] = useState<Selection | null>(() => {
@@ -86,10 +85,19 @@ export function Workbench({ catalogue }: WorkbenchProps) {
     }
   }, [initialLocation, providers]);
 
+  const provider = providers.find((p) => p.id === selection?.providerId) ?? providers[0];
+  const environment =
+    provider?.environments.find((env) => env.id === selection?.environmentId) ?? provider?.environments[0];
+  const presetId = toPresetId(selection?.credential ?? '');
+  const tokens = useTokenOwner(provider, environment && { environmentId: environment.id, presetId }, session.data);
+  const shown = tokens.token;
+  // Not useServerNow: the whole workbench would re-render every second.
+  const hasLiveToken = useIsLive(shown ? epochToMs(shown.token.expiresAt) : null, shown?.clockOffsetMs ?? 0);
+
   const select = (next: Selection) => {
     setSelection(next);
     setTouched(true);
-    getToken.reset();
+    tokens.forgetAnswer();
     authorize.reset();
   };
 
@@ -98,31 +106,9 @@ export function Workbench({ catalogue }: WorkbenchProps) {
     const next = list.find((p) => p.id === id);
     if (!next) return;
     select(getInitialSelection(next, builtinSandboxes, session.data && findProviderToken(session.data.tokens, id)));
-    refresh.reset();
+    tokens.forgetRefresh();
     replaceLocationProvider(id);
   };
-
-  const provider = providers.find((p) => p.id === selection?.providerId) ?? providers[0];
-  const environment =
-    provider?.environments.find((env) => env.id === selection?.environmentId) ?? provider?.environments[0];
-  const presetId = toPresetId(selection?.credential ?? '');
-
-  const providerToken = provider && session.data ? findProviderToken(session.data.tokens, provider.id) : undefined;
-  const sessionToken =
-    providerToken && environment && tokenMatchesSelection(providerToken, environment.id, presetId) ? providerToken : undefined;
-  const minted =
-    getToken.data &&
-    getToken.data.token.providerId === provider?.id &&
-    environment &&
-    tokenMatchesSelection(getToken.data.token, environment.id, presetId)
-      ? getToken.data
-      : undefined;
-  const shown = chooseShownToken(
-    minted,
-    sessionToken && session.data && { token: sessionToken, clockOffsetMs: session.data.clockOffsetMs },
-  );
-  // Not useServerNow: the whole workbench would re-render every second.
-  const hasLiveToken = useIsLive(shown ? epochToMs(shown.token.expiresAt) : null, shown?.clockOffsetMs ?? 0);
 
   if (!provider || !environment || !selection) return null;
 
@@ -130,7 +116,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
   const endpoints = getEffectiveEndpoints(provider, environment, presetId);
   const target = getFlowTarget(provider, environment, presetId);
   const authorizationCode = grant.grantType === 'authorization_code';
-  const refreshError = refresh.error && refresh.variables?.providerId === provider.id ? refresh.error : null;
+  const { providerToken, refreshError } = tokens;
   const endedToken = session.data?.endedTokens.find((e) => e.providerId === provider.id);
   const otherToken =
     !shown && providerToken
@@ -143,25 +129,15 @@ export function Workbench({ catalogue }: WorkbenchProps) {
 
   const showToken = (token: TokenDto) => select(getInitialSelection(provider, builtinSandboxes, token));
 
-  const refreshNow = () =>
-    refresh.mutate(
-      { providerId: provider.id },
-      {
-        onError: (error) => {
-          // The BFF dropped the tokens: a token still held from the last Get token is gone too.
-          if (error.code === 'reauth_required') getToken.reset();
-        },
-      },
-    );
-
   const refreshControls = {
-    onRefresh: refreshNow,
-    pending: refresh.isPending,
+    onRefresh: tokens.refresh,
+    pending: tokens.refreshPending,
     error: refreshError,
     formId: TOKEN_REQUEST_FORM_ID,
   };
 
   return (
+    <TokenOwnerContext value={tokens}>
     <div className="space-y-4">
       <TokenRequestForm
         providers={providers}
@@ -178,16 +154,16 @@ export function Workbench({ catalogue }: WorkbenchProps) {
           select({ ...selection, environmentId: id, credential: getDefaultCredential(provider, id, selection.credential) })
         }
         onCredentialChange={(value) => select({ ...selection, credential: value })}
-        onRequestToken={(input) => getToken.mutate({ providerId: provider.id, input })}
+        onRequestToken={tokens.getToken}
         onAuthorize={(input) => {
           flowErrors.dismiss(provider.id);
-          refresh.reset();
+          tokens.forgetRefresh();
           authorize.mutate({ providerId: provider.id, input });
         }}
-        pending={authorizationCode ? authorize.isPending : getToken.isPending}
+        pending={authorizationCode ? authorize.isPending : tokens.getTokenPending}
         redirecting={authorizationCode && authorize.isSuccess}
-        lastToken={minted?.token}
-        error={authorizationCode ? authorize.error : getToken.error}
+        lastToken={tokens.lastAnswer}
+        error={authorizationCode ? authorize.error : tokens.getTokenError}
         flowError={flowErrors.errors[provider.id]}
         onDismissFlowError={() => flowErrors.dismiss(provider.id)}
       />
@@ -226,6 +202,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
               environmentLabel={environment.label}
               requestedScopes={requestedScopesOf(getEffectiveGrant(provider, shown.token.presetId).scopes)}
               refresh={refreshControls}
+              reused={tokens.shownWasReused}
             />
           ) : (
             <NoTokenCard
@@ -265,6 +242,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
         onRefresh={() => void session.refetch()}
       />
     </div>
+    </TokenOwnerContext>
   );
 }
 

@@ -1,5 +1,6 @@
 'use client';
 
+import { useCallback } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -7,7 +8,7 @@ import { Disclosure } from '@/components/ui/disclosure';
 import { EmptyState } from '@/components/ui/empty-state';
 import type { FlowTarget } from '@/lib/client/effective-flow';
 import type { ProviderDto } from '@/lib/contract/schemas';
-import { useTokenRenewal } from '@/lib/client/use-token-renewal';
+import { useTokenOwnerContext } from '@/lib/client/token-owner';
 import { BulkJob } from './bulk-job';
 import type { ActiveBulkJob } from './bulk-job-types';
 import { BulkKickoffForm } from './bulk-kickoff-form';
@@ -24,7 +25,9 @@ export interface BulkExportCardProps {
 /** Step 6: start a `$export` from the form (or an example above) and follow the job until its files are downloaded. */
 export function BulkExportCard({ provider, target, job, onStarted, onDismiss }: BulkExportCardProps) {
   const environment = job ? provider.environments.find((env) => env.id === job.target.environmentId) : undefined;
-  const renewToken = useTokenRenewal(provider, job?.target ?? target);
+  const { renew } = useTokenOwnerContext();
+  const { environmentId, presetId } = job?.target ?? target;
+  const renewToken = useCallback(() => renew({ environmentId, presetId }, 'retry'), [renew, environmentId, presetId]);
   const capability = provider.bulkExport;
 
   return (

@@ -3,8 +3,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { ApiErrorCard } from '@/components/ui/api-error-card';
-import type { ApiClientError } from '@/lib/client/api-client-error';
-import { useGetToken, useRefreshToken } from '@/lib/client/hooks';
+import { toApiClientError, type ApiClientError } from '@/lib/client/api-client-error';
+import { useTokenOwnerContext } from '@/lib/client/token-owner';
 import { formatClockTime, formatRelativeTime } from '@/lib/client/relative-time';
 import type { TokenDto } from '@/lib/contract/schemas';
 import { lifecycleOf, renewalAction, type LifecycleEvent, type LifecycleEventType } from '@/lib/client/lifecycle';
@@ -44,9 +44,7 @@ export function TokenLifecycle({ token, now }: { token: TokenDto; now: number })
   const [autoRenew, setAutoRenew] = useState(false);
   const [failure, setFailure] = useState<ApiClientError | null>(null);
   const attemptedFor = useRef<string | null>(null);
-  const refresh = useRefreshToken();
-  const mint = useGetToken();
-  const busy = refresh.isPending || mint.isPending;
+  const { renew, busy } = useTokenOwnerContext();
   const action = now > 0 ? renewalAction(token, now, { lastAttemptFailed: failure !== null }) : null;
   const tokenKey = `${token.fingerprint.hmacPrefix}:${token.expiresAt}`;
 
@@ -54,16 +52,8 @@ export function TokenLifecycle({ token, now }: { token: TokenDto; now: number })
     if (!autoRenew || busy || !action || attemptedFor.current === tokenKey) return;
     if (action.kind !== 'refresh' && action.kind !== 'mint') return;
     attemptedFor.current = tokenKey;
-    const onError = (error: ApiClientError) => setFailure(error);
-    if (action.kind === 'refresh') {
-      refresh.mutate({ providerId: token.providerId }, { onError });
-    } else if (token.presetId) {
-      mint.mutate(
-        { providerId: token.providerId, input: { environmentId: token.environmentId, credential: { kind: 'preset', presetId: token.presetId }, forceNew: true } },
-        { onError },
-      );
-    }
-  }, [autoRenew, busy, action, tokenKey, refresh, mint, token]);
+    renew({ environmentId: token.environmentId, presetId: token.presetId }, 'auto-renew').catch((error: unknown) => setFailure(toApiClientError(error)));
+  }, [autoRenew, busy, action, tokenKey, renew, token]);
 
   const events = now > 0 ? lifecycleOf(token, now) : [];
   return (

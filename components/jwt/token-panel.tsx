@@ -34,13 +34,15 @@ export interface TokenPanelProps {
   requestedScopes: readonly string[] | null;
   /** Refresh now, its progress and its error (used when the token came with a refresh token). */
   refresh: RefreshControls;
+  /** The last Get token was answered with this token instead of a new one. */
+  reused: boolean;
 }
 
 /**
  * The token the server holds for this session: expiry on the server clock, fingerprint, the decoded JWT or (opaque
  * tokens) what the token response said, granted scopes, the refresh token and deviations.
  */
-export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, environmentLabel, requestedScopes, refresh }: TokenPanelProps) {
+export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, environmentLabel, requestedScopes, refresh, reused }: TokenPanelProps) {
   const now = useServerNow(clockOffsetMs);
   const claimDescriptions = useMemo(() => ({ ...CLAIM_DESCRIPTIONS, ...claimGlossary }), [claimGlossary]);
   const expiresAt = epochToMs(token.expiresAt);
@@ -61,7 +63,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
       }
       actions={
         <>
-          {token.reused && <Badge tone="blue">Reused</Badge>}
+          {reused && <Badge tone="blue">Reused</Badge>}
           {countdown && <TokenStatusBadge state={countdown.state} />}
         </>
       }

@@ -115,3 +115,31 @@ test('Get token is one request from the page: its answer carries the session, an
   await page.waitForTimeout(1_500);
   expect(apiCalls).toEqual(['POST /api/oauth/bcda/token']);
 });
+
+test('a session read that started before Get token does not take the new token off the page when it lands after', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('Provider').selectOption('bcda');
+  await page.getByLabel('Environment').selectOption('builtin');
+  await page.getByLabel('Credential set').selectOption('extra-large');
+  await page.waitForLoadState('networkidle');
+
+  // The next session read is answered by the server now (no token yet) but reaches the page only after the token.
+  let tokenAnswered!: () => void;
+  const tokenDone = new Promise<void>((resolve) => (tokenAnswered = resolve));
+  await page.route('**/api/session', async (route) => {
+    const stale = await route.fetch();
+    await tokenDone;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await route.fulfill({ response: stale });
+  }, { times: 1 });
+  page.on('response', (response) => {
+    if (new URL(response.url()).pathname === '/api/oauth/bcda/token') tokenAnswered();
+  });
+
+  await page.getByTestId('timeline').getByRole('button', { name: 'Refresh' }).click();
+  await page.getByTestId('get-token').click();
+  await expect(page.getByTestId('token-panel')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('token-panel')).toBeVisible();
+});

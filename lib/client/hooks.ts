@@ -10,11 +10,8 @@ import {
   fetchSession,
   postAuthorize,
   postFhirRequest,
-  postRefresh,
-  postToken,
   putSimulations,
   type AuthorizeInput,
-  type TokenRequestInput,
   type WithClock,
 } from './fetchers';
 import { queryKeys } from './query-keys';
@@ -26,7 +23,6 @@ import type {
   SessionDto,
   SimulatedFailure,
   SimulationsDto,
-  TokenResponseDto,
 } from '@/lib/contract/schemas';
 
 export function useProviders() {
@@ -49,34 +45,6 @@ export function useSession() {
 function useInvalidateSession() {
   const queryClient = useQueryClient();
   return () => queryClient.invalidateQueries({ queryKey: queryKeys.session.all });
-}
-
-export interface GetTokenVariables {
-  providerId: string;
-  input: TokenRequestInput;
-}
-
-/**
- * The session a token answer carries replaces the cached one (one request per click: the answer has the new token,
- * the timeline and anything the token ended). A failure changed the timeline too, so then the session is read.
- */
-function useSessionFromTokenAnswer() {
-  const queryClient = useQueryClient();
-  const invalidateSession = useInvalidateSession();
-  return {
-    onSuccess: (answer: WithClock<TokenResponseDto>) => {
-      queryClient.setQueryData<WithClock<SessionDto>>(queryKeys.session.all, { ...answer.session, clockOffsetMs: answer.session.serverNow - Date.now() });
-    },
-    onError: invalidateSession,
-  };
-}
-
-export function useGetToken() {
-  const sessionFromAnswer = useSessionFromTokenAnswer();
-  return useMutation<WithClock<TokenResponseDto>, ApiClientError, GetTokenVariables>({
-    mutationFn: ({ providerId, input }) => postToken(providerId, input),
-    ...sessionFromAnswer,
-  });
 }
 
 export interface AuthorizeVariables {
@@ -102,19 +70,6 @@ export function useAuthorize() {
     return () => window.removeEventListener('pageshow', onPageShow);
   }, [reset]);
   return mutation;
-}
-
-/**
- * Refreshes the provider's token on the server; the answer's session (the rotated token, the new exchange) replaces
- * the cached one. After a failure (e.g. `reauth_required`, when the BFF has dropped the tokens) the session is read.
- * Never retried.
- */
-export function useRefreshToken() {
-  const sessionFromAnswer = useSessionFromTokenAnswer();
-  return useMutation<WithClock<TokenResponseDto>, ApiClientError, { providerId: string }>({
-    mutationFn: ({ providerId }) => postRefresh(providerId),
-    ...sessionFromAnswer,
-  });
 }
 
 export interface FhirRequestVariables {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TokenDto } from '@/lib/contract/schemas';
-import { chooseShownToken, findProviderToken, isSameToken, pickSessionToken, tokenMatchesSelection } from './token-selection';
+import { findProviderToken, isSameToken, pickSessionToken, tokenMatchesSelection } from './token-selection';
 
 const token = (over: Partial<TokenDto>): TokenDto =>
   ({
@@ -43,19 +43,5 @@ describe('tokenMatchesSelection', () => {
     expect(tokenMatchesSelection(preset, 'sandbox', 'patient-access')).toBe(false);
     expect(tokenMatchesSelection(token({}), 'builtin', undefined)).toBe(true);
     expect(tokenMatchesSelection(token({}), 'builtin', 'patient-access')).toBe(false);
-  });
-});
-
-describe('chooseShownToken', () => {
-  const minted = { token: token({ issuedAt: 5, reused: true }), clockOffsetMs: 1 };
-  it('prefers the token just returned, which carries reuse information', () => {
-    expect(chooseShownToken(minted, { token: token({ issuedAt: 5 }), clockOffsetMs: 2 })).toBe(minted);
-    expect(chooseShownToken(minted, undefined)).toBe(minted);
-  });
-  it('shows the session’s token when it is newer (a refresh)', () => {
-    const refreshed = { token: token({ issuedAt: 9, fingerprint: { hmacPrefix: 'cccc', length: 10 } }), clockOffsetMs: 2 };
-    expect(chooseShownToken(minted, refreshed)).toBe(refreshed);
-    expect(chooseShownToken(undefined, refreshed)).toBe(refreshed);
-    expect(chooseShownToken(undefined, undefined)).toBeUndefined();
   });
 });

@@ -48,18 +48,3 @@ export interface ClockedToken {
   token: TokenDto;
   clockOffsetMs: number;
 }
-
-/**
- * The token to show: the one a Get token just returned (it carries reuse information) unless the session has a
- * newer one (a refresh, another tab). Both must already belong to the selection.
- */
-export function chooseShownToken(
-  minted: ClockedToken | undefined,
-  fromSession: ClockedToken | undefined,
-): ClockedToken | undefined {
-  if (!minted) return fromSession;
-  if (!fromSession) return minted;
-  const mintedWins =
-    isSameToken(minted.token, fromSession.token) || minted.token.issuedAt > fromSession.token.issuedAt;
-  return mintedWins ? minted : fromSession;
-}

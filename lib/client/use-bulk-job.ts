@@ -13,7 +13,7 @@ export interface BulkJobInput {
   target: Pick<FlowTarget, 'environmentId' | 'presetId'>;
   /** Environment-relative status path, e.g. `/api/v2/jobs/7`. */
   jobPath: string;
-  /** Gets a new token after a 401 (useTokenRenewal); rejects with a sentence when the user must act. */
+  /** Gets a new token after a 401 (the token owner's renew); rejects with a sentence when the user must act. */
   renewToken: () => Promise<void>;
 }
 
