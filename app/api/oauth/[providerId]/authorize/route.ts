@@ -2,8 +2,6 @@ import { authorizeRequestSchema, type AuthorizeResponse } from '@/lib/contract/s
 import { defineProviderRoute } from '@/lib/http/provider-route';
 import { isSecureRequest, consoleOrigin } from '@/lib/http/origin';
 import { startAuthorization } from '@/lib/oauth/authorization-code';
-import { resolveFlow } from '@/lib/oauth/flow';
-import { withClientKey } from '@/lib/smart/catalogue';
 import { serializeTransactionCookie } from '@/lib/session/cookie';
 import { resolveSessionPasswords } from '@/lib/session/secret';
 
@@ -15,8 +13,8 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = defineProviderRoute(
   { body: authorizeRequestSchema, session: 'create' },
-  async ({ body, session, request, vault, entry }) => {
-    const flow = withClientKey(resolveFlow(entry.provider, body.environmentId, body.credential), entry);
+  async ({ body, session, request, vault, flowOf }) => {
+    const flow = flowOf(body.environmentId, body.credential);
     const started = await startAuthorization({ vault, sid: session.sid }, flow, consoleOrigin(request));
     // A new run: the failure of the last one is no longer the news.
     await vault.dropFlowError(session.sid, flow.provider.id);
