@@ -92,7 +92,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
   const tokens = useTokenOwner(provider, environment && { environmentId: environment.id, presetId }, session.data);
   const shown = tokens.token;
   // Not useServerNow: the whole workbench would re-render every second.
-  const hasLiveToken = useIsLive(shown ? epochToMs(shown.token.expiresAt) : null, shown?.clockOffsetMs ?? 0);
+  const hasLiveToken = useIsLive(shown && !shown.token.refusal ? epochToMs(shown.token.expiresAt) : null, shown?.clockOffsetMs ?? 0);
 
   const select = (next: Selection) => {
     setSelection(next);
@@ -203,6 +203,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
               requestedScopes={requestedScopesOf(getEffectiveGrant(provider, shown.token.presetId).scopes)}
               refresh={refreshControls}
               reused={tokens.shownWasReused}
+              refusalNote={provider.diagnosticNotes?.tokenRefused}
             />
           ) : (
             <NoTokenCard

@@ -14,6 +14,7 @@ const tone: Record<LifecycleEventType, BadgeTone> = {
   reused: 'blue',
   refreshed: 'indigo',
   rotated: 'violet',
+  refused: 'red',
   expired: 'red',
   revoked: 'red',
 };

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
-import { epochToMs, formatDateTime } from '@/lib/client/relative-time';
+import { epochToMs, formatDateTime, formatRelativeTime } from '@/lib/client/relative-time';
 import type { TokenDto } from '@/lib/contract/schemas';
 import { CLAIM_DESCRIPTIONS, HEADER_DESCRIPTIONS, orderClaims } from './claim-utils';
 import { ClaimsTable } from './claims-table';
@@ -36,13 +36,15 @@ export interface TokenPanelProps {
   refresh: RefreshControls;
   /** The last Get token was answered with this token instead of a new one. */
   reused: boolean;
+  /** Why this provider ends tokens early, from its provider file; shown when it refused this one. */
+  refusalNote?: string;
 }
 
 /**
  * The token the server holds for this session: expiry on the server clock, fingerprint, the decoded JWT or (opaque
  * tokens) what the token response said, granted scopes, the refresh token and deviations.
  */
-export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, environmentLabel, requestedScopes, refresh, reused }: TokenPanelProps) {
+export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, environmentLabel, requestedScopes, refresh, reused, refusalNote }: TokenPanelProps) {
   const now = useServerNow(clockOffsetMs);
   const claimDescriptions = useMemo(() => ({ ...CLAIM_DESCRIPTIONS, ...claimGlossary }), [claimGlossary]);
   const expiresAt = epochToMs(token.expiresAt);
@@ -64,7 +66,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
       actions={
         <>
           {reused && <Badge tone="blue">Reused</Badge>}
-          {countdown && <TokenStatusBadge state={countdown.state} />}
+          {countdown && <TokenStatusBadge state={countdown.state} refused={token.refusal !== undefined} />}
         </>
       }
     >
@@ -106,7 +108,32 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
         />
       </div>
 
-      {countdown?.state === 'expired' && (
+      {token.refusal && (
+        <div className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-xs leading-5 text-red-800" data-testid="token-refused" role="status">
+          <p>
+            <span className="font-semibold">{providerName} refused this token</span>
+            {token.refusal.source === 'introspection' ? ' (introspection)' : ''}, {formatRelativeTime(token.refusal.at, now > 0 ? now : token.refusal.at)}: “{token.refusal.reason}” It is not live, and the console will not hand it out again.
+          </p>
+          {refusalNote && <p className="mt-1">{refusalNote}</p>}
+          <p className="mt-1">
+            {token.refresh ? (
+              <>
+                Press <span className="font-semibold">Refresh now</span> below for a new one.
+              </>
+            ) : token.grantType === 'authorization_code' ? (
+              <>
+                Press <span className="font-semibold">Authorize with {providerName}</span> for a new one.
+              </>
+            ) : (
+              <>
+                Press <span className="font-semibold">Get token</span> for a new one.
+              </>
+            )}
+          </p>
+        </div>
+      )}
+
+      {!token.refusal && countdown?.state === 'expired' && (
         <p className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-xs text-red-800">
           This token has expired: the provider will answer 401 to requests made with it.{' '}
           {token.refresh ? (

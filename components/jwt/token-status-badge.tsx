@@ -1,7 +1,14 @@
 import { Badge } from '@/components/ui/badge';
 import type { CountdownState } from './countdown-utils';
 
-export function TokenStatusBadge({ state }: { state: CountdownState }) {
+export function TokenStatusBadge({ state, refused = false }: { state: CountdownState; refused?: boolean }) {
+  if (refused) {
+    return (
+      <Badge tone="red" dot data-testid="token-refused-badge">
+        Refused
+      </Badge>
+    );
+  }
   if (state === 'expired') {
     return (
       <Badge tone="red" dot data-testid="token-expired">

@@ -67,3 +67,36 @@ test('Blue Button: a beneficiary who refuses demographics gets no Patient scope,
   await page.getByTestId('fhir-send').click();
   await expect(page.getByTestId('fhir-response-body')).toContainText('ExplanationOfBenefit');
 });
+
+test('Blue Button: a newer authorization of the same beneficiary ends the older token, and the older session says so instead of "Live"', async ({ page, browser }) => {
+  await choose(page, 'bluebutton', 'demo-demographic');
+  await signInAndConsent(page, { shareDemographics: true });
+
+  // The same beneficiary authorizes the app again elsewhere, without demographics: Blue Button ends the earlier tokens.
+  const other = await browser.newContext();
+  try {
+    const otherPage = await other.newPage();
+    await choose(otherPage, 'bluebutton', 'demo-demographic');
+    await signInAndConsent(otherPage, { shareDemographics: false });
+  } finally {
+    await other.close();
+  }
+
+  const fhir = page.getByTestId('fhir-panel');
+  await fhir.getByRole('button', { name: /ExplanationOfBenefit/ }).first().click();
+  await page.getByTestId('fhir-send').click();
+  await expect(fhir).toContainText('401');
+  const panel = page.getByTestId('token-panel');
+  await expect(panel.getByTestId('token-refused-badge')).toBeVisible();
+  await expect(panel).not.toContainText('Live');
+  const refused = panel.getByTestId('token-refused');
+  await expect(refused).toContainText('The access token is invalid.');
+  await expect(refused).toContainText('authorizes the app again');
+  await expect(panel.locator('[data-event="refused"]')).toHaveCount(1);
+  await expect(page.getByTestId('fhir-panel')).toContainText('refused the token before its expiry');
+  await panel.screenshot({ path: 'test-results/screenshots/bluebutton-token-refused.png' });
+
+  // Still so after a reload: the refusal is the server's record, not the page's memory.
+  await page.reload();
+  await expect(page.getByTestId('token-panel').getByTestId('token-refused-badge')).toBeVisible();
+});

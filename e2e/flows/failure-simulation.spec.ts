@@ -60,6 +60,16 @@ test('failure simulation on the built-in BCDA sandbox: on, explained, off — an
   // The timeline shows the simulation on the recorded request.
   await expect(page.getByTestId('timeline')).toContainText('$export');
 
+  // The token the provider refused is no longer "Live", says why, and is never reused: Get token mints a new one.
+  const panel = page.getByTestId('token-panel');
+  await expect(panel.getByTestId('token-refused-badge')).toBeVisible();
+  await expect(panel.getByTestId('token-refused')).toContainText('Expired Token');
+  await expect(panel).not.toContainText('Live');
+  await page.getByTestId('get-token').click();
+  await expect(panel.getByTestId('token-refused-badge')).toHaveCount(0);
+  await expect(panel.getByTestId('token-refused')).toHaveCount(0);
+  await expect(page.getByTestId('token-reused')).toHaveCount(0);
+
   await card.getByRole('button', { name: 'Switch all off' }).click();
   await expect(active).toHaveCount(0);
   await expect(card.getByLabel('Expired token', { exact: true })).not.toBeChecked();

@@ -35,6 +35,15 @@ describe('renewalAction on a fake clock', () => {
     expect(renewalAction(token({ presetId: undefined }), 30 * minute, { lastAttemptFailed: false }).kind).toBe('reauthorize');
   });
 
+  it('renews a token the provider refused at once, whatever its expiry says', () => {
+    const refusal = { at: minute, source: 'resource' as const, reason: 'Expired Token' };
+    expect(renewalAction(token({ refusal }), 2 * minute, { lastAttemptFailed: false })).toMatchObject({ kind: 'mint', reason: expect.stringContaining('Refused by the provider') });
+    expect(renewalAction(refreshable({ refusal }), 2 * minute, { lastAttemptFailed: false }).kind).toBe('refresh');
+    const events = lifecycleOf(token({ refusal }), 2 * minute);
+    expect(events.map((e) => e.type)).toEqual(['issued', 'refused']);
+    expect(events[1]?.detail).toContain('Expired Token');
+  });
+
   it('never loops: after a failed renewal it waits for the user', () => {
     expect(renewalAction(refreshable(), 30 * minute, { lastAttemptFailed: true }).kind).toBe('none');
   });

@@ -5,7 +5,7 @@ import type { EndedTokenDto, TokenDto } from '@/lib/contract/schemas';
  * the server's clock; tests run it on a fake one.
  */
 
-export type LifecycleEventType = 'issued' | 'reused' | 'refreshed' | 'rotated' | 'expired' | 'revoked';
+export type LifecycleEventType = 'issued' | 'reused' | 'refreshed' | 'rotated' | 'refused' | 'expired' | 'revoked';
 
 export interface LifecycleEvent {
   at: number;
@@ -17,6 +17,7 @@ export interface LifecycleEvent {
 /** The token's history: issued, each reuse, each refresh (rotated or not), and expiry once it has passed. */
 export function lifecycleOf(token: TokenDto, now: number): LifecycleEvent[] {
   const events = historyEvents(token.credentialLabel, token.issuedAt, token.reuses ?? [], token.refresh?.history ?? [], token.exchangeId);
+  if (token.refusal) events.push({ at: token.refusal.at, type: 'refused', detail: `The provider refused it: “${token.refusal.reason}”`, exchangeId: token.refusal.exchangeId });
   if (now >= token.expiresAt) events.push({ at: token.expiresAt, type: 'expired', detail: 'The access token expired.' });
   return events.sort((a, b) => a.at - b.at);
 }
@@ -73,14 +74,16 @@ export const RENEW_BEFORE_MS = 60_000;
  */
 export function renewalAction(token: TokenDto, now: number, state: { lastAttemptFailed: boolean }): RenewalAction {
   if (state.lastAttemptFailed) return { kind: 'none', reason: 'The last renewal failed; auto-renew waits for you.' };
-  const remaining = token.expiresAt - now;
+  // A token the provider refused is as good as expired, whatever its expiry says.
+  const remaining = token.refusal ? 0 : token.expiresAt - now;
   if (remaining > RENEW_BEFORE_MS) return { kind: 'none', reason: `Live for ${Math.round(remaining / 1000)} s more.` };
-  if (token.refresh) return { kind: 'refresh', reason: 'About to expire and a refresh token is held: refreshing.' };
+  const ending = token.refusal ? 'Refused by the provider' : 'About to expire';
+  if (token.refresh) return { kind: 'refresh', reason: `${ending} and a refresh token is held: refreshing.` };
   if (token.grantType === 'client_credentials' && token.presetId) {
-    return { kind: 'mint', reason: 'About to expire; client-credentials tokens are not refreshed, so a new one is minted.' };
+    return { kind: 'mint', reason: `${ending}; client-credentials tokens are not refreshed, so a new one is minted.` };
   }
   if (token.grantType === 'client_credentials') {
-    return { kind: 'reauthorize', reason: 'About to expire; your own credentials are not kept, so enter the secret and get a new token.' };
+    return { kind: 'reauthorize', reason: `${ending}; your own credentials are not kept, so enter the secret and get a new token.` };
   }
-  return { kind: 'reauthorize', reason: 'About to expire and there is no refresh token: authorize again.' };
+  return { kind: 'reauthorize', reason: `${ending} and there is no refresh token: authorize again.` };
 }

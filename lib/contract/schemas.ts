@@ -117,6 +117,8 @@ export const diagnosticNotesSchema = z.object({
   bearerCase: z.string().optional(),
   /** How long the provider keeps bulk export files. */
   exportRetention: z.string().optional(),
+  /** Why this provider ends a token before its expiry, shown when it refuses one. */
+  tokenRefused: z.string().optional(),
 });
 export type DiagnosticNotes = z.infer<typeof diagnosticNotesSchema>;
 
@@ -205,6 +207,18 @@ export type TokenVerification = z.infer<typeof tokenVerificationSchema>;
  */
 export const tokenFingerprintSchema = z.object({ hmacPrefix: z.string(), length: z.number().int() });
 
+/**
+ * The provider refused the token before it expired: a resource server answered 401 to it (RFC 6750 §3.1), or
+ * introspection called it inactive (RFC 7662 §2.2). `reason` is the provider's own words (redacted).
+ */
+export const tokenRefusalSchema = z.object({
+  at: z.number(),
+  source: z.enum(['resource', 'introspection']),
+  reason: z.string(),
+  exchangeId: z.string().optional(),
+});
+export type TokenRefusal = z.infer<typeof tokenRefusalSchema>;
+
 export const tokenDtoSchema = z.object({
   providerId: z.string(),
   environmentId: z.string(),
@@ -250,6 +264,8 @@ export const tokenDtoSchema = z.object({
   reuses: z.array(z.number()).default([]),
   reuseReason: z.string().optional(),
   exchangeId: z.string().optional(),
+  /** Set once the provider refused this token: it is not live, whatever its expiry says, and never reused. */
+  refusal: tokenRefusalSchema.optional(),
 });
 export type TokenDto = z.infer<typeof tokenDtoSchema>;
 

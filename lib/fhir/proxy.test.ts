@@ -7,6 +7,7 @@ import { resolveEnvironment } from '@/lib/providers/resolve';
 import { MemoryVaultStore } from '@/lib/session/stores/memory';
 import { SessionVault } from '@/lib/session/vault';
 import { startLoopbackBcda } from '@/test/loopback-sandbox';
+import { recordTokenRefusal } from '@/lib/oauth/token-refusal';
 import { sendFhirRequest } from './proxy';
 import { catchHttpError } from '@/test/http-error';
 
@@ -58,6 +59,33 @@ describe('sendFhirRequest', () => {
     const recorded = JSON.stringify(await vault.listExchanges(sid));
     expect(recorded).not.toContain(token.accessToken);
     expect(recorded).toContain('Bearer [redacted]');
+  });
+
+  it('records the provider refusing the session token (a 401 to it), and a refused token is never reused', async () => {
+    const { vault, sid, env, flow } = setup();
+    const { token } = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
+    const record = (e: Parameters<SessionVault['recordExchange']>[1]) => vault.recordExchange(sid, e);
+    const refusals: string[] = [];
+    const onTokenRefused = async (refused: typeof token, reason: string, exchangeId: string) => {
+      refusals.push(reason);
+      await recordTokenRefusal(vault, sid, refused, { at: Date.now(), source: 'resource', reason, exchangeId });
+    };
+    const fine = await sendFhirRequest(env, token, { method: 'GET', path: '/api/v2/metadata', headers: {}, previewLines: 5 }, record, { onTokenRefused });
+    expect(fine.status).toBe(200);
+    expect(refusals).toEqual([]);
+    expect((await vault.getToken(sid, 'bcda'))?.refusal).toBeUndefined();
+
+    const refused = await sendFhirRequest(env, token, { method: 'GET', path: '/api/v2/Patient/$export', headers: { Prefer: 'respond-async' }, previewLines: 5 }, record, { onTokenRefused, simulations: ['expired_token'] });
+    expect(refused.status).toBe(401);
+    expect(refusals).toHaveLength(1);
+    const stored = await vault.getToken(sid, 'bcda');
+    expect(stored?.refusal).toMatchObject({ source: 'resource', reason: refusals[0], exchangeId: refused.exchangeId });
+    expect(stored?.refusal?.reason).not.toContain(token.accessToken);
+
+    const next = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
+    expect(next.reused).toBeUndefined();
+    expect(next.token.accessToken).not.toBe(token.accessToken);
+    expect(next.token.refusal).toBeUndefined();
   });
 
   it('refuses a path outside the environment without sending it', async () => {

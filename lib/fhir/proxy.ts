@@ -5,6 +5,7 @@ import { HttpError } from '@/lib/http/errors';
 import { sendOutbound, type OutboundResponse } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';
 import { simulationHeaders } from '@/lib/http/simulation';
+import { resourceRefusalReason } from '@/lib/oauth/token-refusal';
 import type { ResolvedEnvironment } from '@/lib/providers/resolve';
 import type { StoredToken } from '@/lib/session/vault';
 import { checkEnvironmentPath, joinEnvironmentUrl } from './paths';
@@ -26,6 +27,8 @@ export async function sendFhirRequest(
   options: {
     /** The session's simulated failures for this provider; sent to the built-in sandbox only. */
     simulations?: readonly SimulatedFailure[];
+    /** Called when the server answered 401 to the token this request carried, with its reason (RFC 6750 §3.1). */
+    onTokenRefused?: (token: StoredToken, reason: string, exchangeId: string) => Promise<void>;
   } = {},
 ): Promise<FhirProxyResponse> {
   const body = request.body === '' ? undefined : request.body;
@@ -53,6 +56,8 @@ export async function sendFhirRequest(
       exchangeId: result.exchange.id,
     });
   }
+  const refused = usable && resourceRefusalReason(result.response.status, result.exchange.response?.headers ?? [], result.exchange.response?.body ?? '');
+  if (usable && refused) await options.onTokenRefused?.(usable, refused, result.exchange.id);
   return toProxyResponse(result.response, result.exchange, usable, request.previewLines);
 }
 

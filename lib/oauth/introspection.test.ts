@@ -5,7 +5,7 @@ import { MemoryVaultStore } from '@/lib/session/stores/memory';
 import { SessionVault, type StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
 import { introspectSessionToken } from './introspection';
-import { demoProviderInput, startFormEndpoint } from './test-helpers';
+import { demoProviderInput, startFormEndpoint, storedTokenFixture } from './test-helpers';
 
 const ACCESS_TOKEN = 'opaque-access-token-to-introspect-0123456789';
 const CLIENT_SECRET = 'introspection-client-secret+/~0123456789';
@@ -19,7 +19,7 @@ beforeAll(async () => {
     return {
       status: 200,
       json: {
-        active: true,
+        active: !form.get('token')?.startsWith('inactive-'),
         scope: 'patient/*.read',
         echo: body,
         header: authorization,
@@ -52,5 +52,23 @@ describe('introspectSessionToken', () => {
       }
     }
     expect(text).toContain('[redacted hmac:');
+  });
+
+  it('records an inactive answer on the session token as the provider refusing it; an active one changes nothing', async () => {
+    const provider = providerSchema.parse(providerInput);
+    const env = resolveEnvironment(provider, provider.environments[0]!, origin);
+    const flow: ResolvedFlow = { provider, env, grant: provider.grant, credential: { kind: 'custom', label: 'mine', clientId: 'client-1', clientSecret: CLIENT_SECRET } };
+    const vault = new SessionVault(new MemoryVaultStore(), { '1': 'z'.repeat(32) });
+    const expiresAt = Date.now() + 3_600_000;
+    const live = storedTokenFixture({ accessToken: ACCESS_TOKEN, expiresAt });
+    await vault.putToken('sid-2', live);
+    expect((await introspectSessionToken({ vault, sid: 'sid-2' }, live, flow)).active).toBe(true);
+    expect((await vault.getToken('sid-2', 'demo'))?.refusal).toBeUndefined();
+
+    const ended = storedTokenFixture({ accessToken: `inactive-${ACCESS_TOKEN}`, expiresAt });
+    await vault.putToken('sid-2', ended);
+    const result = await introspectSessionToken({ vault, sid: 'sid-2' }, ended, flow);
+    expect(result.active).toBe(false);
+    expect((await vault.getToken('sid-2', 'demo'))?.refusal).toMatchObject({ source: 'introspection', exchangeId: result.exchangeId, reason: expect.stringContaining('not active') });
   });
 });

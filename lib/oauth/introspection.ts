@@ -8,6 +8,7 @@ import type { ResolvedFlow } from './flow';
 import type { TokenEndpointContext } from './token-endpoint';
 import { mintFlowAssertion } from './client-authentication';
 import { authenticateClient } from './token-request';
+import { recordTokenRefusal } from './token-refusal';
 
 /**
  * Asks the provider what it knows of the session's access token (RFC 7662), for opaque tokens that carry no
@@ -51,6 +52,9 @@ export async function introspectSessionToken(ctx: TokenEndpointContext, stored: 
   const { active, ...rest } = body as { active: boolean } & Record<string, unknown>;
   // SECURITY.md rule 15: claim values reach the page, and an echoing server may repeat what it was sent in them.
   const claims = Object.fromEntries(Object.entries(rest).filter(([key]) => !/token|secret/i.test(key)).map(([key, value]) => [key, redactValue(value, secrets)]));
+  if (!active) {
+    await recordTokenRefusal(ctx.vault, ctx.sid, stored, { at: Date.now(), source: 'introspection', reason: `${provider.name}'s introspection says the token is not active.`, exchangeId: result.exchange.id });
+  }
   return { active, claims, exchangeId: result.exchange.id, checkedAt: Date.now() };
 }
 

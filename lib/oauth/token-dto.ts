@@ -51,5 +51,6 @@ export function toTokenDto(token: StoredToken, reuse?: { reason: string }, rotat
     idToken: token.idToken,
     reuseReason: reuse?.reason,
     exchangeId: token.exchangeId,
+    refusal: token.refusal,
   };
 }

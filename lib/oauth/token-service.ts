@@ -38,6 +38,7 @@ export async function getClientCredentialsToken(
     const live = await ctx.vault.getToken(ctx.sid, provider.id);
     if (
       live &&
+      !live.refusal &&
       live.environmentId === env.environment.id &&
       live.credential.clientId === credential.clientId &&
       live.expiresAt - now() > REUSE_MIN_REMAINING_MS

@@ -210,6 +210,11 @@ const bluebuttonInput: ProviderInput = {
       pattern: 'authorization for accessing user data has expired|re-authenticate',
       lifetime: 'Blue Button grants last 13 months (or one hour for one-time apps).',
     },
+    // bluebutton-web-server's consent form_valid: a new authorization without demographic data ends the app's
+    // earlier tokens for that beneficiary.
+    tokenRefused:
+      'Blue Button ends an app’s earlier tokens for a beneficiary when that beneficiary authorizes the app again ' +
+      'without sharing demographic data: if another session or browser signed in as the same beneficiary, that ended this token.',
   },
   knownDeviations: [
     {

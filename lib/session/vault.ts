@@ -7,6 +7,7 @@ import {
   exchangeDtoSchema,
   simulatedFailureSchema,
   tokenDeviationSchema,
+  tokenRefusalSchema,
   tokenVerificationSchema,
   type ApiError,
   type EndedTokenDto,
@@ -60,6 +61,7 @@ export const storedTokenSchema = z.object({
   /** private_key_jwt: the client assertion of the request, decoded; the signed JWT itself is not kept. */
   clientAssertion: z.object({ header: z.record(z.string(), z.unknown()), claims: z.record(z.string(), z.unknown()) }).optional(),
   exchangeId: z.string().optional(),
+  refusal: tokenRefusalSchema.optional(),
 });
 export type StoredToken = z.infer<typeof storedTokenSchema>;
 

@@ -65,6 +65,23 @@ describe('diagnoseExchange', () => {
     expect(expired[0]?.fix).toContain('minted again');
   });
 
+  it('says the provider refused a live token, in the challenge’s words the BFF recorded and the provider file’s cause', () => {
+    const sent = { headers: [['Authorization', 'Bearer [redacted]']] as [string, string][], body: null };
+    const refusedAt = exchange({ id: 'e9', kind: 'fhir', providerId: 'bluebutton', status: 401, startedAt: 100_000, request: sent, body: '{"detail": "Authentication credentials were not provided."}' });
+    const live = token({ providerId: 'bluebutton', grantType: 'authorization_code', refusal: { at: 100_001, source: 'resource', reason: 'The access token is invalid.', exchangeId: 'e9' } });
+    const [d, ...rest] = diagnoseExchange(refusedAt, { provider: bbDto, token: live });
+    expect(rest).toEqual([]);
+    expect(d?.id).toBe('token_refused');
+    expect(d?.explanation).toContain('“The access token is invalid.”');
+    expect(d?.explanation).toContain(bluebutton.diagnosticNotes.tokenRefused);
+    expect(d?.fix).toBe('Authorize again for a new token.');
+    // Without a recorded refusal it quotes the body and names no provider-specific cause.
+    const [plain] = diagnoseExchange({ ...refusedAt, providerId: 'bcda' }, { provider: bcdaDto, token: token() });
+    expect(plain?.id).toBe('token_refused');
+    expect(plain?.explanation).toContain('“Authentication credentials were not provided.”');
+    expect(plain?.fix).toContain('never reused');
+  });
+
   it('flags a lower-case bearer scheme, in the provider file’s words where it has them', () => {
     const lowerCase = exchange({ kind: 'fhir', status: 401, request: { headers: [['Authorization', 'bearer [redacted]']], body: null } });
     const found = diagnoseExchange(lowerCase, { provider: bcdaDto, token: undefined });

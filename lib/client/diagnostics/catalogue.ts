@@ -23,6 +23,7 @@ export type DiagnosisId =
   | 'missing_bearer'
   | 'lowercase_bearer'
   | 'expired_token'
+  | 'token_refused'
   | 'refused_scope'
   | 'rate_limited'
   | 'redirect_uri_mismatch'
@@ -197,6 +198,22 @@ export function diagnoseExchange(exchange: ExchangeDto, ctx: ExchangeContext): D
           ? `The token expired at ${new Date(ctx.token!.expiresAt).toISOString()}, before this request.`
           : `${name} says the token expired${said.description ? `: “${said.description}”` : ''}.`,
         fix: ctx.token?.refresh ? 'Press “Refresh now” for a new access token.' : 'Get a new token; client-credentials tokens are not refreshed, they are minted again.',
+      });
+    } else if (authorization && authorization.startsWith('Bearer')) {
+      // The refusal the BFF recorded for this exchange carries the challenge's words (RFC 6750 §3), which a body
+      // such as "Authentication credentials were not provided." hides.
+      const refusal = ctx.token?.refusal?.exchangeId === exchange.id ? ctx.token.refusal : undefined;
+      const reason = refusal?.reason ?? said.description;
+      add({
+        id: 'token_refused',
+        severity: 'error',
+        title: `${name} refused the token before its expiry`,
+        explanation: `${name} answered 401 to the token this request carried${reason ? `: “${reason}”` : ''}.${notes.tokenRefused ? ` ${notes.tokenRefused}` : ' It may have been revoked, or replaced by a newer one.'}`,
+        fix: ctx.token?.refresh
+          ? 'Press “Refresh now” for a new access token.'
+          : ctx.token?.grantType === 'authorization_code'
+            ? 'Authorize again for a new token.'
+            : 'Press Get token: a refused token is never reused, so a new one is minted.',
       });
     }
   }
