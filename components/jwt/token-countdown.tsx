@@ -11,16 +11,17 @@ const numberTone = {
 const barTone = { fresh: 'green', expiring: 'amber', expired: 'red' } as const;
 
 /** The mm:ss to expiry on the server's clock, with a bar of the lifetime left. */
-export function TokenCountdown({ countdown }: { countdown: Countdown | null }) {
-  const state = countdown?.state ?? 'fresh';
+export function TokenCountdown({ countdown, refused = false }: { countdown: Countdown | null; refused?: boolean }) {
+  // A refused token is over whatever its expiry says: the clock shows what is left of a lifetime that no longer counts.
+  const state = refused ? 'expired' : (countdown?.state ?? 'fresh');
   return (
     <div className="min-w-0">
       <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">
-        {state === 'expired' ? 'Expired' : 'Expires in'}
+        {refused ? 'Refused · nominal expiry in' : state === 'expired' ? 'Expired' : 'Expires in'}
       </p>
       <p
         data-testid="token-countdown"
-        data-state={countdown?.state}
+        data-state={refused ? 'refused' : countdown?.state}
         aria-live="off"
         className={cn('mt-0.5 font-mono text-3xl leading-none font-semibold tabular-nums', numberTone[state])}
       >

@@ -71,7 +71,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
       }
     >
       <div className="grid gap-5 md:grid-cols-[minmax(0,14rem)_minmax(0,1fr)]">
-        <TokenCountdown countdown={countdown} />
+        <TokenCountdown countdown={countdown} refused={token.refusal !== undefined} />
         <KeyValueList
           items={[
             { label: 'Issued', value: formatDateTime(issuedAt) },
@@ -112,7 +112,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
         <div className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-xs leading-5 text-red-800" data-testid="token-refused" role="status">
           <p>
             <span className="font-semibold">{providerName} refused this token</span>
-            {token.refusal.source === 'introspection' ? ' (introspection)' : ''}, {formatRelativeTime(token.refusal.at, now > 0 ? now : token.refusal.at)}: “{token.refusal.reason}” It is not live, and the console will not hand it out again.
+            {token.refusal.source === 'introspection' ? ' (introspection)' : ''}, {formatRelativeTime(token.refusal.at, now > 0 ? now : token.refusal.at)}: “{token.refusal.reason}” — it is not live, and the console will not hand it out again.
           </p>
           {refusalNote && <p className="mt-1">{refusalNote}</p>}
           <p className="mt-1">
