@@ -1,5 +1,6 @@
 'use client';
 
+import { apiNames } from '@/lib/client/api-names';
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -144,7 +145,7 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
       <Card
         data-testid="fhir-panel"
         step={5}
-        title="FHIR workbench"
+        title={apiNames(provider.apiKind).workbench}
         description={
           <>
             Requests go through the server, to <span className="font-mono break-all">{target.endpoints.fhirBaseUrl}</span>
@@ -153,8 +154,8 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
       >
         {!hasLiveToken && (
           <p className="mb-3 rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2 text-xs text-zinc-600">
-            No live token for this environment and credential set yet: requests that need one will answer 401. The
-            CapabilityStatement needs none.
+            No live token for this environment and credential set: requests that need one will answer 401.
+            {provider.defaultRequests.some((r) => r.group === 'discovery') && ' The discovery examples need none.'}
           </p>
         )}
         <WorkbenchTabs

@@ -20,6 +20,7 @@ const clientCredentials: GrantDto = {
   codeBinding: { method: 'pkce_s256' },
   stateMinLength: 0,
   refresh: { supported: false, rotates: false },
+  documentedTokenLifetimeSeconds: 300,
 };
 
 const provider = {
@@ -33,6 +34,7 @@ const provider = {
     { id: 'a', environments: ['builtin', 'sandbox'] },
     { id: 'b', environments: ['sandbox'] },
   ],
+  apiKind: 'fhir',
   allowCustomCredentials: true,
   grant: clientCredentials,
 } as unknown as ProviderDto;

@@ -1,4 +1,5 @@
 import { Card } from '@/components/ui/card';
+import { apiNames } from '@/lib/client/api-names';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { Select } from '@/components/ui/select';
 import type { FlowEndpoints } from '@/lib/client/effective-flow';
@@ -19,6 +20,8 @@ export interface EnvironmentPickerProps {
   showAuthorizeUrl: boolean;
   /** The preset whose endpoints differ from the environment's, to say so. */
   overrideLabel?: string;
+  /** FHIR or the provider's own JSON API, for the base URL's label. */
+  apiKind: ProviderDto['apiKind'];
 }
 
 export function EnvironmentPicker({
@@ -29,6 +32,7 @@ export function EnvironmentPicker({
   endpoints,
   showAuthorizeUrl,
   overrideLabel,
+  apiKind,
 }: EnvironmentPickerProps) {
   const selected = environments.find((env) => env.id === value);
   return (
@@ -62,7 +66,7 @@ export function EnvironmentPicker({
                 ? [{ label: 'Authorize URL', value: endpoints.authorizeUrl ?? '(none)', mono: true }]
                 : []),
               { label: 'Token URL', value: endpoints.tokenUrl, mono: true },
-              { label: 'FHIR base', value: endpoints.fhirBaseUrl, mono: true },
+              { label: apiNames(apiKind).base, value: endpoints.fhirBaseUrl, mono: true },
             ]}
           />
           {endpoints.overridden && overrideLabel && (

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { formatSeconds } from '@/components/jwt/fact-utils';
 import type { FlowEndpoints } from '@/lib/client/effective-flow';
 import type { GrantDto, ProviderDto } from '@/lib/contract/schemas';
 import { describeGrant } from './credential-options';
@@ -50,7 +51,7 @@ export function GrantRecipe({ provider, grant, endpoints }: GrantRecipeProps) {
       )}
       {grant.grantType === 'authorization_code' && <CodeBindingNote binding={grant.codeBinding} />}
       <p className="mt-2 text-xs text-zinc-500">
-        Documented lifetime {formatLifetime(provider.documentedTokenLifetimeSeconds)}.{' '}
+        <span data-testid="documented-lifetime">Documented lifetime {formatSeconds(grant.documentedTokenLifetimeSeconds)}.</span>{' '}
         {provider.tokenReuse.reuseLiveToken && grant.grantType === 'client_credentials' &&
           'The server reuses a live token for the same credentials.'}
       </p>
@@ -113,12 +114,6 @@ function RecipeStep({
       </div>
     </li>
   );
-}
-
-/** `20 min`, `1 h`, `5 h`. */
-function formatLifetime(seconds: number): string {
-  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
-  return `${Math.round(seconds / 60)} min`;
 }
 
 const clientAuthFields: Record<GrantDto['clientAuth'], string> = {

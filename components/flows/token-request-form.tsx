@@ -127,6 +127,7 @@ export function TokenRequestForm(props: TokenRequestFormProps) {
           endpoints={props.endpoints}
           showAuthorizeUrl={grant.grantType === 'authorization_code'}
           overrideLabel={selectedPreset?.label}
+          apiKind={provider.apiKind}
         />
         <CredentialPicker
           presets={presets}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TokenDto } from '@/lib/contract/schemas';
-import { buildTokenResponseRows, describeFactValue, formatSeconds, parseDateLike } from './fact-utils';
+import { buildTokenResponseRows, describeFactValue, formatSeconds, parseDateLike, RESPONSE_FIELD_DESCRIPTIONS } from './fact-utils';
 
 describe('parseDateLike', () => {
   it('reads Blue Button’s access_grant_expiration and ISO forms', () => {
@@ -32,12 +32,22 @@ describe('describeFactValue', () => {
   });
 });
 
+describe('RESPONSE_FIELD_DESCRIPTIONS', () => {
+  it('speaks of no provider or server product: a provider’s meaning of a field is in its provider file (claimGlossary)', () => {
+    for (const text of Object.values(RESPONSE_FIELD_DESCRIPTIONS)) expect(text).not.toMatch(/Blue Button|BCDA|Candid|1up|HealthSherpa|Keycloak|Doorkeeper|Auth0/i);
+  });
+});
+
 describe('formatSeconds', () => {
   it('rounds to a readable unit', () => {
     expect(formatSeconds(45)).toBe('45 s');
     expect(formatSeconds(1800)).toBe('30 min');
     expect(formatSeconds(3600)).toBe('1 h');
     expect(formatSeconds(5400)).toBe('1 h 30 min');
+    // 1upHealth's expires_in 7199, and a minute short of the hour.
+    expect(formatSeconds(7199)).toBe('2 h');
+    expect(formatSeconds(3599)).toBe('1 h');
+    expect(formatSeconds(3569)).toBe('59 min');
     expect(formatSeconds(13 * 86_400)).toBe('13 days');
   });
 });

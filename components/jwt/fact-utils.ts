@@ -21,19 +21,20 @@ export interface TokenResponseRow {
   standard: boolean;
 }
 
-/** What the fields of token responses mean, standard ones and the known additions. */
+/**
+ * What the standard fields of token responses mean (RFC 6749 §5.1, SMART App Launch's launch context). A provider's
+ * own fields, and its meaning of these, come from its provider file (`claimGlossary`).
+ */
 export const RESPONSE_FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   access_token: 'the bearer token; the server holds it, this page sees it masked',
   token_type: 'how to present it (RFC 6750: Bearer)',
   expires_in: 'lifetime in seconds, counted from the response',
   refresh_token: 'gets a new access token without the user; held by the server',
   scope: 'what was granted (RFC 6749 §3.3)',
-  patient: 'the patient the token is about (SMART launch context; Blue Button)',
-  access_grant_expiration: 'when the user’s data-access grant ends; refreshing fails after it (Blue Button)',
-  refresh_expires_in: 'refresh token lifetime in seconds (Keycloak)',
-  'not-before-policy': 'tokens issued before this time are refused (Keycloak)',
-  session_state: 'the authorization server’s session id (Keycloak)',
-  created_at: 'when the token was created, epoch seconds; expires_in counts from it (Doorkeeper)',
+  id_token: 'who signed in, signed by the server (OpenID Connect)',
+  patient: 'the patient the token is about (SMART launch context)',
+  encounter: 'the encounter in context (SMART launch context)',
+  need_patient_banner: 'whether the app must show the patient’s name (SMART launch context)',
 };
 
 /** ISO 8601 dates and date-times, also with a space for the T (`2025-09-05 19:17:53Z`, Blue Button). */
@@ -78,10 +79,12 @@ export function describeFactValue(name: string, value: FactValue | undefined): F
 export function formatSeconds(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.round(s / 60)} min`;
+  // Rounded to the minute first, so 7199 s is 2 h, not 1 h 60 min.
+  const totalMinutes = Math.round(s / 60);
+  if (totalMinutes < 60) return `${totalMinutes} min`;
   if (s < 2 * 86_400) {
-    const hours = Math.floor(s / 3600);
-    const minutes = Math.round((s % 3600) / 60);
+    const hours = Math.floor(totalMinutes / 60);
+    const minutes = totalMinutes % 60;
     return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
   }
   return `${Math.round(s / 86_400)} days`;

@@ -1,6 +1,6 @@
 import { Badge } from '@/components/ui/badge';
 import type { TokenDto } from '@/lib/contract/schemas';
-import { buildTokenResponseRows, RESPONSE_FIELD_DESCRIPTIONS } from './fact-utils';
+import { buildTokenResponseRows } from './fact-utils';
 import { FactValue } from './fact-value';
 
 export interface TokenFactsTableProps {
@@ -8,10 +8,12 @@ export interface TokenFactsTableProps {
   now: number;
   /** Only the provider's additions (a JWT's standard fields are shown elsewhere in the panel). */
   nonStandardOnly?: boolean;
+  /** The meaning of each field: the generic words, with the provider file's over them. */
+  descriptions: Readonly<Record<string, string>>;
 }
 
 /** The token response field by field: what an opaque token's holder can know about it. */
-export function TokenFactsTable({ token, now, nonStandardOnly = false }: TokenFactsTableProps) {
+export function TokenFactsTable({ token, now, nonStandardOnly = false, descriptions }: TokenFactsTableProps) {
   const rows = buildTokenResponseRows(token).filter((row) => !nonStandardOnly || !row.standard);
   return (
     <div className="overflow-hidden rounded-lg border border-zinc-200" data-testid="token-facts">
@@ -45,11 +47,11 @@ export function TokenFactsTable({ token, now, nonStandardOnly = false }: TokenFa
               </th>
               <td className="min-w-0 px-3 py-2">
                 <FactValue display={row.value} now={now} />
-                {RESPONSE_FIELD_DESCRIPTIONS[row.name] && (
-                  <p className="mt-1 text-[11px] text-zinc-500 md:hidden">{RESPONSE_FIELD_DESCRIPTIONS[row.name]}</p>
+                {descriptions[row.name] && (
+                  <p className="mt-1 text-[11px] text-zinc-500 md:hidden">{descriptions[row.name]}</p>
                 )}
               </td>
-              <td className="hidden px-3 py-2 text-zinc-500 md:table-cell">{RESPONSE_FIELD_DESCRIPTIONS[row.name] ?? ''}</td>
+              <td className="hidden px-3 py-2 text-zinc-500 md:table-cell">{descriptions[row.name] ?? ''}</td>
             </tr>
           ))}
         </tbody>

@@ -7,6 +7,7 @@ import { KeyValueList } from '@/components/ui/key-value-list';
 import { epochToMs, formatDateTime, formatRelativeTime } from '@/lib/client/relative-time';
 import type { TokenDto } from '@/lib/contract/schemas';
 import { CLAIM_DESCRIPTIONS, HEADER_DESCRIPTIONS, orderClaims } from './claim-utils';
+import { RESPONSE_FIELD_DESCRIPTIONS } from './fact-utils';
 import { ClaimsTable } from './claims-table';
 import { ClientAssertionSection } from './client-assertion-section';
 import { getCountdown } from './countdown-utils';
@@ -47,6 +48,7 @@ export interface TokenPanelProps {
 export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, environmentLabel, requestedScopes, refresh, reused, refusalNote }: TokenPanelProps) {
   const now = useServerNow(clockOffsetMs);
   const claimDescriptions = useMemo(() => ({ ...CLAIM_DESCRIPTIONS, ...claimGlossary }), [claimGlossary]);
+  const fieldDescriptions = useMemo(() => ({ ...RESPONSE_FIELD_DESCRIPTIONS, ...claimGlossary }), [claimGlossary]);
   const expiresAt = epochToMs(token.expiresAt);
   const issuedAt = epochToMs(token.issuedAt);
   const countdown = now > 0 ? getCountdown(expiresAt, now, issuedAt) : null;
@@ -201,7 +203,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
             <span className="font-semibold text-zinc-900">Opaque token — not a JWT: there is nothing to decode.</span>{' '}
             What the token response said:
           </p>
-          <TokenFactsTable token={token} now={now} />
+          <TokenFactsTable token={token} now={now} descriptions={fieldDescriptions} />
           <IntrospectionSection token={token} />
         </section>
       )}
@@ -221,7 +223,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
       {!opaque && Object.keys(token.responseFacts).length > 0 && (
         <section className="mt-5">
           <h3 className="mb-2 text-xs font-semibold text-zinc-900">More in the token response</h3>
-          <TokenFactsTable token={token} now={now} nonStandardOnly />
+          <TokenFactsTable token={token} now={now} nonStandardOnly descriptions={fieldDescriptions} />
         </section>
       )}
 

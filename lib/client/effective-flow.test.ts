@@ -11,6 +11,7 @@ const clientCredentials: GrantDto = {
   codeBinding: { method: 'pkce_s256' },
   stateMinLength: 0,
   refresh: { supported: false, rotates: false },
+  documentedTokenLifetimeSeconds: 300,
 };
 const patientAccess: GrantDto = {
   ...clientCredentials,

@@ -101,6 +101,8 @@ export const grantDtoSchema = z.object({
   codeBinding: codeBindingDtoSchema,
   stateMinLength: z.number(),
   refresh: z.object({ supported: z.boolean(), rotates: z.boolean() }),
+  /** How long this grant's access tokens live by the provider's docs (a preset's grant may differ). */
+  documentedTokenLifetimeSeconds: z.number(),
 });
 export type GrantDto = z.infer<typeof grantDtoSchema>;
 
@@ -131,7 +133,6 @@ export const providerDtoSchema = z.object({
   grant: grantDtoSchema,
   /** The exact redirect URI to register with the provider for authorization-code flows. */
   redirectUri: z.string(),
-  documentedTokenLifetimeSeconds: z.number(),
   tokenReuse: z.object({ reuseLiveToken: z.boolean(), reason: z.string() }),
   /** Presets without their secrets. */
   presets: z.array(
@@ -150,6 +151,8 @@ export const providerDtoSchema = z.object({
       sandboxUsers: z.array(z.object({ username: z.string(), password: z.string(), note: z.string().optional() })),
     }),
   ),
+  /** What the API behind the token speaks: FHIR, or the provider's own JSON. */
+  apiKind: z.enum(['fhir', 'json']),
   allowCustomCredentials: z.boolean(),
   /** Set for a provider the user added by discovery (issue #8): saved per user, editable, deletable. */
   custom: z.object({ discoveryUrl: z.string(), issuer: z.string().optional() }).optional(),

@@ -104,7 +104,7 @@ export async function callTokenEndpoint(
 
   const parsed = parseTokenResponse(
     { contentType: response.contentType, cacheControl: (getHeader(response.headers, 'cache-control') ?? null), body: response.text },
-    { documentedLifetimeSeconds: provider.documentedTokenLifetimeSeconds, knownDeviations: provider.knownDeviations, providerName: provider.name },
+    { documentedLifetimeSeconds: flow.grant.documentedTokenLifetimeSeconds ?? provider.documentedTokenLifetimeSeconds, knownDeviations: provider.knownDeviations, providerName: provider.name },
   );
   if (!parsed.ok) {
     throw new HttpError(502, 'invalid_token_response', parsed.message, {

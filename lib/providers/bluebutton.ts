@@ -204,6 +204,10 @@ const bluebuttonInput: ProviderInput = {
       description: 'The OpenID Connect discovery document: issuer, endpoints, supported scopes. Needs no token.',
     },
   ],
+  claimGlossary: {
+    patient: 'the beneficiary’s Patient id (SMART launch context)',
+    access_grant_expiration: 'when the beneficiary’s data-access grant ends; refreshing fails after it',
+  },
   diagnosticNotes: {
     // bluebutton-web-server's answer to a refresh after the beneficiary's grant ended.
     grantEnded: {

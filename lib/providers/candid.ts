@@ -126,6 +126,7 @@ const candidInput: ProviderInput = {
       },
     },
   ],
+  apiKind: 'json',
   allowCustomCredentials: true,
   defaultRequests: [
     {

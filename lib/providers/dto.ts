@@ -4,8 +4,9 @@ import { codeBindingOf } from './code-binding';
 import { resolveEnvironment } from './resolve';
 import type { GrantRecipe, Provider } from './schema';
 
-function toGrantDto(grant: GrantRecipe): GrantDto {
+function toGrantDto(grant: GrantRecipe, provider: Provider): GrantDto {
   return {
+    documentedTokenLifetimeSeconds: grant.documentedTokenLifetimeSeconds ?? provider.documentedTokenLifetimeSeconds,
     grantType: grant.grantType,
     clientAuth: grant.clientAuth,
     httpMethod: grant.httpMethod,
@@ -40,9 +41,8 @@ export function toProviderDto(provider: Provider, builtinEnabled: boolean, publi
     summary: provider.summary,
     docs: provider.docs,
     environments: environments.map((env) => ({ id: env.id, kind: env.kind, label: env.label, note: env.note, ...endpointsOf(env) })),
-    grant: toGrantDto(provider.grant),
+    grant: toGrantDto(provider.grant, provider),
     redirectUri: `${publicOrigin}/api/oauth/${provider.id}/callback`,
-    documentedTokenLifetimeSeconds: provider.documentedTokenLifetimeSeconds,
     tokenReuse: provider.tokenReuse,
     presets: provider.presets.map((preset) => ({
       id: preset.id,
@@ -51,7 +51,7 @@ export function toProviderDto(provider: Provider, builtinEnabled: boolean, publi
       environments: preset.environments,
       notes: preset.notes,
       facts: preset.facts,
-      grant: preset.grant ? toGrantDto(preset.grant) : undefined,
+      grant: preset.grant ? toGrantDto(preset.grant, provider) : undefined,
       endpoints: Object.fromEntries(
         environments
           .filter((env) => preset.environmentOverrides[env.id] !== undefined)
@@ -59,6 +59,7 @@ export function toProviderDto(provider: Provider, builtinEnabled: boolean, publi
       ),
       sandboxUsers: preset.sandboxUsers,
     })),
+    apiKind: provider.apiKind,
     allowCustomCredentials: provider.allowCustomCredentials,
     defaultRequests: provider.defaultRequests,
     bulkExport: provider.bulkExport,

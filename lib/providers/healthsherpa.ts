@@ -103,6 +103,7 @@ const healthsherpaInput: ProviderInput = {
       ],
     },
   ],
+  apiKind: 'json',
   allowCustomCredentials: true,
   defaultRequests: [
     {
@@ -154,6 +155,9 @@ const healthsherpaInput: ProviderInput = {
         'The documented search: first_name and last_name with one of birth_date, email or phone (or medicare_number alone). 400 when the combination is incomplete.',
     },
   ],
+  claimGlossary: {
+    created_at: 'when the token was created, epoch seconds; expires_in counts from it (Doorkeeper)',
+  },
   knownDeviations: [
     {
       code: 'token_looks_like_jwt',

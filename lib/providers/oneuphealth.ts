@@ -151,6 +151,8 @@ const oneuphealthInput: ProviderInput = {
         stateMinLength: 0,
         authorizeParams: {},
         refresh: { supported: true, rotates: false },
+        // The legacy OAuth guide: access tokens "valid for 2 hours", expires_in 7199 (PROVIDERS.md).
+        documentedTokenLifetimeSeconds: 7200,
       },
       environmentOverrides: {
         builtin: {
@@ -310,6 +312,12 @@ const oneuphealthInput: ProviderInput = {
       supported: false,
       note: '1upHealth answers 403 to DELETE on its export endpoints: a started export cannot be cancelled.',
     },
+  },
+  claimGlossary: {
+    patient: 'the signed-in member’s Patient id (Patient Access; SMART launch context)',
+    refresh_expires_in: 'refresh token lifetime in seconds; 0 when no refresh token is issued (Keycloak)',
+    'not-before-policy': 'tokens issued before this time are refused (Keycloak)',
+    session_state: 'the authorization server’s session id (Keycloak)',
   },
   knownDeviations: [
     {

@@ -96,6 +96,8 @@ export const grantRecipeSchema = z.object({
   authorizeParams: z.record(z.string(), z.string()).default({}),
   /** Whether the provider issues refresh tokens and whether each refresh returns a new one (rotation). */
   refresh: z.object({ supported: z.boolean(), rotates: z.boolean() }).default({ supported: false, rotates: false }),
+  /** A preset's grant whose tokens live otherwise than the provider's (1upHealth Patient Access: 2 h, not 5 min). */
+  documentedTokenLifetimeSeconds: z.number().int().positive().optional(),
 }).superRefine((grant, ctx) => {
   if (grant.pkce === 'S256') return;
   // OIDC Core §3.1.2.1: a nonce needs an ID token, so openid; with openid there is no reason to bind nothing.
@@ -156,7 +158,7 @@ export type RequestGroup = z.infer<typeof requestGroupSchema>;
 export const defaultRequestSchema = z.object({
   id: z.string(),
   label: z.string(),
-  /** Left out: `bulk` for a kick-off, else `data`. */
+  /** Left out: `bulk` for a kick-off, else `data`. `discovery` requests need no token. */
   group: requestGroupSchema.optional(),
   method: z.enum(['GET', 'POST', 'DELETE']),
   path: pathSchema,
@@ -192,12 +194,17 @@ export const providerSchema = z.object({
   /** Provider guidance on reusing tokens (BCDA rate-limits minting and asks clients to cache). */
   tokenReuse: z.object({ reuseLiveToken: z.boolean(), reason: z.string() }),
   presets: z.array(credentialPresetSchema),
+  /** What the API behind the token speaks: FHIR, or the provider's own JSON (Candid, HealthSherpa). */
+  apiKind: z.enum(['fhir', 'json']).default('fhir'),
   allowCustomCredentials: z.boolean(),
   defaultRequests: z.array(defaultRequestSchema),
   /** Bulk `$export` as the kick-off form offers it; absent for providers without bulk export. */
   bulkExport: bulkExportCapabilitySchema.optional(),
   knownDeviations: z.array(knownDeviationSchema),
-  /** What the provider's own (private) token claims mean, shown beside the decoded claims. */
+  /**
+   * What the provider's own token claims and token-response fields mean, shown beside the decoded claims and the
+   * response's fields (over the console's generic words for standard ones).
+   */
   claimGlossary: z.record(z.string().min(1), z.string().min(1)).default({}),
   /** The provider's rules and wording for the page's diagnoses (see `DiagnosticNotes`). */
   diagnosticNotes: diagnosticNotesSchema.default({}),

@@ -84,6 +84,7 @@ export function makeProvider(overrides: Partial<ProviderDto> = {}): ProviderDto 
     codeBinding: { method: 'pkce_s256' },
     stateMinLength: 0,
     refresh: { supported: false, rotates: false },
+    documentedTokenLifetimeSeconds: 1200,
   };
   return {
     id: 'bcda',
@@ -95,7 +96,6 @@ export function makeProvider(overrides: Partial<ProviderDto> = {}): ProviderDto 
     ],
     grant,
     redirectUri: 'http://localhost:3100/api/oauth/bcda/callback',
-    documentedTokenLifetimeSeconds: 1200,
     claimGlossary: {},
     diagnosticNotes: {},
     tokenReuse: { reuseLiveToken: true, reason: 'BCDA tokens live 20 minutes' },
@@ -110,6 +110,7 @@ export function makeProvider(overrides: Partial<ProviderDto> = {}): ProviderDto 
         sandboxUsers: [],
       },
     ],
+    apiKind: 'fhir',
     allowCustomCredentials: true,
     defaultRequests: [],
     knownDeviations: [],
