@@ -164,6 +164,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
         redirecting={authorizationCode && authorize.isSuccess}
         lastToken={tokens.lastAnswer}
         error={authorizationCode ? authorize.error : tokens.getTokenError}
+        retryAt={authorizationCode ? null : tokens.getTokenRetryAt}
         flowError={flowErrors.errors[provider.id]}
         onDismissFlowError={() => flowErrors.dismiss(provider.id)}
       />

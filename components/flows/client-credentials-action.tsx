@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { formatCountdown } from '@/components/jwt/countdown-utils';
+import { useServerNow } from '@/components/jwt/use-server-now';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Disclosure } from '@/components/ui/disclosure';
@@ -10,6 +12,8 @@ import type { BodyFormat } from './credential-options';
 
 export interface ClientCredentialsActionProps {
   pending: boolean;
+  /** The provider rate-limited the last Get token: the button waits, counting down, until this time (epoch ms). */
+  retryAt?: number | null;
   lastToken: TokenDto | undefined;
   onForceNew: () => void;
   /** Present when the provider takes the credentials in more than one body format (Candid). */
@@ -19,13 +23,21 @@ export interface ClientCredentialsActionProps {
 }
 
 /** "Get token" (it submits the surrounding form), the body-format choice, and the reuse notice. */
-export function ClientCredentialsAction({ pending, lastToken, onForceNew, bodyFormat, onSendFaultyAssertion }: ClientCredentialsActionProps) {
+export function ClientCredentialsAction({ pending, retryAt = null, lastToken, onForceNew, bodyFormat, onSendFaultyAssertion }: ClientCredentialsActionProps) {
+  const now = useServerNow(0);
+  const waitMs = retryAt !== null && now > 0 ? retryAt - now : 0;
+  const waiting = retryAt !== null && (now === 0 || waitMs > 0);
   return (
     <div className="flex flex-col items-stretch gap-2 lg:w-56">
       {bodyFormat && <BodyFormatChoice {...bodyFormat} />}
-      <Button type="submit" variant="primary" pending={pending} data-testid="get-token">
-        {pending ? 'Requesting token…' : 'Get token'}
+      <Button type="submit" variant="primary" pending={pending} disabled={waiting} data-testid="get-token">
+        {pending ? 'Requesting token…' : waiting ? `Retry in ${formatCountdown(Math.max(0, waitMs))}` : 'Get token'}
       </Button>
+      {waiting && !pending && (
+        <p className="text-xs leading-5 text-zinc-600" data-testid="rate-limit-wait" role="status">
+          The provider asked the console to wait before the next token request (Retry-After).
+        </p>
+      )}
       {lastToken?.reused && !pending && (
         <div className="rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-xs text-sky-900" data-testid="token-reused">
           <p className="flex items-center gap-1.5 font-medium">

@@ -29,6 +29,8 @@ export interface GetTokenCardProps {
   /** The token of the last successful request, when it belongs to the current selection. */
   lastToken: TokenDto | undefined;
   error: ApiClientError | null;
+  /** The provider rate-limited the last Get token: no new one before this time (epoch ms). */
+  retryAt: number | null;
   /** A failed authorization callback for this provider, shown until dismissed. */
   flowError: ApiErrorBody | undefined;
   onDismissFlowError: () => void;
@@ -75,6 +77,7 @@ export function GetTokenCard(props: GetTokenCardProps) {
         ) : (
           <ClientCredentialsAction
             pending={pending}
+            retryAt={props.retryAt}
             lastToken={props.lastToken}
             onForceNew={props.onForceNew}
             bodyFormat={props.bodyFormat}

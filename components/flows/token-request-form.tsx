@@ -38,6 +38,8 @@ export interface TokenRequestFormProps {
   redirecting: boolean;
   lastToken: TokenDto | undefined;
   error: ApiClientError | null;
+  /** The provider rate-limited the last Get token: no new one before this time (epoch ms). */
+  retryAt: number | null;
   flowError: ApiErrorBody | undefined;
   onDismissFlowError: () => void;
 }
@@ -95,7 +97,7 @@ export function TokenRequestForm(props: TokenRequestFormProps) {
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (props.pending || props.redirecting) return;
+    if (props.pending || props.redirecting || (props.retryAt !== null && Date.now() < props.retryAt)) return;
     submit(false);
   };
 
@@ -154,6 +156,7 @@ export function TokenRequestForm(props: TokenRequestFormProps) {
         redirecting={props.redirecting}
         lastToken={props.lastToken}
         error={props.error}
+        retryAt={props.retryAt}
         flowError={props.flowError}
         onDismissFlowError={props.onDismissFlowError}
         onForceNew={() => submit(true)}

@@ -74,3 +74,31 @@ test('failure simulation on the built-in BCDA sandbox: on, explained, off — an
   await expect(active).toHaveCount(0);
   await expect(card.getByLabel('Expired token', { exact: true })).not.toBeChecked();
 });
+
+test('a 429 storm: the button counts down the provider’s Retry-After and sends nothing more, and the hint says what is true', async ({ page }) => {
+  await openBcdaBuiltin(page);
+  const card = page.getByTestId('failure-simulation');
+  await toggle(page, card.getByLabel('429 storm', { exact: true }), true);
+  const tokenRequests: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/oauth/bcda/token') tokenRequests.push(request.method());
+  });
+
+  await page.getByTestId('get-token').click();
+  await expect(page.getByTestId('token-error')).toContainText('429');
+  const button = page.getByTestId('get-token');
+  await expect(button).toBeDisabled();
+  await expect(button).toHaveText(/^Retry in 0?4:5\d$/);
+  const first = await button.textContent();
+  await expect(button).not.toHaveText(first ?? '', { timeout: 3_000 });
+  await expect(page.getByTestId('rate-limit-wait')).toBeVisible();
+  // No token is held, so nothing suggests reusing one.
+  await expect(page.getByTestId('token-error')).not.toContainText('Reuse a live token');
+  await expect(page.getByTestId('token-error')).toContainText('wait the 300 seconds');
+  // Enter in the form does not send either.
+  await page.getByLabel('Credential set').press('Enter');
+  await page.waitForTimeout(500);
+  expect(tokenRequests).toEqual(['POST']);
+
+  await card.getByRole('button', { name: 'Switch all off' }).click();
+});

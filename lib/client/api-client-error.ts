@@ -10,11 +10,14 @@ export class ApiClientError extends Error {
   override readonly name = 'ApiClientError';
   readonly status: number;
   readonly body: ApiErrorBody;
+  /** How long the answer asked to wait before trying again (its Retry-After), or null. */
+  readonly retryAfterMs: number | null;
 
-  constructor(status: number, body: ApiErrorBody) {
+  constructor(status: number, body: ApiErrorBody, retryAfterMs: number | null = null) {
     super(body.message);
     this.status = status;
     this.body = body;
+    this.retryAfterMs = retryAfterMs;
   }
 
   get code(): string {

@@ -136,6 +136,17 @@ describe('postRefresh', () => {
   });
 });
 
+describe('the BFF’s Retry-After', () => {
+  it('rides on the ApiClientError of a 429, in milliseconds; absent elsewhere', async () => {
+    const rateLimited = () =>
+      Response.json({ error: { code: 'upstream_rate_limited', message: 'Too many token requests.' } }, { status: 429, headers: { 'Retry-After': '300' } });
+    vi.stubGlobal('fetch', vi.fn<typeof fetch>(() => Promise.resolve(rateLimited())));
+    await expect(postRefresh('bcda')).rejects.toMatchObject({ status: 429, retryAfterMs: 300_000 });
+    vi.stubGlobal('fetch', vi.fn<typeof fetch>(() => Promise.resolve(Response.json({ error: { code: 'reauth_required', message: 'x' } }, { status: 409 }))));
+    await expect(postRefresh('bcda')).rejects.toMatchObject({ status: 409, retryAfterMs: null });
+  });
+});
+
 describe('postFhirRequest', () => {
   it('posts the proxy request with defaults applied', async () => {
     const fetchMock = vi.fn<typeof fetch>(() =>

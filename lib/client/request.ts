@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ApiClientError } from './api-client-error';
+import { readRetryAfterMs } from '@/lib/contract/headers';
 import { apiErrorSchema } from '@/lib/contract/schemas';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -51,7 +52,8 @@ export async function apiRequest<S extends z.ZodType>(
 
   if (!response.ok) {
     const parsed = apiErrorSchema.safeParse(json);
-    if (parsed.success) throw new ApiClientError(response.status, parsed.data.error);
+    const retryAfterMs = readRetryAfterMs(response.headers.get('retry-after') ?? undefined, Date.now());
+    if (parsed.success) throw new ApiClientError(response.status, parsed.data.error, retryAfterMs);
     throw new ApiClientError(response.status, {
       code: 'invalid_response',
       message: `The console server answered ${response.status} ${response.statusText}`.trim() + '.',

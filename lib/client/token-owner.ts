@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useEffect, useRef } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import type { ApiClientError } from './api-client-error';
 import type { FlowTarget } from './effective-flow';
 import { postRefresh, postToken, type TokenRequestInput, type WithClock } from './fetchers';
@@ -40,6 +40,8 @@ export interface TokenOwner {
   renew(target: RenewTarget, cause: Exclude<TokenCause, 'user'>): Promise<void>;
   /** The person's Get token and Refresh, for the form and the refresh panel. */
   getTokenPending: boolean;
+  /** When the provider rate-limited the last Get token, the time (epoch ms) it allows the next one; else null. */
+  getTokenRetryAt: number | null;
   getTokenError: ApiClientError | null;
   refreshPending: boolean;
   refreshError: ApiClientError | null;
@@ -84,9 +86,16 @@ export function useTokenOwner(
   session: WithClock<SessionDto> | undefined,
 ): TokenOwner {
   const sessionFromAnswer = useSessionFromTokenAnswer();
+  // A 429's Retry-After (RFC 6585 §4): the next Get token waits for it rather than adding to the storm.
+  const [retryAt, setRetryAt] = useState<{ providerId: string; at: number } | null>(null);
   const mint = useMutation<WithClock<TokenResponseDto>, ApiClientError, MintVariables>({
     mutationFn: ({ providerId, input }) => postToken(providerId, input),
     ...sessionFromAnswer,
+    onMutate: () => setRetryAt(null),
+    onError: (error, variables) => {
+      if (error.status === 429 && error.retryAfterMs !== null) setRetryAt({ providerId: variables.providerId, at: Date.now() + error.retryAfterMs });
+      return sessionFromAnswer.onError();
+    },
   });
   const refresh = useMutation<WithClock<TokenResponseDto>, ApiClientError, RefreshVariables>({
     mutationFn: ({ providerId }) => postRefresh(providerId),
@@ -135,6 +144,7 @@ export function useTokenOwner(
     refresh: () => provider && refresh.mutate({ providerId: provider.id, cause: 'user' }),
     renew,
     getTokenPending: mint.isPending && byUser(mint.variables),
+    getTokenRetryAt: retryAt && retryAt.providerId === provider?.id ? retryAt.at : null,
     getTokenError: byUser(mint.variables) ? mint.error : null,
     refreshPending: refresh.isPending && byUser(refresh.variables),
     refreshError: byUser(refresh.variables) && refresh.variables?.providerId === provider?.id ? refresh.error : null,

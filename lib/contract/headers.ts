@@ -37,3 +37,16 @@ export function acceptsGzip(acceptEncoding: string | null | undefined): boolean 
   }
   return (gzip ?? any ?? 0) > 0;
 }
+
+/**
+ * `Retry-After` in milliseconds, as delta-seconds or HTTP-date (RFC 9110 §10.2.3); null when absent or unreadable.
+ */
+export function readRetryAfterMs(value: string | undefined, nowMs: number): number | null {
+  const header = value?.trim();
+  if (!header) return null;
+  if (/^\d+$/.test(header)) return Number(header) * 1000;
+  // Every HTTP-date form names a weekday; this keeps Date.parse from reading "-1" as a year.
+  if (!/^[A-Za-z]{3}/.test(header)) return null;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}

@@ -52,7 +52,9 @@ export function explainTokenError(input: TokenErrorInput): TokenErrorExplanation
       status: 429,
       code: 'upstream_rate_limited',
       message: `${where}: too many token requests.${wait}`,
-      hint: 'Reuse a live token instead of minting a new one for every call; the console reuses tokens unless you ask for a new one.',
+      hint: input.retryAfter
+        ? `Each token request counts against the provider's limit: wait the ${input.retryAfter} seconds before the next one.`
+        : "Each token request counts against the provider's limit: wait a while before the next one.",
     };
   }
   if (input.status === 401 || oauth?.error === 'invalid_client' || oauth?.error === 'UnauthorizedError') {

@@ -5,7 +5,6 @@ import {
   isJobSettled,
   MAX_POLLS,
   MAX_TRANSIENT_RETRIES,
-  readRetryAfterMs,
   reduceJob,
   type JobEvent,
   type JobState,
@@ -233,13 +232,3 @@ describe('job state machine: edge cases', () => {
   });
 });
 
-describe('readRetryAfterMs', () => {
-  it('reads delta-seconds and HTTP-dates, and nothing else', () => {
-    expect(readRetryAfterMs('3', T0)).toBe(3000);
-    expect(readRetryAfterMs('Thu, 01 Jan 2026 12:00:07 GMT', T0)).toBe(7000);
-    expect(readRetryAfterMs('Thu, 01 Jan 2026 11:00:00 GMT', T0)).toBe(0);
-    expect(readRetryAfterMs('soon', T0)).toBeNull();
-    expect(readRetryAfterMs(undefined, T0)).toBeNull();
-    expect(readRetryAfterMs('-1', T0)).toBeNull();
-  });
-});

@@ -1,5 +1,5 @@
 import { bulkManifestSchema, parseXProgress, type BulkManifest, type BulkProgress } from '@/lib/client/bulk-export';
-import { getHeader, type HeaderList } from '@/lib/contract/headers';
+import { getHeader, readRetryAfterMs, type HeaderList } from '@/lib/contract/headers';
 
 /**
  * The life of one bulk-export job after its kick-off answered 202, as a pure reducer: status polling that honours
@@ -134,19 +134,6 @@ export function getJobEffect(state: JobState): JobEffect {
   if (state.phase === 'renewing') return { kind: 'renew' };
   if (state.phase === 'cancelling') return { kind: 'cancel' };
   return { kind: 'none' };
-}
-
-/**
- * `Retry-After` in milliseconds, as delta-seconds or HTTP-date (RFC 9110 §10.2.3); null when absent or unreadable.
- */
-export function readRetryAfterMs(value: string | undefined, nowMs: number): number | null {
-  const header = value?.trim();
-  if (!header) return null;
-  if (/^\d+$/.test(header)) return Number(header) * 1000;
-  // Every HTTP-date form names a weekday; this keeps Date.parse from reading "-1" as a year.
-  if (!/^[A-Za-z]{3}/.test(header)) return null;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
 }
 
 function clampDelay(ms: number): number {

@@ -117,6 +117,12 @@ describe('diagnoseExchange', () => {
     const [d] = diagnoseExchange(exchange({ status: 429, body: 'SBXBD001 exceeded the rate limit', responseHeaders: [['retry-after', '300']] }), { provider: bcdaDto, token: undefined });
     expect(d).toMatchObject({ id: 'rate_limited' });
     expect(d?.explanation).toContain('300 seconds');
+    // The fix says what is true: no token is held here, so there is nothing to reuse yet.
+    expect(d?.fix).toContain('No live token is held');
+    const [held] = diagnoseExchange(exchange({ status: 429, startedAt: 1_000, responseHeaders: [['retry-after', '300']] }), { provider: bcdaDto, token: token() });
+    expect(held?.fix).toContain('A live token is still held');
+    const [refused] = diagnoseExchange(exchange({ status: 429, startedAt: 1_000 }), { provider: bcdaDto, token: token({ refusal: { at: 500, source: 'resource', reason: 'Expired Token' } }) });
+    expect(refused?.fix).toContain('No live token is held');
   });
 
   it('sorts invalid_grant into code, redirect, refresh and ended-grant cases', () => {

@@ -240,7 +240,12 @@ export function diagnoseExchange(exchange: ExchangeDto, ctx: ExchangeContext): D
       severity: 'warning',
       title: 'Rate limited',
       explanation: `${name} answered 429 Too Many Requests${retryAfter ? ` and asks to wait ${retryAfter} seconds (Retry-After)` : ''}.`,
-      fix: exchange.kind === 'token' ? 'Reuse the live token instead of minting a new one; the console reuses tokens unless you ask for a new one.' : 'Wait for Retry-After before trying again; poll less often.',
+      fix:
+        exchange.kind !== 'token'
+          ? 'Wait for Retry-After before trying again; poll less often.'
+          : ctx.token && !ctx.token.refusal && ctx.token.expiresAt > exchange.startedAt
+            ? 'A live token is still held and works: the console reuses it unless you ask for a new one, so no new token is needed yet.'
+            : 'No live token is held: wait for Retry-After, then get one token and let the console reuse it rather than minting more.',
     });
   }
 
