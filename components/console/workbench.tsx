@@ -233,7 +233,13 @@ export function Workbench({ catalogue }: WorkbenchProps) {
           )}
         </div>
         <div className="min-w-0 space-y-4">
-          <FhirPanel key={provider.id} provider={provider} target={target} hasLiveToken={hasLiveToken} />
+          <FhirPanel
+            key={provider.id}
+            provider={provider}
+            target={target}
+            hasLiveToken={hasLiveToken}
+            onSwitchCredential={(credential) => select({ ...selection, credential })}
+          />
         </div>
       </div>
 

@@ -5,7 +5,7 @@ import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { describeBundle, toPagingPaths } from '@/lib/client/bundle';
-import type { FlowTarget } from '@/lib/client/effective-flow';
+import { examplesFor, type FlowTarget } from '@/lib/client/effective-flow';
 import { getEnvironmentRoot } from '@/lib/client/environment-path';
 import { formatHeaderLines, parseHeaderLines } from '@/lib/client/headers';
 import { useFhirRequest, useSession } from '@/lib/client/hooks';
@@ -35,6 +35,8 @@ export interface FhirPanelProps {
   target: FlowTarget;
   /** Whether the session holds a live token for this provider, environment and credential set. */
   hasLiveToken: boolean;
+  /** Switches the workbench to another credential set of this environment (an example that needs it). */
+  onSwitchCredential: (presetId: string) => void;
 }
 
 /** What the editor sends: the method, path and body as typed, headers as `Name: value` lines. */
@@ -49,8 +51,10 @@ interface RequestDraft {
  * Step 5, the workbench: pick an example or a request from this session's history, edit it, send it through the
  * proxy with the session's token, page through Bundles, query the answer with FHIRPath, follow bulk exports.
  */
-export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
-  const first = provider.defaultRequests[0];
+export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }: FhirPanelProps) {
+  const environment = provider.environments.find((env) => env.id === target.environmentId);
+  const examples = environment ? examplesFor(provider, environment, target.presetId) : { usable: provider.defaultRequests, elsewhere: [] };
+  const first = examples.usable[0] ?? provider.defaultRequests[0];
   const [presetId, setPresetId] = useState<string | null>(first?.id ?? null);
   const [method, setMethod] = useState<FhirMethod>(first?.method ?? 'GET');
   const [path, setPath] = useState(first?.path ?? '');
@@ -163,7 +167,16 @@ export function FhirPanel({ provider, target, hasLiveToken }: FhirPanelProps) {
           onTabChange={setTab}
           historyCount={history.length}
           examples={
-            <RequestPresets requests={provider.defaultRequests} selectedId={presetMatches ? presetId : null} onSelect={loadPreset} />
+            <RequestPresets
+              requests={examples.usable}
+              selectedId={presetMatches ? presetId : null}
+              onSelect={loadPreset}
+              elsewhere={examples.elsewhere}
+              onSwitch={(credential, request) => {
+                onSwitchCredential(credential);
+                loadPreset(request);
+              }}
+            />
           }
           history={
             <RequestHistory

@@ -1,6 +1,7 @@
 import { Badge } from '@/components/ui/badge';
 import { cn } from '@/components/ui/cn';
 import { InlineCodeText } from '@/components/ui/inline-code-text';
+import type { ExampleElsewhere } from '@/lib/client/effective-flow';
 import type { ProviderDto } from '@/lib/contract/schemas';
 
 type DefaultRequest = ProviderDto['defaultRequests'][number];
@@ -24,10 +25,15 @@ export interface RequestPresetsProps {
   requests: DefaultRequest[];
   selectedId: string | null;
   onSelect: (request: DefaultRequest) => void;
+  /** Examples only another credential set of this environment can send, with that set (see examplesFor). */
+  elsewhere?: readonly ExampleElsewhere[];
+  /** Switches to that credential set and loads the example. */
+  onSwitch?: (presetId: string, request: DefaultRequest) => void;
 }
 
 /** The provider's ready-made requests by group; choosing one loads it into the editor below. */
-export function RequestPresets({ requests, selectedId, onSelect }: RequestPresetsProps) {
+export function RequestPresets({ requests, selectedId, onSelect, elsewhere = [], onSwitch }: RequestPresetsProps) {
+  const switchable = elsewhere.filter((entry): entry is ExampleElsewhere & { preset: NonNullable<ExampleElsewhere['preset']> } => entry.preset !== undefined);
   const groups = groupOrder
     .map((group) => ({ group, requests: requests.filter((request) => groupOf(request) === group) }))
     .filter(({ requests: inGroup }) => inGroup.length > 0);
@@ -44,6 +50,32 @@ export function RequestPresets({ requests, selectedId, onSelect }: RequestPreset
           <PresetButtons requests={inGroup} selectedId={selectedId} onSelect={onSelect} />
         </section>
       ))}
+      {switchable.length > 0 && onSwitch && (
+        <section data-testid="fhir-examples-elsewhere">
+          <h3 id="fhir-examples-elsewhere" className="mb-1.5 text-[11px] font-semibold tracking-wide text-zinc-500 uppercase">
+            With another credential set
+          </h3>
+          <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200">
+            {switchable.map(({ request, preset }) => (
+              <li key={request.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-1.5 text-xs">
+                <span className="min-w-0 flex-1">
+                  <span className="font-mono text-[10px] font-semibold text-indigo-700">{request.method}</span>{' '}
+                  <span className="font-medium text-zinc-900">{request.label}</span>
+                  <span className="text-zinc-600"> · needs {preset.label}</span>
+                </span>
+                <button
+                  type="button"
+                  onClick={() => onSwitch(preset.id, request)}
+                  className="rounded-md px-2 py-1 font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-500"
+                  data-testid={`fhir-switch-${request.id}`}
+                >
+                  Switch to {preset.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }

@@ -55,3 +55,29 @@ test('1upHealth Patient Access: the demo health plan’s login and consent, then
   }
   expect(findTokenByFingerprint(texts, await sessionFingerprints(page))).toBeNull();
 });
+
+test('1upHealth: each credential set is offered only the examples it can send; the others name their set and switch to it in one click', async ({ page }) => {
+  await choose(page, '1uphealth', 'provider-access');
+  const fhir = page.getByTestId('fhir-panel');
+  const offered = fhir.getByTestId('fhir-examples').locator('[data-testid^="fhir-preset-"]');
+  const elsewhere = fhir.getByTestId('fhir-examples-elsewhere');
+  await expect(elsewhere).toContainText('needs Patient Access');
+  await expect(offered.filter({ hasText: 'Patient Access' })).toHaveCount(0);
+
+  // Every example offered goes out (no token yet, so the server may say 401, but the console never refuses the path).
+  const count = await offered.count();
+  expect(count).toBeGreaterThan(3);
+  for (let i = 0; i < count; i++) {
+    await offered.nth(i).click();
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/fhir/1uphealth') && r.request().method() === 'POST');
+    await page.getByTestId('fhir-send').click();
+    const answer = await answered;
+    expect(((await answer.json()) as { error?: { code: string } }).error?.code).not.toBe('path_not_allowed');
+  }
+
+  // One click: the credential set switches and the example is loaded.
+  await elsewhere.getByRole('button', { name: 'Switch to Patient Access — demo health plan' }).first().click();
+  await expect(page.getByLabel('Credential set')).toHaveValue('patient-access');
+  await expect(page.locator('#fhir-path')).toHaveValue(/^\/r4\//);
+  await expect(fhir.getByTestId('fhir-examples-elsewhere')).toContainText('needs Provider Access');
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getEffectiveEndpoints, getEffectiveGrant, getFlowTarget } from './effective-flow';
+import { examplesFor, getEffectiveEndpoints, getEffectiveGrant, getFlowTarget } from './effective-flow';
 import type { GrantDto, ProviderDto } from '@/lib/contract/schemas';
 
 const clientCredentials: GrantDto = {
@@ -26,6 +26,7 @@ const builtin = {
   label: 'Built-in sandbox',
   tokenUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/auth/realms/dev-portal/protocol/openid-connect/token',
   fhirBaseUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/v1/bison/bulk-export/bulk-data/r4',
+  allowedPathPrefixes: ['/v1/', '/fhir/'],
 };
 
 const provider = {
@@ -33,18 +34,26 @@ const provider = {
   grant: clientCredentials,
   environments: [builtin],
   presets: [
-    { id: 'provider-access', endpoints: {} },
+    { id: 'provider-access', label: 'Provider Access', environments: ['builtin'], endpoints: {} },
     {
       id: 'patient-access',
+      label: 'Patient Access',
+      environments: ['builtin'],
       grant: patientAccess,
       endpoints: {
         builtin: {
           tokenUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/oauth2/token',
           fhirBaseUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/r4',
           authorizeUrl: 'http://localhost:3000/sandbox/oneuphealth/oauth2/authorize/test',
+          allowedPathPrefixes: ['/r4/'],
         },
       },
     },
+  ],
+  defaultRequests: [
+    { id: 'bulk', label: 'Group $export', method: 'GET', path: '/v1/bison/Group/x/$export', headers: {}, description: '' },
+    { id: 'member', label: 'My Patient', method: 'GET', path: '/r4/Patient', headers: {}, description: '' },
+    { id: 'nowhere', label: 'Elsewhere', method: 'GET', path: '/other/x', headers: {}, description: '' },
   ],
 } as unknown as ProviderDto;
 
@@ -65,6 +74,7 @@ describe('getEffectiveEndpoints', () => {
       tokenUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/oauth2/token',
       fhirBaseUrl: 'http://127.0.0.1:3000/sandbox/oneuphealth/r4',
       authorizeUrl: 'http://localhost:3000/sandbox/oneuphealth/oauth2/authorize/test',
+      allowedPathPrefixes: ['/r4/'],
       overridden: true,
     });
   });
@@ -84,5 +94,22 @@ describe('getFlowTarget', () => {
     expect(target).toMatchObject({ environmentId: 'builtin', presetId: 'patient-access' });
     expect(target.endpoints.fhirBaseUrl).toBe('http://127.0.0.1:3000/sandbox/oneuphealth/r4');
     expect(getFlowTarget(provider, builtin, undefined)).not.toHaveProperty('presetId');
+  });
+});
+
+describe('examplesFor', () => {
+  it('offers the examples the credential set can send, and names the set that can send each other one', () => {
+    const forProvider = examplesFor(provider, builtin, 'provider-access');
+    expect(forProvider.usable.map((r) => r.id)).toEqual(['bulk']);
+    expect(forProvider.elsewhere.map(({ request, preset }) => [request.id, preset?.id])).toEqual([
+      ['member', 'patient-access'],
+      ['nowhere', undefined],
+    ]);
+    const forPatient = examplesFor(provider, builtin, 'patient-access');
+    expect(forPatient.usable.map((r) => r.id)).toEqual(['member']);
+    expect(forPatient.elsewhere.map(({ request, preset }) => [request.id, preset?.label])).toEqual([
+      ['bulk', 'Provider Access'],
+      ['nowhere', undefined],
+    ]);
   });
 });

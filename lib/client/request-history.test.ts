@@ -3,7 +3,7 @@ import { getRequestHistory } from './request-history';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 
 const root = 'http://127.0.0.1:3000/sandbox/bluebutton';
-const target = { environmentId: 'builtin', endpoints: { tokenUrl: `${root}/v2/o/token`, fhirBaseUrl: `${root}/v2/fhir` } };
+const target = { environmentId: 'builtin', endpoints: { tokenUrl: `${root}/v2/o/token`, fhirBaseUrl: `${root}/v2/fhir`, allowedPathPrefixes: ['/v2/'] } };
 
 let clock = 1_700_000_000_000;
 function exchange(overrides: Partial<ExchangeDto> & { url: string }): ExchangeDto {

@@ -76,6 +76,8 @@ export const providerEnvironmentDtoSchema = z.object({
   authorizeUrl: z.string().optional(),
   /** Set when the environment offers RFC 7662 introspection. */
   introspectionUrl: z.string().optional(),
+  /** The path prefixes the BFF sends requests to (lib/contract/environment-paths.ts). */
+  allowedPathPrefixes: z.array(z.string()),
   note: z.string().optional(),
 });
 
@@ -146,7 +148,7 @@ export const providerDtoSchema = z.object({
       /** Set when the preset's flow differs from the provider's default. */
       grant: grantDtoSchema.optional(),
       /** Endpoints of the preset's flow per environment id, when they differ from the environment's. */
-      endpoints: z.record(z.string(), providerEnvironmentDtoSchema.pick({ tokenUrl: true, fhirBaseUrl: true, authorizeUrl: true })),
+      endpoints: z.record(z.string(), providerEnvironmentDtoSchema.pick({ tokenUrl: true, fhirBaseUrl: true, authorizeUrl: true, allowedPathPrefixes: true })),
       /** Logins the built-in sandbox's authorize page accepts. */
       sandboxUsers: z.array(z.object({ username: z.string(), password: z.string(), note: z.string().optional() })),
     }),

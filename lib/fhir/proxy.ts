@@ -8,7 +8,7 @@ import { simulationHeaders } from '@/lib/http/simulation';
 import { resourceRefusalReason } from '@/lib/oauth/token-refusal';
 import type { ResolvedEnvironment } from '@/lib/providers/resolve';
 import type { StoredToken } from '@/lib/session/vault';
-import { checkEnvironmentPath, joinEnvironmentUrl } from './paths';
+import { checkEnvironmentPath, joinEnvironmentUrl } from '@/lib/contract/environment-paths';
 import { getHeader } from '@/lib/contract/headers';
 
 const FHIR_TIMEOUT_MS = 30_000;

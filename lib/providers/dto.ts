@@ -33,6 +33,7 @@ export function toProviderDto(provider: Provider, builtinEnabled: boolean, publi
       fhirBaseUrl: server.fhirBaseUrl.toString(),
       authorizeUrl: browser.authorizeUrl?.toString(),
       introspectionUrl: server.introspectionUrl?.toString(),
+      allowedPathPrefixes: server.environment.allowedPathPrefixes,
     };
   };
   return {

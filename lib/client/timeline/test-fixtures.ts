@@ -92,7 +92,7 @@ export function makeProvider(overrides: Partial<ProviderDto> = {}): ProviderDto 
     summary: 'Beneficiary Claims Data API',
     docs: [],
     environments: [
-      { id: 'builtin', kind: 'builtin', label: 'Built-in sandbox', tokenUrl: '/sandbox/bcda/auth/token', fhirBaseUrl: '/sandbox/bcda/api/v2' },
+      { id: 'builtin', kind: 'builtin', label: 'Built-in sandbox', tokenUrl: '/sandbox/bcda/auth/token', fhirBaseUrl: '/sandbox/bcda/api/v2', allowedPathPrefixes: ['/api/'] },
     ],
     grant,
     redirectUri: 'http://localhost:3100/api/oauth/bcda/callback',

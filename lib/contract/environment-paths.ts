@@ -1,7 +1,7 @@
-import 'server-only';
 /**
  * The grammar of a path the BFF may call on an environment (SECURITY.md rule 9: SSRF). A path is relative to
- * the environment's base, starts with one of its allowed prefixes, and has no way to climb out of it.
+ * the environment's base, starts with one of its allowed prefixes, and has no way to climb out of it. The page runs
+ * the same check to offer only the examples a credential set can send.
  */
 
 export type PathCheck = { ok: true; pathname: string; search: string } | { ok: false; reason: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEnvironmentPath, joinEnvironmentUrl } from './paths';
+import { checkEnvironmentPath, joinEnvironmentUrl } from './environment-paths';
 
 const prefixes = ['/api/', '/data/', '/auth/welcome'];
 
