@@ -76,7 +76,7 @@ export function BulkFileRow({ file, providerId, target, renewToken, isError = fa
         )}
         {!path && <span className="text-[11px] text-red-700">URL outside this environment: the console will not fetch it.</span>}
         {peekOpen && !peek.isPending && (peek.data || peek.error) && (
-          <Button size="xs" variant="ghost" onClick={() => setPeekOpen(false)}>
+          <Button size="xs" variant="ghost" onClick={() => setPeekOpen(false)} aria-label={`Hide the preview of ${name}`}>
             Hide
           </Button>
         )}
@@ -87,6 +87,7 @@ export function BulkFileRow({ file, providerId, target, renewToken, isError = fa
           pending={peek.isPending}
           disabled={!path || busy}
           title={`Reads only the first ${PREVIEW_LINES} lines, then stops the stream`}
+          aria-label={`Preview ${name}`}
         >
           Preview
         </Button>

@@ -1,6 +1,5 @@
-import { ExchangeDiagnoses } from '@/components/diagnostics/exchange-diagnoses';
 import { RejectedClientAssertion } from '@/components/jwt/client-assertion-section';
-import { ApiErrorCard } from '@/components/ui/api-error-card';
+import { ProviderErrorCard } from './provider-error-card';
 import { Card } from '@/components/ui/card';
 import type { ApiClientError, ApiErrorBody } from '@/lib/client/api-client-error';
 import type { FlowEndpoints } from '@/lib/client/effective-flow';
@@ -46,6 +45,7 @@ export function GetTokenCard(props: GetTokenCardProps) {
   const authorizationCode = grant.grantType === 'authorization_code';
   return (
     <Card
+      data-testid="get-token-card"
       step={4}
       title={authorizationCode ? 'Authorize' : 'Get a token'}
       description={
@@ -85,8 +85,7 @@ export function GetTokenCard(props: GetTokenCardProps) {
           />
         )}
       </div>
-      {error && !pending && <ApiErrorCard className="mt-4" error={error} data-testid="token-error" />}
-      {error && !pending && <ExchangeDiagnoses className="mt-2" exchangeId={error.body.exchangeId} />}
+      {error && !pending && <ProviderErrorCard className="mt-4" error={error} providerName={provider.name} data-testid="token-error" />}
       {error?.body.clientAssertion && !pending && <RejectedClientAssertion className="mt-3" assertion={error.body.clientAssertion} />}
       {props.flowError && !pending && !props.redirecting && (
         <div className="mt-4">

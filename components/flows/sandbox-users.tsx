@@ -12,10 +12,12 @@ export function SandboxUsers({ users }: { users: readonly SandboxUser[] }) {
       <ul className="mt-1.5 space-y-1.5">
         {users.map((user) => (
           <li key={user.username}>
-            <p className="text-zinc-700">
-              Sign in as <code className="font-mono font-medium text-zinc-900">{user.username}</code> /{' '}
-              <code className="font-mono font-medium text-zinc-900">{user.password}</code>
-            </p>
+            <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-2 text-zinc-700">
+              <dt>User</dt>
+              <dd className="font-mono font-medium break-all text-zinc-900">{user.username}</dd>
+              <dt>Password</dt>
+              <dd className="font-mono font-medium break-all text-zinc-900">{user.password}</dd>
+            </dl>
             {user.note && <p className="text-[11px] leading-4 text-emerald-800/80">{user.note}</p>}
           </li>
         ))}

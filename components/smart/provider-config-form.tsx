@@ -18,6 +18,7 @@ import {
   changeGrant,
   chooseKey,
   countFindings,
+  formFindings,
   formFromSaved,
   initialFormState,
   parseScopes,
@@ -71,14 +72,14 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
   const origin = typeof window === 'undefined' ? '' : window.location.origin;
   const redirectUri = saved?.redirectUri ?? provisionalRedirectUri(origin);
   const config = toIntendedConfiguration(effective, keys, redirectUri);
-  const findings = checkConfiguration(toServerFacts(server), config);
+  const canRegister = !!server.registration_endpoint && form.clientAuth === 'private_key_jwt';
+  const findings = [...checkConfiguration(toServerFacts(server), config), ...formFindings(effective, canRegister)];
   const counts = countFindings(findings);
   /** Marks a control red while a check says the request will fail because of it. */
   const invalid = (...fields: string[]) => findings.some((f) => f.severity === 'error' && f.field !== undefined && fields.includes(f.field)) || undefined;
   const syntax = scopeSyntax(config.scopes);
   const selectedKey = keys.find((k) => k.kid === keyKid);
   const authCode = form.grant === 'authorization_code';
-  const canRegister = !!server.registration_endpoint && form.clientAuth === 'private_key_jwt';
   // An app client registers its redirect URI, which exists only once the provider is saved.
   const registerBlocked = keys.length === 0 ? 'Generate a client key first' : authCode && !saved ? 'Save first: an app client registers its redirect URI, known after saving' : null;
   // SECURITY.md rule 15: a saved secret or key belongs to the server it was saved for; pointing the provider at
@@ -192,7 +193,7 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
 
         <Field htmlFor="smart-client-id" label="Client ID" hint={canRegister ? (registerBlocked ? `${registerBlocked}.` : 'Registered at the provider, or register one here (RFC 7591).') : 'As the provider registered it.'}>
           <div className="flex gap-2">
-            <TextInput id="smart-client-id" value={form.clientId} onChange={(e) => set('clientId', e.target.value)} className="font-mono" />
+            <TextInput id="smart-client-id" aria-invalid={invalid('clientId')} value={form.clientId} onChange={(e) => set('clientId', e.target.value)} className="font-mono" />
             {canRegister && (
               <Button onClick={registerHere} pending={register.isPending} disabled={registerBlocked !== null} title={registerBlocked ?? undefined}>
                 Register at this server

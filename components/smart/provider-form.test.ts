@@ -9,6 +9,7 @@ import {
   chooseKey,
   countFindings,
   defaultProviderName,
+  formFindings,
   defaultScopes,
   formFromSaved,
   initialFormState,
@@ -47,7 +48,9 @@ const key = (kid: string, alg: ClientKeyDto['alg'], createdAt: string): ClientKe
 describe('defaults from discovered metadata', () => {
   it('names the provider after the host', () => {
     expect(defaultProviderName('https://www.ehr.example/fhir/R4')).toBe('ehr.example');
-    expect(defaultProviderName('http://localhost:3103/sandbox/smart/fhir')).toBe('localhost:3103');
+    // A built-in sandbox is already in the picker under its provider's name: the default says whose client this is.
+    expect(defaultProviderName('http://localhost:3103/sandbox/smart/fhir')).toBe('Your client at the built-in smart sandbox');
+    expect(defaultProviderName('http://localhost:3103/other/smart/fhir')).toBe('localhost:3103');
     expect(defaultProviderName('not a url')).toBe('Custom provider');
   });
 
@@ -217,5 +220,13 @@ describe('findings and keys', () => {
   it('shortens long kids', () => {
     expect(shortenKid('short')).toBe('short');
     expect(shortenKid('abcdefghijklmnopqrstuvwxyz')).toBe('abcdefgh…wxyz');
+  });
+});
+
+describe('formFindings', () => {
+  it('marks a missing client ID at its field before Save, with the fix the server allows', () => {
+    expect(formFindings({ clientId: '  ' }, true)).toEqual([expect.objectContaining({ severity: 'error', field: 'clientId', fix: expect.stringContaining('Register at this server') })]);
+    expect(formFindings({ clientId: '' }, false)[0]?.fix).not.toContain('Register');
+    expect(formFindings({ clientId: 'abc' }, true)).toEqual([]);
   });
 });

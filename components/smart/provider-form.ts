@@ -42,10 +42,16 @@ export function provisionalRedirectUri(origin: string): string {
   return `${origin.replace(/\/+$/, '')}/api/oauth/custom-xxxxxxxxxx/callback`;
 }
 
-/** A readable default name: the host without `www.` (and the port when there is one). */
+/**
+ * A readable default name: the host without `www.` (and the port when there is one); on one of this console's
+ * built-in sandboxes, which the picker already lists by the provider's name, a name that says this is the user's own
+ * client there.
+ */
 export function defaultProviderName(url: string): string {
   try {
-    const { host } = new URL(url.trim());
+    const { host, pathname } = new URL(url.trim());
+    const builtin = /^\/sandbox\/([a-z0-9-]+)(\/|$)/.exec(pathname)?.[1];
+    if (builtin) return `Your client at the built-in ${builtin} sandbox`;
     return host.replace(/^www\./, '') || 'Custom provider';
   } catch {
     return 'Custom provider';
@@ -254,4 +260,24 @@ export function scopeSyntax(scopes: readonly string[]): { v1: number; v2: number
 /** `abcdefgh…wxyz` for long key ids; the full id goes in a title. */
 export function shortenKid(kid: string): string {
   return kid.length > 16 ? `${kid.slice(0, 8)}…${kid.slice(-4)}` : kid;
+}
+
+/**
+ * What the form itself knows will fail, beside the server checks: a client with no client ID cannot ask for a token,
+ * so the save would be refused; say so at the field, before Save.
+ */
+export function formFindings(
+  state: Pick<ProviderFormState, 'clientId'>,
+  canRegister: boolean,
+): { severity: 'error'; code: 'client_id_missing'; field: 'clientId'; message: string; fix: string }[] {
+  if (state.clientId.trim() !== '') return [];
+  return [
+    {
+      severity: 'error',
+      code: 'client_id_missing',
+      field: 'clientId',
+      message: 'There is no client ID: the provider identifies the console’s client by it, and nothing can be saved without one.',
+      fix: canRegister ? 'Press Register at this server, or paste the client ID the provider registered.' : 'Paste the client ID the provider registered for this app.',
+    },
+  ];
 }

@@ -81,9 +81,14 @@ test('a wrong secret shows BCDA’s 401 explained, and the typed secret never co
 
   const error = page.getByTestId('token-error');
   await expect(error).toBeVisible();
-  await expect(error).toContainText('401');
-  await expect(error).toContainText(/client credentials were not accepted/i);
-  await expect(error).toContainText('Unauthorized');
+  // Said once: the provider's status and words, one cause, one fix; the console's own 424 only as a footnote.
+  const said = error.getByTestId('provider-said');
+  await expect(said).toContainText('CMS BCDA answered 401');
+  await expect(said).toContainText('Unauthorized');
+  await expect(said).not.toContainText('424');
+  await expect(error.getByTestId('error-cause')).toContainText(/client/i);
+  await expect(error.getByText('Fix:')).toHaveCount(1);
+  await expect(page.getByTestId('get-token-card').getByTestId('diagnoses')).toHaveCount(0);
   await expect(page.getByLabel('Client secret')).toHaveValue('');
   // The timeline names the failure and its fix.
   await expect(page.getByTestId('timeline-diagnosis').first()).toContainText('Client authentication failed');

@@ -59,12 +59,20 @@ test('custom provider: ES384 key → discover the built-in SMART sandbox → liv
   await page.screenshot(shot('2-checks'));
   await panel.screenshot({ path: 'test-results/screens/custom-provider-2a-panel.png' });
   await form.getByLabel('Scopes').fill(scopes);
-  await expect(checks.locator('[data-severity="error"]')).toHaveCount(0);
+  // Only the missing client ID is left, marked at its field: nothing says "no problems" while a save would be refused.
+  await expect(checks.locator('[data-severity="error"]')).toHaveCount(1);
+  await expect(checks.locator('[data-code="client_id_missing"]')).toBeVisible();
+  await expect(checks).not.toContainText('no problems found');
+  await expect(form.getByLabel('Client ID', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  // The picker already lists the built-in server by its provider's name; this one says it is the user's client.
+  await expect(form.getByLabel('Provider name')).toHaveValue('Your client at the built-in smart sandbox');
 
   // RFC 7591 registration at the server fills the client id.
   await form.getByRole('button', { name: 'Register at this server' }).click();
   await expect(form.getByTestId('registration-result')).toBeVisible();
   await expect(form.getByLabel('Client ID', { exact: true })).not.toHaveValue('');
+  await expect(checks.locator('[data-severity="error"]')).toHaveCount(0);
+  await expect(form.getByLabel('Client ID', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
   const clientId = await form.getByLabel('Client ID', { exact: true }).inputValue();
 
   await form.getByTestId('save-provider').click();

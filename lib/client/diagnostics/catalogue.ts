@@ -42,7 +42,8 @@ export interface ExchangeContext {
   token: TokenDto | undefined;
 }
 
-function bodyError(body: string | null | undefined): { error?: string; description?: string } {
+/** What a provider said in an error body, in the shapes providers use (OAuth, Auth0, DRF, OperationOutcome, plain text). */
+export function bodyError(body: string | null | undefined): { error?: string; description?: string } {
   if (!body) return {};
   try {
     const json = JSON.parse(body) as Record<string, unknown>;

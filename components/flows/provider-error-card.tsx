@@ -1,0 +1,82 @@
+'use client';
+
+import { useExchangeDiagnoses } from '@/components/diagnostics/use-exchange-diagnoses';
+import { ExchangeDiagnoses } from '@/components/diagnostics/exchange-diagnoses';
+import { ApiErrorCard } from '@/components/ui/api-error-card';
+import { CodeBlock } from '@/components/ui/code-block';
+import { Disclosure } from '@/components/ui/disclosure';
+import { StatusCode } from '@/components/ui/status-code';
+import type { ApiClientError } from '@/lib/client/api-client-error';
+import { bodyError } from '@/lib/client/diagnostics/catalogue';
+
+export interface ProviderErrorCardProps {
+  error: ApiClientError;
+  providerName: string;
+  className?: string;
+  'data-testid'?: string;
+}
+
+/**
+ * A failed request the provider answered, said once: what the provider said (its status and its words), one cause,
+ * one fix. The console's own code and status are a footnote, not a second headline beside the provider's. Errors the
+ * provider had no part in (the network, the console's own checks) keep the console's card.
+ */
+export function ProviderErrorCard({ error, providerName, className, ...rest }: ProviderErrorCardProps) {
+  const { body } = error;
+  const diagnoses = useExchangeDiagnoses(body.exchangeId);
+  const upstream = body.upstream;
+  if (!upstream) {
+    return (
+      <div className={className}>
+        <ApiErrorCard error={error} {...rest} />
+        <ExchangeDiagnoses className="mt-2" exchangeId={body.exchangeId} />
+      </div>
+    );
+  }
+  const said = bodyError(upstream.body);
+  const words = [said.error, said.description].filter(Boolean).join(': ');
+  const [diagnosis, ...others] = diagnoses;
+  // A rejected client assertion: the console's reasons (its hint) are more exact than any generic diagnosis.
+  const cause = body.clientAssertion ? `${body.message} ${body.hint ?? ''}` : (diagnosis?.explanation ?? body.message);
+  const fix = diagnosis?.fix ?? (body.clientAssertion ? undefined : body.hint);
+  return (
+    <div role="alert" className={`rounded-xl border border-red-200 bg-red-50/60 p-4 text-sm text-red-950 ${className ?? ''}`} {...rest}>
+      <p className="flex flex-wrap items-center gap-x-2 gap-y-1 font-semibold" data-testid="provider-said">
+        {providerName} answered <StatusCode status={upstream.status} />
+        {words && <span className="font-normal">“{words}”</span>}
+      </p>
+      <p className="mt-2 leading-6" data-testid="error-cause">
+        {diagnosis && !body.clientAssertion && <span className="font-semibold">{diagnosis.title}. </span>}
+        {cause}
+      </p>
+      {fix && (
+        <p className="mt-1 leading-6" data-testid="error-fix">
+          <span className="font-semibold">Fix: </span>
+          {fix}
+        </p>
+      )}
+      {others.length > 0 && (
+        <ul className="mt-2 list-disc space-y-0.5 pl-5 text-xs leading-5 text-red-900" aria-label="Other possible causes">
+          {others.map((d) => (
+            <li key={d.id}>
+              <span className="font-medium">{d.title}:</span> {d.fix}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Disclosure
+        className="mt-3"
+        defaultOpen={upstream.body.length <= 400}
+        summary={<span className="text-xs">{providerName}’s whole answer{upstream.contentType ? ` (${upstream.contentType})` : ''}</span>}
+      >
+        <CodeBlock className="bg-white" maxHeightClass="max-h-60">
+          {upstream.body === '' ? <span className="text-zinc-500 italic">(empty body)</span> : upstream.body}
+        </CodeBlock>
+      </Disclosure>
+      <p className="mt-2 font-mono text-[11px] text-red-800/80">
+        console: {body.code} · HTTP {error.status}
+        {body.exchangeId && <> · exchange {body.exchangeId}</>}
+      </p>
+    </div>
+  );
+}
