@@ -1,5 +1,7 @@
 import type { Metadata, Viewport } from 'next';
+import { cookies } from 'next/headers';
 import { connection } from 'next/server';
+import { chosenThemeSchema, THEME_COOKIE } from '@/lib/contract/theme';
 import type { ReactNode } from 'react';
 import { Providers } from './providers';
 import './globals.css';
@@ -13,8 +15,11 @@ export const metadata: Metadata = {
 };
 
 export const viewport: Viewport = {
-  themeColor: '#ffffff',
-  colorScheme: 'light',
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#ffffff' },
+    { media: '(prefers-color-scheme: dark)', color: '#18181b' },
+  ],
+  colorScheme: 'light dark',
 };
 
 /**
@@ -23,8 +28,9 @@ export const viewport: Viewport = {
  */
 export default async function RootLayout({ children }: { children: ReactNode }) {
   await connection();
+  const chosen = chosenThemeSchema.safeParse((await cookies()).get(THEME_COOKIE)?.value);
   return (
-    <html lang="en">
+    <html lang="en" data-theme={chosen.success ? chosen.data : undefined}>
       <body>
         <Providers>{children}</Providers>
       </body>

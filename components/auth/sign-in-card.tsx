@@ -28,7 +28,7 @@ export function SignInCard({ providers, error, signedOut }: SignInCardProps) {
             </svg>
           </span>
           <h1 className="mt-4 text-base font-semibold tracking-tight text-zinc-900">Sign in to Health OAuth Console</h1>
-          <p className="mt-1 text-sm text-zinc-500">Your sessions, tokens and history are yours alone.</p>
+          <p className="mt-1 text-sm text-zinc-600">Your sessions, tokens and history are yours alone.</p>
         </div>
         {signedOut && !error && (
           <p role="status" className="mt-6 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-emerald-200 ring-inset">

@@ -19,7 +19,7 @@ export function SignedInUserMenu({ user }: { user: SignedIn }) {
         <p className="max-w-48 truncate text-xs font-medium text-zinc-900" data-testid="signed-in-name">
           {user.name}
         </p>
-        {user.email && user.email !== user.name && <p className="max-w-48 truncate text-[11px] text-zinc-500">{user.email}</p>}
+        {user.email && user.email !== user.name && <p className="max-w-48 truncate text-xs text-zinc-600">{user.email}</p>}
       </div>
       <Button
         size="sm"

@@ -2,6 +2,7 @@ import { SignedInUserMenu } from '@/components/auth/signed-in-user-menu';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import type { ConsoleViewer } from '@/lib/contract/schemas';
+import { ThemeToggle } from './theme-toggle';
 
 export interface ConsoleHeaderProps {
   viewer: ConsoleViewer;
@@ -16,28 +17,29 @@ export interface ConsoleHeaderProps {
 export function ConsoleHeader({ viewer, sessionTag, onForget, forgetting, forgetError }: ConsoleHeaderProps) {
   return (
     <header className="border-b border-zinc-200 bg-white">
-      <div className="mx-auto flex h-14 max-w-[1440px] items-center justify-between gap-4 px-4 sm:px-6">
-        <div className="flex min-w-0 items-center gap-3">
+      <div className="mx-auto flex min-h-14 max-w-[1440px] flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-2 sm:px-6">
+        <div className="flex min-w-0 flex-1 basis-72 items-center gap-3">
           <Logo />
           <div className="min-w-0">
             <h1 className="text-sm font-semibold tracking-tight text-zinc-900">Health OAuth Console</h1>
-            <p className="truncate text-xs text-zinc-500">
+            <p className="truncate text-xs text-zinc-600">
               Get a bearer token from a health API sandbox, see exactly what happened, send a first FHIR request.
             </p>
           </div>
         </div>
-        <div className="flex shrink-0 items-center gap-3">
+        <div className="flex min-w-0 flex-wrap items-center justify-end gap-2 sm:gap-3">
           {viewer.signIn === 'off' && (
-            <Badge tone="amber" dot data-testid="localhost-only-notice" title="Configure sign-in (CONSOLE_AUTH_…) to serve it on other addresses.">
+            <Badge tone="amber" dot className="whitespace-normal" data-testid="localhost-only-notice" title="Configure sign-in (CONSOLE_AUTH_…) to serve it on other addresses.">
               No sign-in configured: this console listens on localhost only.
             </Badge>
           )}
           {forgetError && <span className="text-xs text-red-600">{forgetError}</span>}
           {sessionTag && (
-            <span className="font-mono text-[11px] text-zinc-400" title="A short hash of this console session's id" data-testid="session-tag">
+            <span className="font-mono text-xs text-zinc-600" title="A short hash of this console session's id" data-testid="session-tag">
               session {sessionTag}
             </span>
           )}
+          <ThemeToggle />
           <Button size="sm" variant="danger" onClick={onForget} pending={forgetting} data-testid="forget-session">
             Forget session
           </Button>

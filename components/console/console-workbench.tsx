@@ -22,7 +22,7 @@ export function ConsoleWorkbench() {
     );
   }
   if (providers.data.providers.length === 0) {
-    return <p className="py-12 text-center text-sm text-zinc-500">This server has no providers configured.</p>;
+    return <p className="py-12 text-center text-sm text-zinc-600">This server has no providers configured.</p>;
   }
   return <Workbench catalogue={providers.data} />;
 }

@@ -72,9 +72,9 @@ export function BulkFileRow({ file, providerId, target, renewToken, isError = fa
           {name}
         </span>
         {file.count !== undefined && (
-          <span className="text-[11px] text-zinc-500 tabular-nums">{file.count.toLocaleString('en-US')} resources</span>
+          <span className="text-xs text-zinc-600 tabular-nums">{file.count.toLocaleString('en-US')} resources</span>
         )}
-        {!path && <span className="text-[11px] text-red-700">URL outside this environment: the console will not fetch it.</span>}
+        {!path && <span className="text-xs text-red-700">URL outside this environment: the console will not fetch it.</span>}
         {peekOpen && !peek.isPending && (peek.data || peek.error) && (
           <Button size="xs" variant="ghost" onClick={() => setPeekOpen(false)} aria-label={`Hide the preview of ${name}`}>
             Hide
@@ -190,7 +190,7 @@ function DownloadStatus({ state, manifestCount, fileKept }: DownloadStatusProps)
               The first try answered 401 (token expired); this download ran on a new token of the same credential set.
             </p>
           )}
-          {!fileKept && <p className="text-xs text-zinc-500">Too big to keep in this page for Save; counted and previewed only.</p>}
+          {!fileKept && <p className="text-xs text-zinc-600">Too big to keep in this page for Save; counted and previewed only.</p>}
         </div>
       );
     case 'interrupted':
@@ -240,7 +240,7 @@ function Stats({ state, percent }: { state: Extract<FileDownloadState, { bytes: 
       data-testid="bulk-download-stats"
       data-bytes={state.bytes}
       data-resources={state.resources}
-      className="flex flex-wrap gap-x-3 text-[11px] text-zinc-600 tabular-nums"
+      className="flex flex-wrap gap-x-3 text-xs text-zinc-600 tabular-nums"
     >
       <span>
         <span className="font-semibold text-zinc-900">{formatBytes(state.bytes)}</span>
@@ -251,7 +251,7 @@ function Stats({ state, percent }: { state: Extract<FileDownloadState, { bytes: 
       </span>
       <span>{formatRate(getTransferRate(state))}</span>
       {state.phase === 'done' ? <span>in {formatDuration(elapsed)}</span> : percent !== null && <span>{Math.round(percent)}%</span>}
-      {state.phase === 'downloading' && percent === null && <span className="text-zinc-400">size unknown: the server sent no Content-Length</span>}
+      {state.phase === 'downloading' && percent === null && <span className="text-zinc-600">size unknown: the server sent no Content-Length</span>}
     </p>
   );
 }

@@ -56,7 +56,7 @@ export function BulkJob({ provider, target, jobPath, kickoffPath, startedAt, ren
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div className="min-w-0 space-y-0.5 font-mono text-xs text-zinc-600">
           <p className="truncate" title={kickoffPath}>
-            <span className="font-semibold text-zinc-500">kick-off</span> {kickoffPath}
+            <span className="font-semibold text-zinc-600">kick-off</span> {kickoffPath}
           </p>
           <p className="truncate" title={jobPath}>
             <span className="font-semibold text-indigo-700">status</span> {jobPath}
@@ -90,7 +90,7 @@ export function BulkJob({ provider, target, jobPath, kickoffPath, startedAt, ren
         hidePercent={settled && state.phase !== 'completed'}
       />
 
-      {running && !cancelSupport.supported && cancelSupport.note && <p className="text-xs text-zinc-500">{cancelSupport.note}</p>}
+      {running && !cancelSupport.supported && cancelSupport.note && <p className="text-xs text-zinc-600">{cancelSupport.note}</p>}
       {state.phase === 'polling' && state.note && <JobNoteView note={state.note} nextPollAt={state.nextPollAt} />}
       <PhaseView state={state} provider={provider} target={target} jobPath={jobPath} renewToken={renewToken} />
     </div>
@@ -161,7 +161,7 @@ interface PhaseViewProps {
 function PhaseView({ state, provider, target, jobPath, renewToken }: PhaseViewProps) {
   switch (state.phase) {
     case 'polling':
-      return state.polls === 0 ? <p className="text-xs text-zinc-500">Asking for the job’s status…</p> : null;
+      return state.polls === 0 ? <p className="text-xs text-zinc-600">Asking for the job’s status…</p> : null;
     case 'renewing':
       return (
         <p role="status" className="text-xs text-amber-800">

@@ -62,7 +62,7 @@ export function BulkKickoffForm({ provider, capability, target, onStarted }: Bul
 
   const base = bases.find((candidate) => candidate.id === input.baseId) ?? bases[0];
   if (!base) {
-    return <p className="text-xs text-zinc-500 italic">This environment offers no bulk export.</p>;
+    return <p className="text-xs text-zinc-600 italic">This environment offers no bulk export.</p>;
   }
   const effective: KickoffInput = {
     ...input,
@@ -141,7 +141,7 @@ export function BulkKickoffForm({ provider, capability, target, onStarted }: Bul
               </label>
             ))}
           </div>
-          <p className="text-xs text-zinc-500">{levelHint[effective.level]}</p>
+          <p className="text-xs text-zinc-600">{levelHint[effective.level]}</p>
         </fieldset>
         {effective.level === 'group' && (
           <Field htmlFor={`${id}-group`} label="Group id" error={fieldError('groupId')}>
@@ -168,7 +168,7 @@ export function BulkKickoffForm({ provider, capability, target, onStarted }: Bul
 
       <fieldset>
         <legend className="text-xs font-medium text-zinc-700">
-          <span className="font-mono">_type</span> <span className="font-normal text-zinc-500">(none ticked: the server’s default types)</span>
+          <span className="font-mono">_type</span> <span className="font-normal text-zinc-600">(none ticked: the server’s default types)</span>
         </legend>
         <div className="mt-1.5 flex flex-wrap gap-2">
           {base.resourceTypes.map((type) => (
@@ -189,7 +189,7 @@ export function BulkKickoffForm({ provider, capability, target, onStarted }: Bul
           htmlFor={`${id}-since`}
           label={
             <>
-              <span className="font-mono">_since</span> <span className="font-normal text-zinc-500">(optional)</span>
+              <span className="font-mono">_since</span> <span className="font-normal text-zinc-600">(optional)</span>
             </>
           }
           hint="Only resources changed after this moment. Your local time, sent as a UTC instant."
@@ -233,7 +233,7 @@ export function BulkKickoffForm({ provider, capability, target, onStarted }: Bul
                   {name}: {value}
                 </span>
               ))}
-              <span className="block text-zinc-500">Authorization: Bearer … (the session’s token, added by the server)</span>
+              <span className="block text-zinc-600">Authorization: Bearer … (the session’s token, added by the server)</span>
             </>
           ) : (
             <span className="text-red-700">{built.message}</span>
@@ -245,7 +245,7 @@ export function BulkKickoffForm({ provider, capability, target, onStarted }: Bul
         <Button type="submit" variant="primary" size="sm" pending={kickoff.isPending} data-testid="bulk-kickoff">
           Start export
         </Button>
-        <span className="text-xs text-zinc-500">A 202 answer starts the job below; its status URL is then polled.</span>
+        <span className="text-xs text-zinc-600">A 202 answer starts the job below; its status URL is then polled.</span>
       </div>
 
       {kickoff.error && <ApiErrorCard error={kickoff.error} title="The kick-off was not sent" />}

@@ -32,7 +32,7 @@ export function BulkManifest({ manifest, expiresHeader, provider, target, checke
               <>
                 <span className="font-mono">{manifest.transactionTime}</span>
                 {!Number.isNaN(transactionMs) && (
-                  <span className="text-zinc-500"> · {formatDateTime(transactionMs)}</span>
+                  <span className="text-zinc-600"> · {formatDateTime(transactionMs)}</span>
                 )}
               </>
             ),
@@ -44,7 +44,7 @@ export function BulkManifest({ manifest, expiresHeader, provider, target, checke
                 <span className="font-mono">
                   {manifest.requiresAccessToken === undefined ? '(absent)' : String(manifest.requiresAccessToken)}
                 </span>
-                <span className="text-zinc-500">
+                <span className="text-zinc-600">
                   {' · '}
                   {manifest.requiresAccessToken === true
                     ? 'the file URLs need the bearer token. The console’s server adds the session’s token when it downloads them, so the token never reaches this page. After it expires, a new token for the same client reads the same files: the job belongs to the client, not to the token.'
@@ -61,7 +61,7 @@ export function BulkManifest({ manifest, expiresHeader, provider, target, checke
               <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
                 <span className="font-mono">{expiresHeader}</span>
                 {expires?.time != null && (
-                  <span className="text-zinc-500">
+                  <span className="text-zinc-600">
                     {formatDateTime(expires.time)}
                     {checkedAt > 0 && <> · {formatRelativeTime(expires.time, checkedAt)}</>}
                   </span>
@@ -73,7 +73,7 @@ export function BulkManifest({ manifest, expiresHeader, provider, target, checke
                 )}
               </span>
             ) : (
-              <span className="text-zinc-400">(no header)</span>
+              <span className="text-zinc-600">(no header)</span>
             ),
           },
           ...(manifest.request ? [{ label: 'request', value: manifest.request, mono: true }] : []),
@@ -82,14 +82,14 @@ export function BulkManifest({ manifest, expiresHeader, provider, target, checke
 
       <section>
         <h4 className="mb-1.5 text-xs font-semibold text-zinc-900">
-          Output files <span className="font-normal text-zinc-500">({manifest.output.length})</span>
+          Output files <span className="font-normal text-zinc-600">({manifest.output.length})</span>
         </h4>
-        <p className="mb-1.5 text-xs text-zinc-500">
+        <p className="mb-1.5 text-xs text-zinc-600">
           Download streams a file through the console’s server, which never holds it whole; this page counts bytes and
           resources as they arrive and keeps the first lines for a preview.
         </p>
         {manifest.output.length === 0 ? (
-          <p className="text-xs text-zinc-500 italic">The export produced no files.</p>
+          <p className="text-xs text-zinc-600 italic">The export produced no files.</p>
         ) : (
           <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200">
             {manifest.output.map((file) => (

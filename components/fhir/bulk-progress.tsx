@@ -27,10 +27,10 @@ export function BulkProgress({ progress, tone, startedAt, settledAt, checkedAt, 
         <span className="font-medium text-zinc-900">
           {progress.label}
           {progress.percent !== null && !hidePercent && !progress.label.includes('%') && (
-            <span className="ml-1 text-zinc-500 tabular-nums">({Math.round(progress.percent)}%)</span>
+            <span className="ml-1 text-zinc-600 tabular-nums">({Math.round(progress.percent)}%)</span>
           )}
         </span>
-        <span className="font-mono text-[11px] text-zinc-500 tabular-nums">
+        <span className="font-mono text-xs text-zinc-600 tabular-nums">
           {settledAt === null ? <Elapsed since={startedAt} /> : formatCountdown(settledAt - startedAt)} elapsed
           {checkedAt > 0 && <> · checked {formatClockTime(checkedAt)}</>}
         </span>

@@ -33,7 +33,7 @@ export function BundlePager({ bundle, paths, pending, onPage }: BundlePagerProps
         </span>
         {bundle.total === undefined && bundle.type === 'searchset' && (
           <span
-            className="text-[11px] text-zinc-500"
+            className="text-xs text-zinc-600"
             title="Bundle.total is optional (FHIR R4 Bundle.total, 0..1): this server does not count the matches. Follow the pages to see them all."
             data-testid="bundle-no-total"
           >
@@ -61,7 +61,7 @@ export function BundlePager({ bundle, paths, pending, onPage }: BundlePagerProps
             })}
           </span>
         ) : (
-          bundle.type === 'searchset' && <span className="ml-auto text-[11px] text-zinc-500">One page</span>
+          bundle.type === 'searchset' && <span className="ml-auto text-xs text-zinc-600">One page</span>
         )}
       </div>
       {bundle.resourceTypes.length > 0 && (

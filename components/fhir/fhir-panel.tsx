@@ -1,5 +1,6 @@
 'use client';
 
+import { useFocusResult } from '@/components/ui/use-focus-result';
 import { apiNames } from '@/lib/client/api-names';
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Card } from '@/components/ui/card';
@@ -64,6 +65,7 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
   const [tab, setTab] = useState<WorkbenchTab>('examples');
   const [job, setJob] = useState<ActiveBulkJob | null>(null);
   const send = useFhirRequest();
+  const resultRef = useFocusResult<HTMLDivElement>(send.error ?? send.data);
   const session = useSession();
   const history = getRequestHistory(session.data?.exchanges ?? [], provider.id, target);
   const params = reconcileQueryParams(path, paramsDraft);
@@ -206,7 +208,13 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
             onSend={() => sendRequest({ method, path, headersText, body })}
           />
         </div>
-        <div className="mt-4 border-t border-zinc-100 pt-4">
+        <div
+          ref={resultRef}
+          tabIndex={-1}
+          aria-label="Response"
+          data-testid="fhir-result"
+          className="mt-4 scroll-mt-4 border-t border-zinc-100 pt-4 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+        >
           {send.error ? (
             <ApiErrorCard error={send.error} />
           ) : send.data ? (

@@ -68,7 +68,7 @@ export function FhirPathBox({ input, suggestions }: FhirPathBoxProps) {
         </Button>
       </form>
       {suggestions.length > 0 && (
-        <div className="flex flex-wrap items-center gap-1.5 px-2 pb-2 text-[11px] text-zinc-500">
+        <div className="flex flex-wrap items-center gap-1.5 px-2 pb-2 text-xs text-zinc-600">
           <span>Try</span>
           {suggestions.map((suggestion) => (
             <button
@@ -106,7 +106,7 @@ function FhirPathResults({ results }: { results: unknown[] }) {
   }
   return (
     <div className="border-t border-zinc-100 bg-zinc-50/60">
-      <p className="px-3 pt-2 text-[11px] text-zinc-500">
+      <p className="px-3 pt-2 text-xs text-zinc-600">
         {results.length} {results.length === 1 ? 'result' : 'results'}
       </p>
       <JsonTree value={results} defaultOpenDepth={2} className="max-h-64 overflow-auto px-3 pt-1 pb-2" />
@@ -133,7 +133,7 @@ function FhirPathMessage({ tone, children }: { tone: 'error' | 'neutral'; childr
 /** The expression with a caret under the character the parser stopped at. */
 function ErrorPointer({ expression, column }: { expression: string; column: number }) {
   return (
-    <pre aria-hidden="true" className="mt-1.5 overflow-x-auto font-mono text-[11px] leading-4 text-red-900">
+    <pre aria-hidden="true" className="mt-1.5 overflow-x-auto font-mono text-xs leading-4 text-red-900">
       {expression}
       {'\n'}
       {' '.repeat(Math.max(0, column - 1))}^

@@ -1,3 +1,6 @@
+'use client';
+
+import { useState, type KeyboardEvent } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Chevron } from '@/components/ui/disclosure';
 import { JsonTree } from '@/components/ui/json-tree';
@@ -18,11 +21,23 @@ export interface NdjsonPreviewProps {
   totalLines?: number;
 }
 
-/** The first lines of an NDJSON file, one collapsed row per resource. */
+/**
+ * The first lines of an NDJSON file, one collapsed row per resource. The list is one tab stop (WAI-ARIA roving
+ * tabindex): the arrow keys, Home and End move between lines, Enter or Space opens one.
+ */
 export function NdjsonPreview({ ndjson, totalLines }: NdjsonPreviewProps) {
+  const [active, setActive] = useState(0);
+  const onKeyDown = (event: KeyboardEvent<HTMLOListElement>) => {
+    const last = ndjson.lines.length - 1;
+    const next = { ArrowDown: Math.min(last, active + 1), ArrowUp: Math.max(0, active - 1), Home: 0, End: last }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    setActive(next);
+    event.currentTarget.querySelectorAll<HTMLElement>('summary')[next]?.focus();
+  };
   return (
     <div data-testid="ndjson-preview" className="overflow-hidden rounded-lg border border-zinc-200">
-      <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-zinc-200 bg-zinc-50 px-3 py-1.5 text-[11px] text-zinc-600">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-zinc-200 bg-zinc-50 px-3 py-1.5 text-xs text-zinc-600">
         <span>
           <span className="font-semibold text-zinc-900 tabular-nums">{ndjson.linesShown}</span>{' '}
           {ndjson.linesShown === 1 ? 'line' : 'lines'} shown
@@ -38,17 +53,20 @@ export function NdjsonPreview({ ndjson, totalLines }: NdjsonPreviewProps) {
         )}
       </div>
       {ndjson.lines.length === 0 ? (
-        <p className="px-3 py-3 text-xs text-zinc-500 italic">The file is empty.</p>
+        <p className="px-3 py-3 text-xs text-zinc-600 italic">The file is empty.</p>
       ) : (
-        <ol className="max-h-[28rem] divide-y divide-zinc-100 overflow-auto">
+        <ol className="max-h-[28rem] divide-y divide-zinc-100 overflow-auto" aria-label="NDJSON lines" onKeyDown={onKeyDown}>
           {ndjson.lines.map((line, index) => {
             const { resourceType, id } = summarizeResource(line);
             return (
               <li key={index}>
                 <details>
-                  <summary className="flex cursor-pointer list-none items-center gap-2 px-3 py-1.5 text-xs hover:bg-zinc-50 [&::-webkit-details-marker]:hidden">
+                  <summary
+                    tabIndex={index === Math.min(active, ndjson.lines.length - 1) ? 0 : -1}
+                    onFocus={() => setActive(index)}
+                    className="flex cursor-pointer list-none items-center gap-2 px-3 py-1.5 text-xs hover:bg-zinc-50 [&::-webkit-details-marker]:hidden">
                     <Chevron />
-                    <span className="w-6 shrink-0 text-right font-mono text-[11px] text-zinc-400 tabular-nums">
+                    <span className="w-6 shrink-0 text-right font-mono text-xs text-zinc-600 tabular-nums">
                       {index + 1}
                     </span>
                     {isInvalidLine(line) ? (
@@ -56,7 +74,7 @@ export function NdjsonPreview({ ndjson, totalLines }: NdjsonPreviewProps) {
                     ) : (
                       <span className="font-medium text-zinc-900">{resourceType ?? 'JSON'}</span>
                     )}
-                    {id !== undefined && <span className="truncate font-mono text-zinc-500">{id}</span>}
+                    {id !== undefined && <span className="truncate font-mono text-zinc-600">{id}</span>}
                   </summary>
                   <div className="border-t border-zinc-100 bg-zinc-50/50 px-3 py-2">
                     <JsonTree value={line} defaultOpenDepth={1} />

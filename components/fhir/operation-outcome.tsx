@@ -14,11 +14,11 @@ export function OperationOutcome({ issues, caption }: { issues: OperationOutcome
       aria-label={caption ?? 'OperationOutcome'}
       className="divide-y divide-amber-200/70 overflow-hidden rounded-lg border border-amber-200 bg-amber-50/70"
     >
-      {caption && <li className="px-3 py-1 text-[11px] font-medium text-amber-900">{caption}</li>}
+      {caption && <li className="px-3 py-1 text-xs font-medium text-amber-900">{caption}</li>}
       {issues.map((issue, index) => (
         <li key={index} className="flex flex-wrap items-start gap-2 px-3 py-2 text-xs">
           <Badge tone={severityTone[issue.severity as keyof typeof severityTone] ?? 'neutral'}>{issue.severity}</Badge>
-          <code className="rounded bg-white/70 px-1 py-px font-mono text-[11px] text-zinc-700 ring-1 ring-amber-200">
+          <code className="rounded bg-white/70 px-1 py-px font-mono text-xs text-zinc-700 ring-1 ring-amber-200">
             {issue.code}
           </code>
           <span className="min-w-0 flex-1 font-medium text-zinc-900">
@@ -28,7 +28,7 @@ export function OperationOutcome({ issues, caption }: { issues: OperationOutcome
             )}
           </span>
           {issue.expression && issue.expression.length > 0 && (
-            <span className="font-mono text-[11px] text-zinc-500">{issue.expression.join(', ')}</span>
+            <span className="font-mono text-xs text-zinc-600">{issue.expression.join(', ')}</span>
           )}
         </li>
       ))}

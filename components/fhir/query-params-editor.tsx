@@ -18,7 +18,7 @@ export function QueryParamsEditor({ params, onChange }: QueryParamsEditorProps) 
     <fieldset className="min-w-0" data-testid="query-params">
       <legend className="mb-1.5 text-xs font-medium text-zinc-700">Query parameters</legend>
       {params.length === 0 ? (
-        <p className="mb-1.5 text-[11px] text-zinc-500">None. Add one, or type it after a “?” in the path.</p>
+        <p className="mb-1.5 text-xs text-zinc-600">None. Add one, or type it after a “?” in the path.</p>
       ) : (
         <ul className="mb-1.5 space-y-1.5">
           {params.map((param, index) => {
@@ -50,7 +50,7 @@ export function QueryParamsEditor({ params, onChange }: QueryParamsEditorProps) 
                   aria-label={`Remove parameter ${n}${param.key ? ` (${param.key})` : ''}`}
                   title="Remove"
                   onClick={() => remove(index)}
-                  className="w-7 px-0 text-zinc-500"
+                  className="w-7 px-0 text-zinc-600"
                 >
                   <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5" fill="none">
                     <path d="M4 4l8 8M12 4l-8 8" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />

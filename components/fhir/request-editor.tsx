@@ -91,12 +91,12 @@ export function RequestEditor(props: RequestEditorProps) {
         </Button>
       </div>
       {pathCheck.ok ? (
-        <p id="fhir-path-hint" className="text-[11px] text-zinc-500">
+        <p id="fhir-path-hint" className="text-xs text-zinc-600">
           Paths are relative to the environment{basePath && <> (<span className="font-mono">{basePath}</span>)</>}; the
           server adds <span className="font-mono">Authorization: Bearer …</span> from this session’s token.
         </p>
       ) : (
-        <p id="fhir-path-hint" role="alert" className="flex flex-wrap items-center gap-x-2 gap-y-1 text-[11px] text-red-700">
+        <p id="fhir-path-hint" role="alert" className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-red-700">
           {pathCheck.message}
           {pathCheck.suggestion && (
             <Button size="xs" variant="secondary" onClick={() => pathCheck.suggestion && props.onPathChange(pathCheck.suggestion)}>
@@ -130,12 +130,12 @@ export function RequestEditor(props: RequestEditorProps) {
           className={cn(controlClass, 'py-2 font-mono text-xs')}
         />
         {refusedHeaders.length > 0 ? (
-          <p id="fhir-headers-hint" className="mt-1 text-[11px] text-red-700" role="alert">
+          <p id="fhir-headers-hint" className="mt-1 text-xs text-red-700" role="alert">
             {refusedHeaders.join(', ')} cannot be set here: the server adds Authorization from this session’s token, and
             only {[...FHIR_USER_HEADERS].join(', ')} pass through.
           </p>
         ) : (
-          <p id="fhir-headers-hint" className="mt-1 text-[11px] text-zinc-500">
+          <p id="fhir-headers-hint" className="mt-1 text-xs text-zinc-600">
             One <span className="font-mono">Name: value</span> per line. Authorization is set by the server.
           </p>
         )}

@@ -39,7 +39,7 @@ export function RequestHistory({ entries, loading, pending, onEdit, onRerun }: R
             data-testid="fhir-history-entry"
             className="grid grid-cols-[3.25rem_minmax(0,1fr)_auto] items-start gap-x-2.5 gap-y-0.5 px-3 py-1.5 text-xs hover:bg-zinc-50"
           >
-            <span className="pt-px font-mono text-[11px] font-semibold text-indigo-700">{entry.method}</span>
+            <span className="pt-px font-mono text-xs font-semibold text-indigo-700">{entry.method}</span>
             <span className="line-clamp-2 min-w-0 font-mono break-all text-zinc-800" title={entry.path}>
               {entry.path}
             </span>
@@ -58,7 +58,7 @@ export function RequestHistory({ entries, loading, pending, onEdit, onRerun }: R
                 Re-run
               </Button>
             </span>
-            <span className="col-start-2 flex min-w-0 flex-wrap items-center gap-x-2.5 text-[11px] text-zinc-500">
+            <span className="col-start-2 flex min-w-0 flex-wrap items-center gap-x-2.5 text-xs text-zinc-600">
               {entry.status === null ? <Badge tone="red">{entry.error ?? 'no response'}</Badge> : <StatusCode status={entry.status} />}
               <time dateTime={new Date(epochToMs(entry.startedAt)).toISOString()} title={formatDateTime(epochToMs(entry.startedAt))} className="font-mono tabular-nums">
                 {formatClockTime(epochToMs(entry.startedAt))}

@@ -38,13 +38,13 @@ export function RequestPresets({ requests, selectedId, onSelect, elsewhere = [],
     .map((group) => ({ group, requests: requests.filter((request) => groupOf(request) === group) }))
     .filter(({ requests: inGroup }) => inGroup.length > 0);
   if (groups.length === 0) {
-    return <p className="text-xs text-zinc-500">This provider has no example requests; write one in the editor below.</p>;
+    return <p className="text-xs text-zinc-600">This provider has no example requests; write one in the editor below.</p>;
   }
   return (
     <div className="space-y-3" data-testid="fhir-examples" role="group" aria-label="Example requests">
       {groups.map(({ group, requests: inGroup }) => (
         <section key={group} aria-labelledby={`fhir-examples-${group}`}>
-          <h3 id={`fhir-examples-${group}`} className="mb-1.5 text-[11px] font-semibold tracking-wide text-zinc-500 uppercase">
+          <h3 id={`fhir-examples-${group}`} className="mb-1.5 text-xs font-semibold tracking-wide text-zinc-600 uppercase">
             {groupLabels[group]}
           </h3>
           <PresetButtons requests={inGroup} selectedId={selectedId} onSelect={onSelect} />
@@ -52,14 +52,14 @@ export function RequestPresets({ requests, selectedId, onSelect, elsewhere = [],
       ))}
       {switchable.length > 0 && onSwitch && (
         <section data-testid="fhir-examples-elsewhere">
-          <h3 id="fhir-examples-elsewhere" className="mb-1.5 text-[11px] font-semibold tracking-wide text-zinc-500 uppercase">
+          <h3 id="fhir-examples-elsewhere" className="mb-1.5 text-xs font-semibold tracking-wide text-zinc-600 uppercase">
             With another credential set
           </h3>
           <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200">
             {switchable.map(({ request, preset }) => (
               <li key={request.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-1.5 text-xs">
                 <span className="min-w-0 flex-1">
-                  <span className="font-mono text-[10px] font-semibold text-indigo-700">{request.method}</span>{' '}
+                  <span className="font-mono text-xs font-semibold text-indigo-700">{request.method}</span>{' '}
                   <span className="font-medium text-zinc-900">{request.label}</span>
                   <span className="text-zinc-600"> · needs {preset.label}</span>
                 </span>
@@ -91,8 +91,8 @@ function PresetButtons({ requests, selectedId, onSelect }: RequestPresetsProps) 
             type="button"
             onClick={() => onSelect(request)}
             aria-pressed={selected}
-            // The name is the label alone ("Patient $export"); method and description are descriptions.
-            aria-label={request.label}
+            // The name is the label alone ("Patient $export"): the method and the badge are hidden from it, and the
+            // description describes the button rather than naming it (no aria-label, so name and text agree).
             aria-describedby={`fhir-preset-${request.id}-description`}
             data-testid={`fhir-preset-${request.id}`}
             className={cn(
@@ -104,18 +104,19 @@ function PresetButtons({ requests, selectedId, onSelect }: RequestPresetsProps) 
             )}
           >
             <span className="flex w-full min-w-0 items-center gap-2">
-              <span className="font-mono text-[10px] font-semibold text-indigo-700">{request.method}</span>
+              <span aria-hidden="true" className="font-mono text-xs font-semibold text-indigo-700">{request.method}</span>
               <span className="truncate text-xs font-medium text-zinc-900">{request.label}</span>
               {request.bulkExport && (
-                <Badge tone="violet" className="ml-auto">
+                <Badge tone="violet" className="ml-auto" aria-hidden="true">
                   bulk
                 </Badge>
               )}
             </span>
             <span
+              aria-hidden="true"
               id={`fhir-preset-${request.id}-description`}
               title={request.description.replace(/`/g, '')}
-              className="line-clamp-1 text-[11px] leading-4 text-zinc-500"
+              className="line-clamp-1 text-xs leading-4 text-zinc-600"
             >
               <InlineCodeText text={request.description} />
             </span>

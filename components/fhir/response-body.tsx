@@ -27,8 +27,8 @@ export function ResponseBody({ response }: { response: FhirProxyResponse }) {
                 onClick={() => setView(option)}
                 data-testid={`fhir-body-view-${option}`}
                 className={cn(
-                  'rounded px-2 py-0.5 text-[11px] font-medium transition-colors focus-visible:outline-2 focus-visible:outline-indigo-500',
-                  view === option ? 'bg-white text-zinc-900 shadow-xs' : 'text-zinc-500 hover:text-zinc-800',
+                  'rounded px-2 py-0.5 text-xs font-medium transition-colors focus-visible:outline-2 focus-visible:outline-indigo-500',
+                  view === option ? 'bg-white text-zinc-900 shadow-xs' : 'text-zinc-600 hover:text-zinc-800',
                 )}
               >
                 {option === 'tree' ? 'Tree' : 'Raw'}
@@ -56,7 +56,7 @@ export function ResponseBody({ response }: { response: FhirProxyResponse }) {
   }
   if (response.bodyKind === 'empty' || !response.text) {
     return (
-      <p data-testid="fhir-response-body" className="rounded-lg border border-dashed border-zinc-200 px-3 py-2 text-xs text-zinc-500 italic">
+      <p data-testid="fhir-response-body" className="rounded-lg border border-dashed border-zinc-200 px-3 py-2 text-xs text-zinc-600 italic">
         Empty body
       </p>
     );

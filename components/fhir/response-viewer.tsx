@@ -30,8 +30,8 @@ export function ResponseViewer({ response, toolbar }: { response: FhirProxyRespo
         <span className="font-mono text-xs text-zinc-600 tabular-nums" data-testid="fhir-response-size" title={`${response.size} bytes read`}>
           {formatBytes(response.size)}
         </span>
-        {response.contentType && <span className="font-mono text-xs text-zinc-500">{response.contentType}</span>}
-        <span className="min-w-0 flex-1 truncate text-right font-mono text-[11px] text-zinc-400" title={response.url}>
+        {response.contentType && <span className="font-mono text-xs text-zinc-600">{response.contentType}</span>}
+        <span className="min-w-0 flex-1 truncate text-right font-mono text-xs text-zinc-600" title={response.url}>
           {response.url}
         </span>
       </div>

@@ -31,7 +31,7 @@ export function WorkbenchTabs({ tab, onTabChange, historyCount, examples, histor
     history: (
       <>
         History
-        <span className="ml-1.5 rounded-full bg-zinc-200/70 px-1.5 text-[10px] font-semibold text-zinc-600 tabular-nums">{historyCount}</span>
+        <span className="ml-1.5 rounded-full bg-zinc-200/70 px-1.5 text-xs font-semibold text-zinc-600 tabular-nums">{historyCount}</span>
       </>
     ),
   };
@@ -54,7 +54,7 @@ export function WorkbenchTabs({ tab, onTabChange, historyCount, examples, histor
             data-testid={`fhir-tab-${id}`}
             className={cn(
               '-mb-px flex items-center border-b-2 px-0.5 pb-2 text-xs font-medium transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500',
-              tab === id ? 'border-indigo-600 text-zinc-900' : 'border-transparent text-zinc-500 hover:text-zinc-800',
+              tab === id ? 'border-indigo-600 text-zinc-900' : 'border-transparent text-zinc-600 hover:text-zinc-800',
             )}
           >
             {labels[id]}

@@ -27,7 +27,7 @@ export function AuthorizeAction({ providerName, pending, redirecting, sandboxUse
       >
         {redirecting ? `Opening ${providerName}…` : pending ? 'Starting…' : `Authorize with ${providerName}`}
       </Button>
-      <p className="text-center text-[11px] leading-4 text-zinc-500" aria-live="polite">
+      <p className="text-center text-xs leading-4 text-zinc-600" aria-live="polite">
         {redirecting
           ? 'Leaving for the sign-in page. You come back here with a token.'
           : 'Sign in and consent there; you come back here with a token.'}

@@ -16,7 +16,7 @@ export interface BodyFormatChoiceProps {
 export function BodyFormatChoice({ choices, value, onChange }: BodyFormatChoiceProps) {
   return (
     <fieldset>
-      <legend className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Token request body</legend>
+      <legend className="text-xs font-medium tracking-wide text-zinc-600 uppercase">Token request body</legend>
       <div className="mt-1 grid grid-cols-2 gap-1 rounded-lg bg-zinc-100 p-0.5" data-testid="body-format">
         {choices.map((choice) => (
           <label
@@ -39,7 +39,7 @@ export function BodyFormatChoice({ choices, value, onChange }: BodyFormatChoiceP
           </label>
         ))}
       </div>
-      <p className="mt-1 truncate font-mono text-[11px] text-zinc-500" title={options[value].contentType}>
+      <p className="mt-1 truncate font-mono text-xs text-zinc-600" title={options[value].contentType}>
         Content-Type: {options[value].contentType}
       </p>
     </fieldset>

@@ -73,7 +73,7 @@ function FaultyAssertion({ pending, onSend }: { pending: boolean; onSend: (fault
           </option>
         ))}
       </Select>
-      <p className="mt-1 text-xs leading-5 text-zinc-500" data-testid="assertion-fault-detail">
+      <p className="mt-1 text-xs leading-5 text-zinc-600" data-testid="assertion-fault-detail">
         Sends an assertion with {assertionFaultLabels[fault]}.
       </p>
       <Button size="sm" className="mt-2 w-full" disabled={pending} onClick={() => onSend(fault)} data-testid="send-faulty-assertion">

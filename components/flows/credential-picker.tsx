@@ -59,7 +59,7 @@ export function CredentialPicker({
       {selected && (
         <div className="mt-3 space-y-2.5">
           <div>
-            <p className="flex items-center justify-between gap-2 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">
+            <p className="flex items-center justify-between gap-2 text-xs font-medium tracking-wide text-zinc-600 uppercase">
               Client ID
               {selected.grant && selected.grant.grantType !== providerGrantType && (
                 <Badge tone="indigo" className="tracking-normal normal-case">
@@ -75,7 +75,7 @@ export function CredentialPicker({
               {Object.entries(selected.facts).map(([key, fact]) => (
                 <li key={key}>
                   <Badge tone="neutral">
-                    <span className="text-zinc-500">{humanize(key)}</span>
+                    <span className="text-zinc-600">{humanize(key)}</span>
                     <span className={typeof fact === 'number' ? 'tabular-nums' : undefined}>
                       {typeof fact === 'number' ? fact.toLocaleString('en-US') : fact}
                     </span>
@@ -84,7 +84,7 @@ export function CredentialPicker({
               ))}
             </ul>
           )}
-          <p className="text-[11px] text-zinc-500">The secret stays on the server; only its preset id is sent.</p>
+          <p className="text-xs text-zinc-600">The secret stays on the server; only its preset id is sent.</p>
         </div>
       )}
 

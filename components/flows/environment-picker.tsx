@@ -70,7 +70,7 @@ export function EnvironmentPicker({
             ]}
           />
           {endpoints.overridden && overrideLabel && (
-            <p className="text-[11px] leading-4 text-zinc-500">
+            <p className="text-xs leading-4 text-zinc-600">
               Endpoints of <span className="font-medium text-zinc-700">{overrideLabel}</span>, whose flow lives apart
               from this environment’s default.
             </p>

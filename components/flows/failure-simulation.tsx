@@ -69,7 +69,7 @@ export function FailureSimulation({ providerId, providerName, failures }: Failur
                 <label htmlFor={id} className="text-sm font-medium text-zinc-900">
                   {option.label}
                 </label>
-                <p id={`${id}-description`} className="text-xs leading-5 text-zinc-500">
+                <p id={`${id}-description`} className="text-xs leading-5 text-zinc-600">
                   {option.description}
                 </p>
               </div>

@@ -15,7 +15,7 @@ export interface GrantRecipeProps {
 export function GrantRecipe({ provider, grant, endpoints }: GrantRecipeProps) {
   return (
     <div>
-      <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Grant recipe</p>
+      <p className="text-xs font-medium tracking-wide text-zinc-600 uppercase">Grant recipe</p>
       <p className="mt-1 text-sm font-medium text-zinc-900" data-testid="grant-recipe">
         {describeGrant(grant)}
       </p>
@@ -37,20 +37,20 @@ export function GrantRecipe({ provider, grant, endpoints }: GrantRecipeProps) {
             <span className="font-semibold text-indigo-700">{grant.httpMethod}</span> {endpoints.tokenUrl}
           </p>
           {grant.clientAuth === 'basic' && (
-            <p className="mt-0.5 font-mono text-xs text-zinc-500">Authorization: Basic base64(client_id:client_secret)</p>
+            <p className="mt-0.5 font-mono text-xs text-zinc-600">Authorization: Basic base64(client_id:client_secret)</p>
           )}
           {grant.clientAuth === 'private_key_jwt' && (
-            <p className="mt-0.5 font-mono text-xs text-zinc-500">
+            <p className="mt-0.5 font-mono text-xs text-zinc-600">
               grant_type=client_credentials · client_assertion_type=…jwt-bearer · client_assertion=(signed per request)
             </p>
           )}
           {grant.scopes.length > 0 && (
-            <p className="mt-0.5 font-mono text-xs text-zinc-500">scope={grant.scopes.join(' ')}</p>
+            <p className="mt-0.5 font-mono text-xs text-zinc-600">scope={grant.scopes.join(' ')}</p>
           )}
         </>
       )}
       {grant.grantType === 'authorization_code' && <CodeBindingNote binding={grant.codeBinding} />}
-      <p className="mt-2 text-xs text-zinc-500">
+      <p className="mt-2 text-xs text-zinc-600">
         <span data-testid="documented-lifetime">Documented lifetime {formatSeconds(grant.documentedTokenLifetimeSeconds)}.</span>{' '}
         {provider.tokenReuse.reuseLiveToken && grant.grantType === 'client_credentials' &&
           'The server reuses a live token for the same credentials.'}
@@ -79,7 +79,7 @@ function CodeBindingNote({ binding }: { binding: GrantDto['codeBinding'] }) {
           ? binding.risk
           : 'Each run sends a fresh nonce; an ID token whose nonce differs (a code from another run) is refused and no token is kept.'}
       </p>
-      <p className="mt-1 text-zinc-500">Why no PKCE: {binding.pkceRefusal}</p>
+      <p className="mt-1 text-zinc-600">Why no PKCE: {binding.pkceRefusal}</p>
     </div>
   );
 }
@@ -101,16 +101,16 @@ function RecipeStep({
     <li className="flex gap-2">
       <span
         aria-hidden="true"
-        className="mt-0.5 flex size-4 shrink-0 items-center justify-center rounded-full bg-zinc-100 text-[10px] font-semibold text-zinc-600 ring-1 ring-zinc-200"
+        className="mt-0.5 flex size-4 shrink-0 items-center justify-center rounded-full bg-zinc-100 text-xs font-semibold text-zinc-600 ring-1 ring-zinc-200"
       >
         {number}
       </span>
       <div className="min-w-0">
         <p className="font-mono text-xs break-all text-zinc-600">
-          <span className="font-sans text-[11px] text-zinc-500">{who} · </span>
+          <span className="font-sans text-xs text-zinc-600">{who} · </span>
           <span className="font-semibold text-indigo-700">{method}</span> {url}
         </p>
-        <p className="mt-0.5 font-mono text-[11px] text-zinc-500">{children}</p>
+        <p className="mt-0.5 font-mono text-xs text-zinc-600">{children}</p>
       </div>
     </li>
   );

@@ -7,7 +7,7 @@ export function KnownDeviations({ provider }: { provider: ProviderDto }) {
   if (provider.knownDeviations.length === 0) return null;
   return (
     <div>
-      <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">
+      <p className="text-xs font-medium tracking-wide text-zinc-600 uppercase">
         Known deviations of {provider.name}
       </p>
       <ul className="mt-1.5 space-y-1" data-testid="known-deviations">
@@ -17,7 +17,7 @@ export function KnownDeviations({ provider }: { provider: ProviderDto }) {
               <div className="ml-4.5 rounded-md bg-zinc-50 px-2.5 py-2 text-xs leading-5 text-zinc-600">
                 <InlineCodeText text={deviation.detail} />
                 {deviation.source && (
-                  <p className="mt-1 font-mono text-[11px] text-zinc-400">source: {deviation.source}</p>
+                  <p className="mt-1 font-mono text-xs text-zinc-600">source: {deviation.source}</p>
                 )}
               </div>
             </Disclosure>

@@ -6,6 +6,7 @@ import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { CodeBlock } from '@/components/ui/code-block';
 import { Disclosure } from '@/components/ui/disclosure';
 import { StatusCode } from '@/components/ui/status-code';
+import { useFocusResult } from '@/components/ui/use-focus-result';
 import type { ApiClientError } from '@/lib/client/api-client-error';
 import { bodyError } from '@/lib/client/diagnostics/catalogue';
 
@@ -24,10 +25,11 @@ export interface ProviderErrorCardProps {
 export function ProviderErrorCard({ error, providerName, className, ...rest }: ProviderErrorCardProps) {
   const { body } = error;
   const diagnoses = useExchangeDiagnoses(body.exchangeId);
+  const focusRef = useFocusResult<HTMLDivElement>(error);
   const upstream = body.upstream;
   if (!upstream) {
     return (
-      <div className={className}>
+      <div className={className} ref={focusRef} tabIndex={-1}>
         <ApiErrorCard error={error} {...rest} />
         <ExchangeDiagnoses className="mt-2" exchangeId={body.exchangeId} />
       </div>
@@ -40,7 +42,7 @@ export function ProviderErrorCard({ error, providerName, className, ...rest }: P
   const cause = body.clientAssertion ? `${body.message} ${body.hint ?? ''}` : (diagnosis?.explanation ?? body.message);
   const fix = diagnosis?.fix ?? (body.clientAssertion ? undefined : body.hint);
   return (
-    <div role="alert" className={`rounded-xl border border-red-200 bg-red-50/60 p-4 text-sm text-red-950 ${className ?? ''}`} {...rest}>
+    <div ref={focusRef} tabIndex={-1} role="alert" className={`rounded-xl border border-red-200 bg-red-50/60 p-4 text-sm text-red-950 outline-none focus-visible:ring-2 focus-visible:ring-red-500 ${className ?? ''}`} {...rest}>
       <p className="flex flex-wrap items-center gap-x-2 gap-y-1 font-semibold" data-testid="provider-said">
         {providerName} answered <StatusCode status={upstream.status} />
         {words && <span className="font-normal">“{words}”</span>}
@@ -70,10 +72,10 @@ export function ProviderErrorCard({ error, providerName, className, ...rest }: P
         summary={<span className="text-xs">{providerName}’s whole answer{upstream.contentType ? ` (${upstream.contentType})` : ''}</span>}
       >
         <CodeBlock className="bg-white" maxHeightClass="max-h-60">
-          {upstream.body === '' ? <span className="text-zinc-500 italic">(empty body)</span> : upstream.body}
+          {upstream.body === '' ? <span className="text-zinc-600 italic">(empty body)</span> : upstream.body}
         </CodeBlock>
       </Disclosure>
-      <p className="mt-2 font-mono text-[11px] text-red-800/80">
+      <p className="mt-2 font-mono text-xs text-red-800">
         console: {body.code} · HTTP {error.status}
         {body.exchangeId && <> · exchange {body.exchangeId}</>}
       </p>

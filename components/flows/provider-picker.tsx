@@ -51,7 +51,7 @@ export function ProviderPicker({ providers, value, onChange, onAddProvider, onEd
           {selected.custom && (
             <p className="mb-1.5 flex min-w-0 items-center gap-2 text-xs text-zinc-600">
               <Badge tone="violet">added by URL</Badge>
-              <span className="truncate font-mono text-[11px]" title={selected.custom.discoveryUrl}>
+              <span className="truncate font-mono text-xs" title={selected.custom.discoveryUrl}>
                 {selected.custom.discoveryUrl}
               </span>
             </p>

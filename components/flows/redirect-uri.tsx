@@ -10,14 +10,14 @@ export interface RedirectUriProps {
 export function RedirectUri({ uri, preregistered }: RedirectUriProps) {
   return (
     <div>
-      <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Redirect URI to register</p>
+      <p className="text-xs font-medium tracking-wide text-zinc-600 uppercase">Redirect URI to register</p>
       <div className="mt-1 flex items-center gap-2 rounded-lg border border-zinc-200 bg-zinc-50 py-1 pr-1 pl-2.5">
         <code data-testid="redirect-uri" className="min-w-0 flex-1 font-mono text-xs break-all text-zinc-900">
           {uri}
         </code>
         <CopyButton text={uri} />
       </div>
-      <p className="mt-1 text-[11px] leading-4 text-zinc-500">
+      <p className="mt-1 text-xs leading-4 text-zinc-600">
         {preregistered
           ? 'This sandbox app has it registered already.'
           : 'Register it character for character with your app: providers compare redirect URIs exactly (RFC 9700 §2.1).'}

@@ -4,9 +4,9 @@ import { Badge } from '@/components/ui/badge';
 export function RequestedScopes({ scopes }: { scopes: readonly string[] }) {
   return (
     <div>
-      <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Scopes requested</p>
+      <p className="text-xs font-medium tracking-wide text-zinc-600 uppercase">Scopes requested</p>
       {scopes.length === 0 ? (
-        <p className="mt-1 text-xs text-zinc-500">No scope parameter: the provider grants its default.</p>
+        <p className="mt-1 text-xs text-zinc-600">No scope parameter: the provider grants its default.</p>
       ) : (
         <ul className="mt-1 flex flex-wrap gap-1" data-testid="requested-scopes">
           {scopes.map((scope) => (

@@ -8,7 +8,7 @@ export function SandboxUsers({ users }: { users: readonly SandboxUser[] }) {
   return (
     <div data-testid="sandbox-users" className="rounded-lg border border-emerald-200 bg-emerald-50/60 px-3 py-2 text-xs">
       <p className="font-medium text-emerald-900">Sandbox sign-in</p>
-      <p className="mt-0.5 text-[11px] leading-4 text-emerald-800">Synthetic users; their logins are public.</p>
+      <p className="mt-0.5 text-xs leading-4 text-emerald-800">Synthetic users; their logins are public.</p>
       <ul className="mt-1.5 space-y-1.5">
         {users.map((user) => (
           <li key={user.username}>
@@ -18,7 +18,7 @@ export function SandboxUsers({ users }: { users: readonly SandboxUser[] }) {
               <dt>Password</dt>
               <dd className="font-mono font-medium break-all text-zinc-900">{user.password}</dd>
             </dl>
-            {user.note && <p className="text-[11px] leading-4 text-emerald-800/80">{user.note}</p>}
+            {user.note && <p className="text-xs leading-4 text-emerald-800">{user.note}</p>}
           </li>
         ))}
       </ul>

@@ -11,7 +11,7 @@ export function ClaimValue({ name, value, now }: { name: string; value: unknown;
         <span className="font-mono text-zinc-900">{display.raw}</span>
         <span className="text-zinc-600">
           {formatDateTime(display.ms)}
-          {now > 0 && <span className="text-zinc-500"> · {formatRelativeTime(display.ms, now)}</span>}
+          {now > 0 && <span className="text-zinc-600"> · {formatRelativeTime(display.ms, now)}</span>}
         </span>
       </div>
     );
@@ -24,7 +24,7 @@ export function ClaimValue({ name, value, now }: { name: string; value: unknown;
             JSON in a string
           </Badge>
         )}
-        <pre className="max-w-full overflow-x-auto rounded-md bg-zinc-50 px-2 py-1 font-mono text-[11px] leading-4 whitespace-pre-wrap text-zinc-800 ring-1 ring-zinc-200">
+        <pre className="max-w-full overflow-x-auto rounded-md bg-zinc-50 px-2 py-1 font-mono text-xs leading-4 whitespace-pre-wrap text-zinc-800 ring-1 ring-zinc-200">
           {JSON.stringify(display.value, null, 2)}
         </pre>
       </div>

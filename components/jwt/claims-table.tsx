@@ -14,7 +14,7 @@ export function ClaimsTable({ caption, entries, descriptions, now, ...rest }: Cl
     <div className="overflow-hidden rounded-lg border border-zinc-200" {...rest}>
       <table className="w-full border-collapse text-left text-xs">
         <caption className="sr-only">{caption}</caption>
-        <thead className="bg-zinc-50 text-[11px] tracking-wide text-zinc-500 uppercase">
+        <thead className="bg-zinc-50 text-xs tracking-wide text-zinc-600 uppercase">
           <tr>
             <th scope="col" className="w-24 px-3 py-1.5 font-medium">
               Name
@@ -36,10 +36,10 @@ export function ClaimsTable({ caption, entries, descriptions, now, ...rest }: Cl
               <td className="min-w-0 px-3 py-2">
                 <ClaimValue name={name} value={value} now={now} />
                 {descriptions[name] && (
-                  <p className="mt-1 text-[11px] text-zinc-500 md:hidden">{descriptions[name]}</p>
+                  <p className="mt-1 text-xs text-zinc-600 md:hidden">{descriptions[name]}</p>
                 )}
               </td>
-              <td className="hidden px-3 py-2 text-zinc-500 md:table-cell">{descriptions[name] ?? ''}</td>
+              <td className="hidden px-3 py-2 text-zinc-600 md:table-cell">{descriptions[name] ?? ''}</td>
             </tr>
           ))}
         </tbody>

@@ -43,7 +43,7 @@ export function ClientAssertionSection({
     <section className={className} data-testid={rejected ? 'rejected-client-assertion' : 'client-assertion'}>
       <h3 className="mb-1 text-xs font-semibold text-zinc-900">
         {rejected ? 'The client assertion that was refused' : 'Client assertion'}{' '}
-        <span className="font-normal text-zinc-500">· private_key_jwt, sent with the token request</span>
+        <span className="font-normal text-zinc-600">· private_key_jwt, sent with the token request</span>
       </h3>
       <p className="mb-2 text-xs leading-5 text-zinc-600">
         The console server signed a fresh JWT for this request and sent it as <code className="font-mono">client_assertion</code>.
@@ -52,7 +52,7 @@ export function ClientAssertionSection({
       </p>
       <div className="space-y-3">
         <div>
-          <h4 className="mb-1.5 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Header</h4>
+          <h4 className="mb-1.5 text-xs font-medium tracking-wide text-zinc-600 uppercase">Header</h4>
           <ClaimsTable
             caption="Client assertion header"
             data-testid="client-assertion-header"
@@ -62,7 +62,7 @@ export function ClientAssertionSection({
           />
         </div>
         <div>
-          <h4 className="mb-1.5 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Claims</h4>
+          <h4 className="mb-1.5 text-xs font-medium tracking-wide text-zinc-600 uppercase">Claims</h4>
           <ClaimsTable
             caption="Client assertion claims"
             data-testid="client-assertion-claims"

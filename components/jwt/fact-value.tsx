@@ -18,7 +18,7 @@ export function FactValue({ display, now }: { display: FactDisplay; now: number 
         <span className="font-mono break-all text-zinc-900">{display.raw}</span>
         <span className="text-zinc-600">
           {formatDateTime(display.ms)}
-          {now > 0 && <span className="text-zinc-500"> · {formatRelativeTime(display.ms, now)}</span>}
+          {now > 0 && <span className="text-zinc-600"> · {formatRelativeTime(display.ms, now)}</span>}
         </span>
       </div>
     );
@@ -27,7 +27,7 @@ export function FactValue({ display, now }: { display: FactDisplay; now: number 
     return (
       <span>
         <span className="font-mono text-zinc-900">{display.raw}</span>{' '}
-        <span className="text-zinc-500">
+        <span className="text-zinc-600">
           ({display.type}) · {formatSeconds(display.seconds)}
         </span>
       </span>
@@ -36,7 +36,7 @@ export function FactValue({ display, now }: { display: FactDisplay; now: number 
   return (
     <span>
       <span className="font-mono break-all text-zinc-900">{display.raw}</span>
-      {display.empty && <span className="text-zinc-500"> (empty)</span>}
+      {display.empty && <span className="text-zinc-600"> (empty)</span>}
     </span>
   );
 }

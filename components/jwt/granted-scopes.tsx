@@ -17,7 +17,7 @@ export function GrantedScopes({ scope, requested }: GrantedScopesProps) {
   if (scope === undefined) {
     if (!compare) return null;
     return (
-      <p className="text-xs text-zinc-500">
+      <p className="text-xs text-zinc-600">
         The response carries no <span className="font-mono">scope</span>: per RFC 6749 §5.1 that means the requested
         scopes were granted as asked.
       </p>
@@ -27,7 +27,7 @@ export function GrantedScopes({ scope, requested }: GrantedScopesProps) {
   return (
     <div className="space-y-2">
       {granted.length === 0 ? (
-        <p className="text-xs text-zinc-500" data-testid="granted-scopes">
+        <p className="text-xs text-zinc-600" data-testid="granted-scopes">
           <span className="font-mono">scope</span> is empty: nothing was granted.
         </p>
       ) : (
@@ -42,7 +42,7 @@ export function GrantedScopes({ scope, requested }: GrantedScopesProps) {
                   title={extra ? 'Granted without being requested' : 'Granted'}
                 >
                   {name}
-                  {extra && <span className="font-sans text-zinc-500">not requested</span>}
+                  {extra && <span className="font-sans text-zinc-600">not requested</span>}
                 </Badge>
               </li>
             );

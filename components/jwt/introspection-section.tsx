@@ -23,7 +23,7 @@ export function IntrospectionSection({ token }: { token: TokenDto }) {
         <Button size="sm" onClick={() => introspection.mutate({ providerId: token.providerId })} pending={introspection.isPending} data-testid="introspect">
           Ask the provider (introspection)
         </Button>
-        <span className="font-mono text-[11px] text-zinc-500">POST {environment.introspectionUrl}</span>
+        <span className="font-mono text-xs text-zinc-600">POST {environment.introspectionUrl}</span>
       </div>
       {introspection.error && <ApiErrorCard className="mt-3" error={introspection.error} />}
       {result && (
@@ -39,7 +39,7 @@ export function IntrospectionSection({ token }: { token: TokenDto }) {
                   <dt className="text-indigo-700">{key}</dt>
                   <dd className="break-all text-zinc-800">
                     {typeof value === 'string' ? value : JSON.stringify(value)}
-                    {key === 'exp' && typeof value === 'number' && <span className="ml-2 text-zinc-500">{new Date(value * 1000).toLocaleString()}</span>}
+                    {key === 'exp' && typeof value === 'number' && <span className="ml-2 text-zinc-600">{new Date(value * 1000).toLocaleString()}</span>}
                   </dd>
                 </div>
               ))}

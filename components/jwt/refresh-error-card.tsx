@@ -25,7 +25,7 @@ export function RefreshErrorCard({ error, providerName, grantType, formId }: Ref
           <Button type="submit" form={formId} size="sm" variant="primary" data-testid="reauthorize">
             {grantType === 'authorization_code' ? 'Authorize again' : 'Get a new token'}
           </Button>
-          <span className="text-[11px] text-zinc-500">The refresh is not retried by itself.</span>
+          <span className="text-xs text-zinc-600">The refresh is not retried by itself.</span>
         </div>
       )}
     </div>

@@ -43,10 +43,10 @@ export function RefreshPanel({ refresh, providerName, grantType, now, onRefresh,
         </Button>
       </div>
       <div className="rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2">
-        <p className="font-mono text-[11px] text-zinc-600" data-testid="refresh-fingerprint">
+        <p className="font-mono text-xs text-zinc-600" data-testid="refresh-fingerprint">
           {formatFingerprint(refresh.fingerprint)}
         </p>
-        <p className="mt-0.5 text-[11px] leading-4 text-zinc-500">
+        <p className="mt-0.5 text-xs leading-4 text-zinc-600">
           Held by the server.{' '}
           {refresh.rotates
             ? 'Each refresh sends it once and keeps the new one that comes back; sending a used one again fails.'

@@ -16,7 +16,7 @@ export function TokenCountdown({ countdown, refused = false }: { countdown: Coun
   const state = refused ? 'expired' : (countdown?.state ?? 'fresh');
   return (
     <div className="min-w-0">
-      <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">
+      <p className="text-xs font-medium tracking-wide text-zinc-600 uppercase">
         {refused ? 'Refused · nominal expiry in' : state === 'expired' ? 'Expired' : 'Expires in'}
       </p>
       <p

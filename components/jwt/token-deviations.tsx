@@ -6,7 +6,7 @@ export function TokenDeviations({ deviations, providerName }: { deviations: Toke
   return (
     <div data-testid="deviations">
       {deviations.length === 0 ? (
-        <p className="text-xs text-zinc-500">The token response follows RFC 6749 §5.1: nothing to report.</p>
+        <p className="text-xs text-zinc-600">The token response follows RFC 6749 §5.1: nothing to report.</p>
       ) : (
         <ul className="divide-y divide-zinc-100 overflow-hidden rounded-lg border border-zinc-200">
           {deviations.map((deviation, index) => (
@@ -16,7 +16,7 @@ export function TokenDeviations({ deviations, providerName }: { deviations: Toke
               </div>
               <div className="min-w-0 flex-1 text-xs text-zinc-800">
                 <p>{deviation.message}</p>
-                <p className="mt-0.5 flex flex-wrap items-center gap-1.5 text-[11px] text-zinc-500">
+                <p className="mt-0.5 flex flex-wrap items-center gap-1.5 text-xs text-zinc-600">
                   <span className="font-mono">{deviation.field}</span>
                   <span aria-hidden="true">·</span>
                   <span className="font-mono">{deviation.code}</span>

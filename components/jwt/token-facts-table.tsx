@@ -19,7 +19,7 @@ export function TokenFactsTable({ token, now, nonStandardOnly = false, descripti
     <div className="overflow-hidden rounded-lg border border-zinc-200" data-testid="token-facts">
       <table className="w-full border-collapse text-left text-xs">
         <caption className="sr-only">Token response fields</caption>
-        <thead className="bg-zinc-50 text-[11px] tracking-wide text-zinc-500 uppercase">
+        <thead className="bg-zinc-50 text-xs tracking-wide text-zinc-600 uppercase">
           <tr>
             <th scope="col" className="w-32 px-3 py-1.5 font-medium sm:w-48">
               Field
@@ -48,10 +48,10 @@ export function TokenFactsTable({ token, now, nonStandardOnly = false, descripti
               <td className="min-w-0 px-3 py-2">
                 <FactValue display={row.value} now={now} />
                 {descriptions[row.name] && (
-                  <p className="mt-1 text-[11px] text-zinc-500 md:hidden">{descriptions[row.name]}</p>
+                  <p className="mt-1 text-xs text-zinc-600 md:hidden">{descriptions[row.name]}</p>
                 )}
               </td>
-              <td className="hidden px-3 py-2 text-zinc-500 md:table-cell">{descriptions[row.name] ?? ''}</td>
+              <td className="hidden px-3 py-2 text-zinc-600 md:table-cell">{descriptions[row.name] ?? ''}</td>
             </tr>
           ))}
         </tbody>

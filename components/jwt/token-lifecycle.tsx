@@ -25,10 +25,10 @@ export function LifecycleEvents({ events, now }: { events: LifecycleEvent[]; now
     <ol className="space-y-1">
       {events.map((event, i) => (
         <li key={`${event.type}-${event.at}-${i}`} className="flex items-start gap-2 text-xs text-zinc-700" data-event={event.type}>
-          <span className="w-16 shrink-0 font-mono text-[11px] text-zinc-400 tabular-nums">{formatClockTime(event.at)}</span>
+          <span className="w-16 shrink-0 font-mono text-xs text-zinc-600 tabular-nums">{formatClockTime(event.at)}</span>
           <Badge tone={tone[event.type]}>{event.type}</Badge>
           <span>
-            {event.detail} {now > 0 && <span className="text-zinc-400">({formatRelativeTime(event.at, now)})</span>}
+            {event.detail} {now > 0 && <span className="text-zinc-600">({formatRelativeTime(event.at, now)})</span>}
           </span>
         </li>
       ))}

@@ -90,7 +90,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
                       <>
                         {JSON.stringify(token.tokenType)}
                         {token.tokenType !== 'Bearer' && (
-                          <span className="font-sans text-zinc-500"> · sent as “Bearer”</span>
+                          <span className="font-sans text-zinc-600"> · sent as “Bearer”</span>
                         )}
                       </>
                     ),
@@ -100,7 +100,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
                     label: 'expires_in',
                     value: (
                       <>
-                        {expiresIn.text} <span className="font-sans text-zinc-500">({expiresIn.type})</span>
+                        {expiresIn.text} <span className="font-sans text-zinc-600">({expiresIn.type})</span>
                       </>
                     ),
                     mono: true,
@@ -156,7 +156,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
 
       <div className="mt-5 rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2.5">
         <div className="flex flex-wrap items-center justify-between gap-2">
-          <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">
+          <p className="text-xs font-medium tracking-wide text-zinc-600 uppercase">
             Bearer token <span className="font-normal tracking-normal normal-case">· held by the server, masked here</span>
           </p>
           <Badge tone="neutral" className="font-mono">
@@ -166,7 +166,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
         <p className="mt-1.5 font-mono text-sm break-all text-zinc-900" data-testid="masked-token">
           {token.maskedToken}
         </p>
-        <p className="mt-1 font-mono text-[11px] text-zinc-500" data-testid="token-fingerprint">
+        <p className="mt-1 font-mono text-xs text-zinc-600" data-testid="token-fingerprint">
           {formatFingerprint(token.fingerprint)}
         </p>
       </div>
@@ -213,7 +213,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
           <h3 className="mb-2 text-xs font-semibold text-zinc-900">
             Scopes{' '}
             {requestedScopes !== null && requestedScopes.length > 0 && (
-              <span className="font-normal text-zinc-500">· granted, against the {requestedScopes.length} requested</span>
+              <span className="font-normal text-zinc-600">· granted, against the {requestedScopes.length} requested</span>
             )}
           </h3>
           <GrantedScopes scope={token.scope} requested={requestedScopes} />
@@ -232,7 +232,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
       {token.idToken && (
         <section className="mt-5" data-testid="id-token">
           <h3 className="mb-2 flex items-center gap-2 text-xs font-semibold text-zinc-900">
-            ID token <span className="font-normal text-zinc-500">· OpenID Connect, decoded on the server</span>
+            ID token <span className="font-normal text-zinc-600">· OpenID Connect, decoded on the server</span>
           </h3>
           <VerificationBadge verification={token.idToken.verification} />
           <div className="mt-2">

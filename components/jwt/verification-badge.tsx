@@ -15,7 +15,7 @@ export function VerificationBadge({ verification }: { verification: TokenVerific
         {label}
       </Badge>
       {(verification.alg || verification.kid) && (
-        <span className="font-mono text-[11px] text-zinc-500">
+        <span className="font-mono text-xs text-zinc-600">
           {verification.alg}
           {verification.alg && verification.kid && ' · '}
           {verification.kid && <>kid {verification.kid}</>}

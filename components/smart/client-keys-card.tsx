@@ -48,7 +48,7 @@ export function ClientKeysCard() {
       description="Sign client assertions (private_key_jwt) for SMART Backend Services."
     >
       {keys.isPending && (
-        <p className="flex items-center gap-2 text-xs text-zinc-500">
+        <p className="flex items-center gap-2 text-xs text-zinc-600">
           <Spinner /> Loading keys…
         </p>
       )}
@@ -57,7 +57,7 @@ export function ClientKeysCard() {
         <div className="space-y-3">
           <div className="rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2.5">
             <div className="flex items-center justify-between gap-2">
-              <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Your JWKS URL</p>
+              <p className="text-xs font-medium tracking-wide text-zinc-600 uppercase">Your JWKS URL</p>
               <CopyButton text={keys.data.jwksUrl} label="Copy URL" />
             </div>
             <p className="mt-1 font-mono text-xs break-all text-zinc-900" data-testid="jwks-url">
@@ -77,7 +77,7 @@ export function ClientKeysCard() {
             <Button size="sm" onClick={() => create.mutate({ action: 'generate', alg: 'RS384' })} pending={generating === 'RS384'} disabled={create.isPending}>
               Generate RS384
             </Button>
-            <span className="text-xs text-zinc-500">on the server</span>
+            <span className="text-xs text-zinc-600">on the server</span>
           </div>
 
           {keys.data.keys.length === 0 ? (
@@ -194,7 +194,7 @@ function KeyRow({ clientKey: key, confirming, deleting, onAskDelete, onCancel, o
       <p className="mt-1 text-zinc-600">
         Created {formatDateTime(Date.parse(key.createdAt))} ·{' '}
         {key.usedBy.length === 0 ? (
-          <span className="text-zinc-400">not used by a saved provider</span>
+          <span className="text-zinc-600">not used by a saved provider</span>
         ) : (
           <>signs for {key.usedBy.map((p) => p.name).join(', ')}</>
         )}

@@ -37,7 +37,7 @@ export function DiscoveryResult({ discovery }: { discovery: DiscoveryDto }) {
     <div className="space-y-4" data-testid="discovery-result">
       <section>
         <h3 className="mb-2 text-xs font-semibold text-zinc-900">
-          Documents {discovery.base && <span className="font-normal text-zinc-500">· read under {discovery.base}</span>}
+          Documents {discovery.base && <span className="font-normal text-zinc-600">· read under {discovery.base}</span>}
         </h3>
         <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200" data-testid="discovery-documents">
           {discovery.documents.map((doc) => (
@@ -51,7 +51,7 @@ export function DiscoveryResult({ discovery }: { discovery: DiscoveryDto }) {
       {discovery.disagreements.length > 0 && (
         <section>
           <h3 className="mb-2 text-xs font-semibold text-zinc-900">
-            Disagreements <span className="font-normal text-zinc-500">· the SMART configuration wins</span>
+            Disagreements <span className="font-normal text-zinc-600">· the SMART configuration wins</span>
           </h3>
           <ul className="space-y-1.5 text-xs" data-testid="discovery-disagreements">
             {discovery.disagreements.map((d) => (
@@ -60,7 +60,7 @@ export function DiscoveryResult({ discovery }: { discovery: DiscoveryDto }) {
                 <ul className="mt-1 space-y-0.5">
                   {d.values.map((v) => (
                     <li key={v.source} className="flex gap-2">
-                      <span className="w-40 shrink-0 text-zinc-500">{documentLabel[v.source]}</span>
+                      <span className="w-40 shrink-0 text-zinc-600">{documentLabel[v.source]}</span>
                       <span className="min-w-0 font-mono break-all text-zinc-800">{Array.isArray(v.value) ? v.value.join(' ') : v.value}</span>
                     </li>
                   ))}
@@ -94,15 +94,15 @@ function DocumentRow({ doc }: { doc: DocumentDto }) {
         {doc.httpStatus !== undefined && <StatusCode status={doc.httpStatus} />}
         {doc.problems.length > 0 && <Badge tone="amber">{doc.problems.length} field problem{doc.problems.length === 1 ? '' : 's'}</Badge>}
       </div>
-      <p className="mt-1 font-mono text-[11px] break-all text-zinc-600">{doc.url}</p>
-      {doc.location && <p className="mt-0.5 font-mono text-[11px] break-all text-zinc-500">→ {doc.location}</p>}
+      <p className="mt-1 font-mono text-xs break-all text-zinc-600">{doc.url}</p>
+      {doc.location && <p className="mt-0.5 font-mono text-xs break-all text-zinc-600">→ {doc.location}</p>}
       {doc.message && <p className="mt-1 text-zinc-600">{doc.message}</p>}
       {doc.problems.length > 0 && (
         <ul className="mt-1.5 space-y-0.5">
           {doc.problems.map((p) => (
             <li key={`${p.field}-${p.problem}`} className="flex gap-2">
               <code className="font-mono text-amber-800">{p.field}</code>
-              <span className="text-zinc-500">{p.problem}</span>
+              <span className="text-zinc-600">{p.problem}</span>
               <span className="text-zinc-700">{p.detail}</span>
             </li>
           ))}
@@ -153,7 +153,7 @@ function ServerMetadata({ server }: { server: DiscoveredServerDto }) {
             ))}
           </span>
         ) : (
-          <span className="text-zinc-500">no permission-v1 / permission-v2 capability</span>
+          <span className="text-zinc-600">no permission-v1 / permission-v2 capability</span>
         ),
     },
     ...LISTS.map(([field, label]) => ({ label, value: <Chips values={server[field]} /> })),
@@ -172,7 +172,7 @@ function ServerMetadata({ server }: { server: DiscoveredServerDto }) {
   ];
   return (
     <section>
-      <h3 className="mb-2 text-xs font-semibold text-zinc-900">Server metadata <span className="font-normal text-zinc-500">· merged</span></h3>
+      <h3 className="mb-2 text-xs font-semibold text-zinc-900">Server metadata <span className="font-normal text-zinc-600">· merged</span></h3>
       <div className="rounded-lg border border-zinc-200 px-3 py-2.5" data-testid="discovered-server">
         <KeyValueList items={items} />
       </div>
@@ -181,8 +181,8 @@ function ServerMetadata({ server }: { server: DiscoveredServerDto }) {
 }
 
 function Chips({ values, mono = false }: { values: string[] | undefined; mono?: boolean }) {
-  if (!values) return <span className="text-zinc-400 italic">not listed</span>;
-  if (values.length === 0) return <span className="text-zinc-400 italic">empty list</span>;
+  if (!values) return <span className="text-zinc-600 italic">not listed</span>;
+  if (values.length === 0) return <span className="text-zinc-600 italic">empty list</span>;
   return (
     <span className="flex flex-wrap gap-1">
       {values.map((v) => (
@@ -195,5 +195,5 @@ function Chips({ values, mono = false }: { values: string[] | undefined; mono?: 
 }
 
 function Missing() {
-  return <span className="font-sans text-zinc-400 italic">not published</span>;
+  return <span className="font-sans text-zinc-600 italic">not published</span>;
 }

@@ -33,9 +33,9 @@ export function FindingList({ findings, className, ...rest }: { findings: readon
             <Badge tone={tone[f.severity]} dot>
               {f.severity}
             </Badge>
-            <code className="font-mono text-[11px] opacity-70">{f.code}</code>
-            {f.field && <span className="font-mono text-[11px] opacity-60">· {f.field}</span>}
-            {f.source && <span className="text-[11px] opacity-60">· {f.source}</span>}
+            <code className="font-mono text-xs opacity-70">{f.code}</code>
+            {f.field && <span className="font-mono text-xs opacity-60">· {f.field}</span>}
+            {f.source && <span className="text-xs opacity-60">· {f.source}</span>}
           </div>
           <p className="mt-1">{f.message}</p>
           {f.fix && (

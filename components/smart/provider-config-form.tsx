@@ -293,7 +293,7 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
       {authCode && (
         <div className="rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2.5 text-xs">
           <div className="flex items-center justify-between gap-2">
-            <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Redirect URI to register</p>
+            <p className="text-xs font-medium tracking-wide text-zinc-600 uppercase">Redirect URI to register</p>
             {saved && <CopyButton text={saved.redirectUri} label="Copy" />}
           </div>
           {saved ? (
@@ -311,7 +311,7 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
 
       <section data-testid="config-checks" aria-live="polite">
         <h3 className="mb-2 flex flex-wrap items-center gap-2 text-xs font-semibold text-zinc-900">
-          Configuration checks <span className="font-normal text-zinc-500">· live, against the discovered metadata</span>
+          Configuration checks <span className="font-normal text-zinc-600">· live, against the discovered metadata</span>
           <FindingCounts counts={counts} />
         </h3>
         {findings.length > 0 && <FindingList findings={findings} />}

@@ -29,7 +29,7 @@ export function SavedProvidersCard({ editingId, onEdit, onDeleted }: SavedProvid
   return (
     <Card title="Your providers" description="Saved for your account on the console server; secrets are never sent back." data-testid="saved-providers">
       {providers.isPending && (
-        <p className="flex items-center gap-2 text-xs text-zinc-500">
+        <p className="flex items-center gap-2 text-xs text-zinc-600">
           <Spinner /> Loading…
         </p>
       )}
@@ -91,7 +91,7 @@ export function SavedProvidersCard({ editingId, onEdit, onDeleted }: SavedProvid
                   )}
                 </span>
               </div>
-              <p className="mt-1 font-mono text-[11px] break-all text-zinc-500">{p.discoveryUrl}</p>
+              <p className="mt-1 font-mono text-xs break-all text-zinc-600">{p.discoveryUrl}</p>
               <p className="mt-0.5 text-zinc-600">
                 client <code className="font-mono">{p.clientId}</code> · {p.config.clientAuth}
                 {p.hasClientSecret && ' · secret saved'}
@@ -104,7 +104,7 @@ export function SavedProvidersCard({ editingId, onEdit, onDeleted }: SavedProvid
                   </span>
                 }
               >
-                {p.findings.length > 0 ? <FindingList findings={p.findings} /> : <p className="text-zinc-500">Nothing is known to fail.</p>}
+                {p.findings.length > 0 ? <FindingList findings={p.findings} /> : <p className="text-zinc-600">Nothing is known to fail.</p>}
               </Disclosure>
             </li>
           ))}

@@ -27,7 +27,7 @@ export function CopyCurl({ exchange }: { exchange: ExchangeDto }) {
           Copy as curl
         </Button>
         {state && (
-          <span className="text-[11px] text-zinc-500" role="status">
+          <span className="text-xs text-zinc-600" role="status">
             {state.copied ? 'Copied. ' : 'Select the command below to copy it. '}
             Set the variables it names first; the console never shows the secrets.
           </span>

@@ -8,7 +8,7 @@ export function ExchangeDetail({ exchange }: { exchange: ExchangeDto }) {
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <section className="min-w-0 space-y-2">
-        <h4 className="text-[11px] font-semibold tracking-wide text-zinc-500 uppercase">Request</h4>
+        <h4 className="text-xs font-semibold tracking-wide text-zinc-600 uppercase">Request</h4>
         <p className="font-mono text-xs break-all text-zinc-800">
           <span className="font-semibold text-indigo-700">{exchange.method}</span> {exchange.url}
         </p>
@@ -16,7 +16,7 @@ export function ExchangeDetail({ exchange }: { exchange: ExchangeDto }) {
         <ExchangeBody body={exchange.request.body} emptyLabel="Empty body" />
       </section>
       <section className="min-w-0 space-y-2">
-        <h4 className="text-[11px] font-semibold tracking-wide text-zinc-500 uppercase">Response</h4>
+        <h4 className="text-xs font-semibold tracking-wide text-zinc-600 uppercase">Response</h4>
         {exchange.error && (
           <p className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 font-mono text-xs text-red-800">
             {exchange.error}
@@ -26,13 +26,13 @@ export function ExchangeDetail({ exchange }: { exchange: ExchangeDto }) {
           <>
             <HeadersTable headers={exchange.response.headers} />
             <ExchangeBody body={exchange.response.body} emptyLabel="Empty body" />
-            <p className="text-[11px] text-zinc-500">
+            <p className="text-xs text-zinc-600">
               {formatBytes(exchange.response.size)}
               {exchange.response.bodyTruncated && ' · body truncated for display'}
             </p>
           </>
         ) : (
-          !exchange.error && <p className="text-xs text-zinc-400 italic">No response recorded</p>
+          !exchange.error && <p className="text-xs text-zinc-600 italic">No response recorded</p>
         )}
       </section>
     </div>

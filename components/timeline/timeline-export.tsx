@@ -44,7 +44,7 @@ export function TimelineExport() {
   return (
     <>
       {failure && (
-        <span className="text-[11px] text-red-700" role="alert">
+        <span className="text-xs text-red-700" role="alert">
           {failure}
         </span>
       )}

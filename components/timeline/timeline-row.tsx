@@ -27,7 +27,7 @@ export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index:
       <details>
         <summary className="grid cursor-pointer list-none grid-cols-[auto_auto_minmax(0,1fr)_auto] items-center gap-x-3 gap-y-1 px-4 py-2 text-xs hover:bg-zinc-50 sm:grid-cols-[auto_4rem_3.5rem_3.5rem_minmax(0,1fr)_6rem_4.5rem] [&::-webkit-details-marker]:hidden">
           <Chevron />
-          <span className="hidden font-mono text-[11px] text-zinc-400 tabular-nums sm:inline">
+          <span className="hidden font-mono text-xs text-zinc-600 tabular-nums sm:inline">
             {formatClockTime(epochToMs(exchange.startedAt))}
           </span>
           <span className="hidden sm:inline">
@@ -35,7 +35,7 @@ export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index:
           </span>
           <span className="font-mono font-semibold text-zinc-800">{exchange.method}</span>
           <span className="min-w-0 truncate font-mono text-zinc-700" title={exchange.url}>
-            <span className="text-zinc-400">{origin}</span>
+            <span className="text-zinc-600">{origin}</span>
             {rest}
           </span>
           <span>
@@ -45,11 +45,11 @@ export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index:
               <StatusCode status={exchange.status} />
             )}
           </span>
-          <span className="hidden text-right font-mono text-[11px] text-zinc-500 tabular-nums sm:inline">
+          <span className="hidden text-right font-mono text-xs text-zinc-600 tabular-nums sm:inline">
             {formatDuration(exchange.durationMs)}
           </span>
           {diagnoses.length > 0 && (
-            <span className="col-span-full text-[11px] text-red-700 sm:col-start-5" data-testid="timeline-diagnosis">
+            <span className="col-span-full text-xs text-red-700 sm:col-start-5" data-testid="timeline-diagnosis">
               {diagnoses.map((d) => d.title).join(' · ')}
             </span>
           )}

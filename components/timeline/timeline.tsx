@@ -21,7 +21,7 @@ export function Timeline({ exchanges, error, refreshing, onRefresh }: TimelinePr
       data-testid="timeline"
       title={
         <>
-          Timeline {exchanges && <span className="font-normal text-zinc-500">({exchanges.length})</span>}
+          Timeline {exchanges && <span className="font-normal text-zinc-600">({exchanges.length})</span>}
         </>
       }
       description="What the server sent to the provider and what came back. Secrets are redacted by the server."
@@ -41,10 +41,10 @@ export function Timeline({ exchanges, error, refreshing, onRefresh }: TimelinePr
           Token and FHIR requests appear here as the server makes them.
         </EmptyState>
       )}
-      {!exchanges && !error && <p className="px-4 py-4 text-xs text-zinc-500">Loading…</p>}
+      {!exchanges && !error && <p className="px-4 py-4 text-xs text-zinc-600">Loading…</p>}
       {exchanges && exchanges.length > 0 && (
         <>
-          <div className="hidden grid-cols-[auto_4rem_3.5rem_3.5rem_minmax(0,1fr)_6rem_4.5rem] gap-x-3 border-b border-zinc-100 bg-zinc-50 px-4 py-1.5 text-[10px] font-medium tracking-wide text-zinc-500 uppercase sm:grid">
+          <div className="hidden grid-cols-[auto_4rem_3.5rem_3.5rem_minmax(0,1fr)_6rem_4.5rem] gap-x-3 border-b border-zinc-100 bg-zinc-50 px-4 py-1.5 text-xs font-medium tracking-wide text-zinc-600 uppercase sm:grid">
             <span className="w-3" />
             <span>Time</span>
             <span>Kind</span>

@@ -25,7 +25,7 @@ export function ApiErrorCard({ error, title, className, upstreamOpen = true, ...
         <Badge tone="red" className="font-mono">
           {body.code}
         </Badge>
-        {error.status > 0 && <span className="font-mono text-[11px] text-red-700/70">HTTP {error.status}</span>}
+        {error.status > 0 && <span className="font-mono text-xs text-red-700">HTTP {error.status}</span>}
       </div>
       {title && <p className="mt-1.5 text-sm text-red-900">{body.message}</p>}
       {body.hint && (
@@ -38,7 +38,7 @@ export function ApiErrorCard({ error, title, className, upstreamOpen = true, ...
         <ul className="mt-2 space-y-1 text-xs text-red-900">
           {body.issues.map((issue, index) => (
             <li key={index} className="flex gap-2">
-              <code className="rounded bg-red-100 px-1 font-mono text-[11px]">{issue.path || '(root)'}</code>
+              <code className="rounded bg-red-100 px-1 font-mono text-xs">{issue.path || '(root)'}</code>
               <span>{issue.message}</span>
             </li>
           ))}
@@ -53,18 +53,18 @@ export function ApiErrorCard({ error, title, className, upstreamOpen = true, ...
               Provider answered
               <StatusCode status={body.upstream.status} />
               {body.upstream.contentType && (
-                <span className="font-mono font-normal text-zinc-500">{body.upstream.contentType}</span>
+                <span className="font-mono font-normal text-zinc-600">{body.upstream.contentType}</span>
               )}
             </span>
           }
         >
           <CodeBlock className="bg-white" maxHeightClass="max-h-60">
-            {body.upstream.body === '' ? <span className="text-zinc-400 italic">(empty body)</span> : body.upstream.body}
+            {body.upstream.body === '' ? <span className="text-zinc-600 italic">(empty body)</span> : body.upstream.body}
           </CodeBlock>
         </Disclosure>
       )}
       {(body.exchangeId || body.requestId) && (
-        <p className="mt-2 font-mono text-[11px] text-red-700/60">
+        <p className="mt-2 font-mono text-xs text-red-700">
           {body.exchangeId && <>exchange {body.exchangeId}</>}
           {body.exchangeId && body.requestId && ' · '}
           {body.requestId && <>request {body.requestId}</>}

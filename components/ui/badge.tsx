@@ -33,7 +33,7 @@ export function Badge({ tone = 'neutral', dot = false, className, children, ...r
   return (
     <span
       className={cn(
-        'inline-flex items-center gap-1.5 rounded-md px-1.5 py-0.5 text-[11px] leading-4 font-medium whitespace-nowrap ring-1 ring-inset',
+        'inline-flex items-center gap-1.5 rounded-md px-1.5 py-0.5 text-xs leading-4 font-medium whitespace-nowrap ring-1 ring-inset',
         tones[tone],
         className,
       )}

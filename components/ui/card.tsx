@@ -25,14 +25,14 @@ export function Card({ title, description, actions, step, flush = false, classNa
             {step !== undefined && (
               <span
                 aria-hidden="true"
-                className="mt-px flex size-5 shrink-0 items-center justify-center rounded-full bg-zinc-900 text-[11px] font-semibold text-white"
+                className="mt-px flex size-5 shrink-0 items-center justify-center rounded-full bg-zinc-900 text-xs font-semibold text-white"
               >
                 {step}
               </span>
             )}
             <div className="min-w-0">
               {title !== undefined && <h2 className="text-sm font-semibold text-zinc-900">{title}</h2>}
-              {description !== undefined && <p className="mt-0.5 text-xs text-zinc-500">{description}</p>}
+              {description !== undefined && <p className="mt-0.5 text-xs text-zinc-600">{description}</p>}
             </div>
           </div>
           {actions !== undefined && <div className="flex shrink-0 items-center gap-2">{actions}</div>}

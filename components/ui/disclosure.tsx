@@ -33,7 +33,7 @@ export function Chevron({ className }: { className?: string }) {
     <svg
       aria-hidden="true"
       viewBox="0 0 16 16"
-      className={cn('size-3 shrink-0 text-zinc-400 transition-transform [details[open]>summary>&]:rotate-90', className)}
+      className={cn('size-3 shrink-0 text-zinc-600 transition-transform [details[open]>summary>&]:rotate-90', className)}
       fill="none"
     >
       <path d="M6 4l4 4-4 4" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round" strokeLinejoin="round" />

@@ -25,7 +25,7 @@ export function Field({ htmlFor, label, hint, error, children, className }: Fiel
         </p>
       ) : (
         hint && (
-          <p id={`${htmlFor}-hint`} className="text-xs text-zinc-500">
+          <p id={`${htmlFor}-hint`} className="text-xs text-zinc-600">
             {hint}
           </p>
         )
@@ -37,5 +37,5 @@ export function Field({ htmlFor, label, hint, error, children, className }: Fiel
 /** Shared look of inputs and selects. */
 export const controlClass =
   'block w-full rounded-lg border border-zinc-300 bg-white px-2.5 text-sm text-zinc-900 shadow-xs transition-colors ' +
-  'placeholder:text-zinc-400 hover:border-zinc-400 focus:border-indigo-500 focus:ring-3 focus:ring-indigo-500/15 focus:outline-none ' +
+  'placeholder:text-zinc-500 hover:border-zinc-400 focus:border-indigo-500 focus:ring-3 focus:ring-indigo-500/15 focus:outline-none ' +
   'disabled:cursor-not-allowed disabled:bg-zinc-50 disabled:text-zinc-500 aria-invalid:border-red-400';

@@ -31,12 +31,12 @@ interface JsonNodeProps {
 }
 
 function JsonNode({ name, value, depth, defaultOpenDepth, last }: JsonNodeProps) {
-  const comma = last ? null : <span className="text-zinc-400">,</span>;
+  const comma = last ? null : <span className="text-zinc-600">,</span>;
   const label =
     name === undefined ? null : (
       <>
         <span className="text-slate-600">{JSON.stringify(name)}</span>
-        <span className="text-zinc-400">: </span>
+        <span className="text-zinc-600">: </span>
       </>
     );
 
@@ -60,7 +60,7 @@ function JsonNode({ name, value, depth, defaultOpenDepth, last }: JsonNodeProps)
     return (
       <div className="pl-4">
         {label}
-        <span className="text-zinc-500">
+        <span className="text-zinc-600">
           {open}
           {close}
         </span>
@@ -75,8 +75,8 @@ function JsonNode({ name, value, depth, defaultOpenDepth, last }: JsonNodeProps)
       <summary className="-ml-0.5 cursor-pointer list-none rounded pl-0.5 hover:bg-zinc-100 [&::-webkit-details-marker]:hidden">
         <Chevron className="inline-block align-[-1px]" />
         {label && <span className="ml-0.5">{label}</span>}
-        <span className="text-zinc-500">{open}</span>
-        <span className="text-zinc-400 [details[open]>summary>&]:hidden">
+        <span className="text-zinc-600">{open}</span>
+        <span className="text-zinc-600 [details[open]>summary>&]:hidden">
           {' '}
           … {count} {close}
           {comma}
@@ -94,7 +94,7 @@ function JsonNode({ name, value, depth, defaultOpenDepth, last }: JsonNodeProps)
           />
         ))}
       </div>
-      <div className="hidden pl-4 text-zinc-500 [details[open]>&]:block">
+      <div className="hidden pl-4 text-zinc-600 [details[open]>&]:block">
         {close}
         {comma}
       </div>
@@ -106,5 +106,5 @@ function JsonPrimitive({ value }: { value: unknown }): ReactNode {
   if (typeof value === 'string') return <span className="text-emerald-700">{JSON.stringify(value)}</span>;
   if (typeof value === 'number') return <span className="text-sky-700">{String(value)}</span>;
   if (typeof value === 'boolean' || value === null) return <span className="text-violet-700">{String(value)}</span>;
-  return <span className="text-zinc-500">{String(value)}</span>;
+  return <span className="text-zinc-600">{String(value)}</span>;
 }

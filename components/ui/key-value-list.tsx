@@ -14,7 +14,7 @@ export function KeyValueList({ items, className }: { items: KeyValueItem[]; clas
     <dl className={cn('grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-1.5 text-xs', className)}>
       {items.map((item, index) => (
         <div key={index} className="contents">
-          <dt className="text-zinc-500">{item.label}</dt>
+          <dt className="text-zinc-600">{item.label}</dt>
           <dd className={cn('min-w-0 break-words text-zinc-900', item.mono && 'font-mono')}>{item.value}</dd>
         </div>
       ))}

@@ -22,13 +22,13 @@ export function StatusCode({
   return (
     <span
       className={cn(
-        'inline-flex items-center gap-1 rounded-md px-1.5 py-0.5 font-mono text-[11px] leading-4 font-semibold ring-1 ring-inset',
+        'inline-flex items-center gap-1 rounded-md px-1.5 py-0.5 font-mono text-xs leading-4 font-semibold ring-1 ring-inset',
         statusTone(status),
         className,
       )}
     >
       {status ?? '—'}
-      {text && <span className="font-sans font-medium opacity-80">{text}</span>}
+      {text && <span className="font-sans font-medium">{text}</span>}
     </span>
   );
 }

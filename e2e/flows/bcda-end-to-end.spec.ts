@@ -14,6 +14,8 @@ test('BCDA on the built-in sandbox: token → claims → countdown → metadata 
 
   const tokenPanel = page.getByTestId('token-panel');
   await expect(tokenPanel).toBeVisible();
+  // The result is where focus goes, not the page body (issue #16 item 12).
+  await expect(page.getByTestId('token-result')).toBeFocused();
   const claims = page.getByTestId('claims-table');
   await expect(claims).toContainText('ssas');
   await expect(claims).toContainText('2462c96b-6427-4efb-aed7-118e20c2e997');
@@ -37,6 +39,7 @@ test('BCDA on the built-in sandbox: token → claims → countdown → metadata 
   await fhir.getByRole('button', { name: /CapabilityStatement/ }).click();
   await page.getByTestId('fhir-send').click();
   await expect(page.getByTestId('fhir-response-body')).toContainText('CapabilityStatement');
+  await expect(page.getByTestId('fhir-result')).toBeFocused();
   await expect(page.getByTestId('fhir-response-body')).toContainText('Beneficiary Claims Data API');
 
   // Bulk export: kick-off, progress, manifest, preview.
@@ -53,6 +56,16 @@ test('BCDA on the built-in sandbox: token → claims → countdown → metadata 
   const preview = page.getByTestId('ndjson-preview');
   await expect(preview).toContainText('Patient');
   await expect(preview).toContainText(/20 (lines|resources)/);
+  // Twenty lines are one tab stop; the arrow keys move between them.
+  const lines = preview.locator('summary');
+  await expect(lines).toHaveCount(20);
+  await expect(preview.locator('summary[tabindex="0"]')).toHaveCount(1);
+  await lines.first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(lines.nth(1)).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(lines.nth(19)).toBeFocused();
+  await expect(preview.locator('summary[tabindex="0"]')).toHaveCount(1);
 
   // The timeline shows the exchanges, redacted.
   const timeline = page.getByTestId('timeline');

@@ -3,7 +3,7 @@ import type { ExchangeDto, SimulatedFailure, TokenDeviation } from '@/lib/contra
 import { HttpError } from '@/lib/http/errors';
 import { readJsonObject } from '@/lib/http/json-object';
 import { sendOutbound } from '@/lib/http/outbound';
-import { redactText } from '@/lib/http/redact';
+import { fingerprint, redactText } from '@/lib/http/redact';
 import { simulationHeaders } from '@/lib/http/simulation';
 import { decodeJwtParts } from '@/lib/contract/jwt';
 import { verifyAccessToken } from '@/lib/jwt/verify';
@@ -128,6 +128,7 @@ export async function callTokenEndpoint(
       clientId: flow.credential.clientId,
       label: flow.credential.label,
       clientSecret: flow.credential.kind === 'custom' && flow.grant.refresh.supported ? flow.credential.clientSecret : undefined,
+      secretFingerprint: flow.credential.kind === 'custom' ? secretFingerprint(flow.credential.clientSecret) : undefined,
     },
     accessToken: parsed.value.accessToken,
     // RFC 6749 §6: a refresh response may omit refresh_token, and then the old one stays valid.
@@ -171,4 +172,10 @@ function responseFacts(body: Record<string, unknown> | null, secrets: readonly s
 function redactExchangeBody(exchange: ExchangeDto, secrets: string[]): ExchangeDto {
   if (!exchange.response?.body) return exchange;
   return { ...exchange, response: { ...exchange.response, body: redactText(exchange.response.body, secrets) } };
+}
+
+/** How a stored token remembers the custom secret it was minted with: a keyed fingerprint, never the secret. */
+export function secretFingerprint(secret: string): string {
+  const { hmacPrefix, length } = fingerprint(secret);
+  return `${hmacPrefix}:${length}`;
 }

@@ -52,6 +52,30 @@ describe('getClientCredentialsToken against the built-in BCDA sandbox over loopb
     expect(exchanges[0]?.response?.body).toMatch(/^\{"access_token": "\[redacted hmac:[0-9a-f]{12} \d+ chars\]", "expires_in": "1200", "token_type":"bearer"\}$/);
   });
 
+  it('never answers other credentials with a live token: a wrong secret for the same client ID meets the provider’s refusal', async () => {
+    const own = await startLoopbackBcda();
+    try {
+      const { vault, sid, flow } = setup(own.origin);
+      const extraSmall = bcda.presets.find((p) => p.id === 'extra-small')!;
+      const custom = (clientSecret: string): TokenRequest['credential'] => ({ kind: 'custom', clientId: extraSmall.clientId, clientSecret });
+      const minted = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));
+      // Same client ID, typed by hand with a wrong secret: not the preset's token.
+      const wrong = await catchHttpError(getClientCredentialsToken({ vault, sid }, flow(custom('not-the-secret-0123456789'))));
+      expect(wrong.status).toBe(424);
+      // The right secret typed by hand mints its own token, and that one is reused for the same secret only.
+      const typed = await getClientCredentialsToken({ vault, sid }, flow(custom(extraSmall.clientSecret)));
+      expect(typed.reused).toBeUndefined();
+      expect(typed.token.accessToken).not.toBe(minted.token.accessToken);
+      const again = await getClientCredentialsToken({ vault, sid }, flow(custom(extraSmall.clientSecret)));
+      expect(again.reused).toBeDefined();
+      expect(again.token.accessToken).toBe(typed.token.accessToken);
+      expect(JSON.stringify(again.token.credential)).not.toContain(extraSmall.clientSecret);
+      await expect(catchHttpError(getClientCredentialsToken({ vault, sid }, flow(custom('another-wrong-secret-0123'))))).resolves.toMatchObject({ status: 424 });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('SECURITY 8: reuses a live client-credentials token for the same credential set unless asked for a new one', async () => {
     const { vault, sid, flow } = setup();
     const first = await getClientCredentialsToken({ vault, sid }, flow(preset('extra-small')));

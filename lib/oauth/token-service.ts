@@ -4,7 +4,7 @@ import { HttpError } from '@/lib/http/errors';
 import { simulatesTokenFailure } from '@/lib/http/simulation';
 import type { StoredToken } from '@/lib/session/vault';
 import type { ResolvedFlow } from './flow';
-import { callTokenEndpoint, type TokenEndpointContext } from './token-endpoint';
+import { callTokenEndpoint, secretFingerprint, type TokenEndpointContext } from './token-endpoint';
 import { prepareTokenRequest } from './client-authentication';
 import { recipeDeviations, type TokenBodyFormat } from './token-request';
 
@@ -40,7 +40,7 @@ export async function getClientCredentialsToken(
       live &&
       !live.refusal &&
       live.environmentId === env.environment.id &&
-      live.credential.clientId === credential.clientId &&
+      isSameCredential(live.credential, credential) &&
       live.expiresAt - now() > REUSE_MIN_REMAINING_MS
     ) {
       const minutes = Math.floor((live.expiresAt - now()) / 60_000);
@@ -84,4 +84,15 @@ export async function getClientCredentialsToken(
 function jtiOf(token: StoredToken | null): string | undefined {
   const jti = token?.clientAssertion?.claims.jti;
   return typeof jti === 'string' ? jti : undefined;
+}
+
+/**
+ * Whether a live token was minted with the credentials of this request: the same preset, or the same client ID with
+ * the same secret (by its keyed fingerprint). A client ID alone is not enough: a wrong secret must meet the
+ * provider's refusal, not a token minted with the right one.
+ */
+function isSameCredential(stored: StoredToken['credential'], requested: ResolvedFlow['credential']): boolean {
+  if (stored.kind !== requested.kind || stored.clientId !== requested.clientId) return false;
+  if (requested.kind === 'preset') return stored.presetId === requested.presetId;
+  return stored.secretFingerprint !== undefined && stored.secretFingerprint === secretFingerprint(requested.clientSecret);
 }

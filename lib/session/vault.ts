@@ -36,6 +36,8 @@ export const storedTokenSchema = z.object({
     label: z.string(),
     /** Only for custom credentials of a refreshable grant: needed to refresh; sealed like the tokens. */
     clientSecret: z.string().optional(),
+    /** Custom credentials: the keyed fingerprint of the secret they were sent with, so a wrong one is never answered with this token. */
+    secretFingerprint: z.string().optional(),
   }),
   accessToken: z.string(),
   refreshToken: z.string().optional(),
