@@ -15,7 +15,7 @@ import { RefreshErrorCard } from '@/components/jwt/refresh-error-card';
 import { TokenPanel } from '@/components/jwt/token-panel';
 import { AddProviderPanel } from '@/components/smart/add-provider-panel';
 import { useIsLive } from '@/components/jwt/use-is-live';
-import { useFocusResult } from '@/components/ui/use-focus-result';
+import { ResultRegion } from '@/components/ui/result-region';
 import { Timeline } from '@/components/timeline/timeline';
 import { readConsoleLocation, withConsoleProvider, type ConsoleLocation } from '@/lib/client/console-location';
 import { getEffectiveEndpoints, getEffectiveGrant, getFlowTarget } from '@/lib/client/effective-flow';
@@ -92,8 +92,6 @@ export function Workbench({ catalogue }: WorkbenchProps) {
   const presetId = toPresetId(selection?.credential ?? '');
   const tokens = useTokenOwner(provider, environment && { environmentId: environment.id, presetId }, session.data);
   const shown = tokens.token;
-  // A new Get token answer brings the token into view, focused (a failure focuses its card: ProviderErrorCard).
-  const tokenResultRef = useFocusResult<HTMLDivElement>(tokens.lastAnswer);
   // Not useServerNow: the whole workbench would re-render every second.
   const hasLiveToken = useIsLive(shown && !shown.token.refusal ? epochToMs(shown.token.expiresAt) : null, shown?.clockOffsetMs ?? 0);
 
@@ -196,13 +194,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
       )}
 
       <div className="grid items-start gap-4 xl:grid-cols-2">
-        <div
-          ref={tokenResultRef}
-          tabIndex={-1}
-          aria-label="Token"
-          data-testid="token-result"
-          className="min-w-0 scroll-mt-4 space-y-4 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
-        >
+        <ResultRegion result={tokens.lastAnswer} label="Token" data-testid="token-result" className="min-w-0 space-y-4">
           {shown ? (
             <TokenPanel
               token={shown.token}
@@ -240,7 +232,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
               }
             />
           )}
-        </div>
+        </ResultRegion>
         <div className="min-w-0 space-y-4">
           <FhirPanel
             key={provider.id}

@@ -1,6 +1,6 @@
 'use client';
 
-import { useFocusResult } from '@/components/ui/use-focus-result';
+import { ResultRegion } from '@/components/ui/result-region';
 import { apiNames } from '@/lib/client/api-names';
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Card } from '@/components/ui/card';
@@ -65,7 +65,6 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
   const [tab, setTab] = useState<WorkbenchTab>('examples');
   const [job, setJob] = useState<ActiveBulkJob | null>(null);
   const send = useFhirRequest();
-  const resultRef = useFocusResult<HTMLDivElement>(send.error ?? send.data);
   const session = useSession();
   const history = getRequestHistory(session.data?.exchanges ?? [], provider.id, target);
   const params = reconcileQueryParams(path, paramsDraft);
@@ -208,13 +207,7 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
             onSend={() => sendRequest({ method, path, headersText, body })}
           />
         </div>
-        <div
-          ref={resultRef}
-          tabIndex={-1}
-          aria-label="Response"
-          data-testid="fhir-result"
-          className="mt-4 scroll-mt-4 border-t border-zinc-100 pt-4 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
-        >
+        <ResultRegion result={send.error ?? send.data} label="Response" data-testid="fhir-result" className="mt-4 border-t border-zinc-100 pt-4">
           {send.error ? (
             <ApiErrorCard error={send.error} />
           ) : send.data ? (
@@ -239,7 +232,7 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
           {send.data?.status === 202 && job?.kickoffExchangeId === send.data.exchangeId && (
             <p className="mt-2 text-xs text-indigo-700">Export started: the job is followed under Bulk export.</p>
           )}
-        </div>
+        </ResultRegion>
       </Card>
       {(job || provider.bulkExport || provider.defaultRequests.some((request) => request.bulkExport)) && (
         <BulkExportCard provider={provider} target={target} job={job} onStarted={setJob} onDismiss={() => setJob(null)} />

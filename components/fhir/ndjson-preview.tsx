@@ -30,10 +30,11 @@ export function NdjsonPreview({ ndjson, totalLines }: NdjsonPreviewProps) {
   const onKeyDown = (event: KeyboardEvent<HTMLOListElement>) => {
     const last = ndjson.lines.length - 1;
     const next = { ArrowDown: Math.min(last, active + 1), ArrowUp: Math.max(0, active - 1), Home: 0, End: last }[event.key];
-    if (next === undefined) return;
+    // Only between the lines themselves: keys inside an opened line's JSON tree stay there.
+    if (next === undefined || !(event.target instanceof HTMLElement) || event.target.dataset.line === undefined) return;
     event.preventDefault();
     setActive(next);
-    event.currentTarget.querySelectorAll<HTMLElement>('summary')[next]?.focus();
+    event.currentTarget.querySelectorAll<HTMLElement>('summary[data-line]')[next]?.focus();
   };
   return (
     <div data-testid="ndjson-preview" className="overflow-hidden rounded-lg border border-zinc-200">
@@ -62,6 +63,7 @@ export function NdjsonPreview({ ndjson, totalLines }: NdjsonPreviewProps) {
               <li key={index}>
                 <details>
                   <summary
+                    data-line={index + 1}
                     tabIndex={index === Math.min(active, ndjson.lines.length - 1) ? 0 : -1}
                     onFocus={() => setActive(index)}
                     className="flex cursor-pointer list-none items-center gap-2 px-3 py-1.5 text-xs hover:bg-zinc-50 [&::-webkit-details-marker]:hidden">

@@ -5,6 +5,7 @@ import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
+import { Disclosure } from '@/components/ui/disclosure';
 import { useSetSimulations } from '@/lib/client/hooks';
 import type { SimulatedFailure } from '@/lib/contract/schemas';
 import { simulatedFailureOptions, toggleFailure } from '@/lib/client/simulations';
@@ -51,32 +52,38 @@ export function FailureSimulation({ providerId, providerName, failures }: Failur
         </>
       }
     >
-      <ul className="grid gap-x-6 gap-y-3 md:grid-cols-2 xl:grid-cols-3">
-        {simulatedFailureOptions.map((option) => {
-          const id = `simulate-${providerId}-${option.value}`;
-          return (
-            <li key={option.value} className="flex items-start gap-2.5">
-              <input
-                id={id}
-                type="checkbox"
-                className="mt-0.5 size-4 shrink-0 accent-amber-600"
-                checked={current.includes(option.value)}
-                disabled={pendingHere}
-                aria-describedby={`${id}-description`}
-                onChange={(event) => save(toggleFailure(current, option.value, event.target.checked))}
-              />
-              <div className="min-w-0">
-                <label htmlFor={id} className="text-sm font-medium text-zinc-900">
-                  {option.label}
-                </label>
-                <p id={`${id}-description`} className="text-xs leading-5 text-zinc-600">
-                  {option.description}
-                </p>
-              </div>
-            </li>
-          );
-        })}
-      </ul>
+      {/* Folded until used (issue #16): fourteen switches would push every result below them. */}
+      <Disclosure
+        defaultOpen={current.length > 0}
+        summary={current.length > 0 ? `The ${simulatedFailureOptions.length} failures (${current.length} on)` : `Choose from ${simulatedFailureOptions.length} failures`}
+      >
+        <ul className="grid gap-x-6 gap-y-3 md:grid-cols-2 xl:grid-cols-3">
+          {simulatedFailureOptions.map((option) => {
+            const id = `simulate-${providerId}-${option.value}`;
+            return (
+              <li key={option.value} className="flex items-start gap-2.5">
+                <input
+                  id={id}
+                  type="checkbox"
+                  className="mt-0.5 size-4 shrink-0 accent-amber-600"
+                  checked={current.includes(option.value)}
+                  disabled={pendingHere}
+                  aria-describedby={`${id}-description`}
+                  onChange={(event) => save(toggleFailure(current, option.value, event.target.checked))}
+                />
+                <div className="min-w-0">
+                  <label htmlFor={id} className="text-sm font-medium text-zinc-900">
+                    {option.label}
+                  </label>
+                  <p id={`${id}-description`} className="text-xs leading-5 text-zinc-600">
+                    {option.description}
+                  </p>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      </Disclosure>
       {error && <ApiErrorCard className="mt-4" error={error} />}
     </Card>
   );

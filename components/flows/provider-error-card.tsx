@@ -6,7 +6,7 @@ import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { CodeBlock } from '@/components/ui/code-block';
 import { Disclosure } from '@/components/ui/disclosure';
 import { StatusCode } from '@/components/ui/status-code';
-import { useFocusResult } from '@/components/ui/use-focus-result';
+import { useFocusResult } from '@/components/ui/result-region';
 import type { ApiClientError } from '@/lib/client/api-client-error';
 import { bodyError } from '@/lib/client/diagnostics/catalogue';
 

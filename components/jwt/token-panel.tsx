@@ -118,19 +118,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
           </p>
           {refusalNote && <p className="mt-1">{refusalNote}</p>}
           <p className="mt-1">
-            {token.refresh ? (
-              <>
-                Press <span className="font-semibold">Refresh now</span> below for a new one.
-              </>
-            ) : token.grantType === 'authorization_code' ? (
-              <>
-                Press <span className="font-semibold">Authorize with {providerName}</span> for a new one.
-              </>
-            ) : (
-              <>
-                Press <span className="font-semibold">Get token</span> for a new one.
-              </>
-            )}
+            <NewTokenHint token={token} providerName={providerName} />
           </p>
         </div>
       )}
@@ -138,19 +126,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
       {!token.refusal && countdown?.state === 'expired' && (
         <p className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-xs text-red-800">
           This token has expired: the provider will answer 401 to requests made with it.{' '}
-          {token.refresh ? (
-            <>
-              Press <span className="font-semibold">Refresh now</span> below for a new one.
-            </>
-          ) : token.grantType === 'authorization_code' ? (
-            <>
-              Press <span className="font-semibold">Authorize with {providerName}</span> for a new one.
-            </>
-          ) : (
-            <>
-              Press <span className="font-semibold">Get token</span> for a new one.
-            </>
-          )}
+          <NewTokenHint token={token} providerName={providerName} />
         </p>
       )}
 
@@ -260,5 +236,28 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
         <TokenDeviations deviations={token.deviations} providerName={providerName} />
       </section>
     </Card>
+  );
+}
+
+/** How to get a token that works again, by what the token came with: a refresh token, a login, or client credentials. */
+function NewTokenHint({ token, providerName }: { token: TokenDto; providerName: string }) {
+  if (token.refresh) {
+    return (
+      <>
+        Press <span className="font-semibold">Refresh now</span> below for a new one.
+      </>
+    );
+  }
+  if (token.grantType === 'authorization_code') {
+    return (
+      <>
+        Press <span className="font-semibold">Authorize with {providerName}</span> for a new one.
+      </>
+    );
+  }
+  return (
+    <>
+      Press <span className="font-semibold">Get token</span> for a new one.
+    </>
   );
 }

@@ -57,15 +57,15 @@ test('BCDA on the built-in sandbox: token → claims → countdown → metadata 
   await expect(preview).toContainText('Patient');
   await expect(preview).toContainText(/20 (lines|resources)/);
   // Twenty lines are one tab stop; the arrow keys move between them.
-  const lines = preview.locator('summary');
+  const lines = preview.locator('summary[data-line]');
   await expect(lines).toHaveCount(20);
-  await expect(preview.locator('summary[tabindex="0"]')).toHaveCount(1);
+  await expect(preview.locator('summary[data-line][tabindex="0"]')).toHaveCount(1);
   await lines.first().focus();
   await page.keyboard.press('ArrowDown');
   await expect(lines.nth(1)).toBeFocused();
   await page.keyboard.press('End');
   await expect(lines.nth(19)).toBeFocused();
-  await expect(preview.locator('summary[tabindex="0"]')).toHaveCount(1);
+  await expect(preview.locator('summary[data-line][tabindex="0"]')).toHaveCount(1);
 
   // The timeline shows the exchanges, redacted.
   const timeline = page.getByTestId('timeline');

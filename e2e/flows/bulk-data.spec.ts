@@ -1,7 +1,7 @@
-import { type Locator, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
 import { expect, test } from '../support/test';
 import { readFile } from 'node:fs/promises';
-import { choose } from '../support/console';
+import { choose, setSimulatedFailure } from '../support/console';
 import { browserVisibleText, FULL_JWT, presetSecrets, recordResponses, sessionFingerprints } from '../support/secrets';
 
 async function getBcdaToken(page: Page, presetId: string) {
@@ -9,13 +9,6 @@ async function getBcdaToken(page: Page, presetId: string) {
   await page.getByLabel('Credential set').selectOption(presetId);
   await page.getByTestId('get-token').click();
   await expect(page.getByTestId('claims-table')).toBeVisible();
-}
-
-/** Switches a simulated failure and waits until the server has stored it. */
-async function toggle(page: Page, checkbox: Locator, on: boolean) {
-  const saved = page.waitForResponse((r) => r.url().includes('/api/session/simulations/') && r.request().method() === 'PUT');
-  await (on ? checkbox.check() : checkbox.uncheck());
-  expect((await saved).status()).toBe(200);
 }
 
 test('BCDA bulk export from the form: kick-off → progress → manifest → download through the BFF → preview → Save → cancel another job', async ({
@@ -168,8 +161,7 @@ test('a file that answers 401 gets one new token and one retry; after that the c
   const before = await sessionFingerprints(page);
 
   // Every API call now answers BCDA's 401 "Expired Token": the renewal mints a new token, the retry is refused too.
-  const simulation = page.getByTestId('failure-simulation');
-  await toggle(page, simulation.getByLabel('Expired token', { exact: true }), true);
+  await setSimulatedFailure(page, 'Expired token', true);
   const file = bulk.getByTestId('bulk-file').first();
   await file.getByRole('button', { name: /^Download / }).click();
   await expect(file).toHaveAttribute('data-download', 'token-expired', { timeout: 30_000 });
@@ -180,7 +172,7 @@ test('a file that answers 401 gets one new token and one retry; after that the c
   await bulk.screenshot({ path: 'test-results/screenshots/bulk-card-token-expired.png' });
 
   // With the failure off, the same job's file downloads on the new token.
-  await toggle(page, simulation.getByLabel('Expired token', { exact: true }), false);
+  await setSimulatedFailure(page, 'Expired token', false);
   await file.getByRole('button', { name: /^Download again / }).click();
   await expect(file).toHaveAttribute('data-download', 'done', { timeout: 30_000 });
   await expect(file.getByTestId('bulk-download-stats')).toHaveAttribute('data-resources', '50');
@@ -192,24 +184,23 @@ test('status polling backs off on 429 and retries a 503, saying so, and the job 
   // The 30,000-enrollee set's job runs a few seconds: long enough to poll into the simulated failures.
   await getBcdaToken(page, 'extra-large');
   const bulk = page.getByTestId('bulk-export');
-  const simulation = page.getByTestId('failure-simulation');
   const form = bulk.getByTestId('bulk-kickoff-form');
   await form.getByRole('checkbox', { name: 'Patient' }).check();
   await form.getByTestId('bulk-kickoff').click();
   const job = bulk.getByTestId('bulk-job');
   await expect(job).toBeVisible();
 
-  await toggle(page, simulation.getByLabel('429 from the API', { exact: true }), true);
+  await setSimulatedFailure(page, '429 from the API', true);
   const note = bulk.getByTestId('bulk-job-note');
   await expect(note).toContainText('Rate limited (429)');
   await expect(note).toContainText('Retry-After: 2');
-  await toggle(page, simulation.getByLabel('429 from the API', { exact: true }), false);
+  await setSimulatedFailure(page, '429 from the API', false);
 
-  await toggle(page, simulation.getByLabel('503 from the API', { exact: true }), true);
+  await setSimulatedFailure(page, '503 from the API', true);
   await expect(note).toContainText('Server error 503');
   await expect(note).toContainText('temporarily unavailable');
   await bulk.screenshot({ path: 'test-results/screenshots/bulk-card-retrying.png' });
-  await toggle(page, simulation.getByLabel('503 from the API', { exact: true }), false);
+  await setSimulatedFailure(page, '503 from the API', false);
 
   await expect(job).toHaveAttribute('data-phase', 'completed', { timeout: 30_000 });
   await expect(bulk.getByTestId('bulk-file')).toHaveCount(1);

@@ -1,17 +1,11 @@
-import { type Locator, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { setSimulatedFailure } from '../support/console';
 import { expect, test, watchContentSecurityPolicy } from '../support/test';
 
 async function openBcdaBuiltin(page: Page) {
   await page.goto('/');
   await page.getByLabel('Environment').selectOption('builtin');
   await page.getByLabel('Credential set').selectOption('extra-small');
-}
-
-/** Switches a simulated failure and waits until the server has stored it. */
-async function toggle(page: Page, checkbox: Locator, on: boolean) {
-  const saved = page.waitForResponse((r) => r.url().includes('/api/session/simulations/') && r.request().method() === 'PUT');
-  await (on ? checkbox.check() : checkbox.uncheck());
-  expect((await saved).status()).toBe(200);
 }
 
 test('failure simulation on the built-in BCDA sandbox: on, explained, off — and only in this session', async ({ page, browser }) => {
@@ -22,7 +16,7 @@ test('failure simulation on the built-in BCDA sandbox: on, explained, off — an
   await expect(active).toHaveCount(0);
 
   // Invalid client: the token request fails as for wrong credentials.
-  await toggle(page, card.getByLabel('Invalid client', { exact: true }), true);
+  await setSimulatedFailure(page, 'Invalid client', true);
   await expect(active).toBeVisible();
   await page.getByTestId('get-token').click();
   const tokenError = page.getByTestId('token-error');
@@ -42,14 +36,14 @@ test('failure simulation on the built-in BCDA sandbox: on, explained, off — an
   }
 
   // Off again: the token request works.
-  await toggle(page, card.getByLabel('Invalid client', { exact: true }), false);
+  await setSimulatedFailure(page, 'Invalid client', false);
   await expect(active).toHaveCount(0);
   await page.getByTestId('get-token').click();
   await expect(page.getByTestId('token-panel')).toBeVisible();
   await expect(tokenError).toHaveCount(0);
 
   // Expired token: the API answers as BCDA does for an expired token.
-  await toggle(page, card.getByLabel('Expired token', { exact: true }), true);
+  await setSimulatedFailure(page, 'Expired token', true);
   await expect(active).toBeVisible();
   const fhir = page.getByTestId('fhir-panel');
   await fhir.getByRole('button', { name: 'Patient $export', exact: true }).click();
@@ -78,7 +72,7 @@ test('failure simulation on the built-in BCDA sandbox: on, explained, off — an
 test('a 429 storm: the button counts down the provider’s Retry-After and sends nothing more, and the hint says what is true', async ({ page }) => {
   await openBcdaBuiltin(page);
   const card = page.getByTestId('failure-simulation');
-  await toggle(page, card.getByLabel('429 storm', { exact: true }), true);
+  await setSimulatedFailure(page, '429 storm', true);
   const tokenRequests: string[] = [];
   page.on('request', (request) => {
     if (new URL(request.url()).pathname === '/api/oauth/bcda/token') tokenRequests.push(request.method());

@@ -1,5 +1,5 @@
 import { expect, test } from '../support/test';
-import { choose, signInAtHealthSherpa } from '../support/console';
+import { choose, setSimulatedFailure, signInAtHealthSherpa } from '../support/console';
 import { browserVisibleText, findTokenByFingerprint, presetSecrets, recordResponses, sessionFingerprints } from '../support/secrets';
 
 test('HealthSherpa: agent login and consent, create a contact, refresh twice with rotation — no secret or token in the browser', async ({ page, context }) => {
@@ -70,7 +70,7 @@ test('HealthSherpa: a revoked refresh token (simulated) ends the token, and its 
   await page.getByTestId('refresh-token').click();
   await expect(page.getByTestId('refresh-history').getByText(/rotated/i)).toHaveCount(1);
 
-  await page.getByTestId('failure-simulation').getByLabel('Revoked refresh token').check();
+  await setSimulatedFailure(page, 'Revoked refresh token', true);
   await page.getByTestId('refresh-token').click();
   const ended = page.getByTestId('ended-token');
   await expect(ended.locator('[data-event="revoked"]')).toBeVisible();

@@ -3,7 +3,7 @@ import { type APIRequestContext, type Page } from '@playwright/test';
 import { expect, test } from '../support/test';
 import type { ExchangeDto, SessionDto, TokenResponseDto } from '../../lib/contract/schemas';
 import { startRedisServer, type RedisServer } from '../../test/redis-server';
-import { signInAtHealthSherpa } from '../support/console';
+import { setSimulatedFailure, signInAtHealthSherpa } from '../support/console';
 import { startConsole, type ConsoleProcess } from '../support/console-process';
 
 // Issue #7, "Vault on Redis": two console processes share one real redis-server. Both instances call the built-in
@@ -155,7 +155,7 @@ test('refresh single-flight across instances: 10 parallel refreshes split over A
   expect(before?.refresh?.rotates).toBe(true);
 
   // A slow token endpoint (4 s) keeps the one refresh in flight while all ten calls arrive.
-  await page.getByTestId('failure-simulation').getByLabel('Slow token endpoint').check();
+  await setSimulatedFailure(page, 'Slow token endpoint', true);
   await expect(page.getByTestId('failure-simulation-active')).toBeVisible();
 
   const origins = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? consoleA.origin : consoleB.origin));

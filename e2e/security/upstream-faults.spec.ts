@@ -1,17 +1,10 @@
-import { type Page } from '@playwright/test';
+import { setSimulatedFailure } from '../support/console';
 import { expect, test } from '../support/test';
 
 /**
  * Upstream faults (issue #7): with each transport fault of the built-in sandbox switched on, the token request
  * ends with a clear message (never a hang, never a blank page), and with it off again the console works as before.
  */
-
-async function setFault(page: Page, label: string, on: boolean) {
-  const checkbox = page.getByTestId('failure-simulation').getByLabel(label, { exact: true });
-  const saved = page.waitForResponse((r) => r.url().includes('/api/session/simulations/') && r.request().method() === 'PUT');
-  await (on ? checkbox.check() : checkbox.uncheck());
-  expect((await saved).status()).toBe(200);
-}
 
 const faults: { label: string; message: RegExp; waitMs?: number }[] = [
   { label: 'Malformed JSON', message: /JSON/ },
@@ -27,20 +20,20 @@ test('each upstream fault ends in a clear error, and the console keeps working',
   await page.getByLabel('Credential set').selectOption('extra-small');
 
   for (const fault of faults) {
-    await setFault(page, fault.label, true);
+    await setSimulatedFailure(page, fault.label, true);
     await page.getByTestId('get-token').click();
     await expect(page.getByTestId('token-error'), fault.label).toContainText(fault.message, { timeout: fault.waitMs ?? 15_000 });
-    await setFault(page, fault.label, false);
+    await setSimulatedFailure(page, fault.label, false);
   }
 
   // A slow body is waited for, not mistaken for a failure.
-  await setFault(page, 'Slow body', true);
+  await setSimulatedFailure(page, 'Slow body', true);
   const started = Date.now();
   await page.getByTestId('get-token').click();
   await expect(page.getByTestId('token-panel')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('token-error')).toHaveCount(0);
   expect(Date.now() - started).toBeGreaterThan(4_000);
-  await setFault(page, 'Slow body', false);
+  await setSimulatedFailure(page, 'Slow body', false);
 
   // And with every fault off the next token comes at once.
   await page.getByTestId('get-token').click();

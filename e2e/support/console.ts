@@ -27,3 +27,18 @@ export async function sendRequest(page: Page, path: string, method = 'GET'): Pro
 export async function expectStatus(page: Page, status: number): Promise<void> {
   await expect(page.getByTestId('fhir-panel')).toContainText(String(status));
 }
+
+/**
+ * Switches one simulated failure of the built-in sandbox on or off (opening the folded "Simulate a failure" panel
+ * first) and waits until the server has stored it.
+ */
+export async function setSimulatedFailure(page: Page, label: string, on: boolean): Promise<void> {
+  const card = page.getByTestId('failure-simulation');
+  const list = card.locator('details').first();
+  if (!(await list.evaluate((details) => (details as HTMLDetailsElement).open))) await list.locator('summary').first().click();
+  const saved = page.waitForResponse((r) => r.url().includes('/api/session/simulations/') && r.request().method() === 'PUT');
+  const checkbox = card.getByLabel(label, { exact: true });
+  await (on ? checkbox.check() : checkbox.uncheck());
+  const answer = await saved;
+  if (answer.status() !== 200) throw new Error(`Switching "${label}" answered ${answer.status()}.`);
+}

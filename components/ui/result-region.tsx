@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { cn } from './cn';
 
 /**
  * Brings a new result into view and moves focus to it, so that after Get token or Send a keyboard or screen-reader
@@ -19,4 +20,14 @@ export function useFocusResult<E extends HTMLElement>(result: unknown) {
     element.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }, [result]);
   return ref;
+}
+
+/** A region that takes focus when `result` is new (see useFocusResult): a token, a response. */
+export function ResultRegion({ result, label, className, children, ...rest }: { result: unknown; label: string; className?: string; children: ReactNode; 'data-testid'?: string }) {
+  const ref = useFocusResult<HTMLDivElement>(result);
+  return (
+    <div ref={ref} tabIndex={-1} aria-label={label} className={cn('scroll-mt-4 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500', className)} {...rest}>
+      {children}
+    </div>
+  );
 }
