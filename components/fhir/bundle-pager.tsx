@@ -23,7 +23,18 @@ export function BundlePager({ bundle, paths, pending, onPage }: BundlePagerProps
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
         <Badge tone="indigo">Bundle{bundle.type && ` · ${bundle.type}`}</Badge>
         <span className="tabular-nums" data-testid="bundle-count">
-          <span className="font-semibold text-zinc-900">{bundle.entries}</span> {bundle.entries === 1 ? 'entry' : 'entries'}
+          {bundle.offset !== null && bundle.entries > 0 ? (
+            <>
+              entries{' '}
+              <span className="font-semibold text-zinc-900">
+                {bundle.offset + 1}–{bundle.offset + bundle.entries}
+              </span>
+            </>
+          ) : (
+            <>
+              <span className="font-semibold text-zinc-900">{bundle.entries}</span> {bundle.entries === 1 ? 'entry' : 'entries'}
+            </>
+          )}
           {bundle.total !== undefined && (
             <>
               {' '}

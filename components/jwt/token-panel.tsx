@@ -1,8 +1,11 @@
 'use client';
 
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
+import { CodeBlock } from '@/components/ui/code-block';
+import { CopyButton } from '@/components/ui/copy-button';
+import { Disclosure } from '@/components/ui/disclosure';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { epochToMs, formatDateTime, formatRelativeTime } from '@/lib/client/relative-time';
 import type { TokenDto } from '@/lib/contract/schemas';
@@ -153,17 +156,15 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
 
       {token.jwt ? (
         <div className="mt-5 space-y-4">
-          <section>
-            <h3 className="mb-2 text-xs font-semibold text-zinc-900">JOSE header</h3>
+          <JwtPart title="JOSE header" value={token.jwt.header}>
             <ClaimsTable
               caption="JWT header"
               entries={Object.entries(token.jwt.header)}
               descriptions={HEADER_DESCRIPTIONS}
               now={now}
             />
-          </section>
-          <section>
-            <h3 className="mb-2 text-xs font-semibold text-zinc-900">Claims</h3>
+          </JwtPart>
+          <JwtPart title="Claims" value={token.jwt.claims}>
             <ClaimsTable
               caption="JWT claims"
               data-testid="claims-table"
@@ -171,7 +172,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
               descriptions={claimDescriptions}
               now={now}
             />
-          </section>
+          </JwtPart>
         </div>
       ) : (
         <section className="mt-5">
@@ -259,5 +260,25 @@ function NewTokenHint({ token, providerName }: { token: TokenDto; providerName: 
     <>
       Press <span className="font-semibold">Get token</span> for a new one.
     </>
+  );
+}
+
+/**
+ * One decoded part of the JWT: explained field by field, and as the raw JSON to read or copy (jwt.io shows it so).
+ * The decoded header and claims only — the token itself never reaches the page.
+ */
+function JwtPart({ title, value, children }: { title: string; value: Record<string, unknown>; children: ReactNode }) {
+  const json = JSON.stringify(value, null, 2);
+  return (
+    <section>
+      <div className="mb-2 flex items-center justify-between gap-2">
+        <h3 className="text-xs font-semibold text-zinc-900">{title}</h3>
+        <CopyButton text={json} label={`Copy ${title === 'Claims' ? 'claims' : 'header'} JSON`} />
+      </div>
+      {children}
+      <Disclosure className="mt-2" summary="Raw JSON">
+        <CodeBlock data-testid={`jwt-${title === 'Claims' ? 'claims' : 'header'}-json`}>{json}</CodeBlock>
+      </Disclosure>
+    </section>
   );
 }

@@ -1,3 +1,4 @@
+import { Disclosure } from '@/components/ui/disclosure';
 import { HeadersTable } from '@/components/ui/headers-table';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 import { formatBytes } from '@/components/fhir/fhir-utils';
@@ -24,12 +25,15 @@ export function ExchangeDetail({ exchange }: { exchange: ExchangeDto }) {
         )}
         {exchange.response ? (
           <>
-            <HeadersTable headers={exchange.response.headers} />
+            {/* What came back first; a dozen or more response headers would push it out of view (issue #16). */}
             <ExchangeBody body={exchange.response.body} emptyLabel="Empty body" />
             <p className="text-xs text-zinc-600">
               {formatBytes(exchange.response.size)}
               {exchange.response.bodyTruncated && ' · body truncated for display'}
             </p>
+            <Disclosure summary={`Response headers (${exchange.response.headers.length})`}>
+              <HeadersTable headers={exchange.response.headers} />
+            </Disclosure>
           </>
         ) : (
           !exchange.error && <p className="text-xs text-zinc-600 italic">No response recorded</p>

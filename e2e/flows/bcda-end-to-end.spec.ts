@@ -20,6 +20,10 @@ test('BCDA on the built-in sandbox: token → claims → countdown → metadata 
   await expect(claims).toContainText('ssas');
   await expect(claims).toContainText('2462c96b-6427-4efb-aed7-118e20c2e997');
   await expect(claims).toContainText('SBXBD001');
+  // The decoded claims as raw JSON too, to read or copy (never the token).
+  await tokenPanel.getByText('Raw JSON').nth(1).click();
+  await expect(page.getByTestId('jwt-claims-json')).toContainText('"cid": "2462c96b-6427-4efb-aed7-118e20c2e997"');
+  await expect(tokenPanel.getByRole('button', { name: 'Copy claims JSON' })).toBeVisible();
   // BCDA's own claims explained from its provider file's glossary.
   await expect(claims.getByRole('row', { name: /^cid / })).toContainText('client id (BCDA)');
   await expect(tokenPanel).toContainText(/verified/i);

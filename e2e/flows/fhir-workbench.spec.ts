@@ -15,13 +15,17 @@ async function signInToBlueButton(page: Page) {
   await expect(page.getByTestId('token-panel')).toBeVisible();
 }
 
-/** `5 entries` → 5 (Blue Button leaves Bundle.total out, as the real API does) */
-async function readEntryCount(summary: Locator): Promise<number> {
+/**
+ * The page's entries from the summary: `entries 6–10` → 5, starting at 6 (Blue Button's self link carries
+ * `startIndex`; it leaves Bundle.total out, as the real API does).
+ */
+async function readEntries(summary: Locator): Promise<{ first: number; count: number }> {
   const text = (await summary.getByTestId('bundle-count').textContent()) ?? '';
-  const match = /^(\d+) entr(?:y|ies)$/.exec(text.trim());
+  const match = /^entries (\d+)–(\d+)$/.exec(text.trim());
   if (!match) throw new Error(`unexpected bundle count: ${text}`);
-  return Number(match[1]);
+  return { first: Number(match[1]), count: Number(match[2]) - Number(match[1]) + 1 };
 }
+const readEntryCount = async (summary: Locator) => (await readEntries(summary)).count;
 
 async function screenshot(page: Page, name: string, target?: Locator) {
   const path = `test-results/screenshots/workbench-${name}.png`;
@@ -59,7 +63,7 @@ test('FHIR workbench on Blue Button: a paged EOB search, FHIRPath, history after
   // First page.
   await page.getByTestId('fhir-send').click();
   const summary = fhir.getByTestId('bundle-summary');
-  await expect(summary.getByTestId('bundle-count')).toHaveText(`${PAGE_SIZE} entries`);
+  await expect(summary.getByTestId('bundle-count')).toHaveText(`entries 1–${PAGE_SIZE}`);
   await expect(summary.getByTestId('bundle-no-total')).toHaveText('no total reported');
   await expect(summary.getByTestId('bundle-resource-types')).toContainText(`ExplanationOfBenefit ${PAGE_SIZE}`);
   await expect(fhir.getByTestId('bundle-previous')).toBeDisabled();
@@ -70,7 +74,8 @@ test('FHIR workbench on Blue Button: a paged EOB search, FHIRPath, history after
   await fhir.getByTestId('bundle-next').click();
   await expect(path).toHaveValue(/startIndex=5/);
   await expect(fhir.getByTestId('bundle-previous')).toBeEnabled();
-  expect(await readEntryCount(summary)).toBe(PAGE_SIZE);
+  // Which entries, not only how many (issue #16 item 15).
+  expect(await readEntries(summary)).toEqual({ first: PAGE_SIZE + 1, count: PAGE_SIZE });
   // The self link as Blue Button writes it: the slash form and the page's query, sorted.
   await expect(fhir.getByTestId('fhir-response-body')).toContainText(new RegExp(`ExplanationOfBenefit/\\?_count=${PAGE_SIZE}&[^"]*startIndex=${PAGE_SIZE}"`));
   await fhir.getByTestId('bundle-previous').click();

@@ -32,7 +32,11 @@ test('BCDA timeline: copy as curl, export HAR and a support report, with no secr
   const timeline = page.getByTestId('timeline');
   const tokenRow = timeline.locator('[data-testid="timeline-row"][data-kind="token"]').first();
   await expect(tokenRow).toBeVisible();
-  await tokenRow.locator('summary').click();
+  await tokenRow.locator('summary').first().click();
+  // The response's body comes first; its headers wait, folded, below it (issue #16).
+  const responseHeaders = tokenRow.locator('details', { hasText: /^Response headers \(\d+\)/ });
+  await expect(responseHeaders).toHaveCount(1);
+  await expect(responseHeaders).not.toHaveAttribute('open', /.*/);
   await tokenRow.getByTestId('copy-curl').click();
 
   const curlText = tokenRow.getByTestId('curl-text');

@@ -30,7 +30,18 @@ describe('describeBundle', () => {
         next: `${eobSearch}&startIndex=20`,
         last: `${eobSearch}&startIndex=30`,
       },
+      offset: 10,
     });
+  });
+
+  it('knows which entries a page holds only when its self link says where it starts', () => {
+    const page = (self: string) => describeBundle({ resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'self', url: self }], entry: [{}] })?.offset;
+    expect(page(`${eobSearch}&startIndex=20`)).toBe(20);
+    expect(page('Patient?_getpagesoffset=40&_count=20')).toBe(40);
+    expect(page('https://hapi.example/fhir?_offset=5')).toBe(5);
+    expect(page(`${eobSearch}`)).toBeNull();
+    expect(page(`${eobSearch}&startIndex=-3`)).toBeNull();
+    expect(describeBundle({ resourceType: 'Bundle', type: 'searchset', entry: [] })?.offset).toBeNull();
   });
 
   it('has no next link on the last page and no previous link on the first', () => {
@@ -60,6 +71,7 @@ describe('describeBundle', () => {
       entries: 0,
       resourceTypes: [],
       links: { first: null, previous: null, next: '/v2/fhir/Coverage?page=2', last: null },
+      offset: null,
     });
   });
 

@@ -33,6 +33,24 @@ export interface BundleSummary {
   resourceTypes: Array<{ resourceType: string; count: number }>;
   /** Paging links as sent (absolute or relative), null when absent. */
   links: Record<PagingRelation, string | null>;
+  /**
+   * How many matches come before this page, when the `self` link says (Blue Button's `startIndex`, HAPI's
+   * `_getpagesoffset`, `_offset`); null when it does not, so the page can say "entries 11–20" only when it knows.
+   */
+  offset: number | null;
+}
+
+/** Offset parameters of paged searches, as servers name them in their `self` and paging links. */
+const OFFSET_PARAMETERS = ['startIndex', '_getpagesoffset', '_offset'];
+
+function offsetOf(selfUrl: string | null): number | null {
+  if (!selfUrl) return null;
+  const url = parseUrl(selfUrl, 'http://relative.invalid/');
+  for (const name of OFFSET_PARAMETERS) {
+    const value = url?.searchParams.get(name);
+    if (value !== null && value !== undefined && /^\d{1,9}$/.test(value)) return Number(value);
+  }
+  return null;
 }
 
 /** Entries without a readable `resource.resourceType` (a deleted entry in a history Bundle, a bad shape). */
@@ -61,6 +79,7 @@ export function describeBundle(body: unknown): BundleSummary | null {
       next: findLink('next'),
       last: findLink('last'),
     },
+    offset: offsetOf(findLink('self')),
   };
 }
 
