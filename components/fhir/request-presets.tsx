@@ -33,7 +33,7 @@ export interface RequestPresetsProps {
 
 /** The provider's ready-made requests by group; choosing one loads it into the editor below. */
 export function RequestPresets({ requests, selectedId, onSelect, elsewhere = [], onSwitch }: RequestPresetsProps) {
-  const switchable = elsewhere.filter((entry): entry is ExampleElsewhere & { preset: NonNullable<ExampleElsewhere['preset']> } => entry.preset !== undefined);
+  const switchable = elsewhere.filter((entry): entry is Switchable => entry.preset !== undefined);
   const groups = groupOrder
     .map((group) => ({ group, requests: requests.filter((request) => groupOf(request) === group) }))
     .filter(({ requests: inGroup }) => inGroup.length > 0);
@@ -52,28 +52,34 @@ export function RequestPresets({ requests, selectedId, onSelect, elsewhere = [],
       ))}
       {switchable.length > 0 && onSwitch && (
         <section data-testid="fhir-examples-elsewhere">
-          <h3 id="fhir-examples-elsewhere" className="mb-1.5 text-xs font-semibold tracking-wide text-zinc-600 uppercase">
-            With another credential set
-          </h3>
-          <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200">
-            {switchable.map(({ request, preset }) => (
-              <li key={request.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-1.5 text-xs">
-                <span className="min-w-0 flex-1">
-                  <span className="font-mono text-xs font-semibold text-indigo-700">{request.method}</span>{' '}
-                  <span className="font-medium text-zinc-900">{request.label}</span>
-                  <span className="text-zinc-600"> · needs {preset.label}</span>
-                </span>
-                <button
-                  type="button"
-                  onClick={() => onSwitch(preset.id, request)}
-                  className="rounded-md px-2 py-1 font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-500"
-                  data-testid={`fhir-switch-${request.id}`}
-                >
-                  Switch to {preset.label}
-                </button>
-              </li>
+          <h3 className="mb-1.5 text-xs font-semibold tracking-wide text-zinc-600 uppercase">With another credential set</h3>
+          <div className="space-y-2">
+            {groupByPreset(switchable).map(({ preset, requests: needing }) => (
+              <div key={preset.id}>
+                <p className="text-xs text-zinc-700">
+                  Each needs <span className="font-medium text-zinc-900">{preset.label}</span>: a click switches to it and loads the example.
+                </p>
+                <ul className="mt-1 flex flex-wrap gap-1.5">
+                  {needing.map((request) => (
+                    <li key={request.id}>
+                      <button
+                        type="button"
+                        onClick={() => onSwitch(preset.id, request)}
+                        title={`Switch to ${preset.label} and load this example`}
+                        className="rounded-md border border-dashed border-zinc-300 px-2 py-1 text-left text-xs text-zinc-800 hover:border-indigo-300 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-500"
+                        data-testid={`fhir-switch-${request.id}`}
+                      >
+                        <span aria-hidden="true" className="font-mono font-semibold text-indigo-700">
+                          {request.method}
+                        </span>{' '}
+                        {request.label}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </div>
             ))}
-          </ul>
+          </div>
         </section>
       )}
     </div>
@@ -125,4 +131,17 @@ function PresetButtons({ requests, selectedId, onSelect }: RequestPresetsProps) 
       })}
     </div>
   );
+}
+
+type Switchable = { request: DefaultRequest; preset: NonNullable<ExampleElsewhere['preset']> };
+
+/** The examples another credential set can send, one group per set, in the order they came. */
+function groupByPreset(entries: readonly Switchable[]): { preset: Switchable['preset']; requests: DefaultRequest[] }[] {
+  const groups = new Map<string, { preset: Switchable['preset']; requests: DefaultRequest[] }>();
+  for (const { request, preset } of entries) {
+    const group = groups.get(preset.id) ?? { preset, requests: [] };
+    group.requests.push(request);
+    groups.set(preset.id, group);
+  }
+  return [...groups.values()];
 }

@@ -8,7 +8,7 @@ import { Disclosure } from '@/components/ui/disclosure';
 import { StatusCode } from '@/components/ui/status-code';
 import { useFocusResult } from '@/components/ui/result-region';
 import type { ApiClientError } from '@/lib/client/api-client-error';
-import { bodyError } from '@/lib/client/diagnostics/catalogue';
+import { readErrorBody } from '@/lib/contract/error-body';
 
 export interface ProviderErrorCardProps {
   error: ApiClientError;
@@ -35,7 +35,7 @@ export function ProviderErrorCard({ error, providerName, className, ...rest }: P
       </div>
     );
   }
-  const said = bodyError(upstream.body);
+  const said = readErrorBody(upstream.body);
   const words = [said.error, said.description].filter(Boolean).join(': ');
   const [diagnosis, ...others] = diagnoses;
   // A rejected client assertion: the console's reasons (its hint) are more exact than any generic diagnosis.

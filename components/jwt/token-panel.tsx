@@ -156,7 +156,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
 
       {token.jwt ? (
         <div className="mt-5 space-y-4">
-          <JwtPart title="JOSE header" value={token.jwt.header}>
+          <JwtPart title="JOSE header" part="header" value={token.jwt.header}>
             <ClaimsTable
               caption="JWT header"
               entries={Object.entries(token.jwt.header)}
@@ -164,7 +164,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
               now={now}
             />
           </JwtPart>
-          <JwtPart title="Claims" value={token.jwt.claims}>
+          <JwtPart title="Claims" part="claims" value={token.jwt.claims}>
             <ClaimsTable
               caption="JWT claims"
               data-testid="claims-table"
@@ -267,17 +267,17 @@ function NewTokenHint({ token, providerName }: { token: TokenDto; providerName: 
  * One decoded part of the JWT: explained field by field, and as the raw JSON to read or copy (jwt.io shows it so).
  * The decoded header and claims only — the token itself never reaches the page.
  */
-function JwtPart({ title, value, children }: { title: string; value: Record<string, unknown>; children: ReactNode }) {
+function JwtPart({ title, part, value, children }: { title: string; part: 'header' | 'claims'; value: Record<string, unknown>; children: ReactNode }) {
   const json = JSON.stringify(value, null, 2);
   return (
     <section>
       <div className="mb-2 flex items-center justify-between gap-2">
         <h3 className="text-xs font-semibold text-zinc-900">{title}</h3>
-        <CopyButton text={json} label={`Copy ${title === 'Claims' ? 'claims' : 'header'} JSON`} />
+        <CopyButton text={json} label={`Copy ${part} JSON`} />
       </div>
       {children}
       <Disclosure className="mt-2" summary="Raw JSON">
-        <CodeBlock data-testid={`jwt-${title === 'Claims' ? 'claims' : 'header'}-json`}>{json}</CodeBlock>
+        <CodeBlock data-testid={`jwt-${part}-json`}>{json}</CodeBlock>
       </Disclosure>
     </section>
   );

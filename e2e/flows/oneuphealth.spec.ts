@@ -76,7 +76,8 @@ test('1upHealth: each credential set is offered only the examples it can send; t
   }
 
   // One click: the credential set switches and the example is loaded.
-  await elsewhere.getByRole('button', { name: 'Switch to Patient Access — demo health plan' }).first().click();
+  await expect(elsewhere).toContainText('Each needs Patient Access — demo health plan');
+  await elsewhere.getByRole('button').first().click();
   await expect(page.getByLabel('Credential set')).toHaveValue('patient-access');
   await expect(page.locator('#fhir-path')).toHaveValue(/^\/r4\//);
   await expect(fhir.getByTestId('fhir-examples-elsewhere')).toContainText('needs Provider Access');

@@ -46,6 +46,20 @@ const states: { name: string; reach: (page: Page) => Promise<void> }[] = [
     },
   },
   {
+    // What a reader unfolds: the claims as raw JSON, a timeline row, the failure switches.
+    name: 'details-open',
+    reach: async (page) => {
+      const panel = page.getByTestId('token-panel');
+      await panel.getByText('Raw JSON').nth(1).click();
+      await expect(page.getByTestId('jwt-claims-json')).toBeVisible();
+      const row = page.getByTestId('timeline').locator('[data-testid="timeline-row"]').first();
+      await row.locator('summary').first().click();
+      await expect(row.getByTestId('copy-curl')).toBeVisible();
+      await page.getByTestId('failure-simulation').locator('summary').first().click();
+      await expect(page.getByTestId('failure-simulation').getByLabel('Invalid client', { exact: true })).toBeVisible();
+    },
+  },
+  {
     name: 'token-error',
     reach: async (page) => {
       await page.getByLabel('Credential set').selectOption('custom');

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { TokenRefusal } from '@/lib/contract/schemas';
+import { readErrorBody } from '@/lib/contract/error-body';
 import { getHeader, type HeaderList } from '@/lib/contract/headers';
 import { redactText } from '@/lib/http/redact';
 import type { SessionVault, StoredToken } from '@/lib/session/vault';
@@ -9,6 +10,12 @@ import type { SessionVault, StoredToken } from '@/lib/session/vault';
  * says so, the stored token records it: the page stops calling it live, and the console never hands it out again.
  */
 
+/** The error body's own words, else its error code. */
+function bodyReason(body: string): string | undefined {
+  const said = readErrorBody(body);
+  return said.description ?? said.error;
+}
+
 /** RFC 6750 §3: `error_description`, else `error`, of a Bearer challenge. */
 function challengeReason(challenge: string | undefined): string | undefined {
   if (!challenge || !/^\s*bearer\b/i.test(challenge)) return undefined;
@@ -16,20 +23,6 @@ function challengeReason(challenge: string | undefined): string | undefined {
   const match = param('error_description') ?? param('error');
   const value = match?.[1] ?? match?.[2];
   return value ? value.replace(/\\(.)/g, '$1') : undefined;
-}
-
-/** The words of an error body: OAuth's `error_description`, DRF's `detail`, an OperationOutcome's diagnostics, a message. */
-function bodyReason(body: string): string | undefined {
-  try {
-    const json = JSON.parse(body) as Record<string, unknown>;
-    const issue = Array.isArray(json.issue) ? (json.issue[0] as Record<string, unknown> | undefined) : undefined;
-    const nested = json.error && typeof json.error === 'object' ? (json.error as Record<string, unknown>).message : undefined;
-    const found = [json.error_description, json.detail, json.message, nested, issue?.diagnostics, json.error].find((v) => typeof v === 'string' && v.trim() !== '');
-    return typeof found === 'string' ? found : undefined;
-  } catch {
-    const text = body.trim();
-    return text && text.length <= 200 && !text.startsWith('<') ? text : undefined;
-  }
 }
 
 /**

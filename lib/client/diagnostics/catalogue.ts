@@ -1,4 +1,5 @@
 import type { ExchangeDto, ProviderDto, TokenDto } from '@/lib/contract/schemas';
+import { readErrorBody } from '@/lib/contract/error-body';
 import { getHeader } from '@/lib/contract/headers';
 
 /**
@@ -42,31 +43,6 @@ export interface ExchangeContext {
   token: TokenDto | undefined;
 }
 
-/** What a provider said in an error body, in the shapes providers use (OAuth, Auth0, DRF, OperationOutcome, plain text). */
-export function bodyError(body: string | null | undefined): { error?: string; description?: string } {
-  if (!body) return {};
-  try {
-    const json = JSON.parse(body) as Record<string, unknown>;
-    if (typeof json.error === 'string') return { error: json.error, description: typeof json.error_description === 'string' ? json.error_description : undefined };
-    if (json.error && typeof json.error === 'object') {
-      const e = json.error as Record<string, unknown>;
-      return { error: typeof e.code === 'string' ? e.code : undefined, description: typeof e.message === 'string' ? e.message : undefined };
-    }
-    if (typeof json.errorName === 'string') {
-      const content = json.content as Record<string, unknown> | undefined;
-      return { error: json.errorName, description: typeof content?.message === 'string' ? content.message : undefined };
-    }
-    if (typeof json.detail === 'string') return { description: json.detail };
-    if (json.resourceType === 'OperationOutcome' && Array.isArray(json.issue)) {
-      const issue = json.issue[0] as Record<string, unknown> | undefined;
-      return { error: typeof issue?.code === 'string' ? issue.code : undefined, description: typeof issue?.diagnostics === 'string' ? issue.diagnostics : undefined };
-    }
-  } catch {
-    return { description: body.trim().slice(0, 200) };
-  }
-  return {};
-}
-
 function environmentKind(ctx: ExchangeContext, environmentId: string) {
   return ctx.provider?.environments.find((e) => e.id === environmentId)?.kind;
 }
@@ -85,7 +61,7 @@ export function diagnoseExchange(exchange: ExchangeDto, ctx: ExchangeContext): D
   const name = ctx.provider?.name ?? exchange.providerId;
   const notes = ctx.provider?.diagnosticNotes ?? {};
   const body = exchange.response?.body ?? null;
-  const said = bodyError(body);
+  const said = readErrorBody(body);
   const text = `${said.error ?? ''} ${said.description ?? ''} ${body ?? ''}`.toLowerCase();
   const kind = environmentKind(ctx, exchange.environmentId);
 
