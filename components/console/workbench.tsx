@@ -6,6 +6,7 @@ import { FhirPanel } from '@/components/fhir/fhir-panel';
 import {
   getDefaultCredential,
   getInitialSelection,
+  getPresetsFor,
   toPresetId,
   type Selection,
 } from '@/components/flows/credential-options';
@@ -28,6 +29,7 @@ import { TokenOwnerContext, useTokenOwner } from '@/lib/client/token-owner';
 import { findProviderToken } from '@/lib/client/token-selection';
 import { EndedTokenHistory } from '@/components/jwt/ended-token-history';
 import { NoTokenCard } from './no-token-card';
+import { TokenStatusBar } from './token-status-bar';
 import { getNoSessionError, useFlowErrors, type FlowErrors } from './use-flow-errors';
 
 export interface WorkbenchProps {
@@ -128,6 +130,13 @@ export function Workbench({ catalogue }: WorkbenchProps) {
         }
       : undefined;
 
+  // Back from the provider's login with a token: it comes into view once, as a Get token answer would.
+  const justReturned = initialLocation.flow === 'returned' && provider.id === initialLocation.providerId;
+  const returnedWith =
+    justReturned && shown && !flowErrors.errors[provider.id]
+      ? `returned ${shown.token.fingerprint.hmacPrefix}`
+      : undefined;
+
   const showToken = (token: TokenDto) => select(getInitialSelection(provider, builtinSandboxes, token));
 
   const refreshControls = {
@@ -139,6 +148,14 @@ export function Workbench({ catalogue }: WorkbenchProps) {
 
   return (
     <TokenOwnerContext value={tokens}>
+    <TokenStatusBar
+      providerName={provider.name}
+      selectionLabel={`${selectedCredentialLabel(provider, environment.id, selection.credential)} · ${environment.label}`}
+      shown={shown}
+      pending={authorizationCode ? authorize.isPending || authorize.isSuccess : tokens.getTokenPending}
+      showLabel={shown ? 'Show token' : authorizationCode ? 'Go to Authorize' : 'Go to Get token'}
+      onShow={() => bringIntoView(shown ? TOKEN_RESULT_ID : authorizationCode ? 'authorize' : 'get-token')}
+    />
     <div className="space-y-4">
       <TokenRequestForm
         providers={providers}
@@ -168,6 +185,16 @@ export function Workbench({ catalogue }: WorkbenchProps) {
         retryAt={authorizationCode ? null : tokens.getTokenRetryAt}
         flowError={flowErrors.errors[provider.id]}
         onDismissFlowError={() => flowErrors.dismiss(provider.id)}
+        flowErrorJustReturned={justReturned}
+        simulation={
+          environment.kind === 'builtin' && (
+            <FailureSimulation
+              providerId={provider.id}
+              providerName={provider.name}
+              failures={getProviderSimulations(session.data?.simulations, provider.id)}
+            />
+          )
+        }
       />
 
       {smartPanel && (
@@ -185,16 +212,15 @@ export function Workbench({ catalogue }: WorkbenchProps) {
         />
       )}
 
-      {environment.kind === 'builtin' && (
-        <FailureSimulation
-          providerId={provider.id}
-          providerName={provider.name}
-          failures={getProviderSimulations(session.data?.simulations, provider.id)}
-        />
-      )}
-
       <div className="grid items-start gap-4 xl:grid-cols-2">
-        <ResultRegion result={tokens.lastAnswer} label="Token" data-testid="token-result" className="min-w-0 space-y-4">
+        {/* Beside a long workbench the token stays in view, scrolling on its own: no half-empty column (issue #16). */}
+        <ResultRegion
+          id={TOKEN_RESULT_ID}
+          result={tokens.lastAnswer ?? returnedWith}
+          label="Token"
+          data-testid="token-result"
+          className="min-w-0 space-y-4 xl:sticky xl:top-14 xl:max-h-[calc(100dvh-4rem)] xl:overflow-y-auto xl:overscroll-contain"
+        >
           {shown ? (
             <TokenPanel
               token={shown.token}
@@ -253,6 +279,19 @@ export function Workbench({ catalogue }: WorkbenchProps) {
     </div>
     </TokenOwnerContext>
   );
+}
+
+const TOKEN_RESULT_ID = 'token-result';
+
+/** The status bar's button: the token, or the button that gets one, scrolled to and focused. */
+function bringIntoView(id: string) {
+  const element = document.getElementById(id) ?? document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  element?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  element?.focus({ preventScroll: true });
+}
+
+function selectedCredentialLabel(provider: ProviderDto, environmentId: string, credential: string): string {
+  return getPresetsFor(provider, environmentId).find((preset) => preset.id === credential)?.label ?? 'Your own credentials';
 }
 
 /** The scopes to compare the granted ones with; null when the flow asked for none (nothing to compare). */

@@ -69,7 +69,7 @@ export function BulkExportCard({ provider, target, job, onStarted, onDismiss }: 
                 {job.contentLocation ? (
                   <>
                     Its <span className="font-mono">Content-Location</span> (
-                    <span className="font-mono break-all">{job.contentLocation}</span>) is not a path of this environment.
+                    <span className="font-mono wrap-anywhere">{job.contentLocation}</span>) is not a path of this environment.
                   </>
                 ) : (
                   <>

@@ -1,5 +1,6 @@
 'use client';
 
+import { Breakable } from '@/components/ui/breakable';
 import { ResultRegion } from '@/components/ui/result-region';
 import { apiNames } from '@/lib/client/api-names';
 import { ApiErrorCard } from '@/components/ui/api-error-card';
@@ -153,7 +154,9 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
         title={apiNames(provider.apiKind).workbench}
         description={
           <>
-            Requests go through the server, to <span className="font-mono break-all">{target.endpoints.fhirBaseUrl}</span>
+            Requests go through the server, to <span className="font-mono wrap-anywhere">
+            <Breakable text={target.endpoints.fhirBaseUrl} />
+          </span>
           </>
         }
       >

@@ -1,5 +1,6 @@
 'use client';
 
+import { Breakable } from '@/components/ui/breakable';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -40,8 +41,8 @@ export function RequestHistory({ entries, loading, pending, onEdit, onRerun }: R
             className="grid grid-cols-[3.25rem_minmax(0,1fr)_auto] items-start gap-x-2.5 gap-y-0.5 px-3 py-1.5 text-xs hover:bg-zinc-50"
           >
             <span className="pt-px font-mono text-xs font-semibold text-indigo-700">{entry.method}</span>
-            <span className="line-clamp-2 min-w-0 font-mono break-all text-zinc-800" title={entry.path}>
-              {entry.path}
+            <span className="line-clamp-2 min-w-0 font-mono wrap-anywhere text-zinc-800" title={entry.path}>
+              <Breakable text={entry.path} />
             </span>
             <span className="row-span-2 flex items-center gap-1 self-center">
               <Button size="xs" variant="ghost" onClick={() => onEdit(entry)} aria-label={`Edit ${name}`}>

@@ -17,7 +17,7 @@ export interface AuthorizeActionProps {
 /** "Authorize with …" (it submits the surrounding form), then the logins the sandbox's sign-in page takes. */
 export function AuthorizeAction({ providerName, pending, redirecting, sandboxUsers }: AuthorizeActionProps) {
   return (
-    <div className="flex flex-col items-stretch gap-2 lg:w-64">
+    <div className="flex flex-col items-stretch gap-2">
       <Button
         type="submit"
         variant="primary"

@@ -28,7 +28,7 @@ export function ClientCredentialsAction({ pending, retryAt = null, lastToken, on
   const waitMs = retryAt !== null && now > 0 ? retryAt - now : 0;
   const waiting = retryAt !== null && (now === 0 || waitMs > 0);
   return (
-    <div className="flex flex-col items-stretch gap-2 lg:w-56">
+    <div className="flex flex-col items-stretch gap-2">
       {bodyFormat && <BodyFormatChoice {...bodyFormat} />}
       <Button type="submit" variant="primary" pending={pending} disabled={waiting} data-testid="get-token">
         {pending ? 'Requesting token…' : waiting ? `Retry in ${formatCountdown(Math.max(0, waitMs))}` : 'Get token'}

@@ -1,10 +1,11 @@
+import { Breakable } from '@/components/ui/breakable';
 import type { Ref } from 'react';
 import { Badge } from '@/components/ui/badge';
-import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { Select } from '@/components/ui/select';
 import { TextInput } from '@/components/ui/text-input';
 import type { GrantDto } from '@/lib/contract/schemas';
+import { SetupField } from './setup-field';
 import { CUSTOM_CREDENTIALS, grantTypeLabel, type Preset } from './credential-options';
 
 export interface CustomCredentialErrors {
@@ -39,10 +40,7 @@ export function CredentialPicker({
 }: CredentialPickerProps) {
   const selected = presets.find((preset) => preset.id === value);
   return (
-    <Card step={3} title="Credential set" description="A public sandbox preset, or your own client.">
-      <label htmlFor="credential-select" className="sr-only">
-        Credential set
-      </label>
+    <SetupField step={3} title="Credential set" htmlFor="credential-select">
       <Select id="credential-select" name="credential" value={value} onChange={(e) => onChange(e.target.value)}>
         {presets.length > 0 && (
           <optgroup label="Sandbox presets">
@@ -67,7 +65,9 @@ export function CredentialPicker({
                 </Badge>
               )}
             </p>
-            <p className="mt-0.5 font-mono text-xs break-all text-zinc-900">{selected.clientId}</p>
+            <p className="mt-0.5 font-mono text-xs wrap-anywhere text-zinc-900">
+              <Breakable text={selected.clientId} />
+            </p>
           </div>
           {selected.notes && <p className="text-xs leading-5 text-zinc-600">{selected.notes}</p>}
           {Object.keys(selected.facts).length > 0 && (
@@ -123,7 +123,7 @@ export function CredentialPicker({
           </Field>
         </div>
       )}
-    </Card>
+    </SetupField>
   );
 }
 

@@ -1,10 +1,10 @@
-import { Card } from '@/components/ui/card';
 import { apiNames } from '@/lib/client/api-names';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { Select } from '@/components/ui/select';
 import type { FlowEndpoints } from '@/lib/client/effective-flow';
 import type { ProviderDto } from '@/lib/contract/schemas';
 import { EnvironmentKindBadge } from './environment-kind-badge';
+import { SetupField } from './setup-field';
 
 type Environment = ProviderDto['environments'][number];
 
@@ -36,15 +36,7 @@ export function EnvironmentPicker({
 }: EnvironmentPickerProps) {
   const selected = environments.find((env) => env.id === value);
   return (
-    <Card
-      step={2}
-      title="Environment"
-      description="Where the token request goes."
-      actions={selected && <EnvironmentKindBadge kind={selected.kind} />}
-    >
-      <label htmlFor="environment-select" className="sr-only">
-        Environment
-      </label>
+    <SetupField step={2} title="Environment" htmlFor="environment-select" badges={selected && <EnvironmentKindBadge kind={selected.kind} />}>
       <Select id="environment-select" name="environment" value={value} onChange={(e) => onChange(e.target.value)}>
         {environments.map((env) => (
           <option key={env.id} value={env.id} disabled={env.kind === 'builtin' && !builtinAvailable}>
@@ -77,6 +69,6 @@ export function EnvironmentPicker({
           )}
         </div>
       )}
-    </Card>
+    </SetupField>
   );
 }

@@ -1,11 +1,9 @@
 'use client';
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
-import { Disclosure } from '@/components/ui/disclosure';
 import { useSetSimulations } from '@/lib/client/hooks';
 import type { SimulatedFailure } from '@/lib/contract/schemas';
 import { simulatedFailureOptions, toggleFailure } from '@/lib/client/simulations';
@@ -18,8 +16,9 @@ export interface FailureSimulationProps {
 }
 
 /**
- * "Simulate a failure": switches failures of the provider's built-in sandbox on and off for this session only,
- * so the console's reaction and explanation can be watched. Shown only on the built-in sandbox.
+ * "Simulate a failure…": a drawer of switches that make the provider's built-in sandbox fail on purpose for this
+ * session only, so the console's reaction and explanation can be watched; what is on stays named beside the button.
+ * Shown only on the built-in sandbox.
  */
 export function FailureSimulation({ providerId, providerName, failures }: FailureSimulationProps) {
   const setSimulations = useSetSimulations();
@@ -34,57 +33,94 @@ export function FailureSimulation({ providerId, providerName, failures }: Failur
     setSimulations.mutate({ providerId, failures: next }, { onSettled: () => setAsked(null) });
   };
 
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const [open, setOpen] = useState(false);
+  const close = () => dialogRef.current?.close();
+  const titleId = `simulate-${providerId}-title`;
+
   return (
-    <Card
-      data-testid="failure-simulation"
-      title="Simulate a failure"
-      description={`Make ${providerName}'s built-in sandbox fail on purpose, for this session only, and watch how the console reacts.`}
-      actions={
-        <>
-          {current.length > 0 && (
+    <div data-testid="failure-simulation" className="space-y-2">
+      <div className="flex flex-wrap items-center gap-2">
+        <Button size="sm" className="w-full" onClick={() => {
+            dialogRef.current?.showModal();
+            setOpen(true);
+          }} aria-haspopup="dialog" data-testid="failure-simulation-open">
+          Simulate a failure…
+        </Button>
+        {current.length > 0 && (
+          <>
             <Badge tone="amber" dot data-testid="failure-simulation-active">
-              {current.length} active
+              {current.length} on
             </Badge>
-          )}
-          <Button size="sm" disabled={current.length === 0 || pendingHere} onClick={() => save([])} data-testid="failure-simulation-off">
-            Switch all off
-          </Button>
-        </>
-      }
-    >
-      {/* Folded until used (issue #16): fourteen switches would push every result below them. */}
-      <Disclosure
-        defaultOpen={current.length > 0}
-        summary={current.length > 0 ? `The ${simulatedFailureOptions.length} failures (${current.length} on)` : `Choose from ${simulatedFailureOptions.length} failures`}
+            <Button size="xs" disabled={pendingHere} onClick={() => save([])} data-testid="failure-simulation-off">
+              Switch all off
+            </Button>
+          </>
+        )}
+      </div>
+      {current.length > 0 && (
+        <p className="text-xs leading-5 text-amber-800" data-testid="failure-simulation-summary">
+          {providerName}&apos;s sandbox will fail on purpose: {current.map((value) => labelOf(value)).join(', ')}.
+        </p>
+      )}
+      {error && !open && <ApiErrorCard error={error} />}
+      {/* A drawer (issue #16): fourteen switches would push every result below them. */}
+      <dialog
+        ref={dialogRef}
+        aria-labelledby={titleId}
+        onClose={() => setOpen(false)}
+        className="m-0 ml-auto h-dvh max-h-none w-full max-w-md border-l border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40"
+        onClick={(event) => {
+          if (event.target === event.currentTarget) close();
+        }}
       >
-        <ul className="grid gap-x-6 gap-y-3 md:grid-cols-2 xl:grid-cols-3">
-          {simulatedFailureOptions.map((option) => {
-            const id = `simulate-${providerId}-${option.value}`;
-            return (
-              <li key={option.value} className="flex items-start gap-2.5">
-                <input
-                  id={id}
-                  type="checkbox"
-                  className="mt-0.5 size-4 shrink-0 accent-amber-600"
-                  checked={current.includes(option.value)}
-                  disabled={pendingHere}
-                  aria-describedby={`${id}-description`}
-                  onChange={(event) => save(toggleFailure(current, option.value, event.target.checked))}
-                />
-                <div className="min-w-0">
-                  <label htmlFor={id} className="text-sm font-medium text-zinc-900">
-                    {option.label}
-                  </label>
-                  <p id={`${id}-description`} className="text-xs leading-5 text-zinc-600">
-                    {option.description}
-                  </p>
-                </div>
-              </li>
-            );
-          })}
-        </ul>
-      </Disclosure>
-      {error && <ApiErrorCard className="mt-4" error={error} />}
-    </Card>
+        <div className="flex min-h-full flex-col">
+          <header className="sticky top-0 flex items-start justify-between gap-3 border-b border-zinc-100 bg-white px-4 py-3">
+            <div className="min-w-0">
+              <h2 id={titleId} className="text-sm font-semibold text-zinc-900">
+                Simulate a failure
+              </h2>
+              <p className="mt-0.5 text-xs leading-5 text-zinc-600">
+                Make {providerName}&apos;s built-in sandbox fail on purpose, for this session only, and watch how the console reacts.
+              </p>
+            </div>
+            <Button size="sm" onClick={close} data-testid="failure-simulation-close">
+              Close
+            </Button>
+          </header>
+          <ul className="space-y-3 px-4 py-4">
+            {simulatedFailureOptions.map((option) => {
+              const id = `simulate-${providerId}-${option.value}`;
+              return (
+                <li key={option.value} className="flex items-start gap-2.5">
+                  <input
+                    id={id}
+                    type="checkbox"
+                    className="mt-0.5 size-4 shrink-0 accent-amber-600"
+                    checked={current.includes(option.value)}
+                    disabled={pendingHere}
+                    aria-describedby={`${id}-description`}
+                    onChange={(event) => save(toggleFailure(current, option.value, event.target.checked))}
+                  />
+                  <div className="min-w-0">
+                    <label htmlFor={id} className="text-sm font-medium text-zinc-900">
+                      {option.label}
+                    </label>
+                    <p id={`${id}-description`} className="text-xs leading-5 text-zinc-600">
+                      {option.description}
+                    </p>
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+          {error && open && <ApiErrorCard className="mx-4 mb-4" error={error} />}
+        </div>
+      </dialog>
+    </div>
   );
+}
+
+function labelOf(value: SimulatedFailure): string {
+  return simulatedFailureOptions.find((option) => option.value === value)?.label ?? value;
 }

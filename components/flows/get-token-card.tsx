@@ -1,6 +1,6 @@
+import type { ReactNode } from 'react';
 import { RejectedClientAssertion } from '@/components/jwt/client-assertion-section';
 import { ProviderErrorCard } from './provider-error-card';
-import { Card } from '@/components/ui/card';
 import type { ApiClientError, ApiErrorBody } from '@/lib/client/api-client-error';
 import type { FlowEndpoints } from '@/lib/client/effective-flow';
 import type { GrantDto, ProviderDto, TokenDto } from '@/lib/contract/schemas';
@@ -33,27 +33,40 @@ export interface GetTokenCardProps {
   /** A failed authorization callback for this provider, shown until dismissed. */
   flowError: ApiErrorBody | undefined;
   onDismissFlowError: () => void;
+  /** The flow error came back with this page load (the callback's `flow=returned`). */
+  flowErrorJustReturned: boolean;
   onForceNew: () => void;
   bodyFormat?: ClientCredentialsActionProps['bodyFormat'];
   /** private_key_jwt only: send one deliberately broken assertion. */
   onSendFaultyAssertion?: ClientCredentialsActionProps['onSendFaultyAssertion'];
+  /** Under the action: the built-in sandbox's "Simulate a failure…" switch. */
+  simulation?: ReactNode;
 }
 
-/** Step 4: the recipe, the action (client credentials: Get token; authorization code: Authorize) and what came back. */
+/** Step 4, the setup bar's last row: the recipe, the action (client credentials: Get token; authorization code: Authorize) and what came back. */
 export function GetTokenCard(props: GetTokenCardProps) {
   const { provider, grant, endpoints, pending, error } = props;
   const authorizationCode = grant.grantType === 'authorization_code';
   return (
-    <Card
-      data-testid="get-token-card"
-      step={4}
-      title={authorizationCode ? 'Authorize' : 'Get a token'}
-      description={
-        authorizationCode
-          ? 'You sign in and consent at the provider; the server exchanges the code. The token never reaches this page.'
-          : 'The server sends the request; the token never reaches this page.'
-      }
-    >
+    <section data-testid="get-token-card" className="border-t border-zinc-200 p-4">
+      <div className="mb-3 flex min-w-0 items-start gap-2">
+        <span
+          aria-hidden="true"
+          className="mt-px flex size-5 shrink-0 items-center justify-center rounded-full bg-zinc-900 text-xs font-semibold text-white"
+        >
+          4
+        </span>
+        <div className="min-w-0">
+          <h2 id="get-token-title" className="text-sm font-semibold text-zinc-900">
+            {authorizationCode ? 'Authorize' : 'Get a token'}
+          </h2>
+          <p className="mt-0.5 text-xs text-zinc-600">
+            {authorizationCode
+              ? 'You sign in and consent at the provider; the server exchanges the code. The token never reaches this page.'
+              : 'The server sends the request; the token never reaches this page.'}
+          </p>
+        </div>
+      </div>
       <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto]">
         <div className="min-w-0 space-y-4">
           <GrantRecipe provider={provider} grant={grant} endpoints={endpoints} />
@@ -67,6 +80,7 @@ export function GetTokenCard(props: GetTokenCardProps) {
         <div className="min-w-0">
           <KnownDeviations provider={provider} />
         </div>
+        <div className="min-w-0 space-y-3 lg:w-64">
         {authorizationCode ? (
           <AuthorizeAction
             providerName={provider.name}
@@ -84,6 +98,8 @@ export function GetTokenCard(props: GetTokenCardProps) {
             onSendFaultyAssertion={props.onSendFaultyAssertion}
           />
         )}
+        {props.simulation}
+        </div>
       </div>
       {error && !pending && <ProviderErrorCard className="mt-4" error={error} providerName={provider.name} data-testid="token-error" />}
       {error?.body.clientAssertion && !pending && <RejectedClientAssertion className="mt-3" assertion={error.body.clientAssertion} />}
@@ -94,9 +110,10 @@ export function GetTokenCard(props: GetTokenCardProps) {
             error={props.flowError}
             formId={props.formId}
             onDismiss={props.onDismissFlowError}
+            justReturned={props.flowErrorJustReturned}
           />
         </div>
       )}
-    </Card>
+    </section>
   );
 }

@@ -1,3 +1,4 @@
+import { Breakable } from '@/components/ui/breakable';
 import type { ReactNode } from 'react';
 import { formatSeconds } from '@/components/jwt/fact-utils';
 import type { FlowEndpoints } from '@/lib/client/effective-flow';
@@ -33,8 +34,8 @@ export function GrantRecipe({ provider, grant, endpoints }: GrantRecipeProps) {
         </ol>
       ) : (
         <>
-          <p className="mt-1 font-mono text-xs break-all text-zinc-600">
-            <span className="font-semibold text-indigo-700">{grant.httpMethod}</span> {endpoints.tokenUrl}
+          <p className="mt-1 font-mono text-xs wrap-anywhere text-zinc-600">
+            <span className="font-semibold text-indigo-700">{grant.httpMethod}</span> <Breakable text={endpoints.tokenUrl} />
           </p>
           {grant.clientAuth === 'basic' && (
             <p className="mt-0.5 font-mono text-xs text-zinc-600">Authorization: Basic base64(client_id:client_secret)</p>
@@ -106,9 +107,9 @@ function RecipeStep({
         {number}
       </span>
       <div className="min-w-0">
-        <p className="font-mono text-xs break-all text-zinc-600">
+        <p className="font-mono text-xs wrap-anywhere text-zinc-600">
           <span className="font-sans text-xs text-zinc-600">{who} · </span>
-          <span className="font-semibold text-indigo-700">{method}</span> {url}
+          <span className="font-semibold text-indigo-700">{method}</span> <Breakable text={url} />
         </p>
         <p className="mt-0.5 font-mono text-xs text-zinc-600">{children}</p>
       </div>

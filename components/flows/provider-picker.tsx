@@ -1,10 +1,10 @@
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
 import { Select } from '@/components/ui/select';
 import type { ProviderDto } from '@/lib/contract/schemas';
 import { grantTypeLabel } from './credential-options';
 import { ExternalLink } from './external-link';
+import { SetupField } from './setup-field';
 
 export interface ProviderPickerProps {
   providers: ProviderDto[];
@@ -20,25 +20,16 @@ export function ProviderPicker({ providers, value, onChange, onAddProvider, onEd
   const selected = providers.find((p) => p.id === value);
   const grants = selected ? getGrantLabels(selected) : [];
   return (
-    <Card
+    <SetupField
       step={1}
       title="Provider"
-      description="The health API to authenticate against."
-      actions={
-        grants.length > 0 && (
-          <span className="flex flex-wrap justify-end gap-1">
-            {grants.map((label) => (
-              <Badge key={label} tone="indigo">
-                {label}
-              </Badge>
-            ))}
-          </span>
-        )
-      }
+      htmlFor="provider-select"
+      badges={grants.map((label) => (
+        <Badge key={label} tone="indigo">
+          {label}
+        </Badge>
+      ))}
     >
-      <label htmlFor="provider-select" className="sr-only">
-        Provider
-      </label>
       <Select id="provider-select" name="provider" value={value} onChange={(e) => onChange(e.target.value)}>
         {providers.map((provider) => (
           <option key={provider.id} value={provider.id}>
@@ -82,7 +73,7 @@ export function ProviderPicker({ providers, value, onChange, onAddProvider, onEd
           )}
         </div>
       )}
-    </Card>
+    </SetupField>
   );
 }
 

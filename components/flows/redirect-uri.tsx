@@ -12,7 +12,7 @@ export function RedirectUri({ uri, preregistered }: RedirectUriProps) {
     <div>
       <p className="text-xs font-medium tracking-wide text-zinc-600 uppercase">Redirect URI to register</p>
       <div className="mt-1 flex items-center gap-2 rounded-lg border border-zinc-200 bg-zinc-50 py-1 pr-1 pl-2.5">
-        <code data-testid="redirect-uri" className="min-w-0 flex-1 font-mono text-xs break-all text-zinc-900">
+        <code data-testid="redirect-uri" className="min-w-0 flex-1 font-mono text-xs wrap-anywhere text-zinc-900">
           {uri}
         </code>
         <CopyButton text={uri} />

@@ -14,9 +14,9 @@ export function SandboxUsers({ users }: { users: readonly SandboxUser[] }) {
           <li key={user.username}>
             <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-2 text-zinc-700">
               <dt>User</dt>
-              <dd className="font-mono font-medium break-all text-zinc-900">{user.username}</dd>
+              <dd className="font-mono font-medium wrap-anywhere text-zinc-900">{user.username}</dd>
               <dt>Password</dt>
-              <dd className="font-mono font-medium break-all text-zinc-900">{user.password}</dd>
+              <dd className="font-mono font-medium wrap-anywhere text-zinc-900">{user.password}</dd>
             </dl>
             {user.note && <p className="text-xs leading-4 text-emerald-800">{user.note}</p>}
           </li>

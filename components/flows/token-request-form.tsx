@@ -1,6 +1,6 @@
 'use client';
 
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { ApiClientError, ApiErrorBody } from '@/lib/client/api-client-error';
 import type { FlowEndpoints } from '@/lib/client/effective-flow';
 import type { AuthorizeInput, CredentialInput, TokenRequestInput } from '@/lib/client/fetchers';
@@ -42,6 +42,9 @@ export interface TokenRequestFormProps {
   retryAt: number | null;
   flowError: ApiErrorBody | undefined;
   onDismissFlowError: () => void;
+  flowErrorJustReturned: boolean;
+  /** The built-in sandbox's failure switches, beside the action. */
+  simulation?: ReactNode;
 }
 
 /**
@@ -111,9 +114,9 @@ export function TokenRequestForm(props: TokenRequestFormProps) {
       noValidate
       autoComplete="off"
       aria-label="Token request"
-      className="space-y-4"
+      className="rounded-xl border border-zinc-200 bg-white shadow-xs"
     >
-      <div className="grid gap-4 lg:grid-cols-3">
+      <div className="grid divide-y divide-zinc-100 lg:grid-cols-3 lg:divide-x lg:divide-y-0">
         <ProviderPicker
           providers={props.providers}
           value={provider.id}
@@ -159,7 +162,9 @@ export function TokenRequestForm(props: TokenRequestFormProps) {
         retryAt={props.retryAt}
         flowError={props.flowError}
         onDismissFlowError={props.onDismissFlowError}
+        flowErrorJustReturned={props.flowErrorJustReturned}
         onForceNew={() => submit(true)}
+        simulation={props.simulation}
         onSendFaultyAssertion={grant.clientAuth === 'private_key_jwt' ? (fault) => submit(true, fault) : undefined}
         bodyFormat={
           grant.bodyChoices && grant.bodyChoices.length > 1 && bodyFormat

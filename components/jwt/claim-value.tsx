@@ -1,3 +1,4 @@
+import { Breakable } from '@/components/ui/breakable';
 import { Badge } from '@/components/ui/badge';
 import { formatDateTime, formatRelativeTime } from '@/lib/client/relative-time';
 import { describeClaimValue } from './claim-utils';
@@ -30,5 +31,9 @@ export function ClaimValue({ name, value, now }: { name: string; value: unknown;
       </div>
     );
   }
-  return <span className="font-mono break-all text-zinc-900">{display.text}</span>;
+  return (
+    <span className="font-mono wrap-anywhere text-zinc-900">
+      <Breakable text={display.text} />
+    </span>
+  );
 }

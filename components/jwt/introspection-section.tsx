@@ -37,7 +37,7 @@ export function IntrospectionSection({ token }: { token: TokenDto }) {
               {Object.entries(result.claims).map(([key, value]) => (
                 <div key={key} className="contents">
                   <dt className="text-indigo-700">{key}</dt>
-                  <dd className="break-all text-zinc-800">
+                  <dd className="wrap-anywhere text-zinc-800">
                     {typeof value === 'string' ? value : JSON.stringify(value)}
                     {key === 'exp' && typeof value === 'number' && <span className="ml-2 text-zinc-600">{new Date(value * 1000).toLocaleString()}</span>}
                   </dd>

@@ -142,7 +142,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
             {token.format}
           </Badge>
         </div>
-        <p className="mt-1.5 font-mono text-sm break-all text-zinc-900" data-testid="masked-token">
+        <p className="mt-1.5 font-mono text-sm wrap-anywhere text-zinc-900" data-testid="masked-token">
           {token.maskedToken}
         </p>
         <p className="mt-1 font-mono text-xs text-zinc-600" data-testid="token-fingerprint">

@@ -2,13 +2,30 @@
 
 import { useSyncExternalStore } from 'react';
 
+const listeners = new Set<() => void>();
+let interval: ReturnType<typeof setInterval> | undefined;
+
+function tick() {
+  for (const listener of listeners) listener();
+}
+
+/**
+ * One interval for every countdown on the page, so the status bar and the token panel turn the second together
+ * instead of each on its own timer.
+ */
 function subscribe(onTick: () => void): () => void {
-  const id = setInterval(onTick, 1000);
-  // After a tab sleeps, intervals are throttled: recompute as soon as the page is visible again.
-  document.addEventListener('visibilitychange', onTick);
+  listeners.add(onTick);
+  if (listeners.size === 1) {
+    interval = setInterval(tick, 1000);
+    // After a tab sleeps, intervals are throttled: recompute as soon as the page is visible again.
+    document.addEventListener('visibilitychange', tick);
+  }
   return () => {
-    clearInterval(id);
-    document.removeEventListener('visibilitychange', onTick);
+    listeners.delete(onTick);
+    if (listeners.size === 0) {
+      clearInterval(interval);
+      document.removeEventListener('visibilitychange', tick);
+    }
   };
 }
 

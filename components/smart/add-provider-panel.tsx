@@ -150,7 +150,7 @@ export function AddProviderPanel({ builtinSandboxes, initialEditId, onClose, onS
           {target && (
             <Card
               title={editing ? 'Configuration' : 'Configure your client'}
-              description={<span className="font-mono break-all">{target.url}</span>}
+              description={<span className="font-mono wrap-anywhere">{target.url}</span>}
             >
               <ProviderConfigForm
                 key={`${editing?.id ?? 'new'}:${target.url}:${discover.submittedAt}`}

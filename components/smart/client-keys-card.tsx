@@ -60,7 +60,7 @@ export function ClientKeysCard() {
               <p className="text-xs font-medium tracking-wide text-zinc-600 uppercase">Your JWKS URL</p>
               <CopyButton text={keys.data.jwksUrl} label="Copy URL" />
             </div>
-            <p className="mt-1 font-mono text-xs break-all text-zinc-900" data-testid="jwks-url">
+            <p className="mt-1 font-mono text-xs wrap-anywhere text-zinc-900" data-testid="jwks-url">
               {keys.data.jwksUrl}
             </p>
             <p className="mt-1.5 text-xs leading-5 text-zinc-600">

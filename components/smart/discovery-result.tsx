@@ -61,7 +61,7 @@ export function DiscoveryResult({ discovery }: { discovery: DiscoveryDto }) {
                   {d.values.map((v) => (
                     <li key={v.source} className="flex gap-2">
                       <span className="w-40 shrink-0 text-zinc-600">{documentLabel[v.source]}</span>
-                      <span className="min-w-0 font-mono break-all text-zinc-800">{Array.isArray(v.value) ? v.value.join(' ') : v.value}</span>
+                      <span className="min-w-0 font-mono wrap-anywhere text-zinc-800">{Array.isArray(v.value) ? v.value.join(' ') : v.value}</span>
                     </li>
                   ))}
                 </ul>
@@ -94,8 +94,8 @@ function DocumentRow({ doc }: { doc: DocumentDto }) {
         {doc.httpStatus !== undefined && <StatusCode status={doc.httpStatus} />}
         {doc.problems.length > 0 && <Badge tone="amber">{doc.problems.length} field problem{doc.problems.length === 1 ? '' : 's'}</Badge>}
       </div>
-      <p className="mt-1 font-mono text-xs break-all text-zinc-600">{doc.url}</p>
-      {doc.location && <p className="mt-0.5 font-mono text-xs break-all text-zinc-600">→ {doc.location}</p>}
+      <p className="mt-1 font-mono text-xs wrap-anywhere text-zinc-600">{doc.url}</p>
+      {doc.location && <p className="mt-0.5 font-mono text-xs wrap-anywhere text-zinc-600">→ {doc.location}</p>}
       {doc.message && <p className="mt-1 text-zinc-600">{doc.message}</p>}
       {doc.problems.length > 0 && (
         <ul className="mt-1.5 space-y-0.5">

@@ -91,7 +91,7 @@ export function SavedProvidersCard({ editingId, onEdit, onDeleted }: SavedProvid
                   )}
                 </span>
               </div>
-              <p className="mt-1 font-mono text-xs break-all text-zinc-600">{p.discoveryUrl}</p>
+              <p className="mt-1 font-mono text-xs wrap-anywhere text-zinc-600">{p.discoveryUrl}</p>
               <p className="mt-0.5 text-zinc-600">
                 client <code className="font-mono">{p.clientId}</code> · {p.config.clientAuth}
                 {p.hasClientSecret && ' · secret saved'}

@@ -1,3 +1,4 @@
+import { Breakable } from '@/components/ui/breakable';
 import { Disclosure } from '@/components/ui/disclosure';
 import { HeadersTable } from '@/components/ui/headers-table';
 import type { ExchangeDto } from '@/lib/contract/schemas';
@@ -10,8 +11,8 @@ export function ExchangeDetail({ exchange }: { exchange: ExchangeDto }) {
     <div className="grid gap-4 lg:grid-cols-2">
       <section className="min-w-0 space-y-2">
         <h4 className="text-xs font-semibold tracking-wide text-zinc-600 uppercase">Request</h4>
-        <p className="font-mono text-xs break-all text-zinc-800">
-          <span className="font-semibold text-indigo-700">{exchange.method}</span> {exchange.url}
+        <p className="font-mono text-xs wrap-anywhere text-zinc-800">
+          <span className="font-semibold text-indigo-700">{exchange.method}</span> <Breakable text={exchange.url} />
         </p>
         <HeadersTable headers={exchange.request.headers} />
         <ExchangeBody body={exchange.request.body} emptyLabel="Empty body" />

@@ -14,10 +14,10 @@ export function HeadersTable({ headers, className, emptyLabel = 'No headers' }: 
         <tbody className="divide-y divide-zinc-100">
           {headers.map(([name, value], index) => (
             <tr key={`${name}-${index}`} className="align-top odd:bg-white even:bg-zinc-50/60">
-              <th scope="row" className="w-2/5 px-2.5 py-1.5 font-medium break-all text-zinc-600 sm:w-1/3">
+              <th scope="row" className="w-2/5 px-2.5 py-1.5 font-medium wrap-anywhere text-zinc-600 sm:w-1/3">
                 {name}
               </th>
-              <td className="px-2.5 py-1.5 break-all text-zinc-800">{value}</td>
+              <td className="px-2.5 py-1.5 wrap-anywhere text-zinc-800">{value}</td>
             </tr>
           ))}
         </tbody>

@@ -1,3 +1,4 @@
+import { Breakable } from '@/components/ui/breakable';
 import type { ReactNode } from 'react';
 import { cn } from './cn';
 
@@ -15,7 +16,9 @@ export function KeyValueList({ items, className }: { items: KeyValueItem[]; clas
       {items.map((item, index) => (
         <div key={index} className="contents">
           <dt className="text-zinc-600">{item.label}</dt>
-          <dd className={cn('min-w-0 break-words text-zinc-900', item.mono && 'font-mono')}>{item.value}</dd>
+          <dd className={cn('min-w-0 text-zinc-900', item.mono ? 'font-mono wrap-anywhere' : 'break-words')}>
+            {item.mono && typeof item.value === 'string' ? <Breakable text={item.value} /> : item.value}
+          </dd>
         </div>
       ))}
     </dl>

@@ -23,10 +23,10 @@ export function useFocusResult<E extends HTMLElement>(result: unknown) {
 }
 
 /** A region that takes focus when `result` is new (see useFocusResult): a token, a response. */
-export function ResultRegion({ result, label, className, children, ...rest }: { result: unknown; label: string; className?: string; children: ReactNode; 'data-testid'?: string }) {
+export function ResultRegion({ result, label, className, children, ...rest }: { result: unknown; label: string; className?: string; children: ReactNode; id?: string; 'data-testid'?: string }) {
   const ref = useFocusResult<HTMLDivElement>(result);
   return (
-    <div ref={ref} tabIndex={-1} aria-label={label} className={cn('scroll-mt-4 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500', className)} {...rest}>
+    <div ref={ref} tabIndex={-1} aria-label={label} className={cn('scroll-mt-16 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500', className)} {...rest}>
       {children}
     </div>
   );

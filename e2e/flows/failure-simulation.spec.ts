@@ -57,6 +57,7 @@ test('failure simulation on the built-in BCDA sandbox: on, explained, off — an
   // The token the provider refused is no longer "Live", says why, and is never reused: Get token mints a new one.
   const panel = page.getByTestId('token-panel');
   await expect(panel.getByTestId('token-refused-badge')).toBeVisible();
+  await expect(page.getByTestId('token-status-bar').getByTestId('token-status')).toHaveText('Refused');
   await expect(panel.getByTestId('token-refused')).toContainText('Expired Token');
   await expect(panel).not.toContainText('Live');
   await page.getByTestId('get-token').click();

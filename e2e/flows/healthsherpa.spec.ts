@@ -9,6 +9,9 @@ test('HealthSherpa: agent login and consent, create a contact, refresh twice wit
   await page.getByRole('button', { name: 'Authorize' }).click();
 
   await expect(page.getByTestId('token-panel')).toBeVisible();
+  // Back from the login, the page shows the token, not its own top.
+  await expect(page.getByTestId('token-result')).toBeFocused();
+  await expect(page.getByTestId('token-status-bar').getByTestId('token-status')).toHaveText('Live');
   await expect(page.getByTestId('granted-scopes')).toContainText('partner_api_v2');
 
   const fhir = page.getByTestId('fhir-panel');
@@ -35,6 +38,8 @@ test('HealthSherpa: denying consent comes back explained, and the explanation st
   const error = page.getByTestId('flow-error');
   await expect(error).toContainText('access_denied');
   await expect(error).toContainText(/declined/);
+  await expect(error).toBeFocused();
+  await expect(error).toBeInViewport();
 
   // Reading the session does not consume it: a second tab and a reload both still explain it.
   const second = await context.newPage();
@@ -43,6 +48,8 @@ test('HealthSherpa: denying consent comes back explained, and the explanation st
   await second.close();
   await page.reload();
   await expect(error).toContainText('access_denied');
+  // A plain reload is not a return from the provider: focus stays where the page starts.
+  await expect(error).not.toBeFocused();
 
   await error.getByRole('button', { name: 'Dismiss' }).click();
   await expect(error).toHaveCount(0);

@@ -55,13 +55,17 @@ const states: { name: string; reach: (page: Page) => Promise<void> }[] = [
       const row = page.getByTestId('timeline').locator('[data-testid="timeline-row"]').first();
       await row.locator('summary').first().click();
       await expect(row.getByTestId('copy-curl')).toBeVisible();
-      await page.getByTestId('failure-simulation').locator('summary').first().click();
-      await expect(page.getByTestId('failure-simulation').getByLabel('Invalid client', { exact: true })).toBeVisible();
+      await page.getByTestId('failure-simulation-open').click();
+      await expect(page.getByRole('dialog', { name: 'Simulate a failure' }).getByLabel('Invalid client', { exact: true })).toBeVisible();
     },
   },
   {
     name: 'token-error',
     reach: async (page) => {
+      // Escape closes the drawer and gives focus back to the button that opened it.
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog', { name: 'Simulate a failure' })).toBeHidden();
+      await expect(page.getByTestId('failure-simulation-open')).toBeFocused();
       await page.getByLabel('Credential set').selectOption('custom');
       await page.getByLabel('Client ID').fill('2462c96b-6427-4efb-aed7-118e20c2e997');
       await page.getByLabel('Client secret').fill('not-the-right-secret-0123456789');
@@ -99,6 +103,115 @@ for (const scheme of ['light', 'dark'] as const) {
     expect(found).toEqual([]);
   });
 }
+
+/**
+ * Controls and headings whose boxes cross one another's (neither inside the other): what a presenter sees as overlap
+ * when the page is zoomed. Sizes of 1 px or less are screen-reader-only text.
+ */
+async function overlappingControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const selector = 'button, a[href], input, select, textarea, label, h1, h2, h3, summary, [role="tab"], [data-testid="token-status"]';
+    const boxes = [...document.querySelectorAll<HTMLElement>(selector)]
+      .map((element) => ({ element, rect: element.getBoundingClientRect() }))
+      .filter(({ element, rect }) => rect.width > 1 && rect.height > 1 && element.checkVisibility({ visibilityProperty: true, opacityProperty: true }));
+    const name = (element: HTMLElement) => `${element.tagName.toLowerCase()} “${(element.textContent ?? '').trim().slice(0, 30)}”`;
+    const found: string[] = [];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!;
+        const b = boxes[j]!;
+        if (a.element.contains(b.element) || b.element.contains(a.element)) continue;
+        const x = Math.min(a.rect.right, b.rect.right) - Math.max(a.rect.left, b.rect.left);
+        const y = Math.min(a.rect.bottom, b.rect.bottom) - Math.max(a.rect.top, b.rect.top);
+        if (x > 2 && y > 2) found.push(`${name(a.element)} overlaps ${name(b.element)}`);
+      }
+    }
+    return found;
+  });
+}
+
+/**
+ * Monospace text that wraps mid-word: a line that starts right after a letter or digit (not after a space, a line
+ * feed or a separator such as / . - : ? & =).
+ */
+async function piecesBrokenMidWord(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).evaluateAll((elements) =>
+    elements.flatMap((element) => {
+      const broken: string[] = [];
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      let previous: { top: number; char: string } | null = null;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        const range = document.createRange();
+        for (let i = 0; i < text.length; i++) {
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const rect = range.getClientRects()[0];
+          if (!rect || /\s/.test(text[i]!)) continue;
+          const top = Math.round(rect.top);
+          if (previous && top > previous.top + 2 && /[\p{L}\p{N}]/u.test(previous.char) && !/\s/.test(text[i - 1] ?? ' ')) {
+            broken.push(`${text.slice(Math.max(0, i - 12), i)}|${text.slice(i, i + 12)}`);
+          }
+          previous = { top, char: text[i]! };
+        }
+        if (/\s$/.test(text)) previous = null;
+      }
+      return broken;
+    }),
+  );
+}
+
+test('monospace values wrap at their separators at 390 px, never mid-word', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await choose(page, 'bcda', 'extra-small');
+  await page.getByTestId('get-token').click();
+  await expect(page.getByTestId('claims-table')).toBeVisible();
+  const urls = page.getByTestId('get-token-card').locator('p.font-mono');
+  await expect(urls.first()).toContainText('/sandbox/bcda/auth/token');
+  // The URLs are wider than the column, so they do wrap — at a separator.
+  expect((await urls.first().boundingBox())!.height).toBeGreaterThan(20);
+  const monospace = 'dd.font-mono, [data-testid="get-token-card"] p.font-mono, [data-testid="claims-table"] td .font-mono';
+  expect(await piecesBrokenMidWord(page, monospace)).toEqual([]);
+});
+
+test('the workspace: the token status stays in view, the token column stays beside a long workbench, and 150–200 % zoom neither overlaps nor scrolls sideways', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await choose(page, 'bcda', 'extra-small');
+  const bar = page.getByTestId('token-status-bar');
+  await expect(bar.getByTestId('token-status')).toHaveText('No token');
+  await page.getByTestId('get-token').click();
+  await expect(bar.getByTestId('token-status')).toHaveText('Live');
+  await expect(bar.getByTestId('token-status-countdown')).toHaveText(/^(20:00|19:5\d)$/);
+  await expect(bar).toContainText('CMS BCDA');
+
+  // A bulk export makes the workbench column long; scrolled to its end, the bar and the token are still in view.
+  const fhir = page.getByTestId('fhir-panel');
+  await fhir.getByRole('button', { name: 'Patient $export', exact: true }).click();
+  await page.getByTestId('fhir-send').click();
+  await expect(page.getByTestId('bulk-file').first()).toBeVisible();
+  await page.getByTestId('bulk-file').last().scrollIntoViewIfNeeded();
+  const viewport = page.viewportSize()!;
+  const barBox = (await bar.boundingBox())!;
+  expect(barBox.y).toBeLessThanOrEqual(1);
+  const tokenBox = (await page.getByTestId('token-result').boundingBox())!;
+  expect(tokenBox.y + tokenBox.height).toBeGreaterThan(barBox.height + 200);
+  expect(tokenBox.y).toBeLessThan(viewport.height);
+
+  // The bar's button brings the token back, focused.
+  await bar.getByRole('button', { name: 'Show token' }).click();
+  await expect(page.getByTestId('token-result')).toBeFocused();
+
+  for (const [zoom, width, height] of [[150, 960, 600], [200, 720, 450]] as const) {
+    await page.setViewportSize({ width, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(200);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${zoom} %: sideways scroll`).toBe(0);
+    expect(await overlappingControls(page), `${zoom} %`).toEqual([]);
+    expect((await bar.boundingBox())!.height, `${zoom} %: the status bar's height`).toBeLessThan(height * 0.15);
+    await page.screenshot({ path: `test-results/screenshots/zoom-${zoom}.png` });
+  }
+});
 
 test('the theme toggle chooses over the system, survives a reload, and renders with no flash', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });

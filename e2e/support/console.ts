@@ -29,16 +29,19 @@ export async function expectStatus(page: Page, status: number): Promise<void> {
 }
 
 /**
- * Switches one simulated failure of the built-in sandbox on or off (opening the folded "Simulate a failure" panel
- * first) and waits until the server has stored it.
+ * Switches one simulated failure of the built-in sandbox on or off in the "Simulate a failure…" drawer, waits until
+ * the server has stored it, and closes the drawer again.
  */
 export async function setSimulatedFailure(page: Page, label: string, on: boolean): Promise<void> {
   const card = page.getByTestId('failure-simulation');
-  const list = card.locator('details').first();
-  if (!(await list.evaluate((details) => (details as HTMLDetailsElement).open))) await list.locator('summary').first().click();
+  const drawer = card.getByRole('dialog', { name: 'Simulate a failure' });
+  await card.getByTestId('failure-simulation-open').click();
+  await expect(drawer).toBeVisible();
   const saved = page.waitForResponse((r) => r.url().includes('/api/session/simulations/') && r.request().method() === 'PUT');
-  const checkbox = card.getByLabel(label, { exact: true });
+  const checkbox = drawer.getByLabel(label, { exact: true });
   await (on ? checkbox.check() : checkbox.uncheck());
   const answer = await saved;
   if (answer.status() !== 200) throw new Error(`Switching "${label}" answered ${answer.status()}.`);
+  await drawer.getByTestId('failure-simulation-close').click();
+  await expect(drawer).toBeHidden();
 }

@@ -1,11 +1,14 @@
 /**
- * The page's own URL parameters. The authorization callback sends the browser to `/?provider={id}` (plus
- * `&flow=no-session` when the session cookie did not come back); the page keeps `?provider=` in step with the
+ * The page's own URL parameters. The authorization callback sends the browser to `/?provider={id}&flow=returned`
+ * (`&flow=no-session` when the session cookie did not come back); the page keeps `?provider=` in step with the
  * picker so a reload stays on the same provider. Never a token, code or secret: only a provider id.
  */
 export interface ConsoleLocation {
   providerId: string | null;
-  /** `no-session`: the callback found no session cookie, so nothing could be completed. */
+  /**
+   * `returned`: back from the authorization, the page shows its outcome; `no-session`: the callback found no session
+   * cookie, so nothing could be completed.
+   */
   flow: string | null;
 }
 

@@ -27,6 +27,9 @@ export const GET = defineProviderRoute({ session: 'optional' }, async ({ session
     response.headers.set('Location', back.toString());
     return response;
   }
+  // The page brings what came back (the token, or why there is none) into view once.
+  back.searchParams.set('flow', 'returned');
+  response.headers.set('Location', back.toString());
   await rotateSession();
   const query = new URL(request.url).searchParams;
   const expectedState = await readTransactionCookie(request.headers.get('cookie'), provider.id, secure, resolveSessionPasswords());
