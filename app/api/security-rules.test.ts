@@ -150,7 +150,8 @@ describe('SECURITY 7: redirects', () => {
       const location = new URL(response.headers.get('location')!);
       expect(location.origin, value).toBe(ORIGIN);
       expect(location.pathname, value).toBe('/');
-      expect([...location.searchParams.keys()].sort(), value).toEqual(['provider']);
+      expect([...location.searchParams.keys()].sort(), value).toEqual(['flow', 'provider']);
+      expect(location.searchParams.get('flow'), value).toBe('returned');
     }
   });
 });
