@@ -29,7 +29,7 @@ export function ConsoleHeader({ viewer, sessionTag, onForget, forgetting, forget
         </div>
         <div className="flex min-w-0 flex-wrap items-center justify-end gap-2 sm:gap-3">
           {viewer.signIn === 'off' && (
-            <Badge tone="amber" dot className="whitespace-normal" data-testid="localhost-only-notice" title="Configure sign-in (CONSOLE_AUTH_…) to serve it on other addresses.">
+            <Badge tone="amber" dot wrap data-testid="localhost-only-notice" title="Configure sign-in (CONSOLE_AUTH_…) to serve it on other addresses.">
               No sign-in configured: this console listens on localhost only.
             </Badge>
           )}

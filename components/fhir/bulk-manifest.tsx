@@ -67,7 +67,7 @@ export function BulkManifest({ manifest, expiresHeader, provider, target, checke
                   </span>
                 )}
                 {expires && !expires.httpDate && (
-                  <Badge tone="violet" className="whitespace-normal" title="RFC 9110 wants an HTTP-date here">
+                  <Badge tone="violet" wrap title="RFC 9110 wants an HTTP-date here">
                     not an HTTP-date{expiresQuirk && <> · known quirk of {provider.name}</>}
                   </Badge>
                 )}

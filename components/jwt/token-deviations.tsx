@@ -20,7 +20,7 @@ export function TokenDeviations({ deviations, providerName }: { deviations: Toke
                   <span className="font-mono">{deviation.field}</span>
                   <span aria-hidden="true">·</span>
                   <span className="font-mono">{deviation.code}</span>
-                  {deviation.known && <Badge tone="violet" className="whitespace-normal">known quirk of {providerName}</Badge>}
+                  {deviation.known && <Badge tone="violet" wrap>known quirk of {providerName}</Badge>}
                 </p>
               </div>
             </li>

@@ -27,13 +27,16 @@ export interface BadgeProps extends HTMLAttributes<HTMLSpanElement> {
   tone?: BadgeTone;
   /** A leading status dot. */
   dot?: boolean;
+  /** Long text may wrap onto more lines (a narrow screen) instead of staying on one. */
+  wrap?: boolean;
 }
 
-export function Badge({ tone = 'neutral', dot = false, className, children, ...rest }: BadgeProps) {
+export function Badge({ tone = 'neutral', dot = false, wrap = false, className, children, ...rest }: BadgeProps) {
   return (
     <span
       className={cn(
-        'inline-flex items-center gap-1.5 rounded-md px-1.5 py-0.5 text-xs leading-4 font-medium whitespace-nowrap ring-1 ring-inset',
+        'inline-flex items-center gap-1.5 rounded-md px-1.5 py-0.5 text-xs leading-4 font-medium ring-1 ring-inset',
+        wrap ? 'whitespace-normal' : 'whitespace-nowrap',
         tones[tone],
         className,
       )}

@@ -211,6 +211,10 @@ test('the workspace: the token status stays in view, the token column stays besi
     expect((await bar.boundingBox())!.height, `${zoom} %: the status bar's height`).toBeLessThan(height * 0.15);
     await page.screenshot({ path: `test-results/screenshots/zoom-${zoom}.png` });
   }
+  // The finished export's manifest on a phone: its long badges wrap too.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(200);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), '390 px after an export').toBe(0);
 });
 
 test('the theme toggle chooses over the system, survives a reload, and renders with no flash', async ({ page }) => {
