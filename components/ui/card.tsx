@@ -20,8 +20,9 @@ export function Card({ title, description, actions, step, flush = false, classNa
       {...rest}
     >
       {hasHeader && (
-        <header className="flex items-start justify-between gap-3 border-b border-zinc-100 px-4 py-3">
-          <div className="flex min-w-0 items-start gap-2.5">
+        <header className="flex flex-wrap items-start justify-between gap-3 border-b border-zinc-100 px-4 py-3">
+          {/* At least 12rem for the title: on a phone the actions go below it rather than squeeze it a word a line. */}
+          <div className="flex min-w-48 flex-1 items-start gap-2.5">
             {step !== undefined && (
               <span
                 aria-hidden="true"

@@ -98,6 +98,13 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.waitForTimeout(200);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       if (overflow > 0) found.push(`${state.name}: the page scrolls sideways by ${overflow} px at 390 px`);
+      // A card's title squeezed by its buttons reads a word a line.
+      const squeezed = await page.evaluate(() =>
+        [...document.querySelectorAll('section > header > div:first-child')]
+          .filter((title) => title.getBoundingClientRect().width > 0 && title.getBoundingClientRect().width < 180)
+          .map((title) => (title.textContent ?? '').slice(0, 30)),
+      );
+      for (const title of squeezed) found.push(`${state.name}: the title “${title}” is squeezed narrower than 180 px at 390 px`);
       await page.screenshot({ path: `test-results/screenshots/a11y-${state.name}-390-${scheme}.png`, fullPage: true });
     }
     expect(found).toEqual([]);
