@@ -36,6 +36,11 @@ test('FHIR workbench on Blue Button: a paged EOB search, FHIRPath, history after
   // One long story (sign-in, six requests, a reload): well over the default 60 s on a busy two-core machine.
   test.setTimeout(180_000);
   const seen = recordResponses(page);
+  // The CapabilityStatement is asked for only after a 404 to a resource type, through the FHIR proxy.
+  const metadataAsked: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/api/fhir/') && (request.postData() ?? '').includes('/metadata"')) metadataAsked.push(request.url());
+  });
   await choose(page, 'bluebutton', 'demo-demographic');
   await signInToBlueButton(page);
 
@@ -139,10 +144,12 @@ test('FHIR workbench on Blue Button: a paged EOB search, FHIRPath, history after
 
   // A typo in the resource type: the server's CapabilityStatement, read through the BFF only now, names the one
   // meant, and one click rewrites the path with its query (issue #16 item 15).
+  expect(metadataAsked).toEqual([]);
   await path.fill('/v2/fhir/Patinet?_count=1');
   await page.getByTestId('fhir-send').click();
   const typeHint = fhir.getByTestId('resource-type-hint');
   await expect(typeHint).toContainText('The server has no Patinet resource type. Did you mean Patient?');
+  expect(metadataAsked).toHaveLength(1);
   await screenshot(page, 'resource-type-hint', typeHint);
   await typeHint.getByRole('button', { name: 'Use /v2/fhir/Patient?_count=1', exact: true }).click();
   await expect(path).toHaveValue('/v2/fhir/Patient?_count=1');
@@ -150,6 +157,7 @@ test('FHIR workbench on Blue Button: a paged EOB search, FHIRPath, history after
   await expect(summary.getByTestId('bundle-resource-types')).toContainText('Patient 1');
   await expect(fhir.getByTestId('fhir-response').locator('span').first()).toHaveText(/^200(?!\d)/);
   await expect(typeHint).toHaveCount(0);
+  expect(metadataAsked).toHaveLength(1);
 
   // Narrower screens keep the workbench usable.
   await page.setViewportSize({ width: 1024, height: 900 });
