@@ -1,17 +1,24 @@
 'use client';
 
-import { useCallback } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Disclosure } from '@/components/ui/disclosure';
 import { EmptyState } from '@/components/ui/empty-state';
+import type { KickoffInput } from '@/lib/client/bulk/kickoff';
 import type { FlowTarget } from '@/lib/client/effective-flow';
 import type { ProviderDto } from '@/lib/contract/schemas';
 import { useTokenOwnerContext } from '@/lib/client/token-owner';
 import { BulkJob } from './bulk-job';
 import type { ActiveBulkJob } from './bulk-job-types';
 import { BulkKickoffForm } from './bulk-kickoff-form';
+
+/** A request to open the kick-off form with these choices; `id` grows with each request, even for the same choices. */
+export interface BulkFormPrefill {
+  id: number;
+  input: Partial<KickoffInput>;
+}
 
 export interface BulkExportCardProps {
   provider: ProviderDto;
@@ -20,15 +27,26 @@ export interface BulkExportCardProps {
   job: ActiveBulkJob | null;
   onStarted: (job: ActiveBulkJob) => void;
   onDismiss: () => void;
+  /** Opens "New export" with these choices, scrolls to it and focuses it. */
+  prefill?: BulkFormPrefill | null;
 }
 
 /** Step 6: start a `$export` from the form (or an example above) and follow the job until its files are downloaded. */
-export function BulkExportCard({ provider, target, job, onStarted, onDismiss }: BulkExportCardProps) {
+export function BulkExportCard({ provider, target, job, onStarted, onDismiss, prefill = null }: BulkExportCardProps) {
   const environment = job ? provider.environments.find((env) => env.id === job.target.environmentId) : undefined;
   const { renew } = useTokenOwnerContext();
   const { environmentId, presetId } = job?.target ?? target;
   const renewToken = useCallback(() => renew({ environmentId, presetId }, 'retry'), [renew, environmentId, presetId]);
   const capability = provider.bulkExport;
+  const formBox = useRef<HTMLDivElement>(null);
+  const prefillId = prefill?.id ?? 0;
+  // A remount per prefill (the key below) has opened the form with its choices; bring it to the user.
+  useEffect(() => {
+    const box = formBox.current;
+    if (!prefillId || !box) return;
+    (box.closest('section') ?? box).scrollIntoView({ block: 'start' });
+    box.querySelector<HTMLElement>('input:checked, select, input')?.focus({ preventScroll: true });
+  }, [prefillId]);
 
   return (
     <Card
@@ -48,13 +66,15 @@ export function BulkExportCard({ provider, target, job, onStarted, onDismiss }: 
     >
       <div className="space-y-5">
         {capability && (
-          <Disclosure
-            key={`${target.environmentId}:${target.presetId ?? ''}`}
-            defaultOpen={!job}
-            summary={<span className="text-sm font-semibold text-zinc-900">New export</span>}
-          >
-            <BulkKickoffForm provider={provider} capability={capability} target={target} onStarted={onStarted} />
-          </Disclosure>
+          <div ref={formBox}>
+            <Disclosure
+              key={`${target.environmentId}:${target.presetId ?? ''}:${prefillId}`}
+              defaultOpen={!job || prefill !== null}
+              summary={<span className="text-sm font-semibold text-zinc-900">New export</span>}
+            >
+              <BulkKickoffForm provider={provider} capability={capability} target={target} onStarted={onStarted} initial={prefill?.input} />
+            </Disclosure>
+          </div>
         )}
         <div className={capability ? 'border-t border-zinc-100 pt-4' : undefined}>
           {!job ? (

@@ -23,6 +23,8 @@ export interface BulkKickoffFormProps {
   capability: BulkExportCapability;
   target: FlowTarget;
   onStarted: (job: ActiveBulkJob) => void;
+  /** What to start from instead of the first base's defaults (a hand-typed `$export` from the request editor). */
+  initial?: Partial<KickoffInput>;
 }
 
 const levelLabel: Record<BulkExportLevel, string> = {
@@ -42,11 +44,11 @@ const levelHint: Record<BulkExportLevel, string> = {
  * the exact request shown before it is sent, and the answer when it is not 202.
  * @see https://hl7.org/fhir/uv/bulkdata/export.html#query-parameters
  */
-export function BulkKickoffForm({ provider, capability, target, onStarted }: BulkKickoffFormProps) {
+export function BulkKickoffForm({ provider, capability, target, onStarted, initial }: BulkKickoffFormProps) {
   const id = useId();
   const bases = getBasesFor(capability, target.environmentId);
   const [input, setInput] = useState<KickoffInput>(() => {
-    const base = bases[0];
+    const base = bases.find((candidate) => candidate.id === initial?.baseId) ?? bases[0];
     return {
       baseId: base?.id ?? '',
       level: base?.levels[0] ?? 'patient',
@@ -54,6 +56,7 @@ export function BulkKickoffForm({ provider, capability, target, onStarted }: Bul
       types: [],
       since: '',
       outputFormat: '',
+      ...initial,
     };
   });
   const [touched, setTouched] = useState(false);

@@ -10,19 +10,23 @@ import { describeBundle, toPagingPaths } from '@/lib/client/bundle';
 import { examplesFor, type FlowTarget } from '@/lib/client/effective-flow';
 import { getEnvironmentRoot } from '@/lib/client/environment-path';
 import { formatHeaderLines, parseHeaderLines } from '@/lib/client/headers';
-import { useFhirRequest, useSession } from '@/lib/client/hooks';
+import { getBasesFor } from '@/lib/client/bulk/kickoff';
+import { isKickoffPath, toKickoffPrefill } from '@/lib/client/bulk/kickoff-headers';
+import { useDeclaredResourceTypes, useFhirRequest, useSession } from '@/lib/client/hooks';
 import { reconcileQueryParams, withQueryParams, type QueryParam } from '@/lib/client/query-params';
 import { getRequestHistory, type HistoryEntry } from '@/lib/client/request-history';
 import { checkRequestPath } from '@/lib/client/request-path';
+import { findResourceTypeSegment, getFhirBasePaths, getResourceTypeHint, shouldLookUpResourceTypes } from '@/lib/client/resource-type-hint';
 import type { ProviderDto } from '@/lib/contract/schemas';
 import { useState } from 'react';
-import { BulkExportCard } from './bulk-export-card';
+import { BulkExportCard, type BulkFormPrefill } from './bulk-export-card';
 import { toActiveBulkJob, type ActiveBulkJob } from './bulk-job-types';
 import { BundlePager } from './bundle-pager';
-import { formatRequestBody, isBulkExportPath } from './fhir-utils';
+import { formatRequestBody } from './fhir-utils';
 import { RequestEditor, type FhirMethod } from './request-editor';
 import { RequestPresets } from './request-presets';
 import { RequestHistory } from './request-history';
+import { ResourceTypeHintNote } from './resource-type-hint';
 import { ResponseViewer } from './response-viewer';
 import { WorkbenchTabs, type WorkbenchTab } from './workbench-tabs';
 
@@ -65,6 +69,7 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
   const [paramsDraft, setParamsDraft] = useState<readonly QueryParam[]>([]);
   const [tab, setTab] = useState<WorkbenchTab>('examples');
   const [job, setJob] = useState<ActiveBulkJob | null>(null);
+  const [bulkPrefill, setBulkPrefill] = useState<BulkFormPrefill | null>(null);
   const send = useFhirRequest();
   const session = useSession();
   const history = getRequestHistory(session.data?.exchanges ?? [], provider.id, target);
@@ -102,6 +107,12 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
     setPath(withQueryParams(path, next));
   };
 
+  // A job started here or from the form closes a form opened for a hand-typed kick-off.
+  const startedJob = (started: ActiveBulkJob) => {
+    setBulkPrefill(null);
+    setJob(started);
+  };
+
   const sendRequest = (draft: RequestDraft) => {
     const { method: requestMethod, headersText: requestHeaders, body: requestBody } = draft;
     const trimmed = draft.path.trim();
@@ -109,7 +120,7 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
     const bulk =
       presetMatches && preset.path === trimmed && preset.method === requestMethod
         ? preset.bulkExport
-        : requestMethod === 'GET' && isBulkExportPath(trimmed);
+        : requestMethod === 'GET' && isKickoffPath(trimmed);
     const sentTo = target;
     send.mutate(
       {
@@ -126,7 +137,7 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
       {
         onSuccess: (response) => {
           if (!bulk || response.status !== 202) return;
-          setJob(toActiveBulkJob(response, trimmed, sentTo));
+          startedJob(toActiveBulkJob(response, trimmed, sentTo));
         },
       },
     );
@@ -145,6 +156,22 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
   };
 
   const bundle = send.data?.bodyKind === 'json' ? describeBundle(send.data.json) : null;
+
+  // After a 404 to what looks like a resource type, the server's CapabilityStatement says which types it has.
+  const bulkBases = provider.bulkExport ? getBasesFor(provider.bulkExport, target.environmentId) : [];
+  const fhirBases = getFhirBasePaths(target.endpoints, bulkBases.map((base) => base.path));
+  const sent = send.data ? send.variables?.request : undefined;
+  const sentHere = sent !== undefined && sent.environmentId === target.environmentId && sent.presetId === target.presetId;
+  const lookUp = sentHere && send.data !== undefined && shouldLookUpResourceTypes(provider.apiKind, send.data.status, sent.path, fhirBases);
+  const lookUpBase = lookUp ? (findResourceTypeSegment(sent.path, fhirBases)?.base ?? null) : null;
+  const declaredTypes = useDeclaredResourceTypes(provider.id, target, lookUpBase, lookUp);
+  const typeHint = lookUp && declaredTypes.data ? getResourceTypeHint(sent.path, fhirBases, declaredTypes.data) : null;
+
+  const openBulkForm = () => {
+    if (!provider.bulkExport) return;
+    const input = toKickoffPrefill(path, provider.bulkExport, target.environmentId) ?? {};
+    setBulkPrefill((previous) => ({ id: (previous?.id ?? 0) + 1, input }));
+  };
 
   return (
     <>
@@ -208,25 +235,29 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
             onHeadersChange={setHeadersText}
             onBodyChange={setBody}
             onSend={() => sendRequest({ method, path, headersText, body })}
+            onUseBulkForm={bulkBases.length > 0 ? openBulkForm : undefined}
           />
         </div>
         <ResultRegion result={send.error ?? send.data} label="Response" data-testid="fhir-result" className="mt-4 border-t border-zinc-100 pt-4">
           {send.error ? (
             <ApiErrorCard error={send.error} />
           ) : send.data ? (
-            <ResponseViewer
-              response={send.data}
-              toolbar={
-                bundle && (
-                  <BundlePager
-                    bundle={bundle}
-                    paths={toPagingPaths(bundle.links, target.endpoints)}
-                    pending={send.isPending}
-                    onPage={requestPage}
-                  />
-                )
-              }
-            />
+            <>
+              {typeHint && <ResourceTypeHintNote hint={typeHint} onUsePath={setPath} />}
+              <ResponseViewer
+                response={send.data}
+                toolbar={
+                  bundle && (
+                    <BundlePager
+                      bundle={bundle}
+                      paths={toPagingPaths(bundle.links, target.endpoints)}
+                      pending={send.isPending}
+                      onPage={requestPage}
+                    />
+                  )
+                }
+              />
+            </>
           ) : (
             <EmptyState title={send.isPending ? 'Waiting for the response…' : 'No response yet'}>
               Pick an example or a request from the history, or write one, and press Send.
@@ -238,7 +269,7 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
         </ResultRegion>
       </Card>
       {(job || provider.bulkExport || provider.defaultRequests.some((request) => request.bulkExport)) && (
-        <BulkExportCard provider={provider} target={target} job={job} onStarted={setJob} onDismiss={() => setJob(null)} />
+        <BulkExportCard provider={provider} target={target} job={job} onStarted={startedJob} onDismiss={() => setJob(null)} prefill={bulkPrefill} />
       )}
     </>
   );

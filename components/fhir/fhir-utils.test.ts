@@ -5,7 +5,6 @@ import {
   formatRequestBody,
   findOperationOutcomeIssues,
   getOperationOutcomeIssues,
-  isBulkExportPath,
   summarizeResource,
 } from './fhir-utils';
 
@@ -39,14 +38,6 @@ describe('formatting', () => {
     expect(formatBytes(50 * 1024 * 1024)).toBe('50 MB');
     expect(formatDuration(184.4)).toBe('184 ms');
     expect(formatDuration(1420)).toBe('1.42 s');
-  });
-});
-
-describe('isBulkExportPath', () => {
-  it('spots kick-off paths', () => {
-    expect(isBulkExportPath('/api/v2/Patient/$export?_type=Patient')).toBe(true);
-    expect(isBulkExportPath('/api/v2/Group/all/$export')).toBe(true);
-    expect(isBulkExportPath('/api/v2/metadata')).toBe(false);
   });
 });
 

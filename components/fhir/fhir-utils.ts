@@ -87,12 +87,6 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
-/** A bulk kick-off: `$export` as the last path segment (Bulk Data IG §"Bulk Data Kick-off Request"). */
-export function isBulkExportPath(path: string): boolean {
-  const pathname = path.split(/[?#]/)[0] ?? path;
-  return /\/\$export$/.test(pathname);
-}
-
 /** A default request's body for the editor: JSON pretty-printed, anything else as written; '' when there is none. */
 export function formatRequestBody(body: string | undefined): string {
   if (!body) return '';

@@ -1,14 +1,16 @@
-import type { FormEvent } from 'react';
+import { useRef, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { controlClass } from '@/components/ui/field';
 import { Select } from '@/components/ui/select';
 import { TextInput } from '@/components/ui/text-input';
 import { cn } from '@/components/ui/cn';
 import { Disclosure } from '@/components/ui/disclosure';
+import { checkKickoffHeaders } from '@/lib/client/bulk/kickoff-headers';
 import { parseHeaderLines } from '@/lib/client/headers';
 import { FHIR_USER_HEADERS } from '@/lib/contract/headers';
 import type { QueryParam } from '@/lib/client/query-params';
 import type { RequestPathCheck } from '@/lib/client/request-path';
+import { KickoffHeadersHelp } from './kickoff-headers-help';
 import { QueryParamsEditor } from './query-params-editor';
 
 export type FhirMethod = 'GET' | 'POST' | 'DELETE';
@@ -30,6 +32,8 @@ export interface RequestEditorProps {
   onHeadersChange: (text: string) => void;
   onBodyChange: (body: string) => void;
   onSend: () => void;
+  /** Opens the bulk kick-off form for this `$export` path; absent when the provider has none. */
+  onUseBulkForm?: () => void;
 }
 
 /** Header names the proxy would refuse (it sets Authorization itself), so the editor says so before sending. */
@@ -41,6 +45,16 @@ function getRefusedHeaders(headersText: string): string[] {
 export function RequestEditor(props: RequestEditorProps) {
   const { method, path, headersText, body, params, pathCheck, pending, basePath } = props;
   const refusedHeaders = getRefusedHeaders(headersText);
+  const kickoff = checkKickoffHeaders(method, path, headersText);
+  const headersDisclosure = useRef<HTMLDetailsElement>(null);
+  const headersInput = useRef<HTMLTextAreaElement>(null);
+  const addKickoffHeaders = () => {
+    if (!kickoff) return;
+    props.onHeadersChange(kickoff.fixedHeadersText);
+    // Show what was added; the help disappears with the problem, so focus goes where the change is.
+    if (headersDisclosure.current) headersDisclosure.current.open = true;
+    headersInput.current?.focus();
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     props.onSend();
@@ -105,8 +119,10 @@ export function RequestEditor(props: RequestEditorProps) {
           )}
         </p>
       )}
+      {kickoff && <KickoffHeadersHelp check={kickoff} onAddHeaders={addKickoffHeaders} onUseBulkForm={props.onUseBulkForm} />}
       <QueryParamsEditor params={params} onChange={props.onParamsChange} />
       <Disclosure
+        ref={headersDisclosure}
         summary={
           <>
             Request headers
@@ -119,6 +135,7 @@ export function RequestEditor(props: RequestEditorProps) {
           Request headers
         </label>
         <textarea
+          ref={headersInput}
           id="fhir-headers"
           value={headersText}
           rows={3}

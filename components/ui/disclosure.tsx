@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { ReactNode, Ref } from 'react';
 import { cn } from './cn';
 
 export interface DisclosureProps {
@@ -7,12 +7,14 @@ export interface DisclosureProps {
   defaultOpen?: boolean;
   className?: string;
   summaryClassName?: string;
+  /** For a caller that opens it on the user's behalf (the request editor after "Add the header"). */
+  ref?: Ref<HTMLDetailsElement>;
 }
 
 /** A native <details>: keyboard accessible, and its content stays in the DOM (searchable with Ctrl+F). */
-export function Disclosure({ summary, children, defaultOpen = false, className, summaryClassName }: DisclosureProps) {
+export function Disclosure({ summary, children, defaultOpen = false, className, summaryClassName, ref }: DisclosureProps) {
   return (
-    <details open={defaultOpen} className={className}>
+    <details ref={ref} open={defaultOpen} className={className}>
       <summary
         className={cn(
           'flex cursor-pointer list-none items-center gap-1.5 text-xs font-medium text-zinc-600 select-none hover:text-zinc-900 [&::-webkit-details-marker]:hidden',

@@ -36,6 +36,11 @@ test('FHIR workbench on Blue Button: a paged EOB search, FHIRPath, history after
   // One long story (sign-in, six requests, a reload): well over the default 60 s on a busy two-core machine.
   test.setTimeout(180_000);
   const seen = recordResponses(page);
+  // The CapabilityStatement is asked for only after a 404 to a resource type, through the FHIR proxy.
+  const metadataAsked: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/api/fhir/') && (request.postData() ?? '').includes('/metadata"')) metadataAsked.push(request.url());
+  });
   await choose(page, 'bluebutton', 'demo-demographic');
   await signInToBlueButton(page);
 
@@ -137,6 +142,23 @@ test('FHIR workbench on Blue Button: a paged EOB search, FHIRPath, history after
   await expect(history.getByTestId('fhir-history-entry').first()).toContainText(`/v2/fhir/ExplanationOfBenefit?_count=${PAGE_SIZE}`);
   await expect(fhir.getByTestId('fhir-tab-history')).toContainText('6');
 
+  // A typo in the resource type: the server's CapabilityStatement, read through the BFF only now, names the one
+  // meant, and one click rewrites the path with its query (issue #16 item 15).
+  expect(metadataAsked).toEqual([]);
+  await path.fill('/v2/fhir/Patinet?_count=1');
+  await page.getByTestId('fhir-send').click();
+  const typeHint = fhir.getByTestId('resource-type-hint');
+  await expect(typeHint).toContainText('The server has no Patinet resource type. Did you mean Patient?');
+  expect(metadataAsked).toHaveLength(1);
+  await screenshot(page, 'resource-type-hint', typeHint);
+  await typeHint.getByRole('button', { name: 'Use /v2/fhir/Patient?_count=1', exact: true }).click();
+  await expect(path).toHaveValue('/v2/fhir/Patient?_count=1');
+  await page.getByTestId('fhir-send').click();
+  await expect(summary.getByTestId('bundle-resource-types')).toContainText('Patient 1');
+  await expect(fhir.getByTestId('fhir-response').locator('span').first()).toHaveText(/^200(?!\d)/);
+  await expect(typeHint).toHaveCount(0);
+  expect(metadataAsked).toHaveLength(1);
+
   // Narrower screens keep the workbench usable.
   await page.setViewportSize({ width: 1024, height: 900 });
   await screenshot(page, '1024', fhir);
@@ -144,4 +166,37 @@ test('FHIR workbench on Blue Button: a paged EOB search, FHIRPath, history after
   const texts = await browserVisibleText(page, context, seen);
   for (const text of texts) for (const secret of presetSecrets) expect(text).not.toContain(secret);
   expect(findTokenByFingerprint(texts, await sessionFingerprints(page))).toBeNull();
+});
+
+test('A hand-typed $export on BCDA: the kick-off headers explained, the form prefilled, "Add the header" → 202', async ({ page }) => {
+  await choose(page, 'bcda', 'extra-small');
+  await page.getByTestId('get-token').click();
+  await expect(page.getByTestId('token-panel')).toBeVisible();
+
+  const fhir = page.getByTestId('fhir-panel');
+  const path = fhir.getByLabel('Path', { exact: true });
+  const headers = fhir.getByLabel('Request headers');
+  await expect(headers).toHaveValue('Accept: application/fhir+json');
+  await path.fill('/api/v2/Group/runout/$export?_type=Coverage');
+  // Said before anything is sent (BCDA would answer 400 "Prefer header is required").
+  const help = fhir.getByTestId('kickoff-headers-help');
+  await expect(help).toContainText('Bulk Data kick-off requires Prefer: respond-async and Accept: application/fhir+json.');
+  await expect(help).toContainText('This request has no Prefer header, so the server will refuse it.');
+  await screenshot(page, 'kickoff-help', help);
+
+  // The form instead, prefilled from the path.
+  await help.getByRole('button', { name: 'Use the Bulk export form' }).click();
+  const form = page.getByTestId('bulk-kickoff-form');
+  await expect(form.getByLabel('Group', { exact: true })).toBeChecked();
+  await expect(form.getByLabel('Group id')).toHaveValue('runout');
+  await expect(page.getByTestId('bulk-kickoff-request')).toContainText('/api/v2/Group/runout/$export?_type=Coverage');
+
+  // Or the header added here, and the kick-off accepted.
+  await help.getByRole('button', { name: 'Add the header', exact: true }).click();
+  await expect(headers).toHaveValue('Accept: application/fhir+json\nPrefer: respond-async');
+  await expect(headers).toBeFocused();
+  await expect(help).toHaveCount(0);
+  await page.getByTestId('fhir-send').click();
+  await expect(fhir.getByTestId('fhir-response').locator('span').first()).toHaveText(/^202(?!\d)/);
+  await expect(fhir).toContainText('Export started: the job is followed under Bulk export.');
 });

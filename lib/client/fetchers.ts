@@ -1,5 +1,6 @@
 import { OneTimeSecret } from './one-time-secret';
 import { apiRequest } from './request';
+import { getDeclaredResourceTypes } from './resource-type-hint';
 import {
   authorizeRequestSchema,
   authorizeResponseSchema,
@@ -156,6 +157,33 @@ export function postFhirRequest(
     body: body.data,
     signal,
   });
+}
+
+/**
+ * The resource types a FHIR server declares in its CapabilityStatement (`GET [base]/metadata`), asked through the
+ * FHIR proxy like any workbench request (the server attaches the session's token; the browser never sees it).
+ * Null when there is nothing to read: an answer other than a 200 CapabilityStatement, or any failure, since the
+ * hint this feeds is an extra and must not add an error of its own.
+ * @see https://hl7.org/fhir/R4/http.html#capabilities
+ */
+export async function fetchDeclaredResourceTypes(
+  providerId: string,
+  target: { environmentId: string; presetId?: string },
+  basePath: string,
+  signal?: AbortSignal,
+): Promise<string[] | null> {
+  try {
+    const response = await postFhirRequest(
+      providerId,
+      { ...target, method: 'GET', path: `${basePath}/metadata`, headers: { Accept: 'application/fhir+json' } },
+      signal,
+    );
+    if (response.status !== 200 || response.bodyKind !== 'json') return null;
+    return getDeclaredResourceTypes(response.json);
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    return null;
+  }
 }
 
 /** Dismisses the explained failure of the provider's last authorization callback. `DELETE /api/session/flow-errors/{providerId}`. */

@@ -6,6 +6,7 @@ import type { ApiClientError } from './api-client-error';
 import {
   deleteFlowError,
   deleteSession,
+  fetchDeclaredResourceTypes,
   fetchProviders,
   fetchSession,
   postAuthorize,
@@ -82,6 +83,30 @@ export function useFhirRequest() {
   return useMutation<FhirProxyResponse, ApiClientError, FhirRequestVariables>({
     mutationFn: ({ providerId, request }) => postFhirRequest(providerId, request),
     onSettled: invalidateSession,
+  });
+}
+
+/**
+ * The resource types the FHIR base `basePath` declares, read once per provider, environment, credential set and
+ * base and only while `enabled` (after a 404 to what looks like a resource type): the first request never waits
+ * for it. Null (nothing to say) when the server has no readable CapabilityStatement; such an answer is not kept,
+ * so a later 404 asks again (a token may have arrived since). Never retried.
+ */
+export function useDeclaredResourceTypes(providerId: string, target: { environmentId: string; presetId?: string }, basePath: string | null, enabled: boolean) {
+  const invalidateSession = useInvalidateSession();
+  const { environmentId, presetId } = target;
+  return useQuery<string[] | null, ApiClientError>({
+    queryKey: queryKeys.fhir.resourceTypes(providerId, environmentId, presetId, basePath ?? ''),
+    queryFn: async ({ signal }) => {
+      const types = await fetchDeclaredResourceTypes(providerId, { environmentId, presetId }, basePath ?? '', signal);
+      // The metadata request is one of the session's exchanges: the timeline shows it.
+      void invalidateSession();
+      return types;
+    },
+    enabled: enabled && basePath !== null,
+    retry: false,
+    staleTime: (query) => (query.state.data ? 30 * 60_000 : 0),
+    refetchOnWindowFocus: false,
   });
 }
 

@@ -8,6 +8,9 @@ export const queryKeys = {
   },
   fhir: {
     all: ['fhir'] as const,
+    /** The resource types a FHIR base declares (its CapabilityStatement), per provider, environment and credential set. */
+    resourceTypes: (providerId: string, environmentId: string, presetId: string | undefined, basePath: string) =>
+      ['fhir', 'resource-types', providerId, environmentId, presetId ?? null, basePath] as const,
   },
   /** The user's saved custom (discovered) providers, issue #8. */
   customProviders: {
