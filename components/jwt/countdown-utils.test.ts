@@ -35,6 +35,13 @@ describe('getCountdown', () => {
     expect(c.label).toBe('00:00');
     expect(c.fraction).toBe(0);
   });
+  it('never shows more than the lifetime when the clock estimate trails the server', () => {
+    const issued = 1_000_000;
+    const countdown = getCountdown(issued + 1_200_000, issued - 700, issued);
+    expect(countdown.label).toBe('20:00');
+    expect(countdown.fraction).toBe(1);
+  });
+
   it('has a full fraction without an issue time', () => {
     expect(getCountdown(expires, issued).fraction).toBe(1);
   });

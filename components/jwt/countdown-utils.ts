@@ -24,7 +24,10 @@ export function formatCountdown(remainingMs: number): string {
 
 /** Countdown to `expiresAtMs` as seen at `nowMs` (both on the server's clock). */
 export function getCountdown(expiresAtMs: number, nowMs: number, issuedAtMs?: number): Countdown {
-  const remainingMs = expiresAtMs - nowMs;
+  const lifetimeMs = issuedAtMs === undefined ? Infinity : expiresAtMs - issuedAtMs;
+  // The page's estimate of the server clock can trail it by a few hundred ms: never show more than the lifetime
+  // (a 20-minute token reading 20:01).
+  const remainingMs = Math.min(expiresAtMs - nowMs, Math.max(0, lifetimeMs));
   const state: CountdownState = remainingMs <= 0 ? 'expired' : remainingMs < EXPIRING_SOON_MS ? 'expiring' : 'fresh';
   const lifetime = issuedAtMs === undefined ? 0 : expiresAtMs - issuedAtMs;
   const fraction =
