@@ -11,6 +11,7 @@ import { GrantRecipe } from './grant-recipe';
 import { KnownDeviations } from './known-deviations';
 import { RedirectUri } from './redirect-uri';
 import { RequestedScopes } from './requested-scopes';
+import { StepNumber } from '@/components/ui/step-number';
 
 type SandboxUser = ProviderDto['presets'][number]['sandboxUsers'][number];
 
@@ -50,12 +51,7 @@ export function GetTokenCard(props: GetTokenCardProps) {
   return (
     <section data-testid="get-token-card" className="border-t border-zinc-200 p-4">
       <div className="mb-3 flex min-w-0 items-start gap-2">
-        <span
-          aria-hidden="true"
-          className="mt-px flex size-5 shrink-0 items-center justify-center rounded-full bg-zinc-900 text-xs font-semibold text-white"
-        >
-          4
-        </span>
+        <StepNumber step={4} className="mt-px" />
         <div className="min-w-0">
           <h2 id="get-token-title" className="text-sm font-semibold text-zinc-900">
             {authorizationCode ? 'Authorize' : 'Get a token'}

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { StepNumber } from '@/components/ui/step-number';
 
 export interface SetupFieldProps {
   step: number;
@@ -16,12 +17,7 @@ export function SetupField({ step, title, htmlFor, badges, children }: SetupFiel
     <div className="min-w-0 p-4">
       <div className="mb-2 flex items-center justify-between gap-2">
         <div className="flex items-center gap-2">
-          <span
-            aria-hidden="true"
-            className="flex size-5 shrink-0 items-center justify-center rounded-full bg-zinc-900 text-xs font-semibold text-white"
-          >
-            {step}
-          </span>
+          <StepNumber step={step} />
           <label htmlFor={htmlFor} className="text-sm font-semibold text-zinc-900">
             {title}
           </label>

@@ -1,5 +1,6 @@
 import type { HTMLAttributes, ReactNode } from 'react';
 import { cn } from './cn';
+import { StepNumber } from './step-number';
 
 export interface CardProps extends Omit<HTMLAttributes<HTMLElement>, 'title'> {
   title?: ReactNode;
@@ -24,12 +25,7 @@ export function Card({ title, description, actions, step, flush = false, classNa
           {/* At least 12rem for the title: on a phone the actions go below it rather than squeeze it a word a line. */}
           <div className="flex min-w-48 flex-1 items-start gap-2.5">
             {step !== undefined && (
-              <span
-                aria-hidden="true"
-                className="mt-px flex size-5 shrink-0 items-center justify-center rounded-full bg-zinc-900 text-xs font-semibold text-white"
-              >
-                {step}
-              </span>
+              <StepNumber step={step} className="mt-px" />
             )}
             <div className="min-w-0">
               {title !== undefined && <h2 className="text-sm font-semibold text-zinc-900">{title}</h2>}
