@@ -13,6 +13,7 @@ import { useTokenOwnerContext } from '@/lib/client/token-owner';
 import { BulkJob } from './bulk-job';
 import type { ActiveBulkJob } from './bulk-job-types';
 import { BulkKickoffForm } from './bulk-kickoff-form';
+import { Breakable } from '@/components/ui/breakable';
 
 /** A request to open the kick-off form with these choices; `id` grows with each request, even for the same choices. */
 export interface BulkFormPrefill {
@@ -89,7 +90,7 @@ export function BulkExportCard({ provider, target, job, onStarted, onDismiss, pr
                 {job.contentLocation ? (
                   <>
                     Its <span className="font-mono">Content-Location</span> (
-                    <span className="font-mono wrap-anywhere">{job.contentLocation}</span>) is not a path of this environment.
+                    <span className="font-mono wrap-anywhere"><Breakable text={job.contentLocation} /></span>) is not a path of this environment.
                   </>
                 ) : (
                   <>

@@ -1,4 +1,5 @@
 import { CopyButton } from '@/components/ui/copy-button';
+import { Breakable } from '@/components/ui/breakable';
 
 export interface RedirectUriProps {
   uri: string;
@@ -13,7 +14,7 @@ export function RedirectUri({ uri, preregistered }: RedirectUriProps) {
       <p className="text-xs font-medium tracking-wide text-zinc-600 uppercase">Redirect URI to register</p>
       <div className="mt-1 flex items-center gap-2 rounded-lg border border-zinc-200 bg-zinc-50 py-1 pr-1 pl-2.5">
         <code data-testid="redirect-uri" className="min-w-0 flex-1 font-mono text-xs wrap-anywhere text-zinc-900">
-          {uri}
+          <Breakable text={uri} />
         </code>
         <CopyButton text={uri} />
       </div>

@@ -13,6 +13,7 @@ import { DiscoveryResult } from './discovery-result';
 import { ProviderConfigForm } from './provider-config-form';
 import { builtinSmartSandboxUrl } from './provider-form';
 import { SavedProvidersCard } from './saved-providers-card';
+import { Breakable } from '@/components/ui/breakable';
 
 export interface AddProviderPanelProps {
   /** The catalogue says the built-in sandboxes are on: offer the built-in SMART server. */
@@ -150,7 +151,7 @@ export function AddProviderPanel({ builtinSandboxes, initialEditId, onClose, onS
           {target && (
             <Card
               title={editing ? 'Configuration' : 'Configure your client'}
-              description={<span className="font-mono wrap-anywhere">{target.url}</span>}
+              description={<span className="font-mono wrap-anywhere"><Breakable text={target.url} /></span>}
             >
               <ProviderConfigForm
                 key={`${editing?.id ?? 'new'}:${target.url}:${discover.submittedAt}`}

@@ -17,6 +17,7 @@ import { formatDateTime } from '@/lib/client/relative-time';
 import { useClientKeys, useCreateClientKey, useDeleteClientKey } from '@/lib/client/smart-hooks';
 import type { ClientKeyDto } from '@/lib/contract/smart';
 import { shortenKid } from './provider-form';
+import { Breakable } from '@/components/ui/breakable';
 
 /**
  * The console's client keys for private_key_jwt: generated or imported on the server, only public halves here.
@@ -61,7 +62,7 @@ export function ClientKeysCard() {
               <CopyButton text={keys.data.jwksUrl} label="Copy URL" />
             </div>
             <p className="mt-1 font-mono text-xs wrap-anywhere text-zinc-900" data-testid="jwks-url">
-              {keys.data.jwksUrl}
+              <Breakable text={keys.data.jwksUrl} />
             </p>
             <p className="mt-1.5 text-xs leading-5 text-zinc-600">
               Register this URL at the provider as your client’s JWKS URL. It publishes the public halves of the keys

@@ -5,6 +5,7 @@ import { StatusCode } from '@/components/ui/status-code';
 import type { DiscoveredServerDto, DiscoveryDto } from '@/lib/contract/smart';
 import { FindingCounts, FindingList } from './finding-list';
 import { countFindings } from './provider-form';
+import { Breakable } from '@/components/ui/breakable';
 
 type DocumentDto = DiscoveryDto['documents'][number];
 
@@ -94,8 +95,8 @@ function DocumentRow({ doc }: { doc: DocumentDto }) {
         {doc.httpStatus !== undefined && <StatusCode status={doc.httpStatus} />}
         {doc.problems.length > 0 && <Badge tone="amber">{doc.problems.length} field problem{doc.problems.length === 1 ? '' : 's'}</Badge>}
       </div>
-      <p className="mt-1 font-mono text-xs wrap-anywhere text-zinc-600">{doc.url}</p>
-      {doc.location && <p className="mt-0.5 font-mono text-xs wrap-anywhere text-zinc-600">→ {doc.location}</p>}
+      <p className="mt-1 font-mono text-xs wrap-anywhere text-zinc-600"><Breakable text={doc.url} /></p>
+      {doc.location && <p className="mt-0.5 font-mono text-xs wrap-anywhere text-zinc-600">→ <Breakable text={doc.location} /></p>}
       {doc.message && <p className="mt-1 text-zinc-600">{doc.message}</p>}
       {doc.problems.length > 0 && (
         <ul className="mt-1.5 space-y-0.5">

@@ -14,6 +14,7 @@ import type { ClientKeyDto, CustomProviderDto, DiscoveredServerDto } from '@/lib
 import { checkConfiguration } from '@/lib/smart/config-checks';
 import { describeServers } from '@/lib/smart/credential-binding';
 import { FindingCounts, FindingList } from './finding-list';
+import { Breakable } from '@/components/ui/breakable';
 import {
   changeGrant,
   chooseKey,
@@ -255,7 +256,7 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
                     aria-describedby="smart-key-confirm-why"
                   />
                   <span>
-                    Sign for this server: the key may sign client assertions for the provider at <span className="font-mono wrap-anywhere">{servers.now}</span>
+                    Sign for this server: the key may sign client assertions for the provider at <span className="font-mono wrap-anywhere"><Breakable text={servers.now} /></span>
                   </span>
                 </label>
                 <p id="smart-key-confirm-why" className="mt-1 text-amber-800">
@@ -285,8 +286,8 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
       {register.data && (
         <p className="rounded-lg border border-emerald-200 bg-emerald-50/60 px-3 py-2 text-xs text-emerald-900" data-testid="registration-result">
           Registered client <code className="font-mono font-semibold">{register.data.clientId}</code> at{' '}
-          <span className="font-mono wrap-anywhere">{register.data.registrationEndpoint}</span> with JWKS URL{' '}
-          <span className="font-mono wrap-anywhere">{register.data.jwksUri}</span>. The client ID is filled in above.
+          <span className="font-mono wrap-anywhere"><Breakable text={register.data.registrationEndpoint} /></span> with JWKS URL{' '}
+          <span className="font-mono wrap-anywhere"><Breakable text={register.data.jwksUri} /></span>. The client ID is filled in above.
         </p>
       )}
 
@@ -298,7 +299,7 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
           </div>
           {saved ? (
             <p className="mt-1 font-mono wrap-anywhere text-zinc-900" data-testid="smart-redirect-uri">
-              {saved.redirectUri}
+              <Breakable text={saved.redirectUri} />
             </p>
           ) : (
             <p className="mt-1 leading-5 text-zinc-600">

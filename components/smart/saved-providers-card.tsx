@@ -13,6 +13,7 @@ import { useCustomProviders, useDeleteCustomProvider } from '@/lib/client/smart-
 import type { CustomProviderDto } from '@/lib/contract/smart';
 import { FindingCounts, FindingList } from './finding-list';
 import { countFindings } from './provider-form';
+import { Breakable } from '@/components/ui/breakable';
 
 export interface SavedProvidersCardProps {
   editingId: string | null;
@@ -91,7 +92,7 @@ export function SavedProvidersCard({ editingId, onEdit, onDeleted }: SavedProvid
                   )}
                 </span>
               </div>
-              <p className="mt-1 font-mono text-xs wrap-anywhere text-zinc-600">{p.discoveryUrl}</p>
+              <p className="mt-1 font-mono text-xs wrap-anywhere text-zinc-600"><Breakable text={p.discoveryUrl} /></p>
               <p className="mt-0.5 text-zinc-600">
                 client <code className="font-mono">{p.clientId}</code> · {p.config.clientAuth}
                 {p.hasClientSecret && ' · secret saved'}

@@ -1,4 +1,5 @@
 import { cn } from './cn';
+import { Breakable } from './breakable';
 
 export interface HeadersTableProps {
   headers: ReadonlyArray<readonly [string, string]>;
@@ -17,7 +18,9 @@ export function HeadersTable({ headers, className, emptyLabel = 'No headers' }: 
               <th scope="row" className="w-2/5 px-2.5 py-1.5 font-medium wrap-anywhere text-zinc-600 sm:w-1/3">
                 {name}
               </th>
-              <td className="px-2.5 py-1.5 wrap-anywhere text-zinc-800">{value}</td>
+              <td className="px-2.5 py-1.5 wrap-anywhere text-zinc-800">
+                <Breakable text={value} />
+              </td>
             </tr>
           ))}
         </tbody>
