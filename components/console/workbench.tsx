@@ -77,6 +77,12 @@ export function Workbench({ catalogue }: WorkbenchProps) {
   /** The catalogue as the query cache has it now: the save and delete hooks wait for its refetch. */
   const freshProviders = () => queryClient.getQueryData<ProvidersResponse>(queryKeys.providers.all)?.providers ?? providers;
   const [smartPanel, setSmartPanel] = useState<{ editId: string | null } | null>(null);
+  // After a provider is saved its Get token (or Authorize) comes into view, focused: the panel above would
+  // otherwise leave the next step a screen or two down (issue #16).
+  const [savedProviderCount, setSavedProviderCount] = useState(0);
+  useEffect(() => {
+    if (savedProviderCount > 0) bringIntoView(document.querySelector('[data-testid="get-token"]') ? 'get-token' : 'authorize');
+  }, [savedProviderCount]);
 
   const flowErrors = useFlowErrors(session.data, initialFlowErrors(initialLocation, providers));
 
@@ -203,7 +209,10 @@ export function Workbench({ catalogue }: WorkbenchProps) {
           builtinSandboxes={builtinSandboxes}
           initialEditId={smartPanel.editId}
           onClose={() => setSmartPanel(null)}
-          onSaved={(id) => changeProvider(id, freshProviders())}
+          onSaved={(id) => {
+            changeProvider(id, freshProviders());
+            setSavedProviderCount((count) => count + 1);
+          }}
           onDeleted={(id) => {
             const fresh = freshProviders();
             const first = fresh[0];

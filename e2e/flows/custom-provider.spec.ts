@@ -81,6 +81,9 @@ test('custom provider: ES384 key → discover the built-in SMART sandbox → liv
   await expect(keyRow).toContainText('signs for');
   // The workbench now runs the saved provider.
   await expect(page.getByLabel('Provider', { exact: true })).toHaveValue(/^custom-[a-z0-9]{10}$/);
+  // The next step is brought to the person who saved: Get token, in view and focused.
+  await expect(page.getByTestId('get-token')).toBeFocused();
+  await expect(page.getByTestId('get-token')).toBeInViewport();
   await page.screenshot(shot('3-saved'));
 
   await page.getByTestId('get-token').click();
