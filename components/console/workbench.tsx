@@ -11,7 +11,8 @@ import {
   type Selection,
 } from '@/components/flows/credential-options';
 import { FailureSimulation } from '@/components/flows/failure-simulation';
-import { TOKEN_REQUEST_FORM_ID, TokenRequestForm } from '@/components/flows/token-request-form';
+import { TOKEN_ACTION_ID, TOKEN_REQUEST_FORM_ID } from '@/components/flows/token-form-ids';
+import { TokenRequestForm } from '@/components/flows/token-request-form';
 import { RefreshErrorCard } from '@/components/jwt/refresh-error-card';
 import { TokenPanel } from '@/components/jwt/token-panel';
 import { AddProviderPanel } from '@/components/smart/add-provider-panel';
@@ -81,7 +82,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
   // otherwise leave the next step a screen or two down (issue #16).
   const [savedProviderCount, setSavedProviderCount] = useState(0);
   useEffect(() => {
-    if (savedProviderCount > 0) bringIntoView(document.querySelector('[data-testid="get-token"]') ? 'get-token' : 'authorize');
+    if (savedProviderCount > 0) bringIntoView(TOKEN_ACTION_ID);
   }, [savedProviderCount]);
 
   const flowErrors = useFlowErrors(session.data, initialFlowErrors(initialLocation, providers));
@@ -160,7 +161,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
       shown={shown}
       pending={authorizationCode ? authorize.isPending || authorize.isSuccess : tokens.getTokenPending}
       showLabel={shown ? 'Show token' : authorizationCode ? 'Go to Authorize' : 'Go to Get token'}
-      onShow={() => bringIntoView(shown ? TOKEN_RESULT_ID : authorizationCode ? 'authorize' : 'get-token')}
+      onShow={() => bringIntoView(shown ? TOKEN_RESULT_ID : TOKEN_ACTION_ID)}
     />
     <div className="space-y-4">
       <TokenRequestForm
@@ -292,9 +293,9 @@ export function Workbench({ catalogue }: WorkbenchProps) {
 
 const TOKEN_RESULT_ID = 'token-result';
 
-/** The status bar's button: the token, or the button that gets one, scrolled to and focused. */
+/** The token, or the button that gets one, scrolled to and focused. */
 function bringIntoView(id: string) {
-  const element = document.getElementById(id) ?? document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const element = document.getElementById(id);
   element?.scrollIntoView({ block: 'center', behavior: 'smooth' });
   element?.focus({ preventScroll: true });
 }

@@ -1,6 +1,7 @@
 import { Button } from '@/components/ui/button';
 import type { ProviderDto } from '@/lib/contract/schemas';
 import { SandboxUsers } from './sandbox-users';
+import { TOKEN_ACTION_ID } from './token-form-ids';
 
 type SandboxUser = ProviderDto['presets'][number]['sandboxUsers'][number];
 
@@ -19,6 +20,7 @@ export function AuthorizeAction({ providerName, pending, redirecting, sandboxUse
   return (
     <div className="flex flex-col items-stretch gap-2">
       <Button
+        id={TOKEN_ACTION_ID}
         type="submit"
         variant="primary"
         pending={pending}

@@ -8,6 +8,7 @@ import { Select } from '@/components/ui/select';
 import { assertionFaultLabels, assertionFaultNames, assertionFaultSchema, type AssertionFault } from '@/lib/contract/smart';
 import type { TokenDto } from '@/lib/contract/schemas';
 import { BodyFormatChoice } from './body-format-choice';
+import { TOKEN_ACTION_ID } from './token-form-ids';
 import type { BodyFormat } from './credential-options';
 
 export interface ClientCredentialsActionProps {
@@ -30,7 +31,7 @@ export function ClientCredentialsAction({ pending, retryAt = null, lastToken, on
   return (
     <div className="flex flex-col items-stretch gap-2">
       {bodyFormat && <BodyFormatChoice {...bodyFormat} />}
-      <Button type="submit" variant="primary" pending={pending} disabled={waiting} data-testid="get-token">
+      <Button id={TOKEN_ACTION_ID} type="submit" variant="primary" pending={pending} disabled={waiting} data-testid="get-token">
         {pending ? 'Requesting token…' : waiting ? `Retry in ${formatCountdown(Math.max(0, waitMs))}` : 'Get token'}
       </Button>
       {waiting && !pending && (

@@ -11,12 +11,11 @@ import { CredentialPicker, type CustomCredentialErrors } from './credential-pick
 import { EnvironmentPicker } from './environment-picker';
 import { GetTokenCard } from './get-token-card';
 import { ProviderPicker } from './provider-picker';
+import { TOKEN_REQUEST_FORM_ID } from './token-form-ids';
 import type { AssertionFault } from '@/lib/contract/smart';
 
 type Environment = ProviderDto['environments'][number];
 
-/** Buttons outside the form ("Authorize again" after a dead refresh token) submit it through this id. */
-export const TOKEN_REQUEST_FORM_ID = 'token-request-form';
 
 export interface TokenRequestFormProps {
   providers: ProviderDto[];

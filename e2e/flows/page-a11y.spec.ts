@@ -186,6 +186,8 @@ test('the workspace: the token status stays in view, the token column stays besi
   await choose(page, 'bcda', 'extra-small');
   const bar = page.getByTestId('token-status-bar');
   await expect(bar.getByTestId('token-status')).toHaveText('No token');
+  await bar.getByRole('button', { name: 'Go to Get token' }).click();
+  await expect(page.getByTestId('get-token')).toBeFocused();
   await page.getByTestId('get-token').click();
   await expect(bar.getByTestId('token-status')).toHaveText('Live');
   await expect(bar.getByTestId('token-status-countdown')).toHaveText(/^(20:00|19:5\d)$/);
