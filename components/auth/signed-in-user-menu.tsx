@@ -1,6 +1,5 @@
 'use client';
 
-import { signOut } from 'next-auth/react';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import type { ConsoleViewer } from '@/lib/contract/schemas';
@@ -28,7 +27,10 @@ export function SignedInUserMenu({ user }: { user: SignedIn }) {
         data-testid="sign-out"
         onClick={() => {
           setSigningOut(true);
-          void signOut({ callbackUrl: '/sign-in?signed-out=1' }).catch(() => setSigningOut(false));
+          // next-auth's client loads on the click: the page does not carry it for a button most loads never press.
+          void import('next-auth/react')
+            .then(({ signOut }) => signOut({ callbackUrl: '/sign-in?signed-out=1' }))
+            .catch(() => setSigningOut(false));
         }}
       >
         Sign out

@@ -2,12 +2,13 @@
 
 import { useState } from 'react';
 import { useForgetSession, useSession } from '@/lib/client/hooks';
-import type { ConsoleViewer } from '@/lib/contract/schemas';
+import type { ConsoleViewer, ProvidersResponse } from '@/lib/contract/schemas';
 import { ConsoleHeader } from './console-header';
 import { ConsoleWorkbench } from './console-workbench';
 
 /** The one-screen console. Forgetting the session remounts the workbench so no local state survives it. */
-export function ConsoleApp({ viewer }: { viewer: ConsoleViewer }) {
+/** `catalogue`: the provider list rendered with the page, or null to ask for it. */
+export function ConsoleApp({ viewer, catalogue }: { viewer: ConsoleViewer; catalogue: ProvidersResponse | null }) {
   const [generation, setGeneration] = useState(0);
   const forget = useForgetSession();
   const session = useSession();
@@ -22,7 +23,7 @@ export function ConsoleApp({ viewer }: { viewer: ConsoleViewer }) {
         onForget={() => forget.mutate(undefined, { onSuccess: () => setGeneration((n) => n + 1) })}
       />
       <main className="mx-auto max-w-[1440px] px-4 py-6 sm:px-6">
-        <ConsoleWorkbench key={generation} />
+        <ConsoleWorkbench key={generation} initialCatalogue={catalogue} />
       </main>
     </div>
   );

@@ -1,3 +1,5 @@
+import { cn } from '@/components/ui/cn';
+
 /** Placeholder blocks while the provider catalogue loads (it is one small same-origin request). */
 export function ConsoleSkeleton() {
   return (
@@ -14,4 +16,9 @@ export function ConsoleSkeleton() {
       </div>
     </div>
   );
+}
+
+/** A panel's place while its code loads: the same card, empty, so nothing jumps when it arrives. */
+export function PanelSkeleton({ label, className }: { label: string; className?: string }) {
+  return <div aria-busy="true" aria-label={label} className={cn('animate-pulse rounded-xl border border-zinc-200 bg-white', className)} />;
 }

@@ -2,15 +2,21 @@
 
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Button } from '@/components/ui/button';
+import { useSyncExternalStore } from 'react';
 import { useProviders } from '@/lib/client/hooks';
+import type { ProvidersResponse } from '@/lib/contract/schemas';
 import { ConsoleSkeleton } from './console-skeleton';
 import { Workbench } from './workbench';
 
-/** Loads the provider catalogue, then hands it to the workbench. */
-export function ConsoleWorkbench() {
-  const providers = useProviders();
+/**
+ * Hands the provider catalogue to the workbench: the one rendered with the page, or (without one) the answer of
+ * `/api/providers`. The workbench itself renders in the browser only: it reads the page's location and session.
+ */
+export function ConsoleWorkbench({ initialCatalogue }: { initialCatalogue: ProvidersResponse | null }) {
+  const providers = useProviders(initialCatalogue);
+  const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
 
-  if (providers.isPending) return <ConsoleSkeleton />;
+  if (providers.isPending || !inBrowser) return <ConsoleSkeleton />;
   if (providers.error) {
     return (
       <div className="mx-auto max-w-xl space-y-3 py-12">
@@ -26,3 +32,5 @@ export function ConsoleWorkbench() {
   }
   return <Workbench catalogue={providers.data} />;
 }
+
+const noSubscription = () => () => undefined;

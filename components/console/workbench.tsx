@@ -1,8 +1,8 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
+import dynamic from 'next/dynamic';
 import { useEffect, useState } from 'react';
-import { FhirPanel } from '@/components/fhir/fhir-panel';
 import {
   getDefaultCredential,
   getInitialSelection,
@@ -15,10 +15,8 @@ import { TOKEN_ACTION_ID, TOKEN_REQUEST_FORM_ID } from '@/components/flows/token
 import { TokenRequestForm } from '@/components/flows/token-request-form';
 import { RefreshErrorCard } from '@/components/jwt/refresh-error-card';
 import { TokenPanel } from '@/components/jwt/token-panel';
-import { AddProviderPanel } from '@/components/smart/add-provider-panel';
 import { useIsLive } from '@/components/jwt/use-is-live';
 import { ResultRegion } from '@/components/ui/result-region';
-import { Timeline } from '@/components/timeline/timeline';
 import { readConsoleLocation, withConsoleProvider, type ConsoleLocation } from '@/lib/client/console-location';
 import { getEffectiveEndpoints, getEffectiveGrant, getFlowTarget } from '@/lib/client/effective-flow';
 import { useAuthorize, useSession } from '@/lib/client/hooks';
@@ -32,6 +30,18 @@ import { EndedTokenHistory } from '@/components/jwt/ended-token-history';
 import { NoTokenCard } from './no-token-card';
 import { TokenStatusBar } from './token-status-bar';
 import { getNoSessionError, useFlowErrors, type FlowErrors } from './use-flow-errors';
+import { PanelSkeleton } from './console-skeleton';
+
+// Not needed for the first token: their code loads while the page is already usable (issue #16, page weight).
+const FhirPanel = dynamic(() => import('@/components/fhir/fhir-panel').then((m) => m.FhirPanel), {
+  loading: () => <PanelSkeleton label="Loading the workbench" className="h-[40rem]" />,
+});
+const Timeline = dynamic(() => import('@/components/timeline/timeline').then((m) => m.Timeline), {
+  loading: () => <PanelSkeleton label="Loading the timeline" className="h-40" />,
+});
+const AddProviderPanel = dynamic(() => import('@/components/smart/add-provider-panel').then((m) => m.AddProviderPanel), {
+  loading: () => <PanelSkeleton label="Loading the provider form" className="h-96" />,
+});
 
 export interface WorkbenchProps {
   catalogue: ProvidersResponse;

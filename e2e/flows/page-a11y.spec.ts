@@ -168,6 +168,18 @@ async function piecesBrokenMidWord(page: Page, selector: string): Promise<string
   );
 }
 
+test('the page comes with its provider list: Get token is usable without a second request for it', async ({ page }) => {
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/providers') asked.push(request.url());
+  });
+  await page.goto('/?provider=candid');
+  await expect(page.getByTestId('get-token')).toBeEnabled();
+  await expect(page.getByLabel('Provider', { exact: true })).toHaveValue('candid');
+  await page.waitForLoadState('networkidle');
+  expect(asked).toEqual([]);
+});
+
 test('monospace values wrap at their separators at 390 px, never mid-word', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await choose(page, 'bcda', 'extra-small');

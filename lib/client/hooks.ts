@@ -26,11 +26,13 @@ import type {
   SimulationsDto,
 } from '@/lib/contract/schemas';
 
-export function useProviders() {
+/** `initial`: the list the page was rendered with, fresh as of now (null: ask the server). */
+export function useProviders(initial: ProvidersResponse | null = null) {
   return useQuery<ProvidersResponse, ApiClientError>({
     queryKey: queryKeys.providers.all,
     queryFn: ({ signal }) => fetchProviders(signal),
     staleTime: 5 * 60_000,
+    ...(initial ? { initialData: initial } : {}),
   });
 }
 

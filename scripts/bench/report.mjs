@@ -66,10 +66,24 @@ export function writeResults({ rows, machine, details, startedAt, durationS }) {
     ...details.map((line) => `- ${line}`),
     END,
   ].join('\n');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
-  const start = current.indexOf(START);
-  const end = current.indexOf(END);
-  const next = start >= 0 && end > start ? current.slice(0, start) + section + current.slice(end + END.length) : `${current.trimEnd()}\n\n${section}\n`;
+  return replaceBetween(file, START, END, section);
+}
+
+/**
+ * Replaces the section between `<!-- {name}:start -->` and `<!-- {name}:end -->` of docs/benchmarks.md with `lines`
+ * (appended at the end the first time); the rest of the file is kept.
+ */
+export function writeSection(name, lines) {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  return replaceBetween(join(root, 'docs', 'benchmarks.md'), start, end, [start, ...lines, end].join('\n'));
+}
+
+function replaceBetween(file, startMarker, endMarker, section) {
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = current.indexOf(startMarker);
+  const end = current.indexOf(endMarker);
+  const next = start >= 0 && end > start ? current.slice(0, start) + section + current.slice(end + endMarker.length) : `${current.trimEnd()}\n\n${section}\n`;
   mkdirSync(join(root, 'docs'), { recursive: true });
   writeFileSync(file, next);
   return file;
