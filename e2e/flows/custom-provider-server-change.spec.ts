@@ -59,6 +59,8 @@ test('SECURITY 15: pointing a private_key_jwt provider at another server needs t
   await page.getByRole('button', { name: '+ Add a provider by URL' }).click();
   const panel = page.getByTestId('add-provider-panel');
   const keys = panel.getByTestId('client-keys');
+  // Counted once the key list has loaded (Generate shows with it), not while the panel's code is still arriving.
+  await expect(keys.getByRole('button', { name: 'Generate ES384' })).toBeVisible();
   const before = await keys.getByTestId('client-key').count();
   await keys.getByRole('button', { name: 'Generate ES384' }).click();
   await expect(keys.getByTestId('client-key')).toHaveCount(before + 1);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
-import { choose } from '../support/console';
+import { choose, signInAtHealthSherpa } from '../support/console';
 import { expect, test } from '../support/test';
 
 /**
@@ -110,6 +110,40 @@ for (const scheme of ['light', 'dark'] as const) {
     expect(found).toEqual([]);
   });
 }
+
+test('axe finds nothing in the authorization-code states: Authorize with the sandbox logins, an opaque token back from consent, a denied consent', async ({ page }) => {
+  test.setTimeout(90_000);
+  const found: string[] = [];
+  const check = async (state: string) => {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(150);
+      found.push(...(await axeViolations(page)).map((v) => `${state} (${scheme}): ${v}`));
+    }
+    await page.screenshot({ path: `test-results/screenshots/a11y-${state}-1440.png`, fullPage: true });
+  };
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await choose(page, 'bluebutton', 'demo-demographic');
+  await expect(page.getByTestId('sandbox-users')).toBeVisible();
+  await check('authorize');
+
+  await page.getByTestId('authorize').click();
+  await page.getByLabel('Username').fill('BBUser00000');
+  await page.getByLabel('Password').fill('PW00000!');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await expect(page.getByTestId('token-facts')).toBeVisible();
+  await page.getByTestId('introspect').click();
+  await expect(page.getByTestId('introspection')).toContainText('active');
+  await check('opaque-token');
+
+  await choose(page, 'healthsherpa', 'demo-partner-app');
+  await signInAtHealthSherpa(page);
+  await page.getByRole('button', { name: 'Deny' }).click();
+  await expect(page.getByTestId('flow-error')).toBeVisible();
+  await check('consent-denied');
+  expect(found).toEqual([]);
+});
 
 /**
  * Controls and headings whose boxes cross one another's (neither inside the other): what a presenter sees as overlap
