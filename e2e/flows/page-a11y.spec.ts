@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
-import { choose, signInAtHealthSherpa } from '../support/console';
+import { choose, signInAtBlueButton, signInAtHealthSherpa } from '../support/console';
 import { expect, test } from '../support/test';
 
 /**
@@ -127,11 +127,7 @@ test('axe finds nothing in the authorization-code states: Authorize with the san
   await expect(page.getByTestId('sandbox-users')).toBeVisible();
   await check('authorize');
 
-  await page.getByTestId('authorize').click();
-  await page.getByLabel('Username').fill('BBUser00000');
-  await page.getByLabel('Password').fill('PW00000!');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Allow' }).click();
+  await signInAtBlueButton(page);
   await expect(page.getByTestId('token-facts')).toBeVisible();
   await page.getByTestId('introspect').click();
   await expect(page.getByTestId('introspection')).toContainText('active');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { expect, test } from '../support/test';
-import { choose } from '../support/console';
+import { choose, signInAtBlueButton } from '../support/console';
 import { E2E_ISSUED_SECRETS_NAME, readIssued } from '../support/log-scan';
 import { browserVisibleText, findTokenByFingerprint, FULL_JWT, presetSecrets, recordResponses, sessionFingerprints } from '../support/secrets';
 import { E2E_LOG_DIR } from '../support/server-env';
@@ -20,11 +20,7 @@ test('SECURITY 1: no access, refresh or ID token, client secret or PKCE verifier
 
   // Authorization code with PKCE (Blue Button), then a refresh with rotation.
   await choose(page, 'bluebutton', 'demo-demographic');
-  await page.getByTestId('authorize').click();
-  await page.getByLabel('Username').fill('BBUser00000');
-  await page.getByLabel('Password').fill('PW00000!');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Allow' }).click();
+  await signInAtBlueButton(page);
   await expect(page.getByTestId('token-panel')).toBeVisible();
   await page.getByTestId('refresh-token').click();
   await expect(page.getByTestId('refresh-history')).toContainText(/rotated/i);

@@ -16,6 +16,15 @@ export async function signInAtHealthSherpa(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
+/** Starts a Blue Button authorization, signs in as the first synthetic beneficiary and allows, back on the console. */
+export async function signInAtBlueButton(page: Page): Promise<void> {
+  await page.getByTestId('authorize').click();
+  await page.getByLabel('Username').fill('BBUser00000');
+  await page.getByLabel('Password').fill('PW00000!');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Allow' }).click();
+}
+
 /** Sends one request from the FHIR panel and waits for its status. */
 export async function sendRequest(page: Page, path: string, method = 'GET'): Promise<void> {
   const panel = page.getByTestId('fhir-panel');
