@@ -181,9 +181,10 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
         title={apiNames(provider.apiKind).workbench}
         description={
           <>
-            Requests go through the server, to <span className="font-mono wrap-anywhere">
-            <Breakable text={target.endpoints.fhirBaseUrl} />
-          </span>
+            Requests go through the server, to{' '}
+            <span className="font-mono wrap-anywhere">
+              <Breakable text={target.endpoints.fhirBaseUrl} />
+            </span>
           </>
         }
       >

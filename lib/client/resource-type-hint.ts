@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FlowEndpoints } from './effective-flow';
 import { getEditDistance } from './edit-distance';
 import { toEnvironmentPath } from './environment-path';
+import { splitRequestPath } from './query-params';
 
 /**
  * "Did you mean `Patient`?" for a request whose first segment after the FHIR base is not a resource type the server
@@ -63,9 +64,8 @@ export interface ResourceTypeSegment {
  */
 export function findResourceTypeSegment(path: string, bases: readonly string[]): ResourceTypeSegment | null {
   const trimmed = path.trim();
-  const queryAt = trimmed.search(/[?#]/);
-  const pathname = queryAt < 0 ? trimmed : trimmed.slice(0, queryAt);
-  const tail = queryAt < 0 ? '' : trimmed.slice(queryAt);
+  const pathname = splitRequestPath(trimmed).pathname.split('#')[0] ?? '';
+  const tail = trimmed.slice(pathname.length);
   const base = [...bases].sort((a, b) => b.length - a.length).find((candidate) => pathname.startsWith(`${candidate}/`));
   if (base === undefined) return null;
   const after = pathname.slice(base.length + 1);

@@ -1,5 +1,6 @@
 import type { BulkExportCapability } from '@/lib/contract/bulk-export';
 import { parseHeaderLines } from '../headers';
+import { parseQueryParams, splitRequestPath } from '../query-params';
 import { KICKOFF_HEADERS, getBasesFor, type KickoffInput } from './kickoff';
 
 /**
@@ -10,7 +11,7 @@ import { KICKOFF_HEADERS, getBasesFor, type KickoffInput } from './kickoff';
 
 /** `$export` as the last path segment (`/$export`, `Patient/$export`, `Group/[id]/$export`), `%24` spelling too. */
 export function isKickoffPath(path: string): boolean {
-  const pathname = path.trim().split(/[?#]/)[0] ?? '';
+  const pathname = splitRequestPath(path.trim()).pathname.split('#')[0] ?? '';
   return /\/(\$|%24)export$/i.test(pathname);
 }
 
@@ -103,10 +104,7 @@ export function describeKickoffProblems(problems: readonly string[]): string {
  * environment's bulk bases; only the base when the level is not one the base offers.
  */
 export function toKickoffPrefill(path: string, capability: BulkExportCapability, environmentId: string): Partial<KickoffInput> | null {
-  const trimmed = path.trim();
-  const queryAt = trimmed.search(/[?#]/);
-  const pathname = queryAt < 0 ? trimmed : trimmed.slice(0, queryAt);
-  const query = queryAt < 0 ? '' : (trimmed.slice(queryAt + 1).split('#')[0] ?? '');
+  const pathname = splitRequestPath(path.trim()).pathname.split('#')[0] ?? '';
   const base = getBasesFor(capability, environmentId)
     .filter((candidate) => pathname.startsWith(`${candidate.path.replace(/\/+$/, '')}/`))
     .sort((a, b) => b.path.length - a.path.length)[0];
@@ -125,9 +123,9 @@ export function toKickoffPrefill(path: string, capability: BulkExportCapability,
       groupId = group[1];
     }
   }
-  const types = new URLSearchParams(query)
-    .getAll('_type')
-    .flatMap((value) => value.split(','))
+  const types = parseQueryParams(path.trim())
+    .filter((param) => param.key === '_type')
+    .flatMap((param) => param.value.split(','))
     .map((type) => type.trim())
     .filter((type) => base.resourceTypes.includes(type));
   return { baseId: base.id, level, ...(level === 'group' ? { groupId } : {}), types: [...new Set(types)] };
