@@ -2,7 +2,8 @@
 
 import { getCountdown } from '@/components/jwt/countdown-utils';
 import { useServerNow } from '@/components/jwt/use-server-now';
-import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { TokenStatusBadge } from '@/components/jwt/token-status-badge';
+import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { epochToMs } from '@/lib/client/relative-time';
 import type { TokenDto } from '@/lib/contract/schemas';
@@ -19,8 +20,6 @@ export interface TokenStatusBarProps {
   onShow: () => void;
 }
 
-type BarState = { tone: BadgeTone; label: string; countdown: string | null };
-
 /**
  * The token's state in one line that stays in view while the page scrolls (issue #16): which provider, the masked
  * token, Live / Expiring / Expired / Refused and the countdown. The countdown is not announced each second; the
@@ -28,7 +27,7 @@ type BarState = { tone: BadgeTone; label: string; countdown: string | null };
  */
 export function TokenStatusBar({ providerName, selectionLabel, shown, pending, showLabel, onShow }: TokenStatusBarProps) {
   const now = useServerNow(shown?.clockOffsetMs ?? 0);
-  const state = describeState(shown?.token, now, pending);
+  const countdown = shown && now > 0 ? getCountdown(epochToMs(shown.token.expiresAt), now, epochToMs(shown.token.issuedAt)) : null;
   return (
     <div
       role="region"
@@ -47,12 +46,16 @@ export function TokenStatusBar({ providerName, selectionLabel, shown, pending, s
           )}
         </p>
         <span className="flex shrink-0 items-center gap-2" aria-live="off">
-          <Badge tone={state.tone} dot data-testid="token-status">
-            {state.label}
-          </Badge>
-          {state.countdown && (
+          {countdown && shown ? (
+            <TokenStatusBadge state={countdown.state} refused={shown.token.refusal !== undefined} data-testid="token-status" />
+          ) : (
+            <Badge tone="neutral" dot data-testid="token-status">
+              {shown ? 'Token' : pending ? 'Requesting…' : 'No token'}
+            </Badge>
+          )}
+          {countdown && shown && !shown.token.refusal && countdown.state !== 'expired' && (
             <span className="font-mono text-sm font-semibold text-zinc-900 tabular-nums" data-testid="token-status-countdown">
-              {state.countdown}
+              {countdown.label}
             </span>
           )}
         </span>
@@ -62,13 +65,4 @@ export function TokenStatusBar({ providerName, selectionLabel, shown, pending, s
       </div>
     </div>
   );
-}
-
-function describeState(token: TokenDto | undefined, now: number, pending: boolean): BarState {
-  if (!token) return { tone: 'neutral', label: pending ? 'Requesting…' : 'No token', countdown: null };
-  if (token.refusal) return { tone: 'red', label: 'Refused', countdown: null };
-  if (now === 0) return { tone: 'neutral', label: 'Token', countdown: null };
-  const countdown = getCountdown(epochToMs(token.expiresAt), now, epochToMs(token.issuedAt));
-  if (countdown.state === 'expired') return { tone: 'red', label: 'Expired', countdown: null };
-  return { tone: countdown.state === 'expiring' ? 'amber' : 'green', label: countdown.state === 'expiring' ? 'Expiring soon' : 'Live', countdown: countdown.label };
 }

@@ -53,7 +53,7 @@ export function GetTokenCard(props: GetTokenCardProps) {
       <div className="mb-3 flex min-w-0 items-start gap-2">
         <StepNumber step={4} className="mt-px" />
         <div className="min-w-0">
-          <h2 id="get-token-title" className="text-sm font-semibold text-zinc-900">
+          <h2 className="text-sm font-semibold text-zinc-900">
             {authorizationCode ? 'Authorize' : 'Get a token'}
           </h2>
           <p className="mt-0.5 text-xs text-zinc-600">
@@ -77,24 +77,24 @@ export function GetTokenCard(props: GetTokenCardProps) {
           <KnownDeviations provider={provider} />
         </div>
         <div className="min-w-0 space-y-3 lg:w-64">
-        {authorizationCode ? (
-          <AuthorizeAction
-            providerName={provider.name}
-            pending={pending || props.redirecting}
-            redirecting={props.redirecting}
-            sandboxUsers={props.builtinPreset?.sandboxUsers ?? []}
-          />
-        ) : (
-          <ClientCredentialsAction
-            pending={pending}
-            retryAt={props.retryAt}
-            lastToken={props.lastToken}
-            onForceNew={props.onForceNew}
-            bodyFormat={props.bodyFormat}
-            onSendFaultyAssertion={props.onSendFaultyAssertion}
-          />
-        )}
-        {props.simulation}
+          {authorizationCode ? (
+            <AuthorizeAction
+              providerName={provider.name}
+              pending={pending || props.redirecting}
+              redirecting={props.redirecting}
+              sandboxUsers={props.builtinPreset?.sandboxUsers ?? []}
+            />
+          ) : (
+            <ClientCredentialsAction
+              pending={pending}
+              retryAt={props.retryAt}
+              lastToken={props.lastToken}
+              onForceNew={props.onForceNew}
+              bodyFormat={props.bodyFormat}
+              onSendFaultyAssertion={props.onSendFaultyAssertion}
+            />
+          )}
+          {props.simulation}
         </div>
       </div>
       {error && !pending && <ProviderErrorCard className="mt-4" error={error} providerName={provider.name} data-testid="token-error" />}
