@@ -2,9 +2,8 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ApiError } from '@/lib/contract/schemas';
-import { getConsoleAuth } from '@/lib/auth';
-import { sessionBelongsTo, sessionOwnerOf } from '@/lib/auth/session-binding';
-import { readSignedInUser } from '@/lib/auth/signed-in-user';
+import { sessionBelongsTo } from '@/lib/auth/session-binding';
+import { readRequestOwner } from '@/lib/auth/request-owner';
 import { log } from '@/lib/log';
 import { getVault } from '@/lib/session';
 import { clearSessionCookie, newRandomId, newSessionCookie, readSessionCookie, serializeSessionCookie, type SessionCookie, type SessionOwner } from '@/lib/session/cookie';
@@ -118,13 +117,11 @@ export function defineRoute<P extends z.ZodType = z.ZodUndefined, B extends z.Zo
  * of this request. Null when sign-in is off.
  */
 async function requireSignIn(request: Request): Promise<SessionOwner | null> {
-  const auth = getConsoleAuth();
-  if (!auth.enabled) return null;
-  const user = await readSignedInUser(request.headers.get('cookie'), auth);
-  if (!user) {
+  const owner = await readRequestOwner(request.headers.get('cookie'));
+  if (owner === undefined) {
     throw new HttpError(401, 'sign_in_required', 'Sign in to use this console.', { hint: 'Open the console page to sign in, then try again.' });
   }
-  return sessionOwnerOf(user);
+  return owner;
 }
 
 function finish(response: Response, sessionCookieHeader: string | null): Response {

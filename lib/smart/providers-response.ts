@@ -1,7 +1,5 @@
 import 'server-only';
-import { getConsoleAuth } from '@/lib/auth';
-import { sessionOwnerOf } from '@/lib/auth/session-binding';
-import { readSignedInUser } from '@/lib/auth/signed-in-user';
+import { readRequestOwner } from '@/lib/auth/request-owner';
 import type { ProvidersResponse } from '@/lib/contract/schemas';
 import { consoleOrigin } from '@/lib/http/origin';
 import { log } from '@/lib/log';
@@ -37,11 +35,10 @@ export async function readProvidersResponse(publicOrigin: string, workspaceId: s
  */
 export async function readProvidersForPage(requestHeaders: Headers): Promise<ProvidersResponse | null> {
   try {
-    const auth = getConsoleAuth();
-    const user = auth.enabled ? await readSignedInUser(requestHeaders.get('cookie'), auth) : null;
-    if (auth.enabled && !user) return null;
+    const owner = await readRequestOwner(requestHeaders.get('cookie'));
+    if (owner === undefined) return null;
     const request = new Request(`http://${requestHeaders.get('host') ?? 'localhost'}/`, { headers: requestHeaders });
-    return await readProvidersResponse(consoleOrigin(request), workspaceOwner(user ? sessionOwnerOf(user) : null));
+    return await readProvidersResponse(consoleOrigin(request), workspaceOwner(owner));
   } catch (error) {
     log.warn({ err: error instanceof Error ? error.message : String(error) }, 'provider list not rendered with the page');
     return null;
