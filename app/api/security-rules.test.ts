@@ -219,8 +219,11 @@ describe('SECURITY 14: codes bound to their browser', () => {
       // The token request was made (state and issuer passed) and the provider refused it.
       expect(upstream.hits.slice(hitsBefore).filter((hit) => hit.startsWith('POST '))).toHaveLength(1);
       const exchanges = await getVault().listExchanges(sidB);
-      expect(exchanges.map((e) => [e.kind, e.status])).toEqual([['token', expect.any(Number)]]);
-      expect(exchanges[0]!.status, exchanges[0]!.response?.body ?? '').toBeGreaterThanOrEqual(400);
+      // B's own run: its browser legs (the authorize URL it was given, the callback it came back by) and the refused exchange.
+      expect(exchanges.map((e) => [e.kind, e.status])).toEqual([['authorize', null], ['callback', 303], ['token', expect.any(Number)]]);
+      expect(exchanges[1]!.url).not.toContain(codeA);
+      expect(exchanges[1]!.url).toContain(`state=${stateB}`);
+      expect(exchanges[2]!.status, exchanges[2]!.response?.body ?? '').toBeGreaterThanOrEqual(400);
       expect(await getVault().getToken(sidB, providerId)).toBeNull();
       const [failure] = await getVault().listFlowErrors(sidB, [providerId]);
       expect(failure?.error.error.code).toBe('upstream_rejected');

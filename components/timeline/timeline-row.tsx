@@ -7,7 +7,7 @@ import { Chevron } from '@/components/ui/disclosure';
 import { StatusCode } from '@/components/ui/status-code';
 import { formatDuration } from '@/components/fhir/fhir-utils';
 import { epochToMs, formatClockTime } from '@/lib/client/relative-time';
-import type { ExchangeDto } from '@/lib/contract/schemas';
+import { isBrowserLeg, type ExchangeDto } from '@/lib/contract/schemas';
 import { CopyCurl } from './copy-curl';
 import { ExchangeDetail } from './exchange-detail';
 import { splitUrl } from './timeline-utils';
@@ -17,6 +17,8 @@ const kindTone: Record<ExchangeDto['kind'], BadgeTone> = {
   fhir: 'blue',
   jwks: 'neutral',
   other: 'neutral',
+  authorize: 'amber',
+  callback: 'amber',
 };
 
 export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index: number }) {
@@ -39,7 +41,9 @@ export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index:
             {rest}
           </span>
           <span>
-            {exchange.error && exchange.status === null ? (
+            {isBrowserLeg(exchange) && exchange.status === null ? (
+              <Badge tone="amber">browser</Badge>
+            ) : exchange.error && exchange.status === null ? (
               <Badge tone="red">network error</Badge>
             ) : (
               <StatusCode status={exchange.status} />
@@ -58,7 +62,7 @@ export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index:
         <div className="space-y-3 border-t border-zinc-100 bg-zinc-50/40 px-4 py-3">
           <DiagnosisList diagnoses={diagnoses} />
           <ExchangeDetail exchange={exchange} />
-          <CopyCurl exchange={exchange} />
+          {!isBrowserLeg(exchange) && <CopyCurl exchange={exchange} />}
         </div>
       </details>
     </li>

@@ -276,10 +276,23 @@ export type TokenDto = z.infer<typeof tokenDtoSchema>;
 
 export const headerListSchema = z.array(z.tuple([z.string(), z.string()]));
 
+/**
+ * `authorize` and `callback` are the browser's legs of an authorization-code run (RFC 6749 §4.1.1, §4.1.2), recorded
+ * by the console when it sends the browser to the login page and when the browser comes back: the console made no
+ * request, so they carry no response (authorize) or the console's own redirect (callback).
+ */
+export const exchangeKindSchema = z.enum(['token', 'fhir', 'jwks', 'other', 'authorize', 'callback']);
+export type ExchangeKind = z.infer<typeof exchangeKindSchema>;
+
+/** The legs the browser made, not the server: no curl, no HAR entry of the server's traffic. */
+export function isBrowserLeg(exchange: { kind: ExchangeKind }): boolean {
+  return exchange.kind === 'authorize' || exchange.kind === 'callback';
+}
+
 export const exchangeDtoSchema = z.object({
   id: z.string(),
   startedAt: z.number(),
-  kind: z.enum(['token', 'fhir', 'jwks', 'other']),
+  kind: exchangeKindSchema,
   providerId: z.string(),
   environmentId: z.string(),
   method: z.string(),

@@ -1,5 +1,7 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
+import { redactUrl } from '@/lib/http/redact';
 import { HttpError, type ApiErrorCode } from '@/lib/http/errors';
 import { codeBindingOf } from '@/lib/providers/code-binding';
 import { builtinOrigin, resolveEnvironment, type ResolvedEnvironment } from '@/lib/providers/resolve';
@@ -79,7 +81,46 @@ export async function startAuthorization(
     createdAt: Date.now(),
   };
   await ctx.vault.putPendingFlow(ctx.sid, state, pending);
+  await recordBrowserLeg(ctx, { kind: 'authorize', providerId: provider.id, environmentId: flow.env.environment.id, url: url.toString(), status: null });
   return { authorizeUrl: url.toString(), state, redirectUri };
+}
+
+interface BrowserLeg {
+  kind: 'authorize' | 'callback';
+  providerId: string;
+  environmentId: string;
+  url: string;
+  /** The console's own answer to the browser (the callback's 303); null where the console sent nothing. */
+  status: number | null;
+  location?: string;
+  error?: string;
+}
+
+/**
+ * The browser's legs of the run, for the timeline and the sequence diagram: the console made no request, so only the
+ * URL (the code redacted as a secret-named query field) and the console's own redirect are kept.
+ */
+async function recordBrowserLeg(ctx: TokenEndpointContext, leg: BrowserLeg, startedAt = Date.now()): Promise<void> {
+  await ctx.vault.recordExchange(ctx.sid, {
+    id: randomUUID(),
+    startedAt,
+    kind: leg.kind,
+    providerId: leg.providerId,
+    environmentId: leg.environmentId,
+    method: 'GET',
+    url: redactUrl(leg.url),
+    status: leg.status,
+    durationMs: 0,
+    request: { headers: [], body: null },
+    response: leg.location ? { headers: [['location', leg.location]], body: null, bodyTruncated: false, size: 0 } : null,
+    ...(leg.error === undefined ? {} : { error: leg.error }),
+  });
+}
+
+/** Where the callback sent the browser and the URL it came by (as the browser sent it, before redaction). */
+export interface CallbackLeg {
+  url: string;
+  location: string;
 }
 
 /**
@@ -118,6 +159,33 @@ export async function completeAuthorization(
   callbackParams: CallbackParams,
   expectedState: string | null,
   resolve: (pending: PendingFlow) => ResolvedFlow | Promise<ResolvedFlow>,
+  leg?: CallbackLeg,
+): Promise<StoredToken> {
+  const startedAt = Date.now();
+  let environmentId = '';
+  let legRecorded = false;
+  const recordLeg = async (error?: string) => {
+    if (!leg || legRecorded) return;
+    legRecorded = true;
+    await recordBrowserLeg(ctx, { kind: 'callback', providerId, environmentId, url: leg.url, status: 303, location: leg.location, error }, startedAt);
+  };
+  try {
+    return await exchangeCallback(ctx, providerId, callbackParams, expectedState, resolve, (id) => (environmentId = id), () => recordLeg());
+  } catch (error) {
+    // A run refused before its code was exchanged (state, denied consent, mix-up): the callback leg is where it stopped.
+    await recordLeg(error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+async function exchangeCallback(
+  ctx: TokenEndpointContext,
+  providerId: string,
+  callbackParams: CallbackParams,
+  expectedState: string | null,
+  resolve: (pending: PendingFlow) => ResolvedFlow | Promise<ResolvedFlow>,
+  setEnvironment: (id: string) => void,
+  recordLeg: () => Promise<void>,
 ): Promise<StoredToken> {
   const search =
     callbackParams instanceof URLSearchParams
@@ -132,7 +200,9 @@ export async function completeAuthorization(
   if (!pending || pending.providerId !== providerId) {
     throw callbackError(400, 'state_mismatch', 'This state was already used or has expired.', 'Each state works once and for 10 minutes. Start the authorization again.');
   }
+  setEnvironment(pending.environmentId);
   const code = validateCallback(search, pending, state);
+  await recordLeg();
 
   const flow = await resolve(pending);
   const grantParams: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: pending.redirectUri };

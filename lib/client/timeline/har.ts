@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { epochToMs } from '@/lib/client/relative-time';
-import type { ExchangeDto, SessionDto } from '@/lib/contract/schemas';
+import { isBrowserLeg, type ExchangeDto, type SessionDto } from '@/lib/contract/schemas';
 import { getHeader } from '@/lib/contract/headers';
 
 /**
@@ -121,7 +121,8 @@ export function toHar(session: SessionDto, meta: HarMeta): HarLog {
       version: '1.2',
       creator: { name: meta.creator, version: meta.creatorVersion ?? '' },
       pages: [{ startedDateTime: new Date(pageStart).toISOString(), id: PAGE_ID, title: meta.pageTitle, pageTimings: {} }],
-      entries: session.exchanges.map(toHarEntry),
+      // The browser's legs of a login were not sent by the server; the sequence diagram in the comment shows them.
+      entries: session.exchanges.filter((exchange) => !isBrowserLeg(exchange)).map(toHarEntry),
       comment: 'Recorded server-side by the console; secrets are replaced by [redacted hmac:… N chars] marks.',
     },
   };

@@ -1,5 +1,5 @@
 import { epochToMs } from '@/lib/client/relative-time';
-import type { ExchangeDto, GrantDto, ProviderDto, SessionDto, TokenDto } from '@/lib/contract/schemas';
+import { isBrowserLeg, type ExchangeDto, type GrantDto, type ProviderDto, type SessionDto, type TokenDto } from '@/lib/contract/schemas';
 
 /** Bodies in the failed-exchange sections are cut here: a ticket needs the error, not the whole bundle. */
 export const REPORT_BODY_LIMIT = 2048;
@@ -75,7 +75,7 @@ function exchangesSection(exchanges: readonly ExchangeDto[]): string[] {
   if (exchanges.length === 0) return [...out, 'None recorded.', ''];
   out.push('| # | Time | Kind | Method | URL | Status | ms |', '|---|---|---|---|---|---|---|');
   exchanges.forEach((e, i) => {
-    const status = e.status === null ? `network error` : String(e.status);
+    const status = e.status === null ? (isBrowserLeg(e) ? 'browser' : 'network error') : String(e.status);
     out.push(`| ${i + 1} | ${iso(e.startedAt)} | ${e.kind} | ${e.method} | ${cell(e.url)} | ${status} | ${Math.round(e.durationMs)} |`);
   });
   out.push('');
@@ -103,6 +103,7 @@ function exchangesSection(exchanges: readonly ExchangeDto[]): string[] {
 
 /** RFC 9110 §15: 4xx and 5xx are failures; so is no answer at all. */
 export function isFailed(exchange: ExchangeDto): boolean {
+  if (isBrowserLeg(exchange)) return exchange.error !== undefined;
   return exchange.status === null || exchange.status >= 400 || exchange.error !== undefined;
 }
 

@@ -34,8 +34,15 @@ export const GET = defineProviderRoute({ session: 'optional' }, async ({ session
   const query = new URL(request.url).searchParams;
   const expectedState = await readTransactionCookie(request.headers.get('cookie'), provider.id, secure, resolveSessionPasswords());
   try {
-    await completeAuthorization({ vault, sid: session.sid, simulations }, provider.id, query, expectedState, (pending) =>
-      flowOfCredential(entry, pending.environmentId, pending.credential),
+    const callbackUrl = new URL(request.url);
+    const seenAt = new URL(callbackUrl.pathname + callbackUrl.search, consoleOrigin(request)).toString();
+    await completeAuthorization(
+      { vault, sid: session.sid, simulations },
+      provider.id,
+      query,
+      expectedState,
+      (pending) => flowOfCredential(entry, pending.environmentId, pending.credential),
+      { url: seenAt, location: back.toString() },
     );
     await vault.dropFlowError(session.sid, provider.id);
   } catch (error) {
