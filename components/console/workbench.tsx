@@ -39,6 +39,10 @@ const FhirPanel = dynamic(() => import('@/components/fhir/fhir-panel').then((m) 
 const Timeline = dynamic(() => import('@/components/timeline/timeline').then((m) => m.Timeline), {
   loading: () => <PanelSkeleton label="Loading the timeline" className="h-40" />,
 });
+// The diagram's code loads when it is opened, not with the page (issue #17).
+const FlowDiagramPanel = dynamic(() => import('@/components/flow-diagram/flow-diagram-panel').then((m) => m.FlowDiagramPanel), {
+  loading: () => <PanelSkeleton label="Loading the sequence diagram" className="h-96" />,
+});
 const AddProviderPanel = dynamic(() => import('@/components/smart/add-provider-panel').then((m) => m.AddProviderPanel), {
   loading: () => <PanelSkeleton label="Loading the provider form" className="h-96" />,
 });
@@ -96,6 +100,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
   }, [savedProviderCount]);
 
   const flowErrors = useFlowErrors(session.data, initialFlowErrors(initialLocation, providers));
+  const [diagramOpen, setDiagramOpen] = useDiagramOpen();
 
   useEffect(() => {
     // The callback's one-shot `flow` flag must not survive a reload, nor an id no provider has.
@@ -290,7 +295,13 @@ export function Workbench({ catalogue }: WorkbenchProps) {
         </div>
       </div>
 
+      {diagramOpen && (
+        <FlowDiagramPanel key={provider.id} provider={provider} environment={environment} onClose={() => setDiagramOpen(false)} />
+      )}
+
       <Timeline
+        diagramOpen={diagramOpen}
+        onShowDiagram={() => setDiagramOpen(true)}
         exchanges={session.data?.exchanges}
         error={session.error}
         refreshing={session.isFetching}
@@ -302,6 +313,19 @@ export function Workbench({ catalogue }: WorkbenchProps) {
 }
 
 const TOKEN_RESULT_ID = 'token-result';
+
+/** The diagram stays open across the login round trip and reloads of this tab (a demo in progress). */
+const DIAGRAM_OPEN_KEY = 'console.sequence-diagram-open';
+
+function useDiagramOpen(): [boolean, (open: boolean) => void] {
+  const [open, setOpen] = useState(() => typeof window !== 'undefined' && window.sessionStorage.getItem(DIAGRAM_OPEN_KEY) === '1');
+  const change = (next: boolean) => {
+    setOpen(next);
+    if (next) window.sessionStorage.setItem(DIAGRAM_OPEN_KEY, '1');
+    else window.sessionStorage.removeItem(DIAGRAM_OPEN_KEY);
+  };
+  return [open, change];
+}
 
 /** The token, or the button that gets one, scrolled to and focused. */
 function bringIntoView(id: string) {

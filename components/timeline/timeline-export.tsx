@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { useProviders, useSession } from '@/lib/client/hooks';
 import { exportFileName } from '@/lib/client/timeline/file-name';
+import { sessionMermaid } from '@/lib/client/flow-diagram/session-mermaid';
 import { toHar } from '@/lib/client/timeline/har';
 import { toSupportReport } from '@/lib/client/timeline/report';
 import { downloadText } from './download-text';
@@ -24,14 +25,16 @@ export function TimelineExport() {
     if (!data) return;
     try {
       const now = new Date();
+      const sequenceDiagrams = sessionMermaid(data, providers.data?.providers ?? []);
       if (extension === 'har') {
-        const har = toHar(data, { creator: CREATOR, pageTitle: document.title || CREATOR });
+        const har = toHar(data, { creator: CREATOR, pageTitle: document.title || CREATOR, sequenceDiagrams });
         downloadText(exportFileName(now, 'har'), `${JSON.stringify(har, null, 2)}\n`, 'application/json');
       } else {
         const report = toSupportReport({
           session: data,
           providers: providers.data?.providers ?? [],
           generatedAt: now.getTime(),
+          sequenceDiagrams,
         });
         downloadText(exportFileName(now, 'md'), report, 'text/markdown');
       }

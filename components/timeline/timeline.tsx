@@ -12,10 +12,13 @@ export interface TimelineProps {
   error: ApiClientError | null;
   refreshing: boolean;
   onRefresh: () => void;
+  /** The sequence diagram of the same exchanges: opened from here when it is closed. */
+  diagramOpen?: boolean;
+  onShowDiagram?: () => void;
 }
 
 /** Every request the server made for this session, in order, each expandable to headers and bodies. */
-export function Timeline({ exchanges, error, refreshing, onRefresh }: TimelineProps) {
+export function Timeline({ exchanges, error, refreshing, onRefresh, diagramOpen = false, onShowDiagram }: TimelineProps) {
   return (
     <Card
       data-testid="timeline"
@@ -27,6 +30,11 @@ export function Timeline({ exchanges, error, refreshing, onRefresh }: TimelinePr
       description="What the server sent to the provider and what came back. Secrets are redacted by the server."
       actions={
         <>
+          {onShowDiagram && !diagramOpen && (
+            <Button size="sm" data-testid="show-sequence-diagram" onClick={onShowDiagram} title="The same exchanges as a sequence diagram, explained step by step">
+              Sequence diagram
+            </Button>
+          )}
           <TimelineExport />
           <Button size="sm" variant="ghost" onClick={onRefresh} pending={refreshing}>
             Refresh

@@ -81,6 +81,8 @@ export const providerEnvironmentDtoSchema = z.object({
   note: z.string().optional(),
 });
 
+export type ProviderEnvironmentDto = z.infer<typeof providerEnvironmentDtoSchema>;
+
 /**
  * What binds an authorization code to the browser that asked for it (SECURITY.md rule 14): PKCE S256, or, where
  * the server is known to refuse PKCE (`pkceRefusal` says how that is known), an OpenID Connect nonce, or nothing,

@@ -299,12 +299,11 @@ function statusWord(status: number): string {
   return word ? ` ${word}` : '';
 }
 
-/** The path, and a short query for FHIR searches; origins are the lanes' subtitles. */
+/** The path, and a short query for FHIR searches; origins are the lanes' subtitles. The drawing clips, not the model. */
 export function pathLabel(url: string): string {
   const parsed = new URLSafe(url);
   const query = parsed.search.length > 1 && parsed.search.length <= 48 && !parsed.search.includes('redacted') ? parsed.search : parsed.search ? '?…' : '';
-  const path = parsed.pathname.length > 56 ? `…${parsed.pathname.slice(-55)}` : parsed.pathname;
-  return `${path}${query}`;
+  return `${parsed.pathname}${query}`;
 }
 
 function keyLinesOf(exchange: ExchangeDto, token: TokenDto | undefined): string[] {

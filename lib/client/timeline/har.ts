@@ -64,6 +64,8 @@ export const harLogSchema = z.object({
     ),
     entries: z.array(harEntrySchema),
     comment: z.string().optional(),
+    /** The flow per provider as Mermaid sequence-diagram text, the browser's login legs included (issue #17). */
+    _sequenceDiagrams: z.array(z.object({ providerId: z.string(), mermaid: z.string() })).optional(),
   }),
 });
 export type HarLog = z.infer<typeof harLogSchema>;
@@ -73,6 +75,7 @@ export interface HarMeta {
   pageTitle: string;
   /** HAR requires a creator version; empty when the caller has none. */
   creatorVersion?: string;
+  sequenceDiagrams?: { providerId: string; mermaid: string }[];
 }
 
 const PAGE_ID = 'page_1';
@@ -124,6 +127,7 @@ export function toHar(session: SessionDto, meta: HarMeta): HarLog {
       // The browser's legs of a login were not sent by the server; the sequence diagram in the comment shows them.
       entries: session.exchanges.filter((exchange) => !isBrowserLeg(exchange)).map(toHarEntry),
       comment: 'Recorded server-side by the console; secrets are replaced by [redacted hmac:… N chars] marks.',
+      ...(meta.sequenceDiagrams && meta.sequenceDiagrams.length > 0 ? { _sequenceDiagrams: meta.sequenceDiagrams } : {}),
     },
   };
 }

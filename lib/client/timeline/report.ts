@@ -11,6 +11,8 @@ export interface SupportReportInput {
   providers: ProviderDto[];
   /** Epoch milliseconds. */
   generatedAt: number;
+  /** The flow per provider as Mermaid text (lib/client/flow-diagram). */
+  sequenceDiagrams?: { providerName: string; mermaid: string }[];
 }
 
 /**
@@ -18,7 +20,7 @@ export interface SupportReportInput {
  * came back, how it deviates from RFC 6749 §5.1), every exchange as a table, and the headers and bodies of the failed
  * ones. Built only from the session DTO, which the server has already redacted.
  */
-export function toSupportReport({ session, providers, generatedAt }: SupportReportInput): string {
+export function toSupportReport({ session, providers, generatedAt, sequenceDiagrams = [] }: SupportReportInput): string {
   const out: string[] = [];
   out.push('# Health OAuth console: support report', '');
   out.push(`Generated ${iso(generatedAt)} (server clock ${iso(session.serverNow)}).`, '');
@@ -27,6 +29,10 @@ export function toSupportReport({ session, providers, generatedAt }: SupportRepo
   for (const token of session.tokens) out.push(...tokenSection(token, providers.find((p) => p.id === token.providerId)));
 
   out.push(...exchangesSection(session.exchanges));
+  if (sequenceDiagrams.length > 0) {
+    out.push('## Sequence diagrams', '', 'Each provider’s flow in Mermaid (renders on GitHub, GitLab and mermaid.live).', '');
+    for (const diagram of sequenceDiagrams) out.push(`### ${diagram.providerName}`, '', fence(diagram.mermaid.trimEnd(), 'mermaid'), '');
+  }
   out.push('---', '', REPORT_FOOTER, '');
   return out.join('\n');
 }
