@@ -20,6 +20,8 @@ test('SECURITY 1: no access, refresh or ID token, client secret or PKCE verifier
 
   // Authorization code with PKCE (Blue Button), then a refresh with rotation.
   await choose(page, 'bluebutton', 'demo-demographic');
+  // The sequence diagram stays open through both flows: its arrows, steps and exchange detail are in the DOM scanned below.
+  await page.getByTestId('show-sequence-diagram').click();
   await signInAtBlueButton(page);
   await expect(page.getByTestId('token-panel')).toBeVisible();
   await page.getByTestId('refresh-token').click();
@@ -28,6 +30,9 @@ test('SECURITY 1: no access, refresh or ID token, client secret or PKCE verifier
   await choose(page, 'bcda', 'extra-small');
   await page.getByTestId('get-token').click();
   await expect(page.getByTestId('claims-table')).toBeVisible();
+  const diagram = page.getByTestId('flow-diagram');
+  await diagram.getByTestId('sequence-arrow').first().click();
+  await expect(diagram.getByTestId('diagram-exchange')).toContainText('[redacted');
 
   const issued = readIssued(issuedFile).filter((s) => !before.has(s.value));
   const tokens = issued.filter((s) => s.kind !== 'code').map((s) => s.value);

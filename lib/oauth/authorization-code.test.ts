@@ -282,4 +282,28 @@ describe('completeAuthorization', () => {
     expect(refused.code).toBe('upstream_rejected');
     expect(refused.extra.hint).toContain('PKCE verifier');
   });
+
+  it('records the browser’s legs for the timeline and the diagram: the authorize URL as sent, the callback with its code redacted, before the token request; a refused one with why', async () => {
+    const { ctx, flow, vault, sid } = setup();
+    const run = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    const back = 'http://localhost:3000/?provider=demo&flow=returned';
+    const url = `http://localhost:3000/api/oauth/demo/callback?code=good-code&state=${run.state}`;
+    await completeAuthorization(ctx, 'demo', { code: 'good-code', state: run.state }, run.state, resolveWith(flow), { url, location: back });
+    const [authorize, callback, token] = await vault.listExchanges(sid);
+    expect(authorize).toMatchObject({ kind: 'authorize', providerId: 'demo', environmentId: flow.env.environment.id, method: 'GET', url: run.authorizeUrl, status: null, response: null });
+    expect(authorize!.url).toContain('code_challenge_method=S256');
+    expect(callback).toMatchObject({ kind: 'callback', environmentId: flow.env.environment.id, status: 303, response: { headers: [['location', back]] } });
+    expect(callback!.url).not.toContain('good-code');
+    expect(callback!.url).toContain(`state=${run.state}`);
+    expect(callback!.error).toBeUndefined();
+    expect(token?.kind).toBe('token');
+
+    const denied = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    await catchHttpError(
+      completeAuthorization(ctx, 'demo', { error: 'access_denied', state: denied.state }, denied.state, resolveWith(flow), { url: `http://localhost:3000/api/oauth/demo/callback?error=access_denied&state=${denied.state}`, location: back }),
+    );
+    const refused = (await vault.listExchanges(sid)).at(-1);
+    expect(refused).toMatchObject({ kind: 'callback', status: 303 });
+    expect(refused?.error).toContain('access_denied');
+  });
 });

@@ -138,3 +138,20 @@ describe('exportFileName', () => {
     expect(exportFileName(new Date(Date.UTC(2026, 11, 31, 23, 59, 59)), 'md')).toBe('health-oauth-console-20261231-235959.md');
   });
 });
+
+describe('toHar with the browser’s legs and sequence diagrams', () => {
+  it('leaves the browser’s login legs out of the server’s entries and carries each provider’s Mermaid text', () => {
+    const session = makeSession({
+      exchanges: [
+        makeExchange({ id: 'a', kind: 'authorize', method: 'GET', status: null, response: null, request: { headers: [], body: null } }),
+        makeExchange({ id: 'c', kind: 'callback', method: 'GET', status: 303, response: null, request: { headers: [], body: null } }),
+        makeExchange({ id: 't' }),
+      ],
+    });
+    const sequenceDiagrams = [{ providerId: 'bcda', mermaid: 'sequenceDiagram\n' }];
+    const har = harLogSchema.parse(toHar(session, { creator: 'c', pageTitle: 'p', sequenceDiagrams }));
+    expect(har.log.entries.map((e) => e._exchangeId)).toEqual(['t']);
+    expect(har.log._sequenceDiagrams).toEqual(sequenceDiagrams);
+    expect(toHar(session, { creator: 'c', pageTitle: 'p' }).log._sequenceDiagrams).toBeUndefined();
+  });
+});

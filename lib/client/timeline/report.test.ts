@@ -100,6 +100,16 @@ describe('toSupportReport', () => {
   });
 });
 
+describe('toSupportReport with sequence diagrams', () => {
+  it('adds each provider’s Mermaid text in a mermaid fence, and nothing when there is none', () => {
+    const session = makeSession();
+    const mermaid = 'sequenceDiagram\n  C->>A: 1. POST /token\n';
+    const withDiagram = toSupportReport({ session, providers: [], generatedAt: 0, sequenceDiagrams: [{ providerName: 'CMS BCDA', mermaid }] });
+    expect(withDiagram).toContain('## Sequence diagrams\n\nEach provider’s flow in Mermaid (renders on GitHub, GitLab and mermaid.live).\n\n### CMS BCDA\n\n```mermaid\nsequenceDiagram\n  C->>A: 1. POST /token\n```');
+    expect(toSupportReport({ session, providers: [], generatedAt: 0 })).not.toContain('Sequence diagrams');
+  });
+});
+
 describe('toSupportReport of exchanges recorded through the real redaction', () => {
   let exchanges: ExchangeDto[] = [];
   beforeAll(async () => {
