@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import { cn } from '@/components/ui/cn';
 import type { DiagramItem, DiagramMessage, DiagramNote, DiagramTone, FlowDiagram, LaneId } from '@/lib/client/flow-diagram/model';
 
@@ -57,12 +57,6 @@ export function SequenceDiagram({ diagram, activeStepId, onSelectStep, size = 'n
   }
 
   const select = (stepId: string) => onSelectStep?.(stepId);
-  const onKey = (event: KeyboardEvent, stepId: string) => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      select(stepId);
-    }
-  };
 
   return (
     <svg
@@ -71,8 +65,8 @@ export function SequenceDiagram({ diagram, activeStepId, onSelectStep, size = 'n
       viewBox={`0 0 ${width} ${height}`}
       width={width}
       height={height}
-      role="group"
-      aria-label={`Sequence diagram of ${diagram.providerName}: ${diagram.steps.length} steps`}
+      role="img"
+      aria-label={`Sequence diagram of ${diagram.providerName}: ${diagram.steps.length} steps, listed in words beside it`}
       data-testid="sequence-diagram"
       className={cn('max-w-none font-sans', className)}
       fontFamily="ui-sans-serif, system-ui, sans-serif"
@@ -105,27 +99,24 @@ export function SequenceDiagram({ diagram, activeStepId, onSelectStep, size = 'n
         const active = activeStepId === item.stepId;
         const animate = !initialIds.has(item.id);
         const number = firstOfStep.has(item.id) ? numbers.get(item.stepId) : undefined;
+        // The steps list beside the drawing is the keyboard's and the screen reader's way in; a click here is a shortcut.
         const common = {
           'data-step': item.stepId,
           'data-exchange': item.kind === 'message' ? item.exchangeId : undefined,
           'data-tone': item.tone,
           'data-active': active || undefined,
-          className: cn('cursor-pointer outline-none focus-visible:[&>.seq-hit]:stroke-indigo-500', animate && 'seq-arrive'),
-          tabIndex: onSelectStep ? 0 : undefined,
-          role: onSelectStep ? 'button' : undefined,
-          'aria-pressed': onSelectStep ? active : undefined,
+          className: cn(onSelectStep && 'cursor-pointer', animate && 'seq-arrive'),
           onClick: () => select(item.stepId),
-          onKeyDown: (event: KeyboardEvent) => onKey(event, item.stepId),
         };
         const label = `Step ${numbers.get(item.stepId) ?? ''}: ${stepTitles.get(item.stepId) ?? ''}`;
         return item.kind === 'message' ? (
-          <g key={item.id} data-testid="sequence-arrow" aria-label={`${label}. ${describeMessage(item, diagram)}`} {...common}>
+          <g key={item.id} data-testid="sequence-arrow" {...common}>
             <title>{describeMessage(item, diagram)}</title>
             <Message item={item} y={y} x={x} g={g} active={active} number={number} markerPrefix={svgId ?? 'seq'} />
           </g>
         ) : (
-          <g key={item.id} data-testid="sequence-note" aria-label={`${label}. Note: ${item.text}`} {...common}>
-            <title>{item.text}</title>
+          <g key={item.id} data-testid="sequence-note" {...common}>
+            <title>{`${label}. ${item.text}`}</title>
             <Note item={item} y={y} x={x} g={g} active={active} number={number} />
           </g>
         );
@@ -146,7 +137,7 @@ function Message({ item, y, x, g, active, number, markerPrefix }: { item: Diagra
   return (
     <>
       {/* The whole row is the target: a 2px line is hard to hit. */}
-      <rect className={cn('seq-hit', active ? 'fill-indigo-50 stroke-indigo-300' : 'fill-transparent stroke-transparent')} x={left - 10} y={y + 2} width={right - left + 20} height={g.messageHeight - 4} rx={6} strokeWidth={1.5} />
+      <rect className={cn(active ? 'fill-indigo-50 stroke-indigo-300' : 'fill-transparent stroke-transparent')} x={left - 10} y={y + 2} width={right - left + 20} height={g.messageHeight - 4} rx={6} strokeWidth={1.5} />
       <line
         x1={x1 + direction * 3}
         x2={x2 - direction * 3}
@@ -192,7 +183,7 @@ function Note({ item, y, x, g, active, number }: { item: DiagramNote; y: number;
   const maxChars = Math.floor((right - left - 20) / (g.small * 0.56));
   return (
     <>
-      <rect className={cn('seq-hit', tone, active && 'stroke-indigo-500')} x={left} y={y + 4} width={right - left} height={height} rx={6} strokeWidth={active ? 2 : 1} strokeDasharray={item.tone === 'waiting' ? '4 3' : undefined} />
+      <rect className={cn(tone, active && 'stroke-indigo-500')} x={left} y={y + 4} width={right - left} height={height} rx={6} strokeWidth={active ? 2 : 1} strokeDasharray={item.tone === 'waiting' ? '4 3' : undefined} />
       <text x={(left + right) / 2} y={y + 4 + height / 2 + g.small * 0.36} textAnchor="middle" fontSize={g.small} fontWeight={active ? 700 : 500} className={item.tone === 'failed' ? 'fill-red-800' : 'fill-zinc-800'}>
         {number !== undefined ? `${number}. ` : ''}
         {clip(item.text, maxChars)}

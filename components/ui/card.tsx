@@ -32,7 +32,7 @@ export function Card({ title, description, actions, step, flush = false, classNa
               {description !== undefined && <p className="mt-0.5 text-xs text-zinc-600">{description}</p>}
             </div>
           </div>
-          {actions !== undefined && <div className="flex shrink-0 items-center gap-2">{actions}</div>}
+          {actions !== undefined && <div className="flex max-w-full shrink-0 flex-wrap items-center gap-2">{actions}</div>}
         </header>
       )}
       <div className={cn(!flush && 'p-4')}>{children}</div>

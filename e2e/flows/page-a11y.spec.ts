@@ -60,6 +60,21 @@ const states: { name: string; reach: (page: Page) => Promise<void> }[] = [
     },
   },
   {
+    // The sequence diagram with a step picked: arrows, the steps' citations, the exchange (issue #17).
+    name: 'sequence-diagram',
+    reach: async (page) => {
+      if (await page.getByRole('dialog', { name: 'Simulate a failure' }).isVisible()) {
+        await page.keyboard.press('Escape');
+      }
+      await page.getByTestId('show-sequence-diagram').click();
+      const diagram = page.getByTestId('flow-diagram');
+      await diagram.getByTestId('sequence-arrow').first().click();
+      await expect(diagram.getByTestId('diagram-exchange')).toBeVisible();
+      await page.getByTestId('failure-simulation-open').click();
+      await expect(page.getByRole('dialog', { name: 'Simulate a failure' })).toBeVisible();
+    },
+  },
+  {
     name: 'token-error',
     reach: async (page) => {
       // Escape closes the drawer and gives focus back to the button that opened it.
@@ -131,6 +146,8 @@ test('axe finds nothing in the authorization-code states: Authorize with the san
   await expect(page.getByTestId('token-facts')).toBeVisible();
   await page.getByTestId('introspect').click();
   await expect(page.getByTestId('introspection')).toContainText('active');
+  await page.getByTestId('show-sequence-diagram').click();
+  await expect(page.getByTestId('flow-diagram').getByTestId('sequence-note')).not.toHaveCount(0);
   await check('opaque-token');
 
   await choose(page, 'healthsherpa', 'demo-partner-app');
