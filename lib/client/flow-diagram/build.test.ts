@@ -145,7 +145,9 @@ describe('buildFlowDiagram', () => {
     const assertion = makeExchange({ id: 'pk', request: { headers: [], body: `grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=${SECRET_MARK_ENCODED}` } });
     const json = makeExchange({ id: 'js', request: { headers: [['content-type', 'application/json']], body: `{"client_id":"x","client_secret":"${SECRET_MARK}"}` } });
     const form = makeExchange({ id: 'fm', request: { headers: [], body: `client_id=x&client_secret=${SECRET_MARK_ENCODED}&grant_type=client_credentials` } });
-    const diagram = buildFlowDiagram({ provider: makeProvider(), exchanges: [assertion, json, form], tokens: [] });
+    const token = makeToken({ exchangeId: 'pk', clientAssertion: { header: { alg: 'RS384', kid: 'k1' }, claims: { iss: 'client-1', sub: 'client-1', aud: 'https://as/token', jti: 'j1', exp: 1 } } });
+    const diagram = buildFlowDiagram({ provider: makeProvider(), exchanges: [assertion, json, form], tokens: [token] });
+    expect(diagram.steps[0]?.keyLines).toContain('Client assertion: alg=RS384, kid=k1; iss="client-1", sub="client-1", aud="https://as/token", exp=1, jti="j1"');
     expect(messages(diagram).filter((m) => !m.reply).map((m) => m.detail)).toEqual(['private_key_jwt assertion', 'secret in a JSON body', 'secret in the form body']);
     expect(diagram.steps[0]?.citations.map((c) => c.label)).toEqual(['RFC 6749 §4.4', 'RFC 7523 §2.2', 'SMART App Launch 2.x, Backend Services']);
   });

@@ -316,6 +316,12 @@ function keyLinesOf(exchange: ExchangeDto, token: TokenDto | undefined): string[
   const location = exchange.response && getHeader(exchange.response.headers, 'location');
   if (location) lines.push(`→ Location: ${location}`);
   if (exchange.status !== null && exchange.kind !== 'callback') lines.push(`← ${exchange.status}${statusWord(exchange.status)}`);
+  if (token?.clientAssertion) {
+    // RFC 7523 §3: what the signed assertion said, decoded on the server; the JWT itself never leaves it.
+    const { header, claims } = token.clientAssertion;
+    const said = ['iss', 'sub', 'aud', 'exp', 'jti'].filter((k) => k in claims).map((k) => `${k}=${JSON.stringify(claims[k])}`);
+    lines.push(`Client assertion: alg=${String(header.alg)}${header.kid ? `, kid=${String(header.kid)}` : ''}; ${said.join(', ')}`);
+  }
   if (token?.jwt) {
     const claims = token.jwt.claims;
     const shown = ['iss', 'sub', 'aud', 'scope', 'exp'].filter((k) => k in claims).map((k) => `${k}=${JSON.stringify(claims[k])}`);
