@@ -32,7 +32,7 @@ export interface FlowDiagramPanelProps {
  * an arrow or a step shows that exchange as the timeline does (redacted by the server). Exports as Mermaid and SVG.
  */
 export function FlowDiagramPanel({ provider, environment, onClose }: FlowDiagramPanelProps) {
-  const session = useSession();
+  const session = useSession({ live: true });
   const full = useMemo(
     () => buildFlowDiagram({ provider, exchanges: session.data?.exchanges ?? [], tokens: session.data?.tokens ?? [] }),
     [provider, session.data],

@@ -52,6 +52,18 @@ test('client credentials drawn live: the token request and its answer, its steps
   await expect(tokenStep).toContainText('RFC 6749 §2.3.1');
   await expect(tokenStep).toContainText(/Quirk: .*expires_in/);
 
+  // Live: an exchange no action of this page announced (another tab, a job's status poll) still arrives in the drawing.
+  const sent = await page.evaluate(async () => {
+    const response = await fetch('/api/fhir/bcda', {
+      method: 'POST',
+      headers: { 'x-console-request': '1', 'content-type': 'application/json' },
+      body: JSON.stringify({ environmentId: 'builtin', presetId: 'extra-small', method: 'GET', path: '/api/v2/metadata' }),
+    });
+    return response.status;
+  });
+  expect(sent).toBe(200);
+  await expect(arrows.filter({ hasText: 'GET /sandbox/bcda/api/v2/metadata' })).toHaveCount(1, { timeout: 6_000 });
+
   // A click on the arrow opens its exchange, as the timeline shows it: redacted.
   await arrows.filter({ hasText: 'POST /sandbox/bcda/auth/token' }).first().click();
   const detail = diagram.getByTestId('diagram-exchange');

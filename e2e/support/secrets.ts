@@ -24,7 +24,14 @@ export function recordResponses(page: Page): SeenByBrowser {
       } catch {
         // redirects and aborted requests have no body
       }
-      seen.responses.push({ url: response.url(), headers: JSON.stringify(await response.allHeaders()), body });
+      let headers: Record<string, string>;
+      try {
+        headers = await response.allHeaders();
+      } catch {
+        // The page closed while this one arrived (a live view's poll at the end of a test): what Playwright already has.
+        headers = response.headers();
+      }
+      seen.responses.push({ url: response.url(), headers: JSON.stringify(headers), body });
     })();
   });
   return seen;

@@ -36,13 +36,20 @@ export function useProviders(initial: ProvidersResponse | null = null) {
   });
 }
 
-export function useSession() {
+/**
+ * The session's tokens and exchanges. `live`: asked again every 2 s while the tab is visible, so exchanges that no
+ * action of this page announces (a bulk job's status polls) still arrive — the open sequence diagram draws them.
+ */
+export function useSession({ live = false }: { live?: boolean } = {}) {
   return useQuery<WithClock<SessionDto>, ApiClientError>({
     queryKey: queryKeys.session.all,
     queryFn: ({ signal }) => fetchSession(signal),
     staleTime: 5_000,
+    ...(live ? { refetchInterval: LIVE_SESSION_INTERVAL_MS, refetchIntervalInBackground: false } : {}),
   });
 }
+
+const LIVE_SESSION_INTERVAL_MS = 2_000;
 
 /** After anything that talks to a provider the server has a new exchange (and maybe a token) to show. */
 function useInvalidateSession() {
