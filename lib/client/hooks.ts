@@ -16,6 +16,7 @@ import {
   type WithClock,
 } from './fetchers';
 import { queryKeys } from './query-keys';
+import { epochToMs } from './relative-time';
 import type {
   AuthorizeResponse,
   FhirProxyRequest,
@@ -37,19 +38,24 @@ export function useProviders(initial: ProvidersResponse | null = null) {
 }
 
 /**
- * The session's tokens and exchanges. `live`: asked again every 2 s while the tab is visible, so exchanges that no
- * action of this page announces (a bulk job's status polls) still arrive — the open sequence diagram draws them.
+ * The session's tokens and exchanges. `live`: asked again while the tab is visible, so exchanges that no action of
+ * this page announces (a bulk job's status polls, another tab) still arrive — the open sequence diagram draws them.
  */
 export function useSession({ live = false }: { live?: boolean } = {}) {
   return useQuery<WithClock<SessionDto>, ApiClientError>({
     queryKey: queryKeys.session.all,
     queryFn: ({ signal }) => fetchSession(signal),
     staleTime: 5_000,
-    ...(live ? { refetchInterval: LIVE_SESSION_INTERVAL_MS, refetchIntervalInBackground: false } : {}),
+    ...(live ? { refetchInterval: (query) => liveInterval(query.state.data), refetchIntervalInBackground: false } : {}),
   });
 }
 
-const LIVE_SESSION_INTERVAL_MS = 2_000;
+/** Every 2 s while exchanges keep coming (the answer carries their bodies: no faster), every 15 s once quiet. */
+export function liveInterval(session: WithClock<SessionDto> | undefined): number {
+  const newest = session?.exchanges.at(-1)?.startedAt;
+  const quietFor = newest === undefined ? Infinity : session!.serverNow - epochToMs(newest);
+  return quietFor < 60_000 ? 2_000 : 15_000;
+}
 
 /** After anything that talks to a provider the server has a new exchange (and maybe a token) to show. */
 function useInvalidateSession() {
