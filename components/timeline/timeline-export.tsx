@@ -4,7 +4,6 @@ import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { useProviders, useSession } from '@/lib/client/hooks';
 import { exportFileName } from '@/lib/client/timeline/file-name';
-import { sessionMermaid } from '@/lib/client/flow-diagram/session-mermaid';
 import { toHar } from '@/lib/client/timeline/har';
 import { toSupportReport } from '@/lib/client/timeline/report';
 import { downloadText } from './download-text';
@@ -21,10 +20,12 @@ export function TimelineExport() {
   const [failure, setFailure] = useState<string | null>(null);
   const data = session.data;
 
-  const save = (extension: 'har' | 'md') => {
+  const save = async (extension: 'har' | 'md') => {
     if (!data) return;
     try {
       const now = new Date();
+      // The diagram builder loads with the first export, not with the timeline (issue #17: first-load weight).
+      const { sessionMermaid } = await import('@/lib/client/flow-diagram/session-mermaid');
       const sequenceDiagrams = sessionMermaid(data, providers.data?.providers ?? []);
       if (extension === 'har') {
         const har = toHar(data, { creator: CREATOR, pageTitle: document.title || CREATOR, sequenceDiagrams });
@@ -55,7 +56,7 @@ export function TimelineExport() {
         size="sm"
         data-testid="export-har"
         disabled={!data}
-        onClick={() => save('har')}
+        onClick={() => void save('har')}
         title="Every exchange as a HAR 1.2 file, secrets redacted"
       >
         Export HAR
@@ -64,7 +65,7 @@ export function TimelineExport() {
         size="sm"
         data-testid="export-report"
         disabled={!data}
-        onClick={() => save('md')}
+        onClick={() => void save('md')}
         title="A Markdown summary of tokens and failed exchanges for a support ticket, secrets redacted"
       >
         Support report
