@@ -14,7 +14,8 @@ import { toMermaid } from '@/lib/client/flow-diagram/mermaid';
 import { serializeDiagramSvg } from '@/lib/client/flow-diagram/svg-export';
 import { useSession } from '@/lib/client/hooks';
 import { exportFileName } from '@/lib/client/timeline/file-name';
-import type { ProviderDto, ProviderEnvironmentDto } from '@/lib/contract/schemas';
+import type { ProviderDto, ProviderEnvironmentDto, TokenDto } from '@/lib/contract/schemas';
+import { ExportCode } from '@/components/flow-code/export-code';
 import { SequenceDiagram } from './sequence-diagram';
 
 /** A long session is drawn from its latest steps; the rest are one click away. */
@@ -24,6 +25,8 @@ const SVG_ID = 'flow-sequence-diagram';
 export interface FlowDiagramPanelProps {
   provider: ProviderDto;
   environment: ProviderEnvironmentDto;
+  /** The token shown beside the diagram: its flow is what Export as code writes. */
+  token: TokenDto | undefined;
   onClose: () => void;
 }
 
@@ -31,7 +34,7 @@ export interface FlowDiagramPanelProps {
  * The provider's flow as a live sequence diagram beside its steps in plain words, each citing its spec. A click on
  * an arrow or a step shows that exchange as the timeline does (redacted by the server). Exports as Mermaid and SVG.
  */
-export function FlowDiagramPanel({ provider, environment, onClose }: FlowDiagramPanelProps) {
+export function FlowDiagramPanel({ provider, environment, token, onClose }: FlowDiagramPanelProps) {
   const session = useSession({ live: true });
   const full = useMemo(
     () => buildFlowDiagram({ provider, exchanges: session.data?.exchanges ?? [], tokens: session.data?.tokens ?? [] }),
@@ -80,6 +83,7 @@ export function FlowDiagramPanel({ provider, environment, onClose }: FlowDiagram
     >
       <div className="flex flex-wrap items-center gap-2 border-b border-zinc-100 px-4 py-2" role="toolbar" aria-label="Sequence diagram">
         {/* FlowDiagramTools (presenter mode, demo scripts, recordings) mount here. */}
+        <ExportCode provider={provider} environment={environment} token={token} exchanges={session.data?.exchanges ?? []} />
         <Button size="sm" data-testid="diagram-save-mermaid" disabled={full.steps.length === 0} onClick={saveMermaid}>
           Save Mermaid
         </Button>

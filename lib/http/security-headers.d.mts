@@ -6,3 +6,4 @@ export declare function refusal(status: number, message: string): Response;
 export declare function misdirectedResponse(reason: string): Response;
 export declare const sandboxPagePolicy: string;
 export declare function policyKindOf(pathname: string): 'none' | 'sandbox' | 'page';
+export declare const SANDBOX_PROGRAM_CALLBACK_ORIGIN: string;

@@ -37,10 +37,13 @@ export function contentSecurityPolicy(nonce, development = false) {
 /**
  * The built-in sandboxes' login and consent pages stand for other companies' sites: plain HTML with their own
  * inline style sheet and no script at all, so no script may run there, nothing may load, and a form may post only
- * back to this origin (from where the sandbox redirects to the registered callback).
+ * back to this origin, from where the sandbox redirects to the registered callback. Browsers hold that redirect to
+ * form-action too (CSP3 §6.4.1), so the one other registered callback is allowed: the loopback listener of an
+ * exported program (PROGRAM_REDIRECT_URI in lib/contract/oauth.ts).
  */
-export const sandboxPagePolicy =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const SANDBOX_PROGRAM_CALLBACK_ORIGIN = 'http://127.0.0.1:8765';
+
+export const sandboxPagePolicy = `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self' ${SANDBOX_PROGRAM_CALLBACK_ORIGIN}; frame-ancestors 'none'; base-uri 'none'`;
 
 /**
  * The policy for a path, and whether it needs a nonce: console pages get the nonce policy, the sandboxes theirs,

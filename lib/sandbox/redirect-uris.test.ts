@@ -2,14 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { createBlueButtonSandbox } from './bluebutton';
 import { bluebutton } from '@/lib/providers/bluebutton';
 import { builtinRedirectUris, redirectMismatchNote } from './redirect-uris';
+import { PROGRAM_REDIRECT_URI } from '@/lib/contract/oauth';
+import { SANDBOX_PROGRAM_CALLBACK_ORIGIN, sandboxPagePolicy } from '@/lib/http/security-headers.mjs';
 
 describe('builtinRedirectUris', () => {
-  it('registers the console callback on localhost and 127.0.0.1 at the port, plus a configured public origin', () => {
+  it('registers the console callback on localhost and 127.0.0.1 at the port, a configured public origin, and the exported programs’ loopback listener', () => {
     expect(builtinRedirectUris('bluebutton', { PORT: '3100', CONSOLE_PUBLIC_ORIGIN: 'https://console.example/ignored' })).toEqual([
       'http://localhost:3100/api/oauth/bluebutton/callback',
       'http://127.0.0.1:3100/api/oauth/bluebutton/callback',
       'https://console.example/api/oauth/bluebutton/callback',
+      'http://127.0.0.1:8765/callback',
     ]);
+  });
+});
+
+describe('the sandbox pages’ form-action', () => {
+  it('lets the login form’s redirect reach an exported program’s listener, and nothing else off this origin', () => {
+    expect(new URL(PROGRAM_REDIRECT_URI).origin).toBe(SANDBOX_PROGRAM_CALLBACK_ORIGIN);
+    expect(sandboxPagePolicy).toContain(`form-action 'self' ${SANDBOX_PROGRAM_CALLBACK_ORIGIN};`);
   });
 });
 
