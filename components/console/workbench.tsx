@@ -296,7 +296,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
       </div>
 
       {diagramOpen && (
-        <FlowDiagramPanel key={provider.id} provider={provider} environment={environment} token={shown?.token} onClose={() => setDiagramOpen(false)} />
+        <FlowDiagramPanel key={provider.id} provider={provider} environment={environment} token={shown?.token} presetId={presetId} onClose={() => setDiagramOpen(false)} />
       )}
 
       <Timeline

@@ -16,6 +16,7 @@ import { useSession } from '@/lib/client/hooks';
 import { exportFileName } from '@/lib/client/timeline/file-name';
 import type { ProviderDto, ProviderEnvironmentDto, TokenDto } from '@/lib/contract/schemas';
 import { ExportCode } from '@/components/flow-code/export-code';
+import { FlowDiagramTools } from './flow-diagram-tools';
 import { SequenceDiagram } from './sequence-diagram';
 
 /** A long session is drawn from its latest steps; the rest are one click away. */
@@ -27,6 +28,8 @@ export interface FlowDiagramPanelProps {
   environment: ProviderEnvironmentDto;
   /** The token shown beside the diagram: its flow is what Export as code writes. */
   token: TokenDto | undefined;
+  /** The credential set selected: the demo script runs only with its own. */
+  presetId: string | undefined;
   onClose: () => void;
 }
 
@@ -34,7 +37,7 @@ export interface FlowDiagramPanelProps {
  * The provider's flow as a live sequence diagram beside its steps in plain words, each citing its spec. A click on
  * an arrow or a step shows that exchange as the timeline does (redacted by the server). Exports as Mermaid and SVG.
  */
-export function FlowDiagramPanel({ provider, environment, token, onClose }: FlowDiagramPanelProps) {
+export function FlowDiagramPanel({ provider, environment, token, presetId, onClose }: FlowDiagramPanelProps) {
   const session = useSession({ live: true });
   const full = useMemo(
     () => buildFlowDiagram({ provider, exchanges: session.data?.exchanges ?? [], tokens: session.data?.tokens ?? [] }),
@@ -82,7 +85,7 @@ export function FlowDiagramPanel({ provider, environment, token, onClose }: Flow
       flush
     >
       <div className="flex flex-wrap items-center gap-2 border-b border-zinc-100 px-4 py-2" role="toolbar" aria-label="Sequence diagram">
-        {/* FlowDiagramTools (presenter mode, demo scripts, recordings) mount here. */}
+        <FlowDiagramTools provider={provider} environment={environment} presetId={presetId} diagram={full} session={session.data} />
         <ExportCode provider={provider} environment={environment} token={token} exchanges={session.data?.exchanges ?? []} />
         <Button size="sm" data-testid="diagram-save-mermaid" disabled={full.steps.length === 0} onClick={saveMermaid}>
           Save Mermaid

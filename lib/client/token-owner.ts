@@ -19,7 +19,8 @@ import type { ProviderDto, SessionDto, TokenDto, TokenResponseDto } from '@/lib/
  */
 
 /** Who asked for a token: the person (the form, Refresh now), auto-renew, or a Bulk Data retry after a 401. */
-export type TokenCause = 'user' | 'auto-renew' | 'retry';
+/** Who asked: the person, auto-renew before expiry, a retry after a 401, or a demo script's step. */
+export type TokenCause = 'user' | 'auto-renew' | 'retry' | 'demo';
 type RenewTarget = Pick<FlowTarget, 'environmentId' | 'presetId'>;
 
 export interface TokenOwner {

@@ -153,7 +153,7 @@ describe('private_key_jwt programs, run', () => {
           writeFileSync(file, text);
           command = [language === 'python' ? 'python3' : 'bash', file];
         }
-        const { stdout } = await run(command[0], [command[1]], { env: { PATH: process.env.PATH, PRIVATE_KEY_FILE: keyFile } as NodeJS.ProcessEnv });
+        const { stdout } = await run(command[0], [command[1]], { env: { PATH: process.env.PATH, PRIVATE_KEY_FILE: keyFile } as unknown as NodeJS.ProcessEnv });
         expect(stdout, `${language}`).toContain('✓ done');
         expect(stdout).toContain('Bundle, 2 entries');
         expect(stdout).not.toContain('x'.repeat(40));
