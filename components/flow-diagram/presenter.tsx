@@ -89,8 +89,8 @@ export function Presenter({ diagram, source, onClose }: PresenterProps) {
             </Button>
           </div>
         </header>
-        <div className="min-h-0 overflow-auto p-4">
-          <SequenceDiagram diagram={diagram} size="large" activeStepId={step?.id ?? null} onSelectStep={(id) => go(diagram.steps.findIndex((s) => s.id === id))} svgId="presenter-diagram" />
+        <div className="min-h-0 overflow-auto p-4" tabIndex={0} role="region" aria-label="The flow as a sequence diagram">
+          <SequenceDiagram diagram={diagram} size="large" activeStepId={step?.id ?? null} onSelectStep={(id) => go(diagram.steps.findIndex((s) => s.id === id))} svgId="presenter-diagram" className="h-auto w-full max-w-[60rem]" />
         </div>
         <section className="min-h-0 overflow-auto border-t-2 border-zinc-900 px-6 py-5 lg:border-t-0 lg:border-l-2" aria-live="polite" data-testid="presenter-step">
           {step ? (

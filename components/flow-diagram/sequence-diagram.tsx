@@ -27,7 +27,7 @@ interface Geometry {
 
 const GEOMETRY: Record<'normal' | 'large', Geometry> = {
   normal: { laneWidth: 210, margin: 24, headerHeight: 56, messageHeight: 52, noteHeight: 34, font: 12, small: 10.5 },
-  large: { laneWidth: 300, margin: 32, headerHeight: 76, messageHeight: 76, noteHeight: 48, font: 18, small: 15 },
+  large: { laneWidth: 224, margin: 24, headerHeight: 70, messageHeight: 70, noteHeight: 44, font: 16, small: 13 },
 };
 
 const LANE_ORDER: LaneId[] = ['browser', 'console', 'auth', 'api'];
@@ -133,7 +133,8 @@ function Message({ item, y, x, g, active, number, markerPrefix }: { item: Diagra
   const mid = (x1 + x2) / 2;
   const lineY = y + g.messageHeight * 0.55;
   const direction = x2 > x1 ? 1 : -1;
-  const maxChars = Math.floor((right - left - 16) / (g.font * 0.56));
+  // Room between the lanes, less the step number's circle at the arrow's start.
+  const maxChars = Math.floor((right - left - 2.5 * g.font) / (g.font * 0.6));
   return (
     <>
       {/* The whole row is the target: a 2px line is hard to hit. */}

@@ -158,6 +158,33 @@ test('axe finds nothing in the authorization-code states: Authorize with the san
   expect(found).toEqual([]);
 });
 
+test('axe finds nothing in presenter mode and in Export as code, light and dark, at 1440 and 390 px', async ({ page }) => {
+  test.setTimeout(60_000);
+  const found: string[] = [];
+  await choose(page, 'bcda', 'extra-small');
+  await page.getByTestId('get-token').click();
+  await expect(page.getByTestId('claims-table')).toBeVisible();
+  await page.getByTestId('show-sequence-diagram').click();
+  for (const [width, height] of [[1440, 900], [390, 844]] as const) {
+    await page.setViewportSize({ width, height });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.getByTestId('presenter-open').click();
+      await expect(page.getByTestId('presenter')).toBeVisible();
+      await page.keyboard.press('ArrowRight');
+      found.push(...(await axeViolations(page)).map((v) => `presenter (${scheme}, ${width}): ${v}`));
+      await page.screenshot({ path: `test-results/screenshots/presenter-${width}-${scheme}.png` });
+      await page.keyboard.press('Escape');
+      await page.getByTestId('export-code').click();
+      await expect(page.getByTestId('export-code-text')).toContainText('CLIENT_SECRET');
+      found.push(...(await axeViolations(page)).map((v) => `export code (${scheme}, ${width}): ${v}`));
+      await page.screenshot({ path: `test-results/screenshots/export-code-${width}-${scheme}.png` });
+      await page.getByTestId('export-code-close').click();
+    }
+  }
+  expect(found).toEqual([]);
+});
+
 /**
  * Controls and headings whose boxes cross one another's (neither inside the other): what a presenter sees as overlap
  * when the page is zoomed. Sizes of 1 px or less are screen-reader-only text.

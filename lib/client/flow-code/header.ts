@@ -27,5 +27,22 @@ export function headerLines(recipe: FlowRecipe, run: string[]): string[] {
     lines.push('', 'Register REDIRECT_URI as a redirect URI of your app at the provider (the built-in sandboxes’ demo apps have the default).');
   }
   lines.push('', 'Run:', ...run.map((r) => `  ${r}`), '', 'It prints what it sends and what comes back, never a secret or a token (tokens as a length and a SHA-256 prefix).');
-  return lines;
+  return lines.flatMap((line) => wrap(line, 100));
+}
+
+/** Word-wraps a comment line, continuing with the line's own indent plus two spaces; a long URL stays whole. */
+function wrap(line: string, width: number): string[] {
+  if (line.length <= width) return [line];
+  const indent = /^ */.exec(line)?.[0] ?? '';
+  const out: string[] = [];
+  let current = '';
+  for (const word of line.trimStart().split(' ')) {
+    const candidate = current === '' ? `${out.length === 0 ? indent : `${indent}  `}${word}` : `${current} ${word}`;
+    if (candidate.length > width && current !== '') {
+      out.push(current);
+      current = `${indent}  ${word}`;
+    } else current = candidate;
+  }
+  if (current !== '') out.push(current);
+  return out;
 }
