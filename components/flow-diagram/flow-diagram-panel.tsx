@@ -18,6 +18,7 @@ import type { ProviderDto, ProviderEnvironmentDto, TokenDto } from '@/lib/contra
 import { ExportCode } from '@/components/flow-code/export-code';
 import { FlowDiagramTools } from './flow-diagram-tools';
 import { SequenceDiagram } from './sequence-diagram';
+import { StepCitations } from './step-citations';
 
 /** A long session is drawn from its latest steps; the rest are one click away. */
 const RECENT_STEPS = 24;
@@ -173,13 +174,7 @@ function StepItem({ step, selected, onSelect }: { step: DiagramStep; selected: b
             ))}
           </ul>
         )}
-        <p className="flex flex-wrap gap-x-2 gap-y-1">
-          {step.citations.map((citation) => (
-            <a key={citation.label} href={citation.url} target="_blank" rel="noreferrer noopener" className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
-              {citation.label}
-            </a>
-          ))}
-        </p>
+        <StepCitations citations={step.citations} className="gap-x-2" linkClassName="text-indigo-700 decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700" />
       </div>
     </li>
   );

@@ -5,6 +5,7 @@ import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import type { FlowDiagram } from '@/lib/client/flow-diagram/model';
 import { SequenceDiagram } from './sequence-diagram';
+import { StepCitations } from './step-citations';
 
 export interface PresenterProps {
   diagram: FlowDiagram;
@@ -114,13 +115,7 @@ export function Presenter({ diagram, source, onClose }: PresenterProps) {
                   {step.keyLines.join('\n')}
                 </pre>
               )}
-              <p className="flex flex-wrap gap-x-4 gap-y-1 text-base">
-                {step.citations.map((citation) => (
-                  <a key={citation.label} href={citation.url} target="_blank" rel="noreferrer noopener" className="text-indigo-800 underline underline-offset-4">
-                    {citation.label}
-                  </a>
-                ))}
-              </p>
+              <StepCitations citations={step.citations} className="gap-x-4 text-base" linkClassName="text-indigo-800 underline-offset-4" />
             </div>
           ) : (
             <p className="text-lg">No steps yet: get a token, or run the demo, and they appear here.</p>

@@ -2,7 +2,6 @@ import { getHeader } from '@/lib/contract/headers';
 import { PROGRAM_REDIRECT_URI } from '@/lib/contract/oauth';
 import { isBrowserLeg, type ExchangeDto, type ProviderDto, type ProviderEnvironmentDto, type TokenDto } from '@/lib/contract/schemas';
 import { examplesFor, getEffectiveEndpoints } from '@/lib/client/effective-flow';
-import { epochToMs } from '@/lib/client/relative-time';
 import { getEnvironmentRoot } from '@/lib/client/environment-path';
 import { toSegments, type Segment } from '@/lib/client/timeline/placeholders';
 
@@ -302,8 +301,3 @@ function safeUrl(url: string): URL | null {
   }
 }
 
-/** When the recipe was read: the flow's last exchange. */
-export function recipeTime(exchanges: readonly ExchangeDto[]): string {
-  const last = exchanges.at(-1);
-  return last ? new Date(epochToMs(last.startedAt)).toISOString() : '';
-}
