@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { downloadText } from '@/components/timeline/download-text';
 import { Button } from '@/components/ui/button';
-import { demoScriptFor, runDemo, type DemoProgress, type DemoScript } from '@/lib/client/demo-scripts';
+import { demoScriptFor, parseDemoProgress, runDemo, type DemoProgress, type DemoScript } from '@/lib/client/demo-scripts';
 import { getEffectiveEndpoints } from '@/lib/client/effective-flow';
 import { toEnvironmentPath } from '@/lib/client/environment-path';
 import { postAuthorize, postFhirRequest } from '@/lib/client/fetchers';
@@ -100,12 +100,7 @@ export function FlowDiagramTools({ provider, environment, presetId, diagram, ses
 }
 
 function readProgress(): DemoProgress | null {
-  try {
-    const raw = window.sessionStorage.getItem(PROGRESS_KEY);
-    return raw ? (JSON.parse(raw) as DemoProgress) : null;
-  } catch {
-    return null;
-  }
+  return parseDemoProgress(window.sessionStorage.getItem(PROGRESS_KEY));
 }
 
 function DemoRunner({ script, provider, environment, presetId, session }: { script: DemoScript; provider: ProviderDto; environment: ProviderEnvironmentDto; presetId: string | undefined; session: SessionDto | undefined }) {

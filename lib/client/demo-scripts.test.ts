@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { providers } from '@/lib/providers';
-import { DEMO_SCRIPTS, runDemo, type DemoActions, type DemoProgress } from './demo-scripts';
+import { DEMO_SCRIPTS, parseDemoProgress, runDemo, type DemoActions, type DemoProgress } from './demo-scripts';
 
 describe('DEMO_SCRIPTS', () => {
   it('gives every built-in provider one script, with a credential set of its built-in sandbox', () => {
@@ -70,5 +70,16 @@ describe('runDemo', () => {
     const { actions } = fakeActions({ request: async () => ({}) });
     const failed = await runDemo(bluebutton, { providerId: 'bluebutton', next: 1, status: 'running' }, actions);
     expect(failed.error).toBe('Step 3 (Follow the Bundle’s next link (page 2)): The last answer had no next link to follow.');
+  });
+});
+
+describe('parseDemoProgress', () => {
+  it('reads a saved run back, and nothing from what is not one', () => {
+    const saved: DemoProgress = { providerId: 'bluebutton', next: 1, status: 'at-login', loginStartedAt: 5 };
+    expect(parseDemoProgress(JSON.stringify(saved))).toEqual(saved);
+    expect(parseDemoProgress(null)).toBeNull();
+    expect(parseDemoProgress('{oops')).toBeNull();
+    expect(parseDemoProgress(JSON.stringify({ ...saved, next: -1 }))).toBeNull();
+    expect(parseDemoProgress(JSON.stringify({ ...saved, status: 'paused' }))).toBeNull();
   });
 });

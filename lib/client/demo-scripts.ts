@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Demo scripts: one per built-in provider, the flow an onboarding demo walks through, run with one click on the
  * built-in sandbox. Each step is data; the runner performs it with the console's own calls. A login is where a
@@ -86,16 +88,28 @@ export function demoScriptFor(providerId: string): DemoScript | undefined {
 }
 
 /** Where a run is: kept in the tab's sessionStorage (no secret in it) across the trip to the login page. */
-export interface DemoProgress {
-  providerId: string;
+export const demoProgressSchema = z.object({
+  providerId: z.string(),
   /** The next step to perform. */
-  next: number;
-  status: 'running' | 'at-login' | 'done' | 'failed';
+  next: z.number().int().nonnegative(),
+  status: z.enum(['running', 'at-login', 'done', 'failed']),
   /** Epoch ms the login page was opened: a token issued after it means the person came back. */
-  loginStartedAt?: number;
-  error?: string;
+  loginStartedAt: z.number().optional(),
+  error: z.string().optional(),
   /** The last answer's `next` link, for a next-page step. */
-  nextPath?: string;
+  nextPath: z.string().optional(),
+});
+export type DemoProgress = z.infer<typeof demoProgressSchema>;
+
+/** The saved run, or null when there is none or it is not one (storage is another boundary). */
+export function parseDemoProgress(raw: string | null): DemoProgress | null {
+  if (!raw) return null;
+  try {
+    const parsed = demoProgressSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface DemoActions {
