@@ -34,13 +34,16 @@ export function ExportCode({ provider, environment, token, exchanges }: ExportCo
 
   const generate = async (language: ProgramLanguage) => {
     if (!token) return;
-    const { generateProgram, FlowRecipeError } = await import('@/lib/client/flow-code/generate');
     try {
-      const program = generateProgram(language, { provider, environment, token, exchanges, consoleOrigin: window.location.origin });
-      setGenerated({ language, ...program });
-    } catch (error) {
-      if (!(error instanceof FlowRecipeError)) throw error;
-      setGenerated({ language, error: error.message });
+      const { generateProgram, FlowRecipeError } = await import('@/lib/client/flow-code/generate');
+      try {
+        setGenerated({ language, ...generateProgram(language, { provider, environment, token, exchanges, consoleOrigin: window.location.origin }) });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        setGenerated({ language, error: error instanceof FlowRecipeError ? reason : `The program could not be written from this session: ${reason}` });
+      }
+    } catch {
+      setGenerated({ language, error: 'The code generator did not load (the console may have been updated): reload the page and try again.' });
     }
     setNotice(null);
   };
