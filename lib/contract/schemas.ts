@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertionFaultSchema } from './smart';
 import { bulkExportCapabilitySchema } from './bulk-export';
+import { checkResultSchema } from './conformance';
 import { simulatedFailureSchema } from '@/lib/contract/simulated-failures';
 
 /**
@@ -307,6 +308,8 @@ export const exchangeDtoSchema = z.object({
     .nullable(),
   /** Network-level failure (timeout, DNS, refused), when there was no response. */
   error: z.string().optional(),
+  /** Conformance checks of this exchange (issue #18), computed by the server when it shows the session; never stored. */
+  checks: z.array(checkResultSchema).optional(),
 });
 export type ExchangeDto = z.infer<typeof exchangeDtoSchema>;
 
