@@ -1,6 +1,7 @@
 import { diagnoseExchange } from '@/lib/client/diagnostics/catalogue';
 import { epochToMs } from '@/lib/client/relative-time';
 import { getHeader } from '@/lib/contract/headers';
+import { createExchangeClassifier } from '@/lib/contract/exchange-steps';
 import type { ExchangeDto, ProviderDto, TokenDto } from '@/lib/contract/schemas';
 import type { DiagramItem, DiagramLane, DiagramStep, DiagramTone, FlowDiagram, LaneId, StepCategory } from './model';
 import { describeStep } from './steps';
@@ -24,7 +25,7 @@ export function buildFlowDiagram({ provider, exchanges, tokens }: FlowDiagramInp
     ),
   ].sort((a, b) => a.at - b.at || a.order - b.order);
 
-  const bulk = new BulkTracker();
+  const classify = createExchangeClassifier();
   const items: DiagramItem[] = [];
   const steps: DiagramStep[] = [];
   for (const event of events) {
@@ -46,7 +47,7 @@ export function buildFlowDiagram({ provider, exchanges, tokens }: FlowDiagramInp
       continue;
     }
     const exchange = (event as { exchange: ExchangeDto }).exchange;
-    const category = categorize(exchange, bulk);
+    const category = classify(exchange);
     const token = providerTokens.find((t) => t.exchangeId === exchange.id);
     const refused = providerTokens.find((t) => t.refusal?.exchangeId === exchange.id)?.refusal;
     const problems = problemsOf(exchange, provider, providerTokens);
@@ -108,87 +109,6 @@ function laneOf(exchange: ExchangeDto): 'auth' | 'api' {
   // A FHIR server's CapabilityStatement, read during discovery, is the API server's.
   if (exchange.kind === 'other' && /\/metadata(?:$|\?)/.test(exchange.url)) return 'api';
   return 'auth';
-}
-
-/** Which step an exchange is: its kind, then the grant it sent, the path it went to, and the bulk job it belongs to. */
-function categorize(exchange: ExchangeDto, bulk: BulkTracker): StepCategory {
-  switch (exchange.kind) {
-    case 'authorize':
-    case 'callback':
-    case 'jwks':
-      return exchange.kind;
-    case 'token': {
-      const grant = grantTypeOf(exchange);
-      if (grant === 'refresh_token') return 'refresh';
-      if (grant === 'authorization_code') return 'code-exchange';
-      if (grant === 'client_credentials') return 'client-credentials';
-      // BCDA and Candid send no grant_type: the recipe is client credentials (RFC 6749 §4.4 by another name).
-      return exchange.request.body?.includes('code=') ? 'code-exchange' : 'client-credentials';
-    }
-    case 'other': {
-      const path = new URLSafe(exchange.url).pathname;
-      if (/introspect/i.test(path)) return 'introspection';
-      if (/register/i.test(path) && exchange.method === 'POST') return 'registration';
-      if (/\.well-known\/|\/metadata$/.test(path)) return 'discovery';
-      return 'other';
-    }
-    case 'fhir':
-      return bulk.categorize(exchange);
-  }
-}
-
-/**
- * Bulk Data IG 2.0: a kick-off answers 202 with Content-Location, the status URL answers 202 until the manifest
- * (200), whose `output[].url` are the files.
- */
-class BulkTracker {
-  private readonly statusUrls = new Set<string>();
-  private readonly fileUrls = new Set<string>();
-
-  categorize(exchange: ExchangeDto): StepCategory {
-    const url = exchange.url;
-    if (url.includes('$export') || url.includes('%24export')) {
-      const location = exchange.response && getHeader(exchange.response.headers, 'content-location');
-      if (location) this.statusUrls.add(location);
-      return 'bulk-kickoff';
-    }
-    if (this.statusUrls.has(url)) {
-      if (exchange.method === 'DELETE') return 'bulk-cancel';
-      if (exchange.status === 200) {
-        for (const file of manifestFiles(exchange.response?.body ?? null)) this.fileUrls.add(file);
-        return 'bulk-manifest';
-      }
-      return 'bulk-poll';
-    }
-    if (this.fileUrls.has(url)) return 'bulk-download';
-    return 'api';
-  }
-}
-
-function manifestFiles(body: string | null): string[] {
-  if (!body) return [];
-  try {
-    const manifest = JSON.parse(body) as { output?: { url?: unknown }[]; error?: { url?: unknown }[] };
-    return [...(manifest.output ?? []), ...(manifest.error ?? [])].flatMap((o) => (typeof o.url === 'string' ? [o.url] : []));
-  } catch {
-    return [];
-  }
-}
-
-function grantTypeOf(exchange: ExchangeDto): string | null {
-  const fromQuery = new URLSafe(exchange.url).param('grant_type');
-  if (fromQuery) return fromQuery;
-  const body = exchange.request.body;
-  if (!body) return null;
-  if (body.trimStart().startsWith('{')) {
-    try {
-      const json = JSON.parse(body) as { grant_type?: unknown };
-      return typeof json.grant_type === 'string' ? json.grant_type : null;
-    } catch {
-      return null;
-    }
-  }
-  return new URLSearchParams(body).get('grant_type');
 }
 
 /** How the client proved who it is (RFC 6749 §2.3.1, RFC 7523 §2.2), from what was sent (already redacted). */

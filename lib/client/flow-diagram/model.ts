@@ -1,3 +1,4 @@
+import type { ExchangeStep } from '@/lib/contract/exchange-steps';
 /**
  * The flow as a sequence diagram: lanes, the arrows between them (one request and its answer per recorded exchange,
  * plus the browser's legs of a login) and notes, each belonging to a numbered step explained in plain words. Built
@@ -47,25 +48,8 @@ export interface DiagramNote {
 
 export type DiagramItem = DiagramMessage | DiagramNote;
 
-export type StepCategory =
-  | 'authorize'
-  | 'callback'
-  | 'client-credentials'
-  | 'code-exchange'
-  | 'refresh'
-  | 'token'
-  | 'reuse'
-  | 'introspection'
-  | 'discovery'
-  | 'registration'
-  | 'jwks'
-  | 'api'
-  | 'bulk-kickoff'
-  | 'bulk-poll'
-  | 'bulk-manifest'
-  | 'bulk-download'
-  | 'bulk-cancel'
-  | 'other';
+/** The exchange's protocol step, or the diagram's own: a token request made as a whole (`token`), a reused token. */
+export type StepCategory = ExchangeStep | 'token' | 'reuse';
 
 export interface SpecCitation {
   /** `RFC 6749 §4.4`. */
