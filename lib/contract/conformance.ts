@@ -60,8 +60,8 @@ export const checkResultSchema = z.object({
   message: z.string(),
   /** The exchanges that are the evidence (ids in the session's timeline). */
   exchangeIds: z.array(z.string()).default([]),
-  /** The provider's documented deviation that explains a `known` outcome. */
-  deviation: z.object({ code: z.string(), summary: z.string() }).optional(),
+  /** The provider's documented deviations that explain a `known` outcome (all of its problems). */
+  deviations: z.array(z.object({ code: z.string(), summary: z.string() })).default([]),
 });
 export type CheckResult = z.infer<typeof checkResultSchema>;
 

