@@ -12,6 +12,8 @@ export interface ProviderFacts {
   apiKind: 'fhir' | 'json';
   /** It offers Bulk Data `$export`. */
   bulk: boolean;
+  /** API paths that serve FHIR STU3 (BCDA v1), where the R4 checks do not apply. */
+  stu3PathPrefixes: readonly string[];
   knownDeviations: readonly KnownDeviation[];
 }
 

@@ -14,6 +14,8 @@ export const bulkExportBaseSchema = z.object({
   label: z.string().min(1),
   /** Environment-relative base the kick-off paths hang off, e.g. `/api/v2`. */
   path: pathSchema,
+  /** The FHIR version this API version serves, when it is not R4 (BCDA v1: STU3); the R4 checks skip it. */
+  fhirVersion: z.enum(['R4', 'STU3']).default('R4'),
   levels: z.array(bulkExportLevelSchema).min(1),
   /** Group ids offered for `Group/[id]/$export`; empty when any id may be typed. */
   groups: z.array(z.object({ id: z.string().min(1), label: z.string().min(1) })).default([]),

@@ -3,6 +3,7 @@ import type { SessionDto } from '@/lib/contract/schemas';
 import { getVault } from '@/lib/session';
 import { sessionTag } from '@/lib/session/cookie';
 import { loadCatalogue } from '@/lib/smart/catalogue';
+import { checkExchanges, providerFacts } from '@/lib/conformance/passive';
 import { describeStoredToken } from './session-tokens';
 
 /** Every provider the session may hold a token for: the console's and those saved in the workspace. */
@@ -17,7 +18,8 @@ export async function sessionProviderIds(workspaceId: string): Promise<string[]>
  */
 export async function readSessionView(sid: string, workspaceId: string): Promise<SessionDto> {
   const vault = getVault();
-  const providerIds = await sessionProviderIds(workspaceId);
+  const catalogue = await loadCatalogue(vault, workspaceId);
+  const providerIds = catalogue.map((entry) => entry.provider.id);
   const [tokens, exchanges, flowErrors, simulations, endedTokens] = await Promise.all([
     vault.getTokens(sid, providerIds),
     vault.listExchanges(sid),
@@ -25,5 +27,16 @@ export async function readSessionView(sid: string, workspaceId: string): Promise
     vault.listSimulations(sid, providerIds),
     vault.getEndedTokens(sid, providerIds),
   ]);
-  return { serverNow: Date.now(), sessionTag: sessionTag(sid), tokens: tokens.map((t) => describeStoredToken(t)), exchanges, flowErrors, simulations, endedTokens };
+  const tokenDtos = tokens.map((t) => describeStoredToken(t));
+  const facts = new Map(catalogue.map((entry) => [entry.provider.id, providerFacts(entry.provider)]));
+  const checks = checkExchanges(exchanges, facts, tokenDtos);
+  return {
+    serverNow: Date.now(),
+    sessionTag: sessionTag(sid),
+    tokens: tokenDtos,
+    exchanges: exchanges.map((exchange, i) => ({ ...exchange, checks: checks[i] ?? [] })),
+    flowErrors,
+    simulations,
+    endedTokens,
+  };
 }

@@ -251,6 +251,7 @@ const bcdaInput: ProviderInput = {
         id: 'v1',
         label: 'v1 (FHIR STU3)',
         path: '/api/v1',
+        fhirVersion: 'STU3',
         levels: ['patient', 'group'],
         groups: [
           { id: 'all', label: 'all: every attributed enrollee' },

@@ -178,6 +178,11 @@ export const knownDeviationSchema = z.object({
   summary: z.string(),
   detail: z.string(),
   source: z.string().optional(),
+  /**
+   * For a deviation from FHIR R4: the R4 JSON-schema problems (`ResourceType path: message`) it explains, read from the
+   * provider's own published responses, so the conformance check calls exactly those `known`.
+   */
+  r4Problems: z.array(z.string()).optional(),
 });
 export type KnownDeviation = z.infer<typeof knownDeviationSchema>;
 
@@ -194,6 +199,8 @@ export const providerSchema = z.object({
   /** Provider guidance on reusing tokens (BCDA rate-limits minting and asks clients to cache). */
   tokenReuse: z.object({ reuseLiveToken: z.boolean(), reason: z.string() }),
   presets: z.array(credentialPresetSchema),
+  /** It follows SMART App Launch: `.well-known/smart-configuration`, `aud`, launch context (the conformance checks hold it to them). */
+  smartAppLaunch: z.boolean().default(false),
   /** What the API behind the token speaks: FHIR, or the provider's own JSON (Candid, HealthSherpa). */
   apiKind: z.enum(['fhir', 'json']).default('fhir'),
   allowCustomCredentials: z.boolean(),

@@ -33,6 +33,7 @@ const sandboxUsers = [
 const smartInput: ProviderInput = {
   id: 'smart',
   name: 'SMART reference server',
+  smartAppLaunch: true,
   summary:
     'The console’s built-in, standards-following SMART on FHIR server: SMART App Launch 2.x standalone patient launch ' +
     '(authorization code, PKCE S256, aud, OpenID Connect id_token, rotating refresh tokens) and SMART Backend Services ' +

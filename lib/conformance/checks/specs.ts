@@ -1,0 +1,42 @@
+/** The spec sections the checks cite. */
+const rfc = (n: number, section: string) => ({ label: `RFC ${n} §${section}`, url: `https://www.rfc-editor.org/rfc/rfc${n}#section-${section}` });
+const smart = (page: string, anchor: string, label: string) => ({ label: `SMART App Launch 2.2 ${label}`, url: `https://hl7.org/fhir/smart-app-launch/STU2.2/${page}.html#${anchor}` });
+const bulk = (anchor: string, label: string) => ({ label: `Bulk Data 2.0 ${label}`, url: `https://hl7.org/fhir/uv/bulkdata/STU2/export.html#${anchor}` });
+
+export const SPECS = {
+  tokenResponse: rfc(6749, '5.1'),
+  tokenError: rfc(6749, '5.2'),
+  tokenRequestCode: rfc(6749, '4.1.3'),
+  tokenRequestClient: rfc(6749, '4.4.2'),
+  refreshRequest: rfc(6749, '6'),
+  authorizeRequest: rfc(6749, '4.1.1'),
+  authorizeResponse: rfc(6749, '4.1.2'),
+  pkce: rfc(7636, '4.3'),
+  bearer: rfc(6750, '3.1'),
+  introspection: rfc(7662, '2.2'),
+  wellKnown: smart('conformance', 'using-well-known', '§Conformance: .well-known/smart-configuration'),
+  wellKnownFields: smart('conformance', 'metadata', '§Conformance: metadata'),
+  capabilityStatement: smart('conformance', 'declaring-support-for-oauth2-endpoints', '§Conformance: oauth-uris'),
+  launchRequest: smart('app-launch', 'obtain-authorization-code', '§App Launch: authorization request'),
+  launchResponse: smart('app-launch', 'response-5', '§App Launch: access token response'),
+  launchContext: smart('scopes-and-launch-context', 'launch-context-arrives-with-your-access_token', '§Scopes: launch context'),
+  refresh: smart('app-launch', 'refresh-access-token', '§App Launch: refresh'),
+  backend: smart('backend-services', 'issue-access-token', '§Backend Services: access token'),
+  backendError: smart('backend-services', 'response-1', '§Backend Services: error'),
+  smartIntrospection: smart('token-introspection', 'required-fields-in-the-introspection-response', '§Token Introspection'),
+  openidDiscovery: { label: 'OpenID Connect Discovery §3', url: 'https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata' },
+  idToken: { label: 'OpenID Connect Core §2', url: 'https://openid.net/specs/openid-connect-core-1_0.html#IDToken' },
+  idTokenValidation: { label: 'OpenID Connect Core §3.1.3.7', url: 'https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation' },
+  jwks: rfc(7517, '5'),
+  fhirUser: smart('scopes-and-launch-context', 'scopes-for-requesting-identity-data', '§Scopes: fhirUser'),
+  bulkKickoff: bulk('bulk-data-kick-off-request', 'kick-off request'),
+  bulkKickoffResponse: bulk('response---success', 'kick-off response'),
+  bulkStatus: bulk('bulk-data-status-request', 'status request'),
+  bulkManifest: bulk('response---complete-status', 'complete status (manifest)'),
+  bulkFile: bulk('file-request', 'file request'),
+  bulkCancel: bulk('bulk-data-delete-request', 'delete request'),
+  bulkParameters: bulk('query-parameters', 'query parameters'),
+  bulkCapability: { label: 'Bulk Data 2.0 CapabilityStatement', url: 'https://hl7.org/fhir/uv/bulkdata/STU2/CapabilityStatement-bulk-data.html' },
+  fhirJson: { label: 'FHIR R4 JSON', url: 'https://hl7.org/fhir/R4/json.html' },
+  fhirHttp: { label: 'FHIR R4 RESTful API', url: 'https://hl7.org/fhir/R4/http.html#mime-type' },
+} as const;
