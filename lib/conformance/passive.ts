@@ -60,7 +60,9 @@ export function checkExchanges(exchanges: readonly ExchangeDto[], providers: Rea
     const earlier = seen.get(exchange.providerId) ?? [];
     seen.set(exchange.providerId, [...earlier, { exchange, step }]);
     const token = tokens.find((t) => t.exchangeId === exchange.id && t.providerId === exchange.providerId);
-    const key = `${exchange.id}:${step}:${token ? 'token' : ''}`;
+    // The first look sees the token this exchange brought (it is stored before the session is read again); a later
+    // refresh replaces it, and the ID token's results stay as they were then.
+    const key = `${exchange.id}:${step}`;
     const cached = cache.get(key);
     if (cached) return cached;
     const results = (CHECKS_BY_STEP.get(step) ?? []).flatMap((check) => {

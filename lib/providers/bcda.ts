@@ -312,6 +312,12 @@ const bcdaInput: ProviderInput = {
       summary: 'Job `Expires` header is not an HTTP-date',
       detail: 'A finished export job’s Expires header uses Go’s time format ("2026-08-22 20:44:01.705398 +0000 UTC"), not RFC 9110’s HTTP-date.',
     },
+    {
+      code: 'fhir_json_media_type',
+      summary: 'The CapabilityStatement is served as application/json',
+      detail: 'FHIR R4 §3.1.0.1.10 names application/fhir+json; BCDA’s /api/{v}/metadata answers Content-Type: application/json. Clients that accept only fhir+json refuse it.',
+      source: 'BCDA API reference (metadata endpoint)',
+    },
   ],
 };
 

@@ -258,6 +258,30 @@ const bluebuttonInput: ProviderInput = {
         'Each refresh returns a new refresh token and revokes the old one with its access token; reusing the old one ' +
         'answers 400 {"error": "invalid_grant"}. Store the new refresh token every time.',
     },
+    {
+      code: 'eob_r4_required_elements',
+      summary: 'ExplanationOfBenefit leaves out elements R4 requires',
+      detail:
+        'Blue Button’s published EOBs have no `insurer` (R4 1..1); a carrier claim has no `provider` (1..1), an ' +
+        'inpatient claim’s items no `productOrService` (1..1) and its totals no `category` (1..1). The sandbox ' +
+        'serves the same shapes; an R4 validator reports these four problems and no others.',
+      source: 'Blue Button’s published eob_read_*.json responses (../shared/fixtures/bluebutton)',
+      r4Problems: [
+        "ExplanationOfBenefit (root): should have required property 'insurer'",
+        "ExplanationOfBenefit (root): should have required property 'provider'",
+        "ExplanationOfBenefit .item[*]: should have required property 'productOrService'",
+        "ExplanationOfBenefit .total[*]: should have required property 'category'",
+      ],
+    },
+    {
+      code: 'openid_without_id_token',
+      summary: '`openid` is granted, and no ID token comes back',
+      detail:
+        'Blue Button lists openid in scopes_supported and the console asks for it, but its documented token response ' +
+        'has no id_token (OpenID Connect Core §3.1.3.3 requires one): the beneficiary’s identity comes from ' +
+        '`/v2/connect/userinfo` and the `patient` field instead.',
+      source: 'bluebutton-web-server docs authorization.mdx (token response example)',
+    },
   ],
 };
 

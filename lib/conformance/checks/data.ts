@@ -84,7 +84,7 @@ const bulk: ConformanceCheck[] = [
       ]);
       const exports = operations.filter((o) => typeof o.name === 'string' && /export/i.test(o.name));
       if (exports.length > 0) return pass(`Declares ${exports.map((o) => `${o.on ? `${String(o.on)}/` : ''}$${String(o.name).replace(/^\$/, '')}`).join(', ')}.`);
-      return x.provider.bulk ? verdictOf([{ message: 'The server runs $export but its CapabilityStatement declares no export operation (Bulk Data 2.0 SHOULD).', severity: 'warn' }], '') : skip('This server offers no Bulk Data export.');
+      return x.provider.bulk ? verdictOf([{ message: 'The server runs $export but its CapabilityStatement declares no export operation (Bulk Data 2.0 SHOULD).', severity: 'warn' }], '') : null;
     },
   },
   {
