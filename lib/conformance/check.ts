@@ -51,6 +51,8 @@ export interface ConformanceCheck extends CheckDefinition {
   /** Passive checks: the steps they judge, and how. Active-only checks are judged by the runner. */
   steps?: readonly ExchangeStep[];
   evaluate?: (x: ExchangeInContext) => Verdict | null;
+  /** Why a run may not see this check's exchange, when it is not that the group was skipped. */
+  unseen?: string;
 }
 
 export const pass = (message: string): Verdict => ({ outcome: 'pass', message });

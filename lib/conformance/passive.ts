@@ -53,7 +53,7 @@ export function checkExchanges(exchanges: readonly ExchangeDto[], providers: Rea
   const seen = new Map<string, { exchange: ExchangeDto; step: ExchangeStep }[]>();
   return exchanges.map((exchange) => {
     const provider = providers.get(exchange.providerId);
-    if (!provider) return [];
+    if (!provider || exchange.probe) return [];
     let classify = classifiers.get(exchange.providerId);
     if (!classify) classifiers.set(exchange.providerId, (classify = createExchangeClassifier()));
     const step = classify(exchange);

@@ -82,15 +82,8 @@ export type CheckCatalogueDto = z.infer<typeof checkCatalogueDtoSchema>;
 export const exchangeChecksDtoSchema = z.object({ exchangeId: z.string(), results: z.array(checkResultSchema) });
 export type ExchangeChecksDto = z.infer<typeof exchangeChecksDtoSchema>;
 
-/** `POST /api/conformance/{providerId}`: what to check. */
-export const conformanceRunRequestSchema = z.object({
-  environmentId: z.string().min(1).max(100),
-  /** A preset id; absent for the user's own credentials saved in the session. */
-  presetId: z.string().min(1).max(100).optional(),
-  /** Limit the run to some groups; all when absent. */
-  groups: z.array(checkGroupSchema).max(checkGroupSchema.options.length).optional(),
-});
-export type ConformanceRunRequest = z.input<typeof conformanceRunRequestSchema>;
+// `POST /api/conformance/{providerId}` takes `conformanceRunRequestSchema` (lib/contract/schemas.ts, beside the token
+// request whose credential it names).
 
 /**
  * The run answers as NDJSON, one event per line, so the page shows progress as it goes:

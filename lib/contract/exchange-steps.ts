@@ -33,11 +33,7 @@ export function createExchangeClassifier(): (exchange: ExchangeDto) => ExchangeS
   const fileUrls = new Set<string>();
   const bulkStep = (exchange: ExchangeDto): ExchangeStep => {
     const url = exchange.url;
-    if (url.includes('$export') || url.includes('%24export')) {
-      const location = exchange.response && getHeader(exchange.response.headers, 'content-location');
-      if (location) statusUrls.add(location);
-      return 'bulk-kickoff';
-    }
+    // A status URL may itself contain `$export` (1upHealth: `…/$export/{job}`): known status URLs come first.
     if (statusUrls.has(url)) {
       if (exchange.method === 'DELETE') return 'bulk-cancel';
       if (exchange.status === 200) {
@@ -47,6 +43,12 @@ export function createExchangeClassifier(): (exchange: ExchangeDto) => ExchangeS
       return 'bulk-poll';
     }
     if (fileUrls.has(url)) return 'bulk-download';
+    const lastSegment = safeUrl(url)?.pathname.split('/').pop()?.toLowerCase();
+    if (lastSegment === '$export' || lastSegment === '%24export') {
+      const location = exchange.response && getHeader(exchange.response.headers, 'content-location');
+      if (location) statusUrls.add(location);
+      return 'bulk-kickoff';
+    }
     return 'api';
   };
   return (exchange) => {

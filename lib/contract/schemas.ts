@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertionFaultSchema } from './smart';
 import { bulkExportCapabilitySchema } from './bulk-export';
-import { checkResultSchema } from './conformance';
+import { checkGroupSchema, checkResultSchema } from './conformance';
 import { simulatedFailureSchema } from '@/lib/contract/simulated-failures';
 
 /**
@@ -308,6 +308,8 @@ export const exchangeDtoSchema = z.object({
     .nullable(),
   /** Network-level failure (timeout, DNS, refused), when there was no response. */
   error: z.string().optional(),
+  /** Set on a request a conformance run sent wrong on purpose (no token, a bad grant): what it tests, in words. */
+  probe: z.string().optional(),
   /** Conformance checks of this exchange (issue #18), computed by the server when it shows the session; never stored. */
   checks: z.array(checkResultSchema).optional(),
 });
@@ -388,6 +390,12 @@ export const introspectionDtoSchema = z.object({
   checkedAt: z.number(),
 });
 export type IntrospectionDto = z.infer<typeof introspectionDtoSchema>;
+
+/** `POST /api/conformance/{providerId}` (issue #18): which server and credential to check, and which groups (all when absent). */
+export const conformanceRunRequestSchema = tokenRequestSchema.pick({ environmentId: true, credential: true }).extend({
+  groups: z.array(checkGroupSchema).min(1).max(checkGroupSchema.options.length).optional(),
+});
+export type ConformanceRunRequest = z.input<typeof conformanceRunRequestSchema>;
 
 export const authorizeRequestSchema = tokenRequestSchema.pick({ environmentId: true, credential: true });
 export type AuthorizeRequest = z.input<typeof authorizeRequestSchema>;

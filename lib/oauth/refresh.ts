@@ -7,6 +7,11 @@ import { callTokenEndpoint, type TokenEndpointContext } from './token-endpoint';
 import { prepareTokenRequest } from './client-authentication';
 import { recipeDeviations } from './token-request';
 
+export interface RefreshOptions {
+  /** Ask for these scopes (RFC 6749 §6: at most the ones granted); the grant's scopes when absent. */
+  scope?: string;
+}
+
 const IN_FLIGHT = Symbol.for('console.oauth.refreshInFlight');
 type InFlight = Map<string, Promise<StoredToken>>;
 
@@ -16,13 +21,13 @@ type InFlight = Map<string, Promise<StoredToken>>;
  * its refresh token twice (SECURITY.md rule 8). The rotated token is stored before anyone is answered; an
  * `invalid_grant` drops the tokens and answers `reauth_required`, with no retry.
  */
-export function refreshSessionToken(ctx: TokenEndpointContext, stored: StoredToken, flow: ResolvedFlow): Promise<StoredToken> {
+export function refreshSessionToken(ctx: TokenEndpointContext, stored: StoredToken, flow: ResolvedFlow, options: RefreshOptions = {}): Promise<StoredToken> {
   const g = globalThis as typeof globalThis & { [IN_FLIGHT]?: InFlight };
   const inFlight = (g[IN_FLIGHT] ??= new Map());
   const key = `${ctx.sid}:${stored.providerId}`;
   const running = inFlight.get(key);
   if (running) return running;
-  const refresh = refreshUnderLock(ctx, stored, flow).finally(() => inFlight.delete(key));
+  const refresh = refreshUnderLock(ctx, stored, flow, options).finally(() => inFlight.delete(key));
   inFlight.set(key, refresh);
   return refresh;
 }
@@ -36,7 +41,7 @@ const LOCK_POLL_MS = 50;
  * Single-flight across instances sharing a Redis vault: one holds the session's refresh lock; the others wait,
  * then use the token it stored instead of sending the refresh token it already spent.
  */
-async function refreshUnderLock(ctx: TokenEndpointContext, stored: StoredToken, flow: ResolvedFlow): Promise<StoredToken> {
+async function refreshUnderLock(ctx: TokenEndpointContext, stored: StoredToken, flow: ResolvedFlow, options: RefreshOptions): Promise<StoredToken> {
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     const lock = await ctx.vault.lockRefresh(ctx.sid, stored.providerId, REFRESH_LOCK_TTL_MS);
@@ -49,7 +54,7 @@ async function refreshUnderLock(ctx: TokenEndpointContext, stored: StoredToken, 
           });
         }
         if (current.issuedAt > stored.issuedAt) return current;
-        return await runRefresh(ctx, current, flow);
+        return await runRefresh(ctx, current, flow, options);
       } finally {
         await lock.release();
       }
@@ -63,7 +68,7 @@ async function refreshUnderLock(ctx: TokenEndpointContext, stored: StoredToken, 
   }
 }
 
-async function runRefresh(ctx: TokenEndpointContext, stored: StoredToken, flow: ResolvedFlow): Promise<StoredToken> {
+async function runRefresh(ctx: TokenEndpointContext, stored: StoredToken, flow: ResolvedFlow, options: RefreshOptions): Promise<StoredToken> {
   const used = stored.refreshToken;
   if (!used) {
     throw new HttpError(409, 'reauth_required', 'This token came without a refresh token.', {
@@ -71,7 +76,7 @@ async function runRefresh(ctx: TokenEndpointContext, stored: StoredToken, flow: 
     });
   }
   try {
-    const prepared = await prepareTokenRequest(flow, { grant_type: 'refresh_token', refresh_token: used });
+    const prepared = await prepareTokenRequest(flow, { grant_type: 'refresh_token', refresh_token: used, ...(options.scope ? { scope: options.scope } : {}) });
     const { token } = await callTokenEndpoint(ctx, flow, prepared.request, {
       secrets: [...prepared.secrets, used],
       clientAssertion: prepared.clientAssertion,

@@ -1,5 +1,6 @@
 import 'server-only';
 import { requestParams, safeUrl } from '@/lib/contract/exchange-steps';
+import { getHeader } from '@/lib/contract/headers';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 import { pass, skip, verdictOf, type ConformanceCheck, type ExchangeInContext, type Problem } from '../check';
 import { r4Problems } from '../fhir-validation';
@@ -36,9 +37,9 @@ const introspection: ConformanceCheck[] = [
 
 const NDJSON_TYPES = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
 
-/** The kick-off a bulk status or file exchange belongs to, for its `_type` and evidence. */
+/** The kick-off whose status URL (Content-Location) a status exchange polled. */
 function kickoffOf(x: ExchangeInContext): ExchangeDto | undefined {
-  return [...x.earlier].reverse().find((e) => e.step === 'bulk-kickoff')?.exchange;
+  return [...x.earlier].reverse().find((e) => e.step === 'bulk-kickoff' && e.exchange.response && getHeader(e.exchange.response.headers, 'content-location') === x.exchange.url)?.exchange;
 }
 
 /** The manifest entry (its `type`) of a downloaded file. */

@@ -240,7 +240,7 @@ const openid: ConformanceCheck[] = [
       const body = responseObject(x.exchange);
       if (!body) return null;
       if (!scopeList(typeof body.scope === 'string' ? body.scope : '').includes('openid') && body.scope !== undefined) return skip('openid was asked for but not granted.');
-      return isString(body.id_token) ? pass('An id_token came back.') : verdictOf([{ message: 'openid was requested and granted, and no `id_token` came back (OIDC Core §3.1.3.3).' }], '');
+      return isString(body.id_token) ? pass('An id_token came back.') : verdictOf([{ message: 'openid was requested and granted, and no `id_token` came back (OIDC Core §3.1.3.3).', deviation: 'openid_without_id_token' }], '');
     },
   },
   {

@@ -177,6 +177,7 @@ function flowChecks(flow: Flow): ConformanceCheck[] {
       ...base,
       id: id('token-error-body'),
       title: 'A refused token request says why in RFC 6749 §5.2 form',
+      unseen: 'No token request of this flow was refused, so there was no error body to read.',
       subject: 'server',
       spec: SPECS.tokenError,
       evaluate: (x) => {
