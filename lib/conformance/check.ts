@@ -53,6 +53,8 @@ export interface ConformanceCheck extends CheckDefinition {
   evaluate?: (x: ExchangeInContext) => Verdict | null;
   /** Why a run may not see this check's exchange, when it is not that the group was skipped. */
   unseen?: string;
+  /** It also judges a run's deliberate probes (a refused request's error body is exactly what it reads). */
+  judgesProbes?: boolean;
 }
 
 export const pass = (message: string): Verdict => ({ outcome: 'pass', message });

@@ -53,19 +53,21 @@ export function checkExchanges(exchanges: readonly ExchangeDto[], providers: Rea
   const seen = new Map<string, { exchange: ExchangeDto; step: ExchangeStep }[]>();
   return exchanges.map((exchange) => {
     const provider = providers.get(exchange.providerId);
-    if (!provider || exchange.probe) return [];
+    if (!provider) return [];
     let classify = classifiers.get(exchange.providerId);
     if (!classify) classifiers.set(exchange.providerId, (classify = createExchangeClassifier()));
     const step = classify(exchange);
     const earlier = seen.get(exchange.providerId) ?? [];
-    seen.set(exchange.providerId, [...earlier, { exchange, step }]);
+    if (!exchange.probe) seen.set(exchange.providerId, [...earlier, { exchange, step }]);
     const token = tokens.find((t) => t.exchangeId === exchange.id && t.providerId === exchange.providerId);
     // The first look sees the token this exchange brought (it is stored before the session is read again); a later
     // refresh replaces it, and the ID token's results stay as they were then.
     const key = `${exchange.id}:${step}`;
     const cached = cache.get(key);
     if (cached) return cached;
-    const results = (CHECKS_BY_STEP.get(step) ?? []).flatMap((check) => {
+    // A probe was wrong on purpose: only the checks that read a refusal judge it.
+    const applicable = (CHECKS_BY_STEP.get(step) ?? []).filter((check) => !exchange.probe || check.judgesProbes);
+    const results = applicable.flatMap((check) => {
       const verdict = check.evaluate?.({ exchange, step, earlier, provider, token });
       return verdict ? [toResult(check, verdict, provider, [exchange.id])] : [];
     });

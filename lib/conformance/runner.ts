@@ -80,6 +80,8 @@ class Run {
   private readonly active = new Map<string, Verdict & { exchangeIds: string[] }>();
   private readonly skipped = new Map<CheckGroup, string>();
   private token: StoredToken | null = null;
+  /** The signed-in token as it came from the code exchange, before this run refreshed it: its ID token is judged. */
+  private signedIn: StoredToken | null = null;
   private readonly flowIsCode: boolean;
 
   constructor(private readonly ctx: RunContext) {
@@ -147,6 +149,9 @@ class Run {
     if (this.facts.smartAppLaunch) {
       const config = await this.probe({ method: 'GET', url: new URL(`${base}/.well-known/smart-configuration`), headers: [['Accept', 'application/json']] }, 'other');
       const issuer = typeof config.json?.issuer === 'string' ? config.json.issuer : undefined;
+      // OpenID Connect: the keys are read here, whatever the console's key cache holds (Inferno: "JWKS can be retrieved").
+      const jwksUrl = typeof config.json?.jwks_uri === 'string' ? safeUrl(config.json.jwks_uri) : null;
+      if (jwksUrl && (jwksUrl.origin === env.origin || jwksUrl.origin === env.apiOrigin)) await this.probe({ method: 'GET', url: jwksUrl, headers: [['Accept', 'application/json']] }, 'jwks');
       const capabilities = Array.isArray(config.json?.capabilities) ? config.json.capabilities : [];
       if (issuer && capabilities.includes('sso-openid-connect')) {
         const url = safeUrl(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
@@ -173,6 +178,7 @@ class Run {
       const stored = await this.ctx.vault.getToken(this.ctx.sid, flow.provider.id);
       const usable = stored && stored.environmentId === flow.env.environment.id && !stored.refusal && stored.expiresAt > Date.now() ? stored : null;
       this.token = usable;
+      this.signedIn = usable;
       this.skipGroup('backend', `${flow.credential.label} uses the authorization code grant, not Backend Services.`);
       if (!usable) {
         const why = `No live token from a sign-in in this session: press Authorize, sign in, then check again (the checks read that run's exchanges).`;
@@ -450,7 +456,7 @@ class Run {
   async results(checkIds: readonly string[], startedAt: number): Promise<CheckResult[]> {
     const providerId = this.ctx.flow.provider.id;
     const all = (await this.ctx.vault.listExchanges(this.ctx.sid)).filter((e) => e.providerId === providerId);
-    const tokens = [...(this.token ? [describeStoredToken(this.token)] : [])];
+    const tokens = [this.signedIn, this.token].flatMap((t) => (t ? [describeStoredToken(t)] : []));
     const stored = await this.ctx.vault.getToken(this.ctx.sid, providerId);
     if (stored) tokens.push(describeStoredToken(stored));
     const perExchange = checkExchanges(all, new Map([[providerId, this.facts]]), tokens);

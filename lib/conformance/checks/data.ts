@@ -85,7 +85,7 @@ const bulk: ConformanceCheck[] = [
       ]);
       const exports = operations.filter((o) => typeof o.name === 'string' && /export/i.test(o.name));
       if (exports.length > 0) return pass(`Declares ${exports.map((o) => `${o.on ? `${String(o.on)}/` : ''}$${String(o.name).replace(/^\$/, '')}`).join(', ')}.`);
-      return x.provider.bulk ? verdictOf([{ message: 'The server runs $export but its CapabilityStatement declares no export operation (Bulk Data 2.0 SHOULD).', severity: 'warn' }], '') : null;
+      return x.provider.bulk ? verdictOf([{ message: 'The server runs $export but its CapabilityStatement declares no export operation; Bulk Data 2.0 servers declare the operations they support (Inferno checks it).' }], '') : null;
     },
   },
   {
@@ -140,6 +140,7 @@ const bulk: ConformanceCheck[] = [
         const body = responseObject(x.exchange);
         return body?.resourceType === 'OperationOutcome' ? pass(`${status} with an OperationOutcome: the job failed and says why.`) : verdictOf([{ message: `${status} without an OperationOutcome (Bulk Data 2.0: an error status carries one).` }], '');
       }
+      if (status !== null) return verdictOf([{ message: `The status URL answered ${status}; Bulk Data 2.0 answers 202 while running, 200 when complete, or an error with an OperationOutcome.` }], '');
       return skip(`Answered ${status ?? x.exchange.error ?? 'nothing'}.`);
     },
   },

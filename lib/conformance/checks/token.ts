@@ -178,6 +178,7 @@ function flowChecks(flow: Flow): ConformanceCheck[] {
       id: id('token-error-body'),
       title: 'A refused token request says why in RFC 6749 §5.2 form',
       unseen: 'No token request of this flow was refused, so there was no error body to read.',
+      judgesProbes: true,
       subject: 'server',
       spec: SPECS.tokenError,
       evaluate: (x) => {
@@ -217,7 +218,7 @@ const scopesGranted: ConformanceCheck = {
     return verdictOf(
       [
         ...(missing.length ? [{ message: `Not granted: ${missing.join(' ')} (a server may grant fewer; the app must cope).`, severity: 'warn' as const, deviation: body.scope.includes('|') ? 'scope_pipe' : undefined }] : []),
-        ...(extra.length ? [{ message: `Granted beyond the request: ${extra.join(' ')}.`, severity: 'warn' as const }] : []),
+        ...(extra.length ? [{ message: `Granted beyond the request: ${extra.join(' ')}; the app holds access it did not ask for (RFC 6749 §3.3).` }] : []),
       ],
       '',
     );
