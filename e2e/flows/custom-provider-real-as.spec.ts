@@ -138,6 +138,37 @@ async function expectNoTokenInBrowser(page: Page, seen: SeenByBrowser, minimumIs
   expect(findTokenByFingerprint(texts, await sessionFingerprints(page)), 'a token the session holds, in the browser').toBeNull();
 }
 
+interface CheckResult {
+  checkId: string;
+  outcome: 'pass' | 'warn' | 'fail' | 'known' | 'skip';
+  message: string;
+}
+
+/** "Check this server" from the page (issue #18): the run's results by check id. */
+async function checkServer(page: Page, id: string): Promise<Map<string, CheckResult>> {
+  const text = await page.evaluate(async (id) => {
+    const response = await fetch(`/api/conformance/${id}`, {
+      method: 'POST',
+      headers: { 'x-console-request': '1', 'content-type': 'application/json' },
+      body: JSON.stringify({ environmentId: 'discovered', credential: { kind: 'preset', presetId: 'saved' } }),
+    });
+    return response.text();
+  }, id);
+  const events = text.trim().split('\n').map((line) => JSON.parse(line) as { type: string; result?: CheckResult });
+  expect(events.at(-1)?.type).toBe('done');
+  return new Map(events.flatMap((e) => (e.result ? [[e.result.checkId, e.result] as const] : [])));
+}
+
+/**
+ * oidc-provider is an authorization server and nothing else: there is no FHIR API behind the saved FHIR base (404 to
+ * every API call, fhirUser included), and it follows OAuth 2.1 in sending no `Pragma`. Those are its only findings.
+ */
+function expectExplainedFindings(checks: Map<string, CheckResult>, expected: Record<string, [CheckResult['outcome'], RegExp]>): void {
+  const findings = Object.fromEntries([...checks.values()].filter((r) => r.outcome !== 'pass' && r.outcome !== 'skip').map((r) => [r.checkId, r.outcome]));
+  expect(findings).toEqual(Object.fromEntries(Object.entries(expected).map(([id, [outcome]]) => [id, outcome])));
+  for (const [id, [, why]] of Object.entries(expected)) expect(checks.get(id)?.message, id).toMatch(why);
+}
+
 let seen: SeenByBrowser;
 let jwksUrl = '';
 let kid = '';
@@ -209,6 +240,16 @@ test('SMART Backend Services: key, discovery, RFC 7591 registration, save, and t
   const secondClaims = expectAssertion(second.token, clientId, [kid]);
   expect(secondClaims.jti).not.toBe(firstClaims.jti);
   expect(second.token.fingerprint).not.toEqual(first.token.fingerprint);
+
+  const checks = await checkServer(page, id);
+  expectExplainedFindings(checks, {
+    'backend.token-response-headers': ['warn', /Pragma is missing/],
+    'fhir.no-token-refused': ['fail', /answered 404/],
+    'fhir.invalid-token-refused': ['fail', /answered 404/],
+  });
+  for (const passed of ['backend.token-success', 'backend.token-response-body', 'backend.invalid-grant-type', 'backend.invalid-assertion-type', 'backend.invalid-jwt']) {
+    expect(checks.get(passed)?.outcome, passed).toBe('pass');
+  }
 
   await expectNoTokenInBrowser(page, seen, 2);
 });
@@ -306,7 +347,19 @@ test('authorization code + PKCE with private_key_jwt: log in and consent at the 
   const jtis = [token, first.token, second.token].map((t) => expectAssertion(t, clientId, [kid]).jti);
   expect(new Set(jtis).size).toBe(3);
 
-  // Two client-credentials tokens, then three access and three refresh tokens here.
+  const checks = await checkServer(page, id);
+  expectExplainedFindings(checks, {
+    'standalone.token-response-headers': ['warn', /Pragma is missing/],
+    'refresh.token-response-headers': ['warn', /Pragma is missing/],
+    'openid.fhir-user-resolves': ['fail', /Practitioner\/clinician answered 404/],
+    'fhir.no-token-refused': ['fail', /answered 404/],
+    'fhir.invalid-token-refused': ['fail', /answered 404/],
+  });
+  for (const passed of ['openid.configuration', 'openid.id-token-claims', 'openid.id-token-signature', 'openid.jwks', 'standalone.state-returned', 'refresh.without-scopes', 'refresh.with-scopes']) {
+    expect(checks.get(passed)?.outcome, passed).toBe('pass');
+  }
+
+  // Two client-credentials tokens, then three access and three refresh tokens here, and the run's two refreshes.
   await expectNoTokenInBrowser(page, seen, 8);
   // The PKCE verifier stays on the server: the browser saw only the S256 challenge.
   expect(sent.join('\n')).not.toContain('code_verifier');

@@ -3,7 +3,6 @@ import type { CheckResult } from '@/lib/contract/conformance';
 import { createExchangeClassifier, type ExchangeStep } from '@/lib/contract/exchange-steps';
 import type { ExchangeDto, TokenDto } from '@/lib/contract/schemas';
 import type { Provider } from '@/lib/providers/schema';
-import { isCustomProviderId } from '@/lib/smart/catalogue';
 import { CHECKS, CHECKS_BY_ID } from './catalogue';
 import type { ConformanceCheck, ProviderFacts, Verdict } from './check';
 
@@ -16,7 +15,7 @@ import type { ConformanceCheck, ProviderFacts, Verdict } from './check';
 export function providerFacts(provider: Provider): ProviderFacts {
   return {
     id: provider.id,
-    smartAppLaunch: provider.smartAppLaunch || isCustomProviderId(provider.id),
+    smartAppLaunch: provider.smartAppLaunch,
     apiKind: provider.apiKind,
     bulk: provider.bulkExport !== undefined,
     stu3PathPrefixes: (provider.bulkExport?.bases ?? []).filter((v) => v.fhirVersion === 'STU3').map((v) => v.path),

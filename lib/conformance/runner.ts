@@ -144,23 +144,27 @@ class Run {
   }
 
   private async discovery(): Promise<void> {
-    const { env, provider } = this.ctx.flow;
+    const { env, provider, grant } = this.ctx.flow;
     const base = env.fhirBaseUrl.toString().replace(/\/$/, '');
+    const onServer = (url: URL | null): url is URL => url !== null && (url.origin === env.origin || url.origin === env.apiOrigin);
+    let config: Probe | undefined;
     if (this.facts.smartAppLaunch) {
-      const config = await this.probe({ method: 'GET', url: new URL(`${base}/.well-known/smart-configuration`), headers: [['Accept', 'application/json']] }, 'other');
-      const issuer = typeof config.json?.issuer === 'string' ? config.json.issuer : undefined;
+      config = await this.probe({ method: 'GET', url: new URL(`${base}/.well-known/smart-configuration`), headers: [['Accept', 'application/json']] }, 'other');
       // OpenID Connect: the keys are read here, whatever the console's key cache holds (Inferno: "JWKS can be retrieved").
       const jwksUrl = typeof config.json?.jwks_uri === 'string' ? safeUrl(config.json.jwks_uri) : null;
-      if (jwksUrl && (jwksUrl.origin === env.origin || jwksUrl.origin === env.apiOrigin)) await this.probe({ method: 'GET', url: jwksUrl, headers: [['Accept', 'application/json']] }, 'jwks');
-      const capabilities = Array.isArray(config.json?.capabilities) ? config.json.capabilities : [];
-      if (issuer && capabilities.includes('sso-openid-connect')) {
-        const url = safeUrl(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
-        if (url && (url.origin === env.origin || url.origin === env.apiOrigin)) await this.probe({ method: 'GET', url, headers: [['Accept', 'application/json']] }, 'other');
-        else this.skipGroup('openid', `The issuer ${issuer} is on another host than the server's; its openid-configuration is not fetched from here.`);
-      } else this.skipGroup('openid', 'The server does not offer sso-openid-connect.');
+      if (onServer(jwksUrl)) await this.probe({ method: 'GET', url: jwksUrl, headers: [['Accept', 'application/json']] }, 'jwks');
     } else {
-      this.skipGroup('discovery', `${this.ctx.flow.provider.name} does not follow SMART App Launch: it publishes no .well-known/smart-configuration.`);
-      this.skipGroup('openid', `${this.ctx.flow.provider.name} does not offer OpenID Connect sign-in.`);
+      this.skipGroup('discovery', `${provider.name} does not follow SMART App Launch: it publishes no .well-known/smart-configuration.`);
+    }
+    const capabilities = Array.isArray(config?.json?.capabilities) ? config.json.capabilities : [];
+    const wantsOpenid = capabilities.includes('sso-openid-connect') || grant.scopes.includes('openid');
+    const issuer = typeof config?.json?.issuer === 'string' ? config.json.issuer : env.environment.issuer;
+    if (wantsOpenid && issuer) {
+      const url = safeUrl(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+      if (onServer(url)) await this.probe({ method: 'GET', url, headers: [['Accept', 'application/json']] }, 'other');
+      else this.skipGroup('openid', `The issuer ${issuer} is on another host than the server's; its openid-configuration is not fetched from here.`);
+    } else if (!wantsOpenid) {
+      this.skipGroup('openid', `${provider.name} does not offer OpenID Connect sign-in to this client (no sso-openid-connect, no openid scope).`);
     }
     if (!provider.bulkExport) this.skipGroup('bulk', `${provider.name} offers no Bulk Data export.`);
     if (!env.introspectionUrl) this.skipGroup('introspection', `${provider.name} offers no token introspection in ${env.environment.label}.`);

@@ -63,6 +63,7 @@ export function customProviderToProvider(record: CustomProviderRecord): Provider
   return providerSchema.parse({
     id: record.id,
     name: record.name,
+    smartAppLaunch: smart,
     summary: `Added by discovery from ${record.discoveryUrl}. ${describeServer(server)}`,
     docs: [],
     environments: [

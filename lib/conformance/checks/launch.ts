@@ -18,12 +18,12 @@ function documentOf(x: ExchangeInContext, matches: (e: ExchangeDto) => boolean):
   return found ? responseObject(found) : undefined;
 }
 
-function jsonDocumentProblems(exchange: ExchangeDto, what: string): { problems: Problem[]; body?: JsonObject } {
+function jsonDocumentProblems(exchange: ExchangeDto, what: string, mediaTypes = ['application/json']): { problems: Problem[]; body?: JsonObject } {
   if (exchange.status !== 200) return { problems: [{ message: `${what} answered ${exchange.status ?? exchange.error ?? 'nothing'}, not 200.` }] };
   const body = responseObject(exchange);
   if (!body) return { problems: [{ message: `${what} is not a JSON object.` }] };
   const mediaType = responseMediaType(exchange);
-  const problems: Problem[] = mediaType === 'application/json' ? [] : [{ message: `${what} is served as ${mediaType ?? 'no Content-Type'}, not application/json.` }];
+  const problems: Problem[] = mediaType && mediaTypes.includes(mediaType) ? [] : [{ message: `${what} is served as ${mediaType ?? 'no Content-Type'}, not ${mediaTypes.join(' or ')}.` }];
   return { problems, body };
 }
 
@@ -291,7 +291,8 @@ const openid: ConformanceCheck[] = [
     spec: SPECS.jwks,
     steps: ['jwks'],
     evaluate: (x) => {
-      const { problems, body } = jsonDocumentProblems(x.exchange, 'The JWKS');
+      // RFC 7517 §8.5 registers application/jwk-set+json; most servers send plain JSON.
+      const { problems, body } = jsonDocumentProblems(x.exchange, 'The JWKS', ['application/json', 'application/jwk-set+json']);
       if (body) {
         const keys = body.keys;
         if (!Array.isArray(keys) || keys.length === 0) problems.push({ message: 'No `keys` array with a key in it (RFC 7517 §5).' });

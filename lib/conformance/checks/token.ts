@@ -248,7 +248,7 @@ const launchContext: ConformanceCheck = {
       if (!ok) problems.push({ message: '`fhirContext` is not an array of objects with reference, canonical or identifier (SMART 2.2).' });
     }
     const asked = requestedScopes(x);
-    if (asked.includes('launch/patient') && body.patient === undefined) problems.push({ message: 'launch/patient was requested and granted no `patient`.' });
+    if (x.provider.smartAppLaunch && asked.includes('launch/patient') && body.patient === undefined) problems.push({ message: 'launch/patient was requested and granted no `patient`.' });
     if (asked.includes('launch/encounter') && body.encounter === undefined) problems.push({ message: 'launch/encounter was requested and granted no `encounter`.', severity: 'warn' });
     const present = [...CONTEXT_STRINGS, 'need_patient_banner', 'fhirContext'].filter((f) => body[f] !== undefined);
     if (present.length === 0 && problems.length === 0) return skip('The response carries no launch context, and none was requested.');
