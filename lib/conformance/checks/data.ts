@@ -3,7 +3,7 @@ import { requestParams, safeUrl } from '@/lib/contract/exchange-steps';
 import { getHeader } from '@/lib/contract/headers';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 import { pass, skip, verdictOf, type ConformanceCheck, type ExchangeInContext, type Problem } from '../check';
-import { r4Problems } from '../fhir-validation';
+import { r4Summary, type R4Summary } from '../fhir-validation';
 import { describeValue, isAbsoluteUrl, isString, requestHeader, responseHeader, responseMediaType, responseObject, type JsonObject } from './read';
 import { SPECS } from './specs';
 
@@ -264,31 +264,24 @@ const fhir: ConformanceCheck[] = [
     steps: ['api', 'bulk-download', 'bulk-poll', 'discovery'],
     evaluate: (x) => {
       if (x.provider.apiKind !== 'fhir') return null;
-      const resources = x.step === 'bulk-download' ? ndjsonLines(x.exchange).flatMap(parseLine) : [responseObject(x.exchange)].filter((r): r is JsonObject => typeof r?.resourceType === 'string');
-      if (resources.length === 0) {
-        return x.exchange.response?.bodyTruncated && x.step !== 'bulk-download' ? skip('The timeline kept only the start of this body, so it cannot be validated whole.') : null;
-      }
       const stu3 = x.provider.stu3PathPrefixes.find((prefix) => safeUrl(x.exchange.url)?.pathname.startsWith(prefix));
+      const summary = x.exchange.r4 ?? recordedSummary(x);
+      if (!summary) return x.exchange.response?.bodyTruncated && x.step !== 'bulk-download' ? skip('The timeline kept only the start of this body, so it cannot be validated whole.') : null;
       if (stu3) return skip(`${stu3} serves FHIR STU3, not R4: the R4 schema does not apply.`);
-      const problems = new Map<string, number>();
-      for (const resource of resources.flatMap((r) => (r.resourceType === 'Bundle' && Array.isArray(r.entry) ? [r, ...(r.entry as JsonObject[]).map((e) => e.resource as JsonObject).filter(Boolean)] : [r]))) {
-        for (const problem of r4Problems(resource)) {
-          const key = `${String(resource.resourceType)} ${problem}`;
-          problems.set(key, (problems.get(key) ?? 0) + 1);
-        }
-      }
-      if (problems.size === 0) return pass(`${resources.length} resource(s) valid against the R4 JSON schema.`);
-      const tolerated = new Set(x.provider.knownDeviations.flatMap((d) => d.r4Problems ?? []));
-      return verdictOf(
-        [...problems].slice(0, 8).map(([problem, count]) => ({
-          message: `${problem}${count > 1 ? ` (×${count})` : ''}.`,
-          deviation: tolerated.has(problem) ? x.provider.knownDeviations.find((d) => d.r4Problems?.includes(problem))?.code : undefined,
-        })),
-        '',
-      );
+      if (summary.problems.length === 0) return pass(`${summary.resources} resource(s) valid against the R4 JSON schema.`);
+      const documented = (problem: string) => x.provider.knownDeviations.find((d) => d.r4Problems?.includes(problem))?.code;
+      const lines = summary.problems.map(({ problem, count }) => `${problem}${count > 1 ? ` (×${count})` : ''}.`);
+      const verdict = verdictOf(summary.problems.map(({ problem }, i) => ({ message: lines[i]!, deviation: documented(problem) })), '');
+      return lines.length > 8 ? { ...verdict, message: `${lines.slice(0, 8).join(' ')} … and ${lines.length - 8} more.` } : verdict;
     },
   },
 ];
+
+/** The resources of the recorded body, when the server did not validate it on receipt (a bulk file's preview). */
+function recordedSummary(x: ExchangeInContext): R4Summary | undefined {
+  const resources = x.step === 'bulk-download' ? ndjsonLines(x.exchange).flatMap(parseLine) : [responseObject(x.exchange)].filter((r): r is JsonObject => typeof r?.resourceType === 'string');
+  return resources.length > 0 ? r4Summary(resources) : undefined;
+}
 
 function parseLine(line: string): JsonObject[] {
   try {
