@@ -122,3 +122,8 @@ export function r4SummaryOfBody(text: string, contentType: string | null): R4Sum
     return undefined;
   }
 }
+
+/** Compiles the schema ahead of the first FHIR answer (about 0.6 s), so no user request waits for it. */
+export function warmR4Validator(): void {
+  validatorFor('Patient');
+}
