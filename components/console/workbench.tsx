@@ -43,6 +43,10 @@ const Timeline = dynamic(() => import('@/components/timeline/timeline').then((m)
 const FlowDiagramPanel = dynamic(() => import('@/components/flow-diagram/flow-diagram-panel').then((m) => m.FlowDiagramPanel), {
   loading: () => <PanelSkeleton label="Loading the sequence diagram" className="h-96" />,
 });
+// "Check this server" (issue #18): its code loads when it is opened.
+const ConformancePanel = dynamic(() => import('@/components/conformance/conformance-panel').then((m) => m.ConformancePanel), {
+  loading: () => <PanelSkeleton label="Loading the conformance checks" className="h-48" />,
+});
 const AddProviderPanel = dynamic(() => import('@/components/smart/add-provider-panel').then((m) => m.AddProviderPanel), {
   loading: () => <PanelSkeleton label="Loading the provider form" className="h-96" />,
 });
@@ -101,6 +105,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
 
   const flowErrors = useFlowErrors(session.data, initialFlowErrors(initialLocation, providers));
   const [diagramOpen, setDiagramOpen] = useDiagramOpen();
+  const [checkOpen, setCheckOpen] = useState(false);
 
   useEffect(() => {
     // The callback's one-shot `flow` flag must not survive a reload, nor an id no provider has.
@@ -299,9 +304,24 @@ export function Workbench({ catalogue }: WorkbenchProps) {
         <FlowDiagramPanel key={provider.id} provider={provider} environment={environment} token={shown?.token} presetId={presetId} onClose={() => setDiagramOpen(false)} />
       )}
 
+      {checkOpen && (
+        <ConformancePanel
+          key={`${provider.id}:${environment.id}:${selection.credential}`}
+          provider={provider}
+          environment={environment}
+          presetId={presetId}
+          credentialLabel={selectedCredentialLabel(provider, environment.id, selection.credential)}
+          signInFirst={authorizationCode}
+          exchanges={session.data?.exchanges ?? []}
+          onClose={() => setCheckOpen(false)}
+        />
+      )}
+
       <Timeline
         diagramOpen={diagramOpen}
         onShowDiagram={() => setDiagramOpen(true)}
+        checkOpen={checkOpen}
+        onCheckServer={() => setCheckOpen(true)}
         exchanges={session.data?.exchanges}
         error={session.error}
         refreshing={session.isFetching}

@@ -8,6 +8,7 @@ import { StatusCode } from '@/components/ui/status-code';
 import { formatDuration } from '@/components/fhir/fhir-utils';
 import { epochToMs, formatClockTime } from '@/lib/client/relative-time';
 import { isBrowserLeg, type ExchangeDto } from '@/lib/contract/schemas';
+import { CheckResultList, ExchangeChecksBadge } from '@/components/conformance/check-results';
 import { CopyCurl } from './copy-curl';
 import { ExchangeDetail } from './exchange-detail';
 import { splitUrl } from './timeline-utils';
@@ -24,8 +25,9 @@ const kindTone: Record<ExchangeDto['kind'], BadgeTone> = {
 export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index: number }) {
   const { origin, rest } = splitUrl(exchange.url);
   const diagnoses = useExchangeDiagnoses(exchange.id);
+  const checks = exchange.checks ?? [];
   return (
-    <li data-testid="timeline-row" data-kind={exchange.kind} data-status={exchange.status ?? undefined}>
+    <li id={exchangeRowId(exchange.id)} data-testid="timeline-row" data-kind={exchange.kind} data-status={exchange.status ?? undefined}>
       <details>
         <summary className="grid cursor-pointer list-none grid-cols-[auto_auto_minmax(0,1fr)_auto] items-center gap-x-3 gap-y-1 px-4 py-2 text-xs hover:bg-zinc-50 sm:grid-cols-[auto_4rem_3.5rem_3.5rem_minmax(0,1fr)_6rem_4.5rem] [&::-webkit-details-marker]:hidden">
           <Chevron />
@@ -36,9 +38,17 @@ export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index:
             <Badge tone={kindTone[exchange.kind]}>{exchange.kind}</Badge>
           </span>
           <span className="font-mono font-semibold text-zinc-800">{exchange.method}</span>
-          <span className="min-w-0 truncate font-mono text-zinc-700" title={exchange.url}>
-            <span className="text-zinc-600">{origin}</span>
-            {rest}
+          <span className="flex min-w-0 items-center gap-2">
+            <span className="min-w-0 truncate font-mono text-zinc-700" title={exchange.url}>
+              <span className="text-zinc-600">{origin}</span>
+              {rest}
+            </span>
+            {exchange.probe && (
+              <Badge tone="amber" className="shrink-0" title={exchange.probe}>
+                probe
+              </Badge>
+            )}
+            {checks.length > 0 && <ExchangeChecksBadge results={checks} />}
           </span>
           <span>
             {isBrowserLeg(exchange) && exchange.status === null ? (
@@ -61,10 +71,34 @@ export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index:
         </summary>
         <div className="space-y-3 border-t border-zinc-100 bg-zinc-50/40 px-4 py-3">
           <DiagnosisList diagnoses={diagnoses} />
+          {exchange.probe && (
+            <p className="text-xs text-amber-800" data-testid="exchange-probe">
+              Sent wrong on purpose by Check this server: {exchange.probe}.
+            </p>
+          )}
+          {checks.length > 0 && (
+            <section aria-label="Conformance checks" className="space-y-1.5">
+              <h3 className="text-xs font-semibold text-zinc-800">Conformance checks</h3>
+              <CheckResultList results={checks} />
+            </section>
+          )}
           <ExchangeDetail exchange={exchange} />
           {!isBrowserLeg(exchange) && <CopyCurl exchange={exchange} />}
         </div>
       </details>
     </li>
   );
+}
+
+export const exchangeRowId = (exchangeId: string) => `exchange-${exchangeId}`;
+
+/** Opens an exchange's timeline row and brings it into view (the evidence of a conformance check). */
+export function revealExchange(exchangeId: string): boolean {
+  const row = document.getElementById(exchangeRowId(exchangeId));
+  const details = row?.querySelector('details');
+  if (!row || !details) return false;
+  details.open = true;
+  row.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  details.querySelector('summary')?.focus({ preventScroll: true });
+  return true;
 }

@@ -15,10 +15,13 @@ export interface TimelineProps {
   /** The sequence diagram of the same exchanges: opened from here when it is closed. */
   diagramOpen?: boolean;
   onShowDiagram?: () => void;
+  /** "Check this server": opened from here when it is closed. */
+  checkOpen?: boolean;
+  onCheckServer?: () => void;
 }
 
 /** Every request the server made for this session, in order, each expandable to headers and bodies. */
-export function Timeline({ exchanges, error, refreshing, onRefresh, diagramOpen = false, onShowDiagram }: TimelineProps) {
+export function Timeline({ exchanges, error, refreshing, onRefresh, diagramOpen = false, onShowDiagram, checkOpen = false, onCheckServer }: TimelineProps) {
   return (
     <Card
       data-testid="timeline"
@@ -33,6 +36,11 @@ export function Timeline({ exchanges, error, refreshing, onRefresh, diagramOpen 
           {onShowDiagram && !diagramOpen && (
             <Button size="sm" data-testid="show-sequence-diagram" onClick={onShowDiagram} title="The same exchanges as a sequence diagram, explained step by step">
               Sequence diagram
+            </Button>
+          )}
+          {onCheckServer && !checkOpen && (
+            <Button size="sm" data-testid="check-server-open" onClick={onCheckServer} title="Run every conformance check against this provider, the requests it must refuse included">
+              Check this server
             </Button>
           )}
           <TimelineExport />

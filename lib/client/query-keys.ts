@@ -20,4 +20,8 @@ export const queryKeys = {
   clientKeys: {
     all: ['client-keys'] as const,
   },
+  /** The conformance check catalogue (issue #18): the same for every provider and session. */
+  conformance: {
+    catalogue: ['conformance', 'catalogue'] as const,
+  },
 } as const;

@@ -28,38 +28,19 @@ export async function apiRequest<S extends z.ZodType>(
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') Object.assign(headers, CSRF_HEADER, { 'content-type': 'application/json' });
 
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      credentials: 'same-origin',
-      cache: 'no-store',
-      signal: init.signal,
-    });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiClientError(0, {
-      code: 'network_error',
-      message: 'Could not reach the console server.',
-      hint: 'Check that the console is still running, then try again.',
-    });
-  }
+  const response = await send(path, {
+    method,
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    credentials: 'same-origin',
+    cache: 'no-store',
+    signal: init.signal,
+  });
 
   const text = await response.text();
   const json = parseJson(text);
 
-  if (!response.ok) {
-    const parsed = apiErrorSchema.safeParse(json);
-    const retryAfterMs = readRetryAfterMs(response.headers.get('retry-after') ?? undefined, Date.now());
-    if (parsed.success) throw new ApiClientError(response.status, parsed.data.error, retryAfterMs);
-    throw new ApiClientError(response.status, {
-      code: 'invalid_response',
-      message: `The console server answered ${response.status} ${response.statusText}`.trim() + '.',
-      hint: 'The body was not the console’s error shape; see the timeline or the server log.',
-    });
-  }
+  if (!response.ok) throw errorOf(response, json);
 
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
@@ -73,6 +54,48 @@ export async function apiRequest<S extends z.ZodType>(
     });
   }
   return parsed.data;
+}
+
+/**
+ * A POST whose answer is a stream (the conformance run's NDJSON): the body to read as it comes, or the console's
+ * error as an ApiClientError, as {@link apiRequest} throws it.
+ */
+export async function apiPostStream(path: string, body: unknown, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+  const response = await send(path, {
+    method: 'POST',
+    headers: { accept: 'application/x-ndjson', 'content-type': 'application/json', ...CSRF_HEADER },
+    body: JSON.stringify(body),
+    credentials: 'same-origin',
+    cache: 'no-store',
+    signal,
+  });
+  if (!response.ok) throw errorOf(response, parseJson(await response.text()));
+  if (!response.body) throw new ApiClientError(response.status, { code: 'invalid_response', message: `The console server’s answer to POST ${path} had no body.` });
+  return response.body;
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, init);
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiClientError(0, {
+      code: 'network_error',
+      message: 'Could not reach the console server.',
+      hint: 'Check that the console is still running, then try again.',
+    });
+  }
+}
+
+function errorOf(response: Response, json: unknown): ApiClientError {
+  const parsed = apiErrorSchema.safeParse(json);
+  const retryAfterMs = readRetryAfterMs(response.headers.get('retry-after') ?? undefined, Date.now());
+  if (parsed.success) return new ApiClientError(response.status, parsed.data.error, retryAfterMs);
+  return new ApiClientError(response.status, {
+    code: 'invalid_response',
+    message: `The console server answered ${response.status} ${response.statusText}`.trim() + '.',
+    hint: 'The body was not the console’s error shape; see the timeline or the server log.',
+  });
 }
 
 function parseJson(text: string): unknown {
