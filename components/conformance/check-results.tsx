@@ -3,11 +3,10 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { cn } from '@/components/ui/cn';
 import { useCheckCatalogue } from '@/lib/client/conformance/hooks';
-import { OUTCOME_WORDS } from '@/lib/client/conformance/report';
+import { OUTCOME_MARK, OUTCOME_WORDS } from '@/lib/client/conformance/report';
 import { OUTCOME_SEVERITY, worstOutcome, type CheckDefinition, type CheckOutcome, type CheckResult } from '@/lib/contract/conformance';
 
 export const OUTCOME_TONE: Record<CheckOutcome, BadgeTone> = { pass: 'green', warn: 'amber', fail: 'red', known: 'indigo', skip: 'neutral' };
-export const OUTCOME_MARK: Record<CheckOutcome, string> = { pass: '✓', warn: '!', fail: '✕', known: '~', skip: '–' };
 
 /** A count of results by outcome, worst first: "1 failed · 5 passed". */
 export function describeOutcomes(results: readonly CheckResult[]): string {

@@ -8,10 +8,10 @@ import { ProgressBar } from '@/components/ui/progress-bar';
 import { downloadText } from '@/components/timeline/download-text';
 import { revealExchange } from '@/components/timeline/timeline-row';
 import { useCheckCatalogue, useConformanceRun } from '@/lib/client/conformance/hooks';
-import { conformanceReportJson, conformanceReportMarkdown } from '@/lib/client/conformance/report';
+import { OUTCOME_MARK, conformanceReportJson, conformanceReportMarkdown } from '@/lib/client/conformance/report';
 import { CHECK_GROUP_LABELS, checkGroupSchema, type CheckOutcome } from '@/lib/contract/conformance';
 import type { ExchangeDto, ProviderDto } from '@/lib/contract/schemas';
-import { CheckResultList, OUTCOME_MARK, OUTCOME_TONE, describeOutcomes } from './check-results';
+import { CheckResultList, OUTCOME_TONE, describeOutcomes } from './check-results';
 
 export interface ConformancePanelProps {
   provider: Pick<ProviderDto, 'id' | 'name'>;

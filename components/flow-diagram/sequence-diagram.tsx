@@ -1,5 +1,7 @@
 'use client';
 
+import { OUTCOME_MARK, OUTCOME_WORDS } from '@/lib/client/conformance/report';
+import type { CheckOutcome } from '@/lib/contract/conformance';
 import { useState } from 'react';
 import { cn } from '@/components/ui/cn';
 import type { DiagramItem, DiagramMessage, DiagramNote, DiagramTone, FlowDiagram, LaneId } from '@/lib/client/flow-diagram/model';
@@ -103,6 +105,7 @@ export function SequenceDiagram({ diagram, activeStepId, onSelectStep, size = 'n
         const common = {
           'data-step': item.stepId,
           'data-exchange': item.kind === 'message' ? item.exchangeId : undefined,
+          'data-conformance': item.kind === 'message' ? item.conformance : undefined,
           'data-tone': item.tone,
           'data-active': active || undefined,
           className: cn(onSelectStep && 'cursor-pointer', animate && 'seq-arrive'),
@@ -158,7 +161,12 @@ function Message({ item, y, x, g, active, number, markerPrefix }: { item: Diagra
         </g>
       )}
       <text x={mid} y={lineY - 6} textAnchor="middle" fontSize={g.font} fontWeight={active ? 700 : 500} className={toneText(item.tone)} fontFamily="ui-monospace, SFMono-Regular, Menlo, monospace">
-        {clipMiddle(item.label, maxChars)}
+        {clipMiddle(item.label, maxChars - (item.conformance ? 2 : 0))}
+        {item.conformance && (
+          <tspan className={CONFORMANCE_FILL[item.conformance]} fontWeight={700} data-testid="sequence-conformance">
+            {` ${OUTCOME_MARK[item.conformance]}`}
+          </tspan>
+        )}
       </text>
       {(item.detail || item.retired) && (
         <text x={mid} y={lineY + g.small + 4} textAnchor="middle" fontSize={g.small} className="fill-zinc-600">
@@ -206,8 +214,12 @@ function layout(items: readonly DiagramItem[], g: Geometry) {
 function describeMessage(item: DiagramMessage, diagram: FlowDiagram): string {
   const name = (lane: LaneId) => diagram.lanes.find((l) => l.id === lane)?.title ?? lane;
   const retired = item.retired ? `, ${item.retired} retired` : '';
-  return `${name(item.from)} to ${name(item.to)}: ${item.label}${item.detail ? ` (${item.detail})` : ''}${retired}${item.tone === 'failed' ? ', failed' : ''}`;
+  const checks = item.conformance ? `; conformance: ${OUTCOME_WORDS[item.conformance]}` : '';
+  return `${name(item.from)} to ${name(item.to)}: ${item.label}${item.detail ? ` (${item.detail})` : ''}${retired}${item.tone === 'failed' ? ', failed' : ''}${checks}`;
 }
+
+/** The conformance mark's colour (issue #18): the same outcomes as the timeline's badges. */
+const CONFORMANCE_FILL: Record<CheckOutcome, string> = { pass: 'fill-emerald-600', warn: 'fill-amber-600', fail: 'fill-red-600', known: 'fill-indigo-600', skip: 'fill-zinc-500' };
 
 function toneStroke(tone: DiagramTone): string {
   return tone === 'failed' ? 'stroke-red-600' : tone === 'waiting' ? 'stroke-sky-600' : 'stroke-zinc-700';

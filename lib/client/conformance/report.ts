@@ -25,7 +25,7 @@ export const OUTCOME_WORDS: Record<CheckOutcome, string> = {
   skip: 'skipped',
 };
 
-const OUTCOME_MARK: Record<CheckOutcome, string> = { pass: '✓', warn: '!', fail: '✕', known: '~', skip: '–' };
+export const OUTCOME_MARK: Record<CheckOutcome, string> = { pass: '✓', warn: '!', fail: '✕', known: '~', skip: '–' };
 
 interface ReportRow {
   check: CheckDefinition;

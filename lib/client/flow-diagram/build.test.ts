@@ -119,6 +119,19 @@ describe('buildFlowDiagram', () => {
     expect(diagram.steps[2]?.problems).toContain('The provider refused the token: Token revoked');
   });
 
+  it('marks each answer with its worst conformance outcome and lists what failed among the step’s problems (issue #18)', () => {
+    const check = (checkId: string, outcome: 'pass' | 'fail' | 'known', message: string) => ({ checkId, outcome, message, exchangeIds: [], deviations: [] });
+    const judged = makeExchange({ id: 'j', startedAt: at(0), checks: [check('backend.token-success', 'pass', '200 OK.'), check('backend.token-response-headers', 'fail', 'Cache-Control is missing.')] });
+    const known = makeExchange({ id: 'k', startedAt: at(5), checks: [check('backend.token-response-body', 'known', 'expires_in is a string.')] });
+    const unjudged = makeExchange({ id: 'u', startedAt: at(9) });
+    const diagram = buildFlowDiagram({ provider: makeProvider(), exchanges: [judged, known, unjudged], tokens: [] });
+    const replies = messages(diagram).filter((m) => m.reply);
+    expect(replies.map((m) => m.conformance)).toEqual(['fail', 'known', undefined]);
+    expect(messages(diagram).filter((m) => !m.reply).map((m) => m.conformance)).toEqual([undefined, undefined, undefined]);
+    expect(diagram.steps[0]?.problems).toContain('Conformance: Cache-Control is missing.');
+    expect(diagram.steps[1]?.problems.some((p) => p.startsWith('Conformance'))).toBe(false);
+  });
+
   it('draws only the chosen provider’s exchanges, and a custom provider’s discovery on its host', () => {
     const custom = makeProvider({ id: 'custom-1', name: 'My SMART server', custom: { discoveryUrl: 'https://smart.example/fhir' } });
     const exchanges = [

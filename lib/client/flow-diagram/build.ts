@@ -1,6 +1,7 @@
 import { diagnoseExchange } from '@/lib/client/diagnostics/catalogue';
 import { epochToMs } from '@/lib/client/relative-time';
 import { getHeader } from '@/lib/contract/headers';
+import { worstOutcome, type CheckOutcome } from '@/lib/contract/conformance';
 import { createExchangeClassifier } from '@/lib/contract/exchange-steps';
 import type { ExchangeDto, ProviderDto, TokenDto } from '@/lib/contract/schemas';
 import type { DiagramItem, DiagramLane, DiagramStep, DiagramTone, FlowDiagram, LaneId, StepCategory } from './model';
@@ -140,6 +141,8 @@ function isFailure(exchange: ExchangeDto): boolean {
 function problemsOf(exchange: ExchangeDto, provider: FlowDiagramInput['provider'], tokens: readonly TokenDto[]): string[] {
   const problems: string[] = [];
   if (exchange.error) problems.push(exchange.error);
+  // Issue #18: what a conformance check found wrong with this exchange, in its words.
+  for (const check of exchange.checks ?? []) if (check.outcome === 'fail' || check.outcome === 'warn') problems.push(`Conformance: ${check.message}`);
   if (exchange.kind === 'authorize' || exchange.kind === 'callback') return problems;
   try {
     const diagnoses = diagnoseExchange(exchange, {
@@ -172,7 +175,7 @@ function arrowsOf(
     const outcome = new URLSafe(exchange.url).param('error') ?? (tone === 'failed' ? 'refused' : 'code');
     return [
       { kind: 'message', id: `${id}-back`, from: 'auth', to: 'browser', label: `302 to the callback (${outcome})`, reply: true, tone, exchangeId: id, stepId },
-      { kind: 'message', id: `${id}-in`, from: 'browser', to: 'console', label: `GET ${path}`, detail: `${exchange.status ?? ''} back to the console`.trim(), reply: false, tone, exchangeId: id, stepId },
+      { kind: 'message', id: `${id}-in`, from: 'browser', to: 'console', label: `GET ${path}`, detail: `${exchange.status ?? ''} back to the console`.trim(), reply: false, tone, exchangeId: id, stepId, ...conformanceOf(exchange) },
       ...(exchange.error ? [{ kind: 'note' as const, id: `${id}-error`, over: ['console'] as [LaneId], text: exchange.error, tone: 'failed' as const, stepId }] : []),
     ];
   }
@@ -203,8 +206,14 @@ function arrowsOf(
     exchangeId: id,
     stepId,
     ...(rotation && rotation.newFingerprint !== null ? { retired: `refresh token hmac:${rotation.usedFingerprint}` } : {}),
+    ...conformanceOf(exchange),
   };
   return [request, reply];
+}
+
+function conformanceOf(exchange: ExchangeDto): { conformance?: CheckOutcome } {
+  const worst = worstOutcome(exchange.checks ?? []);
+  return worst ? { conformance: worst } : {};
 }
 
 function retryDetail(exchange: ExchangeDto): string {

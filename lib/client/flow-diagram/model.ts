@@ -1,3 +1,4 @@
+import type { CheckOutcome } from '@/lib/contract/conformance';
 import type { ExchangeStep } from '@/lib/contract/exchange-steps';
 /**
  * The flow as a sequence diagram: lanes, the arrows between them (one request and its answer per recorded exchange,
@@ -33,6 +34,8 @@ export interface DiagramMessage {
   /** A refresh that rotated: the refresh token retired by it, drawn struck out. */
   retired?: string;
   exchangeId?: string;
+  /** The worst conformance outcome of the exchange this arrow answers (issue #18), drawn as a mark beside its label. */
+  conformance?: CheckOutcome;
   stepId: string;
 }
 
