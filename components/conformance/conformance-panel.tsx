@@ -21,6 +21,8 @@ export interface ConformancePanelProps {
   credentialLabel: string;
   /** An authorization-code flow: the run reads the session's sign-in and its token. */
   signInFirst: boolean;
+  /** The provider offers Bulk Data: Inferno's Bulk Data suite applies too. */
+  offersBulk: boolean;
   exchanges: readonly ExchangeDto[];
   onClose: () => void;
 }
@@ -33,7 +35,7 @@ const SUMMARY_WORDS: Record<CheckOutcome, string> = { fail: 'failed', warn: 'war
  * with the negative tests; progress as it runs, results by group with what each proves, the report to download and
  * the inputs Inferno's own suites take for the same server.
  */
-export function ConformancePanel({ provider, environment, presetId, credentialLabel, signInFirst, exchanges, onClose }: ConformancePanelProps) {
+export function ConformancePanel({ provider, environment, presetId, credentialLabel, signInFirst, offersBulk, exchanges, onClose }: ConformancePanelProps) {
   const catalogue = useCheckCatalogue();
   const { state, start } = useConformanceRun();
   const run = () => presetId && start(provider.id, { environmentId: environment.id, credential: { kind: 'preset', presetId } });
@@ -49,9 +51,12 @@ export function ConformancePanel({ provider, environment, presetId, credentialLa
     exchanges,
   });
   const fileBase = `conformance-${provider.id}-${environment.id}`;
-  const infernoHref = presetId
-    ? `/api/conformance/${encodeURIComponent(provider.id)}/inferno-inputs?${new URLSearchParams({ environmentId: environment.id, presetId })}`
-    : undefined;
+  const infernoHref = (suite: 'smart_stu2_2' | 'bulk_data_v200') =>
+    presetId && `/api/conformance/${encodeURIComponent(provider.id)}/inferno-inputs?${new URLSearchParams({ environmentId: environment.id, presetId, suite })}`;
+  const infernoLinks = [
+    { suite: 'smart_stu2_2' as const, label: 'Inferno inputs: SMART App Launch', testId: 'download-inferno-inputs' },
+    ...(offersBulk ? [{ suite: 'bulk_data_v200' as const, label: 'Inferno inputs: Bulk Data', testId: 'download-inferno-bulk-inputs' }] : []),
+  ];
 
   return (
     <Card
@@ -145,17 +150,19 @@ export function ConformancePanel({ provider, environment, presetId, credentialLa
                 </Button>
               </>
             )}
-            {infernoHref && (
-              <a
-                href={infernoHref}
-                download
-                data-testid="download-inferno-inputs"
-                className="inline-flex h-7 items-center rounded-md border border-zinc-300 bg-white px-2.5 text-xs text-zinc-800 shadow-xs hover:border-zinc-400 hover:bg-zinc-50"
-                title="The inputs Inferno’s SMART App Launch and Bulk Data suites take for this server, to start a formal run from what the console proved"
-              >
-                Inferno inputs
-              </a>
-            )}
+            {presetId &&
+              infernoLinks.map((link) => (
+                <a
+                  key={link.suite}
+                  href={infernoHref(link.suite) || undefined}
+                  download
+                  data-testid={link.testId}
+                  className="inline-flex h-7 items-center rounded-md border border-zinc-300 bg-white px-2.5 text-xs text-zinc-800 shadow-xs hover:border-zinc-400 hover:bg-zinc-50"
+                  title="A preset for Inferno’s own suite with this server and client (no secret), to start the formal run from what the console proved"
+                >
+                  {link.label}
+                </a>
+              ))}
           </div>
         )}
       </div>

@@ -312,6 +312,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
           presetId={presetId}
           credentialLabel={selectedCredentialLabel(provider, environment.id, selection.credential)}
           signInFirst={authorizationCode}
+          offersBulk={provider.bulkExport !== undefined}
           exchanges={session.data?.exchanges ?? []}
           onClose={() => setCheckOpen(false)}
         />
