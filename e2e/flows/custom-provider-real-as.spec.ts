@@ -243,7 +243,7 @@ test('SMART Backend Services: key, discovery, RFC 7591 registration, save, and t
 
   const checks = await checkServer(page, id);
   expectExplainedFindings(checks, {
-    'backend.token-response-headers': ['warn', /Pragma is missing/],
+    'backend.token-response-headers': ['fail', /Pragma is missing/],
     'fhir.no-token-refused': ['fail', /answered 404/],
     'fhir.invalid-token-refused': ['fail', /answered 404/],
   });
@@ -349,8 +349,8 @@ test('authorization code + PKCE with private_key_jwt: log in and consent at the 
 
   const checks = await checkServer(page, id);
   expectExplainedFindings(checks, {
-    'standalone.token-response-headers': ['warn', /Pragma is missing/],
-    'refresh.token-response-headers': ['warn', /Pragma is missing/],
+    'standalone.token-response-headers': ['fail', /Pragma is missing/],
+    'refresh.token-response-headers': ['fail', /Pragma is missing/],
     'openid.fhir-user-resolves': ['fail', /Practitioner\/clinician answered 404/],
     'fhir.no-token-refused': ['fail', /answered 404/],
     'fhir.invalid-token-refused': ['fail', /answered 404/],

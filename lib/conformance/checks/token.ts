@@ -153,7 +153,8 @@ function flowChecks(flow: Flow): ConformanceCheck[] {
         const cacheControl = responseHeader(x.exchange, 'cache-control') ?? '';
         if (!/(^|,)\s*no-store\s*(,|$)/i.test(cacheControl)) problems.push({ message: `Cache-Control is ${cacheControl ? `"${cacheControl}"` : 'missing'}; RFC 6749 §5.1 requires no-store on a response that carries a token.` });
         const pragma = responseHeader(x.exchange, 'pragma') ?? '';
-        if (!/no-cache/i.test(pragma)) problems.push({ message: `Pragma is ${pragma ? `"${pragma}"` : 'missing'}; RFC 6749 §5.1 requires Pragma: no-cache (Inferno checks it; OAuth 2.1 drops it).`, severity: 'warn' });
+        // Inferno fails a token response without Pragma: no-cache (RFC 6749 §5.1), though OAuth 2.1 no longer asks for it.
+        if (!/no-cache/i.test(pragma)) problems.push({ message: `Pragma is ${pragma ? `"${pragma}"` : 'missing'}; RFC 6749 §5.1 requires Pragma: no-cache, and Inferno fails its absence (OAuth 2.1 drops it).` });
         return verdictOf(problems, 'Cache-Control: no-store and Pragma: no-cache.');
       },
     },
