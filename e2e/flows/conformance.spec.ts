@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../support/test';
 import { choose, signInAtBlueButton, signInAtHealthSherpa } from '../support/console';
@@ -102,5 +103,62 @@ test('Check this server: the SMART reference server passes every check that appl
   expectExactly(results, []);
   for (const id of ['discovery.smart-configuration-fields', 'discovery.pkce-s256', 'standalone.launch-context', 'openid.id-token-signature', 'openid.fhir-user-resolves', 'refresh.with-scopes', 'introspection.inactive', 'fhir.resource-valid']) {
     expect(results.find((r) => r.checkId === id), id).toMatchObject({ outcome: 'pass' });
+  }
+});
+
+test('Check this server from the page: progress, results by group with evidence, the reports and Inferno inputs downloaded, badges on the timeline and the diagram — no secret', async ({ page, context }) => {
+  const seen = recordResponses(page);
+  await choose(page, 'bcda', 'extra-small');
+  await page.getByTestId('get-token').click();
+  await expect(page.getByTestId('token-panel')).toBeVisible();
+
+  // Passive: the token exchange is judged as it happens; BCDA's quirks are its documented deviations.
+  const tokenRow = page.locator('[data-testid=timeline-row][data-kind=token]').first();
+  await expect(tokenRow.getByTestId('exchange-conformance')).toHaveAttribute('data-outcome', 'known');
+  await tokenRow.locator('summary').first().click();
+  await expect(tokenRow.locator('[data-testid=exchange-check][data-check-id="backend.token-response-body"]')).toHaveAttribute('data-outcome', 'known');
+  await expect(tokenRow.getByTestId('exchange-check').filter({ hasText: 'expires_in_string' })).toBeVisible();
+
+  await page.getByTestId('check-server-open').click();
+  await page.getByTestId('check-server-run').click();
+  await expect(page.getByTestId('conformance-progress').or(page.getByTestId('conformance-summary'))).toBeVisible();
+  const summary = page.getByTestId('conformance-summary');
+  await expect(summary).toBeVisible({ timeout: 30_000 });
+  await expect(summary.locator('[data-outcome=fail]')).toHaveCount(0);
+  const panel = page.getByTestId('conformance-panel');
+  await expect(panel.locator('[data-testid=conformance-check][data-check-id="backend.invalid-grant-type"]')).toHaveAttribute('data-outcome', 'known');
+  await expect(panel.locator('[data-testid=conformance-check][data-check-id="bulk.cancel-then-gone"]')).toHaveAttribute('data-outcome', 'pass');
+
+  // Evidence opens the exchange in the timeline: the probe the server should have refused, named as such.
+  await panel.locator('[data-testid=conformance-check][data-check-id="backend.invalid-grant-type"]').getByTestId('conformance-evidence').first().click();
+  await expect(page.getByTestId('exchange-probe').filter({ hasText: 'unknown grant_type' })).toBeVisible();
+
+  const save = async (testId: string) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+    const path = await download.path();
+    return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
+  };
+  const md = await save('download-conformance-md');
+  expect(md.name).toBe('conformance-bcda-builtin.md');
+  expect(md.text).toContain('# Conformance checks: CMS BCDA');
+  expect(md.text).toContain('Known deviation `expires_in_string`');
+  const json = JSON.parse((await save('download-conformance-json')).text) as { version: number; checks: { id: string; outcome: string }[] };
+  expect(json.version).toBe(1);
+  expect(json.checks.find((c) => c.id === 'bulk.manifest')?.outcome).toBe('known');
+  const smartInputs = JSON.parse((await save('download-inferno-inputs')).text) as { test_suite_id: string; inputs: { name: string; value: unknown }[] };
+  expect(smartInputs.test_suite_id).toBe('smart_stu2_2');
+  const bulkInputs = await save('download-inferno-bulk-inputs');
+  const bulkPreset = JSON.parse(bulkInputs.text) as { test_suite_id: string; inputs: { name: string; value: unknown }[] };
+  expect(bulkPreset.test_suite_id).toBe('bulk_data_v200');
+  expect(bulkPreset.inputs.find((i) => i.name === 'bulk_server_url')?.value).toBe(`${new URL(page.url()).origin}/sandbox/bcda/api/v2`);
+
+  // The diagram marks each answer with its checks.
+  await page.getByTestId('show-sequence-diagram').click();
+  await expect(page.locator('[data-testid=sequence-arrow][data-conformance=known]').first()).toBeVisible();
+
+  const texts = [...(await browserVisibleText(page, context, seen)), md.text, bulkInputs.text, JSON.stringify(json), JSON.stringify(smartInputs)];
+  for (const text of texts) {
+    for (const secret of presetSecrets) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(FULL_JWT);
   }
 });

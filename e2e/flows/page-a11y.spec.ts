@@ -185,6 +185,29 @@ test('axe finds nothing in presenter mode and in Export as code, light and dark,
   expect(found).toEqual([]);
 });
 
+test('axe finds nothing in Check this server with its results and a timeline row’s checks open, light and dark, at 1440 and 390 px', async ({ page }) => {
+  test.setTimeout(60_000);
+  const found: string[] = [];
+  await choose(page, 'bcda', 'extra-small');
+  await page.getByTestId('get-token').click();
+  await expect(page.getByTestId('claims-table')).toBeVisible();
+  await page.getByTestId('check-server-open').click();
+  await page.getByTestId('check-server-run').click();
+  await expect(page.getByTestId('conformance-summary')).toBeVisible({ timeout: 30_000 });
+  const judged = page.getByTestId('timeline-row').filter({ has: page.locator('[data-testid=exchange-conformance][data-outcome=known]') }).first();
+  await judged.locator('summary').first().click();
+  await expect(judged.getByTestId('exchange-check').first()).toBeVisible();
+  for (const [width, height] of [[1440, 900], [390, 844]] as const) {
+    await page.setViewportSize({ width, height });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      found.push(...(await axeViolations(page)).map((v) => `check this server (${scheme}, ${width}): ${v}`));
+      await page.getByTestId('conformance-panel').screenshot({ path: `test-results/screenshots/conformance-${width}-${scheme}.png` });
+    }
+  }
+  expect(found).toEqual([]);
+});
+
 /**
  * Controls and headings whose boxes cross one another's (neither inside the other): what a presenter sees as overlap
  * when the page is zoomed. Sizes of 1 px or less are screen-reader-only text.
