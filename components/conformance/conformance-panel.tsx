@@ -158,7 +158,7 @@ export function ConformancePanel({ provider, environment, presetId, credentialLa
                   download
                   data-testid={link.testId}
                   className="inline-flex h-7 items-center rounded-md border border-zinc-300 bg-white px-2.5 text-xs text-zinc-800 shadow-xs hover:border-zinc-400 hover:bg-zinc-50"
-                  title="A preset for Inferno’s own suite with this server and client (no secret), to start the formal run from what the console proved"
+                  title="The inputs of Inferno’s own suite for this server and client, no secret: upload them in Inferno’s inputs dialog (JSON tab) to start the formal run from what the console proved"
                 >
                   {link.label}
                 </a>

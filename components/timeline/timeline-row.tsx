@@ -1,5 +1,6 @@
 'use client';
 
+import { useState } from 'react';
 import { DiagnosisList } from '@/components/diagnostics/diagnosis-list';
 import { useExchangeDiagnoses } from '@/components/diagnostics/use-exchange-diagnoses';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
@@ -26,9 +27,10 @@ export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index:
   const { origin, rest } = splitUrl(exchange.url);
   const diagnoses = useExchangeDiagnoses(exchange.id);
   const checks = exchange.checks ?? [];
+  const [open, setOpen] = useState(false);
   return (
     <li id={exchangeRowId(exchange.id)} data-testid="timeline-row" data-kind={exchange.kind} data-status={exchange.status ?? undefined}>
-      <details>
+      <details onToggle={(event) => setOpen(event.currentTarget.open)}>
         <summary className="grid cursor-pointer list-none grid-cols-[auto_auto_minmax(0,1fr)_auto] items-center gap-x-3 gap-y-1 px-4 py-2 text-xs hover:bg-zinc-50 sm:grid-cols-[auto_4rem_3.5rem_3.5rem_minmax(0,1fr)_6rem_4.5rem] [&::-webkit-details-marker]:hidden">
           <Chevron />
           <span className="hidden font-mono text-xs text-zinc-600 tabular-nums sm:inline">
@@ -76,7 +78,8 @@ export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index:
               Sent wrong on purpose by Check this server: {exchange.probe}.
             </p>
           )}
-          {checks.length > 0 && (
+          {/* Rendered once opened: the check titles come from the catalogue, read only when someone looks. */}
+          {open && checks.length > 0 && (
             <section aria-label="Conformance checks" className="space-y-1.5">
               <h3 className="text-xs font-semibold text-zinc-800">Conformance checks</h3>
               <CheckResultList results={checks} />

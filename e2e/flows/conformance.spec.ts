@@ -145,12 +145,15 @@ test('Check this server from the page: progress, results by group with evidence,
   const json = JSON.parse((await save('download-conformance-json')).text) as { version: number; checks: { id: string; outcome: string }[] };
   expect(json.version).toBe(1);
   expect(json.checks.find((c) => c.id === 'bulk.manifest')?.outcome).toBe('known');
-  const smartInputs = JSON.parse((await save('download-inferno-inputs')).text) as { test_suite_id: string; inputs: { name: string; value: unknown }[] };
-  expect(smartInputs.test_suite_id).toBe('smart_stu2_2');
+  // Inferno's inputs dialog uploads a bare array of inputs (JSON tab), an auth_info value an object.
+  const smartInputs = JSON.parse((await save('download-inferno-inputs')).text) as { name: string; type: string; value: unknown }[];
+  expect(smartInputs.map((i) => i.name)).toEqual(['url', 'backend_services_smart_auth_info']);
+  expect(smartInputs[1]).toMatchObject({ type: 'auth_info', value: { auth_type: 'backend_services', use_discovery: 'true' } });
   const bulkInputs = await save('download-inferno-bulk-inputs');
-  const bulkPreset = JSON.parse(bulkInputs.text) as { test_suite_id: string; inputs: { name: string; value: unknown }[] };
-  expect(bulkPreset.test_suite_id).toBe('bulk_data_v200');
-  expect(bulkPreset.inputs.find((i) => i.name === 'bulk_server_url')?.value).toBe(`${new URL(page.url()).origin}/sandbox/bcda/api/v2`);
+  expect(bulkInputs.name).toBe('inferno-inputs-bulk_data_v200-bcda-builtin.json');
+  const bulkArray = JSON.parse(bulkInputs.text) as { name: string; value: unknown }[];
+  expect(bulkArray.find((i) => i.name === 'bulk_server_url')?.value).toBe(`${new URL(page.url()).origin}/sandbox/bcda/api/v2`);
+  expect(bulkArray.find((i) => i.name === 'group_id')?.value).toBe('all');
 
   // The diagram marks each answer with its checks.
   await page.getByTestId('show-sequence-diagram').click();

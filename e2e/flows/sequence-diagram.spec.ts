@@ -26,9 +26,10 @@ async function openDiagram(page: Page): Promise<Locator> {
 }
 
 /** Every arrow as `tone description` in drawing order, the description read from its tooltip. */
+/** Each arrow's tone and accessible name, without the conformance outcome its answer carries (asserted on its own). */
 async function arrowNames(diagram: Locator): Promise<string[]> {
   return diagram.getByTestId('sequence-arrow').evaluateAll((arrows) =>
-    arrows.map((a) => `${a.getAttribute('data-tone')} ${a.querySelector('title')?.textContent ?? ''}`),
+    arrows.map((a) => `${a.getAttribute('data-tone')} ${(a.querySelector('title')?.textContent ?? '').replace(/; conformance: [a-z ]+$/, '')}`),
   );
 }
 
@@ -41,6 +42,8 @@ test('client credentials drawn live: the token request and its answer, its steps
   await page.getByTestId('get-token').click();
   await expect(page.getByTestId('claims-table')).toBeVisible();
   const arrows = diagram.getByTestId('sequence-arrow');
+  // Issue #18: the answer carries its checks' outcome — BCDA's token answer deviates only as its provider file says.
+  await expect(diagram.locator('[data-testid=sequence-arrow][data-conformance=known] title')).toContainText('; conformance: known deviation');
   await expect.poll(() => arrowNames(diagram)).toEqual(
     expect.arrayContaining([
       'ok Console server to Authorization server: POST /sandbox/bcda/auth/token (HTTP Basic)',

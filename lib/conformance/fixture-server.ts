@@ -37,6 +37,7 @@ export type FixtureBreak =
   | 'refresh-expires-in-string'
   | 'refresh-refuses-plain-text'
   | 'accept-any-grant'
+  | 'unknown-grant-401'
   | 'accept-any-assertion-type'
   | 'accept-any-signature'
   | 'backend-500'
@@ -206,7 +207,7 @@ export async function startFixtureServer(): Promise<FixtureServer> {
       return issueTokens(res, grant, 'refresh');
     }
     const plain = is('backend-error-plain-text');
-    if (grantType !== 'client_credentials' && !is('accept-any-grant')) return tokenError(res, 400, 'unsupported_grant_type', plain);
+    if (grantType !== 'client_credentials' && !is('accept-any-grant')) return tokenError(res, is('unknown-grant-401') ? 401 : 400, 'unsupported_grant_type', plain);
     if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' && !is('accept-any-assertion-type')) return tokenError(res, 401, 'invalid_client', plain);
     const assertion = form.get('client_assertion') ?? '';
     let clientId: string;

@@ -2,10 +2,11 @@ import 'server-only';
 import type { ResolvedFlow } from '@/lib/oauth/flow';
 
 /**
- * The inputs Inferno's own suites take for the server the console checked (issue #18 §3), as an Inferno preset file
- * (`{ title, id, test_suite_id, inputs: [{ name, type, value }] }`, as the kits ship in `config/presets`): the formal
- * run starts from what the console proved. Input names follow smart-app-launch-test-kit 1.x (suite `smart_stu2_2`,
- * `*_smart_auth_info` of type `auth_info`) and bulk-data-test-kit (suite `bulk_data_v200`).
+ * The inputs Inferno's own suites take for the server the console checked (issue #18 §3), so the formal run starts
+ * from what the console proved. Two shapes (inferno-core 1.0): the bare inputs array that the inputs dialog's JSON tab
+ * uploads (`[{ name, type, value }]`, an auth_info value an object), and a preset file (`{ title, id, test_suite_id,
+ * inputs }`) for `inferno execute --preset-file`. Input names follow smart-app-launch-test-kit 1.x (suite
+ * `smart_stu2_2`, `*_smart_auth_info` of type `auth_info`) and bulk-data-test-kit (suite `bulk_data_v200`).
  *
  * No secret goes in: a client secret is left for the user to type into Inferno, and Inferno signs Backend Services
  * assertions with its own key (register Inferno's JWKS at the server), never the console's.
@@ -87,6 +88,7 @@ export function infernoPreset(flow: ResolvedFlow, suite: InfernoSuite, fhirBaseU
       { name: 'group_id', type: 'text', title: 'Group ID', value: base?.groups[0]?.id ?? null, optional: base?.groups[0] === undefined },
       { name: 'bulk_timeout', type: 'text', title: 'Export Times Out after (1-600)', value: 180 },
       { name: 'lines_to_validate', type: 'text', optional: true, value: null },
+      { name: 'since_timestamp', type: 'text', title: '_since for the since tests', value: '2020-01-01T00:00:00Z' },
     ],
   };
 }

@@ -203,6 +203,44 @@ describe('the same server broken in one way fails the check that guards it', () 
   });
 });
 
+describe('status codes as Inferno holds them', () => {
+  it('an unknown grant_type refused with 401 instead of 400 fails (RFC 6749 §5.2: unsupported_grant_type is a 400)', async () => {
+    fixture.setBreak('unknown-grant-401');
+    try {
+      const results = await checkServer('backend');
+      expect(results.get('backend.invalid-grant-type')).toMatchObject({ outcome: 'fail', message: expect.stringContaining('answered 401') });
+      expect(results.get('backend.token-error-body')?.outcome).toBe('pass');
+    } finally {
+      fixture.setBreak(null);
+    }
+  });
+});
+
+describe('the probes keep the recipe’s shape', () => {
+  it('a GET token recipe with a form body (1upHealth’s) is probed the same way: the secret never goes into a URL', async () => {
+    const secret = 'get-recipe-secret-0123456789';
+    const provider = providerSchema.parse(
+      providerInput(fixture.origin, (p) =>
+        void p.presets.push({
+          id: 'get-secret', label: 'GET recipe', clientId: 'get-client', clientSecret: secret, environments: ['remote'],
+          grant: { grantType: 'client_credentials', clientAuth: 'form', httpMethod: 'GET', body: 'form', extraParams: { grant_type: 'client_credentials' }, headers: {}, scopes: ['system/*.rs'] },
+        }),
+      ),
+    );
+    const vault = new SessionVault(new MemoryVaultStore(), { '1': 'z'.repeat(32) });
+    const sid = 'sid-get-recipe';
+    for await (const event of runConformance({ vault, sid, flow: resolveFlow(provider, 'remote', { kind: 'preset', presetId: 'get-secret' }) })) void event;
+    const probes = (await vault.listExchanges(sid)).filter((e) => e.kind === 'token');
+    expect(probes.length).toBeGreaterThanOrEqual(2);
+    for (const e of probes) {
+      expect(e.method).toBe('GET');
+      expect(e.url).not.toContain('client_secret');
+      expect(JSON.stringify(e)).not.toContain(secret);
+    }
+    expect(probes.some((e) => e.probe && e.request.body?.includes('grant_type=urn%3Aexample%3Anot-a-grant'))).toBe(true);
+  });
+});
+
 describe('known deviations', () => {
   it('a failure the provider file documents is `known`, with its summary; an undocumented one stays `fail`', async () => {
     fixture.setBreak('token-expires-in-string');

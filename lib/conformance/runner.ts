@@ -206,40 +206,35 @@ class Run {
     if (this.flowIsCode) return;
     const clientAuth = flow.grant.clientAuth;
     const prepared = await prepareTokenRequest(flow, {});
-    const form = (request: typeof prepared.request) => new URLSearchParams(request.body ?? '');
+    const original = prepared.request.body ?? '';
+    const isJson = original.trimStart().startsWith('{');
     const sendVariant = async (probe: string, edit: (params: URLSearchParams) => void, headers = prepared.request.headers, secrets = prepared.secrets) => {
-      if (prepared.request.method !== 'POST' || (prepared.request.body !== undefined && prepared.request.body.trimStart().startsWith('{'))) {
-        const json = prepared.request.body ? (JSON.parse(prepared.request.body) as Record<string, string>) : {};
-        const params = new URLSearchParams(json);
-        edit(params);
-        const body = prepared.request.body?.trimStart().startsWith('{') ? JSON.stringify(Object.fromEntries(params)) : params.toString();
-        const url = new URL(prepared.request.url);
-        if (prepared.request.method === 'GET') {
-          url.search = params.toString();
-          return this.probe({ method: 'GET', url, headers }, 'token', secrets, probe);
-        }
-        return this.probe({ method: 'POST', url, headers, body }, 'token', secrets, probe);
-      }
-      const params = form(prepared.request);
+      const params = new URLSearchParams(isJson ? (JSON.parse(original) as Record<string, string>) : original);
       edit(params);
-      const withType = headers.some(([n]) => n.toLowerCase() === 'content-type') ? headers : [...headers, ['Content-Type', 'application/x-www-form-urlencoded'] as [string, string]];
-      return this.probe({ method: 'POST', url: prepared.request.url, headers: withType, body: params.toString() }, 'token', secrets, probe);
+      const body = isJson ? JSON.stringify(Object.fromEntries(params)) : params.toString();
+      const typed: [string, string][] = headers.some(([n]) => n.toLowerCase() === 'content-type') ? headers : [...headers, ['Content-Type', isJson ? 'application/json' : 'application/x-www-form-urlencoded']];
+      // The recipe's method and body format as they are (1upHealth sends a GET with a form body): never a secret in a URL.
+      return this.probe({ method: prepared.request.method, url: prepared.request.url, headers: typed, body }, 'token', secrets, probe);
     };
-    const refused = (p: Probe) => p.status === 400 || p.status === 401;
-    const explain = (p: Probe, what: string, deviation?: string): Verdict =>
-      refused(p)
+    /** RFC 6749 §5.2: an unsupported grant is 400 (Inferno accepts nothing else); a client that fails to authenticate may get 401. */
+    const explain = (p: Probe, what: string, accepted: readonly number[], deviation?: string): Verdict =>
+      p.status !== null && accepted.includes(p.status)
         ? { outcome: 'pass', message: `Refused with ${p.status}${typeof p.json?.error === 'string' ? ` ${p.json.error}` : ''}.` }
-        : { outcome: 'fail', message: `${what} answered ${p.status ?? p.exchange.error ?? 'nothing'}${p.status === 200 ? ' and issued a token' : ''}; it must be refused with 400 (or 401 invalid_client).`, deviations: [p.status === 403 ? 'unauthorized_403' : (deviation ?? null)] };
+        : {
+            outcome: 'fail',
+            message: `${what} answered ${p.status ?? p.exchange.error ?? 'nothing'}${p.status === 200 ? ' and issued a token' : ''}; it must be refused with ${accepted.join(' or ')}.`,
+            deviations: [p.status === 403 ? 'unauthorized_403' : (deviation ?? null)],
+          };
 
     const badGrant = await sendVariant('An unknown grant_type, which must be refused', (p) => p.set('grant_type', 'urn:example:not-a-grant'));
-    this.verdict('backend.invalid-grant-type', explain(badGrant, 'A token request with grant_type=urn:example:not-a-grant', 'no_grant_type'), [badGrant.exchange]);
+    this.verdict('backend.invalid-grant-type', explain(badGrant, 'A token request with grant_type=urn:example:not-a-grant', [400], 'no_grant_type'), [badGrant.exchange]);
 
     if (clientAuth === 'private_key_jwt') {
       const badType = await sendVariant('The wrong client_assertion_type, which must be refused', (p) => p.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer'));
-      this.verdict('backend.invalid-assertion-type', explain(badType, 'A client_assertion_type of saml2-bearer'), [badType.exchange]);
+      this.verdict('backend.invalid-assertion-type', explain(badType, 'A client_assertion_type of saml2-bearer', [400, 401]), [badType.exchange]);
       const minted = await mintFlowAssertion(flow, { assertionFault: 'unknown_kid' });
       const badJwt = await sendVariant('An assertion signed with an unknown key, which must be refused', (p) => p.set('client_assertion', minted.assertion), prepared.request.headers, [...prepared.secrets, minted.assertion]);
-      this.verdict('backend.invalid-jwt', explain(badJwt, 'An assertion signed with a key not in the client’s JWKS'), [badJwt.exchange]);
+      this.verdict('backend.invalid-jwt', explain(badJwt, 'An assertion signed with a key not in the client’s JWKS', [400, 401]), [badJwt.exchange]);
     } else {
       const why = `${flow.credential.label} authenticates with a client secret (${clientAuth}), not a signed assertion.`;
       this.verdict('backend.invalid-assertion-type', { outcome: 'skip', message: why });
