@@ -57,6 +57,9 @@ export interface ConformanceCheck extends CheckDefinition {
   judgesProbes?: boolean;
 }
 
+/** A passive check that judges the server's answer, as most do. */
+export const serverCheck = (check: Omit<ConformanceCheck, 'subject' | 'activeOnly'>): ConformanceCheck => ({ ...check, subject: 'server', activeOnly: false });
+
 export const pass = (message: string): Verdict => ({ outcome: 'pass', message });
 export const skip = (message: string): Verdict => ({ outcome: 'skip', message });
 

@@ -2,7 +2,7 @@ import 'server-only';
 import { requestParams, safeUrl } from '@/lib/contract/exchange-steps';
 import { getHeader } from '@/lib/contract/headers';
 import type { ExchangeDto } from '@/lib/contract/schemas';
-import { pass, skip, verdictOf, type ConformanceCheck, type ExchangeInContext, type Problem } from '../check';
+import { pass, serverCheck, skip, verdictOf, type ConformanceCheck, type ExchangeInContext, type Problem } from '../check';
 import { r4Summary, type R4Summary } from '../fhir-validation';
 import { describeValue, isAbsoluteUrl, isString, requestHeader, responseHeader, responseMediaType, responseObject, type JsonObject } from './read';
 import { SPECS } from './specs';
@@ -10,12 +10,10 @@ import { SPECS } from './specs';
 /** Token introspection, Bulk Data and the FHIR resources themselves. */
 
 const introspection: ConformanceCheck[] = [
-  {
+  serverCheck({
     id: 'introspection.response',
     group: 'introspection',
     title: 'Introspection answers active, and the required fields when active',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.smartIntrospection,
     steps: ['introspection'],
     evaluate: (x) => {
@@ -32,7 +30,7 @@ const introspection: ConformanceCheck[] = [
       if (body.patient !== undefined && !isString(body.patient)) problems.push({ message: `\`patient\` is ${describeValue(body.patient)}, not a string.` });
       return verdictOf(problems, 'active: true with scope, client_id and exp.');
     },
-  },
+  }),
 ];
 
 const NDJSON_TYPES = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
@@ -66,12 +64,10 @@ const isHttpDate = (v: string) => /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Fe
 const FHIR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 const bulk: ConformanceCheck[] = [
-  {
+  serverCheck({
     id: 'bulk.capability-operations',
     group: 'bulk',
     title: 'The CapabilityStatement declares the export operations',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.bulkCapability,
     steps: ['discovery', 'api'],
     evaluate: (x) => {
@@ -87,7 +83,7 @@ const bulk: ConformanceCheck[] = [
       if (exports.length > 0) return pass(`Declares ${exports.map((o) => `${o.on ? `${String(o.on)}/` : ''}$${String(o.name).replace(/^\$/, '')}`).join(', ')}.`);
       return x.provider.bulk ? verdictOf([{ message: 'The server runs $export but its CapabilityStatement declares no export operation; Bulk Data 2.0 servers declare the operations they support (Inferno checks it).' }], '') : null;
     },
-  },
+  }),
   {
     id: 'bulk.kickoff-request',
     group: 'bulk',
@@ -103,12 +99,10 @@ const bulk: ConformanceCheck[] = [
       return verdictOf(problems, 'Accept: application/fhir+json and Prefer: respond-async.');
     },
   },
-  {
+  serverCheck({
     id: 'bulk.kickoff-accepted',
     group: 'bulk',
     title: 'The kick-off answers 202 with Content-Location',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.bulkKickoffResponse,
     steps: ['bulk-kickoff'],
     evaluate: (x) => {
@@ -117,13 +111,11 @@ const bulk: ConformanceCheck[] = [
       const location = responseHeader(x.exchange, 'content-location');
       return isAbsoluteUrl(location) ? pass(`202, status at ${location}.`) : verdictOf([{ message: `Content-Location is ${describeValue(location)}, not an absolute URL.` }], '');
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'bulk.status-in-progress',
     group: 'bulk',
     title: 'A running job answers 202 with X-Progress or Retry-After',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.bulkStatus,
     steps: ['bulk-poll'],
     evaluate: (x) => {
@@ -143,13 +135,11 @@ const bulk: ConformanceCheck[] = [
       if (status !== null) return verdictOf([{ message: `The status URL answered ${status}; Bulk Data 2.0 answers 202 while running, 200 when complete, or an error with an OperationOutcome.` }], '');
       return skip(`Answered ${status ?? x.exchange.error ?? 'nothing'}.`);
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'bulk.manifest',
     group: 'bulk',
     title: 'The manifest has the required fields',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.bulkManifest,
     steps: ['bulk-manifest'],
     evaluate: (x) => {
@@ -170,13 +160,11 @@ const bulk: ConformanceCheck[] = [
       if (expires && !isHttpDate(expires)) problems.push({ message: `Expires is "${expires}", not an HTTP-date (RFC 9110 §5.6.7).`, deviation: 'expires_header_format' });
       return verdictOf(problems, `transactionTime, request, requiresAccessToken, ${Array.isArray(body.output) ? body.output.length : 0} output file(s) and error.`);
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'bulk.download',
     group: 'bulk',
     title: 'Each file is NDJSON of the type the manifest names',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.bulkFile,
     steps: ['bulk-download'],
     evaluate: (x) => {
@@ -200,13 +188,11 @@ const bulk: ConformanceCheck[] = [
       if (wrongType > 0) problems.push({ message: `${wrongType} of ${lines.length} resource(s) are not ${expected} as the manifest says.` });
       return verdictOf(problems, `${lines.length} line(s)${x.exchange.response?.bodyTruncated ? ' kept in the preview' : ''}, each a ${expected ?? 'FHIR'} resource.`);
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'bulk.type-filter',
     group: 'bulk',
     title: 'The manifest holds only the `_type`s asked for',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.bulkParameters,
     steps: ['bulk-manifest'],
     evaluate: (x) => {
@@ -219,29 +205,25 @@ const bulk: ConformanceCheck[] = [
       const other = [...new Set((output as JsonObject[]).map((o) => String(o.type)).filter((t) => !asked.has(t)))];
       return other.length === 0 ? { ...pass(`Only ${[...asked].join(', ')}.`), exchangeIds: [kickoff.id] } : verdictOf([{ message: `The kick-off asked _type=${typeParam}; the manifest also has ${other.join(', ')}.` }], '');
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'bulk.cancel',
     group: 'bulk',
     title: 'Cancelling a job answers 202',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.bulkCancel,
     steps: ['bulk-cancel'],
     evaluate: (x) =>
       x.exchange.status === 202
         ? pass('DELETE answered 202 Accepted.')
         : verdictOf([{ message: `DELETE on the status URL answered ${x.exchange.status ?? x.exchange.error ?? 'nothing'}, not 202.`, deviation: x.exchange.status === 404 || x.exchange.status === 405 ? 'no_bulk_cancel' : undefined }], ''),
-  },
+  }),
 ];
 
 const fhir: ConformanceCheck[] = [
-  {
+  serverCheck({
     id: 'fhir.content-type',
     group: 'fhir',
     title: 'FHIR answers are application/fhir+json',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.fhirHttp,
     steps: ['api', 'bulk-kickoff', 'bulk-poll'],
     evaluate: (x) => {
@@ -253,13 +235,11 @@ const fhir: ConformanceCheck[] = [
       if (mediaType === 'application/json') return verdictOf([{ message: 'application/json: FHIR R4 §3.1.0.1.10 names application/fhir+json; most clients accept both.', severity: 'warn', deviation: 'fhir_json_media_type' }], '');
       return verdictOf([{ message: `A FHIR resource served as ${mediaType ?? 'no Content-Type'}.` }], '');
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'fhir.resource-valid',
     group: 'fhir',
     title: 'Each resource received is valid FHIR R4',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.fhirJson,
     steps: ['api', 'bulk-download', 'bulk-poll', 'discovery'],
     evaluate: (x) => {
@@ -274,7 +254,7 @@ const fhir: ConformanceCheck[] = [
       const verdict = verdictOf(summary.problems.map(({ problem }, i) => ({ message: lines[i]!, deviation: documented(problem) })), '');
       return lines.length > 8 ? { ...verdict, message: `${lines.slice(0, 8).join(' ')} … and ${lines.length - 8} more.` } : verdict;
     },
-  },
+  }),
 ];
 
 /** The resources of the recorded body, when the server did not validate it on receipt (a bulk file's preview). */

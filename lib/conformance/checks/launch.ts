@@ -1,7 +1,7 @@
 import 'server-only';
 import { safeUrl } from '@/lib/contract/exchange-steps';
 import type { ExchangeDto } from '@/lib/contract/schemas';
-import { pass, skip, verdictOf, type ConformanceCheck, type ExchangeInContext, type Problem } from '../check';
+import { pass, serverCheck, skip, verdictOf, type ConformanceCheck, type ExchangeInContext, type Problem } from '../check';
 import { describeValue, isAbsoluteUrl, isString, isStringArray, responseMediaType, responseObject, scopeList, urlParam, urlPath, type JsonObject } from './read';
 import { SPECS } from './specs';
 
@@ -34,12 +34,10 @@ const SMART_CAPABILITIES = new Set([
 ]);
 
 const discovery: ConformanceCheck[] = [
-  {
+  serverCheck({
     id: 'discovery.smart-configuration',
     group: 'discovery',
     title: '.well-known/smart-configuration is served as JSON',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.wellKnown,
     steps: ['discovery'],
     evaluate: (x) => {
@@ -47,13 +45,11 @@ const discovery: ConformanceCheck[] = [
       const { problems } = jsonDocumentProblems(x.exchange, 'The SMART configuration');
       return verdictOf(problems, '200, application/json, a JSON object.');
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'discovery.smart-configuration-fields',
     group: 'discovery',
     title: 'The SMART configuration has the required fields',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.wellKnownFields,
     steps: ['discovery'],
     evaluate: (x) => {
@@ -75,13 +71,11 @@ const discovery: ConformanceCheck[] = [
       if (unknown.length > 0) problems.push({ message: `Capabilities SMART 2.2 does not define: ${unknown.join(', ')}.`, severity: 'warn' });
       return verdictOf(problems, `token_endpoint, ${caps.length} capabilities, grant types and PKCE methods.`);
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'discovery.pkce-s256',
     group: 'discovery',
     title: 'PKCE S256 is offered, plain is not',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.wellKnownFields,
     steps: ['discovery'],
     evaluate: (x) => {
@@ -93,13 +87,11 @@ const discovery: ConformanceCheck[] = [
       if (methods.includes('plain')) problems.push({ message: 'plain is listed; SMART 2.2 says servers SHALL NOT support it.' });
       return verdictOf(problems, `Methods: ${methods.join(', ')}.`);
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'discovery.capability-statement-oauth-uris',
     group: 'discovery',
     title: "The CapabilityStatement's oauth-uris match the SMART configuration",
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.capabilityStatement,
     steps: ['discovery', 'api'],
     evaluate: (x) => {
@@ -119,13 +111,11 @@ const discovery: ConformanceCheck[] = [
       }
       return verdictOf(problems, 'oauth-uris and the SMART configuration agree.');
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'discovery.openid-consistency',
     group: 'discovery',
     title: 'openid-configuration agrees with the SMART configuration',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.wellKnownFields,
     steps: ['discovery'],
     evaluate: (x) => {
@@ -139,7 +129,7 @@ const discovery: ConformanceCheck[] = [
       }
       return verdictOf(problems, 'issuer and endpoints agree.');
     },
-  },
+  }),
 ];
 
 const REQUIRED_AUTHORIZE = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state'] as const;
@@ -163,12 +153,10 @@ const standalone: ConformanceCheck[] = [
       return verdictOf(problems, 'response_type=code, client_id, redirect_uri, scope, state' + (params.get('aud') ? ', aud' : '') + ' and S256.');
     },
   },
-  {
+  serverCheck({
     id: 'standalone.state-returned',
     group: 'standalone',
     title: '`state` comes back unchanged',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.authorizeResponse,
     steps: ['callback'],
     evaluate: (x) => {
@@ -180,13 +168,11 @@ const standalone: ConformanceCheck[] = [
       if (returned !== sent) return verdictOf([{ message: 'The callback\'s `state` differs from the one sent: a mix-up or a forged response (RFC 6749 §10.12).' }], '');
       return { ...pass('The state sent came back unchanged.'), exchangeIds: [authorize.exchange.id] };
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'standalone.code-received',
     group: 'standalone',
     title: 'The callback carries a code or a registered error',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.authorizeResponse,
     steps: ['callback'],
     evaluate: (x) => {
@@ -197,7 +183,7 @@ const standalone: ConformanceCheck[] = [
       if (error !== null) return registered.includes(error) ? pass(`The server answered error=${error}, one of RFC 6749 §4.1.2.1's codes.`) : verdictOf([{ message: `error=${error} is not one of RFC 6749 §4.1.2.1's codes.` }], '');
       return verdictOf([{ message: 'The callback carries neither a code nor an error.' }], '');
     },
-  },
+  }),
 ];
 
 const OIDC_REQUIRED = ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri', 'response_types_supported', 'subject_types_supported', 'id_token_signing_alg_values_supported'] as const;
@@ -208,12 +194,10 @@ function asked(x: ExchangeInContext): string[] {
 }
 
 const openid: ConformanceCheck[] = [
-  {
+  serverCheck({
     id: 'openid.configuration',
     group: 'openid',
     title: 'openid-configuration has the required fields',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.openidDiscovery,
     steps: ['discovery'],
     evaluate: (x) => {
@@ -226,13 +210,11 @@ const openid: ConformanceCheck[] = [
       }
       return verdictOf(problems, 'Every required field, RS256 among the ID token algorithms.');
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'openid.id-token-present',
     group: 'openid',
     title: 'An ID token comes back when openid is granted',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.idToken,
     steps: ['code-exchange'],
     evaluate: (x) => {
@@ -242,13 +224,11 @@ const openid: ConformanceCheck[] = [
       if (!scopeList(typeof body.scope === 'string' ? body.scope : '').includes('openid') && body.scope !== undefined) return skip('openid was asked for but not granted.');
       return isString(body.id_token) ? pass('An id_token came back.') : verdictOf([{ message: 'openid was requested and granted, and no `id_token` came back (OIDC Core §3.1.3.3).', deviation: 'openid_without_id_token' }], '');
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'openid.id-token-claims',
     group: 'openid',
     title: 'The ID token has the required claims',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.idToken,
     steps: ['code-exchange', 'refresh'],
     evaluate: (x) => {
@@ -264,13 +244,11 @@ const openid: ConformanceCheck[] = [
       if (typeof c.exp === 'number' && typeof c.iat === 'number' && c.exp <= c.iat) problems.push({ message: '`exp` is not after `iat`.' });
       return verdictOf(problems, 'iss, sub, aud (with the client id), exp and iat.');
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'openid.id-token-signature',
     group: 'openid',
     title: "The ID token's signature checks out with the server's JWKS",
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.idTokenValidation,
     steps: ['code-exchange', 'refresh'],
     evaluate: (x) => {
@@ -281,13 +259,11 @@ const openid: ConformanceCheck[] = [
       if (status === 'failed') return verdictOf([{ message: `The signature did not verify: ${reason}` }], '');
       return skip(`Not checkable: ${reason}`);
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'openid.jwks',
     group: 'openid',
     title: 'The JWKS is served with usable keys',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.jwks,
     steps: ['jwks'],
     evaluate: (x) => {
@@ -305,13 +281,11 @@ const openid: ConformanceCheck[] = [
       }
       return verdictOf(problems, `${Array.isArray(body?.keys) ? (body.keys as unknown[]).length : 0} public key(s).`);
     },
-  },
-  {
+  }),
+  serverCheck({
     id: 'openid.fhir-user',
     group: 'openid',
     title: 'fhirUser names a FHIR user resource',
-    subject: 'server',
-    activeOnly: false,
     spec: SPECS.fhirUser,
     steps: ['code-exchange'],
     evaluate: (x) => {
@@ -323,7 +297,7 @@ const openid: ConformanceCheck[] = [
         ? pass(`fhirUser is ${fhirUser}.`)
         : verdictOf([{ message: `fhirUser "${fhirUser}" is not a Patient, Practitioner, RelatedPerson or Person reference.` }], '');
     },
-  },
+  }),
 ];
 
 export const launchChecks: ConformanceCheck[] = [...discovery, ...standalone, ...openid];
