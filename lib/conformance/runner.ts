@@ -7,6 +7,7 @@ import type { ExchangeDto } from '@/lib/contract/schemas';
 import { HttpError } from '@/lib/http/errors';
 import { sendOutbound, type ExchangeKind } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';
+import { log } from '@/lib/log';
 import { buildFhirCall } from '@/lib/fhir/proxy';
 import { mintFlowAssertion, prepareTokenRequest } from '@/lib/oauth/client-authentication';
 import type { ResolvedFlow } from '@/lib/oauth/flow';
@@ -51,7 +52,8 @@ export async function* runConformance(ctx: RunContext): AsyncGenerator<Conforman
       await phase.run();
     } catch (error) {
       // A phase that cannot go on (the server is down, the token was refused) skips what depends on it, with why.
-      const why = error instanceof HttpError ? error.message : 'an unexpected error';
+      if (!(error instanceof HttpError)) log.warn({ err: error instanceof Error ? error.name : 'unknown', phase: phase.label }, 'conformance phase failed');
+      const why = error instanceof HttpError ? error.message : 'an unexpected error (see the console’s log)';
       for (const group of phase.groups) run.skipGroup(group, `${phase.label} stopped: ${why}`);
     }
   }
