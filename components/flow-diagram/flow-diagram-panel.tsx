@@ -119,7 +119,8 @@ export function FlowDiagramPanel({ provider, environment, token, presetId, onClo
                 </Button>
               </p>
             )}
-            <div ref={scroller} className="max-h-[70vh] overflow-auto p-2" tabIndex={-1}>
+            {/* A region the keyboard can scroll (WCAG 2.1.1): on a phone the drawing is wider than the screen. */}
+            <div ref={scroller} className="max-h-[70vh] overflow-auto p-2 focus-visible:outline-2 focus-visible:outline-indigo-500" tabIndex={0} role="region" aria-label="Sequence diagram drawing">
               <SequenceDiagram diagram={diagram} svgId={SVG_ID} activeStepId={selectedId} onSelectStep={(id) => setSelectedId(id === selectedId ? null : id)} />
             </div>
           </div>

@@ -185,7 +185,7 @@ test('axe finds nothing in presenter mode and in Export as code, light and dark,
   expect(found).toEqual([]);
 });
 
-test('axe finds nothing in Check this server with its results and a timeline row’s checks open, light and dark, at 1440 and 390 px', async ({ page }) => {
+test('axe finds nothing in Check this server with its results, a timeline row’s checks and the marked sequence diagram open, light and dark, at 1440 and 390 px', async ({ page }) => {
   test.setTimeout(60_000);
   const found: string[] = [];
   await choose(page, 'bcda', 'extra-small');
@@ -197,6 +197,9 @@ test('axe finds nothing in Check this server with its results and a timeline row
   const judged = page.getByTestId('timeline-row').filter({ has: page.locator('[data-testid=exchange-conformance][data-outcome=known]') }).first();
   await judged.locator('summary').first().click();
   await expect(judged.getByTestId('exchange-check').first()).toBeVisible();
+  // The diagram with its conformance marks, open beside them; at 390 px its drawing scrolls sideways by keyboard too.
+  await page.getByTestId('show-sequence-diagram').click();
+  await expect(page.locator('[data-testid=sequence-arrow][data-conformance]').first()).toBeVisible();
   for (const [width, height] of [[1440, 900], [390, 844]] as const) {
     await page.setViewportSize({ width, height });
     for (const scheme of ['light', 'dark'] as const) {
