@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isHttpDate } from '@/lib/contract/headers';
 
 /**
  * The completed-job manifest of FHIR Bulk Data Access (IG v2 §"Response - Complete Status"). Lenient where
@@ -52,7 +53,6 @@ export interface ParsedExpires {
   httpDate: boolean;
 }
 
-const IMF_FIXDATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 /** Go's `time.Time.String()`: `2026-08-22 20:44:01.705398 +0000 UTC` (BCDA's job `Expires`). */
 const GO_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? ([+-])(\d{2})(\d{2})(?: [A-Za-z]+)?$/;
 
@@ -60,7 +60,7 @@ const GO_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? ([
 export function parseExpiresHeader(value: string | undefined | null): ParsedExpires | null {
   const header = value?.trim();
   if (!header) return null;
-  if (IMF_FIXDATE.test(header)) return { time: Date.parse(header), httpDate: true };
+  if (isHttpDate(header)) return { time: Date.parse(header), httpDate: true };
   const go = GO_TIME.exec(header);
   if (go) {
     const [, y, mo, d, h, mi, s, frac = '0', sign, oh, om] = go;

@@ -3,7 +3,7 @@ import type { CheckResult } from '@/lib/contract/conformance';
 import { createExchangeClassifier, type ExchangeStep } from '@/lib/contract/exchange-steps';
 import type { ExchangeDto, TokenDto } from '@/lib/contract/schemas';
 import type { Provider } from '@/lib/providers/schema';
-import { CHECKS, CHECKS_BY_ID } from './catalogue';
+import { CHECKS } from './catalogue';
 import type { ConformanceCheck, ProviderFacts, Verdict } from './check';
 
 /**
@@ -76,4 +76,3 @@ export function checkExchanges(exchanges: readonly ExchangeDto[], providers: Rea
   });
 }
 
-export { CHECKS_BY_ID };

@@ -17,7 +17,7 @@ import type { TokenEndpointContext } from '@/lib/oauth/token-endpoint';
 import { getClientCredentialsToken } from '@/lib/oauth/token-service';
 import { describeStoredToken } from '@/lib/oauth/session-tokens';
 import type { StoredToken } from '@/lib/session/vault';
-import { CHECKS } from './catalogue';
+import { CHECKS, CHECKS_BY_ID } from './catalogue';
 import type { ProviderFacts, Verdict } from './check';
 import { r4SummaryOfBody } from './fhir-validation';
 import { checkExchanges, providerFacts, toResult } from './passive';
@@ -478,7 +478,7 @@ class Run {
     });
 
     return checkIds.map((id) => {
-      const check = CHECKS.find((c) => c.id === id)!;
+      const check = CHECKS_BY_ID.get(id)!;
       const active = this.active.get(id);
       if (active) return toResult(check, active, this.facts, active.exchangeIds);
       const seen = passive.get(id);

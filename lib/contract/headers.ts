@@ -50,3 +50,8 @@ export function readRetryAfterMs(value: string | undefined, nowMs: number): numb
   const date = Date.parse(header);
   return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
 }
+
+/** RFC 9110 §5.6.7 IMF-fixdate, the HTTP-date form senders must use: `Sun, 06 Nov 1994 08:49:37 GMT`. */
+export function isHttpDate(value: string): boolean {
+  return /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value);
+}

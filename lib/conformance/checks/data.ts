@@ -1,10 +1,10 @@
 import 'server-only';
 import { requestParams, safeUrl } from '@/lib/contract/exchange-steps';
-import { getHeader } from '@/lib/contract/headers';
+import { getHeader, isHttpDate } from '@/lib/contract/headers';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 import { pass, serverCheck, skip, verdictOf, type ConformanceCheck, type ExchangeInContext, type Problem } from '../check';
 import { r4Summary, type R4Summary } from '../fhir-validation';
-import { describeValue, isAbsoluteUrl, isString, requestHeader, responseHeader, responseMediaType, responseObject, type JsonObject } from './read';
+import { capabilityStatementRest, describeValue, isAbsoluteUrl, isString, requestHeader, responseHeader, responseMediaType, responseObject, type JsonObject } from './read';
 import { SPECS } from './specs';
 
 /** Token introspection, Bulk Data and the FHIR resources themselves. */
@@ -60,7 +60,6 @@ function ndjsonLines(exchange: ExchangeDto): string[] {
   return lines.filter((l) => l.trim() !== '');
 }
 
-const isHttpDate = (v: string) => /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(v);
 const FHIR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 const bulk: ConformanceCheck[] = [
@@ -71,10 +70,8 @@ const bulk: ConformanceCheck[] = [
     spec: SPECS.bulkCapability,
     steps: ['discovery', 'api'],
     evaluate: (x) => {
-      if (!x.exchange.url.includes('/metadata') || x.exchange.status !== 200) return null;
-      const statement = responseObject(x.exchange);
-      if (statement?.resourceType !== 'CapabilityStatement') return null;
-      const rest = Array.isArray(statement.rest) ? (statement.rest as JsonObject[]) : [];
+      const rest = capabilityStatementRest(x.exchange);
+      if (!rest) return null;
       const operations: JsonObject[] = rest.flatMap((r) => [
         ...((r.operation as JsonObject[] | undefined) ?? []),
         ...((r.resource as JsonObject[] | undefined) ?? []).flatMap((res) => ((res.operation as JsonObject[] | undefined) ?? []).map((o) => ({ ...o, on: res.type }))),

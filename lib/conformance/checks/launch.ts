@@ -2,14 +2,13 @@ import 'server-only';
 import { safeUrl } from '@/lib/contract/exchange-steps';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 import { pass, serverCheck, skip, verdictOf, type ConformanceCheck, type ExchangeInContext, type Problem } from '../check';
-import { describeValue, isAbsoluteUrl, isString, isStringArray, responseMediaType, responseObject, scopeList, urlParam, urlPath, type JsonObject } from './read';
+import { capabilityStatementRest, describeValue, isAbsoluteUrl, isString, isStringArray, responseMediaType, responseObject, scopeList, urlParam, urlPath, type JsonObject } from './read';
 import { SPECS } from './specs';
 
 /** Discovery, the authorization request and response, and OpenID Connect (SMART App Launch 2.2, OIDC Core). */
 
 const isSmartConfiguration = (e: ExchangeDto) => urlPath(e).endsWith('/.well-known/smart-configuration');
 const isOpenidConfiguration = (e: ExchangeDto) => urlPath(e).endsWith('/.well-known/openid-configuration');
-const isCapabilityStatement = (e: ExchangeDto) => urlPath(e).endsWith('/metadata') && e.method === 'GET';
 
 /** The newest JSON document of a kind among the provider's exchanges (this one included). */
 function documentOf(x: ExchangeInContext, matches: (e: ExchangeDto) => boolean): JsonObject | undefined {
@@ -95,10 +94,8 @@ const discovery: ConformanceCheck[] = [
     spec: SPECS.capabilityStatement,
     steps: ['discovery', 'api'],
     evaluate: (x) => {
-      if (!isCapabilityStatement(x.exchange) || x.exchange.status !== 200) return null;
-      const statement = responseObject(x.exchange);
-      if (statement?.resourceType !== 'CapabilityStatement') return null;
-      const rest = Array.isArray(statement.rest) ? (statement.rest as JsonObject[]) : [];
+      const rest = capabilityStatementRest(x.exchange);
+      if (!rest) return null;
       const extensions = rest.flatMap((r) => ((r.security as JsonObject | undefined)?.extension as JsonObject[] | undefined) ?? []);
       const oauthUris = extensions.find((e) => e.url === 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris');
       if (!oauthUris) return skip('The CapabilityStatement declares no oauth-uris (optional since SMART 2.0, which reads .well-known/smart-configuration).');

@@ -70,3 +70,11 @@ export function isAbsoluteUrl(v: unknown): v is string {
 }
 
 export const scopeList = (scope: string | null | undefined): string[] => (scope ?? '').split(/\s+/).filter(Boolean);
+
+/** The `rest` entries of a CapabilityStatement a `GET …/metadata` answered with 200; undefined for any other exchange. */
+export function capabilityStatementRest(exchange: ExchangeDto): JsonObject[] | undefined {
+  if (exchange.method !== 'GET' || exchange.status !== 200 || !urlPath(exchange).endsWith('/metadata')) return undefined;
+  const statement = responseObject(exchange);
+  if (statement?.resourceType !== 'CapabilityStatement') return undefined;
+  return Array.isArray(statement.rest) ? (statement.rest as JsonObject[]) : [];
+}
