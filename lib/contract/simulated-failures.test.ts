@@ -28,7 +28,7 @@ describe('the one table of simulated failures', () => {
 
   it('keeps a live token from being reused exactly for the failures that act on a token endpoint or on the wire', () => {
     for (const row of simulatedFailureTable) {
-      const tokenSide = row.actsOn === 'token_endpoint' || row.actsOn === 'transport';
+      const tokenSide = row.actsOn === 'token_endpoint' || row.actsOn === 'transport' || row.actsOn === 'dpop';
       expect(tokenSideFailures.has(row.value), row.value).toBe(tokenSide);
       expect(simulatesTokenFailure('builtin', [row.value]), row.value).toBe(tokenSide);
       expect(simulatesTokenFailure('sandbox', [row.value]), row.value).toBe(false);

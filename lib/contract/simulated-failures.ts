@@ -14,8 +14,10 @@ import { z } from 'zod';
  * of every endpoint.
  */
 export const failureSiteSchema = z
-  .enum(['token_endpoint', 'refresh', 'api', 'transport'])
-  .describe('Where the failure acts: token requests, refresh grants only, protected API routes, or the wire of every endpoint.');
+  .enum(['token_endpoint', 'refresh', 'api', 'transport', 'dpop', 'authorize'])
+  .describe(
+    'Where the failure acts: token requests, refresh grants only, protected API routes, the wire of every endpoint, requests that carry a DPoP proof, or authorization requests.',
+  );
 export type FailureSite = z.infer<typeof failureSiteSchema>;
 
 /** One row of the table: the value sent in `X-Console-Simulate`, what the card shows, and where it acts. */
@@ -25,6 +27,8 @@ interface SimulatedFailureRow {
   /** What the console will show when it is on. */
   description: string;
   actsOn: FailureSite;
+  /** Offered only where the sandbox supports this (RFC 9449 DPoP, RFC 9126 PAR); absent: every built-in sandbox. */
+  needs?: 'dpop' | 'par';
 }
 
 /** Every simulated failure, in the order the card lists them. */
@@ -113,6 +117,43 @@ export const simulatedFailureTable = [
     description: 'Answers trickle in over about 6 s; the console waits (it never hangs) and the timeline shows the time.',
     actsOn: 'transport',
   },
+  {
+    value: 'dpop_nonce_required',
+    label: 'DPoP nonce required',
+    description:
+      'Token and FHIR requests with a DPoP proof are first answered use_dpop_nonce with a DPoP-Nonce; the console answers the challenge once with a new proof that carries it.',
+    actsOn: 'dpop',
+    needs: 'dpop',
+  },
+  {
+    value: 'dpop_invalid_proof',
+    label: 'DPoP proof refused',
+    description: 'The token endpoint refuses the DPoP proof with invalid_dpop_proof; the console shows the proof it sent, decoded, and what a server checks in it.',
+    actsOn: 'dpop',
+    needs: 'dpop',
+  },
+  {
+    value: 'dpop_replayed_jti',
+    label: 'Replayed DPoP proof',
+    description: 'The token endpoint answers as if the proof’s jti had been used before; the console explains why every proof must be new.',
+    actsOn: 'dpop',
+    needs: 'dpop',
+  },
+  {
+    value: 'par_not_used',
+    label: 'PAR skipped',
+    description:
+      'The console sends the authorization request through the browser instead of pushing it; a client that must push (require_pushed_authorization_requests) is refused, and the console says why.',
+    actsOn: 'authorize',
+    needs: 'par',
+  },
+  {
+    value: 'par_expired_request_uri',
+    label: 'Expired request_uri',
+    description: 'The pushed request has expired when the browser reaches the authorize page; the server refuses its request_uri and the console explains.',
+    actsOn: 'authorize',
+    needs: 'par',
+  },
 ] as const satisfies readonly SimulatedFailureRow[];
 
 type SimulatedFailureValue = (typeof simulatedFailureTable)[number]['value'];
@@ -124,12 +165,24 @@ export const simulatedFailureSchema = z
 export type SimulatedFailure = z.infer<typeof simulatedFailureSchema>;
 
 /**
- * The failures that change what a token endpoint answers to any token request: those of the token endpoint and
- * those of the wire (which hit every endpoint). Refresh-only and API failures are not among them.
+ * The failures that change what a token endpoint answers to any token request: those of the token endpoint, those
+ * of the wire (which hit every endpoint) and those of DPoP proofs. Refresh-only, API and authorize failures are not
+ * among them.
  */
 export const tokenSideFailures: ReadonlySet<SimulatedFailure> = new Set(
-  simulatedFailureTable.filter((row) => row.actsOn === 'token_endpoint' || row.actsOn === 'transport').map((row) => row.value),
+  simulatedFailureTable.filter((row) => row.actsOn === 'token_endpoint' || row.actsOn === 'transport' || row.actsOn === 'dpop').map((row) => row.value),
 );
+
+/** What a sandbox supports, as far as the table's `needs` go. */
+export interface SandboxFeatures {
+  dpop: boolean;
+  par: boolean;
+}
+
+/** The failures a sandbox with these features can simulate, in the table's order. */
+export function failuresFor(features: SandboxFeatures): SimulatedFailure[] {
+  return simulatedFailureTable.filter((row: SimulatedFailureRow) => row.needs === undefined || features[row.needs]).map((row) => row.value);
+}
 
 /** The request header the BFF sends a built-in sandbox the failures in: a comma-separated list of {@link SimulatedFailure} values. */
 export const simulateHeader = 'X-Console-Simulate';

@@ -46,6 +46,15 @@ export const environmentSchema = z.object({
    */
   authorizeUrl: z.url().optional(),
   jwksUrl: z.url().optional(),
+  /**
+   * RFC 9126 pushed authorization requests: where the environment takes them (a path under `origin`, or absolute
+   * for a discovered server), and whether it refuses any other (`require_pushed_authorization_requests`, §5).
+   */
+  pushedAuthorizationPath: pathSchema.optional(),
+  pushedAuthorizationUrl: z.url().optional(),
+  requirePushedAuthorizationRequests: z.boolean().default(false),
+  /** RFC 9449 §5.1 `dpop_signing_alg_values_supported`: the environment accepts DPoP proofs signed with these. */
+  dpopSigningAlgs: z.array(z.string().min(1)).optional(),
   /** Its URLs came from a user (a discovered provider): each connection must reach a public address. */
   userSupplied: z.boolean().default(false),
   /** The issuer identifier (RFC 8414) when known: an `iss` in the authorization response must equal it (RFC 9207). */
@@ -96,6 +105,13 @@ export const grantRecipeSchema = z.object({
   authorizeParams: z.record(z.string(), z.string()).default({}),
   /** Whether the provider issues refresh tokens and whether each refresh returns a new one (rotation). */
   refresh: z.object({ supported: z.boolean(), rotates: z.boolean() }).default({ supported: false, rotates: false }),
+  /**
+   * RFC 9449: sender-constrain the tokens with a DPoP proof on every token and resource request, signed by a key the
+   * console holds server-side for the session and provider.
+   */
+  dpop: z.boolean().default(false),
+  /** RFC 9126: push the authorization request when the environment takes pushed requests (false: send it through the browser). */
+  pushAuthorizationRequests: z.boolean().default(true),
   /** A preset's grant whose tokens live otherwise than the provider's (1upHealth Patient Access: 2 h, not 5 min). */
   documentedTokenLifetimeSeconds: z.number().int().positive().optional(),
 }).superRefine((grant, ctx) => {
@@ -143,6 +159,13 @@ export const credentialPresetSchema = z.object({
   grant: grantRecipeSchema.optional(),
   /** Per-environment endpoint overrides for this preset's flow, keyed by environment id. */
   environmentOverrides: z.record(z.string(), environmentOverrideSchema).default({}),
+  /**
+   * The client metadata the built-in sandbox registers this demo app with (RFC 9449 §5.2, RFC 9126 §6): a client that
+   * must send DPoP proofs, and one that must push its authorization requests.
+   */
+  sandboxRegistration: z
+    .object({ dpop_bound_access_tokens: z.boolean().default(false), require_pushed_authorization_requests: z.boolean().default(false) })
+    .default({ dpop_bound_access_tokens: false, require_pushed_authorization_requests: false }),
   /** Logins shown as hints for the built-in sandbox's authorize page. */
   sandboxUsers: z.array(sandboxUserSchema).default([]),
 });

@@ -54,6 +54,8 @@ const smartInput: ProviderInput = {
       authorizePath: '/auth/authorize',
       jwksPath: '/.well-known/jwks.json',
       introspectionPath: '/auth/introspect',
+      pushedAuthorizationPath: '/auth/par',
+      dpopSigningAlgs: ['ES256', 'ES384', 'RS256', 'PS256'],
       fhirBasePath: '/fhir',
       allowedPathPrefixes: ['/fhir'],
       note:
@@ -90,6 +92,21 @@ const smartInput: ProviderInput = {
       notes: 'A public SMART app (client-public), as a browser or native app: no secret, only client_id and PKCE.',
       facts: { clientType: 'public', tokenEndpointAuthMethod: 'none' },
       grant: { ...grant, clientAuth: 'none' },
+      sandboxUsers,
+    },
+    {
+      id: 'dpop-par-app',
+      label: 'DPoP + PAR app (sender-constrained)',
+      clientId: 'smart-dpop-par-app',
+      clientSecret: 'vR3nT8qL5wZ1kD6hJ9sB2xC7mF4pG0yA8eU3tN6rQ1zW5bK9',
+      environments: ['builtin'],
+      notes:
+        'A confidential app registered with dpop_bound_access_tokens and require_pushed_authorization_requests: the ' +
+        'console pushes its authorization request (RFC 9126) and sends a DPoP proof (RFC 9449) with every token and ' +
+        'FHIR request, signed by a key it keeps server-side. Its tokens are DPoP tokens, useless without that key.',
+      facts: { clientType: 'confidential', tokenEndpointAuthMethod: 'client_secret_basic', tokenType: 'DPoP' },
+      grant: { ...grant, dpop: true },
+      sandboxRegistration: { dpop_bound_access_tokens: true, require_pushed_authorization_requests: true },
       sandboxUsers,
     },
   ],

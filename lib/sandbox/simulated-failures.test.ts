@@ -208,6 +208,15 @@ describe('the simulated failures act where the table says, in every built-in san
         const [token, api] = await Promise.all([sandbox.tokenRequest(failure), sandbox.apiRequest(failure)]);
         return [...(same(token, normal) ? ['left the token endpoint alone'] : []), ...(same(api, normal) ? ['left the API alone'] : [])];
       },
+      // A request without a DPoP proof, and a token request (no authorization request): neither may change.
+      dpop: async (failure) => {
+        const [token, api] = await Promise.all([sandbox.tokenRequest(failure), sandbox.apiRequest(failure)]);
+        return [...(same(token, normal) ? [] : ['changed a token request without a DPoP proof']), ...(same(api, normal) ? [] : ['changed the API without a DPoP proof'])];
+      },
+      authorize: async (failure) => {
+        const [token, api] = await Promise.all([sandbox.tokenRequest(failure), sandbox.apiRequest(failure)]);
+        return [...(same(token, normal) ? [] : ['changed a token request']), ...(same(api, normal) ? [] : ['changed the API'])];
+      },
     };
     const problems = await Promise.all(
       simulatedFailureTable.map(async (row) => (await checks[row.actsOn](row.value)).map((problem) => `${row.value} (${row.actsOn}): ${problem}`)),
