@@ -21,6 +21,7 @@ const kindTone: Record<ExchangeDto['kind'], BadgeTone> = {
   other: 'neutral',
   authorize: 'amber',
   callback: 'amber',
+  par: 'violet',
 };
 
 export function TimelineRow({ exchange, index }: { exchange: ExchangeDto; index: number }) {

@@ -6,6 +6,7 @@ import type { ExchangeDto } from './schemas';
  * conformance checks (issue #18) pick the checks that apply to each. Pure, over the redacted DTOs.
  */
 export type ExchangeStep =
+  | 'par'
   | 'authorize'
   | 'callback'
   | 'client-credentials'
@@ -53,6 +54,7 @@ export function createExchangeClassifier(): (exchange: ExchangeDto) => ExchangeS
   };
   return (exchange) => {
     switch (exchange.kind) {
+      case 'par':
       case 'authorize':
       case 'callback':
       case 'jwks':

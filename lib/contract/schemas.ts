@@ -3,6 +3,7 @@ import { assertionFaultSchema } from './smart';
 import { bulkExportCapabilitySchema } from './bulk-export';
 import { checkGroupSchema, checkResultSchema } from './conformance';
 import { simulatedFailureSchema } from '@/lib/contract/simulated-failures';
+import { dpopBindingDtoSchema, dpopProofDtoSchema } from '@/lib/contract/dpop';
 
 /**
  * The DTOs that cross from the BFF to the browser. Isomorphic: route handlers build them, the page parses them.
@@ -274,6 +275,8 @@ export const tokenDtoSchema = z.object({
   exchangeId: z.string().optional(),
   /** Set once the provider refused this token: it is not live, whatever its expiry says, and never reused. */
   refusal: tokenRefusalSchema.optional(),
+  /** A DPoP token (RFC 9449): the key it is bound to and the proof that got it. */
+  dpop: dpopBindingDtoSchema.optional(),
 });
 export type TokenDto = z.infer<typeof tokenDtoSchema>;
 
@@ -284,7 +287,7 @@ export const headerListSchema = z.array(z.tuple([z.string(), z.string()]));
  * by the console when it sends the browser to the login page and when the browser comes back: the console made no
  * request, so they carry no response (authorize) or the console's own redirect (callback).
  */
-export const exchangeKindSchema = z.enum(['token', 'fhir', 'jwks', 'other', 'authorize', 'callback']);
+export const exchangeKindSchema = z.enum(['token', 'fhir', 'jwks', 'other', 'authorize', 'callback', 'par']);
 export type ExchangeKind = z.infer<typeof exchangeKindSchema>;
 
 /** The legs the browser made, not the server: no curl, no HAR entry of the server's traffic. */
@@ -315,6 +318,8 @@ export const exchangeDtoSchema = z.object({
   r4: z.object({ resources: z.number().int(), problems: z.array(z.object({ problem: z.string(), count: z.number().int() })) }).optional(),
   /** Set on a request a conformance run sent wrong on purpose (no token, a bad grant): what it tests, in words. */
   probe: z.string().optional(),
+  /** The DPoP proof the request carried, decoded (RFC 9449); its `DPoP` header is redacted like a credential. */
+  dpop: dpopProofDtoSchema.optional(),
   /** Conformance checks of this exchange (issue #18), computed by the server when it shows the session; never stored. */
   checks: z.array(checkResultSchema).optional(),
 });

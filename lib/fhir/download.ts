@@ -11,6 +11,8 @@ import { openOutboundStream } from '@/lib/http/outbound-stream';
 import { simulationHeaders } from '@/lib/http/simulation';
 import { isThisServer, type ResolvedEnvironment } from '@/lib/providers/resolve';
 import type { StoredToken } from '@/lib/session/vault';
+import type { DpopProofDto } from '@/lib/contract/dpop';
+import { sendWithDpop, withDpopProof, type DpopResourceContext } from '@/lib/oauth/dpop';
 import { buildFhirCall, toProxyResponse } from './proxy';
 
 /** Until the upstream's headers arrive. A bulk file server answers at once; its body may take minutes. */
@@ -38,7 +40,7 @@ export async function openFhirDownload(
   token: StoredToken | null,
   path: string,
   recordExchange: (exchange: ExchangeDto) => Promise<void>,
-  options: { signal?: AbortSignal; simulations?: readonly SimulatedFailure[]; acceptGzip?: boolean } = {},
+  options: { signal?: AbortSignal; simulations?: readonly SimulatedFailure[]; acceptGzip?: boolean; dpop?: DpopResourceContext } = {},
 ): Promise<Response> {
   const { url, headers, usable } = buildFhirCall(env, token, { path, headers: {} }, 'application/fhir+ndjson');
   headers.push(...simulationHeaders(env.environment.kind, options.simulations));
@@ -46,28 +48,45 @@ export async function openFhirDownload(
   // fraction of the bytes; the body is decoded here, where the token is redacted from it, and reaches the page plain.
   // Never to this process's own sandboxes: there compressing and decoding would only cost CPU.
   if (options.acceptGzip && !isThisServer(env.apiOrigin)) headers.push(['Accept-Encoding', 'gzip']);
-  const result = await openOutboundStream(
-    {
-      method: 'GET',
-      url,
-      headers,
-      allowedOrigin: env.apiOrigin,
-      timeoutMs: HEADERS_TIMEOUT_MS,
-      idleTimeoutMs: IDLE_TIMEOUT_MS,
-      signal: options.signal,
-      publicAddressesOnly: env.environment.userSupplied,
+  let proof: DpopProofDto | undefined;
+  const record = (exchange: ExchangeDto) => recordExchange(withDpopProof(exchange, proof));
+  const open = (attempt: { headers: [string, string][]; proof?: DpopProofDto; proofJwt?: string }) => {
+    proof = attempt.proof;
+    return openOutboundStream(
+      {
+        method: 'GET',
+        url,
+        headers: [...headers, ...attempt.headers],
+        allowedOrigin: env.apiOrigin,
+        timeoutMs: HEADERS_TIMEOUT_MS,
+        idleTimeoutMs: IDLE_TIMEOUT_MS,
+        signal: options.signal,
+        publicAddressesOnly: env.environment.userSupplied,
+      },
+      { kind: 'fhir', providerId: env.provider.id, environmentId: env.environment.id, secrets: [...(usable ? [usable.accessToken] : []), ...(attempt.proofJwt ? [attempt.proofJwt] : [])] },
+      record,
+    );
+  };
+  // RFC 9449 §9: a resource server's nonce challenge comes as a 401 answer, before any file byte.
+  const { result } = await sendWithDpop(
+    options.dpop,
+    usable,
+    'GET',
+    url,
+    open,
+    (opened) => (opened.ok && opened.kind === 'response' ? opened.response : opened.ok ? { status: opened.stream.status, headers: [...new Headers(opened.stream.headers).entries()] } : null),
+    async (opened) => {
+      if (opened.ok && opened.kind === 'response') await record(opened.exchange);
     },
-    { kind: 'fhir', providerId: env.provider.id, environmentId: env.environment.id, secrets: usable ? [usable.accessToken] : [] },
-    recordExchange,
   );
   if (!result.ok) {
-    await recordExchange(result.exchange);
+    await record(result.exchange);
     throw new HttpError(result.failure.code === 'upstream_timeout' ? 504 : 502, result.failure.code, result.failure.message, {
       exchangeId: result.exchange.id,
     });
   }
   if (result.kind === 'response') {
-    await recordExchange(result.exchange);
+    await record(result.exchange);
     return Response.json(toProxyResponse(result.response, result.exchange, usable, 20), {
       headers: {
         [DOWNLOAD_KIND_HEADER]: 'response',

@@ -9,6 +9,7 @@ import { simulationHeaders } from '@/lib/http/simulation';
 import { resourceRefusalReason } from '@/lib/oauth/token-refusal';
 import type { ResolvedEnvironment } from '@/lib/providers/resolve';
 import type { StoredToken } from '@/lib/session/vault';
+import { sendWithDpop, withDpopProof, type DpopResourceContext } from '@/lib/oauth/dpop';
 import { checkEnvironmentPath, joinEnvironmentUrl } from '@/lib/contract/environment-paths';
 import { getHeader } from '@/lib/contract/headers';
 
@@ -30,6 +31,8 @@ export async function sendFhirRequest(
     simulations?: readonly SimulatedFailure[];
     /** Called when the server answered 401 to the token this request carried, with its reason (RFC 6750 §3.1). */
     onTokenRefused?: (token: StoredToken, reason: string, exchangeId: string) => Promise<void>;
+    /** The session, to sign a DPoP proof for a DPoP-bound token (RFC 9449 §7). */
+    dpop?: DpopResourceContext;
   } = {},
 ): Promise<FhirProxyResponse> {
   const body = request.body === '' ? undefined : request.body;
@@ -41,19 +44,30 @@ export async function sendFhirRequest(
   const { url, headers, usable } = buildFhirCall(env, token, request);
   headers.push(...simulationHeaders(env.environment.kind, options.simulations));
 
-  const result = await sendOutbound(
-    { method: request.method, url, headers, body, allowedOrigin: env.apiOrigin, timeoutMs: FHIR_TIMEOUT_MS, publicAddressesOnly: env.environment.userSupplied },
-    isNdjsonPath(url) ? { kind: 'ndjson-preview', lines: request.previewLines } : { kind: 'text', maxBytes: MAX_BODY_BYTES },
-    {
-      kind: 'fhir',
-      providerId: env.provider.id,
-      environmentId: env.environment.id,
-      secrets: usable ? [usable.accessToken] : [],
-    },
+  const send = (attempt: { headers: [string, string][]; proofJwt?: string }) =>
+    sendOutbound(
+      { method: request.method, url, headers: [...headers, ...attempt.headers], body, allowedOrigin: env.apiOrigin, timeoutMs: FHIR_TIMEOUT_MS, publicAddressesOnly: env.environment.userSupplied },
+      isNdjsonPath(url) ? { kind: 'ndjson-preview', lines: request.previewLines } : { kind: 'text', maxBytes: MAX_BODY_BYTES },
+      {
+        kind: 'fhir',
+        providerId: env.provider.id,
+        environmentId: env.environment.id,
+        secrets: [...(usable ? [usable.accessToken] : []), ...(attempt.proofJwt ? [attempt.proofJwt] : [])],
+      },
+    );
+  const { result, attempt } = await sendWithDpop(
+    options.dpop,
+    usable,
+    request.method,
+    url,
+    send,
+    (sent) => (sent.ok ? sent.response : null),
+    (sent, first) => recordExchange(withDpopProof(sent.exchange, first.proof)),
   );
   // Issue #18: the whole answer is validated against R4 here, where it was read whole; the timeline keeps only its start.
   const r4 = result.ok && !result.response.truncated && env.provider.apiKind === 'fhir' ? r4SummaryOfBody(result.response.text, result.response.contentType) : undefined;
-  await recordExchange(r4 ? { ...result.exchange, r4 } : result.exchange);
+  const exchange = withDpopProof(result.exchange, attempt.proof);
+  await recordExchange(r4 ? { ...exchange, r4 } : exchange);
   if (!result.ok) {
     throw new HttpError(result.failure.code === 'upstream_timeout' ? 504 : 502, result.failure.code, result.failure.message, {
       exchangeId: result.exchange.id,
@@ -115,8 +129,8 @@ export function buildFhirCall(
   }
   if (getHeader(headers, 'accept') === undefined) headers.push(['Accept', defaultAccept]);
   const usable = token && token.environmentId === env.environment.id ? token : null;
-  // BCDA requires the capital B of "Bearer" whatever token_type said.
-  if (usable) headers.push(['Authorization', `Bearer ${usable.accessToken}`]);
+  // BCDA requires the capital B of "Bearer" whatever token_type said; a DPoP-bound token goes as DPoP (RFC 9449 §7.1).
+  if (usable) headers.push(['Authorization', `${usable.dpop ? 'DPoP' : 'Bearer'} ${usable.accessToken}`]);
 
   return { url, headers, usable };
 }

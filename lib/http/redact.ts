@@ -28,7 +28,8 @@ const FORM_FIELD = new RegExp(`(^|[?&\\s"'])(${[...SECRET_FIELDS, 'code'].join('
 const AUTH_SCHEME = /\b(Bearer|Basic|DPoP)\s+([A-Za-z0-9\-._~+/=]{8,})/gi;
 /** A plain word after a scheme name is prose ("HTTP Basic Authorization header"), not a credential. */
 const PLAIN_WORD = /^[A-Z]?[a-z]+\.?$/;
-const SENSITIVE_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
+// `dpop`: a signed proof a server accepts again within its time window (RFC 9449 §11.1); the page shows it decoded.
+const SENSITIVE_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'dpop']);
 /** Headers named for a credential beyond the list above (`x-auth-token`, `x-client-secret` …). */
 const SECRET_HEADER_NAME = /token|secret|api-?key|password/i;
 /** An auth-scheme name (RFC 9110 §11.1): kept in front of `[redacted]` so the reader still sees Basic or Bearer. */

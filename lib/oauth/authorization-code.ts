@@ -10,6 +10,7 @@ import type { ResolvedFlow } from './flow';
 import { callTokenEndpoint, type TokenEndpointContext } from './token-endpoint';
 import { prepareTokenRequest } from './client-authentication';
 import { recipeDeviations } from './token-request';
+import { pushAuthorizationRequest, type PushedAuthorization } from './pushed-authorization';
 
 /** The console's callback for a provider: exact, per provider (SECURITY.md rules 6 and 7). */
 export function redirectUriFor(publicOrigin: string, providerId: string): string {
@@ -63,6 +64,7 @@ export async function startAuthorization(
   // SMART App Launch: the server checks it serves the FHIR base named here, so a token cannot be aimed elsewhere.
   if (grant.smartAudience) url.searchParams.set('aud', browserEnv.fhirBaseUrl.toString());
   for (const [name, value] of Object.entries(grant.authorizeParams)) url.searchParams.set(name, value);
+  const pushed = await pushIfOffered(ctx, flow, url);
 
   const pending: PendingFlow = {
     providerId: provider.id,
@@ -79,10 +81,41 @@ export async function startAuthorization(
     issuer: browserEnv.environment.issuer ?? browserEnv.baseUrl,
     scopes: grant.scopes,
     createdAt: Date.now(),
+    ...(pushed ? { pushed: { expiresAt: pushed.expiresAt, expiresIn: pushed.expiresIn } } : {}),
   };
   await ctx.vault.putPendingFlow(ctx.sid, state, pending);
-  await recordBrowserLeg(ctx, { kind: 'authorize', providerId: provider.id, environmentId: flow.env.environment.id, url: url.toString(), status: null });
-  return { authorizeUrl: url.toString(), state, redirectUri };
+  const browserUrl = pushed ? byReference(url, pushed.requestUri) : url;
+  await recordBrowserLeg(ctx, { kind: 'authorize', providerId: provider.id, environmentId: flow.env.environment.id, url: browserUrl.toString(), status: null });
+  return { authorizeUrl: browserUrl.toString(), state, redirectUri };
+}
+
+/**
+ * RFC 9126: where the environment takes pushed authorization requests and the flow does not opt out, the parameters
+ * go server to server and the browser carries only `client_id` and `request_uri` (§4). A server that requires the push
+ * (§5) gets it or a clear refusal; the `par_not_used` simulation skips it on purpose, to show the server's refusal.
+ */
+async function pushIfOffered(ctx: TokenEndpointContext, flow: ResolvedFlow, url: URL): Promise<PushedAuthorization | undefined> {
+  const { env, grant, provider } = flow;
+  const parUrl = env.pushedAuthorizationUrl;
+  const simulatedSkip = env.environment.kind === 'builtin' && (ctx.simulations ?? []).includes('par_not_used');
+  if (!parUrl || simulatedSkip) return undefined;
+  if (!grant.pushAuthorizationRequests) {
+    if (env.environment.requirePushedAuthorizationRequests) {
+      throw new HttpError(400, 'bad_request', `${provider.name} accepts only pushed authorization requests (require_pushed_authorization_requests, RFC 9126 §5), and pushing is off for this provider.`, {
+        hint: 'Edit the provider and set pushed authorization requests to “when offered”.',
+      });
+    }
+    return undefined;
+  }
+  return pushAuthorizationRequest(ctx, flow, parUrl, url.searchParams);
+}
+
+/** The authorization URL that names a pushed request: `client_id` and `request_uri` only (RFC 9126 §4). */
+function byReference(url: URL, requestUri: string): URL {
+  const reference = new URL(url.origin + url.pathname);
+  reference.searchParams.set('client_id', url.searchParams.get('client_id') ?? '');
+  reference.searchParams.set('request_uri', requestUri);
+  return reference;
 }
 
 interface BrowserLeg {
@@ -239,7 +272,7 @@ function validateCallback(search: URLSearchParams, pending: PendingFlow, state: 
         denied ? 403 : 400,
         denied ? 'authorization_denied' : 'upstream_rejected',
         `The provider answered the authorization with ${error.error}${error.error_description ? `: ${error.error_description.replace(/\.$/, '')}` : ''}.`,
-        denied ? 'The user declined at the consent screen. Authorize again and allow access.' : 'The authorization request was refused; check the client id, redirect URI and scopes.',
+        denied ? 'The user declined at the consent screen. Authorize again and allow access.' : refusedAuthorizationHint(error.error, error.error_description, pending),
       );
     }
     throw callbackError(400, 'bad_request', `The callback is not a valid authorization response: ${error instanceof Error ? error.message : String(error)}.`, 'Start the authorization again.');
@@ -265,6 +298,23 @@ function checkIdTokenNonce(token: StoredToken, nonce: string): void {
   if (token.idToken.claims.nonce !== nonce) {
     throw callbackError(400, 'state_mismatch', 'The ID token’s nonce is not the one this run sent: the code was issued to another run.', hint);
   }
+}
+
+/** What to do about a refused authorization request, with what the run knows of its pushed request (RFC 9126). */
+function refusedAuthorizationHint(error: string, description: string | undefined, pending: PendingFlow): string {
+  if (error === 'invalid_request_uri') {
+    const pushed = pending.pushed;
+    const late = pushed ? Math.round((Date.now() - pushed.expiresAt) / 1000) : undefined;
+    return pushed
+      ? `The pushed request’s request_uri was refused: it is single use and lived ${pushed.expiresIn} s${late !== undefined && late > 0 ? `, and the browser arrived ${late} s after it expired` : ''} (RFC 9126 §2.2, §4). Authorize again: each run pushes a fresh request.`
+      : 'The request_uri was refused: it is single use and short-lived (RFC 9126 §4). Authorize again.';
+  }
+  if (/push|\bpar\b|request_uri/i.test(description ?? '')) {
+    return pending.pushed
+      ? 'The server refused the pushed request at the authorization endpoint. Authorize again; if it persists, compare the pushed parameters in the timeline with the client’s registration.'
+      : 'This client must push its authorization request first (require_pushed_authorization_requests, RFC 9126 §5): the parameters go server to server and the browser carries only a request_uri. The console does this whenever the server offers PAR, unless it was told not to (the “PAR skipped” simulation).';
+  }
+  return 'The authorization request was refused; check the client id, redirect URI and scopes.';
 }
 
 function callbackError(status: number, code: ApiErrorCode, message: string, hint: string): HttpError {

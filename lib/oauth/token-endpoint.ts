@@ -14,6 +14,8 @@ import { explainTokenError } from './token-errors';
 import type { TokenHttpRequest } from './token-request';
 import { parseTokenResponse } from './token-response';
 import { getHeader } from '@/lib/contract/headers';
+import { explainDpopProblem, isDpopTokenType } from '@/lib/contract/dpop';
+import { chooseDpopAlg, createDpopProof, dpopKeyFor, nonceChallengeOf, nonceFor, rememberNonce, withDpopProof } from './dpop';
 
 const TOKEN_TIMEOUT_MS = 15_000;
 /** RFC 6749 §5.1 fields and the secrets; everything else scalar in a token response is a fact worth showing. */
@@ -55,13 +57,11 @@ export async function callTokenEndpoint(
   const { provider, env } = flow;
   const record = (e: ExchangeDto) => ctx.vault.recordExchange(ctx.sid, e);
   const simulate = simulationHeaders(env.environment.kind, ctx.simulations);
-  const result = await sendOutbound(
-    { ...request, headers: [...request.headers, ...simulate], allowedOrigin: env.origin, timeoutMs: TOKEN_TIMEOUT_MS, publicAddressesOnly: env.environment.userSupplied },
-    { kind: 'text', maxBytes: 256 * 1024 },
-    { kind: 'token', providerId: provider.id, environmentId: env.environment.id, secrets: options.secrets },
-  );
+  const sent = await sendToAuthorizationServer(ctx, flow, request, { kind: 'token', secrets: options.secrets, timeoutMs: TOKEN_TIMEOUT_MS, allowedOrigin: env.origin });
+  const { result, proof, nonceAnswered } = sent;
+  let { dpopKey } = sent;
   if (!result.ok) {
-    await record(result.exchange);
+    await record(withDpopProof(result.exchange, proof));
     throw new HttpError(result.failure.code === 'upstream_timeout' ? 504 : 502, result.failure.code, result.failure.message, {
       hint: env.environment.kind === 'builtin' ? 'The built-in sandbox is served by this console; check the console’s log.' : 'Check the network, or switch to the built-in sandbox to work offline.',
       exchangeId: result.exchange.id,
@@ -72,10 +72,21 @@ export async function callTokenEndpoint(
   const issued = [body?.access_token, body?.refresh_token, body?.id_token].filter((v): v is string => typeof v === 'string' && v.length > 0);
   const secrets = [...options.secrets, ...issued];
   // Tokens must not land in the timeline, even in a form the field-based redaction misses.
-  const exchange = redactExchangeBody(result.exchange, secrets);
+  const exchange = withDpopProof(redactExchangeBody(result.exchange, secrets), proof);
   await record(exchange);
 
   if (response.status !== 200) {
+    if (proof) {
+      const dpopRefusal = explainDpopRefusal(response, redactText(response.text, secrets), `${provider.name}'s token endpoint`, nonceAnswered);
+      if (dpopRefusal) {
+        throw new HttpError(424, 'upstream_rejected', dpopRefusal.message, {
+          hint: dpopRefusal.hint,
+          upstream: { status: response.status, contentType: response.contentType, body: exchange.response?.body ?? '' },
+          exchangeId: exchange.id,
+          clientAssertion: options.clientAssertion,
+        });
+      }
+    }
     const retryAfter = (getHeader(response.headers, 'retry-after') ?? null);
     const explained = explainTokenError({
       status: response.status,
@@ -104,7 +115,12 @@ export async function callTokenEndpoint(
 
   const parsed = parseTokenResponse(
     { contentType: response.contentType, cacheControl: (getHeader(response.headers, 'cache-control') ?? null), body: response.text },
-    { documentedLifetimeSeconds: flow.grant.documentedTokenLifetimeSeconds ?? provider.documentedTokenLifetimeSeconds, knownDeviations: provider.knownDeviations, providerName: provider.name },
+    {
+      documentedLifetimeSeconds: flow.grant.documentedTokenLifetimeSeconds ?? provider.documentedTokenLifetimeSeconds,
+      knownDeviations: provider.knownDeviations,
+      providerName: provider.name,
+      dpopProofSent: proof !== undefined,
+    },
   );
   if (!parsed.ok) {
     throw new HttpError(502, 'invalid_token_response', parsed.message, {
@@ -148,6 +164,9 @@ export async function callTokenEndpoint(
     verification,
     clientAssertion: options.clientAssertion,
     exchangeId: exchange.id,
+    ...(dpopKey && proof && isDpopTokenType(parsed.value.tokenType)
+      ? { dpop: { alg: dpopKey.alg, jkt: dpopKey.jkt, tokenJkt: confirmedJkt(parsed.value.accessToken), proof } }
+      : {}),
   };
   return { token, exchange };
 }
@@ -167,6 +186,74 @@ function responseFacts(body: Record<string, unknown> | null, secrets: readonly s
     else if (value === null || typeof value === 'number' || typeof value === 'boolean') facts[key] = value;
   }
   return facts;
+}
+
+/**
+ * Sends one request to the authorization server (token or pushed authorization request endpoint) as the flow says:
+ * with the session's simulations for a built-in sandbox, and for a DPoP flow a fresh proof (RFC 9449 §4), answering
+ * the server's nonce challenge once (§8). The first, challenged answer is recorded here; the last is the caller's.
+ */
+export async function sendToAuthorizationServer(
+  ctx: TokenEndpointContext,
+  flow: ResolvedFlow,
+  request: TokenHttpRequest,
+  options: { kind: 'token' | 'par'; secrets: string[]; timeoutMs: number; allowedOrigin: string },
+) {
+  const { provider, env } = flow;
+  const simulate = simulationHeaders(env.environment.kind, ctx.simulations);
+  let dpopKey = flow.grant.dpop ? await dpopKeyFor(ctx, provider.id, chooseDpopAlg(env.environment.dpopSigningAlgs, provider.name)) : undefined;
+  const send = async (nonce: string | undefined, answersNonceChallenge: boolean) => {
+    const proof = dpopKey ? await createDpopProof(dpopKey, { method: request.method, url: request.url, nonce, answersNonceChallenge }) : undefined;
+    const sent = await sendOutbound(
+      {
+        ...request,
+        headers: [...request.headers, ...(proof ? ([['DPoP', proof.proof]] as [string, string][]) : []), ...simulate],
+        allowedOrigin: options.allowedOrigin,
+        timeoutMs: options.timeoutMs,
+        publicAddressesOnly: env.environment.userSupplied,
+      },
+      { kind: 'text', maxBytes: 256 * 1024 },
+      { kind: options.kind, providerId: provider.id, environmentId: env.environment.id, secrets: [...options.secrets, ...(proof ? [proof.proof] : [])] },
+    );
+    return { result: sent, proof: proof?.decoded };
+  };
+  let { result, proof } = await send(dpopKey ? nonceFor(dpopKey, request.url) : undefined, false);
+  const challenge = dpopKey && result.ok ? nonceChallengeOf(result.response) : null;
+  if (dpopKey && challenge && result.ok) {
+    await ctx.vault.recordExchange(ctx.sid, withDpopProof(redactExchangeBody(result.exchange, options.secrets), proof));
+    dpopKey = await rememberNonce(ctx, provider.id, dpopKey, request.url, result.response);
+    ({ result, proof } = await send(challenge, true));
+  }
+  if (dpopKey && result.ok) dpopKey = await rememberNonce(ctx, provider.id, dpopKey, request.url, result.response);
+  return { result, proof, dpopKey, nonceAnswered: challenge !== null };
+}
+
+/** `cnf.jkt` of a JWT access token (RFC 9449 §6.1), read as received; null for an opaque token or none. */
+function confirmedJkt(accessToken: string): string | null {
+  const cnf = decodeJwtParts(accessToken)?.claims.cnf;
+  const jkt = cnf && typeof cnf === 'object' ? (cnf as Record<string, unknown>).jkt : undefined;
+  return typeof jkt === 'string' ? jkt : null;
+}
+
+/**
+ * A token endpoint's refusal of the DPoP proof in words (RFC 9449 §5.2 `invalid_dpop_proof`, §8 a nonce asked for
+ * again after the console answered it); undefined for any other error, which the generic explanation covers.
+ */
+export function explainDpopRefusal(response: { status: number }, redactedBody: string, endpointName: string, nonceAnswered: boolean): { message: string; hint: string } | undefined {
+  const body = readJsonObject(redactedBody);
+  const error = typeof body?.error === 'string' ? body.error : undefined;
+  const description = typeof body?.error_description === 'string' ? body.error_description : undefined;
+  if (error === 'use_dpop_nonce') {
+    return {
+      message: `${endpointName} asked for a DPoP nonce${nonceAnswered ? ' again, after the console sent the one it gave' : ''} (${response.status} use_dpop_nonce${description ? `: ${description}` : ''}).`,
+      hint: nonceAnswered
+        ? 'The console answers a nonce challenge once (RFC 9449 §8). A server that refuses its own fresh nonce rotates them too fast or checks them against another instance; try again, and report it to the provider if it persists.'
+        : explainDpopProblem('nonce').fix,
+    };
+  }
+  if (error !== 'invalid_dpop_proof') return undefined;
+  const { fix } = explainDpopProblem(description);
+  return { message: `${endpointName} refused the DPoP proof (${response.status} invalid_dpop_proof${description ? `: ${description}` : ''}).`, hint: fix };
 }
 
 function redactExchangeBody(exchange: ExchangeDto, secrets: string[]): ExchangeDto {

@@ -34,6 +34,8 @@ export interface TokenResponseExpectations {
   documentedLifetimeSeconds: number;
   knownDeviations: readonly KnownDeviation[];
   providerName: string;
+  /** The request carried a DPoP proof (RFC 9449): then `token_type` DPoP is the expected answer. */
+  dpopProofSent?: boolean;
 }
 
 export function parseTokenResponse(
@@ -73,7 +75,19 @@ export function parseTokenResponse(
     add('token_type_missing', 'token_type', 'warning', 'RFC 6749 §5.1 requires token_type; assuming "Bearer".');
   } else {
     tokenType = body.token_type;
-    if (tokenType.toLowerCase() !== 'bearer') {
+    const dpop = tokenType.toLowerCase() === 'dpop';
+    if (dpop && !expectations.dpopProofSent) {
+      add('dpop_without_proof', 'token_type', 'warning', 'token_type is DPoP, but the request carried no DPoP proof (RFC 9449 §5): the token is bound to no key the console holds.');
+    } else if (dpop) {
+      if (tokenType !== 'DPoP') add('token_type_case', 'token_type', 'info', `token_type is "${tokenType}". RFC 6749 §7.1 makes the type case-insensitive; RFC 9449 §5 spells it DPoP.`);
+    } else if (expectations.dpopProofSent && tokenType.toLowerCase() === 'bearer') {
+      add(
+        'dpop_downgraded',
+        'token_type',
+        'warning',
+        `The request carried a DPoP proof, but ${expectations.providerName} issued a ${tokenType} token: it is not sender-constrained, and anyone holding it can use it (RFC 9449 §5 allows this). The console sends it as Bearer.`,
+      );
+    } else if (tokenType.toLowerCase() !== 'bearer') {
       add('token_type_not_bearer', 'token_type', 'warning', `token_type is "${tokenType}", not Bearer: the console sends it as a Bearer token anyway.`);
     } else if (tokenType !== 'Bearer') {
       add('token_type_case', 'token_type', 'info', `token_type is "${tokenType}". RFC 6749 §7.1 makes the type case-insensitive, but send the header as "Bearer <token>".`);

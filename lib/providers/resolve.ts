@@ -17,6 +17,8 @@ export interface ResolvedEnvironment {
   jwksUrl?: URL;
   introspectionUrl?: URL;
   signingKeyPemUrl?: URL;
+  /** RFC 9126 §5 `pushed_authorization_request_endpoint`. */
+  pushedAuthorizationUrl?: URL;
 }
 
 /**
@@ -62,5 +64,10 @@ export function resolveEnvironment(
     jwksUrl: environment.jwksUrl ? new URL(environment.jwksUrl) : environment.jwksPath ? at(environment.jwksPath) : undefined,
     introspectionUrl: environment.introspectionPath ? at(environment.introspectionPath) : undefined,
     signingKeyPemUrl: environment.signingKeyPemUrl ? new URL(environment.signingKeyPemUrl) : undefined,
+    pushedAuthorizationUrl: environment.pushedAuthorizationUrl
+      ? new URL(environment.pushedAuthorizationUrl)
+      : environment.pushedAuthorizationPath
+        ? at(environment.pushedAuthorizationPath)
+        : undefined,
   };
 }

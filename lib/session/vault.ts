@@ -15,6 +15,7 @@ import {
   type SimulatedFailure,
   type SimulationsDto,
 } from '@/lib/contract/schemas';
+import { dpopBindingDtoSchema } from '@/lib/contract/dpop';
 import { SESSION_TTL_SECONDS } from './cookie';
 import type { PasswordMap } from './secret';
 import type { VaultStore } from './store';
@@ -64,6 +65,8 @@ export const storedTokenSchema = z.object({
   clientAssertion: z.object({ header: z.record(z.string(), z.unknown()), claims: z.record(z.string(), z.unknown()) }).optional(),
   exchangeId: z.string().optional(),
   refusal: tokenRefusalSchema.optional(),
+  /** A DPoP token (RFC 9449): the key it is bound to (the key itself stays in its own vault entry). */
+  dpop: dpopBindingDtoSchema.optional(),
 });
 export type StoredToken = z.infer<typeof storedTokenSchema>;
 
@@ -85,8 +88,24 @@ export const pendingFlowSchema = z.object({
   issuer: z.string(),
   scopes: z.array(z.string()),
   createdAt: z.number(),
+  /** The request went by reference (RFC 9126): when its `request_uri` expires, to explain a refusal of it. */
+  pushed: z.object({ expiresAt: z.number(), expiresIn: z.number() }).optional(),
 });
 export type PendingFlow = z.infer<typeof pendingFlowSchema>;
+
+/**
+ * A session's DPoP key for one provider (RFC 9449): the private JWK never leaves the vault; the nonces each server
+ * origin last gave (§8.2) are kept with it so the next proof carries them.
+ */
+export const storedDpopKeySchema = z.object({
+  alg: z.string(),
+  privateJwk: z.record(z.string(), z.unknown()),
+  publicJwk: z.record(z.string(), z.unknown()),
+  jkt: z.string(),
+  createdAt: z.number(),
+  nonces: z.record(z.string(), z.string()).default({}),
+});
+export type StoredDpopKey = z.infer<typeof storedDpopKeySchema>;
 
 const simulationsSchema = z.object({ failures: z.array(simulatedFailureSchema) });
 const sessionHandleSchema = z.object({ sid: z.string() });
@@ -156,6 +175,19 @@ export class SessionVault {
     const data = this.unseal(tokenKey(sid, providerId), sealed);
     const parsed = storedTokenSchema.safeParse(data);
     return parsed.success ? parsed.data : null;
+  }
+
+  /** The session's DPoP key for a provider; it lives as long as the session, so refreshes keep the binding. */
+  async getDpopKey(sid: string, providerId: string): Promise<StoredDpopKey | null> {
+    const key = dpopKeyKey(sid, providerId);
+    const sealed = await this.store.get(key);
+    const parsed = sealed ? storedDpopKeySchema.safeParse(this.unseal(key, sealed)) : null;
+    return parsed?.success ? parsed.data : null;
+  }
+
+  async putDpopKey(sid: string, providerId: string, dpopKey: StoredDpopKey): Promise<void> {
+    const key = dpopKeyKey(sid, providerId);
+    await this.store.set(key, this.seal(key, dpopKey, SESSION_TTL_SECONDS), SESSION_TTL_SECONDS);
   }
 
   /** Held while one instance refreshes this session's token for a provider, so no other sends the same refresh token. */
@@ -292,7 +324,7 @@ export class SessionVault {
   async clear(sid: string, providerIds: readonly string[]): Promise<void> {
     await this.store.delete(
       historyKey(sid),
-      ...providerIds.flatMap((id) => [tokenKey(sid, id), flowErrorKey(sid, id), simulationsKey(sid, id), endedKey(sid, id)]),
+      ...providerIds.flatMap((id) => [tokenKey(sid, id), flowErrorKey(sid, id), simulationsKey(sid, id), endedKey(sid, id), dpopKeyKey(sid, id)]),
     );
   }
 
@@ -317,6 +349,10 @@ function tokenKey(sid: string, providerId: string): string {
 
 function endedKey(sid: string, providerId: string): string {
   return `vault:${sid}:ended:${providerId}`;
+}
+
+function dpopKeyKey(sid: string, providerId: string): string {
+  return `vault:${sid}:dpop-key:${providerId}`;
 }
 
 function pendingKey(sid: string, state: string): string {

@@ -62,6 +62,8 @@ export function buildFlowDiagram({ provider, exchanges, tokens }: FlowDiagramInp
       progress: exchange.response ? getHeader(exchange.response.headers, 'x-progress') : undefined,
       rotated: rotation ? rotation.newFingerprint !== null : undefined,
       iss: category === 'callback' ? new URLSafe(exchange.url).param('iss') !== null : undefined,
+      dpop: exchange.dpop ? (exchange.dpop.answersNonceChallenge ? 'nonce' : 'proof') : undefined,
+      pushed: category === 'authorize' ? new URLSafe(exchange.url).param('request_uri') !== null : undefined,
     });
     steps.push({
       ...described,
@@ -114,7 +116,7 @@ function laneOf(exchange: ExchangeDto): 'auth' | 'api' {
 
 /** How the client proved who it is (RFC 6749 §2.3.1, RFC 7523 §2.2), from what was sent (already redacted). */
 function clientAuthOf(exchange: ExchangeDto): string | undefined {
-  if (exchange.kind !== 'token' && !(exchange.kind === 'other' && /introspect/i.test(exchange.url))) return undefined;
+  if (exchange.kind !== 'token' && exchange.kind !== 'par' && !(exchange.kind === 'other' && /introspect/i.test(exchange.url))) return undefined;
   const authorization = getHeader(exchange.request.headers, 'authorization');
   const body = exchange.request.body ?? '';
   if (body.includes('client_assertion')) return 'private_key_jwt assertion';
@@ -187,7 +189,7 @@ function arrowsOf(
     from: 'console' as const,
     to: server,
     label: `${exchange.method} ${path}`,
-    detail: auth,
+    detail: exchange.dpop ? [auth, exchange.dpop.answersNonceChallenge ? 'DPoP proof with nonce' : 'DPoP proof'].filter(Boolean).join(' + ') : auth,
     reply: false,
     tone: 'ok' as const,
     exchangeId: id,

@@ -9,6 +9,10 @@ export interface StepContext {
   rotated?: boolean;
   /** The callback carried RFC 9207's `iss`. */
   iss?: boolean;
+  /** The request carried a DPoP proof (RFC 9449); `nonce` when it answered the server's nonce challenge. */
+  dpop?: 'proof' | 'nonce';
+  /** The authorization request went by reference: the browser carried only the pushed request's `request_uri` (RFC 9126). */
+  pushed?: boolean;
   reason?: string;
 }
 
@@ -40,14 +44,38 @@ type Described = Pick<DiagramStep, 'category' | 'title' | 'explanation' | 'citat
 export function describeStep(category: StepCategory, ctx: StepContext): Described {
   const who = ctx.providerName;
   const auth = ctx.clientAuth ? ` It authenticates with ${ctx.clientAuth}.` : '';
-  const d = (title: string, explanation: string, citations: SpecCitation[]): Described => ({ category, title, explanation, citations });
+  const dpop =
+    ctx.dpop === 'nonce'
+      ? ' It carries a new DPoP proof with the nonce the server asked for in DPoP-Nonce.'
+      : ctx.dpop === 'proof'
+        ? ' It carries a DPoP proof: a JWT for this method and URL, signed by the console’s key, so the token is bound to that key.'
+        : '';
+  const dpopCitations = ctx.dpop ? [RFC(9449, ctx.dpop === 'nonce' ? '8' : '4')] : [];
+  const d = (title: string, explanation: string, citations: SpecCitation[]): Described => ({
+    category,
+    title,
+    explanation: `${explanation}${dpop}`,
+    citations: [...citations, ...dpopCitations],
+  });
   switch (category) {
-    case 'authorize':
+    case 'par':
       return d(
-        `The browser goes to ${who}'s login page`,
-        'The console sends the browser to the authorization endpoint with a fresh state and a PKCE code challenge; the verifier stays on the console server. The person logs in and approves the requested scopes there.',
-        [RFC(6749, '4.1.1'), RFC(7636, '4.3'), SMART('standalone launch', 'app-launch.html#obtain-authorization-code')],
+        `The console pushes the authorization request to ${who}`,
+        `Server to server: every authorization parameter (scopes, redirect URI, state, PKCE challenge) goes to the pushed authorization request endpoint with the client’s authentication, and comes back as a short-lived request_uri. The browser will carry only that reference.${auth}`,
+        [RFC(9126, '2.1'), RFC(9126, '2.2')],
       );
+    case 'authorize':
+      return ctx.pushed
+        ? d(
+            `The browser goes to ${who}'s login page with the request_uri`,
+            'The browser carries only client_id and the request_uri of the pushed request: nothing it could change or leak. The person logs in and approves the requested scopes there.',
+            [RFC(9126, '4'), SMART('standalone launch', 'app-launch.html#obtain-authorization-code')],
+          )
+        : d(
+            `The browser goes to ${who}'s login page`,
+            'The console sends the browser to the authorization endpoint with a fresh state and a PKCE code challenge; the verifier stays on the console server. The person logs in and approves the requested scopes there.',
+            [RFC(6749, '4.1.1'), RFC(7636, '4.3'), SMART('standalone launch', 'app-launch.html#obtain-authorization-code')],
+          );
     case 'callback':
       return d(
         'The browser comes back to the console with a code',
@@ -111,11 +139,17 @@ export function describeStep(category: StepCategory, ctx: StepContext): Describe
         [RFC(7517, '5'), RFC(7515, '5.2')],
       );
     case 'api':
-      return d(
-        `The console calls ${who}'s API with the token`,
-        'The access token goes in the Authorization header as a bearer token; the answer comes back through the console.',
-        [RFC(6750, '2.1'), FHIR_REST],
-      );
+      return ctx.dpop
+        ? d(
+            `The console calls ${who}'s API with the DPoP token`,
+            'The access token goes as "Authorization: DPoP <token>" with a proof whose ath is the token’s hash; the answer comes back through the console.',
+            [RFC(9449, '7.1'), FHIR_REST],
+          )
+        : d(
+            `The console calls ${who}'s API with the token`,
+            'The access token goes in the Authorization header as a bearer token; the answer comes back through the console.',
+            [RFC(6750, '2.1'), FHIR_REST],
+          );
     case 'bulk-kickoff':
       return d(
         'The console starts a bulk export',

@@ -14,6 +14,7 @@ export const POST = defineProviderRoute(
     return sendFhirRequest(env, token, body, (exchange) => vault.recordExchange(session.sid, exchange), {
       simulations,
       onTokenRefused: (refused, reason, exchangeId) => recordTokenRefusal(vault, session.sid, refused, { at: Date.now(), source: 'resource', reason, exchangeId }),
+      dpop: { vault, sid: session.sid, providerId: provider.id },
     });
   },
 );

@@ -15,6 +15,7 @@ export const POST = defineProviderRoute(
       signal: request.signal,
       simulations,
       acceptGzip: acceptsGzip(request.headers.get('accept-encoding')),
+      dpop: { vault, sid: session.sid, providerId: provider.id },
     });
   },
 );
