@@ -21,7 +21,9 @@ let origin = '';
 let calls: URLSearchParams[] = [];
 let close: () => Promise<void>;
 beforeAll(async () => {
-  ({ origin, calls, close } = await startFormEndpoint((form) => {
+  ({ origin, calls, close } = await startFormEndpoint((form, request) => {
+    // RFC 9126 §2.2: a pushed authorization request is answered with its reference.
+    if (request.url?.endsWith('/par')) return { status: 201, json: { request_uri: `urn:ietf:params:oauth:request_uri:${calls.length}`, expires_in: 60 } };
     const code = form.get('code');
     if (code !== 'good-code' && !code?.startsWith(nonceCodePrefix)) {
       return { status: 400, json: { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid' } };
@@ -91,7 +93,9 @@ describe('startAuthorization', () => {
     for (const { p, environmentId, credential } of [...runs, ...customRuns]) {
       const { ctx } = setup();
       const started = await startAuthorization(ctx, resolveFlow(p, environmentId, credential, origin), 'http://localhost:3000');
-      const query = new URL(started.authorizeUrl).searchParams;
+      const browserQuery = new URL(started.authorizeUrl).searchParams;
+      // A pushed request (RFC 9126) carries the parameters server to server; the browser only its reference.
+      const query = browserQuery.has('request_uri') ? calls.at(-1)! : browserQuery;
       expect(query.get('code_challenge_method'), `${p.id} ${environmentId} ${credential.kind}`).toBe('S256');
       expect(query.get('code_challenge'), `${p.id} ${environmentId}`).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(query.has('nonce')).toBe(false);
@@ -305,5 +309,69 @@ describe('completeAuthorization', () => {
     const refused = (await vault.listExchanges(sid)).at(-1);
     expect(refused).toMatchObject({ kind: 'callback', status: 303 });
     expect(refused?.error).toContain('access_denied');
+  });
+});
+
+describe('pushed authorization requests (RFC 9126)', () => {
+  const resolveWith = (flow: ResolvedFlow) => () => flow;
+  function pushingSetup(environment: Record<string, unknown> = {}, grant: Record<string, unknown> = {}) {
+    const base = setup();
+    const pushing = providerSchema.parse(demoProviderInput({ environment: { pushedAuthorizationPath: '/par', ...environment }, grant }));
+    const flow: ResolvedFlow = { ...base.flow, provider: pushing, grant: pushing.grant, env: resolveEnvironment(pushing, pushing.environments[0]!, origin) };
+    return { ...base, flow };
+  }
+
+  it('pushes every parameter with the client’s authentication, and sends the browser with client_id and request_uri only', async () => {
+    const { ctx, flow, vault, sid } = pushingSetup();
+    const run = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    const pushed = calls.at(-1)!;
+    expect(Object.fromEntries(pushed)).toMatchObject({ response_type: 'code', client_id: 'client-1', redirect_uri: 'http://localhost:3000/api/oauth/demo/callback', scope: 'openid', state: run.state, code_challenge_method: 'S256' });
+    expect(pushed.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // client_secret_basic: the secret goes in the header, never in the pushed form.
+    expect(pushed.has('client_secret')).toBe(false);
+    const browser = new URL(run.authorizeUrl);
+    expect([...browser.searchParams.keys()]).toEqual(['client_id', 'request_uri']);
+    expect(browser.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+    const [par, authorize] = await vault.listExchanges(sid);
+    expect(par).toMatchObject({ kind: 'par', method: 'POST', status: 201 });
+    expect(par!.request.headers).toContainEqual(['Authorization', 'Basic [redacted]']);
+    expect(JSON.stringify(par)).not.toContain('secret-1-abcdef');
+    expect(authorize).toMatchObject({ kind: 'authorize', url: run.authorizeUrl });
+    // The code comes back as usual and is exchanged with the verifier of the pushed challenge.
+    await completeAuthorization(ctx, 'demo', { code: 'good-code', state: run.state }, run.state, resolveWith(flow));
+    expect(calls.at(-1)!.get('code_verifier')).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+  });
+
+  it('explains a request_uri the server refused with how long it lived', async () => {
+    const { ctx, flow } = pushingSetup();
+    const run = await startAuthorization(ctx, flow, 'http://localhost:3000');
+    const error = await catchHttpError(
+      completeAuthorization(ctx, 'demo', { error: 'invalid_request_uri', error_description: 'request_uri has expired', state: run.state }, run.state, resolveWith(flow)),
+    );
+    expect(error.message).toContain('invalid_request_uri');
+    expect(error.extra.hint).toContain('lived 60 s');
+  });
+
+  it('sends the browser with every parameter when told not to push, unless the server requires the push', async () => {
+    const off = pushingSetup({}, { pushAuthorizationRequests: false });
+    const run = await startAuthorization(off.ctx, off.flow, 'http://localhost:3000');
+    expect(new URL(run.authorizeUrl).searchParams.get('code_challenge_method')).toBe('S256');
+    const required = pushingSetup({ requirePushedAuthorizationRequests: true }, { pushAuthorizationRequests: false });
+    const before = calls.length;
+    const error = await catchHttpError(startAuthorization(required.ctx, required.flow, 'http://localhost:3000'));
+    expect(error.message).toContain('require_pushed_authorization_requests');
+    expect(calls.length).toBe(before);
+  });
+
+  it('skips the push on a built-in sandbox under the “PAR skipped” simulation, and explains the refusal that follows', async () => {
+    const { ctx, flow } = pushingSetup();
+    const before = calls.length;
+    const run = await startAuthorization({ ...ctx, simulations: ['par_not_used'] }, flow, 'http://localhost:3000');
+    expect(calls.length).toBe(before);
+    expect(new URL(run.authorizeUrl).searchParams.has('request_uri')).toBe(false);
+    const error = await catchHttpError(
+      completeAuthorization(ctx, 'demo', { error: 'invalid_request', error_description: 'The client must push its authorization request to the PAR endpoint first', state: run.state }, run.state, resolveWith(flow)),
+    );
+    expect(error.extra.hint).toContain('require_pushed_authorization_requests');
   });
 });

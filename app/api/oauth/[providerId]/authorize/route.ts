@@ -13,9 +13,9 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = defineProviderRoute(
   { body: authorizeRequestSchema, session: 'create' },
-  async ({ body, session, request, vault, flowOf }) => {
+  async ({ body, session, request, vault, flowOf, simulations }) => {
     const flow = flowOf(body.environmentId, body.credential);
-    const started = await startAuthorization({ vault, sid: session.sid }, flow, consoleOrigin(request));
+    const started = await startAuthorization({ vault, sid: session.sid, simulations }, flow, consoleOrigin(request));
     // A new run: the failure of the last one is no longer the news.
     await vault.dropFlowError(session.sid, flow.provider.id);
     const response = Response.json({ authorizeUrl: started.authorizeUrl, redirectUri: started.redirectUri } satisfies AuthorizeResponse);
