@@ -57,9 +57,12 @@ export async function callTokenEndpoint(
   const { provider, env } = flow;
   const record = (e: ExchangeDto) => ctx.vault.recordExchange(ctx.sid, e);
   const simulate = simulationHeaders(env.environment.kind, ctx.simulations);
-  const sent = await sendToAuthorizationServer(ctx, flow, request, { kind: 'token', secrets: options.secrets, timeoutMs: TOKEN_TIMEOUT_MS, allowedOrigin: env.origin });
-  const { result, proof, nonceAnswered } = sent;
-  let { dpopKey } = sent;
+  const { result, proof, nonceAnswered, dpopKey } = await sendToAuthorizationServer(ctx, flow, request, {
+    kind: 'token',
+    secrets: options.secrets,
+    timeoutMs: TOKEN_TIMEOUT_MS,
+    allowedOrigin: env.origin,
+  });
   if (!result.ok) {
     await record(withDpopProof(result.exchange, proof));
     throw new HttpError(result.failure.code === 'upstream_timeout' ? 504 : 502, result.failure.code, result.failure.message, {
