@@ -5,6 +5,10 @@ import { z } from 'zod';
  * within its time window), the key's thumbprint, and how the token is bound to it. Zod only; both sides import it.
  */
 
+/** The algorithms the console signs DPoP proofs with, in the order it prefers them (RFC 9449 §5.1 names none). */
+export const CONSOLE_DPOP_ALGS = ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'] as const;
+export type DpopAlg = (typeof CONSOLE_DPOP_ALGS)[number];
+
 /** The DPoP proof a request carried, decoded. `ath` is shown only as whether it matches (a plain hash of the token is not shown, SECURITY.md rule 15). */
 export const dpopProofDtoSchema = z.object({
   header: z.record(z.string(), z.unknown()),

@@ -15,6 +15,10 @@ export const intendedConfigurationSchema = z.object({
   scopes: z.array(z.string().max(512)).max(200),
   redirectUri: z.string().max(2048).optional(),
   launch: z.enum(['standalone', 'ehr']),
+  /** RFC 9449: sender-constrain the tokens with DPoP proofs from a key the console keeps server-side. */
+  dpop: z.boolean().optional(),
+  /** RFC 9126: push the authorization request when the server offers it (the default), or `never` (through the browser). */
+  par: z.enum(['when_offered', 'never']).optional(),
 });
 export type IntendedConfiguration = z.infer<typeof intendedConfigurationSchema>;
 
@@ -33,6 +37,7 @@ export const ENDPOINT_FIELDS = [
   'registration_endpoint',
   'management_endpoint',
   'userinfo_endpoint',
+  'pushed_authorization_request_endpoint',
 ] as const;
 export type EndpointField = (typeof ENDPOINT_FIELDS)[number];
 
@@ -45,16 +50,22 @@ export const LIST_FIELDS = [
   'scopes_supported',
   'capabilities',
   'response_types_supported',
+  'dpop_signing_alg_values_supported',
 ] as const;
 export type ListField = (typeof LIST_FIELDS)[number];
 
-const metadataFields = ['issuer', ...ENDPOINT_FIELDS, ...LIST_FIELDS] as const;
+/** The boolean fields discovery reads (RFC 9126 §5). */
+export const BOOLEAN_FIELDS = ['require_pushed_authorization_requests'] as const;
+export type BooleanField = (typeof BOOLEAN_FIELDS)[number];
+
+const metadataFields = ['issuer', ...ENDPOINT_FIELDS, ...LIST_FIELDS, ...BOOLEAN_FIELDS] as const;
 
 /** The merged server metadata, snake_case as in the documents: what the BFF keeps and the page shows. */
 export const discoveredServerSchema = z.object({
   issuer: z.string().optional(),
   ...Object.fromEntries(ENDPOINT_FIELDS.map((field) => [field, z.string().optional()])) as Record<EndpointField, z.ZodOptional<z.ZodString>>,
   ...Object.fromEntries(LIST_FIELDS.map((field) => [field, z.array(z.string()).optional()])) as Record<ListField, z.ZodOptional<z.ZodArray<z.ZodString>>>,
+  ...Object.fromEntries(BOOLEAN_FIELDS.map((field) => [field, z.boolean().optional()])) as Record<BooleanField, z.ZodOptional<z.ZodBoolean>>,
   /** SMART permission grammars the server says it accepts (from `permission-v1` / `permission-v2`). */
   smart_versions: z.array(z.enum(['v1', 'v2'])),
   /** Which documents said each field; the SMART configuration wins where they disagree. */
@@ -90,7 +101,7 @@ export const discoveryDtoSchema = z.object({
   documents: z.array(discoveryDocumentSchema),
   server: discoveredServerSchema.nullable(),
   disagreements: z.array(
-    z.object({ field: z.string(), values: z.array(z.object({ source: documentKindSchema, value: z.union([z.string(), z.array(z.string())]) })) }),
+    z.object({ field: z.string(), values: z.array(z.object({ source: documentKindSchema, value: z.union([z.string(), z.array(z.string()), z.boolean()]) })) }),
   ),
   findings: z.array(discoveryFindingSchema),
 });

@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import { ATH_SHOWN, type DpopProofDto } from '@/lib/contract/dpop';
+import { ATH_SHOWN, CONSOLE_DPOP_ALGS, type DpopAlg, type DpopProofDto } from '@/lib/contract/dpop';
 import { getHeader } from '@/lib/contract/headers';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 import { HttpError } from '@/lib/http/errors';
@@ -12,9 +12,6 @@ import type { SessionVault, StoredDpopKey } from '@/lib/session/vault';
  * browser; a fresh proof for every request (§4.2); the server's nonce answered once (§8, §9).
  */
 
-/** The algorithms the console signs proofs with, in the order it prefers them. */
-export const DPOP_ALGS = ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'] as const;
-export type DpopAlg = (typeof DPOP_ALGS)[number];
 
 /**
  * The algorithm for a server that advertises `algs` (`dpop_signing_alg_values_supported`, §5.1): the first the
@@ -22,9 +19,9 @@ export type DpopAlg = (typeof DPOP_ALGS)[number];
  */
 export function chooseDpopAlg(algs: readonly string[] | undefined, serverName: string): DpopAlg {
   if (!algs || algs.length === 0) return 'ES256';
-  const alg = DPOP_ALGS.find((candidate) => algs.includes(candidate));
+  const alg = CONSOLE_DPOP_ALGS.find((candidate) => algs.includes(candidate));
   if (!alg) {
-    throw new HttpError(400, 'bad_request', `${serverName} takes DPoP proofs signed with ${algs.join(', ')}; the console signs with ${DPOP_ALGS.join(', ')}.`, {
+    throw new HttpError(400, 'bad_request', `${serverName} takes DPoP proofs signed with ${algs.join(', ')}; the console signs with ${CONSOLE_DPOP_ALGS.join(', ')}.`, {
       hint: 'Turn DPoP off for this provider, or ask the provider for one of the console’s algorithms.',
     });
   }

@@ -61,6 +61,12 @@ const cases: [ConfigFindingCode, ServerFacts, IntendedConfiguration][] = [
   ['scope_not_listed', full, { ...authCode, scopes: ['patient/Observation.rs'] }],
   ['backend_user_scopes', full, { ...backend, scopes: ['patient/*.rs', 'user/Observation.rs'] }],
   ['scopes_empty', full, { ...backend, scopes: [] }],
+  ['dpop_offered', { ...full, dpop_signing_alg_values_supported: ['ES256'] }, backend],
+  ['dpop_unadvertised', full, { ...backend, dpop: true }],
+  ['dpop_alg_unsupported', { ...full, dpop_signing_alg_values_supported: ['HS256', 'ES512'] }, { ...backend, dpop: true }],
+  ['par_offered', { ...full, pushed_authorization_request_endpoint: 'https://auth.example.org/par' }, authCode],
+  ['par_required_but_off', { ...full, pushed_authorization_request_endpoint: 'https://auth.example.org/par', require_pushed_authorization_requests: true }, { ...authCode, par: 'never' }],
+  ['par_required_without_endpoint', { ...full, require_pushed_authorization_requests: true }, authCode],
 ];
 
 describe('checkConfiguration', () => {
@@ -79,6 +85,9 @@ describe('checkConfiguration', () => {
   it('clean configurations produce no findings', () => {
     expect(checkConfiguration(full, authCode)).toEqual([]);
     expect(checkConfiguration(full, backend)).toEqual([]);
+    expect(checkConfiguration({ ...full, dpop_signing_alg_values_supported: ['ES256', 'RS256'] }, { ...backend, dpop: true })).toEqual([]);
+    // Pushing is the default, and a backend client has no authorization request to push.
+    expect(checkConfiguration({ ...full, pushed_authorization_request_endpoint: 'https://auth.example.org/par' }, backend)).toEqual([]);
   });
 
   it('severities of the failures that are certain are error', () => {

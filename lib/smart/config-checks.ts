@@ -1,3 +1,4 @@
+import { CONSOLE_DPOP_ALGS } from '@/lib/contract/dpop';
 import { classifyScope, type IntendedConfiguration } from '@/lib/contract/smart';
 import type { DiscoveredServer } from './discovery';
 import { classifyHost } from './url-policy';
@@ -55,7 +56,13 @@ export type ConfigFindingCode =
   | 'scope_versions_mixed'
   | 'scope_not_listed'
   | 'backend_user_scopes'
-  | 'scopes_empty';
+  | 'scopes_empty'
+  | 'dpop_offered'
+  | 'dpop_unadvertised'
+  | 'dpop_alg_unsupported'
+  | 'par_offered'
+  | 'par_required_but_off'
+  | 'par_required_without_endpoint';
 
 type Check = (s: ServerFacts, c: IntendedConfiguration) => Omit<ConfigFinding, 'code'>[] | Omit<ConfigFinding, 'code'> | null;
 
@@ -223,6 +230,32 @@ const CHECKS: [ConfigFindingCode, Check][] = [
       ? { severity: 'error', field: 'scopes', message: `Backend services have no user or patient in context, so ${list(bad)} cannot be granted; the server will answer invalid_scope.`, fix: `Use system/ scopes: ${bad.map((x) => x.replace(/^(patient|user)\//, 'system/')).join(' ')}.` }
       : null;
   }],
+  ['dpop_alg_unsupported', (s, c) => {
+    const algs = s.dpop_signing_alg_values_supported;
+    return c.dpop && algs && algs.length > 0 && !algs.some((alg) => (CONSOLE_DPOP_ALGS as readonly string[]).includes(alg))
+      ? { severity: 'error', field: 'dpop', message: `The server takes DPoP proofs signed with ${list(algs)}; the console signs with ${list(CONSOLE_DPOP_ALGS)}, so no proof it makes will be accepted.`, fix: 'Turn DPoP off for this provider, or ask the provider for one of those algorithms.' }
+      : null;
+  }],
+  ['dpop_unadvertised', (s, c) =>
+    c.dpop && !s.dpop_signing_alg_values_supported
+      ? { severity: 'warning', field: 'dpop', message: 'The server does not list dpop_signing_alg_values_supported (RFC 9449 §5.1): it may not support DPoP, and then it ignores the proof and issues a Bearer token, or refuses the request.', fix: 'Keep DPoP on to find out (the console says which happened), or turn it off.' }
+      : null],
+  ['dpop_offered', (s, c) =>
+    !c.dpop && s.dpop_signing_alg_values_supported && s.dpop_signing_alg_values_supported.length > 0
+      ? { severity: 'info', field: 'dpop', message: `The server takes DPoP proofs (${list(s.dpop_signing_alg_values_supported)}): with DPoP on, its tokens are bound to a key the console keeps, and useless to anyone who copies them. A client registered with dpop_bound_access_tokens must use it.`, fix: 'Turn DPoP on to sender-constrain the tokens (RFC 9449).' }
+      : null],
+  ['par_required_without_endpoint', (s, c) =>
+    c.grant === 'authorization_code' && s.require_pushed_authorization_requests === true && !s.pushed_authorization_request_endpoint
+      ? { severity: 'error', field: 'par', message: 'The server requires pushed authorization requests but publishes no (usable) pushed_authorization_request_endpoint: no authorization request can reach it.', fix: 'Ask the provider for its PAR endpoint (RFC 9126 §5).' }
+      : null],
+  ['par_required_but_off', (s, c) =>
+    c.grant === 'authorization_code' && s.require_pushed_authorization_requests === true && c.par === 'never'
+      ? { severity: 'error', field: 'par', message: 'The server accepts only pushed authorization requests (require_pushed_authorization_requests), and pushing is off: the authorization endpoint will refuse the request.', fix: 'Set pushed authorization requests to “when offered”.' }
+      : null],
+  ['par_offered', (s, c) =>
+    c.grant === 'authorization_code' && s.pushed_authorization_request_endpoint && c.par !== 'never'
+      ? { severity: 'info', field: 'par', message: `The console will push each authorization request to ${s.pushed_authorization_request_endpoint} (RFC 9126) with the client’s authentication; the browser carries only the request_uri it gets back.`, fix: 'Nothing to do. Set pushed authorization requests to “never” to send them through the browser instead.' }
+      : null],
 ];
 
 /** Every finding code the checks can produce (for tests and docs). */

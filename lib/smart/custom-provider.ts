@@ -79,6 +79,9 @@ export function customProviderToProvider(record: CustomProviderRecord): Provider
         jwksUrl: server.jwks_uri,
         introspectionPath: introspection && introspection.origin === token.origin ? introspection.pathname : undefined,
         issuer: server.issuer,
+        pushedAuthorizationUrl: server.pushed_authorization_request_endpoint,
+        requirePushedAuthorizationRequests: server.require_pushed_authorization_requests === true,
+        dpopSigningAlgs: server.dpop_signing_alg_values_supported,
         userSupplied: record.environmentKind !== 'builtin',
         allowedPathPrefixes: [fhirBasePath],
         note: `Discovered from ${record.discoveryUrl}.`,
@@ -104,6 +107,8 @@ export function customProviderToProvider(record: CustomProviderRecord): Provider
       // OpenID Connect Core §11: offline access is asked with prompt=consent, or the server drops offline_access.
       authorizeParams: config.scopes.includes('openid') && config.scopes.includes('offline_access') ? { prompt: 'consent' } : {},
       refresh: { supported: refreshable, rotates: false },
+      dpop: config.dpop === true,
+      pushAuthorizationRequests: config.par !== 'never',
     },
     documentedTokenLifetimeSeconds: config.grant === 'client_credentials' ? 300 : 3600,
     tokenFormat: 'jwt',

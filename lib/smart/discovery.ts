@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import type { ExchangeDto } from '@/lib/contract/schemas';
-import { ENDPOINT_FIELDS, LIST_FIELDS, type DiscoveredServerDto, type DocumentKind, type EndpointField, type ListField } from '@/lib/contract/smart';
+import { BOOLEAN_FIELDS, ENDPOINT_FIELDS, LIST_FIELDS, type BooleanField, type DiscoveredServerDto, type DocumentKind, type EndpointField, type ListField } from '@/lib/contract/smart';
 import { sendOutbound, type OutboundResult } from '@/lib/http/outbound';
 import { checkOutboundUrl, type UrlPolicyOptions } from './url-policy';
 import { getHeader } from '@/lib/contract/headers';
@@ -17,7 +17,7 @@ import { getHeader } from '@/lib/contract/headers';
 export type { DocumentKind };
 
 /** One document's fields, each parsed on its own so one bad field does not hide the rest. */
-export type ParsedDocument = { issuer?: string } & Partial<Record<EndpointField, string>> & Partial<Record<ListField, string[]>>;
+export type ParsedDocument = { issuer?: string } & Partial<Record<EndpointField, string>> & Partial<Record<ListField, string[]>> & Partial<Record<BooleanField, boolean>>;
 
 export interface FieldProblem {
   field: string;
@@ -67,6 +67,11 @@ export function parseDiscoveryDocument(
     if (parsed.success) document[field] = parsed.data;
     else problems.push({ field, problem: 'malformed', detail: `${field} should be an array of strings; got ${describe(raw[field])}.` });
   }
+  for (const field of BOOLEAN_FIELDS) {
+    if (raw[field] === undefined) continue;
+    if (typeof raw[field] === 'boolean') document[field] = raw[field];
+    else problems.push({ field, problem: 'malformed', detail: `${field} should be true or false; got ${describe(raw[field])}.` });
+  }
   for (const field of REQUIRED[kind]) {
     if (raw[field] === undefined) problems.push({ field, problem: 'missing', detail: `${kind} has no ${field}.` });
   }
@@ -114,7 +119,7 @@ export type DiscoveredServer = DiscoveredServerDto;
 
 export interface Disagreement {
   field: keyof ParsedDocument;
-  values: { source: DocumentKind; value: string | string[] }[];
+  values: { source: DocumentKind; value: string | string[] | boolean }[];
 }
 
 export interface DiscoveryResult {
@@ -216,7 +221,7 @@ export function mergeDocuments(docs: { kind: DocumentKind; document: ParsedDocum
   const ordered = [...docs].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'smart-configuration' ? -1 : 1));
   const server: DiscoveredServer = { smart_versions: [], sources: {} };
   const disagreements: Disagreement[] = [];
-  const fields = ['issuer', ...ENDPOINT_FIELDS, ...LIST_FIELDS] as const;
+  const fields = ['issuer', ...ENDPOINT_FIELDS, ...LIST_FIELDS, ...BOOLEAN_FIELDS] as const;
   for (const field of fields) {
     const seen = ordered.flatMap((d) => (d.document[field] === undefined ? [] : [{ source: d.kind, value: d.document[field] }]));
     const first = seen[0];
@@ -311,7 +316,8 @@ function stripSlash(s: string): string {
   return s.replace(/\/+$/, '');
 }
 
-function canonical(v: string | string[]): string {
+function canonical(v: string | string[] | boolean): string {
+  if (typeof v === 'boolean') return String(v);
   return Array.isArray(v) ? JSON.stringify([...new Set(v)].sort()) : stripSlash(v);
 }
 
