@@ -117,6 +117,7 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
         grant: form.grant,
         scopes: parseScopes(form.scopes),
         ...(authCode && saved ? { providerId: saved.id } : {}),
+        ...(form.dpop ? { dpopBoundAccessTokens: true } : {}),
       },
       { onSuccess: (answer) => set('clientId', answer.clientId) },
     );
@@ -162,8 +163,43 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
                 <option value="ehr">EHR launch</option>
               </Select>
             </Field>
+            <Field
+              htmlFor="smart-par"
+              label="Pushed authorization requests (PAR)"
+              hint={
+                server.pushed_authorization_request_endpoint
+                  ? `Offered${server.require_pushed_authorization_requests ? ' and required' : ''}: RFC 9126.`
+                  : 'The server offers none: requests go through the browser.'
+              }
+            >
+              <Select id="smart-par" aria-invalid={invalid('par')} value={form.par} onChange={(e) => set('par', e.target.value as ProviderFormState['par'])}>
+                <option value="when_offered">When offered: push, the browser carries only request_uri</option>
+                <option value="never">Never: send the parameters through the browser</option>
+              </Select>
+            </Field>
           </>
         )}
+        <div className="sm:col-span-2">
+          <label className="flex items-start gap-2 text-sm text-zinc-800 dark:text-zinc-200">
+            <input
+              id="smart-dpop"
+              type="checkbox"
+              className="mt-1 size-4 shrink-0"
+              checked={form.dpop}
+              aria-invalid={invalid('dpop')}
+              aria-describedby="smart-dpop-hint"
+              onChange={(e) => set('dpop', e.target.checked)}
+              data-testid="smart-dpop"
+            />
+            <span>
+              <span className="font-medium">Sender-constrained tokens (DPoP)</span>
+              <span id="smart-dpop-hint" className="block text-xs leading-5 text-zinc-600 dark:text-zinc-400">
+                RFC 9449: every token and API request carries a proof signed by a key the console keeps on its server, so a copied token is useless.{' '}
+                {advertised(server.dpop_signing_alg_values_supported)}
+              </span>
+            </span>
+          </label>
+        </div>
         <Field
           htmlFor="smart-scopes"
           className="sm:col-span-2"

@@ -28,6 +28,10 @@ export interface ProviderFormState {
   keyKid: string;
   /** Where FHIR requests go; '' means the discovery URL. */
   fhirBaseUrl: string;
+  /** RFC 9449 sender-constrained tokens. */
+  dpop: boolean;
+  /** RFC 9126: push the authorization request when the server offers it. */
+  par: NonNullable<IntendedConfiguration['par']>;
 }
 
 export const CLIENT_AUTH_METHODS: readonly ClientAuth[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
@@ -128,6 +132,9 @@ export function initialFormState(discoveryUrl: string, server: DiscoveredServerD
     clientId: '',
     keyKid: chooseKey(keys, server),
     fhirBaseUrl: '',
+    // A server that takes DPoP proofs gets them: its tokens are then bound to a key no one else holds.
+    dpop: (server.dpop_signing_alg_values_supported ?? []).length > 0,
+    par: 'when_offered',
   };
 }
 
@@ -143,6 +150,8 @@ export function formFromSaved(provider: CustomProviderDto): ProviderFormState {
     clientId: provider.clientId,
     keyKid: provider.keyKid ?? '',
     fhirBaseUrl: provider.fhirBaseUrl === provider.discoveryUrl ? '' : provider.fhirBaseUrl,
+    dpop: provider.config.dpop === true,
+    par: provider.config.par ?? 'when_offered',
   };
 }
 
@@ -181,6 +190,8 @@ export function toIntendedConfiguration(
     scopes: parseScopes(state.scopes),
     ...(state.grant === 'authorization_code' && redirectUri ? { redirectUri } : {}),
     launch: state.launch,
+    dpop: state.dpop,
+    ...(state.grant === 'authorization_code' ? { par: state.par } : {}),
   };
 }
 

@@ -181,6 +181,8 @@ export const registerClientRequestSchema = z.object({
   providerId: customProviderIdSchema.optional(),
   /** The key the client will sign with: its algorithm is registered as token_endpoint_auth_signing_alg. */
   keyKid: z.string().max(128).optional(),
+  /** RFC 9449 §5.2: register the client as one that always sends DPoP proofs. */
+  dpopBoundAccessTokens: z.boolean().optional(),
 });
 export const registerClientResponseSchema = z.object({
   clientId: z.string(),

@@ -208,7 +208,7 @@ const REGISTRATION_SECRETS = ['client_secret', 'registration_access_token'];
 export async function registerClient(
   ctx: CustomProviderContext,
   workspace: Workspace,
-  input: { discoveryUrl: string; clientName: string; grant: 'authorization_code' | 'client_credentials'; scopes: string[]; redirectUri?: string; keyKid?: string },
+  input: { discoveryUrl: string; clientName: string; grant: 'authorization_code' | 'client_credentials'; scopes: string[]; redirectUri?: string; keyKid?: string; dpopBoundAccessTokens?: boolean },
 ): Promise<RegisterClientResponse> {
   if (workspace.keys.length === 0) {
     throw new HttpError(409, 'conflict', 'Your JWKS has no key yet, so there is nothing for the server to verify assertions with.', { hint: 'Generate or import a key under Client keys first.' });
@@ -241,6 +241,8 @@ export async function registerClient(
     response_types: input.grant === 'authorization_code' ? ['code'] : [],
     redirect_uris: input.grant === 'authorization_code' ? [input.redirectUri] : [],
     ...(input.scopes.length > 0 ? { scope: input.scopes.join(' ') } : {}),
+    // RFC 9449 §5.2: the server then refuses this client's token requests without a DPoP proof.
+    ...(input.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
   };
   const url = new URL(registrationEndpoint);
   const sent = await sendOutbound(
