@@ -190,8 +190,9 @@ export function toIntendedConfiguration(
     scopes: parseScopes(state.scopes),
     ...(state.grant === 'authorization_code' && redirectUri ? { redirectUri } : {}),
     launch: state.launch,
-    dpop: state.dpop,
-    ...(state.grant === 'authorization_code' ? { par: state.par } : {}),
+    // Only what differs from the defaults (no DPoP, push when offered), so a saved configuration reads back the same.
+    ...(state.dpop ? { dpop: true } : {}),
+    ...(state.grant === 'authorization_code' && state.par === 'never' ? { par: 'never' as const } : {}),
   };
 }
 
