@@ -81,6 +81,11 @@ export const providerEnvironmentDtoSchema = z.object({
   /** The path prefixes the BFF sends requests to (lib/contract/environment-paths.ts). */
   allowedPathPrefixes: z.array(z.string()),
   note: z.string().optional(),
+  /** RFC 9126: where the environment takes pushed authorization requests, and whether it takes only those. */
+  pushedAuthorizationUrl: z.string().optional(),
+  requirePushedAuthorizationRequests: z.boolean().optional(),
+  /** RFC 9449 §5.1: the algorithms of the DPoP proofs it takes; absent when it advertises none. */
+  dpopSigningAlgs: z.array(z.string()).optional(),
 });
 
 export type ProviderEnvironmentDto = z.infer<typeof providerEnvironmentDtoSchema>;
@@ -109,6 +114,10 @@ export const grantDtoSchema = z.object({
   refresh: z.object({ supported: z.boolean(), rotates: z.boolean() }),
   /** How long this grant's access tokens live by the provider's docs (a preset's grant may differ). */
   documentedTokenLifetimeSeconds: z.number(),
+  /** RFC 9449: the flow sends DPoP proofs, and its tokens are bound to the session's key. */
+  dpop: z.boolean().optional(),
+  /** RFC 9126: the flow pushes its authorization requests where the environment takes them (absent: it does). */
+  pushAuthorizationRequests: z.boolean().optional(),
 });
 export type GrantDto = z.infer<typeof grantDtoSchema>;
 

@@ -52,5 +52,6 @@ export function toTokenDto(token: StoredToken, reuse?: { reason: string }, rotat
     reuseReason: reuse?.reason,
     exchangeId: token.exchangeId,
     refusal: token.refusal,
+    dpop: token.dpop,
   };
 }

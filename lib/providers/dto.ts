@@ -16,6 +16,8 @@ function toGrantDto(grant: GrantRecipe, provider: Provider): GrantDto {
     codeBinding: codeBindingOf(grant),
     stateMinLength: grant.stateMinLength,
     refresh: grant.refresh,
+    dpop: grant.dpop,
+    pushAuthorizationRequests: grant.pushAuthorizationRequests,
   };
 }
 
@@ -34,6 +36,9 @@ export function toProviderDto(provider: Provider, builtinEnabled: boolean, publi
       authorizeUrl: browser.authorizeUrl?.toString(),
       introspectionUrl: server.introspectionUrl?.toString(),
       allowedPathPrefixes: server.environment.allowedPathPrefixes,
+      pushedAuthorizationUrl: server.pushedAuthorizationUrl?.toString(),
+      requirePushedAuthorizationRequests: server.environment.requirePushedAuthorizationRequests,
+      dpopSigningAlgs: server.environment.dpopSigningAlgs,
     };
   };
   return {
