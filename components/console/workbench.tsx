@@ -11,6 +11,7 @@ import {
   type Selection,
 } from '@/components/flows/credential-options';
 import { FailureSimulation } from '@/components/flows/failure-simulation';
+import { sandboxFeaturesOf } from '@/lib/contract/simulated-failures';
 import { TOKEN_ACTION_ID, TOKEN_REQUEST_FORM_ID } from '@/components/flows/token-form-ids';
 import { TokenRequestForm } from '@/components/flows/token-request-form';
 import { RefreshErrorCard } from '@/components/jwt/refresh-error-card';
@@ -219,6 +220,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
               providerId={provider.id}
               providerName={provider.name}
               failures={getProviderSimulations(session.data?.simulations, provider.id)}
+              features={sandboxFeaturesOf(provider.environments.find((env) => env.kind === 'builtin') ?? {})}
             />
           )
         }

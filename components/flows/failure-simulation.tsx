@@ -6,13 +6,16 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { useSetSimulations } from '@/lib/client/hooks';
 import type { SimulatedFailure } from '@/lib/contract/schemas';
-import { simulatedFailureOptions, toggleFailure } from '@/lib/client/simulations';
+import { simulatedFailureOptions, simulatedFailureOptionsFor, toggleFailure } from '@/lib/client/simulations';
+import type { SandboxFeatures } from '@/lib/contract/simulated-failures';
 
 export interface FailureSimulationProps {
   providerId: string;
   providerName: string;
   /** The failures switched on for this provider in the session. */
   failures: readonly SimulatedFailure[];
+  /** What the provider's built-in sandbox supports: its DPoP and PAR failures are offered only then. */
+  features: SandboxFeatures;
 }
 
 /**
@@ -20,7 +23,8 @@ export interface FailureSimulationProps {
  * session only, so the console's reaction and explanation can be watched; what is on stays named beside the button.
  * Shown only on the built-in sandbox.
  */
-export function FailureSimulation({ providerId, providerName, failures }: FailureSimulationProps) {
+export function FailureSimulation({ providerId, providerName, failures, features }: FailureSimulationProps) {
+  const options = simulatedFailureOptionsFor(features);
   const setSimulations = useSetSimulations();
   // What was asked for, shown from the click on (a controlled checkbox would otherwise flip back) until the
   // server's answer is in the session.
@@ -89,7 +93,7 @@ export function FailureSimulation({ providerId, providerName, failures }: Failur
             </Button>
           </header>
           <ul className="space-y-3 px-4 py-4">
-            {simulatedFailureOptions.map((option) => {
+            {options.map((option) => {
               const id = `simulate-${providerId}-${option.value}`;
               return (
                 <li key={option.value} className="flex items-start gap-2.5">

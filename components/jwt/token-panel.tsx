@@ -13,6 +13,7 @@ import { CLAIM_DESCRIPTIONS, HEADER_DESCRIPTIONS, orderClaims } from './claim-ut
 import { RESPONSE_FIELD_DESCRIPTIONS } from './fact-utils';
 import { ClaimsTable } from './claims-table';
 import { ClientAssertionSection } from './client-assertion-section';
+import { DpopSection } from './dpop-section';
 import { getCountdown } from './countdown-utils';
 import { GrantedScopes } from './granted-scopes';
 import { RefreshPanel, type RefreshControls } from './refresh-panel';
@@ -205,6 +206,8 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
       )}
 
       {token.clientAssertion && <ClientAssertionSection assertion={token.clientAssertion} now={now} />}
+
+      {token.dpop && <DpopSection binding={token.dpop} now={now} />}
 
       {token.idToken && (
         <section className="mt-5" data-testid="id-token">

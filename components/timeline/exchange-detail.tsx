@@ -4,6 +4,8 @@ import { HeadersTable } from '@/components/ui/headers-table';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 import { formatBytes } from '@/components/fhir/fhir-utils';
 import { ExchangeBody } from './exchange-body';
+import { DpopProofTables } from '@/components/jwt/dpop-section';
+import { epochToMs } from '@/lib/client/relative-time';
 
 /** Request and response side by side, as the server recorded them (secrets already redacted). */
 export function ExchangeDetail({ exchange }: { exchange: ExchangeDto }) {
@@ -16,6 +18,11 @@ export function ExchangeDetail({ exchange }: { exchange: ExchangeDto }) {
         </p>
         <HeadersTable headers={exchange.request.headers} />
         <ExchangeBody body={exchange.request.body} emptyLabel="Empty body" />
+        {exchange.dpop && (
+          <Disclosure summary={`DPoP proof, decoded${exchange.dpop.answersNonceChallenge ? ' · answers the nonce challenge' : ''}`}>
+            <DpopProofTables proof={exchange.dpop} now={epochToMs(exchange.startedAt)} label="DPoP proof" />
+          </Disclosure>
+        )}
       </section>
       <section className="min-w-0 space-y-2">
         <h4 className="text-xs font-semibold tracking-wide text-zinc-600 uppercase">Response</h4>

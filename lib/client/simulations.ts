@@ -1,4 +1,4 @@
-import { simulatedFailureTable, type SimulatedFailure } from '@/lib/contract/simulated-failures';
+import { failuresFor, simulatedFailureTable, type SandboxFeatures, type SimulatedFailure } from '@/lib/contract/simulated-failures';
 import type { SimulationsDto } from '@/lib/contract/schemas';
 
 /**
@@ -8,6 +8,12 @@ import type { SimulationsDto } from '@/lib/contract/schemas';
 export const simulatedFailureOptions: ReadonlyArray<{ value: SimulatedFailure; label: string; description: string }> = simulatedFailureTable.map(
   ({ value, label, description }) => ({ value, label, description }),
 );
+
+/** The card's options for a sandbox with these features (DPoP and PAR failures only where it supports them). */
+export function simulatedFailureOptionsFor(features: SandboxFeatures): typeof simulatedFailureOptions {
+  const offered = new Set(failuresFor(features));
+  return simulatedFailureOptions.filter((option) => offered.has(option.value));
+}
 
 /** The failures switched on for a provider in the session. */
 export function getProviderSimulations(simulations: readonly SimulationsDto[] | undefined, providerId: string): SimulatedFailure[] {

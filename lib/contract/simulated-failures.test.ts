@@ -4,7 +4,8 @@ import { simulatedFailureSchema as reexportedSchema } from '@/lib/contract/schem
 import { simulatedFailureOptions, toggleFailure } from '@/lib/client/simulations';
 import { simulatesTokenFailure } from '@/lib/http/simulation';
 import { readSimulatedFailures } from '@/lib/sandbox/shared/simulation';
-import { simulatedFailureSchema, simulatedFailureTable, simulateHeader, tokenSideFailures } from './simulated-failures';
+import { providers } from '@/lib/providers';
+import { failuresFor, sandboxFeaturesOf, simulatedFailureSchema, simulatedFailureTable, simulateHeader, tokenSideFailures } from './simulated-failures';
 
 describe('the one table of simulated failures', () => {
   const values = simulatedFailureTable.map((row) => row.value);
@@ -33,6 +34,18 @@ describe('the one table of simulated failures', () => {
       expect(simulatesTokenFailure('builtin', [row.value]), row.value).toBe(tokenSide);
       expect(simulatesTokenFailure('sandbox', [row.value]), row.value).toBe(false);
     }
+  });
+
+  it('offers the DPoP and PAR failures only where a sandbox supports them: the SMART reference server, not the others', () => {
+    const needing = simulatedFailureTable.filter((row) => 'needs' in row).map((row) => row.value);
+    expect(needing).toEqual(['dpop_nonce_required', 'dpop_invalid_proof', 'dpop_replayed_jti', 'par_not_used', 'par_expired_request_uri']);
+    const offered = (providerId: string) => failuresFor(sandboxFeaturesOf(providers.find((p) => p.id === providerId)!.environments.find((e) => e.kind === 'builtin')!));
+    expect(offered('smart')).toEqual(values);
+    for (const id of ['bcda', 'bluebutton', 'candid', '1uphealth', 'healthsherpa']) {
+      expect(offered(id), id).toEqual(values.filter((v) => !needing.includes(v)));
+    }
+    expect(failuresFor({ dpop: true, par: false })).toContain('dpop_invalid_proof');
+    expect(failuresFor({ dpop: true, par: false })).not.toContain('par_not_used');
   });
 
   it('imports zod and nothing else, so the browser and the server can both use it', () => {

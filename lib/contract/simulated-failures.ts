@@ -179,6 +179,14 @@ export interface SandboxFeatures {
   par: boolean;
 }
 
+/** What a built-in sandbox environment supports, from what it advertises: DPoP algorithms, a PAR endpoint. */
+export function sandboxFeaturesOf(environment: { dpopSigningAlgs?: readonly string[]; pushedAuthorizationUrl?: unknown; pushedAuthorizationPath?: unknown }): SandboxFeatures {
+  return {
+    dpop: (environment.dpopSigningAlgs ?? []).length > 0,
+    par: Boolean(environment.pushedAuthorizationUrl ?? environment.pushedAuthorizationPath),
+  };
+}
+
 /** The failures a sandbox with these features can simulate, in the table's order. */
 export function failuresFor(features: SandboxFeatures): SimulatedFailure[] {
   return simulatedFailureTable.filter((row: SimulatedFailureRow) => row.needs === undefined || features[row.needs]).map((row) => row.value);

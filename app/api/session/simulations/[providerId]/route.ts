@@ -2,6 +2,7 @@ import { simulationsRequestSchema, type SimulationsDto } from '@/lib/contract/sc
 import { defineProviderRoute } from '@/lib/http/provider-route';
 import { HttpError } from '@/lib/http/errors';
 import { builtinSandboxesEnabled } from '@/lib/providers/builtin-sandboxes';
+import { failuresFor, sandboxFeaturesOf } from '@/lib/contract/simulated-failures';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,8 +16,16 @@ export const PUT = defineProviderRoute({ body: simulationsRequestSchema, session
       hint: 'Unset BUILTIN_SANDBOXES=off to use them.',
     });
   }
-  if (!provider.environments.some((env) => env.kind === 'builtin')) {
+  const sandbox = provider.environments.find((env) => env.kind === 'builtin');
+  if (!sandbox) {
     throw new HttpError(400, 'bad_request', `${provider.name} has no built-in sandbox, so its failures cannot be simulated.`);
+  }
+  const offered = failuresFor(sandboxFeaturesOf(sandbox));
+  const unsupported = body.failures.filter((failure) => !offered.includes(failure));
+  if (unsupported.length > 0) {
+    throw new HttpError(400, 'bad_request', `${provider.name}'s built-in sandbox cannot simulate ${unsupported.join(', ')}: it offers neither DPoP nor pushed authorization requests where those need them.`, {
+      hint: 'DPoP and PAR failures are simulated by the SMART reference server.',
+    });
   }
   const failures = await vault.setSimulations(session.sid, provider.id, body.failures);
   return { providerId: provider.id, failures };
