@@ -21,6 +21,11 @@
 //   drops that dispatcher. A production AS would keep it.
 // - `rotateRefreshToken: true`: every refresh answers with a new refresh token and consumes the old one (the
 //   default rotates confidential clients' tokens only after 70% of their lifetime).
+// - `features.dPoP` (RFC 9449, on by default) with a `nonceSecret` and `requireNonce: () => true`: every DPoP
+//   proof must carry a server nonce, so a client meets the use_dpop_nonce challenge on its first request.
+// - `features.pushedAuthorizationRequests` (RFC 9126) is on by default; a client registered with
+//   `require_pushed_authorization_requests` must use it.
+import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import Provider from 'oidc-provider';
 
@@ -67,6 +72,8 @@ const provider = new Provider(issuer, {
     clientCredentials: { enabled: true },
     registration: { enabled: true },
     revocation: { enabled: true },
+    dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
+    pushedAuthorizationRequests: { enabled: true },
   },
   pkce: { required: () => true },
   rotateRefreshToken: true,
@@ -80,7 +87,7 @@ const provider = new Provider(issuer, {
 
 // One line per refused request, with oidc-provider's own detail (the response says only "client authentication
 // failed"): the tests read these to assert why a client assertion was refused.
-for (const event of ['grant.error', 'registration_create.error', 'authorization.error', 'server_error']) {
+for (const event of ['grant.error', 'registration_create.error', 'authorization.error', 'pushed_authorization_request.error', 'server_error']) {
   provider.on(event, (_ctx, error) => {
     console.log(`${event} ${error.error ?? error.name}: ${error.error_detail ?? error.error_description ?? error.message}`);
   });

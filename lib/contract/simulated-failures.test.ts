@@ -37,7 +37,7 @@ describe('the one table of simulated failures', () => {
   });
 
   it('offers the DPoP and PAR failures only where a sandbox supports them: the SMART reference server, not the others', () => {
-    const needing = simulatedFailureTable.filter((row) => 'needs' in row).map((row) => row.value);
+    const needing: string[] = simulatedFailureTable.filter((row) => 'needs' in row).map((row) => row.value);
     expect(needing).toEqual(['dpop_nonce_required', 'dpop_invalid_proof', 'dpop_replayed_jti', 'par_not_used', 'par_expired_request_uri']);
     const offered = (providerId: string) => failuresFor(sandboxFeaturesOf(providers.find((p) => p.id === providerId)!.environments.find((e) => e.kind === 'builtin')!));
     expect(offered('smart')).toEqual(values);

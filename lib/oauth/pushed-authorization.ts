@@ -46,7 +46,7 @@ export async function pushAuthorizationRequest(ctx: TokenEndpointContext, flow: 
   const { response } = result;
   const body = readJsonObject(redactText(response.text, secrets));
   if (response.status !== 201 && response.status !== 200) {
-    const dpop = proof ? explainDpopRefusal(response, redactText(response.text, secrets), where, nonceAnswered) : undefined;
+    const dpop = explainDpopRefusal(response, redactText(response.text, secrets), where, nonceAnswered, proof !== undefined);
     const error = typeof body?.error === 'string' ? body.error : undefined;
     const description = typeof body?.error_description === 'string' ? body.error_description : undefined;
     throw new HttpError(424, 'upstream_rejected', dpop?.message ?? `${where} refused the request (${response.status}${error ? ` ${error}` : ''}${description ? `: ${description}` : ''}).`, {

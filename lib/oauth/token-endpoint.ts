@@ -79,8 +79,8 @@ export async function callTokenEndpoint(
   await record(exchange);
 
   if (response.status !== 200) {
-    if (proof) {
-      const dpopRefusal = explainDpopRefusal(response, redactText(response.text, secrets), `${provider.name}'s token endpoint`, nonceAnswered);
+    {
+      const dpopRefusal = explainDpopRefusal(response, redactText(response.text, secrets), `${provider.name}'s token endpoint`, nonceAnswered, proof !== undefined);
       if (dpopRefusal) {
         throw new HttpError(424, 'upstream_rejected', dpopRefusal.message, {
           hint: dpopRefusal.hint,
@@ -107,7 +107,7 @@ export async function callTokenEndpoint(
       explained.code,
       explained.message,
       {
-        hint: explained.hint,
+        hint: `${explained.hint}${proof === undefined && response.status === 400 ? dpopOfferedNote(env.environment.dpopSigningAlgs) : ''}`,
         upstream: { status: response.status, contentType: response.contentType, body: exchange.response?.body ?? '' },
         exchangeId: exchange.id,
         clientAssertion: options.clientAssertion,
@@ -239,10 +239,17 @@ function confirmedJkt(accessToken: string): string | null {
 }
 
 /**
- * A token endpoint's refusal of the DPoP proof in words (RFC 9449 §5.2 `invalid_dpop_proof`, §8 a nonce asked for
- * again after the console answered it); undefined for any other error, which the generic explanation covers.
+ * An authorization server's refusal about DPoP in words (RFC 9449 §5.2 `invalid_dpop_proof`, §8 a nonce asked for
+ * again after the console answered it, or any error that names DPoP, such as a proof missing for a client registered
+ * with dpop_bound_access_tokens); undefined for any other error, which the generic explanation covers.
  */
-export function explainDpopRefusal(response: { status: number }, redactedBody: string, endpointName: string, nonceAnswered: boolean): { message: string; hint: string } | undefined {
+export function explainDpopRefusal(
+  response: { status: number },
+  redactedBody: string,
+  endpointName: string,
+  nonceAnswered: boolean,
+  proofSent: boolean,
+): { message: string; hint: string } | undefined {
   const body = readJsonObject(redactedBody);
   const error = typeof body?.error === 'string' ? body.error : undefined;
   const description = typeof body?.error_description === 'string' ? body.error_description : undefined;
@@ -254,9 +261,24 @@ export function explainDpopRefusal(response: { status: number }, redactedBody: s
         : explainDpopProblem('nonce').fix,
     };
   }
-  if (error !== 'invalid_dpop_proof') return undefined;
+  if (error !== 'invalid_dpop_proof' && !/dpop/i.test(description ?? '')) return undefined;
+  if (!proofSent) {
+    return {
+      message: `${endpointName} wants a DPoP proof, and the request carried none (${response.status} ${error ?? ''}${description ? `: ${description}` : ''}).`,
+      hint: explainDpopProblem('DPoP proof required').fix,
+    };
+  }
   const { fix } = explainDpopProblem(description);
-  return { message: `${endpointName} refused the DPoP proof (${response.status} invalid_dpop_proof${description ? `: ${description}` : ''}).`, hint: fix };
+  return { message: `${endpointName} refused the DPoP proof (${response.status} ${error ?? 'error'}${description ? `: ${description}` : ''}).`, hint: fix };
+}
+
+/**
+ * A server that takes DPoP proofs may refuse a client registered with dpop_bound_access_tokens for sending none
+ * (RFC 9449 §5.2), and many say only "invalid_grant" (oidc-provider: "grant request is invalid"): worth naming.
+ */
+function dpopOfferedNote(algs: readonly string[] | undefined): string {
+  if (!algs || algs.length === 0) return '';
+  return ` The server also takes DPoP proofs (${algs.join(', ')}), and refuses a client registered with dpop_bound_access_tokens that sends none (RFC 9449 §5.2): if this client is one, turn DPoP on.`;
 }
 
 function redactExchangeBody(exchange: ExchangeDto, secrets: string[]): ExchangeDto {

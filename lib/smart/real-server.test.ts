@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintClientAssertion, backendServicesTokenForm } from './client-assertion';
 import { generateClientKey, publicJwks, type StoredClientKey } from './client-keys';
 import { checkConfiguration } from './config-checks';
 import { discoverServer, type DiscoveryResult } from './discovery';
+import { startRealAuthorizationServer, type RealAuthorizationServer } from '@/test/real-as';
 
 /**
  * lib/smart against a real authorization server (issue #8): panva's oidc-provider, configured by
@@ -14,11 +13,8 @@ import { discoverServer, type DiscoveryResult } from './discovery';
  * accepts and refuses is what a standards-compliant server does with what lib/smart produces.
  */
 
-const AS_SCRIPT = fileURLToPath(new URL('../../e2e/support/smart-as.mjs', import.meta.url));
-
-let as: ChildProcess;
+let as: RealAuthorizationServer;
 let issuer = '';
-const asOutput: string[] = [];
 let jwksServer: Server;
 let jwksUri = '';
 const jwksHits: string[] = [];
@@ -26,7 +22,7 @@ const keys: StoredClientKey[] = [];
 let discovery: DiscoveryResult;
 
 function refusals(): string[] {
-  return asOutput.join('').split('\n').filter((l) => l.startsWith('grant.error'));
+  return as.output.join('').split('\n').filter((l) => l.startsWith('grant.error'));
 }
 
 /**
@@ -36,30 +32,6 @@ function refusals(): string[] {
 async function refusalAfter(seen: number): Promise<string | undefined> {
   for (let i = 0; i < 50 && refusals().length <= seen; i++) await new Promise((resolve) => setTimeout(resolve, 20));
   return refusals()[seen];
-}
-
-function startServer(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // Port 0 is not accepted by the script; ask the OS for a free one first.
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => {
-        as = spawn(process.execPath, [AS_SCRIPT], { env: { ...process.env, SMART_AS_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-        const timer = setTimeout(() => reject(new Error(`the AS did not start:\n${asOutput.join('')}`)), 4_000);
-        as.stderr?.on('data', (chunk: Buffer) => asOutput.push(chunk.toString()));
-        as.stdout?.on('data', (chunk: Buffer) => {
-          asOutput.push(chunk.toString());
-          const ready = /^ready (\S+)$/m.exec(asOutput.join(''));
-          if (ready?.[1]) {
-            clearTimeout(timer);
-            resolve(ready[1]);
-          }
-        });
-        as.once('exit', (code) => reject(new Error(`the AS exited with ${code}:\n${asOutput.join('')}`)));
-      });
-    });
-  });
 }
 
 async function register(metadata: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -81,8 +53,9 @@ async function tokenRequest(form: URLSearchParams): Promise<{ status: number; bo
 }
 
 beforeAll(async () => {
-  const [started, es384, rs384] = await Promise.all([startServer(), generateClientKey('ES384'), generateClientKey('RS384')]);
-  issuer = started;
+  const [started, es384, rs384] = await Promise.all([startRealAuthorizationServer(), generateClientKey('ES384'), generateClientKey('RS384')]);
+  as = started;
+  issuer = started.issuer;
   keys.push(es384, rs384);
   jwksServer = createServer((req, res) => {
     jwksHits.push(req.url ?? '');
@@ -94,7 +67,7 @@ beforeAll(async () => {
 }, 10_000);
 
 afterAll(async () => {
-  as?.kill('SIGTERM');
+  as?.stop();
   await new Promise<void>((resolve) => (jwksServer ? jwksServer.close(() => resolve()) : resolve()));
 });
 
