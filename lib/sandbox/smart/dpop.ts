@@ -100,7 +100,7 @@ function claimsProblem(claims: JWTPayload, expected: ProofExpectations, nowSecon
   const htu = htuProblem(claims.htu, expected.url);
   if (htu) return `${htu}.`;
   if (typeof claims.iat !== 'number') return 'The proof has no iat (its creation time, in seconds since the epoch).';
-  const age = Math.round(nowSeconds - claims.iat);
+  const age = Math.round(Math.floor(nowSeconds) - claims.iat);
   if (age > proofMaxAgeSeconds) return `iat is ${age} s in the past; proofs older than ${proofMaxAgeSeconds} s are refused.`;
   if (-age > proofMaxFutureSeconds) return `iat is ${-age} s in the future; more than ${proofMaxFutureSeconds} s of clock skew is refused.`;
   return undefined;

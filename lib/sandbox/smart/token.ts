@@ -52,7 +52,7 @@ function missingProof(client: SmartClient, proof: TokenProof): Response | undefi
   if (!client.dpopBoundAccessTokens || proof.jkt) return undefined;
   return oauthError(
     'invalid_dpop_proof',
-    'This client is registered with dpop_bound_access_tokens: every token request must carry a DPoP proof (RFC 9449 §5.2).',
+    'This client is registered with dpop_bound_access_tokens: every token request must carry a DPoP proof (RFC 9449 §5.2)',
   );
 }
 
