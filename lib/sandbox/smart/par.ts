@@ -19,7 +19,10 @@ import { readTokenForm } from './token';
 /** RFC 9126 §2.2: a short lifetime; the browser goes straight to the authorize endpoint. */
 export const pushedRequestLifetimeSeconds = 60;
 const requestUriPrefix = 'urn:ietf:params:oauth:request_uri:';
+/** Pushed requests kept at most (public clients can push without a secret); the oldest is forgotten first. */
+const maxPushedRequests = 10_000;
 
+/** Answers a push: 201 with `request_uri` and `expires_in`, or the JSON error the authorize endpoint would redirect with. */
 export async function handlePushedAuthorization(context: SmartContext, request: Request): Promise<Response> {
   if (request.method !== 'POST') return methodNotAllowed(['POST']);
   const form = await readTokenForm(request, 'The pushed authorization request endpoint');
@@ -71,5 +74,10 @@ export async function handlePushedAuthorization(context: SmartContext, request: 
     simulatedExpiry,
   };
   context.store.pushed.set(record.requestUri, record);
+  // A Map iterates in insertion order: the first key is the oldest push.
+  for (const uri of context.store.pushed.keys()) {
+    if (context.store.pushed.size <= maxPushedRequests) break;
+    context.store.pushed.delete(uri);
+  }
   return json({ request_uri: record.requestUri, expires_in: pushedRequestLifetimeSeconds }, 201, proof.nonce ? { 'DPoP-Nonce': proof.nonce } : {});
 }
