@@ -7,6 +7,8 @@ import type { CredentialPreset } from '@/lib/providers/schema';
 import { browserFetch, ORIGIN } from '@/test/route-harness';
 import { signInAtSandbox } from '@/test/sandbox-browser';
 import { simulateHeader } from '@/lib/contract/simulated-failures';
+import { simulating } from './shared/test-helpers';
+import * as smartTest from './smart/test-helpers';
 
 /**
  * Every built-in sandbox acts on every simulated failure where the one table (lib/contract/simulated-failures.ts)
@@ -208,7 +210,8 @@ describe('the simulated failures act where the table says, in every built-in san
         const [token, api] = await Promise.all([sandbox.tokenRequest(failure), sandbox.apiRequest(failure)]);
         return [...(same(token, normal) ? ['left the token endpoint alone'] : []), ...(same(api, normal) ? ['left the API alone'] : [])];
       },
-      // A request without a DPoP proof, and a token request (no authorization request): neither may change.
+      // A request without a DPoP proof, and a token request (no authorization request): neither may change. The
+      // changes these rows do make are checked on the SMART sandbox below.
       dpop: async (failure) => {
         const [token, api] = await Promise.all([sandbox.tokenRequest(failure), sandbox.apiRequest(failure)]);
         return [...(same(token, normal) ? [] : ['changed a token request without a DPoP proof']), ...(same(api, normal) ? [] : ['changed the API without a DPoP proof'])];
@@ -218,13 +221,77 @@ describe('the simulated failures act where the table says, in every built-in san
         return [...(same(token, normal) ? [] : ['changed a token request']), ...(same(api, normal) ? [] : ['changed the API'])];
       },
     };
+    // The DPoP and authorize rows must leave these requests alone; they are sent once with all of them together, so a
+    // sandbox with a token rate limit (Candid: 10 a minute) is not pushed over it by rows that change nothing here.
+    const leavesAlone = (row: (typeof simulatedFailureTable)[number]) => row.actsOn === 'dpop' || row.actsOn === 'authorize';
     const problems = await Promise.all(
-      simulatedFailureTable.map(async (row) => (await checks[row.actsOn](row.value)).map((problem) => `${row.value} (${row.actsOn}): ${problem}`)),
+      simulatedFailureTable
+        .filter((row) => !leavesAlone(row))
+        .map(async (row) => (await checks[row.actsOn](row.value)).map((problem) => `${row.value} (${row.actsOn}): ${problem}`)),
     );
-    expect(problems.flat()).toEqual([]);
+    const together = simulatedFailureTable.filter(leavesAlone).map((row) => row.value).join(', ');
+    const untouched = (await checks.dpop(together)).map((problem) => `${together}: ${problem}`);
+    expect([...problems.flat(), ...untouched]).toEqual([]);
   });
 });
 
 function same(a: Observation, b: Observation): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+type DpopOrAuthorizeFailure = Extract<(typeof simulatedFailureTable)[number], { actsOn: 'dpop' | 'authorize' }>['value'];
+
+/**
+ * The rows that act on DPoP proofs and authorization requests, checked positively on the SMART sandbox (the one
+ * that supports DPoP and PAR), in process: each changes the answer it names, and the same request without it is
+ * answered as usual. The record's type makes a new row without its check a type error.
+ */
+describe('the DPoP and authorization-request failures change the SMART sandbox’s answer', () => {
+  const smartChecks: Record<DpopOrAuthorizeFailure, () => Promise<void>> = {
+    dpop_nonce_required: () => expectDpopTokenError('dpop_nonce_required', 'use_dpop_nonce'),
+    dpop_invalid_proof: () => expectDpopTokenError('dpop_invalid_proof', 'invalid_dpop_proof'),
+    dpop_replayed_jti: () => expectDpopTokenError('dpop_replayed_jti', 'invalid_dpop_proof'),
+    // The console skips the push itself; what the sandbox must do is refuse the client that must push.
+    par_not_used: async () => {
+      const { sandbox } = smartTest.createTestSandbox();
+      const { challenge } = await smartTest.createPkce();
+      const response = await smartTest.send(sandbox, smartTest.authorizeQuery(smartTest.getPreset('dpop-par-app'), challenge));
+      expect(new URL(response.headers.get('location') ?? '').searchParams.get('error')).toBe('invalid_request');
+    },
+    par_expired_request_uri: async () => {
+      const { sandbox } = smartTest.createTestSandbox();
+      const preset = smartTest.getPreset('dpop-par-app');
+      const authorizeWith = async (failures?: string) => {
+        const { challenge } = await smartTest.createPkce();
+        const query = new URL(`${smartTest.testBase}${smartTest.authorizeQuery(preset, challenge)}`).searchParams;
+        const auth = smartTest.clientAuth(preset);
+        const init = smartTest.formPost(Object.fromEntries(query), auth.headers);
+        const pushed = await smartTest.send(sandbox, '/auth/par', failures ? simulating(failures, init) : init);
+        const { request_uri: requestUri } = (await pushed.json()) as { request_uri: string };
+        return smartTest.send(sandbox, `/auth/authorize?${new URLSearchParams({ client_id: preset.clientId, request_uri: requestUri }).toString()}`);
+      };
+      expect((await authorizeWith()).status).toBe(200);
+      const refused = await authorizeWith('par_expired_request_uri');
+      expect(new URL(refused.headers.get('location') ?? '').searchParams.get('error')).toBe('invalid_request_uri');
+    },
+  };
+
+  async function expectDpopTokenError(failure: string, error: string): Promise<void> {
+    const { sandbox, clock } = smartTest.createTestSandbox();
+    const client = await smartTest.registerBackendClient(sandbox);
+    const key = await smartTest.createDpopKey();
+    const tokenRequest = async (failures?: string) => {
+      const init = smartTest.withHeaders(await smartTest.backendTokenRequest(client.clientId, client.key, { now: clock.now() }), {
+        DPoP: await smartTest.createProof(key, { now: clock.now() }),
+      });
+      return smartTest.send(sandbox, '/auth/token', failures ? simulating(failures, init) : init);
+    };
+    expect((await tokenRequest()).status).toBe(200);
+    await smartTest.expectOAuthError(await tokenRequest(failure), 400, error);
+  }
+
+  it.each(simulatedFailureTable.filter((row) => row.actsOn === 'dpop' || row.actsOn === 'authorize').map((row) => row.value as DpopOrAuthorizeFailure))(
+    '%s',
+    async (failure) => smartChecks[failure](),
+  );
+});

@@ -248,7 +248,7 @@ describe('a Backend Services client registered by jwks_uri', () => {
     ];
     const clients = createClientRegistry();
     planted.forEach((jwksUri, index) =>
-      clients.add({ clientId: `planted-${index}`, clientName: 'planted', authMethod: 'private_key_jwt', grantTypes: ['client_credentials'], redirectUris: [], scopes: ['system/*.rs'], jwksUri }),
+      clients.add({ clientId: `planted-${index}`, clientName: 'planted', authMethod: 'private_key_jwt', grantTypes: ['client_credentials'], redirectUris: [], scopes: ['system/*.rs'], jwksUri, dpopBoundAccessTokens: false, requirePushedAuthorizationRequests: false }),
     );
     const { sandbox, clock } = createTestSandbox({ clients });
 

@@ -21,6 +21,10 @@ export interface SmartClient {
   jwks?: JSONWebKeySet;
   /** … or the console JWKS URL naming them (fetched from the console's own address only: ./console-jwks). */
   jwksUri?: string;
+  /** RFC 9449 §5.2: every token request must carry a DPoP proof. */
+  dpopBoundAccessTokens: boolean;
+  /** RFC 9126 §6: authorization requests must be pushed to the PAR endpoint first. */
+  requirePushedAuthorizationRequests: boolean;
   /** Seconds since the epoch; registered clients only. */
   issuedAt?: number;
 }
@@ -49,6 +53,8 @@ export function demoClients(redirectUris: readonly string[]): SmartClient[] {
       grantTypes: ['authorization_code', 'refresh_token'],
       redirectUris,
       scopes: demoAppScopes,
+      dpopBoundAccessTokens: preset.sandboxRegistration.dpop_bound_access_tokens,
+      requirePushedAuthorizationRequests: preset.sandboxRegistration.require_pushed_authorization_requests,
     };
   });
 }

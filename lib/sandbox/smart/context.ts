@@ -4,6 +4,7 @@ import type { ConsoleHost } from '../host';
 import type { SigningKey } from '../shared/signing-key';
 import { demoClients, type ClientRegistry, type SmartClient } from './clients';
 import type { JwksCache } from './client-jwks';
+import type { DpopNonces } from './dpop';
 import type { SmartStore } from './store';
 
 /** The state and settings one sandbox instance shares across its handlers. */
@@ -20,6 +21,10 @@ export interface SmartContext {
   /** Client assertion `jti`s already used (RFC 7523 §3). */
   jtis: JtiReplayStore;
   jwksCache: JwksCache;
+  /** DPoP proof `jti`s already used, by key thumbprint (RFC 9449 §11.1). */
+  dpopJtis: JtiReplayStore;
+  /** Server-issued DPoP nonces (RFC 9449 §8, §9). */
+  dpopNonces: DpopNonces;
   /** The console that mounts this sandbox: the only place a registered jwks_uri may point. */
   consoleHost: ConsoleHost;
 }
@@ -33,6 +38,8 @@ export interface ServerUrls {
   token: string;
   register: string;
   introspect: string;
+  /** RFC 9126 pushed authorization request endpoint. */
+  par: string;
   jwks: string;
 }
 
@@ -51,6 +58,7 @@ export function serverUrls(context: SmartContext, request: Request): ServerUrls 
     token: `${issuer}/auth/token`,
     register: `${issuer}/auth/register`,
     introspect: `${issuer}/auth/introspect`,
+    par: `${issuer}/auth/par`,
     jwks: `${issuer}/.well-known/jwks.json`,
   };
 }

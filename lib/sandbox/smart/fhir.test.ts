@@ -45,11 +45,12 @@ describe('the FHIR API and scope enforcement', () => {
     expect(((await response.json()) as { issue: Array<{ diagnostics: string }> }).issue[0]?.diagnostics).toMatch(/do not permit search on Observation/);
   });
 
-  it('answers 401 with a Bearer challenge without a token, and invalid_token for a bad or expired one', async () => {
+  it('answers 401 with a Bearer and a DPoP challenge without a token, and invalid_token for a bad or expired one', async () => {
     const { sandbox, clock } = createTestSandbox();
     const none = await send(sandbox, '/fhir/Patient');
     expect(none.status).toBe(401);
-    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="SMART sandbox"');
+    // RFC 9449 §7.1: a server that takes both schemes challenges with both.
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="SMART sandbox", DPoP algs="ES256 ES384 RS256 PS256"');
     const bad = await send(sandbox, '/fhir/Patient', bearer('not-a-token'));
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toMatch(/^Bearer realm="SMART sandbox", error="invalid_token"/);
@@ -81,7 +82,9 @@ describe('the FHIR API and scope enforcement', () => {
     const { access_token } = await getUserTokens(sandbox);
     expect((await send(sandbox, '/fhir/Patient', simulating('expired_token', bearer(access_token)))).status).toBe(401);
     expect((await send(sandbox, '/fhir/Patient', simulating('api_rate_limit', bearer(access_token)))).status).toBe(429);
-    expect((await send(sandbox, '/fhir/Patient', simulating('expired_token'))).headers.get('www-authenticate')).toBe('Bearer realm="SMART sandbox"');
+    expect((await send(sandbox, '/fhir/Patient', simulating('expired_token'))).headers.get('www-authenticate')).toBe(
+      'Bearer realm="SMART sandbox", DPoP algs="ES256 ES384 RS256 PS256"',
+    );
     // RFC 6750 §3: the challenge carries printable ASCII only, the body the words as written.
     const refused = await send(sandbox, '/fhir/Patient', simulating('refused_scope', bearer(access_token)));
     expect(refused.status).toBe(403);

@@ -1,6 +1,7 @@
 import 'server-only';
-import { simulatedApiFailure, type ApiFailureResponses } from '../shared/simulation';
+import { readSimulatedFailures, simulatedApiFailure, type ApiFailureResponses } from '../shared/simulation';
 import type { ServerUrls, SmartContext } from './context';
+import { dpopSigningAlgs, readProofHeader, shortThumbprint, verifyDpopProof } from './dpop';
 import { fhirJson, methodNotAllowed, operationOutcome } from './responses';
 import { permits } from './scopes';
 import { isAccessTokenRevoked } from './store';
@@ -9,19 +10,34 @@ import { verifyAccessToken, type VerifiedAccessToken } from './tokens';
 
 /**
  * The FHIR R4 API at `/fhir`: Patient read and search, Observation read and search, behind a bearer token
- * (RFC 6750) whose scopes are enforced: `system/` scopes see every patient, `patient/` scopes only the token's.
+ * (RFC 6750) or a DPoP-bound token with its proof (RFC 9449 §7), whose scopes are enforced: `system/` scopes see
+ * every patient, `patient/` scopes only the token's.
  * @see https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
  */
 
 const realm = 'SMART sandbox';
 
+/** RFC 6750 §3: error_description is printable ASCII without `"` and `\` (a curly apostrophe made the simulated refused_scope throw). */
+function headerSafe(description: string): string {
+  return description.replace(/[‘’]/g, "'").replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '');
+}
+
 function challenge(error?: string, description?: string): Record<string, string> {
   const parts = [`realm="${realm}"`];
   if (error) parts.push(`error="${error}"`);
-  // RFC 6750 §3: error_description is printable ASCII without `"` and `\` (a header cannot carry more; a curly
-  // apostrophe made the simulated refused_scope throw instead of answering).
-  if (description) parts.push(`error_description="${description.replace(/[‘’]/g, "'").replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '')}"`);
+  if (description) parts.push(`error_description="${headerSafe(description)}"`);
   return { 'WWW-Authenticate': `Bearer ${parts.join(', ')}` };
+}
+
+/** RFC 9449 §7.1: the DPoP challenge names the algorithms a proof may use. */
+function dpopChallenge(error?: string, description?: string): string {
+  const parts = [error ? `error="${error}"` : undefined, description ? `error_description="${headerSafe(description)}"` : undefined, `algs="${dpopSigningAlgs.join(' ')}"`];
+  return `DPoP ${parts.filter(Boolean).join(', ')}`;
+}
+
+/** 401 for a request under the DPoP scheme (RFC 9449 §7.1), with a fresh nonce when one is asked for. */
+function dpopUnauthorized(error: string, description: string, nonce?: string): Response {
+  return operationOutcome(401, 'login', description, { 'WWW-Authenticate': dpopChallenge(error, description), ...(nonce ? { 'DPoP-Nonce': nonce } : {}) });
 }
 
 /** 401 for a token that is not (or no longer) good (RFC 6750 §3.1). */
@@ -38,20 +54,59 @@ export const smartApiFailures: ApiFailureResponses = {
   refusedScope: () => insufficientScope('The access token’s scopes do not permit this request.'),
 };
 
-const bearerPattern = /^bearer +(\S+)\s*$/i;
+const credentialsPattern = /^(bearer|dpop) +(\S+)\s*$/i;
 
-async function authenticate(context: SmartContext, request: Request): Promise<{ token: VerifiedAccessToken } | { response: Response }> {
+type Authentication = { token: VerifiedAccessToken; nonce?: string } | { response: Response };
+
+async function authenticate(context: SmartContext, request: Request): Promise<Authentication> {
   const header = request.headers.get('authorization');
-  // RFC 6750 §3.1: a request with no credentials gets a challenge without an error code.
-  if (!header) return { response: operationOutcome(401, 'login', 'No access token: send "Authorization: Bearer <access_token>".', challenge()) };
-  const value = bearerPattern.exec(header)?.[1];
-  if (!value) return { response: invalidToken('The Authorization header must be "Bearer <access_token>".') };
-  const verified = await verifyAccessToken(context, value);
-  if ('problem' in verified) return { response: invalidToken(verified.problem) };
-  if (isAccessTokenRevoked(context.store, verified.token.jti)) {
-    return { response: invalidToken('The access token was revoked: its grant was revoked after a used refresh token or code was presented again.') };
+  if (!header) {
+    // RFC 6750 §3.1 and RFC 9449 §7.1: no credentials get a challenge per scheme, without an error code.
+    const response = operationOutcome(401, 'login', 'No access token: send "Authorization: Bearer <access_token>", or "Authorization: DPoP <access_token>" with a DPoP proof.', challenge());
+    response.headers.append('WWW-Authenticate', dpopChallenge());
+    return { response };
   }
-  return verified;
+  const match = credentialsPattern.exec(header);
+  const scheme = match?.[1]?.toLowerCase();
+  const value = match?.[2];
+  if (!scheme || !value) return { response: invalidToken('The Authorization header must be "Bearer <access_token>" or "DPoP <access_token>".') };
+  const verified = await verifyAccessToken(context, value);
+  const refuse = (description: string) => ({ response: scheme === 'dpop' ? dpopUnauthorized('invalid_token', description) : invalidToken(description) });
+  if ('problem' in verified) return refuse(verified.problem);
+  if (isAccessTokenRevoked(context.store, verified.token.jti)) {
+    return refuse('The access token was revoked: its grant was revoked after a used refresh token or code was presented again.');
+  }
+  const jkt = verified.token.jkt;
+  if (scheme === 'bearer') {
+    if (jkt) return refuse('This access token is DPoP-bound (cnf.jkt): send it as Authorization: DPoP with a DPoP proof (RFC 9449 §7.1).');
+    return verified;
+  }
+  if (!jkt) return refuse('This access token is a Bearer token (it has no cnf.jkt): send it as Authorization: Bearer (RFC 6750), not under the DPoP scheme.');
+  return checkResourceProof(context, request, value, jkt, verified.token);
+}
+
+/** RFC 9449 §7.1: the proof of a DPoP-scheme request, its `ath`, and its key against the token's `cnf.jkt`. */
+async function checkResourceProof(context: SmartContext, request: Request, accessToken: string, jkt: string, token: VerifiedAccessToken): Promise<Authentication> {
+  const nonce = readSimulatedFailures(request).has('dpop_nonce_required') ? context.dpopNonces.current(context.now()) : undefined;
+  const header = readProofHeader(request);
+  if ('problem' in header) return { response: dpopUnauthorized('invalid_dpop_proof', header.problem, nonce) };
+  if (header.proof === undefined) {
+    return { response: dpopUnauthorized('invalid_dpop_proof', 'The request uses the DPoP scheme but carries no DPoP header with a proof (RFC 9449 §7.1).', nonce) };
+  }
+  const url = new URL(request.url);
+  const proof = await verifyDpopProof(context, header.proof, { method: request.method, url: `${url.origin}${url.pathname}`, accessToken, nonceRequired: nonce !== undefined });
+  if ('problem' in proof) return { response: dpopUnauthorized('invalid_dpop_proof', proof.problem, nonce) };
+  if ('useNonce' in proof) return { response: dpopUnauthorized('use_dpop_nonce', proof.useNonce, nonce) };
+  if (proof.jkt !== jkt) {
+    return {
+      response: dpopUnauthorized(
+        'invalid_dpop_proof',
+        `The proof's key (thumbprint ${shortThumbprint(proof.jkt)}) is not the key the access token is bound to (cnf.jkt ${shortThumbprint(jkt)}).`,
+        nonce,
+      ),
+    };
+  }
+  return { token, ...(nonce ? { nonce } : {}) };
 }
 
 /** Which patients a token may see for one interaction on one resource type, or the 403 that says why not. */
@@ -135,5 +190,8 @@ export async function handleFhirData(context: SmartContext, request: Request, ur
   if ('response' in auth) return auth.response;
   const simulated = simulatedApiFailure(request, smartApiFailures);
   if (simulated) return simulated;
-  return type === 'Patient' ? patientRoutes(urls, request, auth.token, id) : observationRoutes(urls, request, auth.token, id);
+  const response = type === 'Patient' ? patientRoutes(urls, request, auth.token, id) : observationRoutes(urls, request, auth.token, id);
+  // RFC 9449 §9: the next nonce may come with any answer.
+  if (auth.nonce) response.headers.set('DPoP-Nonce', auth.nonce);
+  return response;
 }

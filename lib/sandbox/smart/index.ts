@@ -4,6 +4,7 @@ import type { ConsoleHost } from '../host';
 import { builtinRedirectUris } from '../redirect-uris';
 import { createSigningKey, lazySigningKey } from '../shared/signing-key';
 import { createJwksCache, type JwksCacheOptions } from './client-jwks';
+import { createDpopNonces } from './dpop';
 import { createClientRegistry, type ClientRegistry } from './clients';
 import type { SmartContext } from './context';
 import { routeRequest } from './router';
@@ -49,6 +50,8 @@ export function createSmartSandbox(options: SmartSandboxOptions): SmartSandbox {
     jtis: createMemoryJtiStore(),
     jwksCache: createJwksCache(options.consoleHost, options.jwks),
     consoleHost: options.consoleHost,
+    dpopJtis: createMemoryJtiStore({ maxEntries: 10_000 }),
+    dpopNonces: createDpopNonces(),
   };
   return { handle: (request, path) => routeRequest(context, request, path) };
 }

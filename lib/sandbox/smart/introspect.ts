@@ -30,13 +30,15 @@ export async function handleIntrospect(context: SmartContext, request: Request):
       active: true,
       scope: t.scopes.join(' '),
       client_id: t.clientId,
-      token_type: 'Bearer',
+      token_type: t.jkt ? 'DPoP' : 'Bearer',
       exp: t.expiresAt,
       iat: t.issuedAt,
       sub: t.subject,
       aud: t.audience,
       iss: t.issuer,
       ...(t.patientId ? { patient: t.patientId } : {}),
+      // RFC 9449 §6.2: the resource server learns which key the token is bound to.
+      ...(t.jkt ? { cnf: { jkt: t.jkt } } : {}),
     });
   }
   const refresh = context.store.refreshTokens.get(token);

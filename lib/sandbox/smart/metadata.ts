@@ -6,7 +6,7 @@ import type { ServerUrls } from './context';
  * this server's endpoints.
  * @see https://hl7.org/fhir/smart-app-launch/conformance.html#declaring-support-for-oauth2-endpoints
  */
-export function createCapabilityStatement(urls: ServerUrls): Record<string, unknown> {
+export function createCapabilityStatement(urls: Pick<ServerUrls, 'fhirBase' | 'authorize' | 'token' | 'register' | 'introspect'>): Record<string, unknown> {
   const readAndSearch = [{ code: 'read' }, { code: 'search-type' }];
   return {
     resourceType: 'CapabilityStatement',

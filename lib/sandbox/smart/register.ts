@@ -34,6 +34,8 @@ const registrationSchema = z.object({
   scope: z.string().max(4000).optional(),
   jwks_uri: z.string().max(2048).optional(),
   jwks: z.object({ keys: z.array(publicJwkSchema).min(1).max(10) }).optional(),
+  dpop_bound_access_tokens: z.boolean().optional().describe('RFC 9449 §5.2: every token request must carry a DPoP proof'),
+  require_pushed_authorization_requests: z.boolean().optional().describe('RFC 9126 §6: authorization requests must be pushed first'),
 });
 type Registration = z.infer<typeof registrationSchema>;
 
@@ -128,6 +130,8 @@ function buildClient(body: Registration, ownOrigin: string, nowMs: number, conso
     scopes,
     ...(body.jwks ? { jwks: body.jwks } : {}),
     ...(body.jwks_uri ? { jwksUri: body.jwks_uri } : {}),
+    dpopBoundAccessTokens: body.dpop_bound_access_tokens ?? false,
+    requirePushedAuthorizationRequests: body.require_pushed_authorization_requests ?? false,
     issuedAt: Math.floor(nowMs / 1000),
   };
 }
@@ -145,6 +149,8 @@ function registrationResponse(client: SmartClient): Record<string, unknown> {
     scope: client.scopes.join(' '),
     ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
     ...(client.jwks ? { jwks: client.jwks } : {}),
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
   };
 }
 

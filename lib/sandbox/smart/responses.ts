@@ -15,10 +15,13 @@ export type OAuthErrorCode =
   | 'invalid_grant'
   | 'unauthorized_client'
   | 'unsupported_grant_type'
+  | 'unsupported_response_type'
   | 'invalid_scope'
   | 'invalid_client_metadata'
   | 'invalid_redirect_uri'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 /**
  * An RFC 6749 §5.2 error whose `error_description` names the exact problem. `invalid_client` is 401 with a

@@ -7,6 +7,7 @@ import { serverUrls, type SmartContext } from './context';
 import { handleFhirData } from './fhir';
 import { handleIntrospect } from './introspect';
 import { createCapabilityStatement } from './metadata';
+import { handlePushedAuthorization } from './par';
 import { handleRegister } from './register';
 import { fhirJson, json, methodNotAllowed, notFound } from './responses';
 import { smartTokenFailures } from './simulation';
@@ -36,6 +37,8 @@ export async function routeRequest(context: SmartContext, request: Request, path
       return handleAuthorize(context, request);
     case 'auth/token':
       return withTokenSimulation(request, smartTokenFailures, () => handleToken(context, request));
+    case 'auth/par':
+      return handlePushedAuthorization(context, request);
     case 'auth/register':
       return handleRegister(context, request);
     case 'auth/introspect':

@@ -1,3 +1,4 @@
+import { base64url, calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { expect } from 'vitest';
 import { consoleHost } from '@/lib/http/console-host';
 import { smart } from '@/lib/providers/smart';
@@ -17,7 +18,7 @@ export const testState = 'state-0123456789abcdef';
 
 export type Preset = (typeof smart.presets)[number];
 
-export function getPreset(id: 'confidential-app' | 'public-app'): Preset {
+export function getPreset(id: 'confidential-app' | 'public-app' | 'dpop-par-app'): Preset {
   const preset = smart.presets.find((candidate) => candidate.id === id);
   if (!preset) throw new Error(`no preset ${id}`);
   return preset;
@@ -153,7 +154,13 @@ export interface AuthorizeOptions {
 export async function runAuthorization(sandbox: SmartSandbox, options: AuthorizeOptions = {}) {
   const preset = options.preset ?? getPreset('confidential-app');
   const pkce = await createPkce();
-  const page = await send(sandbox, authorizeQuery(preset, pkce.challenge, options.overrides));
+  const location = await signIn(sandbox, authorizeQuery(preset, pkce.challenge, options.overrides), options);
+  return { preset, location, verifier: pkce.verifier, code: location.searchParams.get('code') ?? '' };
+}
+
+/** Opens the sign-in page at `authorizePath` and approves (or denies) it; the redirect back to the app. */
+export async function signIn(sandbox: SmartSandbox, authorizePath: string, options: Omit<AuthorizeOptions, 'preset' | 'overrides'> = {}): Promise<URL> {
+  const page = await send(sandbox, authorizePath);
   expect(page.status).toBe(200);
   const fields = hiddenFields(await page.text());
   const decision = options.deny
@@ -161,8 +168,7 @@ export async function runAuthorization(sandbox: SmartSandbox, options: Authorize
     : { ...fields, username: options.username ?? 'patient1', password: options.password ?? 'smart-sandbox', decision: 'approve' };
   const response = await send(sandbox, '/auth/authorize', formPost(decision));
   expect(response.status).toBe(302);
-  const location = new URL(response.headers.get('location') ?? '');
-  return { preset, location, verifier: pkce.verifier, code: location.searchParams.get('code') ?? '' };
+  return new URL(response.headers.get('location') ?? '');
 }
 
 /** How a demo app authenticates: Basic for the confidential app, client_id in the form for the public one. */
@@ -202,4 +208,58 @@ export async function getUserTokens(sandbox: SmartSandbox, options: AuthorizeOpt
 
 export function bearer(token: string): RequestInit {
   return { headers: { Authorization: `Bearer ${token}`, Accept: 'application/fhir+json' } };
+}
+
+/** A DPoP key pair made the way any client would (jose), its public JWK and RFC 7638 thumbprint. */
+export interface DpopTestKey {
+  alg: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+  jkt: string;
+}
+
+export async function createDpopKey(alg = 'ES256'): Promise<DpopTestKey> {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  return { alg, privateKey, publicJwk, jkt: await calculateJwkThumbprint(publicJwk, 'sha256') };
+}
+
+export interface ProofClaims {
+  htm?: string;
+  htu?: string;
+  /** Seconds since the epoch; `null` leaves it out. */
+  iat?: number | null;
+  jti?: string | null;
+  /** The access token whose hash becomes `ath`. */
+  accessToken?: string;
+  ath?: string;
+  nonce?: string;
+}
+
+/** A DPoP proof (RFC 9449 §4.2) signed with `key`; `header` overrides the protected header (typ, alg, jwk). */
+export async function createProof(key: DpopTestKey, claims: ProofClaims & { now: number }, header: Record<string, unknown> = {}): Promise<string> {
+  const payload: Record<string, unknown> = {
+    htm: claims.htm ?? 'POST',
+    htu: claims.htu ?? tokenUrl,
+  };
+  if (claims.jti !== null) payload.jti = claims.jti ?? crypto.randomUUID();
+  if (claims.iat !== null) payload.iat = claims.iat ?? Math.floor(claims.now / 1000);
+  if (claims.accessToken !== undefined) {
+    payload.ath = base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(claims.accessToken))));
+  }
+  if (claims.ath !== undefined) payload.ath = claims.ath;
+  if (claims.nonce !== undefined) payload.nonce = claims.nonce;
+  return new SignJWT(payload).setProtectedHeader({ alg: key.alg, typ: 'dpop+jwt', jwk: key.publicJwk, ...header }).sign(key.privateKey);
+}
+
+/** `init` with more headers. */
+export function withHeaders(init: RequestInit, headers: Record<string, string>): RequestInit {
+  const merged = new Headers(init.headers);
+  for (const [name, value] of Object.entries(headers)) merged.append(name, value);
+  return { ...init, headers: merged };
+}
+
+/** A FHIR read with a DPoP-bound token and its proof. */
+export function dpopAuthorized(token: string, proof: string, extra: Record<string, string> = {}): RequestInit {
+  return { headers: { Authorization: `DPoP ${token}`, DPoP: proof, Accept: 'application/fhir+json', ...extra } };
 }

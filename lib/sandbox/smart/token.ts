@@ -4,6 +4,7 @@ import { verifyS256 } from '../shared/pkce';
 import { authenticateClient } from './client-auth';
 import type { SmartClient } from './clients';
 import { randomId, serverUrls, type ServerUrls, type SmartContext } from './context';
+import { checkEndpointProof, shortThumbprint } from './dpop';
 import { json, methodNotAllowed, oauthError } from './responses';
 import { parseResourceScope, scopeProblem, splitScope } from './scopes';
 import { pruneStore, revokeFamily, type Grant } from './store';
@@ -20,12 +21,15 @@ import { mintAccessToken, mintIdToken } from './tokens';
 export const backendTokenLifetimeSeconds = 300;
 export const userTokenLifetimeSeconds = 3600;
 
-/** Reads the form body; a JSON (or any non-form) body is refused, since RFC 6749 §3.2 requires the form encoding. */
-export async function readTokenForm(request: Request): Promise<URLSearchParams | Response> {
+/**
+ * Reads the form body; a JSON (or any non-form) body is refused, since RFC 6749 §3.2 (and RFC 9126 §2.1 for pushed
+ * requests) requires the form encoding.
+ */
+export async function readTokenForm(request: Request, endpoint = 'The token endpoint'): Promise<URLSearchParams | Response> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type !== 'application/x-www-form-urlencoded') {
     const got = type === '' ? 'no Content-Type' : type === 'application/json' ? 'a JSON body' : `Content-Type ${type}`;
-    return oauthError('invalid_request', `The token endpoint takes application/x-www-form-urlencoded parameters (RFC 6749 §3.2); this request sent ${got}.`);
+    return oauthError('invalid_request', `${endpoint} takes application/x-www-form-urlencoded parameters (RFC 6749 §3.2); this request sent ${got}.`);
   }
   const form = new URLSearchParams(await request.text());
   // RFC 6749 §3.2: parameters must not be repeated.
@@ -38,12 +42,33 @@ function tokenResponse(body: Record<string, unknown>): Response {
   return json(Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)));
 }
 
+/** The thumbprint of the request's verified DPoP proof, if it carried one. */
+interface TokenProof {
+  jkt?: string;
+}
+
+/** RFC 9449 §5.2: a client registered with dpop_bound_access_tokens gets no token without a proof. */
+function missingProof(client: SmartClient, proof: TokenProof): Response | undefined {
+  if (!client.dpopBoundAccessTokens || proof.jkt) return undefined;
+  return oauthError(
+    'invalid_dpop_proof',
+    'This client is registered with dpop_bound_access_tokens: every token request must carry a DPoP proof (RFC 9449 §5.2)',
+  );
+}
+
+/** Why the proof's key is not the one a code or refresh token is bound to, or undefined when it is. */
+function boundKeyProblem(boundJkt: string | undefined, proof: TokenProof, what: string): Response | undefined {
+  if (!boundJkt || boundJkt === proof.jkt) return undefined;
+  const got = proof.jkt ? `the proof's key has thumbprint ${shortThumbprint(proof.jkt)}` : 'this request carries no DPoP proof';
+  return oauthError('invalid_dpop_proof', `${what} is bound to the DPoP key with thumbprint ${shortThumbprint(boundJkt)}, but ${got}.`);
+}
+
 function unauthorizedClient(client: SmartClient, grantType: string): Response {
   return oauthError('unauthorized_client', `The client "${client.clientId}" is not registered for the ${grantType} grant (its grant_types: ${client.grantTypes.join(', ')}).`);
 }
 
 /** grant_type=client_credentials with a client assertion (SMART Backend Services). */
-async function clientCredentials(context: SmartContext, request: Request, form: URLSearchParams, urls: ServerUrls): Promise<Response> {
+async function clientCredentials(context: SmartContext, request: Request, form: URLSearchParams, urls: ServerUrls, proof: TokenProof): Promise<Response> {
   if (!form.get('client_assertion')) {
     return oauthError(
       'invalid_client',
@@ -54,6 +79,8 @@ async function clientCredentials(context: SmartContext, request: Request, form: 
   if ('response' in auth) return auth.response;
   const { client } = auth;
   if (!client.grantTypes.includes('client_credentials')) return unauthorizedClient(client, 'client_credentials');
+  const unproven = missingProof(client, proof);
+  if (unproven) return unproven;
   const requested = splitScope(form.get('scope'));
   if (requested.length === 0) return oauthError('invalid_scope', 'SMART Backend Services requires a scope, e.g. system/Patient.rs or system/*.rs.');
   const notSystem = requested.filter((scope) => parseResourceScope(scope)?.context !== 'system');
@@ -68,13 +95,14 @@ async function clientCredentials(context: SmartContext, request: Request, form: 
     scopes: requested,
     lifetimeSeconds: backendTokenLifetimeSeconds,
     subject: client.clientId,
+    ...(proof.jkt ? { jkt: proof.jkt } : {}),
   });
   // SMART Backend Services' example answers token_type "bearer"; RFC 6749 §5.1 makes the value case-insensitive.
-  return tokenResponse({ access_token: token, token_type: 'bearer', expires_in: backendTokenLifetimeSeconds, scope: requested.join(' ') });
+  return tokenResponse({ access_token: token, token_type: proof.jkt ? 'DPoP' : 'bearer', expires_in: backendTokenLifetimeSeconds, scope: requested.join(' ') });
 }
 
 /** The access token, and the refresh and id tokens the grant's scopes ask for, for one user grant. */
-async function issueUserTokens(context: SmartContext, urls: ServerUrls, grant: Grant, family: string): Promise<Response> {
+async function issueUserTokens(context: SmartContext, urls: ServerUrls, grant: Grant, family: string, jkt: string | undefined): Promise<Response> {
   const key = await context.getSigningKey();
   const now = context.now();
   const scopes = grant.scopes;
@@ -85,13 +113,14 @@ async function issueUserTokens(context: SmartContext, urls: ServerUrls, grant: G
     lifetimeSeconds: userTokenLifetimeSeconds,
     subject: grant.username,
     ...(hasPatientScopes || scopes.includes('launch/patient') ? { patientId: grant.patientId } : {}),
+    ...(jkt ? { jkt } : {}),
   });
   context.store.accessTokenFamilies.set(jti, { family, expiresAt: now + userTokenLifetimeSeconds * 1000 });
   let refreshToken: string | undefined;
   if (scopes.includes('offline_access') || scopes.includes('online_access')) {
     refreshToken = randomId();
     const { clientId, patientId, username, nonce } = grant;
-    context.store.refreshTokens.set(refreshToken, { clientId, scopes, patientId, username, nonce, token: refreshToken, family, used: false });
+    context.store.refreshTokens.set(refreshToken, { clientId, scopes, patientId, username, nonce, token: refreshToken, family, used: false, ...(jkt ? { jkt } : {}) });
   }
   const fhirUser = `${urls.fhirBase}/Patient/${grant.patientId}`;
   const idToken = scopes.includes('openid')
@@ -104,7 +133,7 @@ async function issueUserTokens(context: SmartContext, urls: ServerUrls, grant: G
     : undefined;
   return tokenResponse({
     access_token: token,
-    token_type: 'Bearer',
+    token_type: jkt ? 'DPoP' : 'Bearer',
     expires_in: userTokenLifetimeSeconds,
     scope: scopes.join(' '),
     refresh_token: refreshToken,
@@ -114,11 +143,13 @@ async function issueUserTokens(context: SmartContext, urls: ServerUrls, grant: G
 }
 
 /** grant_type=authorization_code with PKCE (RFC 7636) and the client's registered authentication. */
-async function exchangeCode(context: SmartContext, request: Request, form: URLSearchParams, urls: ServerUrls): Promise<Response> {
+async function exchangeCode(context: SmartContext, request: Request, form: URLSearchParams, urls: ServerUrls, proof: TokenProof): Promise<Response> {
   const auth = await authenticateClient(context, request, form, urls);
   if ('response' in auth) return auth.response;
   const { client } = auth;
   if (!client.grantTypes.includes('authorization_code')) return unauthorizedClient(client, 'authorization_code');
+  const unproven = missingProof(client, proof);
+  if (unproven) return unproven;
   const code = form.get('code');
   if (!code) return oauthError('invalid_request', 'The code parameter is missing.');
   const verifier = form.get('code_verifier');
@@ -141,10 +172,13 @@ async function exchangeCode(context: SmartContext, request: Request, form: URLSe
   if (!(await verifyS256(verifier, record.codeChallenge))) {
     return oauthError('invalid_grant', 'The code_verifier does not match the code_challenge of the authorize request (PKCE S256: BASE64URL(SHA256(code_verifier))).');
   }
+  // RFC 9449 §10: the authorize request's dpop_jkt names the only key that may redeem the code.
+  const wrongKey = boundKeyProblem(record.dpopJkt, proof, 'The authorization code (dpop_jkt of the authorization request)');
+  if (wrongKey) return wrongKey;
   // Marked before anything awaits again, so two parallel exchanges of one code cannot both succeed.
   if (record.used) return oauthError('invalid_grant', 'The authorization code was already used.');
   record.used = true;
-  return issueUserTokens(context, urls, record, record.code);
+  return issueUserTokens(context, urls, record, record.code, proof.jkt);
 }
 
 /**
@@ -152,11 +186,13 @@ async function exchangeCode(context: SmartContext, request: Request, form: URLSe
  * retired token presented again means it leaked, so the whole family is revoked.
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-2.2.2
  */
-async function refresh(context: SmartContext, request: Request, form: URLSearchParams, urls: ServerUrls): Promise<Response> {
+async function refresh(context: SmartContext, request: Request, form: URLSearchParams, urls: ServerUrls, proof: TokenProof): Promise<Response> {
   const auth = await authenticateClient(context, request, form, urls);
   if ('response' in auth) return auth.response;
   const { client } = auth;
   if (!client.grantTypes.includes('refresh_token')) return unauthorizedClient(client, 'refresh_token');
+  const unproven = missingProof(client, proof);
+  if (unproven) return unproven;
   const token = form.get('refresh_token');
   if (!token) return oauthError('invalid_request', 'The refresh_token parameter is missing.');
   const record = context.store.refreshTokens.get(token);
@@ -169,6 +205,9 @@ async function refresh(context: SmartContext, request: Request, form: URLSearchP
       'The refresh token was already used. Refresh tokens rotate: reuse means it may have leaked, so every token of this grant is now revoked (RFC 9700 §2.2.2). Sign in again.',
     );
   }
+  // RFC 9449 §5: a refresh token issued with a proof is redeemed only with a proof from the same key.
+  const wrongKey = boundKeyProblem(record.jkt, proof, 'The refresh token');
+  if (wrongKey) return wrongKey;
   let scopes = record.scopes;
   if (form.has('scope')) {
     // RFC 6749 §6: a refresh may narrow the scope, never widen it.
@@ -178,7 +217,7 @@ async function refresh(context: SmartContext, request: Request, form: URLSearchP
     if (requested.length > 0) scopes = requested;
   }
   record.used = true;
-  return issueUserTokens(context, urls, { ...record, scopes }, record.family);
+  return issueUserTokens(context, urls, { ...record, scopes }, record.family, proof.jkt ?? record.jkt);
 }
 
 /** Dispatches a token request by `grant_type`. */
@@ -188,14 +227,23 @@ export async function handleToken(context: SmartContext, request: Request): Prom
   if (form instanceof Response) return form;
   pruneStore(context.store, context.now());
   const urls = serverUrls(context, request);
+  const proof = await checkEndpointProof(context, request, urls.token, true);
+  if ('response' in proof) return proof.response;
+  const response = await answerGrant(context, request, form, urls, proof);
+  // RFC 9449 §8: a server that wants nonces may hand the next one out with any answer.
+  if (proof.nonce) response.headers.set('DPoP-Nonce', proof.nonce);
+  return response;
+}
+
+function answerGrant(context: SmartContext, request: Request, form: URLSearchParams, urls: ServerUrls, proof: TokenProof): Promise<Response> | Response {
   const grantType = form.get('grant_type');
   switch (grantType) {
     case 'client_credentials':
-      return clientCredentials(context, request, form, urls);
+      return clientCredentials(context, request, form, urls, proof);
     case 'authorization_code':
-      return exchangeCode(context, request, form, urls);
+      return exchangeCode(context, request, form, urls, proof);
     case 'refresh_token':
-      return refresh(context, request, form, urls);
+      return refresh(context, request, form, urls, proof);
     case null:
     case '':
       return oauthError('invalid_request', 'The grant_type parameter is missing.');

@@ -17,6 +17,8 @@ export interface AccessTokenInput {
   subject: string;
   /** The patient in context for patient/ scopes. */
   patientId?: string;
+  /** The DPoP key's thumbprint: the token is bound to it as `cnf.jkt` (RFC 9449 §6.1). */
+  jkt?: string;
 }
 
 /** Signs an access token; `jti` is returned so a user grant can be tied to its family. */
@@ -25,6 +27,7 @@ export async function mintAccessToken(key: SigningKey, urls: ServerUrls, nowMs: 
   const iat = Math.floor(nowMs / 1000);
   const claims: JWTPayload = { client_id: input.clientId, scope: input.scopes.join(' ') };
   if (input.patientId) claims.patient = input.patientId;
+  if (input.jkt) claims.cnf = { jkt: input.jkt };
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt' })
     .setIssuer(urls.issuer)
@@ -75,6 +78,8 @@ export interface VerifiedAccessToken {
   issuedAt: number;
   issuer: string;
   audience: string;
+  /** RFC 9449 §6.1 `cnf.jkt` of a DPoP-bound token. */
+  jkt?: string;
 }
 
 /**
@@ -107,6 +112,7 @@ export async function verifyAccessToken(
     // Not a URL: refused below.
   }
   if (audiencePath !== `${context.mountPath}/fhir`) return { problem: `The access token is for ${audience || 'another audience'}, not this FHIR server.` };
+  const cnf = payload.cnf as { jkt?: unknown } | undefined;
   return {
     token: {
       clientId: String(payload.client_id),
@@ -118,6 +124,7 @@ export async function verifyAccessToken(
       issuedAt: Number(payload.iat),
       issuer: String(payload.iss),
       audience,
+      ...(typeof cnf?.jkt === 'string' ? { jkt: cnf.jkt } : {}),
     },
   };
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { ServerUrls } from './context';
+import { dpopSigningAlgs } from './dpop';
 import { identityScopes } from './scopes';
 
 /**
@@ -35,6 +36,10 @@ function endpoints(urls: ServerUrls) {
     token_endpoint: urls.token,
     registration_endpoint: urls.register,
     introspection_endpoint: urls.introspect,
+    // RFC 9126 §5: pushing is offered to every client; only clients registered for it must push (§6).
+    pushed_authorization_request_endpoint: urls.par,
+    require_pushed_authorization_requests: false,
+    dpop_signing_alg_values_supported: dpopSigningAlgs,
   };
 }
 
