@@ -107,7 +107,11 @@ async function pushIfOffered(ctx: TokenEndpointContext, flow: ResolvedFlow, url:
     }
     return undefined;
   }
-  return pushAuthorizationRequest(ctx, flow, parUrl, url.searchParams);
+  const pushed = new URLSearchParams(url.searchParams);
+  // Server to server, the FHIR base is named as the server reaches it: a built-in sandbox checks aud against the
+  // address the push came to, which is the console's loopback, not the browser's origin.
+  if (grant.smartAudience) pushed.set('aud', env.fhirBaseUrl.toString());
+  return pushAuthorizationRequest(ctx, flow, parUrl, pushed);
 }
 
 /** The authorization URL that names a pushed request: `client_id` and `request_uri` only (RFC 9126 §4). */

@@ -8,6 +8,9 @@ import { prepareTokenRequest } from '@/lib/oauth/client-authentication';
 import { generateClientKey, publicJwks } from '@/lib/smart/client-keys';
 import { browserFetch, ORIGIN } from '@/test/route-harness';
 import { signInAtSandbox } from '@/test/sandbox-browser';
+import { createDpopProof, dpopKeyFor } from '@/lib/oauth/dpop';
+import { MemoryVaultStore } from '@/lib/session/stores/memory';
+import { SessionVault } from '@/lib/session/vault';
 
 /**
  * SECURITY.md rule 14 for the sandboxes themselves: every token and code a built-in sandbox issues is its own, even
@@ -67,10 +70,37 @@ function authorizeUrl(flow: ResolvedFlow): string {
   return url.toString();
 }
 
+/**
+ * The authorize URL the browser goes to: the request itself, or for a client that must push (RFC 9126) a reference to
+ * the same request pushed with the client's authentication.
+ */
+async function browserAuthorizeUrl(flow: ResolvedFlow, preset: CredentialPreset): Promise<string> {
+  const url = new URL(authorizeUrl(flow));
+  if (!preset.sandboxRegistration.require_pushed_authorization_requests) return url.toString();
+  // The client authenticates as at the token endpoint (RFC 9126 §2): this preset with HTTP Basic.
+  const basic = Buffer.from(`${flow.credential.clientId}:${flow.credential.clientSecret}`).toString('base64');
+  const pushed = await browserFetch(flow.env.pushedAuthorizationUrl!.toString(), {
+    method: 'POST',
+    headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: url.searchParams.toString(),
+  });
+  const answer = await pushed.text();
+  expect(pushed.status, answer).toBe(201);
+  const { request_uri } = JSON.parse(answer) as { request_uri: string };
+  return `${url.origin}${url.pathname}?${new URLSearchParams({ client_id: flow.credential.clientId, request_uri })}`;
+}
+
+/** A DPoP proof for a token request of a client registered with dpop_bound_access_tokens (RFC 9449 §5.2). */
+async function dpopHeader(flow: ResolvedFlow, preset: CredentialPreset): Promise<[string, string][]> {
+  if (!preset.sandboxRegistration.dpop_bound_access_tokens) return [];
+  const key = await dpopKeyFor({ vault: new SessionVault(new MemoryVaultStore(), { '1': 'u'.repeat(32) }), sid: 's' }, flow.provider.id, 'ES256');
+  return [['DPoP', (await createDpopProof(key, { method: 'POST', url: flow.env.tokenUrl })).proof]];
+}
+
 /** One run of the preset's grant: a client-credentials token, or sign-in → code → token exchange. */
 async function issue(flow: ResolvedFlow, preset: CredentialPreset): Promise<Issued> {
   if (flow.grant.grantType === 'client_credentials') return tokenBody(await send((await prepareTokenRequest(flow)).request));
-  const redirect = await signInAtSandbox(browserFetch, authorizeUrl(flow), preset.sandboxUsers[0]!);
+  const redirect = await signInAtSandbox(browserFetch, await browserAuthorizeUrl(flow, preset), preset.sandboxUsers[0]!);
   const code = redirect.searchParams.get('code');
   expect(code, redirect.toString()).toBeTruthy();
   const exchange = await prepareTokenRequest(flow, {
@@ -79,7 +109,8 @@ async function issue(flow: ResolvedFlow, preset: CredentialPreset): Promise<Issu
     redirect_uri: `${ORIGIN}/api/oauth/${flow.provider.id}/callback`,
     code_verifier: verifier,
   });
-  return { code: code!, ...(await tokenBody(await send(exchange.request))) };
+  const request = { ...exchange.request, headers: [...exchange.request.headers, ...(await dpopHeader(flow, preset))] };
+  return { code: code!, ...(await tokenBody(await send(request))) };
 }
 
 /** Every secret a run produced, each JWT checked for a `jti`. */
