@@ -4,6 +4,7 @@ import type { ConformanceCheck } from './check';
 import { dataChecks } from './checks/data';
 import { launchChecks } from './checks/launch';
 import { SPECS } from './checks/specs';
+import { senderChecks } from './checks/sender';
 import { tokenChecks } from './checks/token';
 import { INFERNO_TESTS } from './inferno';
 
@@ -25,12 +26,13 @@ const activeChecks: ConformanceCheck[] = [
   { id: 'bulk.cancel-then-gone', group: 'bulk', title: 'A cancelled job answers 404 afterwards', spec: SPECS.bulkCancel },
   { id: 'fhir.no-token-refused', group: 'fhir', title: 'A FHIR request without a token is refused with 401', spec: SPECS.bearer },
   { id: 'fhir.invalid-token-refused', group: 'fhir', title: 'A FHIR request with an unknown or expired token is refused with 401', spec: SPECS.bearer },
+  { id: 'sender.dpop-bound-as-bearer-refused', group: 'sender', title: 'A DPoP-bound token sent as a Bearer token is refused', spec: SPECS.dpopAsBearer },
 ].map((c) => ({ ...c, group: c.group as ConformanceCheck['group'], subject: 'server' as const, activeOnly: true }));
 
-const GROUP_ORDER = ['discovery', 'standalone', 'openid', 'refresh', 'backend', 'introspection', 'bulk', 'fhir'] as const;
+const GROUP_ORDER = ['discovery', 'standalone', 'openid', 'refresh', 'backend', 'introspection', 'bulk', 'fhir', 'sender'] as const;
 
 /** Every check, in the order a report lists them: by group, as Inferno orders its suites, passive before active. */
-export const CHECKS: readonly ConformanceCheck[] = [...launchChecks, ...tokenChecks, ...dataChecks, ...activeChecks]
+export const CHECKS: readonly ConformanceCheck[] = [...launchChecks, ...tokenChecks, ...dataChecks, ...senderChecks, ...activeChecks]
   .map((check) => ({ ...check, inferno: INFERNO_TESTS[check.id] }))
   .sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group));
 

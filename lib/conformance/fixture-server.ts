@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { listenOnLoopback } from '@/lib/oauth/test-helpers';
 
 /**
@@ -63,7 +63,15 @@ export type FixtureBreak =
   | 'fhir-text-plain'
   | 'fhir-invalid-resource'
   | 'fhir-open'
-  | 'fhir-any-token';
+  | 'fhir-any-token'
+  | 'dpop-algs-symmetric'
+  | 'par-required-without-endpoint'
+  | 'par-no-expires-in'
+  | 'dpop-token-type-missing'
+  | 'dpop-cnf-other-key'
+  | 'dpop-nonce-without-header'
+  | 'dpop-resource-bearer-challenge'
+  | 'dpop-bearer-accepted';
 
 export interface FixtureServer {
   origin: string;
@@ -78,7 +86,11 @@ interface Grant {
   scope: string;
   redirectUri?: string;
   codeChallenge?: string;
+  /** RFC 9449: the thumbprint of the key the token is bound to. */
+  jkt?: string;
 }
+
+const FIXTURE_NONCE = 'fixture-dpop-nonce';
 
 const RESOURCE_TYPES = ['Patient', 'Observation'];
 
@@ -93,6 +105,7 @@ export async function startFixtureServer(): Promise<FixtureServer> {
   const accessTokens = new Map<string, Grant>();
   const refreshTokens = new Map<string, Grant>();
   const jobs = new Map<string, { polls: number; types: string[]; request: string; cancelled: boolean }>();
+  const pushed = new Map<string, URLSearchParams>();
   let origin = '';
   const fhirBase = () => `${origin}/fhir`;
 
@@ -121,6 +134,9 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     response_types_supported: ['code'],
     ...(is('smart-config-no-capabilities') ? {} : { capabilities: ['launch-standalone', 'client-public', 'client-confidential-symmetric', 'client-confidential-asymmetric', 'sso-openid-connect', 'context-standalone-patient', 'permission-offline', 'permission-patient', 'permission-v2'] }),
     code_challenge_methods_supported: is('smart-config-plain-pkce') ? ['S256', 'plain'] : ['S256'],
+    dpop_signing_alg_values_supported: is('dpop-algs-symmetric') ? ['HS256'] : ['ES256'],
+    ...(is('par-required-without-endpoint') ? {} : { pushed_authorization_request_endpoint: `${origin}/par` }),
+    require_pushed_authorization_requests: is('par-required-without-endpoint'),
   });
 
   const openidConfiguration = () => ({
@@ -166,9 +182,21 @@ export async function startFixtureServer(): Promise<FixtureServer> {
   const patient = (id: string) => ({ resourceType: 'Patient', id, name: [{ family: 'Fixture', given: ['Pat'] }], ...(is('fhir-invalid-resource') ? { gender: 'sometimes' } : { gender: 'female' }) });
 
   const issueTokens = async (res: ServerResponse, grant: Grant, kind: 'code' | 'refresh' | 'backend') => {
-    const accessToken = `fixture-at-${randomUUID()}`;
+    // A DPoP-bound token is a JWT that names its key (RFC 9449 §6.1); a bearer token is opaque.
+    const accessToken = grant.jkt
+      ? await new SignJWT({ scope: grant.scope, client_id: grant.clientId, cnf: { jkt: is('dpop-cnf-other-key') ? 'another-key-thumbprint' : grant.jkt } })
+          .setProtectedHeader({ alg: 'RS256', kid: 'server-1', typ: 'at+jwt' })
+          .setIssuer(`${origin}/fhir`)
+          .setAudience(fhirBase())
+          .setSubject('p1')
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .setJti(randomUUID())
+          .sign(serverKey.privateKey)
+      : `fixture-at-${randomUUID()}`;
     accessTokens.set(accessToken, grant);
-    const body: Record<string, unknown> = { access_token: accessToken, token_type: 'Bearer', expires_in: 300, scope: grant.scope };
+    const body: Record<string, unknown> = { access_token: accessToken, token_type: grant.jkt ? 'DPoP' : 'Bearer', expires_in: 300, scope: grant.scope };
+    if (grant.jkt && is('dpop-token-type-missing')) delete body.token_type;
     if (kind !== 'backend') {
       const refreshToken = `fixture-rt-${randomUUID()}`;
       refreshTokens.set(refreshToken, grant);
@@ -190,21 +218,35 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     send(res, 200, body, cacheable ? { 'Cache-Control': 'max-age=60' } : { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
   };
 
+  /** The DPoP proof's key thumbprint; its nonce must be the fixture's (RFC 9449 §8), or the answer is the challenge. */
+  const dpopProof = async (req: IncomingMessage, res: ServerResponse): Promise<{ jkt?: string } | null> => {
+    const proof = req.headers.dpop;
+    if (typeof proof !== 'string') return {};
+    const header = decodeProtectedHeader(proof);
+    if (decodeJwt(proof).nonce !== FIXTURE_NONCE) {
+      send(res, 400, { error: 'use_dpop_nonce', error_description: 'Use the nonce in DPoP-Nonce' }, { 'Cache-Control': 'no-store', ...(is('dpop-nonce-without-header') ? {} : { 'DPoP-Nonce': FIXTURE_NONCE }) });
+      return null;
+    }
+    return { jkt: await calculateJwkThumbprint(header.jwk as JWK, 'sha256') };
+  };
+
   const token = async (req: IncomingMessage, res: ServerResponse, form: URLSearchParams) => {
     const grantType = form.get('grant_type');
+    const proof = await dpopProof(req, res);
+    if (!proof) return;
     if (grantType === 'authorization_code') {
       if (is('token-500')) return send(res, 500, { error: 'server_error' });
       const grant = codes.get(form.get('code') ?? '');
       if (!grant || is('token-error-plain-text')) return tokenError(res, 400, 'invalid_grant', is('token-error-plain-text'));
       codes.delete(form.get('code') ?? '');
-      return issueTokens(res, grant, 'code');
+      return issueTokens(res, { ...grant, jkt: proof.jkt }, 'code');
     }
     if (grantType === 'refresh_token') {
       if (is('refresh-500')) return send(res, 500, { error: 'server_error' });
       const grant = refreshTokens.get(form.get('refresh_token') ?? '');
       if (!grant || (form.get('scope') && is('refresh-scope-refused')) || is('refresh-refuses-plain-text')) return tokenError(res, 400, 'invalid_grant', is('refresh-refuses-plain-text'));
       refreshTokens.delete(form.get('refresh_token') ?? '');
-      return issueTokens(res, grant, 'refresh');
+      return issueTokens(res, { ...grant, jkt: proof.jkt }, 'refresh');
     }
     const plain = is('backend-error-plain-text');
     if (grantType !== 'client_credentials' && !is('accept-any-grant')) return tokenError(res, is('unknown-grant-401') ? 401 : 400, 'unsupported_grant_type', plain);
@@ -224,10 +266,20 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     return issueTokens(res, { clientId, scope: form.get('scope') ?? 'system/*.rs' }, 'backend');
   };
 
+  /** The grant of the request's token: a bearer token as Bearer, a DPoP-bound one as DPoP with a proof (RFC 9449 §7). */
   const bearer = (req: IncomingMessage): Grant | null => {
-    const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    const match = /^(Bearer|DPoP) (.+)$/.exec(req.headers.authorization ?? '');
     if (!match) return null;
-    return accessTokens.get(match[1]!) ?? (is('fhir-any-token') ? { clientId: '?', scope: '' } : null);
+    const grant = accessTokens.get(match[2]!);
+    if (grant?.jkt && match[1] === 'Bearer' && !is('dpop-bearer-accepted')) return null;
+    if (grant && match[1] === 'DPoP' && (!grant.jkt || typeof req.headers.dpop !== 'string')) return null;
+    return grant ?? (is('fhir-any-token') ? { clientId: '?', scope: '' } : null);
+  };
+  /** 401 with the challenge of the scheme the request used (RFC 9449 §7.1 for DPoP). */
+  const unauthorized = (req: IncomingMessage, res: ServerResponse) => {
+    const dpop = /^DPoP /.test(req.headers.authorization ?? '');
+    res.writeHead(401, { 'Content-Type': 'application/fhir+json', 'WWW-Authenticate': dpop && !is('dpop-resource-bearer-challenge') ? 'DPoP error="invalid_token", algs="ES256"' : 'Bearer error="invalid_token"' });
+    res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login', diagnostics: 'No usable token' }] }));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, body: string) => {
@@ -238,18 +290,26 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     if (path === '/jwks') return send(res, 200, { keys: [is('jwks-private-key') ? { ...(await exportJWK(serverKey.privateKey)), kid: 'server-1' } : publicJwk] });
     if (path === '/fhir/metadata') return fhir(res, 200, capabilityStatement());
     if (path === '/authorize') {
-      const redirect = new URL(url.searchParams.get('redirect_uri') ?? '');
+      // RFC 9126 §4: a request by reference uses the pushed parameters only.
+      const params = pushed.get(url.searchParams.get('request_uri') ?? '') ?? url.searchParams;
+      const redirect = new URL(params.get('redirect_uri') ?? '');
       const code = `fixture-code-${randomUUID()}`;
-      codes.set(code, { clientId: url.searchParams.get('client_id') ?? '', scope: url.searchParams.get('scope') ?? '', redirectUri: redirect.toString(), codeChallenge: url.searchParams.get('code_challenge') ?? undefined });
+      codes.set(code, { clientId: params.get('client_id') ?? '', scope: params.get('scope') ?? '', redirectUri: redirect.toString(), codeChallenge: params.get('code_challenge') ?? undefined });
       if (is('callback-unknown-error')) redirect.searchParams.set('error', 'computer_says_no');
       else redirect.searchParams.set('code', code);
-      redirect.searchParams.set('state', is('state-changed') ? `${url.searchParams.get('state')}x` : (url.searchParams.get('state') ?? ''));
+      redirect.searchParams.set('state', is('state-changed') ? `${params.get('state')}x` : (params.get('state') ?? ''));
       res.writeHead(302, { Location: redirect.toString() });
       return res.end();
     }
     // Lenient about the body's format: a JSON token request (the console's recipe broken on purpose) still gets a token.
     const form = body.trimStart().startsWith('{') ? new URLSearchParams(JSON.parse(body) as Record<string, string>) : new URLSearchParams(body);
     if (path === '/token') return token(req, res, form);
+    if (path === '/par') {
+      const requestUri = `urn:ietf:params:oauth:request_uri:${randomUUID()}`;
+      form.delete('client_secret');
+      pushed.set(requestUri, form);
+      return send(res, 201, { request_uri: requestUri, ...(is('par-no-expires-in') ? {} : { expires_in: 60 }) }, { 'Cache-Control': 'no-store' });
+    }
     if (path === '/introspect') {
       const grant = accessTokens.get(new URLSearchParams(body).get('token') ?? '');
       if (!grant && !is('introspect-everything-active')) return send(res, 200, { active: false });
@@ -302,7 +362,8 @@ export async function startFixtureServer(): Promise<FixtureServer> {
       return res.end(`${line(1)}\n${line(2)}\n`);
     }
     if (path === '/fhir/Patient' || path === '/fhir/Patient/p1' || path === '/fhir/Observation/o1') {
-      if (!bearer(req) && !is('fhir-open')) return outcome(res, 401, 'No token');
+      if (!bearer(req) && !is('fhir-open')) return unauthorized(req, res);
+      if (is('dpop-resource-bearer-challenge') && /^DPoP /.test(req.headers.authorization ?? '')) return unauthorized(req, res);
       if (path === '/fhir/Patient/p1' && is('fhir-user-unreadable')) return outcome(res, 403, 'Not yours');
       if (path === '/fhir/Observation/o1') return fhir(res, 200, { resourceType: 'Observation', id: 'o1', status: 'final', code: { text: 'Fixture' } });
       if (path === '/fhir/Patient/p1') return fhir(res, 200, patient('p1'));

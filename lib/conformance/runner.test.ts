@@ -28,11 +28,16 @@ function providerInput(origin: string, edit: (input: ProviderInput) => void = ()
     docs: [],
     smartAppLaunch: true,
     environments: [
-      { id: 'remote', kind: 'sandbox', label: 'Fixture', origin, tokenPath: '/token', authorizePath: '/authorize', fhirBasePath: '/fhir', jwksPath: '/jwks', introspectionPath: '/introspect', allowedPathPrefixes: ['/fhir/'] },
+      {
+        id: 'remote', kind: 'sandbox', label: 'Fixture', origin, tokenPath: '/token', authorizePath: '/authorize', fhirBasePath: '/fhir', jwksPath: '/jwks', introspectionPath: '/introspect', allowedPathPrefixes: ['/fhir/'],
+        pushedAuthorizationPath: '/par', dpopSigningAlgs: ['ES256'],
+      },
     ],
     grant: {
       grantType: 'authorization_code', clientAuth: 'basic', httpMethod: 'POST', body: 'form', extraParams: {}, headers: {},
       scopes: ['openid', 'fhirUser', 'launch/patient', 'offline_access', 'patient/*.rs'], smartAudience: true, refresh: { supported: true, rotates: true },
+      // The app pushes its authorization requests and sends DPoP proofs (RFC 9126, RFC 9449); the backend client neither.
+      dpop: true,
     },
     documentedTokenLifetimeSeconds: 300,
     tokenFormat: 'opaque',
@@ -167,6 +172,14 @@ const BREAKS: Record<string, { flow: FlowKind; break?: FixtureBreak; edit?: (inp
   'fhir.resource-valid': { flow: 'backend', break: 'fhir-invalid-resource' },
   'fhir.no-token-refused': { flow: 'backend', break: 'fhir-open' },
   'fhir.invalid-token-refused': { flow: 'backend', break: 'fhir-any-token' },
+  'sender.dpop-metadata': { flow: 'code', break: 'dpop-algs-symmetric' },
+  'sender.par-metadata': { flow: 'code', break: 'par-required-without-endpoint' },
+  'sender.par-response': { flow: 'code', break: 'par-no-expires-in' },
+  'sender.dpop-token-type': { flow: 'code', break: 'dpop-token-type-missing' },
+  'sender.dpop-token-binding': { flow: 'code', break: 'dpop-cnf-other-key' },
+  'sender.dpop-nonce-challenge': { flow: 'code', break: 'dpop-nonce-without-header' },
+  'sender.dpop-resource-challenge': { flow: 'code', break: 'dpop-resource-bearer-challenge' },
+  'sender.dpop-bound-as-bearer-refused': { flow: 'code', break: 'dpop-bearer-accepted' },
 };
 
 describe('the same server broken in one way fails the check that guards it', () => {

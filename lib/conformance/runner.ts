@@ -9,6 +9,7 @@ import { sendOutbound, type ExchangeKind } from '@/lib/http/outbound';
 import { redactText } from '@/lib/http/redact';
 import { log } from '@/lib/log';
 import { buildFhirCall } from '@/lib/fhir/proxy';
+import { sendWithDpop, withDpopProof } from '@/lib/oauth/dpop';
 import { mintFlowAssertion, prepareTokenRequest } from '@/lib/oauth/client-authentication';
 import type { ResolvedFlow } from '@/lib/oauth/flow';
 import { introspectSessionToken } from '@/lib/oauth/introspection';
@@ -106,7 +107,7 @@ class Run {
       { label: 'Reading the discovery documents', groups: ['discovery', 'openid', 'bulk'], run: () => this.discovery() },
       { label: this.flowIsCode ? 'Using the session’s signed-in token' : 'Getting a token', groups: ['backend', 'standalone', 'openid', 'refresh', 'introspection', 'bulk', 'fhir'], run: () => this.getToken() },
       { label: 'Sending token requests that must be refused', groups: ['backend'], run: () => this.backendNegatives() },
-      { label: 'Calling the API with no token and with an unknown one', groups: ['fhir'], run: () => this.fhirProbes() },
+      { label: 'Calling the API with no token and with an unknown one', groups: ['fhir', 'sender'], run: () => this.fhirProbes() },
       { label: 'Reading the signed-in user (fhirUser)', groups: ['openid'], run: () => this.fhirUser() },
       ...(env.introspectionUrl ? [{ label: 'Introspecting a live and an unknown token', groups: ['introspection'] as CheckGroup[], run: () => this.introspection() }] : []),
       { label: 'Refreshing the token', groups: ['refresh', 'openid'], run: () => this.refresh() },
@@ -124,13 +125,24 @@ class Run {
   ): Promise<Probe> {
     const { env, provider } = this.ctx.flow;
     const allowedOrigin = request.url.origin === env.apiOrigin ? env.apiOrigin : env.origin;
-    const result = await sendOutbound(
-      { ...request, allowedOrigin, timeoutMs: 15_000, publicAddressesOnly: env.environment.userSupplied },
-      { kind: 'text', maxBytes: 1024 * 1024 },
-      { kind, providerId: provider.id, environmentId: env.environment.id, secrets },
+    // The session's DPoP token goes with a fresh proof (RFC 9449 §7), as the FHIR proxy sends it.
+    const dpopToken = this.token?.dpop && request.headers.some(([name, value]) => name.toLowerCase() === 'authorization' && value.startsWith('DPoP ')) ? this.token : null;
+    const { result, attempt } = await sendWithDpop(
+      dpopToken ? { vault: this.ctx.vault, sid: this.ctx.sid, providerId: provider.id } : undefined,
+      dpopToken,
+      request.method,
+      request.url,
+      (sending) =>
+        sendOutbound(
+          { ...request, headers: [...request.headers, ...sending.headers], allowedOrigin, timeoutMs: 15_000, publicAddressesOnly: env.environment.userSupplied },
+          { kind: 'text', maxBytes: 1024 * 1024 },
+          { kind, providerId: provider.id, environmentId: env.environment.id, secrets: [...secrets, ...(sending.proofJwt ? [sending.proofJwt] : [])] },
+        ),
+      (sent) => (sent.ok ? sent.response : null),
+      (sent, first) => this.ctx.vault.recordExchange(this.ctx.sid, withDpopProof(sent.exchange, first.proof)),
     );
     let json: Record<string, unknown> | undefined;
-    let exchange = result.exchange;
+    let exchange = withDpopProof(result.exchange, attempt.proof);
     if (result.ok) {
       try {
         const parsed: unknown = JSON.parse(result.response.text);
@@ -255,6 +267,7 @@ class Run {
     const path = this.probePath();
     if (!path) {
       this.skipGroup('fhir', 'The provider file names no data request to probe with.');
+      this.verdict('sender.dpop-bound-as-bearer-refused', { outcome: 'skip', message: 'The provider file names no data request to probe with.' });
       return;
     }
     const { url, headers } = buildFhirCall(env, null, { path, headers: {} }, this.facts.apiKind === 'fhir' ? 'application/fhir+json' : 'application/json');
@@ -266,7 +279,28 @@ class Run {
     if (this.token) {
       const call = buildFhirCall(env, this.token, { path, headers: {} }, this.facts.apiKind === 'fhir' ? 'application/fhir+json' : 'application/json');
       await this.probe({ method: 'GET', url: call.url, headers: call.headers }, 'fhir', [this.token.accessToken]);
+      await this.dpopAsBearer(call.url, call.headers);
+    } else {
+      this.verdict('sender.dpop-bound-as-bearer-refused', { outcome: 'skip', message: 'No token to send.' });
     }
+  }
+
+  /** RFC 9449 §7.2: a DPoP-bound token presented as a bearer token must be refused, or a copy of it is as good as the key. */
+  private async dpopAsBearer(url: URL, headers: [string, string][]): Promise<void> {
+    const token = this.token!;
+    if (!token.dpop) {
+      this.verdict('sender.dpop-bound-as-bearer-refused', { outcome: 'skip', message: `${this.ctx.flow.credential.label} gets Bearer tokens: DPoP is off for it, or the server did not bind the token.` });
+      return;
+    }
+    const asBearer = headers.map(([name, value]): [string, string] => (name.toLowerCase() === 'authorization' ? [name, `Bearer ${token.accessToken}`] : [name, value]));
+    const sent = await this.probe({ method: 'GET', url, headers: asBearer }, 'fhir', [token.accessToken], 'The DPoP-bound token sent as a plain Bearer token, with no proof, which must be refused');
+    this.verdict(
+      'sender.dpop-bound-as-bearer-refused',
+      sent.status === 401
+        ? { outcome: 'pass', message: 'The DPoP-bound token sent as Bearer, without a proof: 401.' }
+        : { outcome: 'fail', message: `The DPoP-bound token sent as Bearer, without a proof, answered ${sent.status ?? sent.exchange.error ?? 'nothing'}: a copy of the token works without the key (RFC 9449 §7.2).` },
+      [sent.exchange],
+    );
   }
 
   /** SMART 2.2: fhirUser is a resource the token may read (Inferno: "FHIR resource representing the current user can be retrieved"). */
@@ -468,8 +502,10 @@ class Run {
     const perExchange = checkExchanges(all, new Map([[providerId, this.facts]]), tokens);
     const classify = createExchangeClassifier();
     const steps = all.map((e) => classify(e));
-    const lastAuthorize = steps.lastIndexOf('authorize');
-    const counted = all.map((e, i) => e.startedAt >= startedAt - 5 || (this.flowIsCode && lastAuthorize !== -1 && i >= lastAuthorize));
+    // The sign-in starts at its authorization request, or at the pushed request(s) before it (RFC 9126; a DPoP nonce challenge too).
+    let signInStart = steps.lastIndexOf('authorize');
+    while (signInStart > 0 && steps[signInStart - 1] === 'par') signInStart -= 1;
+    const counted = all.map((e, i) => e.startedAt >= startedAt - 5 || (this.flowIsCode && signInStart !== -1 && i >= signInStart));
 
     const passive = new Map<string, CheckResult[]>();
     perExchange.forEach((results, i) => {

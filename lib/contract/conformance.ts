@@ -14,6 +14,7 @@ export const checkGroupSchema = z.enum([
   'introspection',
   'bulk',
   'fhir',
+  'sender',
 ]);
 export type CheckGroup = z.infer<typeof checkGroupSchema>;
 
@@ -26,6 +27,7 @@ export const CHECK_GROUP_LABELS: Record<CheckGroup, string> = {
   introspection: 'Token introspection',
   bulk: 'Bulk Data',
   fhir: 'FHIR responses',
+  sender: 'DPoP and pushed requests',
 };
 
 /**

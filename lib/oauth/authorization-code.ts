@@ -308,9 +308,10 @@ function checkIdTokenNonce(token: StoredToken, nonce: string): void {
 function refusedAuthorizationHint(error: string, description: string | undefined, pending: PendingFlow): string {
   if (error === 'invalid_request_uri') {
     const pushed = pending.pushed;
-    const late = pushed ? Math.round((Date.now() - pushed.expiresAt) / 1000) : undefined;
+    const late = pushed?.expiresAt !== undefined ? Math.round((Date.now() - pushed.expiresAt) / 1000) : undefined;
+    const lived = pushed?.expiresIn !== undefined ? ` and lived ${pushed.expiresIn} s` : '';
     return pushed
-      ? `The pushed request’s request_uri was refused: it is single use and lived ${pushed.expiresIn} s${late !== undefined && late > 0 ? `, and the browser arrived ${late} s after it expired` : ''} (RFC 9126 §2.2, §4). Authorize again: each run pushes a fresh request.`
+      ? `The pushed request’s request_uri was refused: it is single use${lived}${late !== undefined && late > 0 ? `, and the browser arrived ${late} s after it expired` : ''} (RFC 9126 §2.2, §4). Authorize again: each run pushes a fresh request.`
       : 'The request_uri was refused: it is single use and short-lived (RFC 9126 §4). Authorize again.';
   }
   if (/push|\bpar\b|request_uri/i.test(description ?? '')) {

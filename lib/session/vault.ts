@@ -89,7 +89,7 @@ export const pendingFlowSchema = z.object({
   scopes: z.array(z.string()),
   createdAt: z.number(),
   /** The request went by reference (RFC 9126): when its `request_uri` expires, to explain a refusal of it. */
-  pushed: z.object({ expiresAt: z.number(), expiresIn: z.number() }).optional(),
+  pushed: z.object({ expiresAt: z.number().optional(), expiresIn: z.number().optional() }).optional(),
 });
 export type PendingFlow = z.infer<typeof pendingFlowSchema>;
 

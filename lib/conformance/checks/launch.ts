@@ -2,7 +2,7 @@ import 'server-only';
 import { safeUrl } from '@/lib/contract/exchange-steps';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 import { pass, serverCheck, skip, verdictOf, type ConformanceCheck, type ExchangeInContext, type Problem } from '../check';
-import { capabilityStatementRest, describeValue, isAbsoluteUrl, isString, isStringArray, responseMediaType, responseObject, scopeList, urlParam, urlPath, type JsonObject } from './read';
+import { authorizationParams, capabilityStatementRest, describeValue, isAbsoluteUrl, isString, isStringArray, responseMediaType, responseObject, scopeList, urlParam, urlPath, type JsonObject } from './read';
 import { SPECS } from './specs';
 
 /** Discovery, the authorization request and response, and OpenID Connect (SMART App Launch 2.2, OIDC Core). */
@@ -141,13 +141,14 @@ const standalone: ConformanceCheck[] = [
     spec: SPECS.launchRequest,
     steps: ['authorize'],
     evaluate: (x) => {
-      const params = safeUrl(x.exchange.url)?.searchParams ?? new URLSearchParams();
+      const params = authorizationParams(x.exchange, x.earlier);
       const problems: Problem[] = REQUIRED_AUTHORIZE.filter((p) => !params.get(p)).map((p) => ({ message: `No \`${p}\`.` }));
       if (params.get('response_type') && params.get('response_type') !== 'code') problems.push({ message: `response_type is ${params.get('response_type')}, not code.` });
       if ((params.get('state') ?? '').length < 16) problems.push({ message: '`state` is shorter than 16 characters (RFC 9700 §4.7: unguessable).', severity: 'warn' });
       if (params.get('code_challenge_method') !== 'S256') problems.push({ message: `No PKCE S256 code_challenge (method ${params.get('code_challenge_method') ?? 'absent'}).`, deviation: 'pkce_undocumented', severity: 'warn' });
       if (x.provider.smartAppLaunch && !params.get('aud')) problems.push({ message: 'No `aud`: SMART 2.2 requires the FHIR base URL the token is for.' });
-      return verdictOf(problems, 'response_type=code, client_id, redirect_uri, scope, state' + (params.get('aud') ? ', aud' : '') + ' and S256.');
+      const pushed = safeUrl(x.exchange.url)?.searchParams.has('request_uri') ? ' (pushed, RFC 9126: the browser carried only request_uri)' : '';
+      return verdictOf(problems, 'response_type=code, client_id, redirect_uri, scope, state' + (params.get('aud') ? ', aud' : '') + ` and S256${pushed}.`);
     },
   },
   serverCheck({
@@ -159,7 +160,7 @@ const standalone: ConformanceCheck[] = [
     evaluate: (x) => {
       const authorize = [...x.earlier].reverse().find((e) => e.step === 'authorize');
       if (!authorize) return skip('The authorization request was not recorded in this session.');
-      const sent = urlParam(authorize.exchange.url, 'state');
+      const sent = authorizationParams(authorize.exchange, x.earlier).get('state');
       const returned = urlParam(x.exchange.url, 'state');
       if (returned === null) return verdictOf([{ message: 'The callback carries no `state`; RFC 6749 §4.1.2 requires the one sent.' }], '');
       if (returned !== sent) return verdictOf([{ message: 'The callback\'s `state` differs from the one sent: a mix-up or a forged response (RFC 6749 §10.12).' }], '');
@@ -176,7 +177,8 @@ const standalone: ConformanceCheck[] = [
       const code = urlParam(x.exchange.url, 'code');
       const error = urlParam(x.exchange.url, 'error');
       if (code !== null) return pass('A code came back.');
-      const registered = ['invalid_request', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope', 'server_error', 'temporarily_unavailable'];
+      // RFC 6749 §4.1.2.1's codes, and invalid_request_uri for a request sent by reference (RFC 9126 §4, RFC 9101 §6.2).
+      const registered = ['invalid_request', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope', 'server_error', 'temporarily_unavailable', 'invalid_request_uri'];
       if (error !== null) return registered.includes(error) ? pass(`The server answered error=${error}, one of RFC 6749 §4.1.2.1's codes.`) : verdictOf([{ message: `error=${error} is not one of RFC 6749 §4.1.2.1's codes.` }], '');
       return verdictOf([{ message: 'The callback carries neither a code nor an error.' }], '');
     },
@@ -187,7 +189,7 @@ const OIDC_REQUIRED = ['issuer', 'authorization_endpoint', 'token_endpoint', 'jw
 
 function asked(x: ExchangeInContext): string[] {
   const authorize = [...x.earlier].reverse().find((e) => e.step === 'authorize');
-  return authorize ? scopeList(urlParam(authorize.exchange.url, 'scope')) : [];
+  return authorize ? scopeList(authorizationParams(authorize.exchange, x.earlier).get('scope')) : [];
 }
 
 const openid: ConformanceCheck[] = [

@@ -1,6 +1,7 @@
 import 'server-only';
 import { getHeader } from '@/lib/contract/headers';
 import type { ExchangeDto } from '@/lib/contract/schemas';
+import { requestParams, safeUrl, type ExchangeStep } from '@/lib/contract/exchange-steps';
 
 /** Readers over a recorded (redacted) exchange, for the checks. */
 
@@ -77,4 +78,17 @@ export function capabilityStatementRest(exchange: ExchangeDto): JsonObject[] | u
   const statement = responseObject(exchange);
   if (statement?.resourceType !== 'CapabilityStatement') return undefined;
   return Array.isArray(statement.rest) ? (statement.rest as JsonObject[]) : [];
+}
+
+/**
+ * The parameters of an authorization request: its URL's, or for a request sent by reference (RFC 9126 §4: the URL
+ * carries `request_uri`) those of the pushed request recorded before it.
+ */
+export function authorizationParams(authorize: ExchangeDto, earlier: readonly { exchange: ExchangeDto; step: ExchangeStep }[]): URLSearchParams {
+  const inUrl = safeUrl(authorize.url)?.searchParams ?? new URLSearchParams();
+  if (!inUrl.has('request_uri')) return inUrl;
+  const pushed = [...earlier]
+    .reverse()
+    .find((e) => e.step === 'par' && e.exchange.startedAt <= authorize.startedAt && e.exchange.status !== null && e.exchange.status < 300);
+  return pushed ? new URLSearchParams([...requestParams(pushed.exchange)]) : inUrl;
 }

@@ -1,9 +1,10 @@
 import 'server-only';
+import { isDpopTokenType } from '@/lib/contract/dpop';
 import type { CheckGroup } from '@/lib/contract/conformance';
 import { requestParams, type ExchangeStep } from '@/lib/contract/exchange-steps';
 import type { ExchangeDto } from '@/lib/contract/schemas';
 import { skip, verdictOf, pass, type ConformanceCheck, type ExchangeInContext, type Problem, type Verdict } from '../check';
-import { describeValue, isString, requestHeader, responseHeader, responseMediaType, responseObject, scopeList, urlParam, type JsonObject } from './read';
+import { authorizationParams, describeValue, isString, requestHeader, responseHeader, responseMediaType, responseObject, scopeList, type JsonObject } from './read';
 import { SPECS } from './specs';
 
 /**
@@ -11,7 +12,16 @@ import { SPECS } from './specs';
  * console sent, the status, the response's headers and body, and an error's body.
  */
 
-const TOKEN_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
+// RFC 6749 §5.2's codes, and RFC 9449 §12.2's for a DPoP proof refused or a nonce asked for.
+const TOKEN_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'invalid_dpop_proof', 'use_dpop_nonce']);
+
+/**
+ * A DPoP nonce challenge (RFC 9449 §8) is a step of the protocol, not a refusal: the request is sent again with the
+ * nonce, and that answer is the one judged (the challenge itself by sender.dpop-nonce-challenge).
+ */
+function isNonceChallenge(exchange: ExchangeInContext['exchange']): boolean {
+  return exchange.dpop !== undefined && exchange.status === 400 && responseObject(exchange)?.error === 'use_dpop_nonce';
+}
 
 interface Flow {
   group: CheckGroup;
@@ -86,7 +96,9 @@ function tokenBodyProblems(flow: Flow, x: ExchangeInContext, body: JsonObject): 
   if (!isString(body.access_token)) problems.push({ message: `\`access_token\` is ${describeValue(body.access_token)}, not a string.` });
   const tokenType = body.token_type;
   if (typeof tokenType !== 'string') problems.push({ message: `\`token_type\` is ${describeValue(tokenType)}; RFC 6749 §5.1 requires it.` });
-  else if (tokenType.toLowerCase() !== 'bearer') problems.push({ message: `\`token_type\` is "${tokenType}", not Bearer.` });
+  else if (x.exchange.dpop && isDpopTokenType(tokenType)) {
+    // RFC 9449 §5: the answer to a request with a proof is a DPoP token (sender.dpop-token-type judges it).
+  } else if (tokenType.toLowerCase() !== 'bearer') problems.push({ message: `\`token_type\` is "${tokenType}", not Bearer.` });
   else if (tokenType !== 'Bearer') {
     problems.push({ message: `\`token_type\` is "${tokenType}": RFC 6749 §5.1 compares it case-insensitively, but SMART 2.2 spells it Bearer and clients that compare exactly will refuse it.`, severity: 'warn', deviation: 'token_type_case' });
   }
@@ -111,7 +123,7 @@ function tokenBodyProblems(flow: Flow, x: ExchangeInContext, body: JsonObject): 
 function requestedScopes(x: ExchangeInContext): string[] {
   if (x.step === 'code-exchange') {
     const authorize = [...x.earlier].reverse().find((e) => e.step === 'authorize');
-    if (authorize) return scopeList(urlParam(authorize.exchange.url, 'scope'));
+    if (authorize) return scopeList(authorizationParams(authorize.exchange, x.earlier).get('scope'));
   }
   return scopeList(requestParams(x.exchange).get('scope'));
 }
@@ -138,6 +150,7 @@ function flowChecks(flow: Flow): ConformanceCheck[] {
       spec: flow.responseSpec,
       evaluate: (x) => {
         if (!answered(x)) return skip(`No answer: ${x.exchange.error ?? 'the request was not completed'}.`);
+        if (isNonceChallenge(x.exchange)) return null;
         return x.exchange.status === 200 ? pass('200 OK.') : verdictOf([{ message: `The token endpoint answered ${x.exchange.status}, not 200.` }], '');
       },
     },
@@ -171,7 +184,7 @@ function flowChecks(flow: Flow): ConformanceCheck[] {
         if (!body) return verdictOf([{ message: `The body is not a JSON object (${mediaType ?? 'no Content-Type'}).` }], '');
         const problems = tokenBodyProblems(flow, x, body);
         if (mediaType !== 'application/json') problems.unshift({ message: `Content-Type is ${mediaType ?? 'missing'}, not application/json (RFC 6749 §5.1).` });
-        return verdictOf(problems, 'access_token, token_type Bearer, expires_in in seconds' + (body.scope !== undefined ? ' and scope' : '') + '.');
+        return verdictOf(problems, `access_token, token_type ${isString(body.token_type) ? body.token_type : 'Bearer'}, expires_in in seconds` + (body.scope !== undefined ? ' and scope' : '') + '.');
       },
     },
     {
@@ -184,7 +197,7 @@ function flowChecks(flow: Flow): ConformanceCheck[] {
       spec: SPECS.tokenError,
       evaluate: (x) => {
         const status = x.exchange.status;
-        if (status === null || status < 400 || status >= 500) return null;
+        if (status === null || status < 400 || status >= 500 || isNonceChallenge(x.exchange)) return null;
         const problems: Problem[] = [];
         if (status !== 400 && status !== 401) problems.push({ message: `Refused with ${status}; RFC 6749 §5.2 answers 400 (or 401 for invalid_client).`, deviation: status === 403 ? 'unauthorized_403' : undefined });
         const body = responseObject(x.exchange);
