@@ -91,10 +91,22 @@ interface Token {
   refresh?: { fingerprint: Fingerprint; rotates: boolean; history: { at: number; usedFingerprint: string; newFingerprint: string | null }[] };
   clientAssertion?: { header: Record<string, unknown>; claims: Record<string, unknown> };
   idToken?: { claims: Record<string, unknown> };
+  tokenType: string;
+  dpop?: { alg: string; jkt: string; tokenJkt: string | null; proof?: { header: Record<string, unknown>; claims: Record<string, unknown>; answersNonceChallenge: boolean } };
+}
+
+interface Exchange {
+  kind: string;
+  status: number | null;
+  url: string;
+  providerId: string;
+  request: { headers: [string, string][]; body: string | null };
+  dpop?: { claims: Record<string, unknown>; answersNonceChallenge: boolean };
 }
 
 interface Session {
   tokens: Token[];
+  exchanges: Exchange[];
 }
 
 interface SavedProvider {
@@ -173,7 +185,7 @@ let seen: SeenByBrowser;
 let jwksUrl = '';
 let kid = '';
 
-test('SMART Backend Services: key, discovery, RFC 7591 registration, save, and two tokens with fresh private_key_jwt assertions', async ({ page, request }) => {
+test('SMART Backend Services with DPoP: key, discovery, RFC 7591 registration, save, and two DPoP tokens with fresh private_key_jwt assertions and proofs, the nonce challenge answered once', async ({ page, request }) => {
   seen = recordResponses(page);
   await page.goto('/');
 
@@ -219,9 +231,11 @@ test('SMART Backend Services: key, discovery, RFC 7591 registration, save, and t
     discoveryUrl: issuer,
     clientId,
     keyKid: kid,
-    config: { grant: 'client_credentials', clientAuth: 'private_key_jwt', pkce: 'none', assertionAlg: 'ES384', scopes: ['system/Patient.rs'], launch: 'standalone' },
+    config: { grant: 'client_credentials', clientAuth: 'private_key_jwt', pkce: 'none', assertionAlg: 'ES384', scopes: ['system/Patient.rs'], launch: 'standalone', dpop: true },
   });
   const { id } = saved.provider;
+  // oidc-provider advertises DPoP: the saved configuration is checked against it, and nothing is in the way.
+  expect(saved.provider.findings.map((f) => f.code)).not.toContain('dpop_unadvertised');
   expect(id).toMatch(/^custom-[a-z0-9]{10}$/);
   expect(saved.provider.findings.filter((f) => f.severity === 'error')).toEqual([]);
   const providers = await ok<{ providers: { id: string }[] }>(page, 'GET', '/api/providers');
@@ -231,6 +245,18 @@ test('SMART Backend Services: key, discovery, RFC 7591 registration, save, and t
   const first = await ok<{ token: Token }>(page, 'POST', `/api/oauth/${id}/token`, body);
   expect(first.token).toMatchObject({ providerId: id, grantType: 'client_credentials', clientId, scope: 'system/Patient.rs' });
   const firstClaims = expectAssertion(first.token, clientId, [kid]);
+  // RFC 9449: a DPoP token, bound to the session's key; oidc-provider's tokens are opaque, so the binding is its own.
+  expect(first.token.tokenType).toBe('DPoP');
+  expect(first.token.dpop).toMatchObject({ alg: 'ES256', tokenJkt: null, proof: { header: { typ: 'dpop+jwt', alg: 'ES256' }, answersNonceChallenge: true } });
+  expect(first.token.dpop?.proof?.header.jwk).not.toHaveProperty('d');
+  const afterFirst = await ok<Session>(page, 'GET', '/api/session');
+  const tokenCalls = afterFirst.exchanges.filter((e) => e.providerId === id && e.kind === 'token');
+  // The nonce challenge (RFC 9449 §8) and the answer to it, exactly once.
+  expect(tokenCalls.map((e) => [e.status, e.dpop?.answersNonceChallenge])).toEqual([
+    [400, false],
+    [200, true],
+  ]);
+  for (const e of tokenCalls) expect(e.request.headers).toContainEqual(['DPoP', '[redacted]']);
 
   const fromSession = await sessionToken(page, id);
   expect(fromSession.clientAssertion).toEqual(first.token.clientAssertion);
@@ -240,27 +266,32 @@ test('SMART Backend Services: key, discovery, RFC 7591 registration, save, and t
   const secondClaims = expectAssertion(second.token, clientId, [kid]);
   expect(secondClaims.jti).not.toBe(firstClaims.jti);
   expect(second.token.fingerprint).not.toEqual(first.token.fingerprint);
+  // The same key, and the nonce remembered: no second challenge.
+  expect(second.token.dpop?.jkt).toBe(first.token.dpop?.jkt);
+  expect(second.token.dpop?.proof?.claims.nonce).toEqual(expect.any(String));
 
   const checks = await checkServer(page, id);
   expectExplainedFindings(checks, {
     'backend.token-response-headers': ['fail', /Pragma is missing/],
     'fhir.no-token-refused': ['fail', /answered 404/],
     'fhir.invalid-token-refused': ['fail', /answered 404/],
+    // No FHIR API behind oidc-provider: the bound token sent as Bearer meets a 404, not a refusal.
+    'sender.dpop-bound-as-bearer-refused': ['fail', /answered 404/],
   });
-  for (const passed of ['backend.token-success', 'backend.token-response-body', 'backend.invalid-grant-type', 'backend.invalid-assertion-type', 'backend.invalid-jwt']) {
+  for (const passed of ['backend.token-success', 'backend.token-response-body', 'backend.invalid-grant-type', 'backend.invalid-assertion-type', 'backend.invalid-jwt', 'sender.dpop-metadata', 'sender.par-metadata', 'sender.dpop-token-type', 'sender.dpop-nonce-challenge']) {
     expect(checks.get(passed)?.outcome, passed).toBe('pass');
   }
 
   await expectNoTokenInBrowser(page, seen, 2);
 });
 
-test('authorization code + PKCE with private_key_jwt: log in and consent at the real server, back on the console, then two refreshes rotate the refresh token', async ({ page }) => {
+test('authorization code + PKCE with private_key_jwt, DPoP and PAR: the request pushed, log in and consent at the real server, back on the console with a DPoP token, then two refreshes rotate the refresh token and keep the binding', async ({ page }) => {
   seen = recordResponses(page);
   const sent: string[] = [];
   page.on('request', (r) => sent.push(r.url()));
   await page.goto('/');
   const scopes = ['openid', 'fhirUser', 'offline_access', 'launch/patient', 'patient/*.rs'];
-  const config = { grant: 'authorization_code', clientAuth: 'private_key_jwt', pkce: 'S256', assertionAlg: 'ES384', scopes, launch: 'standalone' };
+  const config = { grant: 'authorization_code', clientAuth: 'private_key_jwt', pkce: 'S256', assertionAlg: 'ES384', scopes, launch: 'standalone', dpop: true };
 
   // The redirect URI names the provider id, known once saved: save with a placeholder client, have the console
   // register its client for that provider's redirect URI (RFC 7591), then save the registered client id.
@@ -303,9 +334,15 @@ test('authorization code + PKCE with private_key_jwt: log in and consent at the 
   });
   const authorize = new URL(started.authorizeUrl);
   expect(authorize.origin + authorize.pathname).toBe(`${issuer}/auth`);
-  expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-  expect(authorize.searchParams.get('redirect_uri')).toBe(redirectUri);
+  // RFC 9126: the parameters went server to server; the browser carries the client id and the reference only.
+  expect([...authorize.searchParams.keys()]).toEqual(['client_id', 'request_uri']);
   expect(authorize.searchParams.get('client_id')).toBe(clientId);
+  const pushedCalls = (await ok<Session>(page, 'GET', '/api/session')).exchanges.filter((e) => e.providerId === id && e.kind === 'par');
+  expect(pushedCalls.map((e) => e.status)).toEqual([400, 201]);
+  const pushed = new URLSearchParams(pushedCalls[1]!.request.body ?? '');
+  expect(pushed.get('code_challenge_method')).toBe('S256');
+  expect(pushed.get('redirect_uri')).toBe(redirectUri);
+  expect(pushed.get('client_assertion')).toBe('[redacted]');
 
   // oidc-provider's development login and consent pages (any login, any password).
   await page.goto(started.authorizeUrl);
@@ -328,6 +365,8 @@ test('authorization code + PKCE with private_key_jwt: log in and consent at the 
   expect(token.refresh?.fingerprint.length).toBeGreaterThan(0);
   expect(token.refresh?.history).toEqual([]);
   expectAssertion(token, clientId, [kid]);
+  expect(token.tokenType).toBe('DPoP');
+  expect(token.dpop?.jkt).toEqual(expect.any(String));
 
   const first = await ok<{ token: Token }>(page, 'POST', `/api/oauth/${id}/refresh`);
   const second = await ok<{ token: Token }>(page, 'POST', `/api/oauth/${id}/refresh`);
@@ -340,6 +379,11 @@ test('authorization code + PKCE with private_key_jwt: log in and consent at the 
     [fingerprints[1], fingerprints[2]],
   ]);
   expect(second.token.fingerprint).not.toEqual(first.token.fingerprint);
+  // RFC 9449 §5: the refreshes are proved with the same key, and their tokens stay DPoP tokens bound to it.
+  expect([first.token, second.token].map((t) => [t.tokenType, t.dpop?.jkt])).toEqual([
+    ['DPoP', token.dpop?.jkt],
+    ['DPoP', token.dpop?.jkt],
+  ]);
   // The server never said it rotates; the console reports what the refreshes showed.
   expect(token.refresh?.rotates).toBe(false);
   expect(second.token.refresh?.rotates).toBe(true);
@@ -354,8 +398,9 @@ test('authorization code + PKCE with private_key_jwt: log in and consent at the 
     'openid.fhir-user-resolves': ['fail', /Practitioner\/clinician answered 404/],
     'fhir.no-token-refused': ['fail', /answered 404/],
     'fhir.invalid-token-refused': ['fail', /answered 404/],
+    'sender.dpop-bound-as-bearer-refused': ['fail', /answered 404/],
   });
-  for (const passed of ['openid.configuration', 'openid.id-token-claims', 'openid.id-token-signature', 'openid.jwks', 'standalone.state-returned', 'refresh.without-scopes', 'refresh.with-scopes']) {
+  for (const passed of ['openid.configuration', 'openid.id-token-claims', 'openid.id-token-signature', 'openid.jwks', 'standalone.authorize-request', 'standalone.state-returned', 'refresh.without-scopes', 'refresh.with-scopes', 'sender.par-response', 'sender.dpop-token-type', 'sender.dpop-nonce-challenge']) {
     expect(checks.get(passed)?.outcome, passed).toBe('pass');
   }
 

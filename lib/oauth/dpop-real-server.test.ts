@@ -5,6 +5,7 @@ import { SessionVault } from '@/lib/session/vault';
 import { customProviderToProvider, type CustomProviderRecord } from '@/lib/smart/custom-provider';
 import { discoverServer, type DiscoveryResult } from '@/lib/smart/discovery';
 import { catchHttpError } from '@/test/http-error';
+import { generateClientKey, publicJwks } from '@/lib/smart/client-keys';
 import { startRealAuthorizationServer, type RealAuthorizationServer } from '@/test/real-as';
 import { completeAuthorization, startAuthorization } from './authorization-code';
 import { resolveFlow, type ResolvedFlow } from './flow';
@@ -86,6 +87,29 @@ describe('client credentials with DPoP at oidc-provider', () => {
 
     await getClientCredentialsToken(ctx, flow, { forceNew: true });
     expect((await ctx.vault.listExchanges(ctx.sid)).map((e) => e.status)).toEqual([400, 200, 200]);
+  });
+
+  it('SMART Backend Services (private_key_jwt): the answer to the nonce challenge carries a new assertion, since the first one’s jti is spent', async () => {
+    const key = await generateClientKey('ES384');
+    const client = await register({
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'ES384',
+      jwks: publicJwks([key]),
+      scope: 'system/Patient.rs',
+    });
+    const ctx = session();
+    const base = flowFor({ ...client, clientSecret: '' }, { ...backend, clientAuth: 'private_key_jwt', assertionAlg: 'ES384' });
+    const flow = { ...base, credential: { ...base.credential, clientKey: key } };
+    const { token } = await getClientCredentialsToken(ctx, flow);
+    expect(token.tokenType).toBe('DPoP');
+    expect(as.output.join('')).not.toContain('must only be used once');
+    const exchanges = await ctx.vault.listExchanges(ctx.sid);
+    expect(exchanges.map((e) => e.status)).toEqual([400, 200]);
+    // The assertion shown with the token is the one the server accepted.
+    expect(token.clientAssertion?.claims.aud).toBe(`${as.issuer}/token`);
   });
 
   it('explains the refusal of a client registered with dpop_bound_access_tokens when DPoP is off', async () => {

@@ -33,7 +33,7 @@ export async function pushAuthorizationRequest(ctx: TokenEndpointContext, flow: 
   for (const [name, value] of Object.entries(authentication.params)) form.set(name, value);
   const secrets = [credential.clientSecret, ...(assertion ? [assertion.assertion] : [])].filter((s) => s.length > 0);
   const started = Date.now();
-  const { result, proof, nonceAnswered } = await sendToAuthorizationServer(
+  const { result, proof, nonceAnswered, secrets: sentSecrets } = await sendToAuthorizationServer(
     ctx,
     flow,
     { method: 'POST', url: parUrl, headers: [['Accept', 'application/json'], ...authentication.headers, ['Content-Type', 'application/x-www-form-urlencoded']], body: form.toString() },
@@ -45,9 +45,9 @@ export async function pushAuthorizationRequest(ctx: TokenEndpointContext, flow: 
     throw new HttpError(result.failure.code === 'upstream_timeout' ? 504 : 502, result.failure.code, result.failure.message, { exchangeId: result.exchange.id });
   }
   const { response } = result;
-  const body = readJsonObject(redactText(response.text, secrets));
+  const body = readJsonObject(redactText(response.text, sentSecrets));
   if (response.status !== 201 && response.status !== 200) {
-    const dpop = explainDpopRefusal(response, redactText(response.text, secrets), where, nonceAnswered, proof !== undefined);
+    const dpop = explainDpopRefusal(response, redactText(response.text, sentSecrets), where, nonceAnswered, proof !== undefined);
     const error = typeof body?.error === 'string' ? body.error : undefined;
     const description = typeof body?.error_description === 'string' ? body.error_description : undefined;
     throw new HttpError(424, 'upstream_rejected', dpop?.message ?? `${where} refused the request (${response.status}${error ? ` ${error}` : ''}${description ? `: ${description}` : ''}).`, {

@@ -14,6 +14,8 @@ import { explainTokenError } from './token-errors';
 import type { TokenHttpRequest } from './token-request';
 import { parseTokenResponse } from './token-response';
 import { getHeader } from '@/lib/contract/headers';
+import type { ClientAssertionDto } from '@/lib/contract/smart';
+import { mintFlowAssertion } from './client-authentication';
 import { explainDpopProblem, isDpopTokenType } from '@/lib/contract/dpop';
 import { chooseDpopAlg, createDpopProof, dpopKeyFor, nonceChallengeOf, nonceFor, rememberNonce, withDpopProof } from './dpop';
 
@@ -57,7 +59,7 @@ export async function callTokenEndpoint(
   const { provider, env } = flow;
   const record = (e: ExchangeDto) => ctx.vault.recordExchange(ctx.sid, e);
   const simulate = simulationHeaders(env.environment.kind, ctx.simulations);
-  const { result, proof, nonceAnswered, dpopKey } = await sendToAuthorizationServer(ctx, flow, request, {
+  const { result, proof, nonceAnswered, dpopKey, clientAssertion: reminted, secrets: sentSecrets } = await sendToAuthorizationServer(ctx, flow, request, {
     kind: 'token',
     secrets: options.secrets,
     timeoutMs: TOKEN_TIMEOUT_MS,
@@ -73,7 +75,7 @@ export async function callTokenEndpoint(
   const { response } = result;
   const body = readJsonObject(response.text);
   const issued = [body?.access_token, body?.refresh_token, body?.id_token].filter((v): v is string => typeof v === 'string' && v.length > 0);
-  const secrets = [...options.secrets, ...issued];
+  const secrets = [...sentSecrets, ...issued];
   // Tokens must not land in the timeline, even in a form the field-based redaction misses.
   const exchange = withDpopProof(redactExchangeBody(result.exchange, secrets), proof);
   await record(exchange);
@@ -86,7 +88,7 @@ export async function callTokenEndpoint(
           hint: dpopRefusal.hint,
           upstream: { status: response.status, contentType: response.contentType, body: exchange.response?.body ?? '' },
           exchangeId: exchange.id,
-          clientAssertion: options.clientAssertion,
+          clientAssertion: reminted ?? options.clientAssertion,
         });
       }
     }
@@ -110,7 +112,7 @@ export async function callTokenEndpoint(
         hint: `${explained.hint}${proof === undefined && response.status === 400 ? dpopOfferedNote(env.environment.dpopSigningAlgs) : ''}`,
         upstream: { status: response.status, contentType: response.contentType, body: exchange.response?.body ?? '' },
         exchangeId: exchange.id,
-        clientAssertion: options.clientAssertion,
+        clientAssertion: reminted ?? options.clientAssertion,
       },
       retryAfter ? { 'Retry-After': retryAfter } : {},
     );
@@ -165,7 +167,7 @@ export async function callTokenEndpoint(
     // Deviation messages quote the provider's values (token_type, expires_in), which reach the page.
     deviations: [...options.requestDeviations, ...parsed.value.deviations.map((d) => ({ ...d, message: redactText(d.message, secrets) }))],
     verification,
-    clientAssertion: options.clientAssertion,
+    clientAssertion: reminted ?? options.clientAssertion,
     exchangeId: exchange.id,
     ...(dpopKey && proof && isDpopTokenType(parsed.value.tokenType)
       ? { dpop: { alg: dpopKey.alg, jkt: dpopKey.jkt, tokenJkt: confirmedJkt(parsed.value.accessToken), proof } }
@@ -199,9 +201,11 @@ function responseFacts(body: Record<string, unknown> | null, secrets: readonly s
 export async function sendToAuthorizationServer(
   ctx: TokenEndpointContext,
   flow: ResolvedFlow,
-  request: TokenHttpRequest,
+  firstRequest: TokenHttpRequest,
   options: { kind: 'token' | 'par'; secrets: string[]; timeoutMs: number; allowedOrigin: string },
 ) {
+  let request = firstRequest;
+  const secrets = [...options.secrets];
   const { provider, env } = flow;
   const simulate = simulationHeaders(env.environment.kind, ctx.simulations);
   let dpopKey = flow.grant.dpop ? await dpopKeyFor(ctx, provider.id, chooseDpopAlg(env.environment.dpopSigningAlgs, provider.name)) : undefined;
@@ -216,19 +220,36 @@ export async function sendToAuthorizationServer(
         publicAddressesOnly: env.environment.userSupplied,
       },
       { kind: 'text', maxBytes: 256 * 1024 },
-      { kind: options.kind, providerId: provider.id, environmentId: env.environment.id, secrets: [...options.secrets, ...(proof ? [proof.proof] : [])] },
+      { kind: options.kind, providerId: provider.id, environmentId: env.environment.id, secrets: [...secrets, ...(proof ? [proof.proof] : [])] },
     );
     return { result: sent, proof: proof?.decoded };
   };
   let { result, proof } = await send(dpopKey ? nonceFor(dpopKey, request.url) : undefined, false);
   const challenge = dpopKey && result.ok ? nonceChallengeOf(result.response) : null;
+  let clientAssertion: ClientAssertionDto | undefined;
   if (dpopKey && challenge && result.ok) {
-    await ctx.vault.recordExchange(ctx.sid, withDpopProof(redactExchangeBody(result.exchange, options.secrets), proof));
+    await ctx.vault.recordExchange(ctx.sid, withDpopProof(redactExchangeBody(result.exchange, secrets), proof));
     dpopKey = await rememberNonce(ctx, provider.id, dpopKey, request.url, result.response);
+    // RFC 7523 §3: the assertion's jti was spent on the challenged request; the answer to the challenge needs a new one.
+    if (flow.grant.clientAuth === 'private_key_jwt') {
+      const minted = await mintFlowAssertion(flow);
+      request = withClientAssertion(request, minted.assertion);
+      secrets.push(minted.assertion);
+      clientAssertion = { header: { ...minted.header }, claims: { ...minted.claims } };
+    }
     ({ result, proof } = await send(challenge, true));
   }
   if (dpopKey && result.ok) dpopKey = await rememberNonce(ctx, provider.id, dpopKey, request.url, result.response);
-  return { result, proof, dpopKey, nonceAnswered: challenge !== null };
+  return { result, proof, dpopKey, nonceAnswered: challenge !== null, clientAssertion, secrets };
+}
+
+/** The request with another client_assertion in its form or JSON body. */
+function withClientAssertion(request: TokenHttpRequest, assertion: string): TokenHttpRequest {
+  const body = request.body ?? '';
+  if (body.trimStart().startsWith('{')) return { ...request, body: JSON.stringify({ ...(JSON.parse(body) as Record<string, unknown>), client_assertion: assertion }) };
+  const form = new URLSearchParams(body);
+  form.set('client_assertion', assertion);
+  return { ...request, body: form.toString() };
 }
 
 /** `cnf.jkt` of a JWT access token (RFC 9449 §6.1), read as received; null for an opaque token or none. */
