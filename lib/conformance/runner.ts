@@ -184,6 +184,9 @@ class Run {
       else this.skipGroup('openid', `The issuer ${issuer} is on another host than the server's; its openid-configuration is not fetched from here.`);
     } else if (!wantsOpenid) {
       this.skipGroup('openid', `${provider.name} does not offer OpenID Connect sign-in to this client (no sso-openid-connect, no openid scope).`);
+      // DPoP and PAR are advertised in the server's metadata (RFC 9449 §5.1, RFC 9126 §5): read it for those checks.
+      const metadata = issuer && !config && (env.environment.dpopSigningAlgs || env.pushedAuthorizationUrl) ? safeUrl(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`) : null;
+      if (onServer(metadata)) await this.probe({ method: 'GET', url: metadata, headers: [['Accept', 'application/json']] }, 'other');
     }
     if (!provider.bulkExport) this.skipGroup('bulk', `${provider.name} offers no Bulk Data export.`);
     if (!env.introspectionUrl) this.skipGroup('introspection', `${provider.name} offers no token introspection in ${env.environment.label}.`);
