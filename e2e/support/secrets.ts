@@ -8,6 +8,8 @@ export const presetSecrets = providers.flatMap((p) => p.presets.map((preset) => 
 
 /** A compact JWS: a full access token in any form the page could see. */
 export const FULL_JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/;
+/** A private JWK member (the EC or OKP `d`, an RSA prime or exponent): a DPoP or client key's private half, in any JSON. */
+export const PRIVATE_JWK_MEMBER = /"(d|p|q|dp|dq|qi)"\s*:\s*"[A-Za-z0-9_-]{30,}"/;
 
 export interface SeenByBrowser {
   responses: { url: string; headers: string; body: string }[];

@@ -129,21 +129,38 @@ export function nonceChallengeOf(answer: AnswerHead): string | null {
 }
 
 /**
- * Keeps the nonce a server origin gave (§8.2: on any answer, a challenge or not) for the next proof to that origin.
+ * Which server gave a nonce: an authorization server's (token and PAR endpoints, §8) and a resource server's (§9) are
+ * different and each is accepted only by the server that issued it, even on one origin.
+ */
+export type NonceIssuer = 'authorization' | 'resource';
+
+function nonceSlot(url: string | URL, issuer: NonceIssuer): string {
+  return `${issuer} ${new URL(url).origin}`;
+}
+
+/**
+ * Keeps the nonce a server gave (§8.2: on any answer, a challenge or not) for the next proof to that server.
  * Returns the key as stored.
  */
-export async function rememberNonce(ctx: DpopKeyContext, providerId: string, key: StoredDpopKey, url: string | URL, answer: AnswerHead): Promise<StoredDpopKey> {
+export async function rememberNonce(
+  ctx: DpopKeyContext,
+  providerId: string,
+  key: StoredDpopKey,
+  url: string | URL,
+  answer: AnswerHead,
+  issuer: NonceIssuer,
+): Promise<StoredDpopKey> {
   const nonce = getHeader(answer.headers, 'dpop-nonce');
-  const origin = new URL(url).origin;
-  if (!nonce || key.nonces[origin] === nonce) return key;
-  const updated = { ...key, nonces: { ...key.nonces, [origin]: nonce } };
+  const slot = nonceSlot(url, issuer);
+  if (!nonce || key.nonces[slot] === nonce) return key;
+  const updated = { ...key, nonces: { ...key.nonces, [slot]: nonce } };
   await ctx.vault.putDpopKey(ctx.sid, providerId, updated);
   return updated;
 }
 
-/** The nonce last given by the origin of `url`, if any. */
-export function nonceFor(key: StoredDpopKey, url: string | URL): string | undefined {
-  return key.nonces[new URL(url).origin];
+/** The nonce that server last gave, if any. */
+export function nonceFor(key: StoredDpopKey, url: string | URL, issuer: NonceIssuer): string | undefined {
+  return key.nonces[nonceSlot(url, issuer)];
 }
 
 /** What a resource request needs to carry a DPoP token: the session's vault, and the token's binding. */
@@ -188,17 +205,17 @@ export async function sendWithDpop<R>(
     const { proof, decoded } = await createDpopProof(key!, { method, url, nonce, accessToken: token.accessToken, answersNonceChallenge });
     return { headers: [['DPoP', proof]], proof: decoded, proofJwt: proof };
   };
-  let attempt = await attemptWith(nonceFor(key, url), false);
+  let attempt = await attemptWith(nonceFor(key, url, 'resource'), false);
   let result = await send(attempt);
   const first = answerOf(result);
   const challenge = first ? nonceChallengeOf(first) : null;
   if (first && challenge) {
     await onChallenged(result, attempt);
-    key = await rememberNonce(ctx, ctx.providerId, key, url, first);
+    key = await rememberNonce(ctx, ctx.providerId, key, url, first, 'resource');
     attempt = await attemptWith(challenge, true);
     result = await send(attempt);
   }
   const last = answerOf(result);
-  if (last) await rememberNonce(ctx, ctx.providerId, key, url, last);
+  if (last) await rememberNonce(ctx, ctx.providerId, key, url, last, 'resource');
   return { result, attempt };
 }

@@ -224,12 +224,12 @@ export async function sendToAuthorizationServer(
     );
     return { result: sent, proof: proof?.decoded };
   };
-  let { result, proof } = await send(dpopKey ? nonceFor(dpopKey, request.url) : undefined, false);
+  let { result, proof } = await send(dpopKey ? nonceFor(dpopKey, request.url, 'authorization') : undefined, false);
   const challenge = dpopKey && result.ok ? nonceChallengeOf(result.response) : null;
   let clientAssertion: ClientAssertionDto | undefined;
   if (dpopKey && challenge && result.ok) {
     await ctx.vault.recordExchange(ctx.sid, withDpopProof(redactExchangeBody(result.exchange, secrets), proof));
-    dpopKey = await rememberNonce(ctx, provider.id, dpopKey, request.url, result.response);
+    dpopKey = await rememberNonce(ctx, provider.id, dpopKey, request.url, result.response, 'authorization');
     // RFC 7523 §3: the assertion's jti was spent on the challenged request; the answer to the challenge needs a new one.
     if (flow.grant.clientAuth === 'private_key_jwt') {
       const minted = await mintFlowAssertion(flow);
@@ -239,7 +239,7 @@ export async function sendToAuthorizationServer(
     }
     ({ result, proof } = await send(challenge, true));
   }
-  if (dpopKey && result.ok) dpopKey = await rememberNonce(ctx, provider.id, dpopKey, request.url, result.response);
+  if (dpopKey && result.ok) dpopKey = await rememberNonce(ctx, provider.id, dpopKey, request.url, result.response, 'authorization');
   return { result, proof, dpopKey, nonceAnswered: challenge !== null, clientAssertion, secrets };
 }
 
