@@ -23,8 +23,15 @@ export default async function globalTeardown(): Promise<void> {
     throw new Error(`Log scan: ${logFile} is missing; the e2e webServer did not record the server output.`);
   }
   // Positive control: the scanner finds what it is meant to find, so "0 found" means something.
-  const planted = `${issued[0] ?? presetSecrets[0]} Authorization: Bearer abcdefghijklmnop eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4eXoxMjMifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ`;
-  if (new Set(scanText('self-check', planted, secrets).map((f) => f.kind)).size !== 3) throw new Error('Log scan: the scanner failed its self-check.');
+  const planted = [
+    `${issued[0] ?? presetSecrets[0]} Authorization: Bearer abcdefghijklmnop eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4eXoxMjMifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ`,
+    'Authorization: DPoP abcdefghijklmnopqrstuvwxyz0123 {"kty":"EC","d":"c2VjcmV0LXByaXZhdGUta2V5LW1lbWJlci0wMTIzNDU2Nzg5"}',
+    // What the scanner must leave alone: a DPoP challenge and a redacted credential.
+    'WWW-Authenticate: DPoP error="use_dpop_nonce", algs="ES256" Authorization: DPoP [redacted]',
+  ].join('\n');
+  if (new Set(scanText('self-check', planted, secrets).map((f) => f.kind)).size !== 5 || scanText('self-check', planted, secrets).some((f) => f.line === 3)) {
+    throw new Error('Log scan: the scanner failed its self-check.');
+  }
   const findings = scanText(E2E_SERVER_LOG_NAME, text, secrets);
   const result = { logFile, logBytes: text.length, issuedValues: issued.length, secretsSearched: secrets.length, found: findings.length, findings };
   writeFileSync(join(dir, E2E_LOG_SCAN_RESULT_NAME), JSON.stringify(result, null, 2));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '../support/test';
 import { choose, signInAtBlueButton } from '../support/console';
 import { E2E_ISSUED_SECRETS_NAME, readIssued } from '../support/log-scan';
-import { browserVisibleText, findTokenByFingerprint, FULL_JWT, presetSecrets, recordResponses, sessionFingerprints } from '../support/secrets';
+import { browserVisibleText, findTokenByFingerprint, FULL_JWT, presetSecrets, PRIVATE_JWK_MEMBER, recordResponses, sessionFingerprints } from '../support/secrets';
 import { E2E_LOG_DIR } from '../support/server-env';
 
 const issuedFile = join(E2E_LOG_DIR, E2E_ISSUED_SECRETS_NAME);
@@ -44,6 +44,7 @@ test('SECURITY 1: no access, refresh or ID token, client secret or PKCE verifier
   for (const text of texts) {
     for (const secret of [...tokens, ...presetSecrets]) expect(text.includes(secret), `${secret.slice(0, 4)}… in the browser`).toBe(false);
     expect(text.match(FULL_JWT)?.[0]).toBeUndefined();
+    expect(text.match(PRIVATE_JWK_MEMBER)?.[0]?.slice(0, 8)).toBeUndefined();
   }
   const fingerprints = await sessionFingerprints(page);
   // The finder fingerprints with the e2e server's key: it must recognise the session's own tokens, or it proves nothing.

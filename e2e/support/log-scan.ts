@@ -18,11 +18,15 @@ export const TYPED_SECRETS = ['not-the-right-secret-0123456789abcdef'];
 const JWS = /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/g;
 /** A credential after `Bearer`, unless it is already a redaction placeholder. */
 const BEARER = /\bBearer\s+(?!\[redacted)(?!realm=)[A-Za-z0-9\-._~+/]{8,}=*/gi;
+/** A credential after the `DPoP` scheme (RFC 9449 §7.1), not a challenge's `error=` or `algs=`, nor a placeholder. */
+const DPOP = /\bDPoP\s+(?!\[redacted)(?![a-z_]+=)[A-Za-z0-9\-._~+/]{20,}=*/g;
+/** A private JWK member (a DPoP or client key's private half) in JSON. */
+const PRIVATE_JWK = /"(?:d|p|q|dp|dq|qi)"\s*:\s*"[A-Za-z0-9_-]{30,}"/g;
 
 export interface Finding {
   file: string;
   line: number;
-  kind: 'known value' | 'compact JWS' | 'Bearer credential';
+  kind: 'known value' | 'compact JWS' | 'Bearer credential' | 'DPoP credential' | 'private JWK';
   /** Never the secret itself: the finding is printed. */
   what: string;
 }
@@ -60,6 +64,8 @@ export function scanText(file: string, text: string, secrets: readonly string[])
     }
     for (const m of content.matchAll(JWS)) findings.push({ file, line, kind: 'compact JWS', what: `${m[0].slice(0, 12)}… (${m[0].length} chars)` });
     for (const m of content.matchAll(BEARER)) findings.push({ file, line, kind: 'Bearer credential', what: `${m[0].slice(0, 11)}… (${m[0].length} chars)` });
+    for (const m of content.matchAll(DPOP)) findings.push({ file, line, kind: 'DPoP credential', what: `${m[0].slice(0, 9)}… (${m[0].length} chars)` });
+    for (const m of content.matchAll(PRIVATE_JWK)) findings.push({ file, line, kind: 'private JWK', what: `${m[0].slice(0, 6)}… (${m[0].length} chars)` });
   });
   return findings;
 }

@@ -98,3 +98,28 @@ export function explainDpopProblem(description: string | undefined): { problem: 
     ? { problem: found.problem, fix: found.fix }
     : { problem: 'other', fix: 'The server refused the DPoP proof without saying which check failed; compare the decoded proof below with RFC 9449 §4.3.' };
 }
+
+/**
+ * Whether an answer is a DPoP nonce challenge (RFC 9449 §8: 400 `use_dpop_nonce` from an authorization server; §9: 401
+ * with a DPoP challenge naming it from a resource server): a step of the protocol the console answers, not a failure.
+ */
+export function isNonceChallenge(answer: { status: number | null; headers: readonly (readonly [string, string])[]; body: string | null }): boolean {
+  const challenge = answer.headers.find(([name]) => name.toLowerCase() === 'www-authenticate')?.[1] ?? '';
+  if (answer.status === 401) return /(^|,)\s*dpop\b[^]*use_dpop_nonce/i.test(challenge);
+  if (answer.status !== 400 || !answer.body) return false;
+  try {
+    return (JSON.parse(answer.body) as { error?: unknown }).error === 'use_dpop_nonce';
+  } catch {
+    return false;
+  }
+}
+
+/** The `error` and `error_description` of a DPoP challenge in WWW-Authenticate (RFC 9449 §7.1), when there is one. */
+export function dpopChallengeOf(wwwAuthenticate: string | undefined): { error?: string; description?: string } | null {
+  if (!wwwAuthenticate || !/(^|,)\s*dpop\b/i.test(wwwAuthenticate)) return null;
+  const dpopPart = wwwAuthenticate.slice(wwwAuthenticate.search(/(^|,)\s*dpop\b/i));
+  return {
+    error: /error="([^"]*)"/.exec(dpopPart)?.[1],
+    description: /error_description="([^"]*)"/.exec(dpopPart)?.[1],
+  };
+}

@@ -156,3 +156,33 @@ describe('diagnoseToken', () => {
     expect(diagnoseToken(token({ issuedAt: 1_000_000, jwt: { header: {}, claims: { iat: 1_000, exp: 2_200 } } }))).toEqual([]);
   });
 });
+
+describe('DPoP (RFC 9449)', () => {
+  const proof = { header: { typ: 'dpop+jwt', alg: 'ES256' }, claims: { htm: 'POST' }, jkt: 'k', answersNonceChallenge: false };
+
+  it('calls a nonce challenge a step the console answers, not a failure', () => {
+    const challenged = exchange({ status: 400, dpop: proof, body: '{"error":"use_dpop_nonce","error_description":"nonce is required"}', responseHeaders: [['DPoP-Nonce', 'n1']] });
+    const found = diagnoseExchange(challenged, { provider: bcdaDto, token: undefined });
+    expect(found.map((d) => [d.id, d.severity])).toEqual([['dpop_nonce_challenge', 'info']]);
+    const atApi = exchange({ kind: 'fhir', status: 401, dpop: proof, responseHeaders: [['WWW-Authenticate', 'DPoP error="use_dpop_nonce"'], ['DPoP-Nonce', 'n1']] });
+    expect(ids(diagnoseExchange(atApi, { provider: bcdaDto, token: undefined }))).toEqual(['dpop_nonce_challenge']);
+  });
+
+  it('names the check a refused proof failed, at the token endpoint and at the API', () => {
+    const atToken = exchange({ status: 400, dpop: proof, body: '{"error":"invalid_dpop_proof","error_description":"DPoP proof htu mismatch"}' });
+    const [tokenSide] = diagnoseExchange(atToken, { provider: bcdaDto, token: undefined });
+    expect(tokenSide).toMatchObject({ id: 'dpop_refused', severity: 'error' });
+    expect(tokenSide!.fix).toContain('htu must be the exact URL');
+    const atApi = exchange({ kind: 'fhir', status: 401, dpop: proof, responseHeaders: [['WWW-Authenticate', 'DPoP error="invalid_dpop_proof", error_description="ath does not match the access token", algs="ES256"']] });
+    const found = diagnoseExchange(atApi, { provider: bcdaDto, token: token() });
+    expect(ids(found)).toEqual(['dpop_refused']);
+    expect(found[0]!.fix).toContain('ath must be');
+  });
+
+  it('says so when a DPoP-bound token went as Bearer', () => {
+    const asBearer = exchange({ kind: 'fhir', status: 401, request: { headers: [['Authorization', 'Bearer [redacted]']], body: null }, responseHeaders: [['WWW-Authenticate', 'Bearer error="invalid_token"']] });
+    const bound = token({ dpop: { alg: 'ES256', jkt: 'k', tokenJkt: 'k' }, expiresAt: 9_999_999_999 });
+    const found = diagnoseExchange(asBearer, { provider: bcdaDto, token: bound });
+    expect(found.map((d) => d.title)).toEqual(['A DPoP-bound token was sent as a bearer token']);
+  });
+});

@@ -1,6 +1,7 @@
 import type { ExchangeDto, ProviderDto, TokenDto } from '@/lib/contract/schemas';
 import { readErrorBody } from '@/lib/contract/error-body';
 import { getHeader } from '@/lib/contract/headers';
+import { dpopChallengeOf, explainDpopProblem, isNonceChallenge } from '@/lib/contract/dpop';
 
 /**
  * Known failures, each with how it is recognised and what fixes it. Pure and isomorphic: the page runs it over
@@ -35,7 +36,9 @@ export type DiagnosisId =
   | 'server_error'
   | 'network_failure'
   | 'credentials_rotation'
-  | 'clock_skew';
+  | 'clock_skew'
+  | 'dpop_nonce_challenge'
+  | 'dpop_refused';
 
 export interface ExchangeContext {
   provider: ProviderDto | undefined;
@@ -146,7 +149,31 @@ export function diagnoseExchange(exchange: ExchangeDto, ctx: ExchangeContext): D
     }
   }
 
-  if (exchange.kind === 'fhir' && status === 401) {
+  // RFC 9449: a nonce challenge is a step the console answers; a refused proof says which check failed.
+  const dpopChallenge = dpopChallengeOf(getHeader(exchange.response?.headers ?? [], 'www-authenticate'));
+  if (exchange.response && isNonceChallenge({ status, headers: exchange.response.headers, body })) {
+    add({
+      id: 'dpop_nonce_challenge',
+      severity: 'info',
+      title: 'The server asked for its DPoP nonce',
+      explanation: `${name} answered use_dpop_nonce with a DPoP-Nonce header (RFC 9449 §${exchange.kind === 'fhir' ? '9' : '8'}). The console sends the request once more with a new proof that carries it; the next row is that answer.`,
+      fix: 'Nothing to do. The console keeps the nonce for this server and sends it with the next proofs.',
+    });
+    return found;
+  }
+  const dpopError = dpopChallenge?.error ?? (said.error === 'invalid_dpop_proof' || said.error === 'use_dpop_nonce' ? said.error : undefined);
+  if (dpopError && status !== null && status >= 400) {
+    const description = dpopChallenge?.description ?? said.description;
+    add({
+      id: 'dpop_refused',
+      severity: 'error',
+      title: dpopError === 'use_dpop_nonce' ? 'The server asked for its DPoP nonce again' : `${name} refused the DPoP proof`,
+      explanation: `${name} answered ${status} ${dpopError}${description ? `: “${description}”` : ''}.${exchange.dpop ? ' The proof this request carried is in the timeline row, decoded.' : ' This request carried no DPoP proof.'}`,
+      fix: dpopError === 'use_dpop_nonce' ? 'The console answers a nonce challenge once; a server that refuses its own fresh nonce needs another try, or its provider’s attention.' : explainDpopProblem(description).fix,
+    });
+  }
+
+  if (exchange.kind === 'fhir' && status === 401 && !dpopError) {
     const authorization = getHeader(exchange.request.headers, 'authorization');
     if (!authorization) {
       add({
@@ -176,7 +203,15 @@ export function diagnoseExchange(exchange: ExchangeDto, ctx: ExchangeContext): D
           : `${name} says the token expired${said.description ? `: “${said.description}”` : ''}.`,
         fix: ctx.token?.refresh ? 'Press “Refresh now” for a new access token.' : 'Get a new token; client-credentials tokens are not refreshed, they are minted again.',
       });
-    } else if (authorization && authorization.startsWith('Bearer')) {
+    } else if (authorization && authorization.startsWith('Bearer') && ctx.token?.dpop) {
+      add({
+        id: 'dpop_refused',
+        severity: 'error',
+        title: 'A DPoP-bound token was sent as a bearer token',
+        explanation: `The token is bound to the console’s DPoP key, and this request sent it as “Bearer” without a proof; ${name} answered 401, as RFC 9449 §7.2 requires.`,
+        fix: explainDpopProblem('sent as Bearer').fix,
+      });
+    } else if (authorization && (authorization.startsWith('Bearer') || authorization.startsWith('DPoP'))) {
       // The refusal the BFF recorded for this exchange carries the challenge's words (RFC 6750 §3), which a body
       // such as "Authentication credentials were not provided." hides.
       const refusal = ctx.token?.refusal?.exchangeId === exchange.id ? ctx.token.refusal : undefined;

@@ -166,6 +166,29 @@ describe('buildFlowDiagram', () => {
   });
 });
 
+describe('buildFlowDiagram with DPoP and PAR', () => {
+  it('draws the pushed request as a step of its own, the browser’s leg by reference, the proofs on the arrows and a nonce challenge as a step, not a failure', () => {
+    const smart = makeProvider({ id: 'smart', name: 'SMART' });
+    const s = (overrides: Partial<ExchangeDto>): ExchangeDto => makeExchange({ providerId: 'smart', ...overrides });
+    const proof = { header: { typ: 'dpop+jwt' }, claims: {}, jkt: 'k', answersNonceChallenge: false };
+    const exchanges = [
+      s({ id: 'p0', kind: 'par', startedAt: at(0), url: 'http://localhost:3100/sandbox/smart/auth/par', status: 400, dpop: proof, request: { headers: [['Authorization', 'Basic [redacted]']], body: 'response_type=code' }, response: { headers: [['DPoP-Nonce', 'n']], body: '{"error":"use_dpop_nonce"}', bodyTruncated: false, size: 26 } }),
+      s({ id: 'p1', kind: 'par', startedAt: at(1), url: 'http://localhost:3100/sandbox/smart/auth/par', status: 201, dpop: { ...proof, answersNonceChallenge: true }, request: { headers: [['Authorization', 'Basic [redacted]']], body: 'response_type=code' } }),
+      s({ id: 'a1', kind: 'authorize', startedAt: at(2), method: 'GET', url: 'http://localhost:3100/sandbox/smart/auth/authorize?client_id=x&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Aabc', status: null, durationMs: 0, request: { headers: [], body: null }, response: null }),
+    ];
+    const diagram = buildFlowDiagram({ provider: smart, exchanges, tokens: [] });
+    expect(diagram.steps.map((step) => [step.category, step.tone])).toEqual([
+      ['par', 'ok'],
+      ['par', 'ok'],
+      ['authorize', 'ok'],
+    ]);
+    expect(diagram.steps[0]!.citations.map((c) => c.label)).toEqual(['RFC 9126 §2.1', 'RFC 9126 §2.2', 'RFC 9449 §4']);
+    expect(diagram.steps[1]!.explanation).toContain('nonce the server asked for');
+    expect(diagram.steps[2]!.title).toContain('request_uri');
+    expect(messages(diagram).find((m) => m.id === 'p1-req')?.detail).toBe('HTTP Basic + DPoP proof with nonce');
+  });
+});
+
 describe('toMermaid', () => {
   it('writes a sequence diagram the mermaid parser accepts, numbered, failures crossed, the rotation named', async () => {
     const run = authorizationCodeRun();

@@ -1,6 +1,7 @@
 import { diagnoseExchange } from '@/lib/client/diagnostics/catalogue';
 import { epochToMs } from '@/lib/client/relative-time';
 import { getHeader } from '@/lib/contract/headers';
+import { isNonceChallenge } from '@/lib/contract/dpop';
 import { worstOutcome, type CheckOutcome } from '@/lib/contract/conformance';
 import { createExchangeClassifier } from '@/lib/contract/exchange-steps';
 import type { ExchangeDto, ProviderDto, TokenDto } from '@/lib/contract/schemas';
@@ -137,6 +138,8 @@ function rotationOf(exchange: ExchangeDto, tokens: readonly TokenDto[]) {
 
 function isFailure(exchange: ExchangeDto): boolean {
   if (exchange.kind === 'authorize') return false;
+  // A DPoP nonce challenge (RFC 9449 §8, §9) is a step the console answers, not a failure.
+  if (exchange.response && isNonceChallenge({ status: exchange.status, headers: exchange.response.headers, body: exchange.response.body })) return false;
   return exchange.error !== undefined || exchange.status === null || exchange.status >= 400;
 }
 
