@@ -112,7 +112,7 @@ describe('the server’s nonce challenge (RFC 9449 §8, §9)', () => {
  * A strict fake authorization and resource server on loopback: it verifies each proof with jose and, by `mode`,
  * asks for its nonce once, always, or never.
  */
-let mode: 'once' | 'always' | 'never' | 'refuse' = 'once';
+let mode: 'once' | 'always' | 'never' | 'refuse' | 'rotate' = 'once';
 let seen: { path: string; proof?: Awaited<ReturnType<typeof verifyProof>>; authorization?: string }[] = [];
 let origin = '';
 const server = createServer((req, res) => {
@@ -128,11 +128,12 @@ const server = createServer((req, res) => {
       res.end(JSON.stringify(json));
     };
     if (!proof || mode === 'refuse') return answer(400, { error: 'invalid_dpop_proof', error_description: 'DPoP proof htu mismatch' });
-    const wantsNonce = mode === 'always' || (mode === 'once' && proof.claims.nonce !== 'server-nonce-1');
+    const wantsNonce = mode === 'always' || ((mode === 'once' || mode === 'rotate') && proof.claims.nonce !== 'server-nonce-1' && proof.claims.nonce !== 'server-nonce-2');
     if (path === '/token') {
       if (wantsNonce) return answer(400, { error: 'use_dpop_nonce', error_description: 'nonce is required in the DPoP proof' }, { 'DPoP-Nonce': 'server-nonce-1' });
       const claims = Buffer.from(JSON.stringify({ sub: 'x', cnf: { jkt: proof.jkt }, exp: 4102444800 })).toString('base64url');
-      return answer(200, { access_token: `eyJhbGciOiJub25lIn0.${claims}.`, token_type: 'DPoP', expires_in: 300 });
+      // RFC 9449 §8.2: a server may hand out its next nonce on any answer.
+      return answer(200, { access_token: `eyJhbGciOiJub25lIn0.${claims}.`, token_type: 'DPoP', expires_in: 300 }, mode === 'rotate' ? { 'DPoP-Nonce': 'server-nonce-2' } : {});
     }
     if (wantsNonce) {
       res.writeHead(401, { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"', 'DPoP-Nonce': 'server-nonce-1' });
@@ -190,6 +191,15 @@ describe('DPoP at the token endpoint', () => {
     seen = [];
     await getDpopToken(ctx);
     expect(seen.map((s) => s.proof?.claims.nonce)).toEqual(['server-nonce-1']);
+  });
+
+  it('takes the next nonce a server gives with a success (RFC 9449 §8.2)', async () => {
+    mode = 'rotate';
+    const ctx = setup();
+    await getDpopToken(ctx);
+    seen = [];
+    await getDpopToken(ctx);
+    expect(seen.map((s) => s.proof?.claims.nonce)).toEqual(['server-nonce-2']);
   });
 
   it('retries exactly once: a server that asks for its nonce again is explained, not looped on', async () => {
