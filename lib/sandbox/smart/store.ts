@@ -15,9 +15,8 @@ export interface Grant {
   nonce?: string;
 }
 
-/** An authorize request between the login page and the decision. */
-export interface PendingAuthorization {
-  id: string;
+/** What an authorization request asked for, once checked. */
+export interface AuthorizationRequestFields {
   clientId: string;
   redirectUri: string;
   state: string;
@@ -26,19 +25,17 @@ export interface PendingAuthorization {
   nonce?: string;
   /** RFC 9449 §10: the thumbprint of the key the code exchange's DPoP proof must use. */
   dpopJkt?: string;
+}
+
+/** An authorize request between the login page and the decision. */
+export interface PendingAuthorization extends AuthorizationRequestFields {
+  id: string;
   expiresAt: number;
 }
 
 /** An authorization request pushed to the PAR endpoint (RFC 9126), already checked, waiting for its request_uri. */
-export interface PushedAuthorizationRequest {
+export interface PushedAuthorizationRequest extends AuthorizationRequestFields {
   requestUri: string;
-  clientId: string;
-  redirectUri: string;
-  state: string;
-  scopes: string[];
-  codeChallenge: string;
-  nonce?: string;
-  dpopJkt?: string;
   lifetimeSeconds: number;
   expiresAt: number;
   /** Single use (RFC 9126 §4): kept after use, like expired ones, so a second use can be told apart from an unknown one. */
