@@ -357,3 +357,44 @@ test('the theme toggle chooses over the system, survives a reload, and renders w
   await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
   expect(await background()).toBe(light);
 });
+
+test('axe finds nothing in the DPoP and PAR states: the token’s binding and proof, a timeline row’s proof, the DPoP and PAR switches, the provider form’s DPoP and PAR fields — light and dark, 1440 and 390 px', async ({ page }) => {
+  test.setTimeout(90_000);
+  const found: string[] = [];
+  const check = async (state: string) => {
+    for (const width of [1440, 390]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.waitForTimeout(150);
+        found.push(...(await axeViolations(page)).map((v) => `${state} (${scheme}, ${width}): ${v}`));
+      }
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (width === 390) expect(overflow, `${state} scrolls sideways at 390 px`).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: `test-results/screenshots/a11y-${state}-${width}.png`, fullPage: true });
+    }
+  };
+  await choose(page, 'smart', 'dpop-par-app');
+  await page.getByTestId('authorize').click();
+  await page.getByLabel('Username').fill('patient1');
+  await page.getByLabel('Password').fill('smart-sandbox');
+  await page.getByRole('button', { name: 'Sign in and approve' }).click();
+  await expect(page.getByTestId('dpop-binding')).toBeVisible();
+  const parRow = page.locator('[data-testid=timeline-row][data-kind=par]');
+  await parRow.locator('summary').first().click();
+  await parRow.getByText('DPoP proof, decoded').click();
+  await expect(parRow.getByTestId('dpop-proof-claims')).toBeVisible();
+  await check('dpop-token');
+
+  await page.getByTestId('failure-simulation-open').click();
+  await expect(page.getByRole('dialog', { name: 'Simulate a failure' }).getByLabel('PAR skipped', { exact: true })).toBeVisible();
+  await check('dpop-simulations');
+  await page.getByTestId('failure-simulation-close').click();
+
+  await page.getByText('+ Add a provider by URL').first().click();
+  await page.locator('#smart-discovery-url').fill(new URL('/sandbox/smart/fhir', page.url()).toString());
+  await page.getByRole('button', { name: 'Discover' }).click();
+  await expect(page.getByTestId('smart-dpop')).toBeChecked();
+  await check('provider-form-dpop');
+  expect(found).toEqual([]);
+});

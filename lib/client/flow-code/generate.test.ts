@@ -55,6 +55,23 @@ describe('buildFlowRecipe', () => {
     expect(recipe.variables.find((v) => v.name === 'REDIRECT_URI')?.defaultValue).toBe('http://127.0.0.1:8765/callback');
   });
 
+  it('sends a pushed authorization request (RFC 9126) by value: the pushed parameters in the URL, without the client’s authentication, aud on the program’s origin', () => {
+    const pushed = makeExchange({
+      id: 'p', kind: 'par', url: 'http://127.0.0.1:3100/sandbox/smart/auth/par', status: 201,
+      request: { headers: [['Authorization', 'Basic [redacted]']], body: `response_type=code&client_id=app&redirect_uri=http%3A%2F%2Flocalhost%3A3100%2Fapi%2Foauth%2Fsmart%2Fcallback&scope=openid&state=${SECRET_MARK_ENCODED}&code_challenge=c1&code_challenge_method=S256&aud=http%3A%2F%2F127.0.0.1%3A3100%2Fsandbox%2Fsmart%2Ffhir&client_secret=${SECRET_MARK_ENCODED}` },
+    });
+    const authorize = makeExchange({ id: 'a', kind: 'authorize', method: 'GET', url: 'http://localhost:3100/sandbox/smart/auth/authorize?client_id=app&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Aabc', status: null, response: null, request: { headers: [], body: null } });
+    const code = makeExchange({ id: 't', request: { headers: [['content-type', 'application/x-www-form-urlencoded']], body: `grant_type=authorization_code&code=${SECRET_MARK_ENCODED}&code_verifier=${SECRET_MARK_ENCODED}` } });
+    const recipe = buildFlowRecipe(bcdaInput({ exchanges: [pushed, authorize, code], token: { grantType: 'authorization_code', exchangeId: 't' } }));
+    const url = recipe.authorize!.url.segments.map((s) => ('literal' in s ? s.literal : `{${s.variable}}`)).join('');
+    expect(url).toBe(`${ORIGIN}/sandbox/smart/auth/authorize?response_type=code&client_id=app&redirect_uri={REDIRECT_URI}&scope=openid&state={STATE}&code_challenge={CODE_CHALLENGE}&code_challenge_method=S256&aud=http%3A%2F%2Flocalhost%3A3100%2Fsandbox%2Fsmart%2Ffhir`);
+    expect(recipe.authorize!.pkce).toBe(true);
+  });
+
+  it('refuses a DPoP flow with words: the programs do not sign DPoP proofs', () => {
+    expect(() => buildFlowRecipe(bcdaInput({ token: { dpop: { alg: 'ES256', jkt: 'k', tokenJkt: null } } }))).toThrow(/DPoP-bound/);
+  });
+
   it('says what to do when the session no longer holds the flow’s token request', () => {
     expect(() => buildFlowRecipe(bcdaInput({ exchanges: [] }))).toThrow(FlowRecipeError);
     expect(() => buildFlowRecipe(bcdaInput({ exchanges: [makeExchange({ status: 401 })] }))).toThrow(/Get a new token/);

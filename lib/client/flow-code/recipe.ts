@@ -83,11 +83,17 @@ export function buildFlowRecipe({ provider, environment, token, exchanges, conso
   if (!grantExchange) {
     throw new FlowRecipeError('The session no longer holds the token request of this flow (the timeline keeps the last 200 exchanges). Get a new token, then export.');
   }
+  if (token.dpop) {
+    throw new FlowRecipeError(
+      'This flow’s tokens are DPoP-bound (RFC 9449): every request needs a proof signed by the console’s key, which never leaves its server, and the exported programs do not sign DPoP proofs. Export a flow without DPoP.',
+    );
+  }
   const authorizing = token.grantType === 'authorization_code';
   const authorizeExchange = authorizing ? [...own].reverse().find((e) => e.kind === 'authorize') : undefined;
   if (authorizing && !authorizeExchange) {
     throw new FlowRecipeError('The session no longer holds the authorization request of this flow. Authorize again, then export.');
   }
+  const authorizeUrl = authorizeExchange ? authorizationByValue(authorizeExchange, own, moved) : undefined;
 
   const tokenTemplate = toTemplate(grantExchange, moved);
   const recordedRefresh = [...tokenExchanges].reverse().find((e) => grantOf(e) === 'refresh_token');
@@ -115,7 +121,7 @@ export function buildFlowRecipe({ provider, environment, token, exchanges, conso
     ...variablesIn(tokenTemplate),
     ...(refresh ? variablesIn(refresh) : []),
   ]);
-  const authorize = authorizeExchange ? { url: toPart(authorizeUrlTemplate(moved(authorizeExchange.url)), 'form'), pkce: authorizeExchange.url.includes('code_challenge=') } : null;
+  const authorize = authorizeUrl ? { url: toPart(authorizeUrlTemplate(moved(authorizeUrl)), 'form'), pkce: authorizeUrl.includes('code_challenge=') } : null;
   if (authorize) for (const s of authorize.url.segments) if ('variable' in s) used.add(s.variable);
   if (tokenTemplate.basicAuth || refresh?.basicAuth) used.add('CLIENT_ID').add('CLIENT_SECRET');
 
@@ -214,6 +220,24 @@ function withRedirectVariable(body: string, encoding: Encoding): string {
   if (!params.has('redirect_uri')) return body;
   params.set('redirect_uri', '[redacted]');
   return params.toString();
+}
+
+/**
+ * The authorization request with its parameters in the URL. The console pushed it (RFC 9126: the browser carried only
+ * `request_uri`), and the program sends them through the browser instead, as any server that does not require the push
+ * takes them: the pushed request's parameters, without the client's authentication.
+ */
+function authorizationByValue(authorize: ExchangeDto, exchanges: readonly ExchangeDto[], moved: (url: string) => string): string {
+  const url = new URL(authorize.url);
+  if (!url.searchParams.has('request_uri')) return authorize.url;
+  const pushed = [...exchanges].reverse().find((e) => e.kind === 'par' && e.status !== null && e.status < 300 && e.startedAt <= authorize.startedAt);
+  if (!pushed?.request.body) throw new FlowRecipeError('The session no longer holds the pushed authorization request of this flow. Authorize again, then export.');
+  const params = new URLSearchParams(pushed.request.body);
+  for (const name of ['client_secret', 'client_assertion', 'client_assertion_type']) params.delete(name);
+  // The push named the FHIR base as the console's server reaches it; the browser names it as the program does.
+  const aud = params.get('aud');
+  if (aud) params.set('aud', moved(aud));
+  return `${url.origin}${url.pathname}?${params}`;
 }
 
 /** The authorize URL with this run's values (state, PKCE challenge, nonce, redirect URI) as variables. */
