@@ -33,9 +33,10 @@ export function FindingList({ findings, className, ...rest }: { findings: readon
             <Badge tone={tone[f.severity]} dot>
               {f.severity}
             </Badge>
-            <code className="font-mono text-xs opacity-70">{f.code}</code>
-            {f.field && <span className="font-mono text-xs opacity-60">· {f.field}</span>}
-            {f.source && <span className="text-xs opacity-60">· {f.source}</span>}
+            {/* Solid secondary text: a faded one fell below 4.5:1 on the tinted boxes (axe color-contrast). */}
+            <code className="font-mono text-xs text-zinc-700">{f.code}</code>
+            {f.field && <span className="font-mono text-xs text-zinc-600">· {f.field}</span>}
+            {f.source && <span className="text-xs text-zinc-600">· {f.source}</span>}
           </div>
           <p className="mt-1">{f.message}</p>
           {f.fix && (

@@ -180,7 +180,7 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
           </>
         )}
         <div className="sm:col-span-2">
-          <label className="flex items-start gap-2 text-sm text-zinc-800 dark:text-zinc-200">
+          <label className="flex items-start gap-2 text-sm text-zinc-800">
             <input
               id="smart-dpop"
               type="checkbox"
@@ -193,7 +193,7 @@ export function ProviderConfigForm({ discoveryUrl, server, saved, keys, onSaved,
             />
             <span>
               <span className="font-medium">Sender-constrained tokens (DPoP)</span>
-              <span id="smart-dpop-hint" className="block text-xs leading-5 text-zinc-600 dark:text-zinc-400">
+              <span id="smart-dpop-hint" className="block text-xs leading-5 text-zinc-600">
                 RFC 9449: every token and API request carries a proof signed by a key the console keeps on its server, so a copied token is useless.{' '}
                 {advertised(server.dpop_signing_alg_values_supported)}
               </span>
