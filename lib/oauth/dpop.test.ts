@@ -4,6 +4,7 @@ import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ATH_SHOWN } from '@/lib/contract/dpop';
 import { sendFhirRequest } from '@/lib/fhir/proxy';
+import { openFhirDownload } from '@/lib/fhir/download';
 import { providerSchema } from '@/lib/providers/schema';
 import { resolveEnvironment } from '@/lib/providers/resolve';
 import { MemoryVaultStore } from '@/lib/session/stores/memory';
@@ -139,6 +140,10 @@ const server = createServer((req, res) => {
       res.writeHead(401, { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"', 'DPoP-Nonce': 'server-nonce-1' });
       return res.end();
     }
+    if (path.endsWith('.ndjson')) {
+      res.writeHead(200, { 'Content-Type': 'application/fhir+ndjson' });
+      return res.end('{"resourceType":"Patient","id":"p1"}\n');
+    }
     return answer(200, { resourceType: 'Bundle', type: 'searchset', total: 0 });
   });
 });
@@ -237,6 +242,27 @@ describe('DPoP at the resource server', () => {
       expect(s.proof?.claims).toMatchObject({ htm: 'GET', htu: `${origin}/sandbox/demo/fhir/Patient`, ath: athOf(token.accessToken) });
     }
     expect(JSON.stringify(recorded)).not.toContain(token.accessToken);
+  });
+
+  it('downloads a bulk file with the DPoP token and a proof, answering the nonce challenge once', async () => {
+    const ctx = setup();
+    const flow = dpopFlow();
+    const { token } = await getDpopToken(ctx, flow);
+    seen = [];
+    const recorded: { dpop?: { answersNonceChallenge: boolean }; status: number | null }[] = [];
+    const response = await openFhirDownload(flow.env, token, '/fhir/files/Patient.ndjson', async (e) => void recorded.push(e), {
+      dpop: { vault: ctx.vault, sid: ctx.sid, providerId: 'demo' },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('"Patient"');
+    expect(seen.map((s) => [s.authorization, s.proof?.claims.htm, s.proof?.claims.ath, s.proof?.claims.nonce])).toEqual([
+      [`DPoP ${token.accessToken}`, 'GET', athOf(token.accessToken), undefined],
+      [`DPoP ${token.accessToken}`, 'GET', athOf(token.accessToken), 'server-nonce-1'],
+    ]);
+    expect(recorded.map((e) => [e.status, e.dpop?.answersNonceChallenge])).toEqual([
+      [401, false],
+      [200, true],
+    ]);
   });
 
   it('sends a token once and untouched when it is not DPoP-bound, and refuses a DPoP token whose key the session lost', async () => {
