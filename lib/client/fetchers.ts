@@ -61,6 +61,8 @@ export type TokenRequestInput = {
   bodyFormat?: 'form' | 'json';
   /** private_key_jwt: send a deliberately broken assertion to see the rejection. */
   assertionFault?: AssertionFault;
+  /** The newest exchange the page holds, so the answer carries only the timeline after it. */
+  sessionAfter?: string;
 };
 
 /** The page's view of the start of an authorization-code run. */
@@ -88,6 +90,7 @@ export async function postToken(providerId: string, input: TokenRequestInput): P
     forceNew: input.forceNew ?? false,
     bodyFormat: input.bodyFormat,
     assertionFault: input.assertionFault,
+    sessionAfter: input.sessionAfter,
   });
   if (!body.success) throw incomplete('token request', body.error.issues);
   const response = await apiRequest(

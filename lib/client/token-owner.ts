@@ -5,6 +5,7 @@ import { createContext, useCallback, useContext, useEffect, useRef, useState } f
 import type { ApiClientError } from './api-client-error';
 import type { FlowTarget } from './effective-flow';
 import { postRefresh, postToken, type TokenRequestInput, type WithClock } from './fetchers';
+import { mergeSessionAnswer, newestExchangeId } from './session-answer';
 import { queryKeys } from './query-keys';
 import { planTokenRenewal } from './token-renewal';
 import { findProviderToken, isSameToken, tokenMatchesSelection, type ClockedToken } from './token-selection';
@@ -74,7 +75,13 @@ function useSessionFromTokenAnswer() {
   return {
     onSuccess: async (answer: WithClock<TokenResponseDto>) => {
       await queryClient.cancelQueries({ queryKey: queryKeys.session.all });
-      queryClient.setQueryData<WithClock<SessionDto>>(queryKeys.session.all, { ...answer.session, clockOffsetMs: answer.session.serverNow - Date.now() });
+      const session = mergeSessionAnswer(queryClient.getQueryData<WithClock<SessionDto>>(queryKeys.session.all), answer.session);
+      if (!session) {
+        // The page no longer holds what the answer builds on: it reads the whole session instead.
+        await queryClient.invalidateQueries({ queryKey: queryKeys.session.all });
+        return;
+      }
+      queryClient.setQueryData<WithClock<SessionDto>>(queryKeys.session.all, { ...session, clockOffsetMs: session.serverNow - Date.now() });
     },
     onError: () => queryClient.invalidateQueries({ queryKey: queryKeys.session.all }),
   };
@@ -87,10 +94,13 @@ export function useTokenOwner(
   session: WithClock<SessionDto> | undefined,
 ): TokenOwner {
   const sessionFromAnswer = useSessionFromTokenAnswer();
+  const queryClient = useQueryClient();
   // A 429's Retry-After (RFC 6585 §4): the next Get token waits for it rather than adding to the storm.
   const [retryAt, setRetryAt] = useState<{ providerId: string; at: number } | null>(null);
   const mint = useMutation<WithClock<TokenResponseDto>, ApiClientError, MintVariables>({
-    mutationFn: ({ providerId, input }) => postToken(providerId, input),
+    // The answer then carries only the timeline the page lacks (a long session's history is most of a token answer).
+    mutationFn: ({ providerId, input }) =>
+      postToken(providerId, { ...input, sessionAfter: newestExchangeId(queryClient.getQueryData<WithClock<SessionDto>>(queryKeys.session.all)) }),
     ...sessionFromAnswer,
     onMutate: () => setRetryAt(null),
     onError: (error, variables) => {

@@ -362,12 +362,20 @@ export const endedTokenDtoSchema = z.object({
 });
 export type EndedTokenDto = z.infer<typeof endedTokenDtoSchema>;
 
+/** How many exchanges a session's timeline keeps: the vault drops the oldest beyond it, and the page does the same. */
+export const TIMELINE_MAX_EXCHANGES = 200;
+
 export const sessionDtoSchema = z.object({
   serverNow: z.number(),
   /** A short hash of the session id (never the id): tells sessions apart, null before the first token. */
   sessionTag: z.string().nullable().default(null),
   tokens: z.array(tokenDtoSchema),
   exchanges: z.array(exchangeDtoSchema),
+  /**
+   * Set when `exchanges` holds only the exchanges recorded after this one, which the page already has (a token answer
+   * to a page that said what it holds); absent, `exchanges` is the whole timeline.
+   */
+  exchangesAfter: z.string().optional(),
   /** Authorization callbacks that failed since the last look, explained (shown once). */
   flowErrors: z.array(z.object({ providerId: z.string(), error: apiErrorSchema })).default([]),
   /** Tokens the provider ended since they were issued (revoked refresh), kept as history only. */
@@ -398,6 +406,8 @@ export const tokenRequestSchema = z.object({
   bodyFormat: z.enum(['form', 'json']).optional(),
   /** private_key_jwt only: send a deliberately broken client assertion to see the rejection explained. */
   assertionFault: assertionFaultSchema.optional(),
+  /** The newest exchange the page holds: the answer's session then carries only what was recorded after it. */
+  sessionAfter: z.string().max(128).optional(),
 });
 export type TokenRequest = z.input<typeof tokenRequestSchema>;
 

@@ -16,7 +16,7 @@ export async function sessionProviderIds(workspaceId: string): Promise<string[]>
  * simulated failures and ended tokens. `GET /api/session` answers it, and so does every call that changes it (a new
  * token, a refresh), so the page updates its cache from the answer instead of reading the session again.
  */
-export async function readSessionView(sid: string, workspaceId: string): Promise<SessionDto> {
+export async function readSessionView(sid: string, workspaceId: string, options: { exchangesAfter?: string } = {}): Promise<SessionDto> {
   const vault = getVault();
   const catalogue = await loadCatalogue(vault, workspaceId);
   const providerIds = catalogue.map((entry) => entry.provider.id);
@@ -30,11 +30,15 @@ export async function readSessionView(sid: string, workspaceId: string): Promise
   const tokenDtos = tokens.map((t) => describeStoredToken(t));
   const facts = new Map(catalogue.map((entry) => [entry.provider.id, providerFacts(entry.provider)]));
   const checks = checkExchanges(exchanges, facts, tokenDtos);
+  // Only what the page lacks, when it said what it holds and that is still in the history (the rest is unchanged).
+  const known = options.exchangesAfter === undefined ? -1 : exchanges.findIndex((exchange) => exchange.id === options.exchangesAfter);
+  const from = known + 1;
   return {
     serverNow: Date.now(),
     sessionTag: sessionTag(sid),
     tokens: tokenDtos,
-    exchanges: exchanges.map((exchange, i) => ({ ...exchange, checks: checks[i] ?? [] })),
+    exchanges: exchanges.slice(from).map((exchange, i) => ({ ...exchange, checks: checks[from + i] ?? [] })),
+    ...(known >= 0 ? { exchangesAfter: options.exchangesAfter } : {}),
     flowErrors,
     simulations,
     endedTokens,

@@ -43,6 +43,11 @@ export function sealVaultEntry(storeKey: string, value: unknown, passwords: Pass
 
 /** The value, or null when the entry was sealed for another key, under an unknown password, altered, or expired. */
 export function unsealVaultEntry(storeKey: string, sealed: string, passwords: PasswordMap, now: number): unknown {
+  return openVaultEntry(storeKey, sealed, passwords, now)?.value ?? null;
+}
+
+/** {@link unsealVaultEntry}, with the expiry the entry was sealed with. */
+export function openVaultEntry(storeKey: string, sealed: string, passwords: PasswordMap, now: number): { value: unknown; expiresAt: number } | null {
   const [version, id, iv, tag, ciphertext, extra] = sealed.split('.');
   if (version !== VERSION || !id || !iv || !tag || ciphertext === undefined || extra !== undefined) return null;
   const password = passwords[id];
@@ -54,7 +59,7 @@ export function unsealVaultEntry(storeKey: string, sealed: string, passwords: Pa
     const plaintext = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
     const entry = JSON.parse(plaintext) as { v?: unknown; exp?: unknown };
     if (typeof entry.exp !== 'number' || entry.exp <= now) return null;
-    return entry.v ?? null;
+    return { value: entry.v ?? null, expiresAt: entry.exp };
   } catch {
     return null;
   }

@@ -6,6 +6,7 @@ import {
   endedTokenDtoSchema,
   exchangeDtoSchema,
   simulatedFailureSchema,
+  TIMELINE_MAX_EXCHANGES,
   tokenDeviationSchema,
   tokenRefusalSchema,
   tokenVerificationSchema,
@@ -19,7 +20,7 @@ import { dpopBindingDtoSchema } from '@/lib/contract/dpop';
 import { SESSION_TTL_SECONDS } from './cookie';
 import type { PasswordMap } from './secret';
 import type { VaultStore } from './store';
-import { sealVaultEntry, unsealVaultEntry } from './vault-seal';
+import { openVaultEntry, sealVaultEntry, unsealVaultEntry } from './vault-seal';
 
 /**
  * The server-side vault: tokens and the exchange history of each session, keyed by session id, every entry
@@ -110,7 +111,6 @@ export type StoredDpopKey = z.infer<typeof storedDpopKeySchema>;
 const simulationsSchema = z.object({ failures: z.array(simulatedFailureSchema) });
 const sessionHandleSchema = z.object({ sid: z.string() });
 
-const HISTORY_MAX_EXCHANGES = 200;
 const HISTORY_TTL_SECONDS = 12 * 60 * 60;
 /** Keep an expired token a little while so the page can show it as expired rather than gone. */
 const EXPIRED_TOKEN_GRACE_SECONDS = 10 * 60;
@@ -119,6 +119,10 @@ const REFRESHABLE_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 const PENDING_FLOW_TTL_SECONDS = 10 * 60;
 /** Custom providers and keys are kept while used: each change renews them for this long. */
 const WORKSPACE_TTL_SECONDS = 90 * 24 * 60 * 60;
+
+/** Opened history entries by their sealed bytes (see `openExchange`); the oldest is forgotten first. */
+const openedExchanges = new Map<string, { exchange: ExchangeDto; expiresAt: number }>();
+const OPENED_EXCHANGES_MAX = 5_000;
 
 export class SessionVault {
   constructor(
@@ -245,18 +249,38 @@ export class SessionVault {
 
   async recordExchange(sid: string, exchange: ExchangeDto): Promise<void> {
     await this.store.append(historyKey(sid), this.seal(historyKey(sid), exchange, HISTORY_TTL_SECONDS), {
-      maxLength: HISTORY_MAX_EXCHANGES,
+      maxLength: TIMELINE_MAX_EXCHANGES,
       ttlSeconds: HISTORY_TTL_SECONDS,
     });
   }
 
   async listExchanges(sid: string): Promise<ExchangeDto[]> {
-    const sealed = await this.store.list(historyKey(sid));
-    const items = sealed.map((s) => this.unseal(historyKey(sid), s));
-    return items.flatMap((item) => {
-      const parsed = exchangeDtoSchema.safeParse(item);
-      return parsed.success ? [parsed.data] : [];
+    const key = historyKey(sid);
+    const sealed = await this.store.list(key);
+    return sealed.flatMap((entry) => {
+      const exchange = this.openExchange(key, entry);
+      return exchange ? [exchange] : [];
     });
+  }
+
+  /**
+   * One recorded exchange, opened and parsed once per process: the page reads the whole history with every token and
+   * session answer, and an entry never changes once written. The cache is keyed by the store key and the seal's IV and
+   * GCM tag (a random IV per seal; the tag authenticates the ciphertext), so it holds for any instance that wrote the
+   * entry and only ever answers with what was authenticated under that key; the entry's expiry still applies, and what
+   * it holds is the redacted DTO, never a secret.
+   */
+  private openExchange(storeKey: string, sealed: string): ExchangeDto | null {
+    const [, , iv, tag] = sealed.split('.', 4);
+    const cacheKey = `${storeKey} ${iv}.${tag}`;
+    const cached = openedExchanges.get(cacheKey);
+    if (cached && cached.expiresAt > this.now()) return cached.exchange;
+    const opened = openVaultEntry(storeKey, sealed, this.passwords, this.now());
+    const parsed = opened ? exchangeDtoSchema.safeParse(opened.value) : null;
+    if (!opened || !parsed?.success) return null;
+    if (openedExchanges.size >= OPENED_EXCHANGES_MAX) openedExchanges.delete(openedExchanges.keys().next().value!);
+    openedExchanges.set(cacheKey, { exchange: parsed.data, expiresAt: opened.expiresAt });
+    return parsed.data;
   }
 
   /** The failures this session asked the provider's built-in sandbox to simulate; none when never set. */

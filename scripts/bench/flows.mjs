@@ -55,11 +55,14 @@ export async function directOneUpToken(upstream, credentials, agent) {
  * session's live one; the answer must say it was not reused, and its fingerprint identifies the token.
  */
 export async function bffToken(user, providerId, credential, { forceNew = true } = {}) {
-  const result = await user.post(`/api/oauth/${providerId}/token`, { environmentId: 'builtin', credential, forceNew });
+  // As the page does: it names the newest exchange it holds, and the answer carries only the timeline after it.
+  const sessionAfter = user.newestExchange;
+  const result = await user.post(`/api/oauth/${providerId}/token`, { environmentId: 'builtin', credential, forceNew, ...(sessionAfter ? { sessionAfter } : {}) });
   if (result.status !== 200) {
     throw new Error(`BFF token exchange (${providerId}): HTTP ${result.status} ${result.body.toString('utf8').slice(0, 300)}`);
   }
   const dto = json(result, `BFF token exchange (${providerId})`);
+  user.newestExchange = dto?.session?.exchanges?.at(-1)?.id ?? sessionAfter;
   const fingerprint = dto?.token?.fingerprint?.hmacPrefix;
   if (typeof fingerprint !== 'string') throw new Error(`BFF token exchange (${providerId}): no token fingerprint in the answer.`);
   return { fingerprint, reused: dto.token.reused === true, ms: result.ms };

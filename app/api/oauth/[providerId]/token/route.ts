@@ -12,6 +12,6 @@ export const POST = defineProviderRoute(
   async ({ body, session, workspaceId, vault, simulations, flowOf }): Promise<TokenResponseDto> => {
     const flow = flowOf(body.environmentId, body.credential);
     const outcome = await getClientCredentialsToken({ vault, sid: session.sid, simulations }, flow, body);
-    return { token: describeStoredToken(outcome.token, outcome.reused), serverNow: Date.now(), session: await readSessionView(session.sid, workspaceId) };
+    return { token: describeStoredToken(outcome.token, outcome.reused), serverNow: Date.now(), session: await readSessionView(session.sid, workspaceId, { exchangesAfter: body.sessionAfter }) };
   },
 );
