@@ -38,6 +38,12 @@ function step(message) {
   console.log(`> ${message}`);
 }
 
+/** The spread of a throughput measure: BFF / direct for each pair of runs (run i of each side), lowest to highest. */
+function spread({ directRuns, bffRuns }) {
+  const ratios = bffRuns.map((bff, i) => bff / directRuns[i]).sort((a, b) => a - b);
+  return `BFF / direct per pair of runs ${ratios[0].toFixed(2)}–${ratios.at(-1).toFixed(2)}×`;
+}
+
 async function main() {
   const startedAt = new Date();
   ensureDependencies();
@@ -169,8 +175,8 @@ async function main() {
     `CPUs: ${pinning}.`,
     `FHIR search: GET ${ONEUP_SEARCH_PATH} on 1upHealth's bison tenant (a Bundle of ${latency.entries} Patients, ${latency.bytes} bytes as sent by the upstream); ${CONCURRENCY} workers × 10 requests × 6 rounds per side = ${latency.n} samples per side.`,
     `Token exchange: ${token.n} samples per side, each a new token (checked), one request at a time.`,
-    `Bulk download: ExplanationOfBenefit of BCDA preset ${BCDA_LARGE_PRESET} (30,000 enrollees), ${mb(throughput.bytes)} (${throughput.encoding ?? 'no'} content-encoding); runs direct ${throughput.directRuns.map(mbps).join(', ')}; BFF ${throughput.bffRuns.map(mbps).join(', ')}.`,
-    `Bulk download with gzip: the same file, BCDA compressing (zlib's default level, as Go's gzip writer) and the client or the BFF decoding, ${mb(gzipThroughput.bytes)} decoded; runs direct ${gzipThroughput.directRuns.map(mbps).join(', ')}; BFF ${gzipThroughput.bffRuns.map(mbps).join(', ')}.`,
+    `Bulk download: ExplanationOfBenefit of BCDA preset ${BCDA_LARGE_PRESET} (30,000 enrollees), ${mb(throughput.bytes)} (${throughput.encoding ?? 'no'} content-encoding); runs direct ${throughput.directRuns.map(mbps).join(', ')}; BFF ${throughput.bffRuns.map(mbps).join(', ')}; ${spread(throughput)}.`,
+    `Bulk download with gzip: the same file, BCDA compressing (zlib's default level, as Go's gzip writer) and the client or the BFF decoding, ${mb(gzipThroughput.bytes)} decoded; runs direct ${gzipThroughput.directRuns.map(mbps).join(', ')}; BFF ${gzipThroughput.bffRuns.map(mbps).join(', ')}; ${spread(gzipThroughput)}.`,
     `RSS: ${mb(rss.bytes)} (bench ACO, ${BENCH_ENROLLEES.toLocaleString('en-US')} enrollees) streamed through the BFF at ${mbps(rss.rate)}; ${rss.samples} samples of VmRSS over ${rss.processes} process(es); baseline ${mib(rss.baseline)} (median of an idle second after the warm-up), peak ${mib(rss.peak)}.`,
   ];
 
