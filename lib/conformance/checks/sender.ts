@@ -1,7 +1,7 @@
 import 'server-only';
 import { isDpopTokenType } from '@/lib/contract/dpop';
-import { pass, serverCheck, skip, verdictOf, type ConformanceCheck, type Problem } from '../check';
-import { describeValue, isAbsoluteUrl, isString, isStringArray, requestHeader, responseHeader, responseObject, urlPath } from './read';
+import { pass, serverCheck, skip, verdictOf, type ConformanceCheck, type ExchangeInContext, type Problem } from '../check';
+import { describeValue, isAbsoluteUrl, isString, isStringArray, requestHeader, responseHeader, responseObject, urlPath, type JsonObject } from './read';
 import { SPECS } from './specs';
 
 /**
@@ -10,6 +10,12 @@ import { SPECS } from './specs';
  */
 
 const isMetadataDocument = (path: string) => path.endsWith('/.well-known/smart-configuration') || path.endsWith('/.well-known/openid-configuration') || path.endsWith('/.well-known/oauth-authorization-server');
+
+/** The server metadata document this exchange answered with, or undefined when it is not one (or not a 200 JSON object). */
+function metadataDocument(x: ExchangeInContext): JsonObject | undefined {
+  if (!isMetadataDocument(urlPath(x.exchange)) || x.exchange.status !== 200) return undefined;
+  return responseObject(x.exchange);
+}
 const TOKEN_STEPS = ['client-credentials', 'code-exchange', 'refresh'] as const;
 /** Algorithms a proof must not use: none, and the symmetric ones (RFC 9449 §4.3: an asymmetric signature). */
 const NOT_FOR_PROOFS = /^(none|HS\d+)$/i;
@@ -22,8 +28,7 @@ export const senderChecks: ConformanceCheck[] = [
     spec: SPECS.dpopMetadata,
     steps: ['discovery'],
     evaluate: (x) => {
-      if (!isMetadataDocument(urlPath(x.exchange)) || x.exchange.status !== 200) return null;
-      const document = responseObject(x.exchange);
+      const document = metadataDocument(x);
       if (!document) return null;
       const algs = document.dpop_signing_alg_values_supported;
       if (algs === undefined) return skip('The server does not advertise DPoP (no dpop_signing_alg_values_supported).');
@@ -42,8 +47,7 @@ export const senderChecks: ConformanceCheck[] = [
     spec: SPECS.parMetadata,
     steps: ['discovery'],
     evaluate: (x) => {
-      if (!isMetadataDocument(urlPath(x.exchange)) || x.exchange.status !== 200) return null;
-      const document = responseObject(x.exchange);
+      const document = metadataDocument(x);
       if (!document) return null;
       const endpoint = document.pushed_authorization_request_endpoint;
       const required = document.require_pushed_authorization_requests;

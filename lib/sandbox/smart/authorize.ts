@@ -6,7 +6,7 @@ import { findClient, randomId, serverUrls, type ServerUrls, type SmartContext } 
 import { errorPage, loginPage, pendingField } from './pages';
 import { methodNotAllowed, redirect, withQuery } from './responses';
 import { parseResourceScope, scopeProblem, splitScope } from './scopes';
-import { pruneStore, type PendingAuthorization, type PushedAuthorizationRequest } from './store';
+import { pruneStore, type AuthorizationRequestFields, type PendingAuthorization, type PushedAuthorizationRequest } from './store';
 import { findPatientByLogin } from './synthetic-data';
 
 /**
@@ -47,15 +47,8 @@ function audienceProblem(aud: string, urls: ServerUrls): string | undefined {
 }
 
 /** An authorization request that passed every check: what the sign-in and the code need. */
-export interface CheckedAuthorizationRequest {
+export interface CheckedAuthorizationRequest extends Omit<AuthorizationRequestFields, 'clientId'> {
   client: SmartClient;
-  redirectUri: string;
-  state: string;
-  scopes: string[];
-  codeChallenge: string;
-  nonce?: string;
-  /** RFC 9449 §10: the DPoP key the code must be redeemed with. */
-  dpopJkt?: string;
 }
 
 /** The error codes an authorization request can be refused with (RFC 6749 §4.1.2.1, RFC 9126 §2.3). */
