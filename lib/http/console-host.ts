@@ -1,5 +1,6 @@
 import 'server-only';
 import { builtinOrigin } from '@/lib/providers/resolve';
+import { resolveSessionPasswords } from '@/lib/session/secret';
 import { checkHost } from './origin';
 
 /**
@@ -18,5 +19,10 @@ export const consoleHost = {
     } catch {
       return undefined;
     }
+  },
+  stateSettings() {
+    const passwords = resolveSessionPasswords();
+    const newest = Object.keys(passwords).sort((a, b) => Number(b) - Number(a))[0];
+    return { redisUrl: process.env.REDIS_URL?.trim() || undefined, secret: passwords[newest ?? ''] ?? '' };
   },
 };

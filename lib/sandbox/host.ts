@@ -1,4 +1,5 @@
 import 'server-only';
+import type { SandboxStateSettings } from './shared/state';
 
 /**
  * What a built-in sandbox knows of the console that mounts it. The mount (app/sandbox) hands it in, so that no
@@ -10,4 +11,6 @@ export interface ConsoleHost {
   originOf(host: string): string | null;
   /** Where the console's server reaches itself, or undefined when that is not configured as a URL. */
   internalOrigin(): string | undefined;
+  /** Where the sandboxes keep their state: in this process, or on the Redis every instance of the console shares. */
+  stateSettings(): SandboxStateSettings;
 }

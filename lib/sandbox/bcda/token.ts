@@ -67,7 +67,7 @@ export async function handleTokenRequest(context: BcdaContext, request: Request)
   const account = await findAccountByCredentials(credentials.clientId, credentials.clientSecret);
   if (!account) return goTextError(401);
   const now = context.now();
-  const decision = context.tokenLimiter.hit(account.acoId, now);
+  const decision = await context.tokenLimiter.hit(account.acoId, now);
   if (!decision.allowed) {
     return goTextError(429, rateLimitMessage(account.acoId), { 'Retry-After': String(decision.retryAfterSeconds) });
   }

@@ -115,7 +115,7 @@ export async function handleTokenRequest(context: CandidContext, request: Reques
   if (!account) return unauthorized(401, 'Invalid client credentials');
 
   const nowMs = context.now();
-  const decision = context.tokenLimiter.hit(account.clientId, nowMs);
+  const decision = await context.tokenLimiter.hit(account.clientId, nowMs);
   if (!decision.allowed) {
     return fernError(
       429,

@@ -1,4 +1,5 @@
 import 'server-only';
+import { createMemoryState, type SandboxState } from './state';
 /** Outcome of counting one request against a limit. */
 export interface RateLimitDecision {
   allowed: boolean;
@@ -8,7 +9,7 @@ export interface RateLimitDecision {
 
 /** A per-key fixed-window counter. */
 export interface RateLimiter {
-  hit(key: string, nowMs: number): RateLimitDecision;
+  hit(key: string, nowMs: number): Promise<RateLimitDecision>;
 }
 
 /** Settings of {@link createFixedWindowLimiter}. */
@@ -22,18 +23,15 @@ export interface FixedWindowOptions {
   retryAfter?: 'remaining' | 'window';
 }
 
-/** Allows `max` hits per key in each window of `windowSeconds` that starts at the key's first hit. */
-export function createFixedWindowLimiter(options: FixedWindowOptions): RateLimiter {
-  const windows = new Map<string, { startMs: number; count: number }>();
+/**
+ * Allows `max` hits per key in each window of `windowSeconds` that starts at the key's first hit. The windows live in
+ * `state`, so instances sharing Redis count together (one ACO's tokens are one budget, whichever instance mints them).
+ */
+export function createFixedWindowLimiter(options: FixedWindowOptions, state: SandboxState = createMemoryState()): RateLimiter {
   const windowMs = options.windowSeconds * 1000;
   return {
-    hit(key, nowMs) {
-      let window = windows.get(key);
-      if (!window || nowMs - window.startMs >= windowMs) {
-        window = { startMs: nowMs, count: 0 };
-        windows.set(key, window);
-      }
-      window.count += 1;
+    async hit(key, nowMs) {
+      const window = await state.hitWindow(`rate:${key}`, nowMs, windowMs);
       const remainingMs = window.startMs + windowMs - nowMs;
       const retryAfterSeconds =
         options.retryAfter === 'window' ? options.windowSeconds : Math.max(1, Math.ceil(remainingMs / 1000));

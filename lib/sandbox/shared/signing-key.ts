@@ -1,5 +1,6 @@
 import 'server-only';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import type { SandboxState } from './state';
 
 /** The RSA signature algorithms the sandboxes sign their tokens with. */
 export type SigningAlgorithm = 'RS256' | 'RS512';
@@ -33,6 +34,45 @@ export async function createSigningKey(alg: SigningAlgorithm, layout: PublicJwkL
 export function lazySigningKey<K extends SigningKey>(create: () => Promise<K>): () => Promise<K> {
   let key: Promise<K> | undefined;
   return () => (key ??= create());
+}
+
+/** How long a shared signing key is kept in the state store: far longer than any token it signs lives. */
+export const sharedSigningKeyLifetimeMs = 365 * 24 * 60 * 60 * 1000;
+
+interface StoredSigningKey {
+  alg: SigningAlgorithm;
+  kid: string;
+  publicJwk: JWK;
+  privateJwk: JWK;
+}
+
+/**
+ * A getter for the key every instance sharing `state` signs with: the first instance to need one generates it and
+ * stores it (sealed, on Redis); the others, and a restarted instance, read it. Without this, a token signed by one
+ * instance would fail the JWKS served by another.
+ */
+export function sharedSigningKey(
+  state: SandboxState,
+  name: string,
+  alg: SigningAlgorithm,
+  layout: PublicJwkLayout = defaultLayout,
+): () => Promise<SigningKey> {
+  return lazySigningKey(async () => {
+    const restore = async (stored: StoredSigningKey): Promise<SigningKey> => ({
+      privateKey: (await importJWK(stored.privateJwk, stored.alg, { extractable: true })) as CryptoKey,
+      publicKey: (await importJWK({ kty: stored.publicJwk.kty, n: stored.publicJwk.n, e: stored.publicJwk.e }, stored.alg, { extractable: true })) as CryptoKey,
+      kid: stored.kid,
+      publicJwk: stored.publicJwk,
+    });
+    const existing = await state.get<StoredSigningKey>(name);
+    if (existing) return restore(existing);
+    const created = await createSigningKey(alg, layout);
+    const stored: StoredSigningKey = { alg, kid: created.kid, publicJwk: created.publicJwk, privateJwk: await exportJWK(created.privateKey) };
+    if (await state.setIfAbsent(name, stored, sharedSigningKeyLifetimeMs)) return created;
+    // Another instance stored its key first: sign with that one.
+    const winner = await state.get<StoredSigningKey>(name);
+    return winner ? restore(winner) : created;
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import { consoleHost } from '@/lib/http/console-host';
 import { addressedOrigin } from '@/lib/http/origin';
 import { getSandboxHandler, type SandboxHandler } from '@/lib/sandbox';
 import { recordIssuedSecrets } from '@/lib/sandbox/shared/issued-secrets';
+import { SandboxStateUnavailableError } from '@/lib/sandbox/shared/state';
 import { withTransportFaults } from '@/lib/sandbox/shared/transport-faults';
 
 /** Mounts the built-in provider sandboxes at `/sandbox/{provider}/…`; the emulators live in `lib/sandbox`. */
@@ -99,7 +100,16 @@ async function dispatch(request: Request, context: RouteContext): Promise<Respon
   if (!sandbox) return notFound(`No built-in sandbox for provider "${provider}".`);
   const sandboxPath = getSandboxPath(request, provider, path);
   const sent = asSent(atAddressedOrigin(request), sandbox, sandboxPath);
-  return withTransportFaults(sent, () => carryContentEncoding(sent, async (asked) => recordIssuedSecrets(await sandbox.handle(asked, sandboxPath))));
+  try {
+    return await withTransportFaults(sent, () => carryContentEncoding(sent, async (asked) => recordIssuedSecrets(await sandbox.handle(asked, sandboxPath))));
+  } catch (error) {
+    if (!(error instanceof SandboxStateUnavailableError)) throw error;
+    // What the sandbox knows is safe in Redis; this one request could not reach it, and a retry can.
+    return Response.json(
+      { error: { code: 'sandbox_state_unavailable', message: error.message, hint: 'Nothing was lost: retry once Redis answers again.' } },
+      { status: 503, headers: { 'Cache-Control': 'no-store', 'Retry-After': '2' } },
+    );
+  }
 }
 
 // Every method reaches the sandbox, which answers 405 where the emulated API would.
