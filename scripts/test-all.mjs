@@ -17,6 +17,11 @@ ensureSystemTool({
   apt: 'redis-server',
   why: 'the vault tests run against a real Redis (or set REDIS_SERVER_PATH)',
 });
+ensureSystemTool({
+  present: () => existsSync(process.env.HAPROXY_PATH ?? '/usr/sbin/haproxy'),
+  apt: 'haproxy',
+  why: 'the scale tests put two consoles behind a real load balancer (or set HAPROXY_PATH)',
+});
 // The e2e suite runs the programs Export as code writes, in each language, against the built-in sandboxes.
 for (const [tool, apt] of [['python3', 'python3'], ['jq', 'jq'], ['openssl', 'openssl'], ['nc', 'netcat-openbsd']]) {
   ensureSystemTool({ present: () => onPath(tool), apt, why: `the exported Python and shell programs need ${tool}` });

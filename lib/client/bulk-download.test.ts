@@ -143,7 +143,7 @@ describe('downloadBulkFile', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DownloadInterruptedError);
     expect((error as DownloadInterruptedError).progress.bytes).toBe(300);
-    expect((error as DownloadInterruptedError).message).toBe('Interrupted after 300 bytes: network error');
+    expect((error as DownloadInterruptedError).message).toBe('Interrupted after 300 bytes: the connection closed before the file ended (network error).');
   });
 
   it('stops on abort and reports what it had', async () => {

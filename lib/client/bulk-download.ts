@@ -146,7 +146,9 @@ export async function downloadBulkFile(
       chunk = await reader.read();
     } catch (error) {
       if (isAbort(error, options.signal)) throw new DownloadAbortedError(progress());
-      throw new DownloadInterruptedError(progress(), error instanceof Error ? error.message : 'the stream failed');
+      // The browser says only "network error": the connection to the console closed mid-file (its instance may have
+      // stopped, or the upstream closed and the console passed that on).
+      throw new DownloadInterruptedError(progress(), `the connection closed before the file ended (${error instanceof Error ? error.message : 'the stream failed'}).`);
     }
     if (chunk.done) break;
     counter.push(chunk.value);

@@ -70,6 +70,7 @@ export function writeLoadResults({ runs, machine, startedAt, durationS, mix, ses
       '',
       markdownTable(HEADER, rows(run)),
       '',
+      ...(run.servedBy ? [`haproxy sent ${Object.entries(run.servedBy).map(([name, n]) => `${n} requests to ${name.toUpperCase()}`).join(' and ')}.`, ''] : []),
     ]),
     '**Machine:**',
     '',

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { ensureBuild, ensureDependencies } from '../ensure.mjs';
+import { startLoadBalancer } from '../load-balancer.mjs';
 import { createAgent } from '../bench/http.mjs';
 import { describeMachine } from '../bench/report.mjs';
 import { freePorts, serverOutputs, startServer, stopServers } from '../bench/servers.mjs';
@@ -130,6 +131,33 @@ async function main() {
     printRun(runs.at(-1));
     await stopServers();
     redis.stop();
+  }
+
+  if (withRedis && process.env.LOAD_BALANCER !== '0') {
+    // Issue #20: nothing sticky anywhere. The consoles are their own sandboxes, and both the sessions' calls and the
+    // consoles' calls to the sandboxes go through haproxy, so a token minted on one instance is used on the other and
+    // every sandbox state (signing keys, rate limits, codes) has to live in the shared Redis.
+    const redis = await startRedis();
+    const [balancerPort] = await freePorts(1, 4300, 4349);
+    const balancerOrigin = `http://127.0.0.1:${balancerPort}`;
+    step(`Run 3: haproxy on ${balancerOrigin}, round-robin over two consoles (:${consolePort}, :${secondPort}) that are also the sandboxes, one ${redis.url}…`);
+    const env = { SESSION_SECRET: sessionSecret, LOG_LEVEL: 'warn', REDIS_URL: redis.url, CONSOLE_INTERNAL_ORIGIN: balancerOrigin, CONSOLE_PUBLIC_ORIGIN: balancerOrigin };
+    await Promise.all([
+      startServer({ name: 'console A (behind haproxy)', port: consolePort, readyPath: ready, env }),
+      startServer({ name: 'console B (behind haproxy)', port: secondPort, readyPath: ready, env }),
+    ]);
+    const balancer = await startLoadBalancer({ port: balancerPort, backends: [{ name: 'a', port: consolePort }, { name: 'b', port: secondPort }] });
+    try {
+      runs.push(await drive({ name: 'two consoles behind haproxy, shared Redis (vault and sandboxes)', origins: [balancerOrigin] }));
+      const served = await balancer.served();
+      runs.at(-1).servedBy = served;
+      printRun(runs.at(-1));
+      step(`haproxy sent ${served.a ?? 0} requests to A and ${served.b ?? 0} to B.`);
+    } finally {
+      await balancer.stop();
+      await stopServers();
+      redis.stop();
+    }
   }
 
   const durationS = (Date.now() - startedAt.getTime()) / 1000;
