@@ -1,19 +1,22 @@
-// Where the BFF spends its time on a token exchange (issue #20): the BFF runs under `--cpu-prof` while it does
-// `PROFILE_SAMPLES` client-credentials exchanges (1upHealth, `forceNew`), one at a time, against the built-in sandbox in
-// another process, as `npm run bench` measures them. Prints the functions with the most self time, grouped by where
-// they live (the console's own code, Next, node_modules, Node), and writes the profile to test-results/profiles/.
+// Where the BFF spends its time (issue #20): the BFF runs under `--cpu-prof` while it does `PROFILE_SAMPLES`
+// client-credentials exchanges (1upHealth, `forceNew`), one at a time, against the built-in sandbox in another process,
+// as `npm run bench` measures them; or, with `PROFILE=download`, `PROFILE_SAMPLES` (default 4) downloads of the bench's
+// large BCDA file, to see what it does per chunk. Prints the functions with the most self time, grouped by where they
+// live (the console's own code, Next, node_modules, Node), and writes the profile to test-results/profiles/.
 //
 //   node scripts/bench/profile-token.mjs
+//   PROFILE=download node scripts/bench/profile-token.mjs
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuild, ensureDependencies, root } from '../ensure.mjs';
-import { bffToken, ONEUP_PRESET } from './flows.mjs';
+import { BCDA_LARGE_PRESET, bffDownload, bffToken, directBcdaToken, exportEob, ONEUP_PRESET, presetCredentials } from './flows.mjs';
 import { createAgent, createBffUser } from './http.mjs';
 import { freePorts, startServer, stopServers } from './servers.mjs';
 
-const SAMPLES = Number(process.env.PROFILE_SAMPLES ?? 400);
+const DOWNLOAD = process.env.PROFILE === 'download';
+const SAMPLES = Number(process.env.PROFILE_SAMPLES ?? (DOWNLOAD ? 4 : 400));
 /** A new console session every N exchanges (0: one session throughout, as the bench), to see what the history costs. */
 const FRESH_SESSION_EVERY = Number(process.env.PROFILE_FRESH_SESSION_EVERY ?? 0);
 const profileDir = join(root, 'test-results', 'profiles');
@@ -40,18 +43,30 @@ for (let i = 0; i < 200; i++) {
 const before = new Set(readdirSync(profileDir));
 const agent = createAgent(1);
 let user = createBffUser(origin, agent);
-const credential = { kind: 'preset', presetId: ONEUP_PRESET };
-for (let i = 0; i < 30; i++) await bffToken(user, '1uphealth', credential);
 const times = [];
-for (let i = 0; i < SAMPLES; i++) {
-  if (FRESH_SESSION_EVERY > 0 && i % FRESH_SESSION_EVERY === 0) user = createBffUser(origin, agent);
-  times.push((await bffToken(user, '1uphealth', credential)).ms);
+if (DOWNLOAD) {
+  const token = await directBcdaToken(upstream.origin, presetCredentials('bcda.ts', BCDA_LARGE_PRESET), agent);
+  const file = await exportEob(upstream.origin, token, agent);
+  await bffToken(user, 'bcda', { kind: 'preset', presetId: BCDA_LARGE_PRESET }, { forceNew: false });
+  await bffDownload(user, file.path);
+  for (let i = 0; i < SAMPLES; i++) {
+    const result = await bffDownload(user, file.path);
+    times.push(result.ms ?? 0);
+    if (i === 0) console.log(`One download: ${(result.bytes / 1e6).toFixed(0)} MB.`);
+  }
+} else {
+  const credential = { kind: 'preset', presetId: ONEUP_PRESET };
+  for (let i = 0; i < 30; i++) await bffToken(user, '1uphealth', credential);
+  for (let i = 0; i < SAMPLES; i++) {
+    if (FRESH_SESSION_EVERY > 0 && i % FRESH_SESSION_EVERY === 0) user = createBffUser(origin, agent);
+    times.push((await bffToken(user, '1uphealth', credential)).ms);
+  }
 }
 bff.kill('SIGTERM');
 await new Promise((resolve) => bff.once('exit', resolve));
 await stopServers();
 times.sort((a, b) => a - b);
-console.log(`${SAMPLES} exchanges through the BFF: median ${times[Math.floor(times.length / 2)].toFixed(2)} ms`);
+console.log(`${SAMPLES} ${DOWNLOAD ? 'downloads' : 'exchanges'} through the BFF: median ${times[Math.floor(times.length / 2)].toFixed(2)} ms`);
 
 const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile') && !before.has(name));
 if (!file) throw new Error('The BFF wrote no profile.');

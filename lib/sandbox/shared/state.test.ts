@@ -113,14 +113,17 @@ describe('redis state', () => {
     const state = onRedis(SECRET, prefix);
     const code = 'code-3f6b0c2e9d1a4b7c8e5f';
     await state.set(`codes:${code}`, { refresh_token: 'refresh-secret-value' }, 60_000);
+    // A caller-chosen value with `:` in it (a bearer token a client sent) is hashed whole, not cut at its colon.
+    await state.set('smart:access:token-head-secret:tail', 1, 60_000);
     await state.addToSet('family:fam-1', 'member-secret-value', 60_000);
     const raw = new Redis(redis.url);
     try {
       const keys = await raw.keys(`${prefix}*`);
-      expect(keys).toHaveLength(2);
+      expect(keys).toHaveLength(3);
       expect(keys.some((k) => k.startsWith(`${prefix}codes:`))).toBe(true);
+      expect(keys.some((k) => k.startsWith(`${prefix}smart:access:`))).toBe(true);
       const dump = [...keys, ...(await Promise.all(keys.map(async (k) => ((await raw.type(k)) === 'set' ? (await raw.smembers(k)).join() : (await raw.get(k)) ?? ''))))].join('\n');
-      for (const secret of [code, 'refresh-secret-value', 'member-secret-value', 'fam-1']) expect(dump).not.toContain(secret);
+      for (const secret of [code, 'refresh-secret-value', 'member-secret-value', 'fam-1', 'token-head-secret', 'tail']) expect(dump).not.toContain(secret);
     } finally {
       raw.disconnect();
     }

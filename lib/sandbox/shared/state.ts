@@ -166,7 +166,7 @@ export interface RedisStateOptions {
 
 /**
  * The store on Redis, shared by every console instance that has the same `REDIS_URL` and `secret` (the console's
- * SESSION_SECRET). Keys are `<prefix><namespace>:<HMAC of the rest>`; values `<iv>.<tag>.<ciphertext>` (base64url),
+ * SESSION_SECRET). Keys are `<prefix><sandbox>:<table>:<HMAC of the rest>`; values `<iv>.<tag>.<ciphertext>` (base64url),
  * AES-256-GCM with the Redis key as associated data, so a sealed value moved to another key does not open.
  */
 export function createRedisState(url: string, secret: string, options: RedisStateOptions = {}): SandboxState & { quit(): void } {
@@ -181,11 +181,13 @@ export function createRedisState(url: string, secret: string, options: RedisStat
   const sealKey = Buffer.from(hkdfSync('sha256', secret, 'health-oauth-console sandbox', 'sandbox state v1', 32));
   const nameKey = Buffer.from(hkdfSync('sha256', secret, 'health-oauth-console sandbox', 'sandbox key names v1', 32));
 
-  // The namespace (up to the last `:`) stays readable; what follows it (a code, a token, a client id) is hashed.
+  // The sandbox and table (the first two `:` segments) stay readable; the rest (a code, a token, a client id, which
+  // may itself hold a `:`) is hashed. A key of one or two segments keeps only its first readable.
   const redisKey = (key: string): string => {
-    const cut = key.lastIndexOf(':');
-    const name = createHmac('sha256', nameKey).update(key.slice(cut + 1)).digest('base64url');
-    return `${key.slice(0, cut + 1)}${name}`;
+    const parts = key.split(':');
+    const readable = parts.length > 2 ? 2 : parts.length - 1;
+    const name = createHmac('sha256', nameKey).update(parts.slice(readable).join(':')).digest('base64url');
+    return `${parts.slice(0, readable).map((p) => `${p}:`).join('')}${name}`;
   };
   const seal = (key: string, value: unknown): string => {
     const iv = randomBytes(12);
