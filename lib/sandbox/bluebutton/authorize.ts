@@ -6,7 +6,6 @@ import { readForm, withQuery } from './form';
 import { errorPage, loginPage } from './pages';
 import { djangoJson, methodNotAllowed, redirect } from './responses';
 import { isSupportedScope, parseScope } from './scopes';
-import { pruneStore } from './store';
 
 /**
  * `GET|POST /v2/o/authorize/`: checks the request the way Blue Button's `AuthorizationView` does, then shows the
@@ -90,7 +89,6 @@ export async function handleAuthorize(context: BlueButtonContext, request: Reque
   const scopes = (requested.length > 0 ? requested : app.defaultScopes).filter((scope) => app.allowedScopes.has(scope));
 
   const now = context.now();
-  pruneStore(context.store, now);
   const pending = {
     id: crypto.randomUUID(),
     clientId: app.clientId,
@@ -100,6 +98,6 @@ export async function handleAuthorize(context: BlueButtonContext, request: Reque
     codeChallenge: params.get('code_challenge') ?? '',
     expiresAt: now + context.pendingLifetimeMs,
   };
-  context.store.pending.set(pending.id, pending);
+  await context.store.putPending(pending);
   return loginPage({ app, pendingId: pending.id, formAction: `${context.mountPath}${loginPath}` });
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { BlueButtonContext } from './context';
 import { drfJson, permissionDenied } from './responses';
-import { grantKey, type AccessTokenRecord } from './store';
+import type { AccessTokenRecord } from './store';
 
 /**
  * Bearer authentication for the FHIR and userinfo views, as django-oauth-toolkit's `OAuth2Authentication` and
@@ -35,14 +35,17 @@ function readBearer(header: string | null): string | undefined {
  * is missing, unknown, revoked or expired (RFC 6750 §3.1) or the beneficiary's 13-month grant has run out; 403
  * when the grant was removed (`expire_authenticated_user`).
  */
-export function authenticateBearer(context: BlueButtonContext, request: Request): { token: AccessTokenRecord } | { response: Response } {
+export async function authenticateBearer(
+  context: BlueButtonContext,
+  request: Request,
+): Promise<{ token: AccessTokenRecord } | { response: Response }> {
   const value = readBearer(request.headers.get('authorization'));
   if (value === undefined) return { response: unauthorized(notAuthenticated) };
-  const token = context.store.accessTokens.get(value);
-  if (!token) return { response: unauthorized(notAuthenticated, 'The access token is invalid.') };
   const now = context.now();
+  const token = await context.store.getAccessToken(value, now);
+  if (!token) return { response: unauthorized(notAuthenticated, 'The access token is invalid.') };
   if (token.expiresAt <= now) return { response: expiredTokenResponse() };
-  const grant = context.store.grants.get(grantKey(token.clientId, token.patientId));
+  const grant = await context.store.getGrant(token.clientId, token.patientId);
   if (!grant) return { response: permissionDenied() };
   if (grant.expiresAt <= now) return { response: drfJson({ detail: grantExpiredMessage }, 401, { 'WWW-Authenticate': 'Bearer realm="api"' }) };
   return { token };

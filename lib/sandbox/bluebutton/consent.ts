@@ -7,7 +7,6 @@ import { randomOpaqueToken } from './opaque';
 import { pendingField } from './pages';
 import { methodNotAllowed, redirect } from './responses';
 import { demographicScopes } from './scopes';
-import { revokeAppPatientTokens } from './store';
 
 /**
  * `POST /v2/o/authorize/consent`: the beneficiary's Allow or Deny. Allow issues a single-use code bound to the
@@ -16,12 +15,12 @@ import { revokeAppPatientTokens } from './store';
 export async function handleConsent(context: BlueButtonContext, request: Request): Promise<Response> {
   if (request.method !== 'POST') return methodNotAllowed(['POST']);
   const form = await readForm(request);
-  const pending = getLivePending(context, form.get(pendingField));
+  const pending = await getLivePending(context, form.get(pendingField));
   const app = pending ? findAppByClientId(pending.clientId) : undefined;
   const user = pending?.user;
   if (!pending || !app || !user) return sessionExpiredPage();
-  // One answer per authorization: a resubmitted form cannot mint a second code.
-  context.store.pending.delete(pending.id);
+  // One answer per authorization: a resubmitted form, on whichever instance, cannot mint a second code.
+  if (!(await context.store.takePending(pending.id))) return sessionExpiredPage();
 
   const deny = () => redirect(withQuery(pending.redirectUri, { error: 'access_denied', state: pending.state }));
   if (form.get('allow') !== 'True') return deny();
@@ -33,11 +32,11 @@ export async function handleConsent(context: BlueButtonContext, request: Request
   if (!shareDemographic) {
     // Also form_valid: without demographics, earlier tokens of this app for this beneficiary stop working, so
     // none of them can still read /Patient.
-    revokeAppPatientTokens(context.store, app.clientId, user.patientId);
+    await context.store.revokeAppPatientTokens(app.clientId, user.patientId, context.now());
   }
 
   const code = randomOpaqueToken();
-  context.store.codes.set(code, {
+  await context.store.putCode({
     code,
     clientId: app.clientId,
     redirectUri: pending.redirectUri,
@@ -45,7 +44,6 @@ export async function handleConsent(context: BlueButtonContext, request: Request
     scopes,
     patientId: user.patientId,
     expiresAt: context.now() + context.codeLifetimeMs,
-    used: false,
   });
   return redirect(withQuery(pending.redirectUri, { code, state: pending.state }));
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { BlueButtonStore } from './store';
 
-/** The state and settings one sandbox instance shares across its handlers. */
+/** The settings of one sandbox instance and its store (shared with other instances on the same state). */
 export interface BlueButtonContext {
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now(): number;

@@ -2,7 +2,6 @@ import 'server-only';
 import { authenticateClient } from './client-auth';
 import type { BlueButtonContext } from './context';
 import { methodNotAllowed } from './responses';
-import { grantKey } from './store';
 import { findUserByPatientId } from './users';
 
 function text(body: string, status: number): Response {
@@ -18,6 +17,6 @@ export async function handleExpireGrant(context: BlueButtonContext, request: Req
   const app = await authenticateClient(request, new URLSearchParams());
   if (!app) return text('FORBIDDEN', 403);
   if (!findUserByPatientId(patientId)) return text('Patient was Not Found. Please check the id number and try again.', 404);
-  if (!context.store.grants.delete(grantKey(app.clientId, patientId))) return text('Data Access Grant was Not Found.', 404);
+  if (!(await context.store.takeGrant(app.clientId, patientId))) return text('Data Access Grant was Not Found.', 404);
   return text('success', 200);
 }

@@ -1,6 +1,9 @@
 import 'server-only';
+import type { ConsoleHost } from '../host';
 import { builtinRedirectUris } from '../redirect-uris';
+import { createMemoryState, processSandboxState, scopedState, type SandboxState } from '../shared/state';
 import type { BlueButtonContext } from './context';
+import { addMonths } from './grant-time';
 import { routeRequest } from './router';
 import { createStore } from './store';
 
@@ -20,6 +23,11 @@ export interface BlueButtonSandboxOptions {
   redirectUris?: () => readonly string[];
   /** Public path the sandbox is mounted at. Defaults to `/sandbox/bluebutton`. */
   mountPath?: string;
+  /**
+   * Where codes, sessions, tokens and grants are kept: instances given the same store (Redis) answer each other's
+   * flows. Defaults to a new in-memory store of this instance alone.
+   */
+  state?: SandboxState;
 }
 
 /** A fetch-style handler: a Request and the path after the mount point in, a Response out. */
@@ -31,19 +39,28 @@ export interface BlueButtonSandbox {
  * Creates an emulator of CMS Blue Button 2.0's sandbox (sandbox.bluebutton.cms.gov): the authorize flow with a
  * Medicare.gov-style login and consent page for the synthetic users, the token, revoke and introspect
  * endpoints, FHIR R4 Patient, Coverage and ExplanationOfBenefit with deterministic data, userinfo, and the
- * discovery documents. Each instance has its own codes, tokens and grants.
+ * discovery documents. Its codes, tokens and grants are those of `options.state`, shared with every instance on it.
  * @see ../shared/PROVIDERS.md section "2. CMS Blue Button 2.0" (relative to the repository root)
  */
 export function createBlueButtonSandbox(options: BlueButtonSandboxOptions = {}): BlueButtonSandbox {
+  const codeLifetimeMs = options.codeLifetimeMs ?? 10 * 60_000;
+  const pendingLifetimeMs = options.pendingLifetimeMs ?? 30 * 60_000;
+  const accessTokenLifetimeSeconds = options.accessTokenLifetimeSeconds ?? 3600;
+  const grantLifetimeMonths = options.grantLifetimeMonths ?? 13;
   const context: BlueButtonContext = {
     now: options.now ?? Date.now,
-    codeLifetimeMs: options.codeLifetimeMs ?? 10 * 60_000,
-    pendingLifetimeMs: options.pendingLifetimeMs ?? 30 * 60_000,
-    accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 3600,
-    grantLifetimeMonths: options.grantLifetimeMonths ?? 13,
+    codeLifetimeMs,
+    pendingLifetimeMs,
+    accessTokenLifetimeSeconds,
+    grantLifetimeMonths,
     mountPath: options.mountPath ?? '/sandbox/bluebutton',
     redirectUris: options.redirectUris ?? (() => builtinRedirectUris('bluebutton')),
-    store: createStore(),
+    store: createStore(scopedState(options.state ?? createMemoryState(), 'bluebutton'), {
+      pendingMs: pendingLifetimeMs,
+      codeMs: codeLifetimeMs,
+      accessTokenMs: accessTokenLifetimeSeconds * 1000,
+      grantMs: (nowMs) => addMonths(nowMs, grantLifetimeMonths) - nowMs,
+    }),
   };
   return { handle: (request, path) => routeRequest(context, request, path) };
 }
@@ -51,12 +68,12 @@ export function createBlueButtonSandbox(options: BlueButtonSandboxOptions = {}):
 const globalKey = Symbol.for('console.sandbox.bluebutton');
 
 /**
- * The process-wide sandbox instance. It lives on `globalThis` because Next.js may evaluate route modules more
- * than once, and codes and tokens must be shared between them.
+ * The process-wide sandbox instance, on the console's state store (Redis when the console has `REDIS_URL`). It lives
+ * on `globalThis` because Next.js may evaluate route modules more than once, and they must all answer alike.
  */
-export function getBlueButtonSandbox(): BlueButtonSandbox {
+export function getBlueButtonSandbox(consoleHost: ConsoleHost): BlueButtonSandbox {
   const holder = globalThis as typeof globalThis & { [globalKey]?: BlueButtonSandbox };
-  return (holder[globalKey] ??= createBlueButtonSandbox());
+  return (holder[globalKey] ??= createBlueButtonSandbox({ state: processSandboxState(() => consoleHost.stateSettings()) }));
 }
 
 export type { BlueButtonApp } from './apps';

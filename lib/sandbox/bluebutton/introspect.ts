@@ -16,8 +16,8 @@ export async function handleIntrospect(context: BlueButtonContext, request: Requ
   // ClientProtectedResourceView refuses an unauthenticated caller with a bare 403.
   if (!app) return new Response(null, { status: 403 });
 
-  const record = context.store.accessTokens.get(form.get('token') ?? '');
   const now = context.now();
+  const record = await context.store.getAccessToken(form.get('token') ?? '', now);
   if (!record || record.clientId !== app.clientId || record.expiresAt <= now) return djangoJson({ active: false }, 200);
   return djangoJson(
     {

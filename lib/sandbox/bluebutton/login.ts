@@ -10,8 +10,8 @@ import type { PendingAuthorization } from './store';
 import { findSyntheticUser } from './users';
 
 /** The pending authorization a form names, if it exists and has not expired. */
-export function getLivePending(context: BlueButtonContext, id: string | null): PendingAuthorization | undefined {
-  const pending = id ? context.store.pending.get(id) : undefined;
+export async function getLivePending(context: BlueButtonContext, id: string | null): Promise<PendingAuthorization | undefined> {
+  const pending = id ? await context.store.getPending(id) : undefined;
   if (!pending || pending.expiresAt <= context.now()) return undefined;
   return pending;
 }
@@ -28,7 +28,7 @@ export function sessionExpiredPage(): Response {
 export async function handleLogin(context: BlueButtonContext, request: Request): Promise<Response> {
   if (request.method !== 'POST') return methodNotAllowed(['POST']);
   const form = await readForm(request);
-  const pending = getLivePending(context, form.get(pendingField));
+  const pending = await getLivePending(context, form.get(pendingField));
   const app = pending ? findAppByClientId(pending.clientId) : undefined;
   if (!pending || !app) return sessionExpiredPage();
   const username = form.get('username') ?? '';
@@ -43,6 +43,7 @@ export async function handleLogin(context: BlueButtonContext, request: Request):
     });
   }
   pending.user = user;
+  await context.store.putPending(pending);
   return consentPage({
     app,
     user,

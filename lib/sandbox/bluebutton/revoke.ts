@@ -3,7 +3,6 @@ import { authenticateClient } from './client-auth';
 import type { BlueButtonContext } from './context';
 import { readForm } from './form';
 import { methodNotAllowed, oauthError } from './responses';
-import { revokeAccessToken, revokeRefreshToken } from './store';
 
 /**
  * `POST /v2/o/revoke_token/` (RFC 7009): the client revokes one of its own tokens. Unknown tokens, and other
@@ -19,8 +18,8 @@ export async function handleRevoke(context: BlueButtonContext, request: Request)
   const app = await authenticateClient(request, form);
   if (!app) return oauthError('invalid_client');
 
-  const { accessTokens, refreshTokens } = context.store;
-  if (accessTokens.get(token)?.clientId === app.clientId) revokeAccessToken(context.store, token);
-  else if (refreshTokens.get(token)?.clientId === app.clientId) revokeRefreshToken(context.store, token);
+  const { store } = context;
+  if ((await store.getAccessToken(token, context.now()))?.clientId === app.clientId) await store.revokeAccessToken(token);
+  else if ((await store.getRefreshToken(token))?.clientId === app.clientId) await store.revokeRefreshToken(token);
   return new Response(null, { status: 200, headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' } });
 }

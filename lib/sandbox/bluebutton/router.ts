@@ -35,8 +35,8 @@ function onlyGet(request: Request, handler: () => Response | Promise<Response>):
 
 type Authenticated = (token: AccessTokenRecord, user: SyntheticUser) => Response;
 
-function withBearer(context: BlueButtonContext, request: Request, handler: Authenticated): Response {
-  const result = authenticateBearer(context, request);
+async function withBearer(context: BlueButtonContext, request: Request, handler: Authenticated): Promise<Response> {
+  const result = await authenticateBearer(context, request);
   if ('response' in result) return result.response;
   const simulated = simulatedApiFailure(request, blueButtonApiFailures);
   if (simulated) return simulated;

@@ -8,7 +8,7 @@ import { randomOpaqueToken } from './opaque';
 import { verifyS256 } from '../shared/pkce';
 import { djangoJson, methodNotAllowed, oauthError, tokenResponse } from './responses';
 import { parseScope } from './scopes';
-import { grantKey, pruneStore, revokeFamily, revokeRefreshToken, type DataAccessGrant } from './store';
+import type { DataAccessGrant } from './store';
 
 /**
  * `POST /v2/o/token/`: the authorization code and refresh token grants, with oauthlib's checks in oauthlib's
@@ -31,13 +31,18 @@ interface Issue {
   grant: DataAccessGrant;
 }
 
-function issueTokens(context: BlueButtonContext, { app, patientId, scopes, family, grant }: Issue): Response {
+async function issueTokens(context: BlueButtonContext, { app, patientId, scopes, family, grant }: Issue): Promise<Response> {
   const accessToken = randomOpaqueToken();
   const refreshToken = randomOpaqueToken();
   const lifetime = context.accessTokenLifetimeSeconds;
   const common = { clientId: app.clientId, patientId, scopes, family };
-  context.store.accessTokens.set(accessToken, { ...common, token: accessToken, refreshToken, expiresAt: context.now() + lifetime * 1000 });
-  context.store.refreshTokens.set(refreshToken, { ...common, token: refreshToken, accessToken });
+  const now = context.now();
+  await context.store.putTokens(
+    { ...common, token: accessToken, refreshToken, expiresAt: now + lifetime * 1000 },
+    { ...common, token: refreshToken, accessToken },
+    grant,
+    now,
+  );
   return tokenResponse({
     access_token: accessToken,
     expires_in: lifetime,
@@ -62,14 +67,15 @@ async function exchangeCode(context: BlueButtonContext, request: Request, form: 
   const app = await authenticateClient(request, form);
   if (!app) return oauthError('invalid_client');
 
-  const record = context.store.codes.get(code);
+  const record = await context.store.getCode(code);
   const now = context.now();
   if (!record || record.clientId !== app.clientId || record.expiresAt <= now) return oauthError('invalid_grant');
-  if (record.used) {
-    // RFC 6749 §4.1.2: a code used twice SHOULD revoke every token already issued from it.
-    revokeFamily(context.store, record.code);
+  // RFC 6749 §4.1.2: a code used twice SHOULD revoke every token already issued from it.
+  const replayed = async () => {
+    await context.store.revokeFamily(record.code, now);
     return oauthError('invalid_grant');
-  }
+  };
+  if (await context.store.isCodeUsed(record.code)) return replayed();
   const verifier = form.get('code_verifier');
   if (!verifier) return oauthError('invalid_request', 'Code verifier required.');
   if (!(await verifyS256(verifier, record.codeChallenge))) return oauthError('invalid_grant');
@@ -78,10 +84,11 @@ async function exchangeCode(context: BlueButtonContext, request: Request, form: 
   // RFC 6749 §4.1.3: identical to the authorize request's redirect_uri.
   if (redirectUri !== record.redirectUri) return oauthError('invalid_request', 'Mismatching redirect URI.');
 
-  record.used = true;
+  // Two exchanges racing on two instances both get here; one marks the code used, the other is a replay.
+  if (!(await context.store.markCodeUsed(record.code))) return replayed();
   // Each consent starts (or renews) the beneficiary's 13-month data-access grant for this app.
   const grant = { clientId: app.clientId, patientId: record.patientId, expiresAt: addMonths(now, context.grantLifetimeMonths) };
-  context.store.grants.set(grantKey(app.clientId, record.patientId), grant);
+  await Promise.all([context.store.putGrant(grant, now), context.store.addFamily(app.clientId, record.patientId, record.code, now)]);
   return issueTokens(context, { app, patientId: record.patientId, scopes: record.scopes, family: record.code, grant });
 }
 
@@ -90,10 +97,10 @@ async function refresh(context: BlueButtonContext, request: Request, form: URLSe
   if (!token) return oauthError('invalid_request', 'Missing refresh token parameter.');
   const app = await authenticateClient(request, form);
   if (!app) return oauthError('invalid_client');
-  const record = context.store.refreshTokens.get(token);
+  const record = await context.store.getRefreshToken(token);
   // A used (rotated) refresh token is gone from the store, so it lands here too.
   if (!record || record.clientId !== app.clientId) return oauthError('invalid_grant');
-  const grant = context.store.grants.get(grantKey(app.clientId, record.patientId));
+  const grant = await context.store.getGrant(app.clientId, record.patientId);
   if (!grant || grant.expiresAt <= context.now()) return djangoJson(expiredGrantBody, 400);
 
   let scopes = record.scopes;
@@ -103,8 +110,8 @@ async function refresh(context: BlueButtonContext, request: Request, form: URLSe
     if (requested.some((scope) => !record.scopes.includes(scope))) return oauthError('invalid_scope');
     if (requested.length > 0) scopes = requested;
   }
-  // Rotation: the old refresh token and its access token die with this refresh.
-  revokeRefreshToken(context.store, token);
+  // Rotation: the old refresh token and its access token die with this refresh, which only one request can make.
+  if (!(await context.store.revokeRefreshToken(token))) return oauthError('invalid_grant');
   return issueTokens(context, { app, patientId: record.patientId, scopes, family: record.family, grant });
 }
 
@@ -112,7 +119,6 @@ async function refresh(context: BlueButtonContext, request: Request, form: URLSe
 export async function handleToken(context: BlueButtonContext, request: Request): Promise<Response> {
   if (request.method !== 'POST') return methodNotAllowed(['POST', 'OPTIONS']);
   const form = await readForm(request);
-  pruneStore(context.store, context.now());
   switch (form.get('grant_type')) {
     case 'authorization_code':
       return exchangeCode(context, request, form);

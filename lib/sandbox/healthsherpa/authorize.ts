@@ -38,7 +38,7 @@ function blank(value: string | null): value is null | '' {
  * go back to the client as `?error=…&error_description=…&state=…`.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1
  */
-export function handleAuthorizeGet(context: HealthSherpaContext, request: Request): Response {
+export async function handleAuthorizeGet(context: HealthSherpaContext, request: Request): Promise<Response> {
   const query = new URL(request.url).searchParams;
   const page = (failure: DoorkeeperError) => errorPage(failure, doorkeeperStatus(failure.error));
 
@@ -69,7 +69,7 @@ export function handleAuthorizeGet(context: HealthSherpaContext, request: Reques
     return back(doorkeeperError('invalid_code_challenge_method'));
   }
 
-  const pending = context.oauth.createPending({
+  const pending = await context.oauth.createPending({
     clientId: app.clientId,
     redirectUri,
     scope: scope.split(' ').filter(Boolean).join(' '),
@@ -86,7 +86,7 @@ export function handleAuthorizeGet(context: HealthSherpaContext, request: Reques
  */
 export async function handleAuthorizePost(context: HealthSherpaContext, request: Request): Promise<Response> {
   const form = await readForm(request);
-  const pending = context.oauth.getPending(form.get('authorization_id') ?? '');
+  const pending = await context.oauth.getPending(form.get('authorization_id') ?? '');
   const app = pending ? findApp(pending.clientId) : undefined;
   if (!pending || !app) return expiredRequestPage();
   const action = authorizeAction(context);
@@ -98,15 +98,17 @@ export async function handleAuthorizePost(context: HealthSherpaContext, request:
     if (!signedIn) {
       return loginPage({ action, authorizationId: pending.id, app, email, error: 'Invalid Email or password.' });
     }
-    const next = context.oauth.signIn(pending, signedIn.id);
+    const next = await context.oauth.signIn(pending, signedIn.id);
+    if (!next) return expiredRequestPage();
     return consentPage({ action, authorizationId: next.id, app, agent: signedIn, scope: next.scope });
   }
 
-  context.oauth.deletePending(pending.id);
+  // One decision per request, whichever instance the form reaches.
+  if (!(await context.oauth.takePending(pending.id))) return expiredRequestPage();
   if (form.get('_method')?.toLowerCase() === 'delete' || form.get('decision') === 'deny') {
     return errorRedirect(pending.redirectUri, doorkeeperError('access_denied'), pending.state);
   }
-  const grant = context.oauth.issueCode({ ...pending, agentId: agent.id });
+  const grant = await context.oauth.issueCode({ ...pending, agentId: agent.id });
   const location = new URL(pending.redirectUri);
   location.searchParams.append('code', grant.code);
   if (pending.state) location.searchParams.append('state', pending.state);

@@ -31,11 +31,14 @@ export function rejectionResponse(context: HealthSherpaContext, rejection: Rejec
  * Authenticates a Partner API request by its `Authorization: Bearer` header. No header (or an empty one) is
  * `missing_authorization`; another scheme, or an unknown, expired or revoked token, is `invalid_token`.
  */
-export function authenticateBearer(context: HealthSherpaContext, request: Request): { token: TokenRecord } | { response: Response } {
+export async function authenticateBearer(
+  context: HealthSherpaContext,
+  request: Request,
+): Promise<{ token: TokenRecord } | { response: Response }> {
   const header = request.headers.get('authorization')?.trim() ?? '';
   if (!header) return { response: rejectionResponse(context, 'missing') };
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) return { response: rejectionResponse(context, 'unknown') };
-  const status = context.oauth.checkAccessToken(match[1]);
+  const status = await context.oauth.checkAccessToken(match[1]);
   return 'record' in status ? { token: status.record } : { response: rejectionResponse(context, status.rejection) };
 }

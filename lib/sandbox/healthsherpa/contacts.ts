@@ -23,7 +23,7 @@ function sameText(a: string | null, b: string): boolean {
  * `GET /v2/contacts`: the agent's contacts, oldest first, `page` / `per_page` (25, at most 100), filtered by
  * `last_name` (case-insensitive), `medicare_number` or `external_id` when given.
  */
-export function handleListContacts(context: HealthSherpaContext, request: Request, agentId: string): Response {
+export async function handleListContacts(context: HealthSherpaContext, request: Request, agentId: string): Promise<Response> {
   const query = new URL(request.url).searchParams;
   const page = positiveInteger(query.get('page'), 1);
   const perPage = positiveInteger(query.get('per_page'), defaultPerPage);
@@ -35,8 +35,7 @@ export function handleListContacts(context: HealthSherpaContext, request: Reques
   const medicareNumber = query.get('medicare_number');
   const externalId = query.get('external_id');
   const wantedMbi = medicareNumber ? (normalizeMedicareNumber(medicareNumber) ?? medicareNumber.trim().toUpperCase()) : undefined;
-  const matches = context.contacts
-    .list(agentId)
+  const matches = (await context.contacts.list(agentId))
     .filter((contact) => !lastName || sameText(contact.last_name, lastName))
     .filter((contact) => wantedMbi === undefined || contact.medicare_number === wantedMbi)
     .filter((contact) => !externalId || contact.external_id === externalId);
@@ -53,7 +52,7 @@ const searchRule = 'Search by medicare_number, or by first_name and last_name wi
  * `GET /v2/contacts/search`, the documented search: `medicare_number` alone, or `first_name` and `last_name`
  * with one of `birth_date`, `email` or `phone`. Every criterion given must match.
  */
-export function handleSearchContacts(context: HealthSherpaContext, request: Request, agentId: string): Response {
+export async function handleSearchContacts(context: HealthSherpaContext, request: Request, agentId: string): Promise<Response> {
   const query = new URL(request.url).searchParams;
   const get = (key: string) => query.get(key)?.trim() || undefined;
   const medicareNumber = get('medicare_number');
@@ -73,7 +72,7 @@ export function handleSearchContacts(context: HealthSherpaContext, request: Requ
   if (medicareNumber === undefined && !byName) return apiError(400, 'bad_request', searchRule);
 
   const wantedMbi = medicareNumber === undefined ? undefined : (normalizeMedicareNumber(medicareNumber) ?? medicareNumber.toUpperCase());
-  const contacts = context.contacts.list(agentId).filter(
+  const contacts = (await context.contacts.list(agentId)).filter(
     (contact) =>
       (wantedMbi === undefined || contact.medicare_number === wantedMbi) &&
       (firstName === undefined || sameText(contact.first_name, firstName)) &&
@@ -86,8 +85,8 @@ export function handleSearchContacts(context: HealthSherpaContext, request: Requ
 }
 
 /** `GET /v2/contacts/{id}`: one of the agent's contacts; another agent's contact is not found. */
-export function handleGetContact(context: HealthSherpaContext, agentId: string, id: string): Response {
-  const contact = context.contacts.find(agentId, id);
+export async function handleGetContact(context: HealthSherpaContext, agentId: string, id: string): Promise<Response> {
+  const contact = await context.contacts.find(agentId, id);
   return contact ? apiJson({ data: { contact } }) : apiError(404, 'not_found', 'Contact not found');
 }
 
@@ -118,7 +117,7 @@ export async function handleCreateContact(context: HealthSherpaContext, request:
     created_at: now,
     updated_at: now,
   };
-  if (!context.contacts.add(agentId, contact)) {
+  if (!(await context.contacts.add(agentId, contact))) {
     return apiError(422, 'validation_error', `Validation failed: the built-in sandbox keeps at most ${maxContactsPerAgent} contacts per agent`);
   }
   return apiJson({ data: { contact } }, 201);

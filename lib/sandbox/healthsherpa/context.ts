@@ -9,7 +9,7 @@ import type { OAuthStore } from './oauth-store';
  */
 export type ApiAuthErrorFormat = 'seed' | 'oauth';
 
-/** The state and settings one sandbox instance shares across its handlers. */
+/** The settings of one sandbox instance and its stores (shared with other instances on the same state). */
 export interface HealthSherpaContext {
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now(): number;

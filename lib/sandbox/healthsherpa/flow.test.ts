@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ConsoleHost } from '../host';
 import { getHealthSherpaSandbox } from './index';
 import {
   bearer,
@@ -108,8 +109,14 @@ describe('the seed document’s flow, end to end', () => {
   });
 
   it('shares one instance per process, registered for the console’s own callback', async () => {
-    const sandbox = getHealthSherpaSandbox();
-    expect(getHealthSherpaSandbox()).toBe(sandbox);
+    // A console without REDIS_URL: the process-wide sandbox keeps its state in memory.
+    const consoleHost: ConsoleHost = {
+      originOf: () => null,
+      internalOrigin: () => undefined,
+      stateSettings: () => ({ redisUrl: undefined, secret: 'x'.repeat(40) }),
+    };
+    const sandbox = getHealthSherpaSandbox(consoleHost);
+    expect(getHealthSherpaSandbox(consoleHost)).toBe(sandbox);
     // The default registration is builtinRedirectUris('healthsherpa'): the console's callback on localhost.
     const port = process.env.PORT ?? '3000';
     const callback = `http://localhost:${port}/api/oauth/healthsherpa/callback`;

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { SandboxState } from '../shared/state';
 import { randomToken } from './random';
 
 /** Doorkeeper's `authorization_code_expires_in` default: codes live 10 minutes. */
@@ -8,10 +9,11 @@ export const accessTokenLifetimeSeconds = 3600;
 /** How long the login and consent pages of one authorization request stay usable. */
 export const pendingLifetimeSeconds = 1800;
 
-// Bounds on what one process keeps, so a page left open or a script cannot grow memory without limit.
-const maxPending = 1000;
-const maxGrants = 2000;
-const maxTokens = 5000;
+/**
+ * How long the sandbox keeps a token pair it issued. Doorkeeper's refresh tokens do not expire; the sandbox forgets
+ * a pair 90 days after it was issued (a refresh writes a new pair, so a chain in use lives on).
+ */
+export const tokenKeptSeconds = 90 * 86_400;
 
 /** An authorization request between the authorize redirect and the agent's decision; its id is in the page. */
 export interface PendingAuthorization {
@@ -37,7 +39,7 @@ export interface AccessGrant {
   codeChallenge?: string;
   codeChallengeMethod?: 'S256' | 'plain';
   expiresAtMs: number;
-  /** Set when the code is exchanged: a second exchange is refused. */
+  /** Whether the code was exchanged (`code-redeemed:`): a second exchange is refused. */
   revoked: boolean;
 }
 
@@ -57,67 +59,56 @@ export interface TokenRecord {
 
 export type AccessTokenStatus = { record: TokenRecord } | { rejection: 'unknown' | 'expired' | 'revoked' };
 
-function evictOldest<K, V>(map: Map<K, V>, max: number): void {
-  while (map.size > max) {
-    const oldest = map.keys().next();
-    if (oldest.done) return;
-    map.delete(oldest.value);
-  }
-}
+/**
+ * The OAuth server's tables, on the sandbox's {@link SandboxState} (shared by every instance on it):
+ * - `pending:<id>` → {@link PendingAuthorization} (30 minutes)
+ * - `code:<code>` → {@link AccessGrant} (10 minutes); `code-redeemed:<code>` marks it exchanged, for as long
+ * - `token:<access token>` → {@link TokenRecord}, and `refresh:<refresh token>` → its access token ({@link tokenKeptSeconds})
+ * - `family-revoked:<code>` marks every token descended from a code as revoked (as long as a token is kept)
+ */
+export function createOAuthStore(state: SandboxState, now: () => number) {
+  const pendingMs = pendingLifetimeSeconds * 1000;
+  const codeMs = codeLifetimeSeconds * 1000;
+  const tokenMs = tokenKeptSeconds * 1000;
 
-/** The OAuth server's tables, in memory: pending authorizations, codes and tokens. */
-export function createOAuthStore(now: () => number) {
-  const pending = new Map<string, PendingAuthorization>();
-  const grants = new Map<string, AccessGrant>();
-  const byAccessToken = new Map<string, TokenRecord>();
-  const byRefreshToken = new Map<string, TokenRecord>();
-
-  function prune(): void {
-    const at = now();
-    for (const [id, entry] of pending) {
-      if (at - entry.createdAtMs >= pendingLifetimeSeconds * 1000) pending.delete(id);
-    }
-    for (const [code, grant] of grants) {
-      if (at >= grant.expiresAtMs) grants.delete(code);
-    }
-    evictOldest(pending, maxPending);
-    evictOldest(grants, maxGrants);
-    while (byAccessToken.size > maxTokens) {
-      const oldest = byAccessToken.values().next();
-      if (oldest.done) break;
-      byAccessToken.delete(oldest.value.accessToken);
-      byRefreshToken.delete(oldest.value.refreshToken);
-    }
-  }
+  const livePending = (entry: PendingAuthorization | undefined) =>
+    entry && now() - entry.createdAtMs < pendingMs ? entry : undefined;
+  /** The token row, revoked as well when its family was. */
+  const loadToken = async (accessToken: string): Promise<TokenRecord | undefined> => {
+    const record = await state.get<TokenRecord>(`token:${accessToken}`);
+    if (!record || record.revoked) return record;
+    return (await state.get<true>(`family-revoked:${record.family}`)) ? { ...record, revoked: true } : record;
+  };
 
   return {
     /** Records a new authorization request under a fresh random id. */
-    createPending(fields: Omit<PendingAuthorization, 'id' | 'createdAtMs'>): PendingAuthorization {
-      prune();
+    async createPending(fields: Omit<PendingAuthorization, 'id' | 'createdAtMs'>): Promise<PendingAuthorization> {
       const entry: PendingAuthorization = { ...fields, id: randomToken(), createdAtMs: now() };
-      pending.set(entry.id, entry);
+      await state.set(`pending:${entry.id}`, entry, pendingMs);
       return entry;
     },
 
-    getPending(id: string): PendingAuthorization | undefined {
-      prune();
-      return pending.get(id);
+    async getPending(id: string): Promise<PendingAuthorization | undefined> {
+      return livePending(await state.get<PendingAuthorization>(`pending:${id}`));
     },
 
-    /** Marks the request as signed in under a new id, so the login page's id cannot approve it. */
-    signIn(entry: PendingAuthorization, agentId: string): PendingAuthorization {
-      pending.delete(entry.id);
+    /**
+     * Marks the request as signed in under a new id, so the login page's id cannot approve it; undefined when
+     * another request (on any instance) used the login page's id first.
+     */
+    async signIn(entry: PendingAuthorization, agentId: string): Promise<PendingAuthorization | undefined> {
+      if (!livePending(await state.take<PendingAuthorization>(`pending:${entry.id}`))) return undefined;
       const signedIn: PendingAuthorization = { ...entry, id: randomToken(), agentId };
-      pending.set(signedIn.id, signedIn);
+      await state.set(`pending:${signedIn.id}`, signedIn, pendingMs);
       return signedIn;
     },
 
-    deletePending(id: string): void {
-      pending.delete(id);
+    /** Removes the request; it is returned only to the one request that removed it. */
+    async takePending(id: string): Promise<PendingAuthorization | undefined> {
+      return livePending(await state.take<PendingAuthorization>(`pending:${id}`));
     },
 
-    issueCode(entry: PendingAuthorization & { agentId: string }): AccessGrant {
-      prune();
+    async issueCode(entry: PendingAuthorization & { agentId: string }): Promise<AccessGrant> {
       const grant: AccessGrant = {
         code: randomToken(),
         clientId: entry.clientId,
@@ -126,20 +117,25 @@ export function createOAuthStore(now: () => number) {
         scope: entry.scope,
         codeChallenge: entry.codeChallenge,
         codeChallengeMethod: entry.codeChallengeMethod,
-        expiresAtMs: now() + codeLifetimeSeconds * 1000,
+        expiresAtMs: now() + codeMs,
         revoked: false,
       };
-      grants.set(grant.code, grant);
+      await state.set(`code:${grant.code}`, grant, codeMs);
       return grant;
     },
 
     /** The grant for a code, expired or used ones included: the caller decides what they mean. */
-    getGrant(code: string): AccessGrant | undefined {
-      return grants.get(code);
+    async getGrant(code: string): Promise<AccessGrant | undefined> {
+      const [grant, redeemed] = await Promise.all([state.get<AccessGrant>(`code:${code}`), state.get<true>(`code-redeemed:${code}`)]);
+      return grant && { ...grant, revoked: redeemed === true };
     },
 
-    issueToken(fields: Pick<TokenRecord, 'clientId' | 'agentId' | 'scope' | 'family'>): TokenRecord {
-      prune();
+    /** Marks the code exchanged; true for the one request, on any instance, that did it first. */
+    redeemCode(code: string): Promise<boolean> {
+      return state.setIfAbsent(`code-redeemed:${code}`, true, codeMs);
+    },
+
+    async issueToken(fields: Pick<TokenRecord, 'clientId' | 'agentId' | 'scope' | 'family'>): Promise<TokenRecord> {
       const record: TokenRecord = {
         ...fields,
         accessToken: randomToken(),
@@ -148,18 +144,32 @@ export function createOAuthStore(now: () => number) {
         expiresInSeconds: accessTokenLifetimeSeconds,
         revoked: false,
       };
-      byAccessToken.set(record.accessToken, record);
-      byRefreshToken.set(record.refreshToken, record);
+      await Promise.all([
+        state.set(`token:${record.accessToken}`, record, tokenMs),
+        state.set(`refresh:${record.refreshToken}`, record.accessToken, tokenMs),
+      ]);
       return record;
     },
 
-    getByRefreshToken(refreshToken: string): TokenRecord | undefined {
-      return byRefreshToken.get(refreshToken);
+    async getByRefreshToken(refreshToken: string): Promise<TokenRecord | undefined> {
+      const accessToken = await state.get<string>(`refresh:${refreshToken}`);
+      return accessToken === undefined ? undefined : loadToken(accessToken);
+    },
+
+    /**
+     * Revokes a token pair for a refresh (Doorkeeper revokes both at once); false when another request, on any
+     * instance, used the refresh token first.
+     */
+    async revokeForRefresh(record: TokenRecord): Promise<boolean> {
+      if ((await state.take<string>(`refresh:${record.refreshToken}`)) === undefined) return false;
+      // Kept, revoked, so the old access token answers "revoked" rather than "invalid".
+      await state.set(`token:${record.accessToken}`, { ...record, revoked: true }, tokenMs);
+      return true;
     },
 
     /** Why an access token is refused, or its record (Doorkeeper's unknown / expired / revoked). */
-    checkAccessToken(accessToken: string): AccessTokenStatus {
-      const record = byAccessToken.get(accessToken);
+    async checkAccessToken(accessToken: string): Promise<AccessTokenStatus> {
+      const record = await loadToken(accessToken);
       if (!record) return { rejection: 'unknown' };
       if (record.revoked) return { rejection: 'revoked' };
       if (now() >= record.createdAtMs + record.expiresInSeconds * 1000) return { rejection: 'expired' };
@@ -167,13 +177,11 @@ export function createOAuthStore(now: () => number) {
     },
 
     /**
-     * Revokes every token descended from one code.
+     * Revokes every token descended from one code, including one a racing exchange issues after this.
      * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2 ("SHOULD revoke … all tokens previously issued based on that authorization code")
      */
-    revokeFamily(family: string): void {
-      for (const record of byAccessToken.values()) {
-        if (record.family === family) record.revoked = true;
-      }
+    async revokeFamily(family: string): Promise<void> {
+      await state.set(`family-revoked:${family}`, true, tokenMs);
     },
   };
 }

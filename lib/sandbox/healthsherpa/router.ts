@@ -24,8 +24,8 @@ function oauthRouteNotFound(): Response {
   });
 }
 
-function withBearer(context: HealthSherpaContext, request: Request, handler: Authenticated): Response | Promise<Response> {
-  const result = authenticateBearer(context, request);
+async function withBearer(context: HealthSherpaContext, request: Request, handler: Authenticated): Promise<Response> {
+  const result = await authenticateBearer(context, request);
   if ('response' in result) return result.response;
   return simulatedApiFailure(request, healthSherpaApiFailures(context)) ?? handler(result.token.agentId);
 }

@@ -69,11 +69,9 @@ export function tokenResponse(record: TokenRecord): Response {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
  */
 async function exchangeCode(context: HealthSherpaContext, request: Request, params: URLSearchParams): Promise<Response> {
-  const grant = context.oauth.getGrant(params.get('code') ?? '');
+  const grant = await context.oauth.getGrant(params.get('code') ?? '');
   const redirectUri = params.get('redirect_uri') ?? '';
   const codeVerifier = params.get('code_verifier') ?? '';
-  // Everything asynchronous first: from the single-use check to marking the code used there is no await, so two
-  // parallel exchanges of one code cannot both succeed.
   const app = await authenticate(readCredentials(request, params));
   // Doorkeeper: with a verifier, the grant must hold a matching challenge; a verifier for a grant without one fails too.
   const verifierOk =
@@ -86,16 +84,18 @@ async function exchangeCode(context: HealthSherpaContext, request: Request, para
   if (!redirectUri) return tokenErrorResponse(invalidRequest(missingParam('redirect_uri')));
   if (!app) return tokenErrorResponse(doorkeeperError('invalid_client'));
   if (!grant || grant.clientId !== app.clientId) return tokenErrorResponse(doorkeeperError('invalid_grant'));
-  if (grant.revoked) {
-    context.oauth.revokeFamily(grant.code);
+  const replayed = async () => {
+    await context.oauth.revokeFamily(grant.code);
     return tokenErrorResponse(doorkeeperError('invalid_grant'));
-  }
+  };
+  if (grant.revoked) return replayed();
   if (context.now() >= grant.expiresAtMs) return tokenErrorResponse(doorkeeperError('invalid_grant'));
   if (redirectUri !== grant.redirectUri) return tokenErrorResponse(doorkeeperError('invalid_grant'));
   if (!verifierOk) return tokenErrorResponse(doorkeeperError('invalid_grant'));
 
-  grant.revoked = true;
-  const record = context.oauth.issueToken({ clientId: app.clientId, agentId: grant.agentId, scope: grant.scope, family: grant.code });
+  // Two exchanges racing (on one instance or two) both get here; one redeems the code, the other is a replay.
+  if (!(await context.oauth.redeemCode(grant.code))) return replayed();
+  const record = await context.oauth.issueToken({ clientId: app.clientId, agentId: grant.agentId, scope: grant.scope, family: grant.code });
   return tokenResponse(record);
 }
 
@@ -108,10 +108,9 @@ async function exchangeCode(context: HealthSherpaContext, request: Request, para
 async function refresh(context: HealthSherpaContext, request: Request, params: URLSearchParams): Promise<Response> {
   const refreshToken = params.get('refresh_token') ?? '';
   const credentials = readCredentials(request, params);
-  // Authenticate first so nothing awaits between the revoked check and the revocation (no double refresh).
   const app = await authenticate(credentials);
   if (!refreshToken) return tokenErrorResponse(invalidRequest(missingParam('refresh_token')));
-  const record = context.oauth.getByRefreshToken(refreshToken);
+  const record = await context.oauth.getByRefreshToken(refreshToken);
   if (!record || record.revoked) return tokenErrorResponse(doorkeeperError('invalid_grant'));
   if (credentials && !app) return tokenErrorResponse(doorkeeperError('invalid_client'));
   if (!app || app.clientId !== record.clientId) return tokenErrorResponse(doorkeeperError('invalid_grant'));
@@ -122,9 +121,10 @@ async function refresh(context: HealthSherpaContext, request: Request, params: U
     return tokenErrorResponse(doorkeeperError('invalid_scope'));
   }
 
-  record.revoked = true;
+  // Only one of two refreshes racing (on one instance or two) revokes the pair; the other is refused.
+  if (!(await context.oauth.revokeForRefresh(record))) return tokenErrorResponse(doorkeeperError('invalid_grant'));
   const scope = requested ? requested.split(' ').filter(Boolean).join(' ') : record.scope;
-  return tokenResponse(context.oauth.issueToken({ clientId: record.clientId, agentId: record.agentId, scope, family: record.family }));
+  return tokenResponse(await context.oauth.issueToken({ clientId: record.clientId, agentId: record.agentId, scope, family: record.family }));
 }
 
 /** `POST /oauth/token`: the authorization code and refresh token grants; anything else is unsupported. */
