@@ -27,8 +27,14 @@ function gzipped(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
  * `http.Error` 404s; files of a job past its 24 hours are 410.
  * @see https://hl7.org/fhir/uv/bulkdata/export.html#file-request
  */
-export function handleDataFile(context: BcdaContext, request: Request, jobIdText: string, fileName: string, account: BcdaAccount): Response {
-  const owned = requireOwnedJob(context, jobIdText, account);
+export async function handleDataFile(
+  context: BcdaContext,
+  request: Request,
+  jobIdText: string,
+  fileName: string,
+  account: BcdaAccount,
+): Promise<Response> {
+  const owned = await requireOwnedJob(context, jobIdText, account);
   if ('response' in owned) return owned.response;
   const { job } = owned;
   const status = getJobStatus(job, context.now());

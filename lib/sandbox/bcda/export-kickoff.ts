@@ -21,7 +21,12 @@ export interface ExportRoute {
  * validates, creates a job, and answers 202 with `Content-Location` pointing at the job's status URL.
  * @see https://hl7.org/fhir/uv/bulkdata/export.html#bulk-data-kick-off-request
  */
-export function handleExportKickoff(context: BcdaContext, request: Request, route: ExportRoute, account: BcdaAccount): Response {
+export async function handleExportKickoff(
+  context: BcdaContext,
+  request: Request,
+  route: ExportRoute,
+  account: BcdaAccount,
+): Promise<Response> {
   const now = context.now();
   const url = new URL(request.url);
   const query = validateExportQuery(url.searchParams, now);
@@ -33,7 +38,7 @@ export function handleExportKickoff(context: BcdaContext, request: Request, rout
   if (resourceTypes instanceof Response) return resourceTypes;
 
   const base = getBaseUrl(context, request);
-  const job = context.jobs.create({
+  const job = await context.jobs.create({
     acoId: account.acoId,
     enrollees: account.enrollees,
     version: route.version,

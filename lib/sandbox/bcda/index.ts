@@ -1,6 +1,8 @@
 import 'server-only';
+import type { ConsoleHost } from '../host';
 import { createFixedWindowLimiter } from '../shared/rate-limit';
-import { createSigningKey, lazySigningKey } from '../shared/signing-key';
+import { sharedSigningKey } from '../shared/signing-key';
+import { createMemoryState, processSandboxState, scopedState, type SandboxState } from '../shared/state';
 import type { BcdaContext } from './context';
 import { createJobStore } from './job-store';
 import { routeRequest } from './router';
@@ -15,6 +17,8 @@ export interface BcdaSandboxOptions {
   tokenRateLimit?: { max: number; windowSeconds: number };
   /** Public path the sandbox is mounted at. Defaults to `/sandbox/bcda`. */
   mountPath?: string;
+  /** Where the signing key, rate-limit windows and export jobs are kept. Defaults to a new in-memory store. */
+  state?: SandboxState;
 }
 
 /** A fetch-style handler: a Request and the path after the mount point in, a Response out. */
@@ -29,17 +33,18 @@ export function defaultJobDurationMs(enrollees: number): number {
 
 /**
  * Creates an emulator of CMS BCDA's sandbox (sandbox.bcda.cms.gov): `/auth/token`, bulk `$export` on `/api/v2`
- * (and `/api/v3`), job status, NDJSON files under `/data`, plus a JWKS for the console. Each instance has its
- * own signing key, rate-limit counters and job table.
+ * (and `/api/v3`), job status, NDJSON files under `/data`, plus a JWKS for the console. Its signing key, rate-limit
+ * windows and job table live in `options.state` (under `bcda:`), so instances sharing that store answer alike.
  * @see ../shared/PROVIDERS.md section "1. CMS BCDA" (relative to the repository root)
  */
 export function createBcdaSandbox(options: BcdaSandboxOptions = {}): BcdaSandbox {
+  const state = scopedState(options.state ?? createMemoryState(), 'bcda');
   const context: BcdaContext = {
     now: options.now ?? Date.now,
-    getSigningKey: lazySigningKey(() => createSigningKey('RS512')),
+    getSigningKey: sharedSigningKey(state, 'signing-key', 'RS512'),
     // SSAS limits `/auth/token` per ACO and answers with the full window in `Retry-After`, whatever is left of it.
-    tokenLimiter: createFixedWindowLimiter({ ...(options.tokenRateLimit ?? { max: 100, windowSeconds: 300 }), retryAfter: 'window' }),
-    jobs: createJobStore(),
+    tokenLimiter: createFixedWindowLimiter({ ...(options.tokenRateLimit ?? { max: 100, windowSeconds: 300 }), retryAfter: 'window' }, state),
+    jobs: createJobStore(state),
     jobDurationMs: options.jobDurationMs ?? defaultJobDurationMs,
     mountPath: options.mountPath ?? '/sandbox/bcda',
   };
@@ -49,12 +54,12 @@ export function createBcdaSandbox(options: BcdaSandboxOptions = {}): BcdaSandbox
 const globalKey = Symbol.for('console.sandbox.bcda');
 
 /**
- * The process-wide sandbox instance. It lives on `globalThis` because Next.js may evaluate route modules more
- * than once, and tokens, jobs and the signing key must be shared between them.
+ * The process-wide sandbox instance, on the console's sandbox state (Redis when configured). It lives on `globalThis`
+ * because Next.js may evaluate route modules more than once, and they must share one instance.
  */
-export function getBcdaSandbox(): BcdaSandbox {
+export function getBcdaSandbox(consoleHost: ConsoleHost): BcdaSandbox {
   const holder = globalThis as typeof globalThis & { [globalKey]?: BcdaSandbox };
-  return (holder[globalKey] ??= createBcdaSandbox());
+  return (holder[globalKey] ??= createBcdaSandbox({ state: processSandboxState(() => consoleHost.stateSettings()) }));
 }
 
 export type { BcdaAccount } from './credentials';

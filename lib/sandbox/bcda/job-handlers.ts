@@ -18,14 +18,14 @@ import { emptyResponse, jsonResponse } from './responses';
 /**
  * RequireTokenJobMatch: the job id must be numeric and the job must exist and belong to the token's ACO.
  */
-export function requireOwnedJob(
+export async function requireOwnedJob(
   context: BcdaContext,
   jobIdText: string,
   account: BcdaAccount,
-): { job: ExportJob } | { response: Response } {
+): Promise<{ job: ExportJob } | { response: Response }> {
   const jobId = /^\d{1,15}$/.test(jobIdText) ? Number(jobIdText) : Number.NaN;
   if (Number.isNaN(jobId)) return { response: operationOutcomeResponse(400, 'could not parse job id') };
-  const job = context.jobs.get(jobId);
+  const job = await context.jobs.get(jobId);
   if (!job) return { response: operationOutcomeResponse(404, 'Job not found.') };
   // BCDA answers 401 with no diagnostics when another ACO's token asks for the job.
   if (job.acoId !== account.acoId) return { response: operationOutcomeResponse(401) };
@@ -71,8 +71,8 @@ export function handleJobStatus(context: BcdaContext, request: Request, job: Exp
 }
 
 /** `DELETE /api/{v}/jobs/{id}`: 202 when a running job is cancelled, 410 otherwise. */
-export function handleJobCancel(context: BcdaContext, job: ExportJob): Response {
-  if (context.jobs.cancel(job, context.now())) return emptyResponse(202);
+export async function handleJobCancel(context: BcdaContext, job: ExportJob): Promise<Response> {
+  if (await context.jobs.cancel(job, context.now())) return emptyResponse(202);
   return operationOutcomeResponse(410, 'job was not cancelled because it is not Pending or In Progress');
 }
 
@@ -118,15 +118,14 @@ function toTask(job: ExportJob, status: JobStatus, baseUrl: string): Record<stri
 }
 
 /** `GET /api/{v}/jobs?_status=…`: the ACO's jobs as a searchset Bundle of Task resources. */
-export function handleJobList(context: BcdaContext, request: Request, account: BcdaAccount): Response {
+export async function handleJobList(context: BcdaContext, request: Request, account: BcdaAccount): Promise<Response> {
   const headerError = validateBulkHeaders(request.headers);
   if (headerError) return headerError;
   const statuses = parseStatusFilter(new URL(request.url).searchParams.get('_status'));
   if (statuses instanceof Response) return statuses;
   const now = context.now();
   const baseUrl = getBaseUrl(context, request);
-  const jobs = context.jobs
-    .listForAco(account.acoId)
+  const jobs = (await context.jobs.listForAco(account.acoId))
     .map((job) => ({ job, status: getJobStatus(job, now) }))
     .filter(({ status }) => statuses.includes(status));
   if (jobs.length === 0) {

@@ -1,5 +1,6 @@
 import 'server-only';
 import { deterministicUuid } from '../shared/hash';
+import type { SandboxState } from '../shared/state';
 import type { ApiVersion } from './export-request';
 import type { BcdaResourceType } from './synthetic-data';
 
@@ -57,45 +58,51 @@ export function getJobStatus(job: ExportJob, nowMs: number): JobStatus {
 /** What the store needs to create a job; it assigns the id and file names. */
 export type NewExportJob = Omit<ExportJob, 'id' | 'files'>;
 
-/** In-memory job table of one sandbox instance. */
+/** The sandbox's job table, shared by every instance that shares its state. */
 export interface JobStore {
-  create(input: NewExportJob): ExportJob;
-  get(id: number): ExportJob | undefined;
+  create(input: NewExportJob): Promise<ExportJob>;
+  get(id: number): Promise<ExportJob | undefined>;
   /** Jobs of one ACO, oldest first. */
-  listForAco(acoId: string): ExportJob[];
-  /** Cancels a Pending or In Progress job; false when the job is in any other state. */
-  cancel(job: ExportJob, nowMs: number): boolean;
+  listForAco(acoId: string): Promise<ExportJob[]>;
+  /** Cancels a Pending or In Progress job; false when the job is in any other state or another request cancelled it. */
+  cancel(job: ExportJob, nowMs: number): Promise<boolean>;
 }
 
+/** How long a job's record is kept after it completes: its 24 hours of files, then a week of answering 410. */
+export const jobRetentionMs = archiveThresholdMs + 7 * 24 * 60 * 60 * 1000;
+
 /**
- * Creates a job table with numeric ids from 1. Only job descriptions are stored (never data), and the oldest
- * jobs are forgotten beyond `maxJobs` so a long-running server stays small.
+ * Creates a job table in `state` with numeric ids from 1 (one sequence for every instance). Only job descriptions are
+ * stored (never data): `job:<id>` for the job, `aco-jobs:<acoId>` for the ids of an ACO's jobs (the job list), each
+ * kept {@link jobRetentionMs} after completion. A listing reads at most the newest `maxJobsListed` of an ACO's jobs.
  */
-export function createJobStore(options: { maxJobs?: number } = {}): JobStore {
-  const maxJobs = options.maxJobs ?? 1000;
-  const jobs = new Map<number, ExportJob>();
-  let nextId = 1;
+export function createJobStore(state: SandboxState, options: { maxJobsListed?: number } = {}): JobStore {
+  const maxJobsListed = options.maxJobsListed ?? 1000;
+  const lifetimeMs = (job: ExportJob) => job.durationMs + jobRetentionMs;
   return {
-    create(input) {
-      const id = nextId++;
+    async create(input) {
+      const id = await state.nextInSequence('job-id');
       const files = input.resourceTypes.map((type) => ({
         type,
         name: `${deterministicUuid(`${input.acoId}/${id}/${type}`)}.ndjson`,
       }));
       const job: ExportJob = { ...input, id, files };
-      jobs.set(id, job);
-      for (const oldest of jobs.keys()) {
-        if (jobs.size <= maxJobs) break;
-        jobs.delete(oldest);
-      }
+      await state.set(`job:${id}`, job, lifetimeMs(job));
+      await state.addToSet(`aco-jobs:${input.acoId}`, id, lifetimeMs(job));
       return job;
     },
-    get: (id) => jobs.get(id),
-    listForAco: (acoId) => [...jobs.values()].filter((job) => job.acoId === acoId),
-    cancel(job, nowMs) {
+    get: (id) => state.get<ExportJob>(`job:${id}`),
+    async listForAco(acoId) {
+      const ids = (await state.setMembers<number>(`aco-jobs:${acoId}`)).sort((a, b) => a - b).slice(-maxJobsListed);
+      const jobs = await Promise.all(ids.map((id) => state.get<ExportJob>(`job:${id}`)));
+      return jobs.filter((job): job is ExportJob => job !== undefined && job.acoId === acoId);
+    },
+    async cancel(job, nowMs) {
       const status = getJobStatus(job, nowMs);
       if (status !== 'Pending' && status !== 'In Progress') return false;
-      job.cancelledAtMs = nowMs;
+      // One cancel wins even when two instances receive a DELETE at once; the other answers as for a cancelled job.
+      if (!(await state.setIfAbsent(`cancel:${job.id}`, nowMs, lifetimeMs(job)))) return false;
+      await state.set(`job:${job.id}`, { ...job, cancelledAtMs: nowMs }, lifetimeMs(job));
       return true;
     },
   };

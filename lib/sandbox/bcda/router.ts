@@ -48,8 +48,8 @@ function routeJobs(context: BcdaContext, request: Request, rest: string[]): Resp
     return only(request, ['GET'], () => withBearer(context, request, (account) => handleJobList(context, request, account)));
   }
   return only(request, ['GET', 'DELETE'], () =>
-    withBearer(context, request, (account) => {
-      const owned = requireOwnedJob(context, jobId, account);
+    withBearer(context, request, async (account) => {
+      const owned = await requireOwnedJob(context, jobId, account);
       if ('response' in owned) return owned.response;
       return request.method === 'DELETE' ? handleJobCancel(context, owned.job) : handleJobStatus(context, request, owned.job);
     }),

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { consoleHost } from '@/lib/http/console-host';
 import { createCandidSandbox, getCandidSandbox } from './index';
 import { getPreset, testBase } from './test-helpers';
 
 describe('getCandidSandbox', () => {
   it('returns one process-wide instance', () => {
-    expect(getCandidSandbox()).toBe(getCandidSandbox());
+    expect(getCandidSandbox(consoleHost)).toBe(getCandidSandbox(consoleHost));
   });
 });
 

@@ -1,15 +1,22 @@
 import 'server-only';
 import { exportSPKI } from 'jose';
-import { createSigningKey, type SigningKey } from '../shared/signing-key';
+import { lazySigningKey, sharedSigningKey, type SigningKey } from '../shared/signing-key';
+import type { SandboxState } from '../shared/state';
 
-/** The RS256 key pair one sandbox instance signs its access tokens with, as Auth0 signs Candid's. */
+/** The RS256 key pair the sandbox signs its access tokens with, as Auth0 signs Candid's. */
 export interface CandidSigningKey extends SigningKey {
   /** Public half as a PEM `PUBLIC KEY` (SPKI). */
   publicPem: string;
 }
 
-/** Generates a fresh RS256 signing key with its PEM; `kid` is the RFC 7638 thumbprint of the public key. */
-export async function createCandidSigningKey(): Promise<CandidSigningKey> {
-  const key = await createSigningKey('RS256');
-  return { ...key, publicPem: await exportSPKI(key.publicKey) };
+/**
+ * A getter for the RS256 signing key, with its PEM, that every instance sharing `state` signs with (the first to need
+ * it makes it); `kid` is the RFC 7638 thumbprint of the public key.
+ */
+export function sharedCandidSigningKey(state: SandboxState): () => Promise<CandidSigningKey> {
+  const getKey = sharedSigningKey(state, 'signing-key', 'RS256');
+  return lazySigningKey(async () => {
+    const key = await getKey();
+    return { ...key, publicPem: await exportSPKI(key.publicKey) };
+  });
 }

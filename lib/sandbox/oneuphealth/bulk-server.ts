@@ -59,8 +59,8 @@ function routeExport(context: OneUpContext, request: Request, rest: string[], da
     return withClient(context, request, () => exportMethodForbidden('DELETE'));
   }
   if (request.method !== 'GET') return methodNotAllowed(fileName === undefined ? ['GET', 'DELETE'] : ['GET']);
-  return withClient(context, request, (client) => {
-    const job = findOwnedJob(context, jobId, client);
+  return withClient(context, request, async (client) => {
+    const job = await findOwnedJob(context, jobId, client);
     if (!job) return operationOutcome(404, 'not-found', `Export job ${jobId} is not known`);
     return fileName === undefined ? handleExportStatus(context, job, dataset, fhirBaseUrl) : handleExportFile(context, job, dataset, fileName);
   });

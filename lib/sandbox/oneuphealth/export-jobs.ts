@@ -1,5 +1,6 @@
 import 'server-only';
 import { createNdjsonStream } from '../bcda/ndjson-stream';
+import type { SandboxState } from '../shared/state';
 import type { KeycloakClient } from './clients';
 import type { OneUpContext } from './context';
 import { emptyResponse, jsonResponse, operationOutcome } from './responses';
@@ -36,23 +37,20 @@ export interface ExportJob {
   durationMs: number;
 }
 
-/** In-memory job table of one sandbox instance; the oldest jobs are forgotten beyond `maxJobs`. */
+/** The sandbox's job table, shared by every instance that shares its state. */
 export interface ExportJobStore {
-  add(job: ExportJob): void;
-  get(id: string): ExportJob | undefined;
+  add(job: ExportJob): Promise<void>;
+  get(id: string): Promise<ExportJob | undefined>;
 }
 
-export function createExportJobStore(maxJobs = 1000): ExportJobStore {
-  const jobs = new Map<string, ExportJob>();
+/** How long a job's record is kept after it completes: its files' 24 hours, then a day of answering "expired". */
+const jobRecordRetentionMs = 2 * exportRetentionMs;
+
+/** Jobs in `state` as `job:<id>`, each kept its duration plus two days (a job is never listed, so needs no index). */
+export function createExportJobStore(state: SandboxState): ExportJobStore {
   return {
-    add(job) {
-      jobs.set(job.id, job);
-      for (const oldest of jobs.keys()) {
-        if (jobs.size <= maxJobs) break;
-        jobs.delete(oldest);
-      }
-    },
-    get: (id) => jobs.get(id),
+    add: (job) => state.set(`job:${job.id}`, job, job.durationMs + jobRecordRetentionMs),
+    get: (id) => state.get<ExportJob>(`job:${id}`),
   };
 }
 
@@ -96,7 +94,12 @@ export interface KickoffRoute {
  * starts a job over the client's member group, and answers 202 with `Content-Location`.
  * @see https://hl7.org/fhir/uv/bulkdata/export.html#bulk-data-kick-off-request
  */
-export function handleExportKickoff(context: OneUpContext, request: Request, route: KickoffRoute, client: KeycloakClient): Response {
+export async function handleExportKickoff(
+  context: OneUpContext,
+  request: Request,
+  route: KickoffRoute,
+  client: KeycloakClient,
+): Promise<Response> {
   const url = new URL(request.url);
   const params = url.searchParams;
   const outputFormat = params.get('_outputFormat');
@@ -141,13 +144,13 @@ export function handleExportKickoff(context: OneUpContext, request: Request, rou
     createdAtMs: now,
     durationMs: context.jobDurationMs(getGroupMembers(route.dataset, group).length),
   };
-  context.jobs.add(job);
+  await context.jobs.add(job);
   return emptyResponse(202, { 'Content-Location': `${route.fhirBaseUrl}/$export/${job.id}` });
 }
 
 /** The job if it exists and belongs to the token's client; another client's job is as unknown as a missing one. */
-export function findOwnedJob(context: OneUpContext, jobId: string, client: KeycloakClient): ExportJob | undefined {
-  const job = context.jobs.get(jobId);
+export async function findOwnedJob(context: OneUpContext, jobId: string, client: KeycloakClient): Promise<ExportJob | undefined> {
+  const job = await context.jobs.get(jobId);
   return job && job.clientId === client.clientId ? job : undefined;
 }
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { consoleHost } from '@/lib/http/console-host';
 import { createOneUpHealthSandbox, getOneUpHealthSandbox } from './index';
 import { send } from './test-helpers';
 
 describe('1upHealth sandbox instance', () => {
   it('is one shared instance per process', () => {
-    expect(getOneUpHealthSandbox()).toBe(getOneUpHealthSandbox());
+    expect(getOneUpHealthSandbox(consoleHost)).toBe(getOneUpHealthSandbox(consoleHost));
   });
 
   it('answers JSON 404s for unknown paths and 405 for wrong methods', async () => {

@@ -1,9 +1,10 @@
 import 'server-only';
+import type { ConsoleHost } from '../host';
 import { builtinRedirectUris } from '../redirect-uris';
-import { lazySigningKey } from '../shared/signing-key';
+import { createMemoryState, processSandboxState, scopedState, type SandboxState } from '../shared/state';
 import type { OneUpContext } from './context';
 import { createExportJobStore, defaultJobDurationMs } from './export-jobs';
-import { createKeycloakSigningKey } from './keys';
+import { sharedKeycloakSigningKey } from './keys';
 import { createPatientAccessStore } from './patient-access-store';
 import { isKeycloakTokenPath, routeRequest } from './router';
 
@@ -21,6 +22,8 @@ export interface OneUpHealthSandboxOptions {
   demoPlanMembers?: number;
   /** Bulk export duration by number of members. Defaults to 1.5 s + 1 s per 20,000 members, at most 6 s. */
   jobDurationMs?: (members: number) => number;
+  /** Where the signing key, export jobs, sign-ins, codes and tokens are kept. Defaults to a new in-memory store. */
+  state?: SandboxState;
 }
 
 /** A fetch-style handler: a Request and the path after the mount point in, a Response out. */
@@ -33,21 +36,22 @@ export interface OneUpHealthSandbox {
 /**
  * Creates an emulator of 1upHealth: Keycloak realm `dev-portal` (client-credentials token, certs, discovery),
  * the tenant-bison FHIR R4 server with bulk `$export` (Provider Access, Payer-to-Payer), and the 1up Demo
- * Health Plan's Patient Access authorization server, sign-in pages and FHIR R4 server. Each instance has its own
- * signing key, jobs, codes and tokens.
+ * Health Plan's Patient Access authorization server, sign-in pages and FHIR R4 server. The signing key, jobs,
+ * sign-ins, codes and tokens live in `options.state` (under `1uphealth:`), so instances sharing it answer alike.
  * @see ../shared/PROVIDERS.md section "4. 1upHealth" (relative to the repository root)
  */
 export function createOneUpHealthSandbox(options: OneUpHealthSandboxOptions = {}): OneUpHealthSandbox {
+  const state = scopedState(options.state ?? createMemoryState(), '1uphealth');
   const context: OneUpContext = {
     now: options.now ?? Date.now,
-    getSigningKey: lazySigningKey(createKeycloakSigningKey),
+    getSigningKey: sharedKeycloakSigningKey(state),
     mountPath: options.mountPath ?? '/sandbox/1uphealth',
     redirectUris: options.redirectUris ?? builtinRedirectUris('1uphealth'),
     bisonMembers: options.bisonMembers ?? 200,
     demoPlanMembers: options.demoPlanMembers ?? 50,
-    jobs: createExportJobStore(),
+    jobs: createExportJobStore(state),
     jobDurationMs: options.jobDurationMs ?? defaultJobDurationMs,
-    patientAccess: createPatientAccessStore(),
+    patientAccess: createPatientAccessStore(state),
   };
   return { handle: (request, path) => routeRequest(context, request, path), readsGetBody: isKeycloakTokenPath };
 }
@@ -55,10 +59,10 @@ export function createOneUpHealthSandbox(options: OneUpHealthSandboxOptions = {}
 const globalKey = Symbol.for('console.sandbox.1uphealth');
 
 /**
- * The process-wide sandbox instance. It lives on `globalThis` because Next.js may evaluate route modules more
- * than once, and tokens, codes, jobs and the signing key must be shared between them.
+ * The process-wide sandbox instance, on the console's sandbox state (Redis when configured). It lives on `globalThis`
+ * because Next.js may evaluate route modules more than once, and they must share one instance.
  */
-export function getOneUpHealthSandbox(): OneUpHealthSandbox {
+export function getOneUpHealthSandbox(consoleHost: ConsoleHost): OneUpHealthSandbox {
   const holder = globalThis as typeof globalThis & { [globalKey]?: OneUpHealthSandbox };
-  return (holder[globalKey] ??= createOneUpHealthSandbox());
+  return (holder[globalKey] ??= createOneUpHealthSandbox({ state: processSandboxState(() => consoleHost.stateSettings()) }));
 }

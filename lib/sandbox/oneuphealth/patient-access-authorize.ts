@@ -43,7 +43,7 @@ function appName(clientId: string): string {
  * (RFC 6749 §4.1.2.1); the redirect URI must equal a registered one exactly (RFC 9700 §2.1). Other errors go back
  * to the app as `error=…&state=…`.
  */
-export function handleAuthorize(context: OneUpContext, request: Request, systemId: string): Response {
+export async function handleAuthorize(context: OneUpContext, request: Request, systemId: string): Promise<Response> {
   if (request.method !== 'GET') return methodNotAllowed(['GET']);
   if (!demoPlanSystemIds.includes(systemId)) return errorPage('Unknown health plan', `There is no health plan system "${systemId}".`, 404);
   const params = new URL(request.url).searchParams;
@@ -87,7 +87,7 @@ export function handleAuthorize(context: OneUpContext, request: Request, systemI
     nonce: params.get('nonce') ?? undefined,
     createdAtMs: context.now(),
   };
-  context.patientAccess.pending.put(pending.id, pending);
+  await context.patientAccess.savePending(pending);
   return loginPage({ action: authorizePath(context, systemId, 'login'), transactionId: pending.id, appName: appName(clientId), hints: demoPlanUsers });
 }
 
@@ -95,7 +95,7 @@ async function findPending(context: OneUpContext, request: Request, systemId: st
   if (request.method !== 'POST') return { response: methodNotAllowed(['POST']) };
   const body = await readFormBody(request);
   const form = body.kind === 'form' ? body.params : new URLSearchParams();
-  const pending = context.patientAccess.pending.get(form.get('transaction') ?? '');
+  const pending = await context.patientAccess.getPending(form.get('transaction') ?? '');
   if (!pending || pending.systemId !== systemId || context.now() - pending.createdAtMs > pendingAuthorizationLifetimeMs) {
     return { response: errorPage('Sign-in expired', 'This sign-in is unknown or has expired.') };
   }
@@ -121,7 +121,7 @@ export async function handleLogin(context: OneUpContext, request: Request, syste
       memberId,
     });
   }
-  pending.memberIndex = memberIndex;
+  await context.patientAccess.savePending({ ...pending, memberIndex });
   return consentPage({
     action: authorizePath(context, systemId, 'consent'),
     transactionId: pending.id,
@@ -135,15 +135,16 @@ export async function handleLogin(context: OneUpContext, request: Request, syste
 export async function handleConsent(context: OneUpContext, request: Request, systemId: string): Promise<Response> {
   const found = await findPending(context, request, systemId);
   if ('response' in found) return found.response;
-  const { pending, form } = found;
-  if (pending.memberIndex === undefined) return errorPage('Not signed in', 'Sign in before you answer the consent question.');
-  // One answer per sign-in: the pending request is spent either way.
-  context.patientAccess.pending.delete(pending.id);
+  const { form } = found;
+  if (found.pending.memberIndex === undefined) return errorPage('Not signed in', 'Sign in before you answer the consent question.');
+  // One answer per sign-in: the pending request is spent either way, and of two answers at once only one is taken.
+  const pending = await context.patientAccess.takePending(found.pending.id);
+  if (pending?.memberIndex === undefined) return errorPage('Sign-in expired', 'This sign-in is unknown or has expired.');
   if (form.get('decision') !== 'allow') {
     return redirectWith(pending.redirectUri, { error: 'access_denied', error_description: 'The member denied access', state: pending.state });
   }
   const code = randomHex();
-  context.patientAccess.codes.put(code, {
+  await context.patientAccess.saveCode({
     code,
     clientId: pending.clientId,
     redirectUri: pending.redirectUri,
@@ -152,7 +153,6 @@ export async function handleConsent(context: OneUpContext, request: Request, sys
     codeChallenge: pending.codeChallenge,
     nonce: pending.nonce,
     expiresAtMs: context.now() + authorizationCodeLifetimeMs,
-    used: false,
   });
   return redirectWith(pending.redirectUri, { code, state: pending.state });
 }

@@ -17,7 +17,7 @@ import { patientAccessApiFailures } from './simulation';
 const readScopes = ['user/*.read', 'patient/*.read'];
 
 /** Dispatches `rest`, the segments after `/r4`. */
-export function routePatientAccessFhir(context: OneUpContext, request: Request, rest: string[]): Response {
+export async function routePatientAccessFhir(context: OneUpContext, request: Request, rest: string[]): Promise<Response> {
   if (request.method !== 'GET') return methodNotAllowed(['GET']);
   const base = getBaseUrl(context, request);
   const fhirBaseUrl = `${base}/r4`;
@@ -35,7 +35,7 @@ export function routePatientAccessFhir(context: OneUpContext, request: Request, 
   }
   const token = getBearerToken(request);
   if (!token) return unauthorized('Missing bearer token');
-  const found = lookupAccessToken(context, token);
+  const found = await lookupAccessToken(context, token);
   if ('problem' in found) return unauthorized(found.problem === 'expired' ? 'Access token expired' : 'Invalid access token', 'invalid_token');
   if (!found.grant.scopes.some((scope) => readScopes.includes(scope))) {
     return operationOutcome(403, 'forbidden', 'The token grants no read scope (user/*.read or patient/*.read)');

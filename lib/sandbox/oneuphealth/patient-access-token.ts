@@ -43,14 +43,14 @@ const verifierPattern = /^[A-Za-z0-9\-._~]{43,128}$/;
 async function issueTokens(
   context: OneUpContext,
   request: Request,
-  grant: Omit<TokenGrant, 'expiresAtMs' | 'revoked'>,
+  grant: Omit<TokenGrant, 'expiresAtMs'>,
   refreshToken: string,
   nonce: string | undefined,
   withIdToken: boolean,
 ): Promise<Record<string, unknown>> {
   const now = context.now();
   const accessToken = randomHex();
-  context.patientAccess.accessTokens.put(accessToken, { ...grant, expiresAtMs: now + patientAccessTokenLifetimeSeconds * 1000, revoked: false });
+  await context.patientAccess.saveAccessToken(accessToken, { ...grant, expiresAtMs: now + patientAccessTokenLifetimeSeconds * 1000 });
   const patientId = getPatientId(demoPlanDataset(context.demoPlanMembers), grant.memberIndex);
   const body: Record<string, unknown> = {
     access_token: accessToken,
@@ -81,14 +81,13 @@ async function issueTokens(
 async function exchangeCode(context: OneUpContext, request: Request, form: URLSearchParams, app: PatientAccessApp): Promise<Response> {
   const codeValue = form.get('code');
   if (!codeValue) return oauthError(400, 'invalid_request', 'Missing parameter: code');
-  const code = context.patientAccess.codes.get(codeValue);
+  const code = await context.patientAccess.getCode(codeValue);
   if (!code || code.clientId !== app.clientId) return oauthError(400, 'invalid_grant', 'Invalid authorization code');
-  if (code.used) {
+  if (!(await context.patientAccess.redeemCode(code.code))) {
     // RFC 6749 §4.1.2: a replayed code is refused and what it produced is revoked.
-    context.patientAccess.revokeCode(code.code);
+    await context.patientAccess.revokeCode(code.code);
     return oauthError(400, 'invalid_grant', 'Authorization code has already been used');
   }
-  code.used = true;
   if (context.now() > code.expiresAtMs) return oauthError(400, 'invalid_grant', 'Authorization code has expired');
   // RFC 6749 §4.1.3: the redirect_uri must be the one of the authorization request.
   if (form.get('redirect_uri') !== code.redirectUri) return oauthError(400, 'invalid_grant', 'redirect_uri does not match the authorization request');
@@ -102,15 +101,15 @@ async function exchangeCode(context: OneUpContext, request: Request, form: URLSe
   }
   const grant = { clientId: app.clientId, memberIndex: code.memberIndex, scopes: code.scopes, code: code.code };
   const refreshToken = randomHex();
-  context.patientAccess.refreshTokens.put(refreshToken, { ...grant, expiresAtMs: context.now() + refreshTokenLifetimeMs, revoked: false });
+  await context.patientAccess.saveRefreshToken(refreshToken, { ...grant, expiresAtMs: context.now() + refreshTokenLifetimeMs });
   return noStoreJson(await issueTokens(context, request, grant, refreshToken, code.nonce, true));
 }
 
 async function refresh(context: OneUpContext, request: Request, form: URLSearchParams, app: PatientAccessApp): Promise<Response> {
   const refreshToken = form.get('refresh_token');
   if (!refreshToken) return oauthError(400, 'invalid_request', 'Missing parameter: refresh_token');
-  const grant = context.patientAccess.refreshTokens.get(refreshToken);
-  if (!grant || grant.revoked || grant.clientId !== app.clientId || context.now() > grant.expiresAtMs) {
+  const grant = await context.patientAccess.getRefreshToken(refreshToken);
+  if (!grant || grant.clientId !== app.clientId || context.now() > grant.expiresAtMs) {
     return oauthError(400, 'invalid_grant', 'Invalid refresh token');
   }
   let scopes = grant.scopes;
@@ -141,9 +140,9 @@ export async function handlePatientAccessToken(context: OneUpContext, request: R
 }
 
 /** The live grant behind a Patient Access bearer token, or why there is none. */
-export function lookupAccessToken(context: OneUpContext, token: string): { grant: TokenGrant } | { problem: 'invalid' | 'expired' } {
-  const grant = context.patientAccess.accessTokens.get(token);
-  if (!grant || grant.revoked) return { problem: 'invalid' };
+export async function lookupAccessToken(context: OneUpContext, token: string): Promise<{ grant: TokenGrant } | { problem: 'invalid' | 'expired' }> {
+  const grant = await context.patientAccess.getAccessToken(token);
+  if (!grant) return { problem: 'invalid' };
   if (context.now() >= grant.expiresAtMs) return { problem: 'expired' };
   return { grant };
 }
