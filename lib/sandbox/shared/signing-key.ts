@@ -33,7 +33,12 @@ export async function createSigningKey(alg: SigningAlgorithm, layout: PublicJwkL
  */
 export function lazySigningKey<K extends SigningKey>(create: () => Promise<K>): () => Promise<K> {
   let key: Promise<K> | undefined;
-  return () => (key ??= create());
+  return () =>
+    (key ??= create().catch((error: unknown) => {
+      // A failed creation (Redis away while the shared key was read) is tried again by the next request.
+      key = undefined;
+      throw error;
+    }));
 }
 
 /** How long a shared signing key is kept in the state store: far longer than any token it signs lives. */

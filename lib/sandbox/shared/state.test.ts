@@ -164,3 +164,16 @@ describe('redis state', () => {
     await expect(compactVerify(jws, await importJWK(keyB.publicJwk, 'RS512'))).resolves.toBeTruthy();
   });
 });
+
+describe('a shared signing key while Redis is away', () => {
+  it('fails the request, and the next request after Redis is back gets the key', async () => {
+    const getKey = sharedSigningKey(onRedis(SECRET, 'keys-paused:'), 'smart:signing-key', 'RS256');
+    redis.pause();
+    try {
+      await expect(getKey()).rejects.toBeInstanceOf(SandboxStateUnavailableError);
+    } finally {
+      redis.resume();
+    }
+    await expect(getKey()).resolves.toMatchObject({ kid: expect.any(String) });
+  });
+});
