@@ -177,8 +177,11 @@ describe('SMART sandbox instances sharing Redis', () => {
 
     const exchanges = await Promise.all([a, b].map((sandbox) => send(sandbox, '/auth/token', codeTokenRequest(confidential, code, pkce.verifier))));
     expect(exchanges.map((r) => r.status).sort()).toEqual([200, 400]);
-    const tokens = await tokensOf(exchanges.find((r) => r.status === 200)!);
+    await tokensOf(exchanges.find((r) => r.status === 200)!);
 
+    // A fresh grant: the loser above may have come second and revoked that one as a replay (RFC 6749 §4.1.2).
+    const fresh = await codeAcross(b, a);
+    const tokens = await tokensOf(await send(b, '/auth/token', codeTokenRequest(confidential, fresh.code, fresh.verifier)));
     const refreshes = await Promise.all([a, b].map((sandbox) => send(sandbox, '/auth/token', refreshRequest(confidential, tokens.refresh_token!))));
     expect(refreshes.map((r) => r.status).sort()).toEqual([200, 400]);
     for (const refresh of refreshes) if (refresh.status === 200) await tokensOf(refresh);
