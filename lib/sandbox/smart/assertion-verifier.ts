@@ -3,6 +3,8 @@ import { compactVerify, createLocalJWKSet, errors, type JSONWebKeySet } from 'jo
 import { decodeJwtParts } from '@/lib/contract/jwt';
 import { assertionRejection, type AssertionRejection } from '@/lib/contract/assertion-rejections';
 import { JWT_BEARER_ASSERTION_TYPE, MAX_ASSERTION_LIFETIME_SECONDS } from '@/lib/contract/oauth';
+import type { SandboxState } from '../shared/state';
+import { tableKey } from './store';
 
 /**
  * Remembers the `jti`s of accepted assertions until they expire, so a second use is refused. `claim` must be atomic:
@@ -28,6 +30,19 @@ export function createMemoryJtiStore(options: { maxEntries?: number } = {}): Jti
       seen.set(key, expiresAtSeconds);
       return true;
     },
+  };
+}
+
+/**
+ * A replay store in the sandbox's state, shared by every instance: a `jti` used on one is refused on all. Each is
+ * kept until its assertion or proof expires; `setIfAbsent` makes claiming it one step, so two instances racing with
+ * the same `jti` cannot both win.
+ * @param table the state table's name (one per kind of jti)
+ */
+export function createStateJtiStore(state: SandboxState, table: string): JtiReplayStore {
+  return {
+    claim: (key, expiresAtSeconds, nowSeconds) =>
+      state.setIfAbsent(tableKey(table, key), expiresAtSeconds, Math.max(1000, (expiresAtSeconds - nowSeconds) * 1000)),
   };
 }
 

@@ -6,7 +6,7 @@ import { findClient, randomId, serverUrls, type ServerUrls, type SmartContext } 
 import { errorPage, loginPage, pendingField } from './pages';
 import { methodNotAllowed, redirect, withQuery } from './responses';
 import { parseResourceScope, scopeProblem, splitScope } from './scopes';
-import { pruneStore, type AuthorizationRequestFields, type PendingAuthorization, type PushedAuthorizationRequest } from './store';
+import { pendingLifetimeMs, type AuthorizationRequestFields, type PendingAuthorization } from './store';
 import { findPatientByLogin } from './synthetic-data';
 
 /**
@@ -18,8 +18,7 @@ import { findPatientByLogin } from './synthetic-data';
  * @see https://www.rfc-editor.org/rfc/rfc9126#section-4
  */
 
-/** How long the sign-in page stays usable, and how long a code can be exchanged (short: it is single use). */
-const pendingLifetimeMs = 10 * 60_000;
+/** How long a code can be exchanged (short: it is single use). */
 export const codeLifetimeMs = 60_000;
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -68,16 +67,16 @@ export type AuthorizationRefusal = { error: AuthorizationErrorCode; description:
  * and the PAR endpoint share it (RFC 9126 §2.1: pushed parameters are checked as the authorize endpoint would).
  * `pushed` says the request reached the PAR endpoint; otherwise a client that must push is refused (RFC 9126 §6).
  */
-export function checkAuthorizationRequest(
+export async function checkAuthorizationRequest(
   context: SmartContext,
   params: URLSearchParams,
   urls: ServerUrls,
   options: { pushed: boolean },
-): CheckedAuthorizationRequest | { refusal: AuthorizationRefusal } {
+): Promise<CheckedAuthorizationRequest | { refusal: AuthorizationRefusal }> {
   const untrusted = (description: string, note?: SafeHtml) => ({ refusal: { error: 'invalid_request' as const, description, untrusted: true as const, ...(note ? { note } : {}) } });
   const clientId = params.get('client_id');
   if (!clientId) return untrusted('client_id is missing.');
-  const client = findClient(context, clientId);
+  const client = await findClient(context, clientId);
   if (!client) return untrusted(`No client is registered with client_id "${clientId}".`);
   const redirectUri = params.get('redirect_uri');
   if (!redirectUri) return untrusted('redirect_uri is missing; SMART App Launch requires it.');
@@ -147,19 +146,20 @@ function refusalResponse(refusal: AuthorizationRefusal): Response {
  * An unknown one, or one of another client, gets an error page; an expired or used one goes back to the pushed
  * redirect URI with `invalid_request_uri`.
  */
-function takePushedRequest(context: SmartContext, params: URLSearchParams, requestUri: string): CheckedAuthorizationRequest | Response {
-  const record: PushedAuthorizationRequest | undefined = context.store.pushed.get(requestUri);
+async function takePushedRequest(context: SmartContext, params: URLSearchParams, requestUri: string): Promise<CheckedAuthorizationRequest | Response> {
+  const record = await context.store.getPushed(requestUri);
   if (!record) {
     return errorPage('invalid_request_uri', `request_uri "${requestUri}" is unknown here: it was not issued by this server's PAR endpoint, or it was forgotten long ago.`);
   }
   const clientId = params.get('client_id');
   if (!clientId) return errorPage('invalid_request', 'client_id is missing; it must be sent with request_uri (RFC 9126 §4).');
   if (clientId !== record.clientId) return errorPage('invalid_request', `The request_uri was pushed by another client, not "${clientId}".`);
-  const client = findClient(context, clientId);
+  const client = await findClient(context, clientId);
   if (!client) return errorPage('invalid_request', `No client is registered with client_id "${clientId}".`);
   const fail = (description: string) =>
     redirect(withQuery(record.redirectUri, { error: 'invalid_request_uri', error_description: description, ...(record.state ? { state: record.state } : {}) }));
-  if (record.used) return fail('The request_uri was already used; a pushed authorization request is single use (RFC 9126 §4). Push the request again.');
+  const used = () => fail('The request_uri was already used; a pushed authorization request is single use (RFC 9126 §4). Push the request again.');
+  if (await context.store.pushedUsed(requestUri)) return used();
   if (record.expiresAt <= context.now()) {
     return fail(
       record.simulatedExpiry
@@ -167,7 +167,8 @@ function takePushedRequest(context: SmartContext, params: URLSearchParams, reque
         : `The request_uri expired after ${record.lifetimeSeconds} s (RFC 9126 §4); push the authorization request again.`,
     );
   }
-  record.used = true;
+  // One step across instances: of two uses racing, one wins and the other is told the request_uri was used.
+  if (!(await context.store.claimPushed(record))) return used();
   const { redirectUri, state, scopes, codeChallenge, nonce, dpopJkt } = record;
   return { client, redirectUri, state, scopes, codeChallenge, ...(nonce ? { nonce } : {}), ...(dpopJkt ? { dpopJkt } : {}) };
 }
@@ -180,22 +181,22 @@ function showLogin(context: SmartContext, pending: PendingAuthorization, clientN
 async function handleDecision(context: SmartContext, request: Request): Promise<Response> {
   const form = new URLSearchParams(await request.text());
   const id = form.get(pendingField) ?? '';
-  const pending = context.store.pending.get(id);
-  const client = pending ? findClient(context, pending.clientId) : undefined;
-  if (!pending || !client || pending.expiresAt <= context.now()) {
-    return errorPage('invalid_request', 'This sign-in has expired or was already completed. Start again from the app.');
-  }
+  const pending = await context.store.getPending(id);
+  const client = pending ? await findClient(context, pending.clientId) : undefined;
+  const gone = () => errorPage('invalid_request', 'This sign-in has expired or was already completed. Start again from the app.');
+  if (!pending || !client || pending.expiresAt <= context.now()) return gone();
   if (form.get('decision') === 'deny') {
-    context.store.pending.delete(id);
+    if (!(await context.store.takePending(id))) return gone();
     return redirect(withQuery(pending.redirectUri, { error: 'access_denied', error_description: 'The user denied the request.', state: pending.state }));
   }
   const username = form.get('username') ?? '';
   const patient = findPatientByLogin(username, form.get('password') ?? '');
   if (!patient) return showLogin(context, pending, client.clientName, { error: 'The username or password is not correct.', username });
 
-  context.store.pending.delete(id);
+  // Taken, not just read: of two approvals racing (on one instance or two), one gets a code.
+  if (!(await context.store.takePending(id))) return gone();
   const code = randomId();
-  context.store.codes.set(code, {
+  await context.store.putCode({
     code,
     clientId: pending.clientId,
     redirectUri: pending.redirectUri,
@@ -206,25 +207,23 @@ async function handleDecision(context: SmartContext, request: Request): Promise<
     ...(pending.nonce ? { nonce: pending.nonce } : {}),
     ...(pending.dpopJkt ? { dpopJkt: pending.dpopJkt } : {}),
     expiresAt: context.now() + codeLifetimeMs,
-    used: false,
   });
   return redirect(withQuery(pending.redirectUri, { code, state: pending.state }));
 }
 
 /** `GET /auth/authorize` (the request) and `POST /auth/authorize` (the sign-in form). */
 export async function handleAuthorize(context: SmartContext, request: Request): Promise<Response> {
-  pruneStore(context.store, context.now());
   if (request.method === 'POST') return handleDecision(context, request);
   if (request.method !== 'GET') return methodNotAllowed(['GET', 'POST']);
   const params = new URL(request.url).searchParams;
   const requestUri = params.get('request_uri');
   let checked: CheckedAuthorizationRequest;
   if (requestUri !== null) {
-    const pushed = takePushedRequest(context, params, requestUri);
+    const pushed = await takePushedRequest(context, params, requestUri);
     if (pushed instanceof Response) return pushed;
     checked = pushed;
   } else {
-    const result = checkAuthorizationRequest(context, params, serverUrls(context, request), { pushed: false });
+    const result = await checkAuthorizationRequest(context, params, serverUrls(context, request), { pushed: false });
     if ('refusal' in result) return refusalResponse(result.refusal);
     checked = result;
   }
@@ -239,6 +238,6 @@ export async function handleAuthorize(context: SmartContext, request: Request): 
     ...(checked.dpopJkt ? { dpopJkt: checked.dpopJkt } : {}),
     expiresAt: context.now() + pendingLifetimeMs,
   };
-  context.store.pending.set(pending.id, pending);
+  await context.store.putPending(pending);
   return showLogin(context, pending, checked.client.clientName);
 }

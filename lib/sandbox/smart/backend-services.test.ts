@@ -247,8 +247,10 @@ describe('a Backend Services client registered by jwks_uri', () => {
       ...canaries.flatMap((canary) => [`${canary.origin}/x`, `${canary.origin}/jwks/${testJwksId}`]),
     ];
     const clients = createClientRegistry();
-    planted.forEach((jwksUri, index) =>
-      clients.add({ clientId: `planted-${index}`, clientName: 'planted', authMethod: 'private_key_jwt', grantTypes: ['client_credentials'], redirectUris: [], scopes: ['system/*.rs'], jwksUri, dpopBoundAccessTokens: false, requirePushedAuthorizationRequests: false }),
+    await Promise.all(
+      planted.map((jwksUri, index) =>
+        clients.add({ clientId: `planted-${index}`, clientName: 'planted', authMethod: 'private_key_jwt', grantTypes: ['client_credentials'], redirectUris: [], scopes: ['system/*.rs'], jwksUri, dpopBoundAccessTokens: false, requirePushedAuthorizationRequests: false }),
+      ),
     );
     const { sandbox, clock } = createTestSandbox({ clients });
 

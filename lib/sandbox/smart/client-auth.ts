@@ -53,7 +53,7 @@ export async function authenticateClient(
     if (formClientId !== null && formClientId !== basic.clientId) {
       return { response: oauthError('invalid_request', `client_id "${formClientId}" in the body differs from "${basic.clientId}" in the Authorization header.`) };
     }
-    const client = findClient(context, basic.clientId);
+    const client = await findClient(context, basic.clientId);
     if (!client) return invalidClient(`No client is registered with client_id "${basic.clientId}".`, true);
     if (client.authMethod !== 'client_secret_basic') return wrongMethod(client, 'client_secret_basic');
     if (!(await secretsEqual(basic.clientSecret, client.clientSecret ?? ''))) {
@@ -65,7 +65,7 @@ export async function authenticateClient(
   if (usesAssertion) return authenticateAssertion(context, assertion, assertionType, formClientId, urls);
 
   if (formClientId) {
-    const client = findClient(context, formClientId);
+    const client = await findClient(context, formClientId);
     if (!client) return invalidClient(`No client is registered with client_id "${formClientId}".`);
     if (client.authMethod !== 'none') {
       return invalidClient(`The client "${client.clientId}" is confidential (registered for ${client.authMethod}) and sent no credentials.`);
@@ -90,7 +90,7 @@ async function authenticateAssertion(
   if (formClientId !== null && formClientId !== iss) {
     return invalidClient(`client_id "${formClientId}" differs from the assertion's iss "${iss}".`);
   }
-  const client = findClient(context, iss);
+  const client = await findClient(context, iss);
   if (!client) return invalidClient(`No client is registered with client_id "${iss}" (the assertion's iss); register it at ${urls.register} first.`);
   if (client.authMethod !== 'private_key_jwt') return wrongMethod(client, 'private_key_jwt');
   const kid = typeof decoded.header.kid === 'string' ? decoded.header.kid : undefined;

@@ -1,6 +1,8 @@
 import 'server-only';
 import type { JSONWebKeySet } from 'jose';
 import { smart } from '@/lib/providers/smart';
+import { createMemoryState, type SandboxState } from '../shared/state';
+import { tableKey } from './store';
 
 /** How a client authenticates at the token endpoint (RFC 7591 §2 `token_endpoint_auth_method`). */
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'private_key_jwt' | 'none';
@@ -59,24 +61,36 @@ export function demoClients(redirectUris: readonly string[]): SmartClient[] {
   });
 }
 
-/** Registered clients, in memory per process; the oldest is forgotten past `capacity`. */
+/**
+ * The clients registered at `/auth/register` (RFC 7591), in the sandbox's state: a registration made on one console
+ * instance is known to every other, and survives a restart when the state is on Redis. Each is kept
+ * {@link registeredClientLifetimeMs}, and at most `capacity` are kept: the oldest registration is forgotten first.
+ */
 export interface ClientRegistry {
-  get(clientId: string): SmartClient | undefined;
-  add(client: SmartClient): void;
+  get(clientId: string): Promise<SmartClient | undefined>;
+  add(client: SmartClient): Promise<void>;
 }
 
-export function createClientRegistry(capacity = 500): ClientRegistry {
-  const clients = new Map<string, SmartClient>();
+/** How long a registration is kept: as long as the console keeps a workspace that may name it. */
+export const registeredClientLifetimeMs = 90 * 24 * 60 * 60_000;
+
+/**
+ * @param state the sandbox's state (scoped to it); a fresh in-memory one by default
+ * @param capacity registrations kept at most, across every instance sharing `state`
+ */
+export function createClientRegistry(state: SandboxState = createMemoryState(), capacity = 500): ClientRegistry {
   return {
-    get: (clientId) => clients.get(clientId),
-    add(client) {
-      clients.set(client.clientId, client);
-      // A Map iterates in insertion order: the first key is the oldest registration.
-      while (clients.size > capacity) {
-        const oldest = clients.keys().next().value;
-        if (oldest === undefined) break;
-        clients.delete(oldest);
-      }
+    get: (clientId) => state.get<SmartClient>(tableKey('clients', clientId)),
+    async add(client) {
+      await state.set(tableKey('clients', client.clientId), client, registeredClientLifetimeMs);
+      // Registrations are numbered by one shared sequence; the n-th forgets the (n - capacity)-th, whichever instance
+      // took either, so the bound holds for all instances together without listing the registrations.
+      const number = await state.nextInSequence('client-number');
+      await state.set(tableKey('client-by-number', String(number)), client.clientId, registeredClientLifetimeMs);
+      if (number <= capacity) return;
+      const dropped = tableKey('client-by-number', String(number - capacity));
+      const oldest = await state.get<string>(dropped);
+      await state.delete(dropped, ...(oldest === undefined ? [] : [tableKey('clients', oldest)]));
     },
   };
 }

@@ -7,7 +7,7 @@ import type { JwksCache } from './client-jwks';
 import type { DpopNonces } from './dpop';
 import type { SmartStore } from './store';
 
-/** The state and settings one sandbox instance shares across its handlers. */
+/** The state and settings the handlers share; the state itself is in the sandbox's SandboxState. */
 export interface SmartContext {
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now(): number;
@@ -18,10 +18,11 @@ export interface SmartContext {
   getSigningKey(): Promise<SigningKey>;
   clients: ClientRegistry;
   store: SmartStore;
-  /** Client assertion `jti`s already used (RFC 7523 §3). */
+  /** Client assertion `jti`s already used (RFC 7523 §3), shared by every instance. */
   jtis: JtiReplayStore;
+  /** Per process: a miss only fetches the client's keys again. */
   jwksCache: JwksCache;
-  /** DPoP proof `jti`s already used, by key thumbprint (RFC 9449 §11.1). */
+  /** DPoP proof `jti`s already used, by key thumbprint (RFC 9449 §11.1), shared by every instance. */
   dpopJtis: JtiReplayStore;
   /** Server-issued DPoP nonces (RFC 9449 §8, §9). */
   dpopNonces: DpopNonces;
@@ -64,9 +65,9 @@ export function serverUrls(context: SmartContext, request: Request): ServerUrls 
 }
 
 /** A demo app or a registered client by id. */
-export function findClient(context: SmartContext, clientId: string | null | undefined): SmartClient | undefined {
+export async function findClient(context: SmartContext, clientId: string | null | undefined): Promise<SmartClient | undefined> {
   if (!clientId) return undefined;
-  return demoClients(context.redirectUris()).find((client) => client.clientId === clientId) ?? context.clients.get(clientId);
+  return demoClients(context.redirectUris()).find((client) => client.clientId === clientId) ?? (await context.clients.get(clientId));
 }
 
 /** 256 random bits, base64url: codes, refresh tokens, registration ids and pending-authorization ids. */

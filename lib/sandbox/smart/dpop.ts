@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { base64url, calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, errors, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import { smart } from '@/lib/providers/smart';
 import { readSimulatedFailures } from '../shared/simulation';
+import type { SandboxState } from '../shared/state';
 import type { SmartContext } from './context';
 import { oauthError } from './responses';
 
@@ -145,7 +146,7 @@ export async function verifyDpopProof(context: SmartContext, proof: string, expe
   }
   if (expected.nonceRequired) {
     if (typeof claims.nonce !== 'string') return { useNonce: 'This server requires a DPoP nonce: send the proof again with the nonce from the DPoP-Nonce header (RFC 9449 §8).' };
-    if (!context.dpopNonces.isCurrent(claims.nonce, context.now())) {
+    if (!(await context.dpopNonces.isCurrent(claims.nonce, context.now()))) {
       return { useNonce: "The proof's nonce is not current (nonces last about 5 minutes): use the one from this answer's DPoP-Nonce header (RFC 9449 §8)." };
     }
   }
@@ -159,21 +160,37 @@ export async function verifyDpopProof(context: SmartContext, proof: string, expe
 
 /** Server-issued DPoP nonces: unguessable, changing every window, the current and the previous one accepted. */
 export interface DpopNonces {
-  current(nowMs: number): string;
-  isCurrent(nonce: string, nowMs: number): boolean;
+  current(nowMs: number): Promise<string>;
+  isCurrent(nonce: string, nowMs: number): Promise<boolean>;
 }
 
 const nonceWindowMs = 5 * 60_000;
+/** How long the nonce secret is kept: as long as the shared signing key. */
+const nonceSecretLifetimeMs = 365 * 24 * 60 * 60_000;
 
-/** Nonces that are an HMAC of the 5-minute window under a random per-instance secret, so nothing has to be stored. */
-export function createDpopNonces(): DpopNonces {
-  const secret = crypto.getRandomValues(new Uint8Array(32));
-  const nonceOf = (window: number) => createHmac('sha256', secret).update(`dpop-nonce:${window}`).digest('base64url');
+/**
+ * Nonces that are an HMAC of the 5-minute window under a random secret, so that no nonce has to be stored. The secret
+ * is made once in the sandbox's state (the first instance to need it stores it, `setIfAbsent`) and read from there
+ * each time, so a nonce one instance hands out is current on every other, and after a restart.
+ */
+export function createDpopNonces(state: SandboxState): DpopNonces {
+  const key = 'dpop-nonce-secret';
+  const secret = async (): Promise<Buffer> => {
+    let stored = await state.get<string>(key);
+    if (stored === undefined) {
+      await state.setIfAbsent(key, Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'), nonceSecretLifetimeMs);
+      stored = await state.get<string>(key);
+    }
+    if (stored === undefined) throw new Error('The DPoP nonce secret could not be kept in the sandbox state.');
+    return Buffer.from(stored, 'base64url');
+  };
+  const nonceOf = (secretKey: Buffer, window: number) => createHmac('sha256', secretKey).update(`dpop-nonce:${window}`).digest('base64url');
   return {
-    current: (nowMs) => nonceOf(Math.floor(nowMs / nonceWindowMs)),
-    isCurrent(nonce, nowMs) {
+    current: async (nowMs) => nonceOf(await secret(), Math.floor(nowMs / nonceWindowMs)),
+    async isCurrent(nonce, nowMs) {
+      const secretKey = await secret();
       const window = Math.floor(nowMs / nonceWindowMs);
-      return nonce === nonceOf(window) || nonce === nonceOf(window - 1);
+      return nonce === nonceOf(secretKey, window) || nonce === nonceOf(secretKey, window - 1);
     },
   };
 }
@@ -199,7 +216,7 @@ export async function checkEndpointProof(context: SmartContext, request: Request
   if (header.proof === undefined) return {};
   const failures = readSimulatedFailures(request);
   const nonceRequired = failures.has('dpop_nonce_required');
-  const nonce = nonceRequired ? context.dpopNonces.current(context.now()) : undefined;
+  const nonce = nonceRequired ? await context.dpopNonces.current(context.now()) : undefined;
   const nonceHeader: Record<string, string> = nonce ? { 'DPoP-Nonce': nonce } : {};
   const verified = await verifyDpopProof(context, header.proof, { method: 'POST', url: endpointUrl, nonceRequired });
   if ('problem' in verified) return { response: oauthError('invalid_dpop_proof', verified.problem, 400, nonceHeader) };

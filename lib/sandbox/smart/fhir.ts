@@ -4,7 +4,6 @@ import type { ServerUrls, SmartContext } from './context';
 import { dpopSigningAlgs, readProofHeader, shortThumbprint, verifyDpopProof } from './dpop';
 import { fhirJson, methodNotAllowed, operationOutcome } from './responses';
 import { permits } from './scopes';
-import { isAccessTokenRevoked } from './store';
 import { findPatient, observationsOf, patientResource, syntheticPatients, type SyntheticPatient } from './synthetic-data';
 import { verifyAccessToken, type VerifiedAccessToken } from './tokens';
 
@@ -73,7 +72,7 @@ async function authenticate(context: SmartContext, request: Request): Promise<Au
   const verified = await verifyAccessToken(context, value);
   const refuse = (description: string) => ({ response: scheme === 'dpop' ? dpopUnauthorized('invalid_token', description) : invalidToken(description) });
   if ('problem' in verified) return refuse(verified.problem);
-  if (isAccessTokenRevoked(context.store, verified.token.jti)) {
+  if (await context.store.isAccessTokenRevoked(verified.token.jti)) {
     return refuse('The access token was revoked: its grant was revoked after a used refresh token or code was presented again.');
   }
   const jkt = verified.token.jkt;
@@ -87,7 +86,7 @@ async function authenticate(context: SmartContext, request: Request): Promise<Au
 
 /** RFC 9449 §7.1: the proof of a DPoP-scheme request, its `ath`, and its key against the token's `cnf.jkt`. */
 async function checkResourceProof(context: SmartContext, request: Request, accessToken: string, jkt: string, token: VerifiedAccessToken): Promise<Authentication> {
-  const nonce = readSimulatedFailures(request).has('dpop_nonce_required') ? context.dpopNonces.current(context.now()) : undefined;
+  const nonce = readSimulatedFailures(request).has('dpop_nonce_required') ? await context.dpopNonces.current(context.now()) : undefined;
   const header = readProofHeader(request);
   if ('problem' in header) return { response: dpopUnauthorized('invalid_dpop_proof', header.problem, nonce) };
   if (header.proof === undefined) {

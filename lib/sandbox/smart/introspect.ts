@@ -2,7 +2,6 @@ import 'server-only';
 import { authenticateClient } from './client-auth';
 import { serverUrls, type SmartContext } from './context';
 import { json, methodNotAllowed, oauthError } from './responses';
-import { isAccessTokenRevoked } from './store';
 import { readTokenForm } from './token';
 import { verifyAccessToken } from './tokens';
 
@@ -24,7 +23,7 @@ export async function handleIntrospect(context: SmartContext, request: Request):
   const clientId = auth.client.clientId;
 
   const access = await verifyAccessToken(context, token);
-  if ('token' in access && access.token.clientId === clientId && !isAccessTokenRevoked(context.store, access.token.jti)) {
+  if ('token' in access && access.token.clientId === clientId && !(await context.store.isAccessTokenRevoked(access.token.jti))) {
     const t = access.token;
     return json({
       active: true,
@@ -41,8 +40,13 @@ export async function handleIntrospect(context: SmartContext, request: Request):
       ...(t.jkt ? { cnf: { jkt: t.jkt } } : {}),
     });
   }
-  const refresh = context.store.refreshTokens.get(token);
-  if (refresh && !refresh.used && refresh.clientId === clientId && !context.store.revokedFamilies.has(refresh.family)) {
+  const refresh = await context.store.getRefreshToken(token);
+  if (
+    refresh &&
+    refresh.clientId === clientId &&
+    !(await context.store.refreshTokenUsed(token)) &&
+    !(await context.store.isFamilyRevoked(refresh.family))
+  ) {
     return json({ active: true, scope: refresh.scopes.join(' '), client_id: refresh.clientId, sub: refresh.username, token_type: 'refresh_token' });
   }
   return json({ active: false });

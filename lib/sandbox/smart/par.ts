@@ -5,7 +5,7 @@ import { authenticateClient } from './client-auth';
 import { randomId, serverUrls, type SmartContext } from './context';
 import { checkEndpointProof, shortThumbprint } from './dpop';
 import { json, methodNotAllowed, oauthError } from './responses';
-import { pruneStore, type PushedAuthorizationRequest } from './store';
+import type { PushedAuthorizationRequest } from './store';
 import { readTokenForm } from './token';
 
 /**
@@ -19,15 +19,12 @@ import { readTokenForm } from './token';
 /** RFC 9126 §2.2: a short lifetime; the browser goes straight to the authorize endpoint. */
 export const pushedRequestLifetimeSeconds = 60;
 const requestUriPrefix = 'urn:ietf:params:oauth:request_uri:';
-/** Pushed requests kept at most (public clients can push without a secret); the oldest is forgotten first. */
-const maxPushedRequests = 10_000;
 
 /** Answers a push: 201 with `request_uri` and `expires_in`, or the JSON error the authorize endpoint would redirect with. */
 export async function handlePushedAuthorization(context: SmartContext, request: Request): Promise<Response> {
   if (request.method !== 'POST') return methodNotAllowed(['POST']);
   const form = await readTokenForm(request, 'The pushed authorization request endpoint');
   if (form instanceof Response) return form;
-  pruneStore(context.store, context.now());
   const urls = serverUrls(context, request);
   const auth = await authenticateClient(context, request, form, urls);
   if ('response' in auth) return auth.response;
@@ -46,7 +43,7 @@ export async function handlePushedAuthorization(context: SmartContext, request: 
 
   const params = new URLSearchParams(form);
   params.set('client_id', client.clientId);
-  const checked = checkAuthorizationRequest(context, params, urls, { pushed: true });
+  const checked = await checkAuthorizationRequest(context, params, urls, { pushed: true });
   // RFC 9126 §2.3: the authorize endpoint's errors, as a JSON 400 instead of a redirect.
   if ('refusal' in checked) return oauthError(checked.refusal.error, checked.refusal.description);
 
@@ -70,14 +67,10 @@ export async function handlePushedAuthorization(context: SmartContext, request: 
     ...(dpopJkt ? { dpopJkt } : {}),
     lifetimeSeconds: pushedRequestLifetimeSeconds,
     expiresAt: simulatedExpiry ? now : now + pushedRequestLifetimeSeconds * 1000,
-    used: false,
     simulatedExpiry,
   };
-  context.store.pushed.set(record.requestUri, record);
-  // A Map iterates in insertion order: the first key is the oldest push.
-  for (const uri of context.store.pushed.keys()) {
-    if (context.store.pushed.size <= maxPushedRequests) break;
-    context.store.pushed.delete(uri);
-  }
+  // Public clients can push without a secret: a pushed request is forgotten 10 minutes after it expires (the state's
+  // lifetime), which bounds how many can pile up.
+  await context.store.putPushed(record);
   return json({ request_uri: record.requestUri, expires_in: pushedRequestLifetimeSeconds }, 201, proof.nonce ? { 'DPoP-Nonce': proof.nonce } : {});
 }

@@ -8,8 +8,8 @@ import { json, methodNotAllowed, oauthError } from './responses';
 import { parseResourceScope, scopeProblem, splitScope } from './scopes';
 
 /**
- * `POST /auth/register`: OAuth 2.0 Dynamic Client Registration (RFC 7591) for SMART clients. Registrations live
- * in memory for the life of the process.
+ * `POST /auth/register`: OAuth 2.0 Dynamic Client Registration (RFC 7591) for SMART clients. Registrations are kept
+ * in the sandbox's state (./clients), so every console instance knows them.
  * @see https://www.rfc-editor.org/rfc/rfc7591#section-3
  * @see https://hl7.org/fhir/smart-app-launch/client-confidential-asymmetric.html#registering-a-client-communicating-public-keys
  */
@@ -174,6 +174,6 @@ export async function handleRegister(context: SmartContext, request: Request): P
   if (!parsed.success) return invalidMetadata(describeIssue(parsed.error));
   const client = buildClient(parsed.data, serverUrls(context, request).origin, context.now(), context.consoleHost);
   if (client instanceof Response) return client;
-  context.clients.add(client);
+  await context.clients.add(client);
   return json(registrationResponse(client), 201);
 }

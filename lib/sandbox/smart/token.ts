@@ -7,7 +7,7 @@ import { randomId, serverUrls, type ServerUrls, type SmartContext } from './cont
 import { checkEndpointProof, shortThumbprint } from './dpop';
 import { json, methodNotAllowed, oauthError } from './responses';
 import { parseResourceScope, scopeProblem, splitScope } from './scopes';
-import { pruneStore, revokeFamily, type Grant } from './store';
+import type { Grant } from './store';
 import { mintAccessToken, mintIdToken } from './tokens';
 
 /**
@@ -115,12 +115,12 @@ async function issueUserTokens(context: SmartContext, urls: ServerUrls, grant: G
     ...(hasPatientScopes || scopes.includes('launch/patient') ? { patientId: grant.patientId } : {}),
     ...(jkt ? { jkt } : {}),
   });
-  context.store.accessTokenFamilies.set(jti, { family, expiresAt: now + userTokenLifetimeSeconds * 1000 });
+  await context.store.recordAccessToken(jti, family, now + userTokenLifetimeSeconds * 1000, userTokenLifetimeSeconds * 1000);
   let refreshToken: string | undefined;
   if (scopes.includes('offline_access') || scopes.includes('online_access')) {
     refreshToken = randomId();
     const { clientId, patientId, username, nonce } = grant;
-    context.store.refreshTokens.set(refreshToken, { clientId, scopes, patientId, username, nonce, token: refreshToken, family, used: false, ...(jkt ? { jkt } : {}) });
+    await context.store.putRefreshToken({ clientId, scopes, patientId, username, ...(nonce ? { nonce } : {}), token: refreshToken, family, ...(jkt ? { jkt } : {}) });
   }
   const fhirUser = `${urls.fhirBase}/Patient/${grant.patientId}`;
   const idToken = scopes.includes('openid')
@@ -157,15 +157,15 @@ async function exchangeCode(context: SmartContext, request: Request, form: URLSe
   const redirectUri = form.get('redirect_uri');
   if (!redirectUri) return oauthError('invalid_request', 'redirect_uri is missing; it must be the one sent to the authorize endpoint (RFC 6749 §4.1.3).');
 
-  const record = context.store.codes.get(code);
-  if (!record) return oauthError('invalid_grant', 'The authorization code is unknown or has expired (codes live 60 s).');
+  const record = await context.store.getCode(code);
+  // An expired code is as unknown as one never issued (it is kept a while longer only to recognise a replay).
+  if (!record || record.expiresAt <= context.now()) return oauthError('invalid_grant', 'The authorization code is unknown or has expired (codes live 60 s).');
   if (record.clientId !== client.clientId) return oauthError('invalid_grant', `The authorization code was issued to another client, not "${client.clientId}".`);
-  if (record.used) {
+  if (await context.store.codeUsed(code)) {
     // RFC 6749 §4.1.2: a code used twice should revoke every token already issued from it.
-    revokeFamily(context.store, record.code);
+    await context.store.revokeFamily(record.code);
     return oauthError('invalid_grant', 'The authorization code was already used. Codes are single use; the tokens issued from it are now revoked (RFC 6749 §4.1.2).');
   }
-  if (record.expiresAt <= context.now()) return oauthError('invalid_grant', 'The authorization code has expired (codes live 60 s).');
   if (redirectUri !== record.redirectUri) {
     return oauthError('invalid_grant', `redirect_uri "${redirectUri}" is not the one the code was issued for ("${record.redirectUri}").`);
   }
@@ -175,9 +175,8 @@ async function exchangeCode(context: SmartContext, request: Request, form: URLSe
   // RFC 9449 §10: the authorize request's dpop_jkt names the only key that may redeem the code.
   const wrongKey = boundKeyProblem(record.dpopJkt, proof, 'The authorization code (dpop_jkt of the authorization request)');
   if (wrongKey) return wrongKey;
-  // Marked before anything awaits again, so two parallel exchanges of one code cannot both succeed.
-  if (record.used) return oauthError('invalid_grant', 'The authorization code was already used.');
-  record.used = true;
+  // Claimed in one step across instances, so two parallel exchanges of one code cannot both succeed.
+  if (!(await context.store.claimCode(code))) return oauthError('invalid_grant', 'The authorization code was already used.');
   return issueUserTokens(context, urls, record, record.code, proof.jkt);
 }
 
@@ -195,16 +194,18 @@ async function refresh(context: SmartContext, request: Request, form: URLSearchP
   if (unproven) return unproven;
   const token = form.get('refresh_token');
   if (!token) return oauthError('invalid_request', 'The refresh_token parameter is missing.');
-  const record = context.store.refreshTokens.get(token);
-  if (!record) return oauthError('invalid_grant', 'The refresh token is unknown or has been revoked.');
+  const record = await context.store.getRefreshToken(token);
+  // A token written by a refresh that raced its family's revocation is revoked all the same.
+  if (!record || (await context.store.isFamilyRevoked(record.family))) return oauthError('invalid_grant', 'The refresh token is unknown or has been revoked.');
   if (record.clientId !== client.clientId) return oauthError('invalid_grant', `The refresh token was issued to another client, not "${client.clientId}".`);
-  if (record.used) {
-    revokeFamily(context.store, record.family);
+  const reused = async () => {
+    await context.store.revokeFamily(record.family);
     return oauthError(
       'invalid_grant',
       'The refresh token was already used. Refresh tokens rotate: reuse means it may have leaked, so every token of this grant is now revoked (RFC 9700 §2.2.2). Sign in again.',
     );
-  }
+  };
+  if (await context.store.refreshTokenUsed(token)) return reused();
   // RFC 9449 §5: a refresh token issued with a proof is redeemed only with a proof from the same key.
   const wrongKey = boundKeyProblem(record.jkt, proof, 'The refresh token');
   if (wrongKey) return wrongKey;
@@ -216,7 +217,8 @@ async function refresh(context: SmartContext, request: Request, form: URLSearchP
     if (wider.length > 0) return oauthError('invalid_scope', `A refresh cannot widen the grant: ${wider.join(' ')} was not granted.`);
     if (requested.length > 0) scopes = requested;
   }
-  record.used = true;
+  // Claimed in one step across instances: of two refreshes racing with one token, the second is a reuse.
+  if (!(await context.store.claimRefreshToken(token))) return reused();
   return issueUserTokens(context, urls, { ...record, scopes }, record.family, proof.jkt ?? record.jkt);
 }
 
@@ -225,7 +227,6 @@ export async function handleToken(context: SmartContext, request: Request): Prom
   if (request.method !== 'POST') return methodNotAllowed(['POST']);
   const form = await readTokenForm(request);
   if (form instanceof Response) return form;
-  pruneStore(context.store, context.now());
   const urls = serverUrls(context, request);
   const proof = await checkEndpointProof(context, request, urls.token, true);
   if ('response' in proof) return proof.response;
