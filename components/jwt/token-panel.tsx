@@ -58,6 +58,8 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
   const countdown = now > 0 ? getCountdown(expiresAt, now, issuedAt) : null;
   const expiresIn = describeRawValue(token.expiresInRaw);
   const opaque = !token.jwt;
+  // The scheme the console sends the token with: DPoP with a proof for a DPoP-bound token (RFC 9449 §7.1), else Bearer.
+  const sentScheme = token.dpop ? 'DPoP' : 'Bearer';
   const showScopes = token.scope !== undefined || (requestedScopes !== null && requestedScopes.length > 0);
 
   return (
@@ -93,8 +95,8 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
                     value: (
                       <>
                         {JSON.stringify(token.tokenType)}
-                        {token.tokenType !== 'Bearer' && (
-                          <span className="font-sans text-zinc-600"> · sent as “Bearer”</span>
+                        {token.tokenType !== sentScheme && (
+                          <span className="font-sans text-zinc-600"> · sent as “{sentScheme}”</span>
                         )}
                       </>
                     ),

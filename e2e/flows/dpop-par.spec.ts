@@ -44,6 +44,9 @@ test('the DPoP + PAR app: the request pushed, the browser carries only request_u
   await expect(panel).toBeVisible();
   const binding = panel.getByTestId('dpop-binding');
   await expect(binding).toBeVisible();
+  // The token_type row says how the token goes out: as it came, DPoP (no "sent as Bearer" for a bound token).
+  await expect(panel).toContainText('"DPoP"');
+  await expect(panel).not.toContainText('sent as');
   await expect(binding.locator('[data-match]')).toHaveAttribute('data-match', 'true');
   await expect(binding.getByTestId('dpop-proof-header')).toContainText('dpop+jwt');
   await expect(binding.getByTestId('dpop-proof-claims')).toContainText('/sandbox/smart/auth/token');

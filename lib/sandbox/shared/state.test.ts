@@ -177,3 +177,13 @@ describe('a shared signing key while Redis is away', () => {
     await expect(getKey()).resolves.toMatchObject({ kid: expect.any(String) });
   });
 });
+
+describe('memory state capacity', () => {
+  it('drops the oldest entry of a full table, and leaves other tables alone', async () => {
+    const state = createMemoryState(3);
+    await state.set('smart:clients:keep', 'registration', 60_000);
+    for (let i = 0; i < 5; i++) await state.set(`smart:dpop-jti:${i}`, i, 60_000);
+    expect(await state.get('smart:clients:keep')).toBe('registration');
+    expect(await Promise.all([0, 1, 2, 3, 4].map((i) => state.get(`smart:dpop-jti:${i}`)))).toEqual([undefined, undefined, 2, 3, 4]);
+  });
+});

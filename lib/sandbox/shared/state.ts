@@ -65,17 +65,35 @@ interface MemoryEntry {
   expiresAtMs: number;
 }
 
-/** Entries one in-memory store keeps at most before it drops the oldest (a sandbox must not grow without bound). */
+/** Entries one table of an in-memory store keeps at most before it drops its oldest (no unbounded growth). */
 export const memoryStateCapacity = 50_000;
 
 /**
+ * A key's table (its sandbox and table name: the first two `:` segments, or the first of a shorter key) and the rest.
+ * On Redis the table stays readable and the rest is hashed; in memory each table has its own capacity.
+ */
+function splitKey(key: string): { table: string; rest: string } {
+  const parts = key.split(':');
+  const readable = parts.length > 2 ? 2 : parts.length - 1;
+  return { table: parts.slice(0, readable).map((p) => `${p}:`).join(''), rest: parts.slice(readable).join(':') };
+}
+
+/**
  * The in-memory store of one process. Expiry is by the real clock (`Date.now`), as Redis's is.
- * @param capacity entries kept at most; the oldest written goes first
+ * @param capacity entries kept at most per table (so a flood of one kind, say DPoP proofs, never pushes out
+ *   another, say registrations); the oldest written goes first
  */
 export function createMemoryState(capacity = memoryStateCapacity): SandboxState {
-  const entries = new Map<string, MemoryEntry>();
+  const tables = new Map<string, Map<string, MemoryEntry>>();
   const sets = new Map<string, { members: Set<string>; expiresAtMs: number }>();
+  const tableFor = (key: string) => {
+    const { table } = splitKey(key);
+    let entries = tables.get(table);
+    if (!entries) tables.set(table, (entries = new Map()));
+    return entries;
+  };
   const live = (key: string): MemoryEntry | undefined => {
+    const entries = tableFor(key);
     const entry = entries.get(key);
     if (entry && entry.expiresAtMs <= Date.now()) {
       entries.delete(key);
@@ -83,7 +101,9 @@ export function createMemoryState(capacity = memoryStateCapacity): SandboxState 
     }
     return entry;
   };
+  const remove = (key: string) => tableFor(key).delete(key);
   const write = (key: string, value: unknown, ttlMs: number) => {
+    const entries = tableFor(key);
     entries.delete(key);
     entries.set(key, { json: JSON.stringify(value), expiresAtMs: Date.now() + ttlMs });
     while (entries.size > capacity) {
@@ -111,12 +131,12 @@ export function createMemoryState(capacity = memoryStateCapacity): SandboxState 
     },
     take: async (key) => {
       const entry = live(key);
-      entries.delete(key);
+      remove(key);
       return read(entry);
     },
     delete: async (...keys) => {
       for (const key of keys) {
-        entries.delete(key);
+        remove(key);
         sets.delete(key);
       }
     },
@@ -181,13 +201,10 @@ export function createRedisState(url: string, secret: string, options: RedisStat
   const sealKey = Buffer.from(hkdfSync('sha256', secret, 'health-oauth-console sandbox', 'sandbox state v1', 32));
   const nameKey = Buffer.from(hkdfSync('sha256', secret, 'health-oauth-console sandbox', 'sandbox key names v1', 32));
 
-  // The sandbox and table (the first two `:` segments) stay readable; the rest (a code, a token, a client id, which
-  // may itself hold a `:`) is hashed. A key of one or two segments keeps only its first readable.
+  // The table stays readable; the rest (a code, a token, a client id, which may itself hold a `:`) is hashed.
   const redisKey = (key: string): string => {
-    const parts = key.split(':');
-    const readable = parts.length > 2 ? 2 : parts.length - 1;
-    const name = createHmac('sha256', nameKey).update(parts.slice(readable).join(':')).digest('base64url');
-    return `${parts.slice(0, readable).map((p) => `${p}:`).join('')}${name}`;
+    const { table, rest } = splitKey(key);
+    return `${table}${createHmac('sha256', nameKey).update(rest).digest('base64url')}`;
   };
   const seal = (key: string, value: unknown): string => {
     const iv = randomBytes(12);
