@@ -5,6 +5,7 @@ import type { ExchangeDto, SessionDto, TokenResponseDto } from '../../lib/contra
 import { startRedisServer, type RedisServer } from '../../test/redis-server';
 import { setSimulatedFailure, signInAtHealthSherpa } from '../support/console';
 import { startConsole, type ConsoleProcess } from '../support/console-process';
+import { bcda as bcdaProvider } from '../../lib/providers/bcda';
 
 // Issue #7, "Vault on Redis": two console processes share one real redis-server. Both instances call the built-in
 // sandboxes of B (CONSOLE_INTERNAL_ORIGIN), so B plays the provider and A can be killed without touching it.
@@ -114,6 +115,15 @@ test('two consoles share sessions through Redis; restarting one loses nothing; R
         expect(((await response.json()) as { error: { code: string } }).error.code).toBe('vault_unavailable');
         expect(elapsed, `${origin} answered in ${elapsed} ms`).toBeLessThan(6_000);
       }
+
+      // The built-in sandboxes keep their state in the same Redis (issue #20): they say so with a 503 too.
+      const bcda = bcdaProvider.presets.find((p) => p.id === 'extra-small')!;
+      const sandbox = await page.request.post(`${consoleB.origin}/sandbox/bcda/auth/token`, {
+        headers: { Authorization: `Basic ${Buffer.from(`${bcda.clientId}:${bcda.clientSecret}`).toString('base64')}`, Accept: 'application/json' },
+      });
+      expect(sandbox.status()).toBe(503);
+      expect(sandbox.headers()['retry-after']).toBe('2');
+      expect(((await sandbox.json()) as { error: { code: string } }).error.code).toBe('sandbox_state_unavailable');
     } finally {
       redis.resume();
     }
@@ -132,6 +142,11 @@ test('two consoles share sessions through Redis; restarting one loses nothing; R
       expect(session.tokens.map((t) => t.fingerprint)).toEqual([token.fingerprint]);
       expect(session.exchanges).toHaveLength(token.exchanges.length + 3);
     }
+    const bcda = bcdaProvider.presets.find((p) => p.id === 'extra-small')!;
+    const sandbox = await page.request.post(`${consoleB.origin}/sandbox/bcda/auth/token`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${bcda.clientId}:${bcda.clientSecret}`).toString('base64')}`, Accept: 'application/json' },
+    });
+    expect(sandbox.status()).toBe(200);
   });
 });
 
