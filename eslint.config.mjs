@@ -46,7 +46,7 @@ export const fenceZones = [
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: ['.next/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'] },
+  { ignores: ['.next/**', '.next-profile/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'] },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.mjs'],
     ignores: tests,

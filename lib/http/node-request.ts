@@ -1,7 +1,7 @@
 import 'server-only';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { assertPublicLiteral, publicOnlyLookup } from './address-policy';
 import { internalCallerHeaders } from './internal-caller';
@@ -58,14 +58,5 @@ export function headerPairs(res: IncomingMessage): [string, string][] {
   return pairs;
 }
 
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-
-/** An error answer as a fetch Response, so it is read, capped and recorded exactly as `sendOutbound` does. */
-export function toFetchResponse(res: IncomingMessage): Response {
-  const status = res.statusCode ?? 502;
-  const body = NULL_BODY_STATUSES.has(status) ? null : (Readable.toWeb(decode(res)) as ReadableStream<Uint8Array>);
-  if (!body) res.resume();
-  // Recorded as sent; the body is already decoded, and a constructed Response does not decode again.
-  const headers = new Headers(headerPairs(res));
-  return new Response(body, { status: status < 200 || status > 599 ? 502 : status, statusText: res.statusMessage, headers });
-}
+/** Statuses whose answer has no body (RFC 9110 §6.4.1). */
+export const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);

@@ -7,13 +7,13 @@ import {
   describeRequest,
   formatWait,
   assertAllowedTarget,
-  readResponse,
+  readNodeResponse,
   type ExchangeContext,
   type OutboundFailureCode,
   type OutboundRequest,
   type OutboundResponse,
 } from './outbound';
-import { decode, headerPairs, send, toFetchResponse } from './node-request';
+import { decode, headerPairs, send } from './node-request';
 import { redactHeaders } from './redact';
 import { StreamRedactor } from './stream-redact';
 
@@ -73,7 +73,7 @@ export async function openOutboundStream(
     if (res.statusCode === undefined || res.statusCode < 200 || res.statusCode > 299) {
       request.signal?.removeEventListener('abort', abortFromCaller);
       // An error answer is small and read whole, still under the headers timeout.
-      return { ok: true, kind: 'response', ...(await readResponse(toFetchResponse(res), { kind: 'text' }, context, exchangeBase, started)) };
+      return { ok: true, kind: 'response', ...(await readNodeResponse(res, { kind: 'text' }, context, exchangeBase, started)) };
     }
   } catch (error) {
     request.signal?.removeEventListener('abort', abortFromCaller);

@@ -1,9 +1,9 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { ExchangeDto } from '@/lib/contract/schemas';
-import { internalCallerHeaders } from './internal-caller';
+import type { IncomingMessage } from 'node:http';
 import { redactHeaders, redactText, redactUrl } from './redact';
-import { send, toFetchResponse } from './node-request';
+import { decode, headerPairs, NULL_BODY_STATUSES, send } from './node-request';
 import { OutboundPolicyError } from './outbound-policy-error';
 
 /**
@@ -86,21 +86,13 @@ export async function sendOutbound(
   const exchangeBase = describeRequest(request, context);
   const signal = AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   try {
-    // A server a user added goes over node:http(s), whose lookup checks each address as it connects; fetch cannot.
-    const res = request.publicAddressesOnly
-      ? toFetchResponse(await send(request, signal))
-      : await fetch(request.url, {
-          method: request.method,
-          headers: [...request.headers, ...internalCallerHeaders(request.url)],
-          body: request.body,
-          redirect: 'manual',
-          signal,
-          cache: 'no-store',
-        });
+    // node:http(s), not fetch: a user-added server's addresses are checked as the socket connects (which fetch cannot
+    // do), and a token exchange or FHIR call costs about 1.5 ms less CPU without fetch's web streams (issue #20).
+    const res = await send(request, signal);
     try {
-      return { ok: true, ...(await readResponse(res, read, context, exchangeBase, started)) };
+      return { ok: true, ...(await readNodeResponse(res, read, context, exchangeBase, started)) };
     } catch (error) {
-      throw new BodyReadError(res.status, error);
+      throw new BodyReadError(res.statusCode ?? 502, error);
     }
   } catch (error) {
     if (error instanceof OutboundPolicyError) throw error;
@@ -119,28 +111,42 @@ export async function sendOutbound(
   }
 }
 
-export async function readResponse(
-  res: Response,
+/** Reads a node:http answer (decoded, capped as `read` says) and records it; see `recordResponse`. */
+export async function readNodeResponse(
+  res: IncomingMessage,
   read: BodyReadMode,
   context: ExchangeContext,
   exchangeBase: ReturnType<typeof describeRequest>,
   started: number,
 ): Promise<{ response: OutboundResponse; exchange: ExchangeDto }> {
-  const body = await readBody(res, read);
+  const raw = res.statusCode ?? 502;
+  const status = raw < 200 || raw > 599 ? 502 : raw;
+  let body: ReadBody;
+  if (NULL_BODY_STATUSES.has(raw)) {
+    res.resume();
+    body = { text: '', bytesRead: 0, truncated: false };
+  } else {
+    body = await readNodeBody(res, read);
+  }
+  const head = { status, statusText: res.statusMessage ?? '', headers: headerPairs(res), contentType: res.headers['content-type'] ?? null };
+  return recordResponse(head, body, context, exchangeBase, started);
+}
+
+/** The answer as the caller gets it, and the exchange as the timeline records it (redacted, its body cut short). */
+function recordResponse(
+  head: Pick<OutboundResponse, 'status' | 'statusText' | 'headers' | 'contentType'>,
+  body: ReadBody,
+  context: ExchangeContext,
+  exchangeBase: ReturnType<typeof describeRequest>,
+  started: number,
+): { response: OutboundResponse; exchange: ExchangeDto } {
   const durationMs = Math.round(performance.now() - started);
-  const headers = [...res.headers.entries()];
-  const response: OutboundResponse = {
-    status: res.status,
-    statusText: res.statusText,
-    headers,
-    contentType: res.headers.get('content-type'),
-    ...body,
-    durationMs,
-  };
+  const { status, headers } = head;
+  const response: OutboundResponse = { ...head, ...body, durationMs };
   const recorded = body.text.slice(0, RECORDED_BODY_BYTES);
   const exchange: ExchangeDto = {
     ...exchangeBase,
-    status: res.status,
+    status,
     durationMs,
     response: {
       headers: redactHeaders(headers, context.secrets),
@@ -168,35 +174,43 @@ export function describeRequest(request: OutboundRequest, context: ExchangeConte
   };
 }
 
-async function readBody(
-  res: Response,
-  mode: BodyReadMode,
-): Promise<{ text: string; bytesRead: number; truncated: boolean }> {
-  if (!res.body) return { text: '', bytesRead: 0, truncated: false };
-  const reader = res.body.getReader();
+interface ReadBody {
+  text: string;
+  bytesRead: number;
+  truncated: boolean;
+}
+
+/** `readBody` for a node:http answer: its decoded chunks, without a web stream in between. */
+async function readNodeBody(res: IncomingMessage, mode: BodyReadMode): Promise<ReadBody> {
+  const source = decode(res);
   const decoder = new TextDecoder();
   const maxBytes = mode.kind === 'text' ? (mode.maxBytes ?? DEFAULT_MAX_BYTES) : DEFAULT_MAX_BYTES;
   let text = '';
   let bytesRead = 0;
   let newlines = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return { text: text + decoder.decode(), bytesRead, truncated: false };
+  const stop = () => {
+    source.destroy();
+    res.destroy();
+  };
+  for await (const value of source as AsyncIterable<Buffer>) {
     bytesRead += value.byteLength;
     const chunk = decoder.decode(value, { stream: true });
     text += chunk;
     if (mode.kind === 'ndjson-preview') {
       newlines += countNewlines(chunk);
       if (newlines >= mode.lines) {
-        await reader.cancel();
+        stop();
         return { text, bytesRead, truncated: true };
       }
     }
     if (bytesRead >= maxBytes) {
-      await reader.cancel();
+      stop();
       return { text, bytesRead, truncated: true };
     }
   }
+  // A connection that closed before the body's end (no error from the parser on every Node version) is a broken body.
+  if (!res.complete) throw new Error('connection closed before the body was complete');
+  return { text: text + decoder.decode(), bytesRead, truncated: false };
 }
 
 export function formatWait(ms: number): string {

@@ -1,4 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sendFhirRequest } from '@/lib/fhir/proxy';
 import { bcda } from '@/lib/providers/bcda';
 import { resolveEnvironment } from '@/lib/providers/resolve';
@@ -24,41 +26,41 @@ describe('simulationHeaders', () => {
 });
 
 describe('sendFhirRequest with simulated failures', () => {
-  afterEach(() => vi.unstubAllGlobals());
+  // A local server in place of the built-in sandbox and of the real BCDA host: it records the headers it was sent.
+  const sent: IncomingHttpHeaders[] = [];
+  let origin = '';
+  let server: Server;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      sent.push(req.headers);
+      res.writeHead(200, { 'Content-Type': 'application/fhir+json' }).end('{"resourceType":"CapabilityStatement"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterEach(() => void sent.splice(0));
 
-  function captureFetch() {
-    const sent: Headers[] = [];
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (_url: URL, init: RequestInit) => {
-        sent.push(new Headers(init.headers));
-        return new Response('{"resourceType":"CapabilityStatement"}', { headers: { 'Content-Type': 'application/fhir+json' } });
-      }),
-    );
-    return sent;
-  }
   const request = { method: 'GET' as const, path: '/api/v2/metadata', headers: {}, previewLines: 5 };
 
   it('adds X-Console-Simulate towards the built-in sandbox, and it shows in the recorded exchange', async () => {
-    const sent = captureFetch();
     const recorded: unknown[] = [];
-    await sendFhirRequest(resolveEnvironment(bcda, builtin, 'http://127.0.0.1:3999'), null, request, async (e) => void recorded.push(e), {
+    await sendFhirRequest(resolveEnvironment(bcda, builtin, origin), null, request, async (e) => void recorded.push(e), {
       simulations: ['expired_token'],
     });
-    expect(sent[0]?.get('x-console-simulate')).toBe('expired_token');
+    expect(sent[0]?.['x-console-simulate']).toBe('expired_token');
     expect(JSON.stringify(recorded)).toContain('X-Console-Simulate');
   });
 
   it('never sends it to another environment', async () => {
-    const sent = captureFetch();
-    await sendFhirRequest(resolveEnvironment(bcda, real), null, request, async () => {}, { simulations: ['expired_token', 'invalid_client'] });
+    await sendFhirRequest(resolveEnvironment(bcda, { ...real, origin }), null, request, async () => {}, { simulations: ['expired_token', 'invalid_client'] });
     expect(sent).toHaveLength(1);
-    expect(sent[0]?.has('x-console-simulate')).toBe(false);
+    expect(sent[0]).not.toHaveProperty('x-console-simulate');
   });
 
   it('sends nothing extra when no failure is switched on', async () => {
-    const sent = captureFetch();
-    await sendFhirRequest(resolveEnvironment(bcda, builtin, 'http://127.0.0.1:3999'), null, request, async () => {});
-    expect(sent[0]?.has('x-console-simulate')).toBe(false);
+    await sendFhirRequest(resolveEnvironment(bcda, builtin, origin), null, request, async () => {});
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).not.toHaveProperty('x-console-simulate');
   });
 });

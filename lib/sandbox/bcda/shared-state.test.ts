@@ -161,7 +161,7 @@ describe('BCDA sandbox on shared state', () => {
     const dump = await redisDump(keyPrefix);
     expect(dump.length).toBeGreaterThan(0);
     const fileNames = manifest.output.map((file) => file.url.split('/').pop() ?? '');
-    for (const secret of [token, token.split('.')[2] ?? '', preset.clientSecret, preset.clientId, 'SBX', 'ExplanationOfBenefit', '"d"', ...fileNames]) {
+    for (const secret of [token, token.split('.')[2] ?? '', preset.clientSecret, preset.clientId, String(preset.facts?.acoId ?? 'SBXBD001'), 'ExplanationOfBenefit', '"d"', ...fileNames]) {
       expect(dump).not.toContain(secret);
     }
   });
