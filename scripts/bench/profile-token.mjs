@@ -76,10 +76,12 @@ if (DOWNLOAD) {
   const token = await directBcdaToken(upstream.origin, presetCredentials('bcda.ts', BCDA_LARGE_PRESET), agent);
   const file = await exportEob(upstream.origin, token, agent);
   await bffToken(user, 'bcda', { kind: 'preset', presetId: BCDA_LARGE_PRESET }, { forceNew: false });
-  await bffDownload(user, file.path);
+  // As the bench's main bulk measure: the file plain (`PROFILE_ENCODING=gzip` for the gzip measure, decoded by the BFF).
+  const encoding = process.env.PROFILE_ENCODING ?? 'identity';
+  await bffDownload(user, file.path, encoding);
   await startProfiling();
   for (let i = 0; i < SAMPLES; i++) {
-    const result = await bffDownload(user, file.path);
+    const result = await bffDownload(user, file.path, encoding);
     times.push(result.ms ?? 0);
     if (i === 0) console.log(`One download: ${(result.bytes / 1e6).toFixed(0)} MB.`);
   }
