@@ -1,53 +1,22 @@
-import Redis from 'ioredis';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '@/test/redis-server';
-import { createRedisState } from '../shared/state';
+import { describe, expect, it } from 'vitest';
+import { withSharedRedis } from '@/test/shared-redis';
 import { basicAuthorization, createTestClock } from '../shared/test-helpers';
 import { createBcdaSandbox, type BcdaSandboxOptions } from './index';
 import { bulkHeaders, getAccessToken, getPreset, send, toSandboxPath } from './test-helpers';
 
 // Instances of the console behind a round-robin balancer share one Redis: every request of a flow goes to the other one.
-let redis: RedisServer;
-const opened: Array<{ quit(): void }> = [];
 const SECRET = 's'.repeat(40);
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-}, 20_000);
-
-afterAll(async () => {
-  for (const state of opened) state.quit();
-  await redis?.stop();
-});
+const shared = withSharedRedis(SECRET);
 
 /** Instances sharing one Redis prefix (a fresh one per test), as consoles sharing `REDIS_URL` and the session secret. */
 function cluster(options: Omit<BcdaSandboxOptions, 'state'> = {}) {
   const keyPrefix = `bcda-${Math.random().toString(36).slice(2)}:`;
   const instance = () => {
-    const state = createRedisState(redis.url, SECRET, { keyPrefix });
-    opened.push(state);
+    const state = shared.state(keyPrefix);
     return createBcdaSandbox({ ...options, state });
   };
   return { a: instance(), b: instance(), instance, keyPrefix };
-}
-
-async function redisDump(keyPrefix: string): Promise<string> {
-  const raw = new Redis(redis.url);
-  try {
-    const keys = await raw.keys(`${keyPrefix}*`);
-    const values = await Promise.all(
-      keys.map(async (key) => {
-        const type = await raw.type(key);
-        if (type === 'set') return (await raw.smembers(key)).join('\n');
-        if (type === 'hash') return JSON.stringify(await raw.hgetall(key));
-        return (await raw.get(key)) ?? '';
-      }),
-    );
-    return [...keys, ...values].join('\n');
-  } finally {
-    raw.disconnect();
-  }
 }
 
 const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
@@ -158,7 +127,7 @@ describe('BCDA sandbox on shared state', () => {
     const manifest = (await (await send(a, toSandboxPath(kickoff.headers.get('content-location') ?? ''), bearer(token))).json()) as {
       output: Array<{ url: string }>;
     };
-    const dump = await redisDump(keyPrefix);
+    const dump = await shared.dump(keyPrefix);
     expect(dump.length).toBeGreaterThan(0);
     const fileNames = manifest.output.map((file) => file.url.split('/').pop() ?? '');
     for (const secret of [token, token.split('.')[2] ?? '', preset.clientSecret, preset.clientId, String(preset.facts?.acoId ?? 'SBXBD001'), 'ExplanationOfBenefit', '"d"', ...fileNames]) {

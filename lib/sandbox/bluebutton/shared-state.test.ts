@@ -1,7 +1,6 @@
 import Redis from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '@/test/redis-server';
-import { createRedisState } from '../shared/state';
+import { describe, expect, it } from 'vitest';
+import { withSharedRedis } from '@/test/shared-redis';
 import { basicAuthorization, createTestClock } from '../shared/test-helpers';
 import type { BlueButtonSandbox } from './index';
 import { pendingField } from './pages';
@@ -25,29 +24,18 @@ import {
 // before, and each instance has its own connection to the one Redis they share.
 
 const SECRET = 'b'.repeat(40);
+const shared = withSharedRedis(SECRET);
 const app = getApp('demo-demographic');
 const otherApp = getApp('demo-no-demographic');
 const clientAuth = { Authorization: basicAuthorization(app.clientId, app.clientSecret) };
 
-let redis: RedisServer;
-const opened: Array<{ quit(): void }> = [];
 /** Every code, token and session id the sandboxes handed out, to look for in Redis at the end. */
 const issued = new Set<string>();
 const keyPrefix = `bb${Math.random().toString(36).slice(2)}:`;
 
-beforeAll(async () => {
-  redis = await startRedisServer();
-}, 20_000);
-
-afterAll(async () => {
-  for (const state of opened) state.quit();
-  await redis?.stop();
-});
-
 /** One console instance on the shared Redis (a fresh connection, as a restarted process has). */
 function instance(clock: ReturnType<typeof createTestClock>): BlueButtonSandbox {
-  const state = createRedisState(redis.url, SECRET, { keyPrefix, commandTimeoutMs: 2000 });
-  opened.push(state);
+  const state = shared.state(keyPrefix, { commandTimeoutMs: 2000 });
   return createTestSandbox({ state, now: clock.now }).sandbox;
 }
 
@@ -212,7 +200,7 @@ describe('Blue Button on two instances sharing Redis', () => {
 
   it('keeps no code, token or session id in plain text in Redis', async () => {
     expect(issued.size).toBeGreaterThan(20);
-    const client = new Redis(redis.url);
+    const client = new Redis(shared.server().url);
     try {
       const keys = await client.keys(`${keyPrefix}*`);
       expect(keys.length).toBeGreaterThan(0);

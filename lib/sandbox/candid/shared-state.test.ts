@@ -1,55 +1,24 @@
-import Redis from 'ioredis';
 import { createLocalJWKSet, importSPKI, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '@/test/redis-server';
-import { createRedisState } from '../shared/state';
+import { describe, expect, it } from 'vitest';
+import { withSharedRedis } from '@/test/shared-redis';
 import { createTestClock } from '../shared/test-helpers';
 import { createCandidSandbox, type CandidSandboxOptions } from './index';
 import { getAccessToken, getPreset, getWithToken, jsonTokenRequest, send } from './test-helpers';
 import { tokenAudience } from './token';
 
 // Instances of the console behind a round-robin balancer share one Redis: every request of a flow goes to the other one.
-let redis: RedisServer;
-const opened: Array<{ quit(): void }> = [];
 const SECRET = 's'.repeat(40);
+const shared = withSharedRedis(SECRET);
 const tokenPath = '/api/auth/v2/token';
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-}, 20_000);
-
-afterAll(async () => {
-  for (const state of opened) state.quit();
-  await redis?.stop();
-});
 
 /** Instances sharing one Redis prefix (a fresh one per test), as consoles sharing `REDIS_URL` and the session secret. */
 function cluster(options: Omit<CandidSandboxOptions, 'state'> = {}) {
   const keyPrefix = `candid-${Math.random().toString(36).slice(2)}:`;
   const instance = () => {
-    const state = createRedisState(redis.url, SECRET, { keyPrefix });
-    opened.push(state);
+    const state = shared.state(keyPrefix);
     return createCandidSandbox({ ...options, state });
   };
   return { a: instance(), b: instance(), instance, keyPrefix };
-}
-
-async function redisDump(keyPrefix: string): Promise<string> {
-  const raw = new Redis(redis.url);
-  try {
-    const keys = await raw.keys(`${keyPrefix}*`);
-    const values = await Promise.all(
-      keys.map(async (key) => {
-        const type = await raw.type(key);
-        if (type === 'set') return (await raw.smembers(key)).join('\n');
-        if (type === 'hash') return JSON.stringify(await raw.hgetall(key));
-        return (await raw.get(key)) ?? '';
-      }),
-    );
-    return [...keys, ...values].join('\n');
-  } finally {
-    raw.disconnect();
-  }
 }
 
 describe('Candid sandbox on shared state', () => {
@@ -109,7 +78,7 @@ describe('Candid sandbox on shared state', () => {
     const billing = getPreset('demo-billing');
     const token = await getAccessToken(a, 'demo-billing');
     expect((await getWithToken(b, '/api/payers/v3', token)).status).toBe(200);
-    const dump = await redisDump(keyPrefix);
+    const dump = await shared.dump(keyPrefix);
     expect(dump.length).toBeGreaterThan(0);
     for (const secret of [token, token.split('.')[2] ?? '', billing.clientSecret, billing.clientId, '"d"', 'PRIVATE KEY']) {
       expect(dump).not.toContain(secret);

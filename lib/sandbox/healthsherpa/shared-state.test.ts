@@ -1,7 +1,6 @@
 import Redis from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '@/test/redis-server';
-import { createRedisState } from '../shared/state';
+import { describe, expect, it } from 'vitest';
+import { withSharedRedis } from '@/test/shared-redis';
 import { createTestClock } from '../shared/test-helpers';
 import type { Contact } from './contact';
 import type { HealthSherpaSandbox } from './index';
@@ -23,26 +22,15 @@ import {
 // before, and each instance has its own connection to the one Redis they share.
 
 const SECRET = 'h'.repeat(40);
+const shared = withSharedRedis(SECRET);
 
-let redis: RedisServer;
-const opened: Array<{ quit(): void }> = [];
 /** Every code, token and authorization id the sandboxes handed out, to look for in Redis at the end. */
 const issued = new Set<string>();
 const keyPrefix = `hs${Math.random().toString(36).slice(2)}:`;
 
-beforeAll(async () => {
-  redis = await startRedisServer();
-}, 20_000);
-
-afterAll(async () => {
-  for (const state of opened) state.quit();
-  await redis?.stop();
-});
-
 /** One console instance on the shared Redis (a fresh connection, as a restarted process has). */
 function instance(clock: ReturnType<typeof createTestClock>): HealthSherpaSandbox {
-  const state = createRedisState(redis.url, SECRET, { keyPrefix, commandTimeoutMs: 2000 });
-  opened.push(state);
+  const state = shared.state(keyPrefix, { commandTimeoutMs: 2000 });
   // Doorkeeper's error bodies tell a revoked token from an unknown one.
   return createTestSandbox({ state, now: clock.now, apiAuthErrors: 'oauth' }).sandbox;
 }
@@ -195,7 +183,7 @@ describe('HealthSherpa on two instances sharing Redis', () => {
 
   it('keeps no code, token, authorization id or contact in plain text in Redis', async () => {
     expect(issued.size).toBeGreaterThan(20);
-    const client = new Redis(redis.url);
+    const client = new Redis(shared.server().url);
     try {
       const keys = await client.keys(`${keyPrefix}*`);
       expect(keys.length).toBeGreaterThan(0);

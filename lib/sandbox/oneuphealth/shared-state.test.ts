@@ -1,16 +1,13 @@
-import Redis from 'ioredis';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '@/test/redis-server';
-import { createRedisState } from '../shared/state';
+import { describe, expect, it } from 'vitest';
+import { withSharedRedis } from '@/test/shared-redis';
 import { createTestClock } from '../shared/test-helpers';
 import { createOneUpHealthSandbox, type OneUpHealthSandbox, type OneUpHealthSandboxOptions } from './index';
 import { bearer, bulkBase, getKeycloakToken, getPreset, mountPath, redirectUri, send, testBase, toSandboxPath, type Bundle } from './test-helpers';
 
 // Instances of the console behind a round-robin balancer share one Redis: every request of a flow goes to the other one.
-let redis: RedisServer;
-const opened: Array<{ quit(): void }> = [];
 const SECRET = 's'.repeat(40);
+const shared = withSharedRedis(SECRET);
 const app = getPreset('patient-access');
 const jason = { memberId: '08-testmemid', password: 'Argonaut1986!' };
 const formHeaders = { 'Content-Type': 'application/x-www-form-urlencoded' };
@@ -24,42 +21,14 @@ interface TokenBody {
   id_token?: string;
 }
 
-beforeAll(async () => {
-  redis = await startRedisServer();
-}, 20_000);
-
-afterAll(async () => {
-  for (const state of opened) state.quit();
-  await redis?.stop();
-});
-
 /** Instances sharing one Redis prefix (a fresh one per test), as consoles sharing `REDIS_URL` and the session secret. */
 function cluster(options: Omit<OneUpHealthSandboxOptions, 'state'> = {}) {
   const keyPrefix = `1up-${Math.random().toString(36).slice(2)}:`;
   const instance = () => {
-    const state = createRedisState(redis.url, SECRET, { keyPrefix });
-    opened.push(state);
+    const state = shared.state(keyPrefix);
     return createOneUpHealthSandbox({ redirectUris: [redirectUri], ...options, state });
   };
   return { a: instance(), b: instance(), instance, keyPrefix };
-}
-
-async function redisDump(keyPrefix: string): Promise<string> {
-  const raw = new Redis(redis.url);
-  try {
-    const keys = await raw.keys(`${keyPrefix}*`);
-    const values = await Promise.all(
-      keys.map(async (key) => {
-        const type = await raw.type(key);
-        if (type === 'set') return (await raw.smembers(key)).join('\n');
-        if (type === 'hash') return JSON.stringify(await raw.hgetall(key));
-        return (await raw.get(key)) ?? '';
-      }),
-    );
-    return [...keys, ...values].join('\n');
-  } finally {
-    raw.disconnect();
-  }
 }
 
 /** The form of an HTML page: its action (as a sandbox path) and every hidden input's value. */
@@ -195,7 +164,7 @@ describe('1upHealth Patient Access on shared state', () => {
     const keycloakToken = await getKeycloakToken(a);
     const job = await send(b, `${bulkBase}/$export`, { headers: bearer(keycloakToken, bulkHeaders) });
     const jobId = job.headers.get('content-location')?.split('/').pop() ?? '';
-    const dump = await redisDump(keyPrefix);
+    const dump = await shared.dump(keyPrefix);
     expect(dump.length).toBeGreaterThan(0);
     const provider = getPreset('provider-access');
     for (const secret of [

@@ -1,27 +1,15 @@
 import Redis from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '@/test/redis-server';
-import { createMemoryState, createRedisState, scopedState, SandboxStateUnavailableError, type SandboxState } from './state';
+import { describe, expect, it } from 'vitest';
+import { withSharedRedis } from '@/test/shared-redis';
+import { createMemoryState, scopedState, SandboxStateUnavailableError, type SandboxState } from './state';
 import { sharedSigningKey } from './signing-key';
 import { compactVerify, CompactSign, importJWK } from 'jose';
 
-let redis: RedisServer;
-const opened: Array<{ quit(): void }> = [];
 const SECRET = 'a'.repeat(40);
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-}, 20_000);
-
-afterAll(async () => {
-  for (const state of opened) state.quit();
-  await redis?.stop();
-});
+const shared = withSharedRedis(SECRET);
 
 function onRedis(secret = SECRET, keyPrefix = 'test:'): SandboxState {
-  const state = createRedisState(redis.url, secret, { keyPrefix, commandTimeoutMs: 1000 });
-  opened.push(state);
-  return state;
+  return shared.state(keyPrefix, { secret, commandTimeoutMs: 1000 });
 }
 
 // The same behaviour from both stores: the memory one is what tests and a single process use, Redis what instances share.
@@ -116,7 +104,7 @@ describe('redis state', () => {
     // A caller-chosen value with `:` in it (a bearer token a client sent) is hashed whole, not cut at its colon.
     await state.set('smart:access:token-head-secret:tail', 1, 60_000);
     await state.addToSet('family:fam-1', 'member-secret-value', 60_000);
-    const raw = new Redis(redis.url);
+    const raw = new Redis(shared.server().url);
     try {
       const keys = await raw.keys(`${prefix}*`);
       expect(keys).toHaveLength(3);
@@ -134,7 +122,7 @@ describe('redis state', () => {
     const state = onRedis(SECRET, prefix);
     await state.set('codes:a', 'secret-a', 60_000);
     await state.set('codes:b', 'secret-b', 60_000);
-    const raw = new Redis(redis.url);
+    const raw = new Redis(shared.server().url);
     try {
       const [first, second] = await raw.keys(`${prefix}codes:*`);
       await raw.set(second!, (await raw.get(first!))!);
@@ -147,11 +135,11 @@ describe('redis state', () => {
   it('fails with SandboxStateUnavailableError while Redis does not answer', async () => {
     const state = onRedis(SECRET, 'paused:');
     await state.set('k', 1, 60_000);
-    redis.pause();
+    shared.server().pause();
     try {
       await expect(state.get('k')).rejects.toBeInstanceOf(SandboxStateUnavailableError);
     } finally {
-      redis.resume();
+      shared.server().resume();
     }
     expect(await state.get('k')).toBe(1);
   });
@@ -168,11 +156,11 @@ describe('redis state', () => {
 describe('a shared signing key while Redis is away', () => {
   it('fails the request, and the next request after Redis is back gets the key', async () => {
     const getKey = sharedSigningKey(onRedis(SECRET, 'keys-paused:'), 'smart:signing-key', 'RS256');
-    redis.pause();
+    shared.server().pause();
     try {
       await expect(getKey()).rejects.toBeInstanceOf(SandboxStateUnavailableError);
     } finally {
-      redis.resume();
+      shared.server().resume();
     }
     await expect(getKey()).resolves.toMatchObject({ kid: expect.any(String) });
   });

@@ -1,10 +1,9 @@
 import Redis from 'ioredis';
 import { decodeJwt, importJWK, jwtVerify, type JSONWebKeySet } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { consoleHost } from '@/lib/http/console-host';
 import { generateClientKey, publicJwks } from '@/lib/smart/client-keys';
-import { startRedisServer, type RedisServer } from '@/test/redis-server';
-import { createRedisState } from '../shared/state';
+import { withSharedRedis } from '@/test/shared-redis';
 import { basicAuthorization, createTestClock, simulating } from '../shared/test-helpers';
 import { createSmartSandbox, type SmartSandbox } from './index';
 import {
@@ -37,31 +36,20 @@ import {
  */
 
 const SECRET = 'shared-state-test-secret-0123456789abcdef';
+const shared = withSharedRedis(SECRET);
 const confidential = getPreset('confidential-app');
 const dpopParApp = getPreset('dpop-par-app');
 const parUrl = `${testBase}/auth/par`;
 const patientUrl = `${fhirBase}/Patient/smart-1`;
 
-let redis: RedisServer;
-const opened: Array<{ quit(): void }> = [];
 const clock = createTestClock();
 /** Every code, token, secret and id the flows below were issued: none may be readable in Redis. */
 const issued = new Set<string>();
 const prefix = `smart-shared-${Math.random().toString(36).slice(2)}:`;
 
-beforeAll(async () => {
-  redis = await startRedisServer();
-}, 20_000);
-
-afterAll(async () => {
-  for (const state of opened) state.quit();
-  await redis?.stop();
-});
-
 /** One console instance: its own Redis connection, the same Redis, key prefix and secret as the others. */
 function instance(options: { keyPrefix?: string; maxRegisteredClients?: number } = {}): SmartSandbox {
-  const state = createRedisState(redis.url, SECRET, { keyPrefix: options.keyPrefix ?? prefix });
-  opened.push(state);
+  const state = shared.state(options.keyPrefix ?? prefix);
   return createSmartSandbox({
     consoleHost,
     now: clock.now,
@@ -317,7 +305,7 @@ describe('SMART sandbox instances sharing Redis', () => {
 
   it('leave no code, token, secret or id readable in Redis', async () => {
     expect(issued.size).toBeGreaterThan(20);
-    const raw = new Redis(redis.url);
+    const raw = new Redis(shared.server().url);
     try {
       const keys = await raw.keys('smart-*');
       expect(keys.length).toBeGreaterThan(20);
