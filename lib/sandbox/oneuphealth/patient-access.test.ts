@@ -3,7 +3,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createOneUpHealthSandbox, type OneUpHealthSandbox } from './index';
 import { createTestClock } from '../shared/test-helpers';
-import { basicAuthorization, getPreset, mountPath, redirectUri, send, testBase, type Bundle } from './test-helpers';
+import { basicAuthorization, getPreset, parseForm, redirectUri, send, testBase, type Bundle } from './test-helpers';
 
 const app = getPreset('patient-access');
 const jason = { memberId: '08-testmemid', password: 'Argonaut1986!' };
@@ -18,15 +18,6 @@ interface TokenBody {
   scope: string;
   patient?: string;
   id_token?: string;
-}
-
-/** The form of an HTML page: its action (as a sandbox path) and every named input's value. */
-function parseForm(page: string): { action: string; fields: Record<string, string> } {
-  const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
-  if (!action) throw new Error(`no form in page: ${page.slice(0, 400)}`);
-  const fields: Record<string, string> = {};
-  for (const match of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[match[1] ?? ''] = match[2] ?? '';
-  return { action: action.slice(mountPath.length), fields };
 }
 
 function authorizeQuery(overrides: Record<string, string | null> = {}): string {

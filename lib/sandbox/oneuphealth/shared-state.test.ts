@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { withSharedRedis } from '@/test/shared-redis';
 import { createTestClock } from '../shared/test-helpers';
 import { createOneUpHealthSandbox, type OneUpHealthSandbox, type OneUpHealthSandboxOptions } from './index';
-import { bearer, bulkBase, getKeycloakToken, getPreset, mountPath, redirectUri, send, testBase, toSandboxPath, type Bundle } from './test-helpers';
+import { bearer, bulkBase, getKeycloakToken, getPreset, parseForm, redirectUri, send, testBase, toSandboxPath, type Bundle } from './test-helpers';
 
 // Instances of the console behind a round-robin balancer share one Redis: every request of a flow goes to the other one.
 const SECRET = 's'.repeat(40);
@@ -29,15 +29,6 @@ function cluster(options: Omit<OneUpHealthSandboxOptions, 'state'> = {}) {
     return createOneUpHealthSandbox({ redirectUris: [redirectUri], ...options, state });
   };
   return { a: instance(), b: instance(), instance, keyPrefix };
-}
-
-/** The form of an HTML page: its action (as a sandbox path) and every hidden input's value. */
-function parseForm(page: string): { action: string; fields: Record<string, string> } {
-  const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
-  if (!action) throw new Error(`no form in page: ${page.slice(0, 400)}`);
-  const fields: Record<string, string> = {};
-  for (const match of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[match[1] ?? ''] = match[2] ?? '';
-  return { action: action.slice(mountPath.length), fields };
 }
 
 function postForm(sandbox: OneUpHealthSandbox, path: string, fields: Record<string, string>) {

@@ -67,3 +67,12 @@ export interface Bundle<R = Record<string, unknown>> {
   link: Array<{ relation: string; url: string }>;
   entry?: Array<{ fullUrl: string; resource: R & { resourceType: string; id: string } }>;
 }
+
+/** The form of a sign-in or consent page: its action (as a sandbox path) and every hidden input's value. */
+export function parseForm(page: string): { action: string; fields: Record<string, string> } {
+  const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
+  if (!action) throw new Error(`no form in page: ${page.slice(0, 400)}`);
+  const fields: Record<string, string> = {};
+  for (const match of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[match[1] ?? ''] = match[2] ?? '';
+  return { action: action.slice(mountPath.length), fields };
+}
