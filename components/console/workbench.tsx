@@ -1,5 +1,6 @@
 'use client';
 
+import { authorizationSchemeOf } from '@/lib/contract/dpop';
 import { useQueryClient } from '@tanstack/react-query';
 import dynamic from 'next/dynamic';
 import { useEffect, useState } from 'react';
@@ -297,6 +298,7 @@ export function Workbench({ catalogue }: WorkbenchProps) {
             provider={provider}
             target={target}
             hasLiveToken={hasLiveToken}
+            authScheme={authorizationSchemeOf(shown?.token)}
             onSwitchCredential={(credential) => select({ ...selection, credential })}
           />
         </div>

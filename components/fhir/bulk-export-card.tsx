@@ -1,5 +1,6 @@
 'use client';
 
+import type { AuthorizationScheme } from '@/lib/contract/dpop';
 import { useCallback, useEffect, useRef } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -25,6 +26,8 @@ export interface BulkExportCardProps {
   provider: ProviderDto;
   /** The current selection: where a kick-off from the form goes. */
   target: FlowTarget;
+  /** How the server sends the session's token. */
+  authScheme: AuthorizationScheme;
   job: ActiveBulkJob | null;
   onStarted: (job: ActiveBulkJob) => void;
   onDismiss: () => void;
@@ -33,7 +36,7 @@ export interface BulkExportCardProps {
 }
 
 /** Step 6: start a `$export` from the form (or an example above) and follow the job until its files are downloaded. */
-export function BulkExportCard({ provider, target, job, onStarted, onDismiss, prefill = null }: BulkExportCardProps) {
+export function BulkExportCard({ provider, target, authScheme, job, onStarted, onDismiss, prefill = null }: BulkExportCardProps) {
   const environment = job ? provider.environments.find((env) => env.id === job.target.environmentId) : undefined;
   const { renew } = useTokenOwnerContext();
   const { environmentId, presetId } = job?.target ?? target;
@@ -73,7 +76,7 @@ export function BulkExportCard({ provider, target, job, onStarted, onDismiss, pr
               defaultOpen={!job || prefill !== null}
               summary={<span className="text-sm font-semibold text-zinc-900">New export</span>}
             >
-              <BulkKickoffForm provider={provider} capability={capability} target={target} onStarted={onStarted} initial={prefill?.input} />
+              <BulkKickoffForm provider={provider} capability={capability} target={target} authScheme={authScheme} onStarted={onStarted} initial={prefill?.input} />
             </Disclosure>
           </div>
         )}

@@ -1,5 +1,6 @@
 'use client';
 
+import type { AuthorizationScheme } from '@/lib/contract/dpop';
 import { ApiErrorCard } from '@/components/ui/api-error-card';
 import { Button } from '@/components/ui/button';
 import { CodeBlock } from '@/components/ui/code-block';
@@ -25,6 +26,8 @@ export interface BulkKickoffFormProps {
   onStarted: (job: ActiveBulkJob) => void;
   /** What to start from instead of the first base's defaults (a hand-typed `$export` from the request editor). */
   initial?: Partial<KickoffInput>;
+  /** How the server sends the session's token. */
+  authScheme: AuthorizationScheme;
 }
 
 const levelLabel: Record<BulkExportLevel, string> = {
@@ -44,7 +47,7 @@ const levelHint: Record<BulkExportLevel, string> = {
  * the exact request shown before it is sent, and the answer when it is not 202.
  * @see https://hl7.org/fhir/uv/bulkdata/export.html#query-parameters
  */
-export function BulkKickoffForm({ provider, capability, target, onStarted, initial }: BulkKickoffFormProps) {
+export function BulkKickoffForm({ provider, capability, target, authScheme, onStarted, initial }: BulkKickoffFormProps) {
   const id = useId();
   const bases = getBasesFor(capability, target.environmentId);
   const [input, setInput] = useState<KickoffInput>(() => {
@@ -236,7 +239,8 @@ export function BulkKickoffForm({ provider, capability, target, onStarted, initi
                   {name}: {value}
                 </span>
               ))}
-              <span className="block text-zinc-600">Authorization: Bearer … (the session’s token, added by the server)</span>
+              <span className="block text-zinc-600">Authorization: {authScheme} … (the session’s token, added by the server)</span>
+              {authScheme === 'DPoP' && <span className="block text-zinc-600">DPoP: … (a fresh proof for this request, signed by the server)</span>}
             </>
           ) : (
             <span className="text-red-700">{built.message}</span>

@@ -81,9 +81,9 @@ export function BulkManifest({ manifest, expiresHeader, provider, target, checke
       />
 
       <section>
-        <h4 className="mb-1.5 text-xs font-semibold text-zinc-900">
+        <h3 className="mb-1.5 text-xs font-semibold text-zinc-900">
           Output files <span className="font-normal text-zinc-600">({manifest.output.length})</span>
-        </h4>
+        </h3>
         <p className="mb-1.5 text-xs text-zinc-600">
           Download streams a file through the console’s server, which never holds it whole; this page counts bytes and
           resources as they arrive and keeps the first lines for a preview.
@@ -101,9 +101,9 @@ export function BulkManifest({ manifest, expiresHeader, provider, target, checke
 
       {manifest.error.length > 0 && (
         <section>
-          <h4 className="mb-1.5 text-xs font-semibold text-amber-900">
+          <h3 className="mb-1.5 text-xs font-semibold text-amber-900">
             Error files <span className="font-normal text-amber-700">({manifest.error.length})</span>
-          </h4>
+          </h3>
           <p className="mb-1.5 text-xs text-amber-800">
             OperationOutcome resources, one per line: what the server could not export. The files above may be incomplete.
           </p>

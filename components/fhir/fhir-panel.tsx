@@ -1,5 +1,6 @@
 'use client';
 
+import type { AuthorizationScheme } from '@/lib/contract/dpop';
 import { Breakable } from '@/components/ui/breakable';
 import { ResultRegion } from '@/components/ui/result-region';
 import { apiNames } from '@/lib/client/api-names';
@@ -41,6 +42,8 @@ export interface FhirPanelProps {
   target: FlowTarget;
   /** Whether the session holds a live token for this provider, environment and credential set. */
   hasLiveToken: boolean;
+  /** How the server sends that token (Bearer, or DPoP with a proof). */
+  authScheme: AuthorizationScheme;
   /** Switches the workbench to another credential set of this environment (an example that needs it). */
   onSwitchCredential: (presetId: string) => void;
 }
@@ -57,7 +60,7 @@ interface RequestDraft {
  * Step 5, the workbench: pick an example or a request from this session's history, edit it, send it through the
  * proxy with the session's token, page through Bundles, query the answer with FHIRPath, follow bulk exports.
  */
-export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }: FhirPanelProps) {
+export function FhirPanel({ provider, target, hasLiveToken, authScheme, onSwitchCredential }: FhirPanelProps) {
   const environment = provider.environments.find((env) => env.id === target.environmentId);
   const examples = environment ? examplesFor(provider, environment, target.presetId) : { usable: provider.defaultRequests, elsewhere: [] };
   const first = examples.usable[0] ?? provider.defaultRequests[0];
@@ -237,6 +240,7 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
             onBodyChange={setBody}
             onSend={() => sendRequest({ method, path, headersText, body })}
             onUseBulkForm={bulkBases.length > 0 ? openBulkForm : undefined}
+            authScheme={authScheme}
           />
         </div>
         <ResultRegion result={send.error ?? send.data} label="Response" data-testid="fhir-result" className="mt-4 border-t border-zinc-100 pt-4">
@@ -270,7 +274,7 @@ export function FhirPanel({ provider, target, hasLiveToken, onSwitchCredential }
         </ResultRegion>
       </Card>
       {(job || provider.bulkExport || provider.defaultRequests.some((request) => request.bulkExport)) && (
-        <BulkExportCard provider={provider} target={target} job={job} onStarted={startedJob} onDismiss={() => setJob(null)} prefill={bulkPrefill} />
+        <BulkExportCard provider={provider} target={target} authScheme={authScheme} job={job} onStarted={startedJob} onDismiss={() => setJob(null)} prefill={bulkPrefill} />
       )}
     </>
   );

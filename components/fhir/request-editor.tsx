@@ -1,4 +1,5 @@
 import { useRef, type FormEvent } from 'react';
+import type { AuthorizationScheme } from '@/lib/contract/dpop';
 import { Button } from '@/components/ui/button';
 import { controlClass } from '@/components/ui/field';
 import { Select } from '@/components/ui/select';
@@ -34,6 +35,8 @@ export interface RequestEditorProps {
   onSend: () => void;
   /** Opens the bulk kick-off form for this `$export` path; absent when the provider has none. */
   onUseBulkForm?: () => void;
+  /** How the server will send the session's token. */
+  authScheme: AuthorizationScheme;
 }
 
 /** Header names the proxy would refuse (it sets Authorization itself), so the editor says so before sending. */
@@ -107,7 +110,8 @@ export function RequestEditor(props: RequestEditorProps) {
       {pathCheck.ok ? (
         <p id="fhir-path-hint" className="text-xs text-zinc-600">
           Paths are relative to the environment{basePath && <> (<span className="font-mono">{basePath}</span>)</>}; the
-          server adds <span className="font-mono">Authorization: Bearer …</span> from this session’s token.
+          server adds <span className="font-mono">Authorization: {props.authScheme} …</span>
+          {props.authScheme === 'DPoP' && <> and a fresh <span className="font-mono">DPoP</span> proof</>} from this session’s token.
         </p>
       ) : (
         <p id="fhir-path-hint" role="alert" className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-red-700">

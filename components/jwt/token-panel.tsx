@@ -1,5 +1,6 @@
 'use client';
 
+import { authorizationSchemeOf } from '@/lib/contract/dpop';
 import { useMemo, type ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
@@ -58,8 +59,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
   const countdown = now > 0 ? getCountdown(expiresAt, now, issuedAt) : null;
   const expiresIn = describeRawValue(token.expiresInRaw);
   const opaque = !token.jwt;
-  // The scheme the console sends the token with: DPoP with a proof for a DPoP-bound token (RFC 9449 §7.1), else Bearer.
-  const sentScheme = token.dpop ? 'DPoP' : 'Bearer';
+  const sentScheme = authorizationSchemeOf(token);
   const showScopes = token.scope !== undefined || (requestedScopes !== null && requestedScopes.length > 0);
 
   return (
@@ -139,7 +139,7 @@ export function TokenPanel({ token, clockOffsetMs, providerName, claimGlossary, 
       <div className="mt-5 rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2.5">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <p className="text-xs font-medium tracking-wide text-zinc-600 uppercase">
-            Bearer token <span className="font-normal tracking-normal normal-case">· held by the server, masked here</span>
+            {sentScheme} token <span className="font-normal tracking-normal normal-case">· held by the server, masked here</span>
           </p>
           <Badge tone="neutral" className="font-mono">
             {token.format}

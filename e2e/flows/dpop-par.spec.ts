@@ -47,6 +47,9 @@ test('the DPoP + PAR app: the request pushed, the browser carries only request_u
   // The token_type row says how the token goes out: as it came, DPoP (no "sent as Bearer" for a bound token).
   await expect(panel).toContainText('"DPoP"');
   await expect(panel).not.toContainText('sent as');
+  await expect(panel).toContainText('DPoP token · held by the server');
+  // The workbench says what the server will add to each request: the DPoP scheme and a fresh proof, not Bearer.
+  await expect(page.locator('#fhir-path-hint')).toContainText('Authorization: DPoP … and a fresh DPoP proof');
   await expect(binding.locator('[data-match]')).toHaveAttribute('data-match', 'true');
   await expect(binding.getByTestId('dpop-proof-header')).toContainText('dpop+jwt');
   await expect(binding.getByTestId('dpop-proof-claims')).toContainText('/sandbox/smart/auth/token');

@@ -39,6 +39,14 @@ export function isDpopTokenType(tokenType: string): boolean {
   return tokenType.toLowerCase() === 'dpop';
 }
 
+/** The scheme a token goes out with: `DPoP` and a proof for a DPoP-bound token (RFC 9449 §7.1), else `Bearer`. */
+export type AuthorizationScheme = 'Bearer' | 'DPoP';
+
+/** How the console's server sends a token it holds: bound (the token response carried `dpop`) or Bearer. */
+export function authorizationSchemeOf(token: { dpop?: unknown } | undefined): AuthorizationScheme {
+  return token?.dpop ? 'DPoP' : 'Bearer';
+}
+
 /** What a server's refusal of a DPoP proof is about (RFC 9449 §4.3's checks, §8–9 nonces, §7.1 the scheme). */
 export type DpopProblem = 'required' | 'nonce' | 'replay' | 'htm' | 'htu' | 'iat' | 'ath' | 'key_binding' | 'bound_as_bearer' | 'other';
 
